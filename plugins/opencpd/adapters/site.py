@@ -1,0 +1,85 @@
+"""Build the site with MkDocs into a temporary folder and swap it in only on success."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import Abort, ConfigurationError, PluginError
+
+from ..core.catalog import Catalog
+
+PostBuildStep = Callable[[MkDocsConfig, Path, Catalog], None]
+POST_BUILD_STEPS: list[PostBuildStep] = []
+
+
+class BuildFailed(Exception):
+    """The build could not finish; the previous site is untouched."""
+
+
+def quiet_end_of_life_notice() -> None:
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def load(config_file: str, **overrides: object) -> MkDocsConfig:
+    quiet_end_of_life_notice()
+    try:
+        return load_config(config_file, **overrides)
+    except (ConfigurationError, Abort) as exc:
+        raise BuildFailed(f"{config_file}: {exc}") from None
+
+
+def build_site(config_file: str, site_dir: Path, preview_pending: bool = False,
+               steps: list[PostBuildStep] | None = None) -> Catalog:
+    """A strict build into a sibling temporary folder, then post-build steps, then the swap."""
+    site_dir = site_dir.resolve()
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
+    try:
+        config = load(config_file, strict=True, site_dir=str(staging))
+        plugin = config.plugins["opencpd"]
+        plugin.config.preview_pending = preview_pending  # type: ignore[attr-defined]
+        try:
+            build(config)
+        except (Abort, PluginError) as exc:
+            raise BuildFailed(str(exc).strip() or "the build failed") from None
+        catalog: Catalog = plugin.catalog  # type: ignore[attr-defined]
+        for step in POST_BUILD_STEPS if steps is None else steps:
+            step(config, staging, catalog)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    swap_in(staging, site_dir)
+    return catalog
+
+
+def swap_in(staging: Path, site_dir: Path) -> None:
+    """Replace `site_dir` by `staging` with two renames, so readers never see a half site."""
+    old = None
+    if site_dir.exists():
+        old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def log_to_terminal(verbose: bool = False) -> None:
+    """Show MkDocs' warnings (and ours) on stderr, as `mkdocs build` does."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "name", "") == "opencpd" for h in logger.handlers):
+        handler = logging.StreamHandler()
+        handler.name = "opencpd"
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for handler in logger.handlers:
+        if getattr(handler, "name", "") == "opencpd":
+            handler.setLevel(logging.INFO if verbose else logging.WARNING)

@@ -1,0 +1,136 @@
+"""The `opencpd` command: check, build, serve, and scaffold content."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .core.findings import errors
+from .core.load import load_catalog
+from .core.vocabulary import load_vocabulary
+
+
+def _on_ci() -> bool:
+    return os.environ.get("CI", "").lower() == "true"
+
+
+def _content(config_file: str) -> tuple[Path, Path | None]:
+    """The content root and extra vocabulary file named by mkdocs.yml's opencpd plugin."""
+    from .adapters.site import BuildFailed, load
+    try:
+        config = load(config_file)
+    except BuildFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    options = config.plugins["opencpd"].config
+    root = (Path(config_file).resolve().parent / options.content_dir).resolve()
+    return root, root / options.vocabulary if options.vocabulary else None
+
+
+config_option = click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
+                             type=click.Path(exists=True, dir_okay=False),
+                             help="The site's MkDocs configuration.")
+
+
+@click.group()
+@click.version_option(package_name="opencpd")
+def main() -> None:
+    """OpenCPD: compile languages-teaching CPD into a website and session packs."""
+
+
+@main.command()
+@config_option
+def check(config_file: str) -> None:
+    """Check all content and list every problem with its file and line."""
+    root, vocab_file = _content(config_file)
+    catalog = load_catalog(root, load_vocabulary(vocab_file))
+    for finding in catalog.findings:
+        click.echo(str(finding))
+        if _on_ci():
+            click.echo(finding.github())
+    failed = errors(catalog.findings)
+    warned = len(catalog.findings) - len(failed)
+    figures = catalog.figures()
+    click.echo(f"Checked {figures['modules']} modules, {figures['sessions']} sessions, "
+               f"{figures['resources']} resources, {figures['publications']} publications: "
+               f"{len(failed)} errors, {warned} warnings.", err=True)
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@config_option
+@click.option("-d", "--site-dir", default="site", show_default=True, type=click.Path())
+@click.option("--preview-pending", is_flag=True,
+              help="Include resources awaiting moderation, bannered (never on CI).")
+@click.option("-v", "--verbose", is_flag=True)
+def build(config_file: str, site_dir: str, preview_pending: bool, verbose: bool) -> None:
+    """Build the whole site strictly; the old site stays unless the build succeeds."""
+    from .adapters.site import BuildFailed, build_site, log_to_terminal
+    if preview_pending and _on_ci():
+        raise click.ClickException("--preview-pending is refused on CI (CI=true): pending "
+                                   "resources must never be published.")
+    log_to_terminal(verbose)
+    try:
+        catalog = build_site(config_file, Path(site_dir), preview_pending)
+    except BuildFailed as exc:
+        raise click.ClickException(f"{exc} The previous site in {site_dir}/ is unchanged.")
+    click.echo(f"Built {catalog.figures()['modules']} modules into {site_dir}/", err=True)
+
+
+@main.command()
+@config_option
+@click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True)
+def serve(config_file: str, dev_addr: str) -> None:
+    """Serve the site with live reload, also for modules/ and handbook/."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+
+    from .adapters.site import log_to_terminal, quiet_end_of_life_notice
+    quiet_end_of_life_notice()
+    log_to_terminal(verbose=False)
+    root, _ = _content(config_file)
+    watch = [str(root / d) for d in ("modules", "handbook") if (root / d).is_dir()]
+    mkdocs_serve(config_file=config_file, livereload=True, watch=watch, dev_addr=dev_addr)
+
+
+@main.group()
+def new() -> None:
+    """Create a new module or session from a scaffold that passes `opencpd check`."""
+
+
+@new.command("module")
+@config_option
+@click.argument("module_id")
+@click.option("--title", required=True)
+@click.option("--key-stage", default="KS2", show_default=True)
+def new_module_command(config_file: str, module_id: str, title: str, key_stage: str) -> None:
+    """Create modules/MODULE_ID with module.md and a twilight session."""
+    from .scaffold import ScaffoldError, new_module
+    root, vocab_file = _content(config_file)
+    try:
+        paths = new_module(root, module_id, title, key_stage, load_vocabulary(vocab_file))
+    except (ScaffoldError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in paths:
+        click.echo(f"created {path.relative_to(root)}")
+
+
+@new.command("session")
+@config_option
+@click.argument("module_id")
+@click.option("--title", required=True)
+@click.option("--kind", default="follow-up", show_default=True,
+              type=click.Choice(["twilight", "follow-up", "induction"]))
+@click.option("--duration", default=45, show_default=True, type=int)
+def new_session_command(config_file: str, module_id: str, title: str, kind: str,
+                        duration: int) -> None:
+    """Add the next numbered session to a module."""
+    from .scaffold import ScaffoldError, new_session
+    root, vocab_file = _content(config_file)
+    try:
+        path = new_session(root, module_id, title, kind, duration, load_vocabulary(vocab_file))
+    except (ScaffoldError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {path.relative_to(root)}")

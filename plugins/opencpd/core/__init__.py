@@ -1,0 +1,1 @@
+"""The core: load, validate, catalogue and render content. Imports no `mkdocs` module."""

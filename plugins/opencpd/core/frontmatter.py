@@ -1,0 +1,131 @@
+"""Read a Markdown file's YAML front matter ourselves, keeping the line of every value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from .findings import Finding
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class Source:
+    """One content file: its front matter, body and where each value sits."""
+
+    path: str
+    data: dict[str, Any]
+    body: str
+    body_line: int
+    positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: Path_, key: bool = False) -> tuple[int, int]:
+        """Line and column of a value (or of its key), falling back to its nearest parent."""
+        table = self.key_positions if key else self.positions
+        while loc:
+            if loc in table:
+                return table[loc]
+            if not key and loc in self.key_positions:
+                return self.key_positions[loc]
+            loc = loc[:-1]
+        return (1, 1)
+
+
+class FrontMatterError(Exception):
+    def __init__(self, finding: Finding):
+        super().__init__(str(finding))
+        self.finding = finding
+
+
+def decode(path: str, raw: bytes) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise FrontMatterError(Finding(
+            path, line, column, "not-utf8",
+            f"the file is not UTF-8 text (expected UTF-8, got byte 0x{raw[exc.start]:02x})",
+            "Save the file as UTF-8 in your editor (File > Save with encoding > UTF-8).",
+        )) from None
+
+
+def parse(path: str, raw: bytes) -> Source:
+    """Split `raw` into front matter and body; raise FrontMatterError on anything unreadable."""
+    text = decode(path, raw).replace("\r\n", "\n").removeprefix("\ufeff")
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        raise FrontMatterError(Finding(
+            path, 1, 1, "no-front-matter",
+            f"the file has no front matter (expected '---' on line 1, got {lines[0][:30]!r})",
+            "Start the file with a line '---', the YAML fields, then another '---'.",
+        ))
+    try:
+        end = next(i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "..."))
+    except StopIteration:
+        raise FrontMatterError(Finding(
+            path, 1, 1, "no-front-matter",
+            "the front matter is never closed (expected a second '---' line, got end of file)",
+            "Add a line '---' after the last YAML field.",
+        )) from None
+    data, positions, keys = _load_yaml(path, "\n".join(lines[1:end]), offset=1)
+    body = "\n".join(lines[end + 1:])
+    return Source(path, data, body, end + 2, positions, keys)
+
+
+def _load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict, dict]:
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else {}
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
+        problem = exc.problem or "the YAML cannot be read"
+        raise FrontMatterError(Finding(
+            path, line, col, "yaml-syntax",
+            f"the front matter is not valid YAML ({problem})",
+            "Check indentation, and put quotes around text containing ':' or '#'.",
+        )) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise FrontMatterError(Finding(
+            path, 1 + offset, 1, "wrong-type",
+            f"the front matter is not a set of fields (expected 'name: value' lines, "
+            f"got {type(data).__name__})",
+            "Write one 'field: value' per line.",
+        ))
+    positions: dict[Path_, tuple[int, int]] = {}
+    keys: dict[Path_, tuple[int, int]] = {}
+    duplicates: list[Finding] = []
+    _walk(node, (), positions, keys, offset, path, duplicates)
+    if duplicates:
+        raise FrontMatterError(duplicates[0])
+    return data, positions, keys
+
+
+def _walk(node: yaml.Node, loc: Path_, positions: dict, keys: dict, offset: int,
+          path: str, duplicates: list[Finding]) -> None:
+    positions[loc] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            where = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
+            if key in seen:
+                duplicates.append(Finding(
+                    path, *where, "duplicate-key",
+                    f"the field '{key}' is given twice (expected each field once, got a second)",
+                    "Delete one of the two, keeping the value you mean.",
+                ))
+            seen.add(key)
+            keys[loc + (key,)] = where
+            _walk(value_node, loc + (key,), positions, keys, offset, path, duplicates)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            _walk(item, loc + (index,), positions, keys, offset, path, duplicates)

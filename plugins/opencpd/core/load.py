@@ -1,0 +1,183 @@
+"""Load and validate modules/ and handbook/ into one Catalog, collecting every Finding."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc
+from .findings import Finding
+from .frontmatter import FrontMatterError, Source, parse
+from .model import Chapter, Handout, Module, Publication, Resource, Session
+from .validate import validate
+from .vocabulary import Vocabulary
+
+T = TypeVar("T", bound=BaseModel)
+EXAMPLE_OPEN = re.compile(r"^/{3,}\s*example\b")
+NEEDS_BODY = (Module, Handout, Chapter, Publication, Resource)
+
+
+class Loader:
+    """Reads the content tree once; `findings` collects everything wrong with it."""
+
+    def __init__(self, root: Path, vocabulary: Vocabulary, include_pending: bool = False):
+        self.root = root
+        self.vocabulary = vocabulary
+        self.include_pending = include_pending
+        self.findings: list[Finding] = []
+
+    def rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def read(self, path: Path, model: type[T], page: str) -> Doc[T] | None:
+        try:
+            source = parse(self.rel(path), path.read_bytes())
+        except FrontMatterError as exc:
+            self.findings.append(exc.finding)
+            return None
+        meta, findings = validate(source, model, self.vocabulary)
+        self.findings += findings
+        self.findings += check_body(source, model)
+        if meta is None:
+            return None
+        slug = path.parent.name if path.name == "index.md" else path.stem
+        lines = {str(k[0]): v[0] for k, v in source.key_positions.items() if len(k) == 1}
+        return Doc(meta, source.path, source.body, source.body_line, slug, page, lines)
+
+    def find(self, rel: str, line: int, rule: str, message: str, hint: str,
+             severity: str = "error") -> None:
+        self.findings.append(Finding(rel, line, 1, rule, message, hint, severity))  # type: ignore[arg-type]
+
+
+def check_body(source: Source, model: type[BaseModel]) -> list[Finding]:
+    findings = []
+    if model in NEEDS_BODY and not source.body.strip():
+        findings.append(Finding(
+            source.path, source.body_line, 1, "empty-body",
+            "the page has no text after the front matter (expected Markdown, got nothing)",
+            "Write the page's text below the closing '---'."))
+    lines = source.body.split("\n")
+    for index, line in enumerate(lines):
+        if EXAMPLE_OPEN.match(line):
+            options = []
+            for follow in lines[index + 1:]:
+                if not follow.startswith("    "):
+                    break
+                options.append(follow.strip())
+            if not any(o.startswith("lang:") for o in options):
+                findings.append(Finding(
+                    source.path, source.body_line + index, 1, "example-no-lang",
+                    "a worked example has no language (expected 'lang: fr', 'de' or 'es', "
+                    "got none)", "Add an indented line '    lang: fr' under the '/// example' line.",
+                    "warning"))
+    return findings
+
+
+def load_catalog(root: Path, vocabulary: Vocabulary, include_pending: bool = False) -> Catalog:
+    loader = Loader(root, vocabulary, include_pending)
+    catalog = Catalog(root, vocabulary)
+    for folder in sorted(p for p in (root / "modules").glob("*/") if p.is_dir()):
+        module = load_module(loader, folder)
+        if module:
+            catalog.modules.append(module)
+    for folder in sorted(p for p in (root / "handbook").glob("*/") if p.is_dir()):
+        publication = load_publication(loader, folder)
+        if publication:
+            catalog.publications.append(publication)
+    check_references(loader, catalog)
+    catalog.findings = sorted(set(loader.findings))
+    return catalog
+
+
+def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
+    file = folder / "module.md"
+    base = f"modules/{folder.name}"
+    if not file.is_file():
+        loader.find(loader.rel(folder), 1, "missing-file",
+                    f"the module folder has no module.md (expected {base}/module.md, got none)",
+                    "Create it with `opencpd new module`.")
+        return None
+    doc = loader.read(file, Module, f"{base}/index.md")
+    if doc is None:
+        return None
+    module = ModuleDoc(**vars(doc))
+    if module.meta.id != folder.name:
+        loader.find(module.source, module.line("id"), "id-mismatch",
+                    f"the module id does not match its folder (expected '{folder.name}', "
+                    f"got '{module.meta.id}')", "Make the id and the folder name the same.")
+    for path in sorted((folder / "handouts").glob("*.md")):
+        handout = loader.read(path, Handout, f"{base}/handouts/{path.stem}.md")
+        if handout:
+            module.handouts[handout.slug] = handout
+    for path in sorted((folder / "sessions").glob("*.md")):
+        session = loader.read(path, Session, f"{base}/sessions/{path.stem}.md")
+        if session:
+            check_session(loader, session, module)
+            module.sessions.append(session)
+    for path in sorted((folder / "resources").glob("*/index.md")):
+        resource = loader.read(path, Resource, f"{base}/resources/{path.parent.name}/index.md")
+        if resource and (resource.meta.status == "approved" or
+                         (loader.include_pending and resource.meta.status == "pending")):
+            module.resources.append(resource)
+    module.resources.sort(key=lambda r: (r.meta.submitted, r.slug), reverse=True)
+    return module
+
+
+def check_session(loader: Loader, session: Doc[Session], module: ModuleDoc) -> None:
+    meta = session.meta
+    total = sum(item.minutes for item in meta.agenda)
+    if total != meta.duration:
+        loader.find(session.source, session.line("agenda"), "agenda-total",
+                    f"the agenda does not add up to the session's duration (expected "
+                    f"{meta.duration} minutes, got {total})",
+                    "Change the items' minutes or the duration so that they agree.")
+    for name in meta.handouts:
+        if name not in module.handouts:
+            loader.find(session.source, session.line("handouts"),
+                        "missing-file", f"the handout '{name}' does not exist (expected "
+                        f"modules/{module.id}/handouts/{name}.md, got no such file)",
+                        "Create the handout or correct its name in 'handouts'.")
+
+
+def load_publication(loader: Loader, folder: Path) -> PublicationDoc | None:
+    file = folder / "publication.md"
+    base = f"handbook/{folder.name}"
+    if not file.is_file():
+        loader.find(loader.rel(folder), 1, "missing-file", "the publication folder has no "
+                    f"publication.md (expected {base}/publication.md, got none)",
+                    "Add a publication.md with the publication's front matter.")
+        return None
+    doc = loader.read(file, Publication, f"{base}/index.md")
+    if doc is None:
+        return None
+    publication = PublicationDoc(**vars(doc))
+    if publication.meta.id != folder.name:
+        loader.find(publication.source, publication.line("id"), "id-mismatch",
+                    f"the publication id does not match its folder (expected '{folder.name}', "
+                    f"got '{publication.meta.id}')", "Make the id and the folder name the same.")
+    for path in sorted(folder.glob("[0-9]*.md")):
+        chapter = loader.read(path, Chapter, f"{base}/{path.stem}.md")
+        if chapter:
+            publication.chapters.append(chapter)
+    return publication
+
+
+def check_references(loader: Loader, catalog: Catalog) -> None:
+    seen: dict[str, str] = {}
+    for doc in [*catalog.modules, *catalog.publications]:
+        if doc.id in seen:
+            loader.find(doc.source, doc.line("id"), "duplicate-id", f"the id '{doc.id}' is already used "
+                        f"(expected a unique id, got the same as {seen[doc.id]})",
+                        "Give one of them another id (and folder name).")
+        seen.setdefault(doc.id, doc.source)
+    for publication in catalog.publications:
+        wanted = publication.meta.training_module
+        if wanted and catalog.module(wanted) is None:
+            loader.find(publication.source,
+                        publication.line("training_module"),
+                        "unknown-module", f"training_module names a module that does not exist "
+                        f"(expected one of {', '.join(m.id for m in catalog.modules)}; "
+                        f"got '{wanted}')", "Correct the id, or write the module first.")

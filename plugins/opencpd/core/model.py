@@ -1,0 +1,182 @@
+"""The content model: one set of typed models. Validation, JSON Schema and scaffolds derive
+from these classes; the vocabularies they check against come from vocabulary.yml."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class VocabTerm:
+    """Marks a str field whose value must be a term of the named vocabulary list."""
+
+    def __init__(self, list_name: str):
+        self.list_name = list_name
+
+    def __call__(self, value: str, info: ValidationInfo) -> str:
+        vocab = (info.context or {}).get("vocabulary")
+        if vocab is not None and value not in vocab.lists[self.list_name]:
+            allowed = ", ".join(vocab.ids(self.list_name))
+            raise PydanticCustomError(
+                "vocabulary", "{value!r} is not a known {name}",
+                {"value": value, "name": self.list_name, "allowed": allowed},
+            )
+        return value
+
+
+def term(list_name: str) -> object:
+    return Annotated[str, AfterValidator(VocabTerm(list_name)),
+                     Field(json_schema_extra={"x-vocabulary": list_name})]
+
+
+KeyStage = term("key_stages")
+Language = term("languages")
+Theme = term("themes")
+Audience = term("audiences")
+ResourceType = term("resource_types")
+Licence = term("licences")
+Strand = term("strands")
+SessionKind = term("session_kinds")
+Delivery = term("deliveries")
+PublicationKind = term("publication_kinds")
+Text = Annotated[str, Field(min_length=1)]
+Slug = Annotated[str, Field(pattern=SLUG)]
+
+
+class Content(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Module(Content):
+    """A CPD module: one twilight session and its follow-ups, on one curriculum theme."""
+
+    id: Slug
+    title: Text
+    key_stage: KeyStage  # type: ignore[valid-type]
+    strand: Strand = "core"  # type: ignore[valid-type]
+    themes: list[Theme] = Field(min_length=1)  # type: ignore[valid-type]
+    languages: list[Language] = Field(min_length=1)  # type: ignore[valid-type]
+    audience: list[Audience] = Field(min_length=1)  # type: ignore[valid-type]
+    summary: Text
+    outcomes: list[Text] = Field(min_length=1)
+    authors: list[Text] = Field(min_length=1)
+    licence: Licence  # type: ignore[valid-type]
+    status: Literal["draft", "published"] = "published"
+    version: Text
+    reviewed: dt.date
+
+
+class AgendaItem(Content):
+    """One step of a session's running order."""
+
+    minutes: int = Field(gt=0)
+    activity: Text
+    grouping: str = ""
+    materials: list[Text] = []
+    notes: str = ""
+
+
+class Session(Content):
+    """A twilight, follow-up or induction session of a module."""
+
+    title: Text
+    kind: SessionKind  # type: ignore[valid-type]
+    duration: int = Field(gt=0)
+    delivery: list[Delivery] = ["trainer-led"]  # type: ignore[valid-type]
+    objectives: list[Text] = Field(min_length=1)
+    agenda: list[AgendaItem] = Field(min_length=1)
+    handouts: list[Slug] = []
+    gap_task: str = ""
+
+
+class Handout(Content):
+    """A printable sheet participants work on in a session."""
+
+    title: Text
+    purpose: Text
+
+
+class Contributor(Content):
+    name: Text
+    school: str = ""
+    region: str = ""
+
+
+class Attachment(Content):
+    path: Text
+    title: Text
+    alt: str = ""
+
+
+class Resource(Content):
+    """A teacher's own resource, contributed to a module's open wiki."""
+
+    title: Text
+    summary: Text
+    contributor: Contributor
+    consent: bool
+    no_pupil_data: bool
+    key_stage: KeyStage  # type: ignore[valid-type]
+    year_groups: list[Annotated[int, Field(ge=1, le=13)]] = Field(min_length=1)
+    languages: list[Language] = Field(min_length=1)  # type: ignore[valid-type]
+    themes: list[Theme] = Field(min_length=1)  # type: ignore[valid-type]
+    type: ResourceType  # type: ignore[valid-type]
+    licence: Licence  # type: ignore[valid-type]
+    submitted: dt.date
+    status: Literal["pending", "approved", "rejected"]
+    files: list[Attachment] = []
+    source: str = ""
+
+
+class FormField(Content):
+    label: Text
+    kind: Literal["text", "lines", "tick", "date", "scale", "signature"] = "text"
+    lines: int = Field(default=1, ge=1, le=30)
+
+
+class Form(Content):
+    """A printable form or template, filled on paper or on screen."""
+
+    id: Slug
+    title: Text
+    purpose: str = ""
+    fields: list[FormField] = Field(min_length=1)
+    rows: int = Field(default=0, ge=0, le=40)
+
+
+class CharterPrinciple(Content):
+    title: Text
+    text: Text
+
+
+class Publication(Content):
+    """A handbook or toolkit made of chapters."""
+
+    id: Slug
+    title: Text
+    kind: PublicationKind  # type: ignore[valid-type]
+    audience: list[Audience] = Field(min_length=1)  # type: ignore[valid-type]
+    summary: Text
+    training_module: Slug | None = None
+    authors: list[Text] = Field(min_length=1)
+    licence: Licence  # type: ignore[valid-type]
+    version: Text
+    reviewed: dt.date
+    charter: list[CharterPrinciple] = []
+
+
+class Chapter(Content):
+    title: Text
+    summary: Text
+    templates: list[Form] = []
+
+
+CONTENT_TYPES: dict[str, type[Content]] = {
+    "module": Module, "session": Session, "handout": Handout,
+    "resource": Resource, "publication": Publication, "chapter": Chapter,
+}
