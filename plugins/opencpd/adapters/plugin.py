@@ -47,6 +47,10 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             files.append(File.generated(config, uri, content=content))
         return files
 
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        # The site is written in British English (WCAG 3.1.1); Material only knows "en".
+        return output.replace('<html lang="en"', '<html lang="en-GB"', 1)
+
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in ("modules", "handbook"):
             if (self.root / folder).is_dir():

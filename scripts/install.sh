@@ -1,0 +1,30 @@
+# Shared install steps for scripts/serve and scripts/test (sourced, not run).
+
+SYSTEM_PACKAGES=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+install_system_packages() {
+  local wanted=("${SYSTEM_PACKAGES[@]}" "$@") missing=()
+  for pkg in "${wanted[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "Installing system packages: ${missing[*]}"
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+install_python() {  # $1: extras, e.g. "[test]"
+  [ -x .venv/bin/python ] || python3 -m venv .venv
+  .venv/bin/python -m pip install -q --disable-pip-version-check \
+    -c requirements.lock -e ".$1"
+}
+
+install_node_packages() {
+  if [ -f package.json ] && command -v npm >/dev/null; then
+    npm ci --silent --no-audit --no-fund >/dev/null
+  fi
+}
