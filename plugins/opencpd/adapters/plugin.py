@@ -24,27 +24,36 @@ class OpenCPDConfig(Config):
     start_time = c.Type(str, default="16:00")
     vocabulary = c.Optional(c.Type(str))
     preview_pending = c.Type(bool, default=False)
+    max_attachment_mb = c.Type(int, default=20)
 
 
 class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     catalog: Catalog
     pages: dict[str, str]
+    attachments: dict[str, Path | str]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = (Path(config.config_file_path).parent / self.config.content_dir).resolve()
         extra = root / self.config.vocabulary if self.config.vocabulary else None
         self.root = root
-        self.catalog = load_catalog(root, load_vocabulary(extra), self.config.preview_pending)
+        self.catalog = load_catalog(root, load_vocabulary(extra), self.config.preview_pending,
+                                    self.config.max_attachment_mb * 1024 * 1024)
         for finding in self.catalog.findings:
             log.warning(str(finding))
-        renderer = Renderer(self.catalog, self.config.start_time)
+        renderer = Renderer(self.catalog, self.config.start_time, config.site_url or "")
         self.pages = renderer.pages()
+        self.attachments = renderer.attachments()
         config.nav = merge_nav(config.nav, renderer.navigation())
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for uri, content in self.pages.items():
             files.append(File.generated(config, uri, content=content))
+        for uri, source in self.attachments.items():
+            if isinstance(source, str):
+                files.append(File.generated(config, uri, content=source))
+            else:
+                files.append(File.generated(config, uri, abs_src_path=str(source)))
         return files
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:

@@ -9,9 +9,11 @@ from typing import TypeVar
 from pydantic import BaseModel
 
 from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc
+from .attachments import DEFAULT_MAX_BYTES, IMAGES, check_file
 from .findings import Finding
 from .frontmatter import FrontMatterError, Source, parse
 from .model import Chapter, Handout, Module, Publication, Resource, Session
+from .untrusted import personal_data
 from .validate import validate
 from .vocabulary import Vocabulary
 
@@ -23,10 +25,12 @@ NEEDS_BODY = (Module, Handout, Chapter, Publication, Resource)
 class Loader:
     """Reads the content tree once; `findings` collects everything wrong with it."""
 
-    def __init__(self, root: Path, vocabulary: Vocabulary, include_pending: bool = False):
+    def __init__(self, root: Path, vocabulary: Vocabulary, include_pending: bool = False,
+                 max_attachment_bytes: int = DEFAULT_MAX_BYTES):
         self.root = root
         self.vocabulary = vocabulary
         self.include_pending = include_pending
+        self.max_attachment_bytes = max_attachment_bytes
         self.findings: list[Finding] = []
 
     def rel(self, path: Path) -> str:
@@ -76,8 +80,9 @@ def check_body(source: Source, model: type[BaseModel]) -> list[Finding]:
     return findings
 
 
-def load_catalog(root: Path, vocabulary: Vocabulary, include_pending: bool = False) -> Catalog:
-    loader = Loader(root, vocabulary, include_pending)
+def load_catalog(root: Path, vocabulary: Vocabulary, include_pending: bool = False,
+                 max_attachment_bytes: int = DEFAULT_MAX_BYTES) -> Catalog:
+    loader = Loader(root, vocabulary, include_pending, max_attachment_bytes)
     catalog = Catalog(root, vocabulary)
     for folder in sorted(p for p in (root / "modules").glob("*/") if p.is_dir()):
         module = load_module(loader, folder)
@@ -119,9 +124,11 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
             module.sessions.append(session)
     for path in sorted((folder / "resources").glob("*/index.md")):
         resource = loader.read(path, Resource, f"{base}/resources/{path.parent.name}/index.md")
-        if resource and (resource.meta.status == "approved" or
-                         (loader.include_pending and resource.meta.status == "pending")):
-            module.resources.append(resource)
+        if resource:
+            check_resource(loader, resource, path.parent)
+            if resource.meta.status == "approved" or (
+                    loader.include_pending and resource.meta.status == "pending"):
+                module.resources.append(resource)
     module.resources.sort(key=lambda r: (r.meta.submitted, r.slug), reverse=True)
     return module
 
@@ -140,6 +147,42 @@ def check_session(loader: Loader, session: Doc[Session], module: ModuleDoc) -> N
                         "missing-file", f"the handout '{name}' does not exist (expected "
                         f"modules/{module.id}/handouts/{name}.md, got no such file)",
                         "Create the handout or correct its name in 'handouts'.")
+
+
+def check_resource(loader: Loader, resource: Doc[Resource], folder: Path) -> None:
+    """Consent, attachments and personal data: what a moderator must be sure of."""
+    meta, source = resource.meta, resource.source
+    if not meta.consent:
+        loader.find(source, resource.line("consent"), "no-consent", "the contributor has not "
+                    "agreed to be credited (expected consent: true, got false)",
+                    "Publish only with the contributor's consent to the credit shown.")
+    if not meta.no_pupil_data:
+        loader.find(source, resource.line("no_pupil_data"), "pupil-data", "the resource is not "
+                    "confirmed free of pupils' personal data (expected no_pupil_data: true, got "
+                    "false)", "Remove names, photos and work that identify pupils, then confirm.")
+    listed = {f.path for f in meta.files}
+    for attachment in meta.files:
+        problem = check_file(folder, attachment.path, loader.max_attachment_bytes)
+        if problem:
+            loader.find(source, resource.line("files"), "bad-attachment", problem.message,
+                        problem.hint)
+        if attachment.path.rsplit(".", 1)[-1].lower() in IMAGES and not attachment.alt:
+            loader.find(source, resource.line("files"), "no-alt-text", "an image has no text "
+                        f"alternative (expected alt: for {attachment.path}, got none)",
+                        "Add 'alt: what the image shows' to the file's entry.")
+    for extra in sorted(p.name for p in folder.iterdir() if p.name != "index.md"):
+        if extra not in listed:
+            loader.find(source, resource.line("files"), "unlisted-file", "a file in the "
+                        f"resource's folder is not listed (expected it under files:, got "
+                        f"{extra!r} unlisted)", "List it under 'files' or delete it.")
+    where = [(resource.body_line + n - 1, what, text)
+             for n, what, text in personal_data(resource.body)]
+    where += [(resource.line("files"), what, text) for name in sorted(listed)
+              for _, what, text in personal_data(name)]
+    for line, what, text in where:
+        loader.find(source, line, "personal-data", f"this looks like {what} (expected no "
+                    f"personal data, got {text!r})", "Remove it, or reword it so that nobody "
+                    "can be identified.")
 
 
 def load_publication(loader: Loader, folder: Path) -> PublicationDoc | None:

@@ -45,6 +45,16 @@ SessionKind = term("session_kinds")
 Delivery = term("deliveries")
 PublicationKind = term("publication_kinds")
 Text = Annotated[str, Field(min_length=1)]
+
+
+def _plain(value: str) -> str:
+    if "<" in value or ">" in value or "](" in value:
+        raise PydanticCustomError("plain_text", "must be plain text, without HTML or links")
+    return value
+
+
+# Teachers' resources are untrusted: their short fields may not carry markup.
+PlainText = Annotated[str, Field(min_length=1), AfterValidator(_plain)]
 Slug = Annotated[str, Field(pattern=SLUG)]
 
 
@@ -102,22 +112,22 @@ class Handout(Content):
 
 
 class Contributor(Content):
-    name: Text
-    school: str = ""
-    region: str = ""
+    name: PlainText
+    school: Annotated[str, AfterValidator(_plain)] = ""
+    region: Annotated[str, AfterValidator(_plain)] = ""
 
 
 class Attachment(Content):
     path: Text
-    title: Text
-    alt: str = ""
+    title: PlainText
+    alt: Annotated[str, AfterValidator(_plain)] = ""
 
 
 class Resource(Content):
     """A teacher's own resource, contributed to a module's open wiki."""
 
-    title: Text
-    summary: Text
+    title: PlainText
+    summary: PlainText
     contributor: Contributor
     consent: bool
     no_pupil_data: bool
@@ -130,7 +140,7 @@ class Resource(Content):
     submitted: dt.date
     status: Literal["pending", "approved", "rejected"]
     files: list[Attachment] = []
-    source: str = ""
+    source: Annotated[str, AfterValidator(_plain)] = ""
 
 
 class FormField(Content):

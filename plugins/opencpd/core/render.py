@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from .attachments import IMAGES, human_size, kind_of
 from .catalog import Catalog, Doc, ModuleDoc
-from .model import AgendaItem
+from .model import AgendaItem, Resource
 from .schema import schemas
+from .untrusted import safe_html, safe_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
 INDEXES = {"key-stages": "key_stage", "themes": "themes", "languages": "languages"}
@@ -22,7 +24,7 @@ INDEXES = {"key-stages": "key_stage", "themes": "themes", "languages": "language
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      autoescape=False)
+                      autoescape=select_autoescape(["html.j2"], default=False))
     env.filters["clock"] = clock
     env.filters["rel"] = relative_link
     env.filters["join_labels"] = lambda ids, catalog, name: ", ".join(
@@ -56,10 +58,19 @@ def front_matter(meta: dict[str, Any]) -> str:
 
 
 class Renderer:
-    def __init__(self, catalog: Catalog, start_time: str = "16:00"):
+    def __init__(self, catalog: Catalog, start_time: str = "16:00", site_url: str = ""):
         self.catalog = catalog
         self.start_time = start_time
+        self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.env = environment()
+
+    def html(self, template: str, here: str, **context: Any) -> str:
+        """An autoescaped HTML fragment: how teachers' text reaches a page."""
+        links = {r.page: relative_link(r.url, here.removesuffix("index.md") or ".") + "/"
+                 for _, r in self.catalog.resources}
+        return self.env.get_template(template).render(
+            catalog=self.catalog, vocab=self.catalog.vocabulary, here=here, links=links,
+            **context)
 
     def page(self, template: str, page: str, meta: dict[str, Any], **context: Any) -> str:
         # Generated pages are never macro-rendered: they may quote teachers' text.
@@ -101,7 +112,13 @@ class Renderer:
         meta = {"title": m.title, "content_type": "module", "key_stage": m.key_stage,
                 "languages": m.languages, "themes": m.themes, "licence": m.licence,
                 "module": m.title, "description": m.summary}
-        out = {module.page: self.page("module.md.j2", module.page, meta, module=module)}
+        resources_html = self.html("resource_list.html.j2", module.page, show_module=False,
+                                   items=[(module, r) for r in module.resources],
+                                   list_id=f"resources-{module.id}")
+        out = {module.page: self.page("module.md.j2", module.page, meta, module=module,
+                                      resources_html=resources_html)}
+        for resource in module.resources:
+            out[resource.page] = self.resource_page(module, resource)
         for session in module.sessions:
             out[session.page] = self.page(
                 "session.md.j2", session.page, {**meta, "title": session.meta.title,
@@ -114,9 +131,56 @@ class Renderer:
                 module=module, handout=handout, used_in=_sessions_using(module, handout))
         return out
 
+    def resource_page(self, module: ModuleDoc, resource: Doc[Resource]) -> str:
+        r = resource.meta
+        folder = self.catalog.root / resource.source.rsplit("/", 1)[0]
+        attachments = [{
+            "path": a.path, "title": a.title, "alt": a.alt, "kind": kind_of(a.path),
+            "image": a.path.rsplit(".", 1)[-1].lower() in IMAGES,
+            "size": human_size((folder / a.path).stat().st_size)
+            if (folder / a.path).is_file() else "missing",
+        } for a in r.files]
+        licence = self.catalog.vocabulary.term("licences", r.licence)
+        credit = r.contributor.name + (f", {r.contributor.school}" if r.contributor.school else "")
+        attribution = (f"“{r.title}” by {credit}, shared on OpenCPD "
+                       f"({self.site_url}{resource.url}), licensed under "
+                       f"{licence.label if licence else r.licence}"
+                       f"{f' ({licence.url})' if licence and licence.url else ''}.")
+        meta = {"title": r.title, "content_type": "resource", "key_stage": r.key_stage,
+                "languages": r.languages, "themes": r.themes, "licence": r.licence,
+                "resource_type": r.type, "module": module.meta.title, "description": r.summary,
+                "status": r.status}
+        html = self.html("resource.html.j2", resource.page, resource=resource, module=module,
+                         module_link=relative_link(module.page, resource.page)
+                         .removesuffix("index.md"),
+                         attachments=attachments, licence=licence or {"label": r.licence},
+                         attribution=attribution, body_html=safe_html(resource.body))
+        return front_matter({"render_macros": False, **meta}) + html + "\n"
+
+    def attachments(self) -> dict[str, Path | str]:
+        """Published attachments: src_uri -> file to copy, or sanitised text for SVG."""
+        out: dict[str, Path | str] = {}
+        for _, resource in self.catalog.resources:
+            folder = self.catalog.root / resource.source.rsplit("/", 1)[0]
+            base = resource.page.removesuffix("index.md")
+            for a in resource.meta.files:
+                path = folder / a.path
+                if not path.is_file():
+                    continue
+                out[base + a.path] = (safe_svg(path.read_text("utf-8"))
+                                      if a.path.lower().endswith(".svg") else path)
+        return out
+
     def index_pages(self) -> dict[str, str]:
         out = {"modules/index.md": self.page("modules.md.j2", "modules/index.md",
                                              {"title": "All modules"})}
+        out["resources/index.md"] = self.page(
+            "resources.md.j2", "resources/index.md", {"title": "Teachers' resources"},
+            resources_html=self.html("resource_list.html.j2", "resources/index.md",
+                                     items=sorted(self.catalog.resources,
+                                                  key=lambda mr: mr[1].meta.submitted,
+                                                  reverse=True),
+                                     list_id="resources-all", show_module=True))
         out["handbook/index.md"] = self.page("publications.md.j2", "handbook/index.md",
                                              {"title": "Publications"})
         for folder, attribute in INDEXES.items():
@@ -153,7 +217,8 @@ class Renderer:
             sections.append({"Publications": ["handbook/index.md", *[
                 {p.meta.title: [p.page, *[c.page for c in p.chapters]]}
                 for p in self.catalog.publications]]})
-        sections.append({"Browse": ["modules/index.md", *[f"{f}/index.md" for f in INDEXES]]})
+        sections.append({"Browse": ["modules/index.md", "resources/index.md",
+                                    *[f"{f}/index.md" for f in INDEXES]]})
         return sections
 
 

@@ -72,6 +72,10 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
                        f"'{name}' has a value that is not in the vocabulary "
                        f"(expected one of {ctx['allowed']}; got {value!r})",
                        f"{hint} New terms go in vocabulary.yml.")
+    if kind == "plain_text":
+        return Finding(source.path, line, col, "not-plain-text",
+                       f"'{name}' contains markup (expected plain text, got {_got(value)})",
+                       "Remove HTML tags and links; put links in the page text instead.")
     if kind == "literal_error":
         return Finding(source.path, line, col, "bad-value",
                        f"'{name}' has an unknown value (expected {ctx.get('expected')}; "

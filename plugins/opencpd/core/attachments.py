@@ -1,0 +1,151 @@
+"""Checks on a resource's attachments: allowed types, size, content matching the extension,
+and no path leaving the resource's folder."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+
+def _starts(*signatures: bytes) -> Callable[[Path, bytes], bool]:
+    return lambda path, head: head.startswith(signatures)
+
+
+def _office(required: str) -> Callable[[Path, bytes], bool]:
+    """A zip-based office file that holds `required` and no macros."""
+    def check(path: Path, head: bytes) -> bool:
+        if not head.startswith(b"PK\x03\x04"):
+            return False
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            return False
+        macros = any(n.lower().endswith("vbaproject.bin") or n.lower().startswith("basic/")
+                     for n in names)
+        return not macros and any(n.startswith(required) for n in names)
+    return check
+
+
+def _text(path: Path, head: bytes) -> bool:
+    try:
+        path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in head
+
+
+def _svg(path: Path, head: bytes) -> bool:
+    return _text(path, head) and b"<svg" in path.read_bytes()[:4096].lower()
+
+
+def _mp4(path: Path, head: bytes) -> bool:
+    return head[4:8] == b"ftyp"
+
+
+# extension -> (label shown to readers, content check)
+ALLOWED: dict[str, tuple[str, Callable[[Path, bytes], bool]]] = {
+    "pdf": ("PDF", _starts(b"%PDF-")),
+    "docx": ("Word document", _office("word/")),
+    "pptx": ("PowerPoint slides", _office("ppt/")),
+    "xlsx": ("Excel spreadsheet", _office("xl/")),
+    "odt": ("OpenDocument text", _office("content.xml")),
+    "odp": ("OpenDocument slides", _office("content.xml")),
+    "ods": ("OpenDocument spreadsheet", _office("content.xml")),
+    "png": ("PNG image", _starts(b"\x89PNG\r\n\x1a\n")),
+    "jpg": ("JPEG image", _starts(b"\xff\xd8\xff")),
+    "jpeg": ("JPEG image", _starts(b"\xff\xd8\xff")),
+    "gif": ("GIF image", _starts(b"GIF87a", b"GIF89a")),
+    "svg": ("SVG image", _svg),
+    "mp3": ("MP3 audio", lambda p, h: h.startswith(b"ID3") or h[:2] in (b"\xff\xfb", b"\xff\xf3",
+                                                                         b"\xff\xf2")),
+    "m4a": ("M4A audio", _mp4),
+    "mp4": ("MP4 video", _mp4),
+    "txt": ("Text", _text),
+    "csv": ("CSV table", _text),
+    "md": ("Markdown text", _text),
+}
+REFUSED = {
+    "docm": "a macro-enabled Word file", "xlsm": "a macro-enabled Excel file",
+    "pptm": "a macro-enabled PowerPoint file", "exe": "a program", "bat": "a script",
+    "cmd": "a script", "sh": "a script", "js": "a script", "msi": "an installer",
+    "zip": "an archive", "rar": "an archive", "7z": "an archive", "tar": "an archive",
+    "gz": "an archive", "html": "a web page", "htm": "a web page",
+}
+IMAGES = {"png", "jpg", "jpeg", "gif", "svg"}
+
+
+@dataclass(frozen=True)
+class AttachmentProblem:
+    message: str
+    hint: str
+
+
+def inside(folder: Path, name: str) -> Path | None:
+    """The attachment's real path if it stays inside `folder`, else None."""
+    if not name or name.startswith(("/", "\\")) or ".." in Path(name).parts or ":" in name:
+        return None
+    target = folder / name
+    try:
+        real = target.resolve(strict=False)
+    except OSError:
+        return None
+    return real if real.is_relative_to(folder.resolve()) else None
+
+
+def check_file(folder: Path, name: str, max_bytes: int = DEFAULT_MAX_BYTES
+               ) -> AttachmentProblem | None:
+    """What is wrong with one listed attachment, or None."""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if inside(folder, name) is None:
+        return AttachmentProblem(
+            f"the attachment path leaves the resource's folder (expected a file name inside "
+            f"{folder.name}/, got {name!r})", "Put the file in the resource's folder and give "
+            "just its name.")
+    path = folder / name
+    if path.is_symlink():
+        return AttachmentProblem(f"the attachment is a link, not a file (expected a file, got "
+                                 f"a symlink {name!r})", "Copy the real file into the folder.")
+    if extension in REFUSED:
+        return AttachmentProblem(f"this type of file cannot be published (expected one of "
+                                 f"{', '.join(sorted(ALLOWED))}; got {REFUSED[extension]}, "
+                                 f".{extension})", "Save it in an allowed format (e.g. .docx "
+                                 "instead of .docm, a PDF instead of an archive).")
+    if extension not in ALLOWED:
+        return AttachmentProblem(f"this type of file is not allowed (expected one of "
+                                 f"{', '.join(sorted(ALLOWED))}; got .{extension or '(none)'})",
+                                 "Save it as a PDF or another allowed type.")
+    if not path.is_file():
+        return AttachmentProblem(f"the attachment is listed but missing (expected {name} in the "
+                                 f"resource's folder, got no such file)",
+                                 "Add the file, or remove it from 'files'.")
+    size = path.stat().st_size
+    if size > max_bytes:
+        return AttachmentProblem(f"the attachment is too large (expected at most "
+                                 f"{human_size(max_bytes)}, got {human_size(size)})",
+                                 "Compress it or split it into smaller files.")
+    with path.open("rb") as handle:
+        head = handle.read(64)
+    label, matches = ALLOWED[extension]
+    if not matches(path, head):
+        return AttachmentProblem(f"the file's content does not match its extension (expected "
+                                 f"a {label}, got something else)", "Re-save the file in the "
+                                 "format its name says, or rename it correctly. Macro-enabled "
+                                 "Office files are refused.")
+    return None
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def kind_of(name: str) -> str:
+    return ALLOWED.get(name.rsplit(".", 1)[-1].lower(), ("File", None))[0]

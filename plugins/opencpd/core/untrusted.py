@@ -1,0 +1,59 @@
+"""Teacher-submitted text is untrusted: render it to safe HTML, and look for personal data."""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import nh3
+
+TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area", "center"} | {"span", "div", "p", "img"}
+ATTRIBUTES = {
+    **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
+    "*": {"lang", "class", "title"},
+    "img": {"src", "alt", "width", "height"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "fenced_code",
+              "opencpd.core.markdown_ext"]
+
+SVG_TAGS = {"svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
+            "text", "tspan", "title", "desc", "defs", "lineargradient", "radialgradient", "stop"}
+SVG_ATTRIBUTES = {"*": {"x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx", "ry", "d",
+                        "points", "width", "height", "viewbox", "fill", "stroke",
+                        "stroke-width", "transform", "font-size", "font-family",
+                        "text-anchor", "opacity", "offset", "stop-color", "xmlns", "id"}}
+
+
+def safe_html(text: str) -> str:
+    """Markdown from a contributor, rendered and then reduced to a safe subset of HTML: no
+    script, style, iframe, object, form, event attributes or javascript:/data: URLs."""
+    html = markdown.markdown(text, extensions=EXTENSIONS, output_format="html")
+    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
+                     link_rel="noopener nofollow")
+
+
+def safe_svg(svg: str) -> str:
+    """An SVG with only drawing elements left: no script, links, styles or event handlers."""
+    return nh3.clean(svg, tags=SVG_TAGS, attributes=SVG_ATTRIBUTES, url_schemes=set(),
+                     link_rel=None, strip_comments=True)
+
+
+PERSONAL_DATA = [
+    (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "an email address"),
+    (re.compile(r"(?<!\d)(?:\+44\s?\d{2,4}|0\d{2,4})[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)"),
+     "a phone number"),
+    (re.compile(r"\b(?:[Pp]upil|[Ss]tudent|[Cc]hild)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?"),
+     "a pupil's name"),
+    (re.compile(r"\b[A-Z]\d{11}[0-9A-Z]\b"), "a unique pupil number (UPN)"),
+]
+
+
+def personal_data(text: str) -> list[tuple[int, str, str]]:
+    """(line number from 1, what it looks like, the matched text) for likely personal data."""
+    found = []
+    for number, line in enumerate(text.split("\n"), 1):
+        for pattern, what in PERSONAL_DATA:
+            for match in pattern.finditer(line):
+                found.append((number, what, match.group(0)))
+    return found
