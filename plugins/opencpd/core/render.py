@@ -211,8 +211,7 @@ class Renderer:
             group = [m for m in self.catalog.published_modules if m.meta.strand == strand]
             if group:
                 title = self.catalog.vocabulary.label("strands", strand)
-                sections.append({title + "s" if strand == "training" else title:
-                                 [_module_nav(m) for m in group]})
+                sections.append({title: [_module_nav(m) for m in group]})
         if self.catalog.publications:
             sections.append({"Publications": ["handbook/index.md", *[
                 {p.meta.title: [p.page, *[c.page for c in p.chapters]]}
