@@ -95,6 +95,25 @@ def serve(config_file: str, dev_addr: str) -> None:
     mkdocs_serve(config_file=config_file, livereload=True, watch=watch, dev_addr=dev_addr)
 
 
+@main.command("export")
+@config_option
+@click.option("-o", "--output", default="-", show_default=True, type=click.File("w"),
+              help="Where to write the JSON ('-' for standard output).")
+def export_command(config_file: str, output: click.utils.LazyFile) -> None:
+    """Write the whole Catalog as one JSON document (open data)."""
+    import json
+
+    from .core.export import export
+    root, vocab_file = _content(config_file)
+    catalog = load_catalog(root, load_vocabulary(vocab_file))
+    if errors(catalog.findings):
+        raise click.ClickException("the content has errors; run `opencpd check` to see them.")
+    from .adapters.site import load
+    json.dump(export(catalog, load(config_file).site_url or ""), output, indent=1,
+              ensure_ascii=False)
+    output.write("\n")
+
+
 @main.group()
 def new() -> None:
     """Create a new module or session from a scaffold that passes `opencpd check`."""

@@ -18,6 +18,8 @@ from .schema import schemas
 from .untrusted import safe_html, safe_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
+NEWEST = 10  # resources listed on a module page and on the Resources page
+PAGE_SIZE = 50  # resources per page of a module's full list
 INDEXES = {"key-stages": "key_stage", "themes": "themes", "languages": "languages"}
 
 
@@ -27,6 +29,7 @@ def environment() -> Environment:
                       autoescape=select_autoescape(["html.j2"], default=False))
     env.filters["clock"] = clock
     env.filters["rel"] = relative_link
+    env.filters["href"] = url_href
     env.filters["join_labels"] = lambda ids, catalog, name: ", ".join(
         catalog.vocabulary.label(name, i) for i in ids)
     env.filters["date"] = lambda d: f"{d.day} {d:%B %Y}"
@@ -53,6 +56,19 @@ def relative_link(target: str, here: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(here) or ".")
 
 
+def page_url(page: str) -> str:
+    """The directory URL of a page's src_uri: modules/x/index.md -> modules/x/."""
+    if page.endswith("index.md"):
+        return page.removesuffix("index.md")
+    return page.removesuffix(".md") + "/"
+
+
+def url_href(target: str, here: str) -> str:
+    """A link for raw HTML from page `here` (src_uri) to a site URL like modules/x/."""
+    link = posixpath.relpath(target or ".", page_url(here) or ".")
+    return link + "/" if target.endswith("/") and link != "." else link if link != "." else "./"
+
+
 def front_matter(meta: dict[str, Any]) -> str:
     return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) + "---\n\n"
 
@@ -66,18 +82,15 @@ class Renderer:
 
     def html(self, template: str, here: str, **context: Any) -> str:
         """An autoescaped HTML fragment: how teachers' text reaches a page."""
-        links = {r.page: relative_link(r.url, here.removesuffix("index.md") or ".") + "/"
-                 for _, r in self.catalog.resources}
         return self.env.get_template(template).render(
-            catalog=self.catalog, vocab=self.catalog.vocabulary, here=here, links=links,
-            **context)
+            catalog=self.catalog, vocab=self.catalog.vocabulary, here=here, **context)
 
     def page(self, template: str, page: str, meta: dict[str, Any], **context: Any) -> str:
         # Generated pages are never macro-rendered: they may quote teachers' text.
         head = front_matter({"render_macros": False, **meta})
         body = self.env.get_template(template).render(
             catalog=self.catalog, here=page, start=self.start_time, vocab=self.catalog.vocabulary,
-            order=running_order, **context)
+            order=running_order, page_url=page_url, **context)
         return head + body
 
     def pages(self) -> dict[str, str]:
@@ -112,11 +125,11 @@ class Renderer:
         meta = {"title": m.title, "content_type": "module", "key_stage": m.key_stage,
                 "languages": m.languages, "themes": m.themes, "licence": m.licence,
                 "module": m.title, "description": m.summary}
-        resources_html = self.html("resource_list.html.j2", module.page, show_module=False,
-                                   items=[(module, r) for r in module.resources],
-                                   list_id=f"resources-{module.id}")
+        resources_html = self.resource_list(module.page, [(module, r) for r in
+                                                          module.resources[:NEWEST]])
         out = {module.page: self.page("module.md.j2", module.page, meta, module=module,
-                                      resources_html=resources_html)}
+                                      resources_html=resources_html,
+                                      all_resources=f"resources/{module.id}/index.md")}
         for resource in module.resources:
             out[resource.page] = self.resource_page(module, resource)
         for session in module.sessions:
@@ -171,16 +184,36 @@ class Renderer:
                                       if a.path.lower().endswith(".svg") else path)
         return out
 
+    def resource_list(self, here: str, items: list, show_module: bool = False) -> str:
+        return self.html("resource_list.html.j2", here, items=items, show_module=show_module)
+
+    def resource_index_pages(self) -> dict[str, str]:
+        """The Resources page (newest, and counts per module) and, per module, every
+        resource in pages of PAGE_SIZE, so that no page grows with the number of resources."""
+        newest = sorted(self.catalog.resources, key=lambda mr: (mr[1].meta.submitted,
+                                                                mr[1].slug), reverse=True)
+        here = "resources/index.md"
+        out = {here: self.page("resources.md.j2", here, {"title": "Teachers' resources"},
+                               resources_html=self.resource_list(here, newest[:NEWEST], True))}
+        for module in self.catalog.published_modules:
+            chunks = [module.resources[i:i + PAGE_SIZE]
+                      for i in range(0, len(module.resources), PAGE_SIZE)] or [[]]
+            pages = [f"resources/{module.id}/{'index' if n == 1 else n}.md"
+                     for n in range(1, len(chunks) + 1)]
+            for number, (page, chunk) in enumerate(zip(pages, chunks), 1):
+                title = f"Resources for {module.meta.title}"
+                out[page] = self.page(
+                    "module_resources.md.j2", page,
+                    {"title": title if number == 1 else f"{title} (page {number})",
+                     "content_type": "listing"},
+                    module=module, number=number, pages=pages,
+                    resources_html=self.resource_list(page, [(module, r) for r in chunk]))
+        return out
+
     def index_pages(self) -> dict[str, str]:
         out = {"modules/index.md": self.page("modules.md.j2", "modules/index.md",
                                              {"title": "All modules"})}
-        out["resources/index.md"] = self.page(
-            "resources.md.j2", "resources/index.md", {"title": "Teachers' resources"},
-            resources_html=self.html("resource_list.html.j2", "resources/index.md",
-                                     items=sorted(self.catalog.resources,
-                                                  key=lambda mr: mr[1].meta.submitted,
-                                                  reverse=True),
-                                     list_id="resources-all", show_module=True))
+        out.update(self.resource_index_pages())
         out["handbook/index.md"] = self.page("publications.md.j2", "handbook/index.md",
                                              {"title": "Publications"})
         for folder, attribute in INDEXES.items():

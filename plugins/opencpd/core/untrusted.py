@@ -18,9 +18,9 @@ EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "fenced_code",
               "opencpd.core.markdown_ext"]
 
 SVG_TAGS = {"svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
-            "text", "tspan", "title", "desc", "defs", "lineargradient", "radialgradient", "stop"}
+            "text", "tspan", "title", "desc", "defs", "linearGradient", "radialGradient", "stop"}
 SVG_ATTRIBUTES = {"*": {"x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx", "ry", "d",
-                        "points", "width", "height", "viewbox", "fill", "stroke",
+                        "points", "width", "height", "viewBox", "fill", "stroke",
                         "stroke-width", "transform", "font-size", "font-family",
                         "text-anchor", "opacity", "offset", "stop-color", "xmlns", "id"}}
 
