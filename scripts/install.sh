@@ -1,6 +1,7 @@
 # Shared install steps for scripts/serve and scripts/test (sourced, not run).
 
 SYSTEM_PACKAGES=(python3-venv libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
+NODE_PACKAGES=(nodejs npm)  # installed only when npm is missing
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
@@ -23,8 +24,8 @@ install_python() {  # $1: extras, e.g. "[test]"
     -c requirements.lock -e ".$1"
 }
 
-install_node_packages() {
-  if [ -f package.json ] && command -v npm >/dev/null; then
-    npm ci --silent --no-audit --no-fund >/dev/null
-  fi
+install_node_packages() {  # axe-core for the accessibility tests (package.json, pinned)
+  [ -f package.json ] || return 0
+  command -v npm >/dev/null || install_system_packages "${NODE_PACKAGES[@]}"
+  npm ci --silent --no-audit --no-fund >/dev/null
 }

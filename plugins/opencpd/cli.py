@@ -114,9 +114,41 @@ def export_command(config_file: str, output: click.utils.LazyFile) -> None:
     output.write("\n")
 
 
+@main.command("packs")
+@config_option
+@click.argument("ids", nargs=-1, metavar="[MODULE]...")
+@click.option("-o", "--out", default="site/packs", show_default=True,
+              type=click.Path(file_okay=False), help="Folder to write the PDFs into.")
+@click.option("-j", "--jobs", default=0, type=click.IntRange(min=0),
+              help="Processes that render packs (default: one per core, at most 4).")
+def packs_command(config_file: str, ids: tuple[str, ...], out: str, jobs: int) -> None:
+    """Make the session packs (PDF) of the named modules and publications, or of all."""
+    from .adapters.packs import export_packs
+    from .adapters.site import BuildFailed
+    try:
+        made = export_packs(config_file, ids, Path(out), jobs or None)
+    except (BuildFailed, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    problems = sorted({f for job in made for f in job.pack.findings}
+                      | {job.error for job in made if job.error})
+    for finding in problems:
+        click.echo(str(finding))
+        if _on_ci():
+            click.echo(finding.github())
+    for job in made:
+        if job.result:
+            click.echo(f"{out}/{job.pack.filename}: {job.result.pages} pages ({job.status})",
+                       err=True)
+        else:
+            click.echo(f"{job.pack.filename}: not made ({job.status}), see the problems above",
+                       err=True)
+    if any(not job.result for job in made):
+        sys.exit(1)
+
+
 @main.group()
 def new() -> None:
-    """Create a new module or session from a scaffold that passes `opencpd check`."""
+    """Create a new module, session or resource from a scaffold that passes `opencpd check`."""
 
 
 @new.command("module")
@@ -153,3 +185,41 @@ def new_session_command(config_file: str, module_id: str, title: str, kind: str,
     except (ScaffoldError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {path.relative_to(root)}")
+
+
+def _items(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] or None if value else None
+
+
+@new.command("resource")
+@config_option
+@click.option("--module", "module_id", required=True, help="The module it goes with, e.g. "
+              "ks2-writing.")
+@click.option("--title", required=True, help="A short name for the resource.")
+@click.option("--type", "resource_type", default="worksheet", show_default=True,
+              help="lesson-plan, worksheet, slides, game, song-rhyme, case-study, ...")
+@click.option("--languages", help="Language codes, e.g. fr,de (default: the module's first).")
+@click.option("--key-stage", help="KS2, KS3, KS2-3 or all (default: the module's).")
+@click.option("--themes", help="Themes, e.g. phonics,vocabulary (default: the module's first).")
+@click.option("--year-groups", help="Year groups, e.g. 3,4 (default: the key stage's).")
+@click.option("--name", "contributor", default="", help="Your name, as it should be credited.")
+@click.option("--slug", help="The folder's name (default: made from the title).")
+def new_resource_command(config_file: str, module_id: str, title: str, resource_type: str,
+                         languages: str | None, key_stage: str | None, themes: str | None,
+                         year_groups: str | None, contributor: str, slug: str | None) -> None:
+    """Create a pending resource in modules/MODULE/resources/, ready to fill in."""
+    from .scaffold import ScaffoldError, new_resource
+    root, vocab_file = _content(config_file)
+    years = _items(year_groups)
+    if years and not all(y.isdigit() for y in years):
+        raise click.ClickException(f"--year-groups takes numbers such as 3,4 (got {year_groups!r}).")
+    try:
+        path = new_resource(root, module_id, title, load_vocabulary(vocab_file),
+                            resource_type=resource_type, languages=_items(languages),
+                            key_stage=key_stage, themes=_items(themes),
+                            year_groups=[int(y) for y in years] if years else None,
+                            contributor=contributor, slug=slug)
+    except (ScaffoldError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"created {path.relative_to(root)} (status: pending). Fill in the prompts, add "
+               "your files to its folder and list them under files:, then run `opencpd check`.")

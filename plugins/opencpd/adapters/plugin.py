@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,9 +13,14 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 
 from ..core.catalog import Catalog
+from ..core.export import export
 from ..core.load import load_catalog
+from ..core.metadata import Metadata
+from ..core.packs import PackJob
+from ..core.packs import findings as pack_findings
 from ..core.render import Renderer
 from ..core.vocabulary import load_vocabulary
+from .packs import cache_dir, make_packs, pack_links, pack_options
 
 log = get_plugin_logger(__name__)
 
@@ -25,12 +31,16 @@ class OpenCPDConfig(Config):
     vocabulary = c.Optional(c.Type(str))
     preview_pending = c.Type(bool, default=False)
     max_attachment_mb = c.Type(int, default=20)
+    packs = c.Type(bool, default=False)  # make missing session packs (`opencpd build` does)
+    edit_url = c.Type(str, default="")
 
 
 class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     catalog: Catalog
     pages: dict[str, str]
     attachments: dict[str, Path | str]
+    packs: list[PackJob]
+    json_ld: dict[str, dict[str, Any]]
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = (Path(config.config_file_path).parent / self.config.content_dir).resolve()
@@ -40,31 +50,73 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
                                     self.config.max_attachment_mb * 1024 * 1024)
         for finding in self.catalog.findings:
             log.warning(str(finding))
-        renderer = Renderer(self.catalog, self.config.start_time, config.site_url or "")
+        self.packs = self.session_packs(config)
+        renderer = Renderer(self.catalog, self.config.start_time, config.site_url or "",
+                            self.config.edit_url, packs=pack_links(self.packs))
         self.pages = renderer.pages()
+        self.pages["catalog.json"] = json.dumps(export(self.catalog, config.site_url or ""),
+                                                indent=1, ensure_ascii=False)
+        self.json_ld = Metadata(self.catalog, config.site_url or "").all()
         self.attachments = renderer.attachments()
         config.nav = merge_nav(config.nav, renderer.navigation())
         return config
+
+    def session_packs(self, config: MkDocsConfig) -> list[PackJob]:
+        """Packs from the cache; made first when the `packs` option is on (`opencpd build`)."""
+        options = pack_options(config, self.config.start_time)
+        for finding in pack_findings(self.catalog, options):
+            log.warning(str(finding))
+        jobs = make_packs(self.catalog, options, cache_dir(config), self.config.packs)
+        for job in jobs:
+            if job.error:
+                log.warning(str(job.error))
+        return jobs
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for uri, content in self.pages.items():
             files.append(File.generated(config, uri, content=content))
         for uri, source in self.attachments.items():
-            if isinstance(source, str):
-                files.append(File.generated(config, uri, content=source))
-            else:
-                files.append(File.generated(config, uri, abs_src_path=str(source)))
+            files.append(attachment_file(config, uri, source))
+        for job in self.packs:
+            if job.result:
+                files.append(File.generated(config, f"packs/{job.pack.filename}",
+                                            abs_src_path=str(job.result.path)))
         return files
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
-        # The site is written in British English (WCAG 3.1.1); Material only knows "en".
-        return output.replace('<html lang="en"', '<html lang="en-GB"', 1)
+        output = british(output)
+        data = self.json_ld.get(page.file.src_uri)
+        if data:
+            script = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
+            output = output.replace(
+                "</head>", f'<script type="application/ld+json">{script}</script>\n</head>', 1)
+        return output
+
+    def on_post_template(self, output_content: str, *, template_name: str,
+                         config: MkDocsConfig) -> str:
+        return british(output_content)  # 404.html is a theme template, not a page
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in ("modules", "handbook"):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
         return server
+
+
+def british(html: str) -> str:
+    """The site is written in British English (WCAG 3.1.1); Material only knows "en"."""
+    return html.replace('<html lang="en"', '<html lang="en-GB"', 1)
+
+
+def attachment_file(config: MkDocsConfig, uri: str, source: Path | str) -> File:
+    """A teacher's attachment copied as it is; a Markdown attachment is never made a page."""
+    src_uri = uri + ".txt" if uri.endswith(".md") else uri
+    if isinstance(source, str):
+        file = File.generated(config, src_uri, content=source)
+    else:
+        file = File.generated(config, src_uri, abs_src_path=str(source))
+    file.dest_uri = uri
+    return file
 
 
 def merge_nav(configured: list | None, generated: list) -> list:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -15,9 +16,16 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from ..core.catalog import Catalog
+from ..core.offline import write_offline_zips
 
 PostBuildStep = Callable[[MkDocsConfig, Path, Catalog], None]
-POST_BUILD_STEPS: list[PostBuildStep] = []
+
+
+def offline_copies(config: MkDocsConfig, site: Path, catalog: Catalog) -> None:
+    write_offline_zips(site, catalog)
+
+
+POST_BUILD_STEPS: list[PostBuildStep] = [offline_copies]
 
 
 class BuildFailed(Exception):
@@ -26,6 +34,19 @@ class BuildFailed(Exception):
 
 def quiet_end_of_life_notice() -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def fix_build_date(project: Path) -> None:
+    """Dates in the output (sitemap, footers) come from git, not the clock, so that two builds
+    of one commit are byte-identical (SOURCE_DATE_EPOCH is honoured by MkDocs)."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        return
+    try:
+        stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project, text=True,
+                               capture_output=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        stamp = ""
+    os.environ["SOURCE_DATE_EPOCH"] = stamp or "1767225600"  # 2026-01-01 outside git
 
 
 def load(config_file: str, **overrides: object) -> MkDocsConfig:
@@ -42,10 +63,12 @@ def build_site(config_file: str, site_dir: Path, preview_pending: bool = False,
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
+    fix_build_date(Path(config_file).resolve().parent)
     try:
         config = load(config_file, strict=True, site_dir=str(staging))
         plugin = config.plugins["opencpd"]
         plugin.config.preview_pending = preview_pending  # type: ignore[attr-defined]
+        plugin.config.packs = True  # type: ignore[attr-defined]
         try:
             build(config)
         except (Abort, PluginError) as exc:
@@ -53,10 +76,10 @@ def build_site(config_file: str, site_dir: Path, preview_pending: bool = False,
         catalog: Catalog = plugin.catalog  # type: ignore[attr-defined]
         for step in POST_BUILD_STEPS if steps is None else steps:
             step(config, staging, catalog)
+        swap_in(staging, site_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    swap_in(staging, site_dir)
     return catalog
 
 
@@ -66,7 +89,12 @@ def swap_in(staging: Path, site_dir: Path) -> None:
     if site_dir.exists():
         old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
         site_dir.rename(old)
-    staging.rename(site_dir)
+    try:
+        staging.rename(site_dir)
+    except BaseException:
+        if old:
+            old.rename(site_dir)  # put the previous site back
+        raise
     if old:
         shutil.rmtree(old, ignore_errors=True)
 
@@ -83,3 +111,8 @@ def log_to_terminal(verbose: bool = False) -> None:
     for handler in logger.handlers:
         if getattr(handler, "name", "") == "opencpd":
             handler.setLevel(logging.INFO if verbose else logging.WARNING)
+
+
+from .search import index_site  # noqa: E402  (search.py needs BuildFailed from this module)
+
+POST_BUILD_STEPS.append(index_site)

@@ -77,8 +77,22 @@ def parse(path: str, raw: bytes) -> Source:
     return Source(path, data, body, end + 2, positions, keys)
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader, except that a date which does not exist (2026-13-45) stays text, so that
+    validation reports it with its line instead of the parser raising ValueError."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def _load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict, dict]:
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else {}
@@ -103,15 +117,18 @@ def _load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict,
     positions: dict[Path_, tuple[int, int]] = {}
     keys: dict[Path_, tuple[int, int]] = {}
     duplicates: list[Finding] = []
-    _walk(node, (), positions, keys, offset, path, duplicates)
+    _walk(node, (), positions, keys, offset, path, duplicates, set())
     if duplicates:
         raise FrontMatterError(duplicates[0])
     return data, positions, keys
 
 
 def _walk(node: yaml.Node, loc: Path_, positions: dict, keys: dict, offset: int,
-          path: str, duplicates: list[Finding]) -> None:
+          path: str, duplicates: list[Finding], seen_nodes: set[int]) -> None:
     positions[loc] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
+    if id(node) in seen_nodes:
+        return  # an alias (*name) of a node already walked: no loops, no exponential walks
+    seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key_node, value_node in node.value:
@@ -125,7 +142,8 @@ def _walk(node: yaml.Node, loc: Path_, positions: dict, keys: dict, offset: int,
                 ))
             seen.add(key)
             keys[loc + (key,)] = where
-            _walk(value_node, loc + (key,), positions, keys, offset, path, duplicates)
+            _walk(value_node, loc + (key,), positions, keys, offset, path, duplicates,
+                  seen_nodes)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, loc + (index,), positions, keys, offset, path, duplicates)
+            _walk(item, loc + (index,), positions, keys, offset, path, duplicates, seen_nodes)

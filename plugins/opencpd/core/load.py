@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 from typing import TypeVar
@@ -170,8 +171,10 @@ def check_resource(loader: Loader, resource: Doc[Resource], folder: Path) -> Non
             loader.find(source, resource.line("files"), "no-alt-text", "an image has no text "
                         f"alternative (expected alt: for {attachment.path}, got none)",
                         "Add 'alt: what the image shows' to the file's entry.")
-    for extra in sorted(p.name for p in folder.iterdir() if p.name != "index.md"):
-        if extra not in listed:
+    present = (p.relative_to(folder).as_posix() for p in folder.rglob("*")
+               if p.is_symlink() or not p.is_dir())
+    for extra in sorted(present):
+        if extra != "index.md" and extra not in {posixpath.normpath(x) for x in listed}:
             loader.find(source, resource.line("files"), "unlisted-file", "a file in the "
                         f"resource's folder is not listed (expected it under files:, got "
                         f"{extra!r} unlisted)", "List it under 'files' or delete it.")
@@ -179,6 +182,10 @@ def check_resource(loader: Loader, resource: Doc[Resource], folder: Path) -> Non
              for n, what, text in personal_data(resource.body)]
     where += [(resource.line("files"), what, text) for name in sorted(listed)
               for _, what, text in personal_data(name)]
+    where += [(resource.line(name), what, text) for name in ("title", "summary")
+              for _, what, text in personal_data(getattr(meta, name))]
+    where += [(resource.line("files"), what, text) for a in meta.files
+              for _, what, text in personal_data(f"{a.title}\n{a.alt}")]
     for line, what, text in where:
         loader.find(source, line, "personal-data", f"this looks like {what} (expected no "
                     f"personal data, got {text!r})", "Remove it, or reword it so that nobody "

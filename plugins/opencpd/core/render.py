@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 import posixpath
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .attachments import IMAGES, human_size, kind_of
+from .attachments import IMAGES, check_file, human_size, kind_of
 from .catalog import Catalog, Doc, ModuleDoc
 from .model import AgendaItem, Resource
+from .feeds import feeds
 from .schema import schemas
 from .untrusted import safe_html, safe_svg
 
@@ -74,9 +77,12 @@ def front_matter(meta: dict[str, Any]) -> str:
 
 
 class Renderer:
-    def __init__(self, catalog: Catalog, start_time: str = "16:00", site_url: str = ""):
+    def __init__(self, catalog: Catalog, start_time: str = "16:00", site_url: str = "",
+                 edit_url: str = "", packs: dict[str, list[dict[str, Any]]] | None = None):
         self.catalog = catalog
+        self.packs = packs or {}  # owner id -> session pack links (adapters.packs.pack_links)
         self.start_time = start_time
+        self.edit_url = edit_url
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.env = environment()
 
@@ -91,7 +97,15 @@ class Renderer:
         body = self.env.get_template(template).render(
             catalog=self.catalog, here=page, start=self.start_time, vocab=self.catalog.vocabulary,
             order=running_order, page_url=page_url, **context)
-        return head + body
+        return head + body + self.edit_link(context)
+
+    def edit_link(self, context: dict[str, Any]) -> str:
+        """'Suggest a change' for pages made from one content file."""
+        doc = next((context[k] for k in ("session", "handout", "chapter", "resource", "module",
+                                         "publication") if k in context), None)
+        if not self.edit_url or doc is None or "pages" in context:
+            return ""
+        return f"\n[Suggest a change to this page]({self.edit_url}{doc.source}){{ .edit-link }}\n"
 
     def pages(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -101,7 +115,8 @@ class Renderer:
             meta = {"title": publication.meta.title, "content_type": "publication",
                     "licence": publication.meta.licence, "description": publication.meta.summary}
             out[publication.page] = self.page("publication.md.j2", publication.page, meta,
-                                              publication=publication)
+                                              publication=publication,
+                                              packs=self.packs.get(publication.id, []))
             for chapter in publication.chapters:
                 meta = {**meta, "title": chapter.meta.title, "content_type": "chapter",
                         "description": chapter.meta.summary}
@@ -109,6 +124,7 @@ class Renderer:
                                               publication=publication, chapter=chapter)
         out.update(self.index_pages())
         out.update(self.schema_files())
+        out.update(feeds(self.catalog, self.site_url))
         return out
 
     def schema_files(self) -> dict[str, str]:
@@ -129,7 +145,8 @@ class Renderer:
                                                           module.resources[:NEWEST]])
         out = {module.page: self.page("module.md.j2", module.page, meta, module=module,
                                       resources_html=resources_html,
-                                      all_resources=f"resources/{module.id}/index.md")}
+                                      all_resources=f"resources/{module.id}/index.md",
+                                      packs=self.packs.get(module.id, []))}
         for resource in module.resources:
             out[resource.page] = self.resource_page(module, resource)
         for session in module.sessions:
@@ -164,6 +181,7 @@ class Renderer:
                 "resource_type": r.type, "module": module.meta.title, "description": r.summary,
                 "status": r.status}
         html = self.html("resource.html.j2", resource.page, resource=resource, module=module,
+                         edit_url=self.edit_url + resource.source if self.edit_url else "",
                          module_link=relative_link(module.page, resource.page)
                          .removesuffix("index.md"),
                          attachments=attachments, licence=licence or {"label": r.licence},
@@ -178,7 +196,9 @@ class Renderer:
             base = resource.page.removesuffix("index.md")
             for a in resource.meta.files:
                 path = folder / a.path
-                if not path.is_file():
+                # Never copy what the checker refuses (a link out, a program), even when a
+                # non-strict build goes on despite the finding.
+                if check_file(folder, a.path, sys.maxsize) is not None:
                     continue
                 out[base + a.path] = (safe_svg(path.read_text("utf-8"))
                                       if a.path.lower().endswith(".svg") else path)
@@ -237,9 +257,10 @@ class Renderer:
         for stage in self.catalog.vocabulary.ids("key_stages"):
             group = [m for m in core if m.meta.key_stage == stage]
             if group:
-                label = self.catalog.vocabulary.label("key_stages", stage)
-                sections.append({f"{stage} modules" if stage != "KS2-3" else label:
-                                 [_module_nav(m) for m in group]})
+                # "KS2 modules" reads best for a single key stage; others keep their label.
+                label = f"{stage} modules" if re.fullmatch(r"KS\d", stage) else \
+                    self.catalog.vocabulary.label("key_stages", stage)
+                sections.append({label: [_module_nav(m) for m in group]})
         for strand in self.catalog.vocabulary.ids("strands")[1:]:
             group = [m for m in self.catalog.published_modules if m.meta.strand == strand]
             if group:

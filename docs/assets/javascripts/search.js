@@ -1,0 +1,314 @@
+// The search page and the browse page: Pagefind's JavaScript API (pagefind/pagefind.js, written
+// by `opencpd build`) with the filters as checkboxes. The URL holds the query and the ticked
+// filters, so a search can be bookmarked or shared and the Back button steps through searches.
+//
+// Filters: ticks in one group widen the choice (French or German), ticks in different groups
+// narrow it (French and KS2). A value's count is the number of results you would get by ticking
+// it, given the query and the ticks in the other groups.
+
+const PAGE_SIZE = 10;
+const TYPING_DELAY_MS = 250;
+const SERVE_MESSAGE =
+  "Search is off while serving; run opencpd build to build the search index.";
+
+/** The Pagefind API, or an error if there is no index (while serving, or after `mkdocs build`). */
+async function loadPagefind(root) {
+  const pagefind = await import(new URL(root.dataset.pagefind, location.href).href);
+  await pagefind.options({ baseUrl: siteRoot(root), excerptLength: 30 });
+  await pagefind.init();
+  return pagefind;
+}
+
+function siteRoot(root) {
+  return new URL(`${root.dataset.base}/`, location.href).pathname;
+}
+
+class SearchPage {
+  constructor(root) {
+    this.browse = root.dataset.opencpdSearch === "browse";
+    this.form = root.querySelector("form");
+    this.query = root.querySelector("#opencpd-q");
+    this.details = root.querySelector(".opencpd-filters");
+    this.chosen = root.querySelector(".opencpd-filters__chosen");
+    this.apply = root.querySelector(".opencpd-filters__apply");
+    this.clear = root.querySelector(".opencpd-filters__clear");
+    this.status = root.querySelector(".opencpd-results__status");
+    this.list = root.querySelector(".opencpd-results__list");
+    this.more = root.querySelector(".opencpd-results__more");
+    this.groups = [...root.querySelectorAll("fieldset[data-filter]")].map((fieldset) => ({
+      name: fieldset.dataset.filter,
+      param: fieldset.dataset.param,
+      fieldset,
+      boxes: [...fieldset.querySelectorAll("input[type=checkbox]")],
+    }));
+    this.run = 0;
+    this.results = [];
+    this.shown = 0;
+    this.typing = null;
+    this.term = null;
+    this.totals = {};
+    // The index loads while the reader types; a search waits for it.
+    this.ready = loadPagefind(root).then(async (pagefind) => {
+      this.pagefind = pagefind;
+      this.totals = await pagefind.filters();
+      this.hideAbsentValues();
+    });
+  }
+
+  begin() {
+    // Filters apply as soon as they are ticked; on a phone the button takes you to the results.
+    this.apply.textContent = "Show results";
+    this.apply.classList.add("opencpd-filters__apply--phone");
+    const state = this.startingState();
+    this.toForm(state);
+    if (matchMedia("(max-width: 44.984375em)").matches && !chosenCount(state)) {
+      this.details.open = false; // on a phone the results come first
+    }
+    this.listen();
+    if (this.query && !state.q && !chosenCount(state)) this.query.focus();
+    return this.show(state);
+  }
+
+  /** The URL's search, plus anything typed or ticked before this script ran. */
+  startingState() {
+    const state = this.fromURL();
+    const typed = this.fromForm();
+    let changed = false;
+    if (!state.q && typed.q) [state.q, changed] = [typed.q, true];
+    for (const group of this.groups) {
+      if (!state.filters[group.name].length && typed.filters[group.name].length) {
+        state.filters[group.name] = typed.filters[group.name];
+        changed = true;
+      }
+    }
+    if (changed) history.replaceState(null, "", toURL(state, this.groups));
+    return state;
+  }
+
+  listen() {
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.commit();
+      if (event.submitter === this.apply) {
+        this.details.open = false;
+        this.status.focus();
+      }
+    });
+    this.query?.addEventListener("input", () => {
+      clearTimeout(this.typing);
+      this.typing = setTimeout(() => this.commit({ replace: true }), TYPING_DELAY_MS);
+    });
+    for (const group of this.groups) {
+      for (const box of group.boxes) box.addEventListener("change", () => this.commit());
+    }
+    this.clear.addEventListener("click", () => {
+      for (const group of this.groups) for (const box of group.boxes) box.checked = false;
+      this.commit();
+      (this.query ?? this.groups[0]?.boxes[0])?.focus();
+    });
+    this.more.addEventListener("click", () => this.showMore(this.run, { focus: true }));
+    addEventListener("popstate", () => {
+      const state = this.fromURL();
+      this.toForm(state);
+      this.show(state);
+    });
+    // On this page the header's search box searches in place instead of reloading.
+    const header = document.querySelector(".opencpd-searchbox");
+    header?.addEventListener("submit", (event) => {
+      if (!this.query) return;
+      event.preventDefault();
+      this.query.value = header.querySelector("input").value;
+      this.commit();
+      this.query.focus();
+    });
+  }
+
+  /** Record the form's state in the URL (a new history entry unless typing), then search. */
+  commit({ replace = false } = {}) {
+    clearTimeout(this.typing);
+    const state = this.fromForm();
+    const url = toURL(state, this.groups);
+    if (url !== location.pathname + location.search) {
+      history[replace ? "replaceState" : "pushState"](null, "", url);
+    }
+    return this.show(state);
+  }
+
+  fromURL() {
+    const params = new URLSearchParams(location.search);
+    const filters = {};
+    for (const group of this.groups) {
+      const known = new Set(group.boxes.map((box) => box.value));
+      filters[group.name] = params.getAll(group.param).filter((value) => known.has(value));
+    }
+    return { q: (params.get("q") ?? "").trim(), filters };
+  }
+
+  fromForm() {
+    const filters = {};
+    for (const group of this.groups) {
+      filters[group.name] = group.boxes.filter((box) => box.checked).map((box) => box.value);
+    }
+    return { q: this.query ? this.query.value.trim() : "", filters };
+  }
+
+  toForm(state) {
+    if (this.query) this.query.value = state.q;
+    const header = document.querySelector(".opencpd-searchbox input");
+    if (header && this.query) header.value = state.q;
+    for (const group of this.groups) {
+      for (const box of group.boxes) box.checked = state.filters[group.name].includes(box.value);
+    }
+  }
+
+  /** Values no page carries (a resource type nobody has shared yet) are not offered. */
+  hideAbsentValues() {
+    for (const group of this.groups) {
+      const known = this.totals[group.name] ?? {};
+      for (const box of group.boxes) box.closest("li").hidden = !known[box.value] && !box.checked;
+      group.fieldset.hidden = group.boxes.every((box) => box.closest("li").hidden);
+    }
+  }
+
+  /** Pagefind filters for a state; `except` leaves out one group (to count its values). */
+  filtersFor(state, except = null) {
+    const filters = {};
+    for (const group of this.groups) {
+      const values = state.filters[group.name];
+      if (group.name !== except && values.length) filters[group.name] = { any: values };
+    }
+    // The browse page lists content (modules, resources...), not the site's help pages.
+    if (this.browse && !filters["content type"] && except !== "content type") {
+      filters["content type"] = { any: Object.keys(this.totals["content type"] ?? {}) };
+    }
+    return filters;
+  }
+
+  async show(state) {
+    const run = ++this.run;
+    const term = this.browse ? null : state.q || null;
+    this.updateChosen(state);
+    try {
+      await this.ready;
+    } catch (error) {
+      this.status.textContent = SERVE_MESSAGE;
+      this.status.classList.add("opencpd-results__status--off");
+      return;
+    }
+    if (run !== this.run) return;
+    this.term = term;
+    if (term === null && !this.browse && !chosenCount(state)) {
+      this.results = [];
+      this.list.replaceChildren();
+      this.more.hidden = true;
+      this.updateCounts(this.totals, state);
+      this.status.textContent = "Type a word to search, or tick a filter to list pages.";
+      return;
+    }
+    const sort = term === null ? { title: "asc" } : {};
+    const found = await this.pagefind.search(term, { filters: this.filtersFor(state), sort });
+    const counts = {};
+    for (const group of this.groups) {
+      if (state.filters[group.name].length) {
+        const other = await this.pagefind.search(term, {
+          filters: this.filtersFor(state, group.name),
+        });
+        counts[group.name] = other.filters[group.name] ?? {};
+      } else {
+        counts[group.name] = found.filters[group.name] ?? {};
+      }
+    }
+    if (run !== this.run) return; // a newer search has started
+    this.updateCounts(counts, state);
+    this.results = found.results;
+    this.shown = 0;
+    this.list.replaceChildren();
+    await this.showMore(run);
+    if (run !== this.run) return;
+    this.status.textContent = describe(found.results.length, term, chosenCount(state));
+    performance.mark("opencpd-search-results");
+  }
+
+  async showMore(run, { focus = false } = {}) {
+    const first = this.shown;
+    const batch = this.results.slice(first, first + PAGE_SIZE);
+    const pages = await Promise.all(batch.map((result) => result.data()));
+    if (run !== this.run) return;
+    this.list.append(...pages.map((page) => resultItem(page, this.term !== null)));
+    this.shown = first + batch.length;
+    this.more.hidden = this.shown >= this.results.length;
+    if (focus) this.list.children[first]?.querySelector("a")?.focus();
+  }
+
+  updateCounts(counts, state) {
+    for (const group of this.groups) {
+      const values = counts[group.name] ?? {};
+      for (const box of group.boxes) {
+        const count = values[box.value] ?? 0;
+        const label = box.closest("label");
+        label.querySelector(".opencpd-filter__count").textContent = `(${count})`;
+        label.classList.toggle("opencpd-filter--empty", count === 0 && !box.checked);
+      }
+    }
+    this.clear.hidden = !chosenCount(state);
+  }
+
+  updateChosen(state) {
+    const count = chosenCount(state);
+    this.chosen.textContent = count ? ` (${count} ticked)` : "";
+  }
+}
+
+function chosenCount(state) {
+  return Object.values(state.filters).reduce((sum, values) => sum + values.length, 0);
+}
+
+function toURL(state, groups) {
+  const params = new URLSearchParams();
+  if (state.q) params.set("q", state.q);
+  for (const group of groups) {
+    for (const value of state.filters[group.name]) params.append(group.param, value);
+  }
+  const query = params.toString();
+  return location.pathname + (query ? `?${query}` : "");
+}
+
+function describe(count, term, chosen) {
+  const things = count === 1 ? "1 page" : `${count} pages`;
+  if (term === null) return chosen ? `${things} match the ticked filters.` : `${things}, A to Z.`;
+  const filtered = chosen ? ", with the ticked filters" : "";
+  if (!count) return `Nothing found for “${term}”${filtered}. Try fewer words or filters.`;
+  return `${things} found for “${term}”${filtered}.`;
+}
+
+function resultItem(page, hasTerm) {
+  const item = document.createElement("li");
+  item.className = "opencpd-result";
+  const heading = document.createElement("h2");
+  const link = document.createElement("a");
+  link.href = page.url;
+  link.textContent = page.meta.title || page.url;
+  heading.append(link);
+  item.append(heading);
+  const facts = [page.meta.content_type, page.meta.key_stage];
+  if (page.meta.module && page.meta.module !== page.meta.title) {
+    facts.splice(1, 0, page.meta.module);
+  }
+  if (facts.some(Boolean)) {
+    const line = document.createElement("p");
+    line.className = "opencpd-result__facts";
+    line.textContent = facts.filter(Boolean).join(" · ");
+    item.append(line);
+  }
+  const excerpt = document.createElement("p");
+  excerpt.className = "opencpd-result__excerpt";
+  // With no words to find, the page's own summary says more than its first words. Pagefind
+  // escapes the page text of an excerpt and adds only <mark> around the words found.
+  if (!hasTerm && page.meta.description) excerpt.textContent = page.meta.description;
+  else excerpt.innerHTML = page.excerpt;
+  item.append(excerpt);
+  return item;
+}
+
+const root = document.querySelector("[data-opencpd-search]");
+if (root) new SearchPage(root).begin();

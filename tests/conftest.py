@@ -1,0 +1,110 @@
+"""Shared fixtures: the tiny fixture site, built once, and a guard against unexpected warnings."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from opencpd.core.catalog import Catalog
+from opencpd.core.load import load_catalog
+from opencpd.core.vocabulary import load_vocabulary
+
+TESTS = Path(__file__).resolve().parent
+FIXTURE_SITE = TESTS / "fixtures" / "site"
+
+
+class WarningRecords(logging.Handler):
+    """Collects the records of the `mkdocs` logger (and its children) at WARNING and above."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+    @property
+    def messages(self) -> list[str]:
+        return [record.getMessage() for record in self.records]
+
+
+@contextmanager
+def mkdocs_warnings() -> Iterator[WarningRecords]:
+    logger = logging.getLogger("mkdocs")
+    handler = WarningRecords()
+    logger.addHandler(handler)
+    try:
+        yield handler
+    finally:
+        logger.removeHandler(handler)
+
+
+class ExpectedWarnings:
+    """What a test says it expects MkDocs to warn about; anything else fails the test."""
+
+    def __init__(self, handler: WarningRecords) -> None:
+        self.handler = handler
+        self.patterns: list[str] = []
+
+    def expect(self, pattern: str) -> None:
+        self.patterns.append(pattern)
+
+    def unexpected(self) -> list[str]:
+        return [m for m in self.handler.messages
+                if not any(re.search(p, m) for p in self.patterns)]
+
+
+@pytest.fixture(autouse=True)
+def warnings_log() -> Iterator[ExpectedWarnings]:
+    """Fails the test if MkDocs (or a plugin) logs a warning the test did not `expect()`."""
+    with mkdocs_warnings() as handler:
+        expected = ExpectedWarnings(handler)
+        yield expected
+    unexpected = expected.unexpected()
+    if unexpected:
+        pytest.fail("unexpected MkDocs warnings:\n" + "\n".join(unexpected), pytrace=False)
+
+
+@pytest.fixture(autouse=True)
+def restore_mkdocs_logger() -> Iterator[None]:
+    """`opencpd build` run in-process adds a terminal handler to the mkdocs logger: remove it."""
+    logger = logging.getLogger("mkdocs")
+    handlers, level = list(logger.handlers), logger.level
+    yield
+    logger.handlers[:] = [h for h in logger.handlers if h in handlers or
+                          isinstance(h, WarningRecords)]
+    logger.setLevel(level)
+
+
+@pytest.fixture
+def site_copy(tmp_path: Path) -> Path:
+    """A fresh copy of the fixture site, free to change."""
+    target = tmp_path / "site-src"
+    shutil.copytree(FIXTURE_SITE, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site built once with real MkDocs; returns the folder of HTML."""
+    from opencpd.adapters.site import build_site
+
+    source = tmp_path_factory.mktemp("built") / "src"
+    shutil.copytree(FIXTURE_SITE, source)
+    site_dir = source / "site"
+    with mkdocs_warnings() as handler:
+        build_site(str(source / "mkdocs.yml"), site_dir)
+    assert handler.messages == [], handler.messages
+    return site_dir
+
+
+@pytest.fixture(scope="session")
+def fixture_catalog() -> Catalog:
+    """The fixture site's content, loaded and validated."""
+    return load_catalog(FIXTURE_SITE, load_vocabulary())

@@ -1,0 +1,145 @@
+"""A failed build leaves the previous site exactly as it was, and no staging folder behind."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from opencpd.adapters import site as site_module
+from opencpd.adapters.search import run_pagefind
+from opencpd.adapters.site import POST_BUILD_STEPS, BuildFailed, build_site
+from opencpd.cli import main
+
+from .conftest import ExpectedWarnings
+
+
+def fingerprint(folder: Path) -> dict[str, str]:
+    """Every file and folder under `folder` with the hash of its content."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            if p.is_file() else "folder" for p in sorted(folder.rglob("*"))}
+
+
+def leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".site-"))
+
+
+@pytest.fixture
+def previous_site(site_copy: Path) -> tuple[Path, dict[str, str]]:
+    """The fixture site built once into site/, and the fingerprint of that build."""
+    site = site_copy / "site"
+    build_site(str(site_copy / "mkdocs.yml"), site)
+    assert (site / "index.html").is_file() and (site / "pagefind" / "pagefind.js").is_file()
+    return site, fingerprint(site)
+
+
+def assert_untouched(site: Path, before: dict[str, str]) -> None:
+    assert fingerprint(site) == before
+    assert leftovers(site.parent) == []
+
+
+def test_a_content_error_leaves_the_previous_site(previous_site: tuple[Path, dict[str, str]],
+                                                  warnings_log: ExpectedWarnings) -> None:
+    site, before = previous_site
+    warnings_log.expect(r"yaml-syntax")
+    module = next((site.parent / "modules").glob("*/module.md"))
+    module.write_text(module.read_text("utf-8").replace("title:", "title: 'unclosed", 1), "utf-8")
+    with pytest.raises(BuildFailed):
+        build_site(str(site.parent / "mkdocs.yml"), site)
+    assert_untouched(site, before)
+
+
+def test_a_new_page_that_does_not_build_leaves_the_previous_site(
+        previous_site: tuple[Path, dict[str, str]], warnings_log: ExpectedWarnings) -> None:
+    site, before = previous_site
+    warnings_log.expect(r"nowhere\.md")
+    (site.parent / "docs" / "about.md").write_text("# About\n\n[A link](nowhere.md)\n", "utf-8")
+    with pytest.raises(BuildFailed):
+        build_site(str(site.parent / "mkdocs.yml"), site)
+    assert_untouched(site, before)
+
+
+def failing_pagefind(config: object, staging: Path, catalog: object) -> None:
+    """Pagefind as installed, but exiting with an error half-way through its output."""
+    fake = staging.parent / "fake-pagefind"
+    fake.write_text("#!/bin/sh\nmkdir -p pagefind/index\necho partial > pagefind/index/x\n"
+                    "echo 'Error: could not write the index' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    try:
+        run_pagefind(staging, binary=fake)
+    finally:
+        fake.unlink()
+
+
+def failing_pack(config: object, staging: Path, catalog: object) -> None:
+    """A session pack that fails after writing half a PDF (WeasyPrint raising mid-way)."""
+    packs = staging / "packs"
+    packs.mkdir(exist_ok=True)
+    (packs / "half-written.pdf").write_bytes(b"%PDF-1.7\n")
+    raise RuntimeError("WeasyPrint could not lay out the pack")
+
+
+def interrupted(config: object, staging: Path, catalog: object) -> None:
+    raise KeyboardInterrupt
+
+
+FAILURES: dict[str, tuple[Callable[..., None], type[BaseException], str | None]] = {
+    "pagefind": (failing_pagefind, BuildFailed, "could not write the index"),
+    "packs": (failing_pack, RuntimeError, "WeasyPrint"),
+    "interrupted": (interrupted, KeyboardInterrupt, None),
+}
+
+
+@pytest.mark.parametrize("kind", FAILURES)
+def test_a_failing_post_build_step_leaves_the_previous_site(
+        previous_site: tuple[Path, dict[str, str]], kind: str) -> None:
+    site, before = previous_site
+    step, error, message = FAILURES[kind]
+    # The real steps run first, so the failure comes with a nearly finished new site.
+    with pytest.raises(error, match=message):
+        build_site(str(site.parent / "mkdocs.yml"), site, steps=[*POST_BUILD_STEPS, step])
+    assert_untouched(site, before)
+
+
+def test_a_failed_swap_puts_the_previous_site_back(previous_site: tuple[Path, dict[str, str]],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    site, before = previous_site
+    real_rename = Path.rename
+
+    def rename(self: Path, target: Path) -> Path:
+        if self.name.startswith(".site-building-"):
+            raise PermissionError(f"cannot rename {self.name}")
+        return real_rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+    with pytest.raises(PermissionError):
+        build_site(str(site.parent / "mkdocs.yml"), site)
+    assert_untouched(site, before)
+
+
+def test_a_successful_build_replaces_the_site_whole(previous_site: tuple[Path, dict[str, str]]
+                                                    ) -> None:
+    site, before = previous_site
+    stale = site / "stale.html"
+    stale.write_text("from an older build")
+    (site.parent / "docs" / "about.md").write_text("# About\n\nChanged.\n", "utf-8")
+    build_site(str(site.parent / "mkdocs.yml"), site)
+    after = fingerprint(site)
+    assert not stale.exists()
+    assert after["about/index.html"] != before["about/index.html"]
+    assert leftovers(site.parent) == []
+
+
+def test_the_command_says_the_previous_site_is_unchanged(
+        previous_site: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    site, before = previous_site
+    monkeypatch.chdir(site.parent)
+    monkeypatch.setattr(site_module, "POST_BUILD_STEPS", [*POST_BUILD_STEPS, failing_pagefind])
+    result = CliRunner().invoke(main, ["build", "--site-dir", "site"])
+    assert result.exit_code == 1
+    assert "Pagefind could not index the site" in result.output
+    assert "The previous site in site/ is unchanged." in result.output
+    assert_untouched(site, before)

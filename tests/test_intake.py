@@ -1,0 +1,379 @@
+"""Contributing without git (issue 4): the issue form generated from the model, and
+scripts/intake.py turning a filled form into a pending resource, or refusing it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from opencpd.adapters.site import build_site
+from opencpd.cli import main as opencpd
+from opencpd.core.frontmatter import parse
+from opencpd.core.model import Resource
+from opencpd.core.vocabulary import load_vocabulary
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+SCRIPTS = REPOSITORY / "scripts"
+FIXTURE = Path(__file__).parent / "resources_fixture"
+sys.path.insert(0, str(SCRIPTS))
+
+import intake  # noqa: E402
+import issue_form  # noqa: E402
+
+TICKED = [tick.label for tick in issue_form.CHECKLIST]
+ANSWERS = {
+    "Title": "Weather bingo: « la météo »",
+    "Summary": "A bingo game for revising weather phrases,\nused with Year 4.",
+    "Module": "Speaking at KS2 (ks2-speaking)",
+    "Key stage": "Key Stage 2 (ages 7 to 11) (KS2)",
+    "Year groups": "Year 3, Year 4",
+    "Languages": "French (fr), Spanish (es)",
+    "Themes": "Stories, songs and rhymes (stories-songs-rhymes), Vocabulary (vocabulary)",
+    "Type of resource": "Game (game)",
+    "Licence": "Creative Commons Attribution-ShareAlike 4.0 (CC-BY-SA-4.0)",
+    "Your name, as it should be credited": "Ms D. Contributor",
+    "School": "_No response_",
+    "Region": "East Midlands",
+    "How you used it": "### Starter\n\nPupils played it in teams. {{ 7 * 6 }} stays as typed.\n\n"
+                       "### Adapting it\n\nUse German weather words.",
+    "Files": "_No response_",
+}
+PDF_URL = "https://github.com/user-attachments/files/17001234/Weather%20Bingo%20Cards.pdf"
+IMAGE_URL = "https://github.com/user-attachments/assets/5a1b2c3d-aaaa-bbbb-cccc-ddddeeeeffff"
+
+
+def issue(answers: dict[str, str] | None = None, ticked: list[str] | None = None,
+          newline: str = "\n") -> str:
+    """An issue body as GitHub writes it for the form."""
+    answers = {**ANSWERS, **(answers or {})}
+    ticked = TICKED if ticked is None else ticked
+    parts = [f"### {label}\n\n{answers[label]}\n" for label in
+             [q.label for q in issue_form.QUESTIONS]]
+    boxes = "\n".join(f"- [{'X' if label in ticked else ' '}] {label}" for label in TICKED)
+    parts.append(f"### {issue_form.CHECKLIST_LABEL}\n\n{boxes}\n")
+    return "\n".join(parts).replace("\n", newline)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    shutil.copytree(FIXTURE, root)
+    return root
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def run(root: Path, body: str, *args: str, name: str = "issue.md") -> tuple[int, str, Path]:
+    path = root.parent / name
+    path.write_text(body, encoding="utf-8")
+    result = CliRunner().invoke(intake.main, [str(path), "--root", str(root),
+                                              "--submitted", "2026-11-01", *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), \
+        result.exception
+    return result.exit_code, result.output, path
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.split("\n"), 1) if needle in line)
+
+
+# The form ------------------------------------------------------------------------------------
+
+def test_committed_form_and_pr_template_are_the_generated_ones() -> None:
+    config = issue_form.settings(REPOSITORY)
+    for relative, text in issue_form.outputs(config).items():
+        committed = (REPOSITORY / relative).read_text("utf-8")
+        assert committed == text, (f"{relative} is out of date: run "
+                                   "`python scripts/issue_form.py`")
+
+
+def test_form_offers_every_module_and_vocabulary_term() -> None:
+    form = yaml.safe_load((REPOSITORY / issue_form.FORM_FILE).read_text("utf-8"))
+    fields = {item.get("id"): item for item in form["body"]}
+    modules = sorted(p.parent.name for p in (REPOSITORY / "modules").glob("*/module.md"))
+    shown = fields["module"]["attributes"]["options"]
+    assert [o.rsplit("(", 1)[1].rstrip(")") for o in shown] == modules
+    vocabulary = load_vocabulary()
+    for field_id, list_name in [("key_stage", "key_stages"), ("languages", "languages"),
+                                ("themes", "themes"), ("type", "resource_types"),
+                                ("licence", "licences")]:
+        options = fields[field_id]["attributes"]["options"]
+        assert len(options) == len(vocabulary.ids(list_name))
+        for term in vocabulary.lists[list_name].values():
+            assert f"{term.label} ({term.id})" in options
+    assert "Stories, songs and rhymes (stories-songs-rhymes)" in fields["themes"]["attributes"][
+        "options"]
+    assert fields["languages"]["attributes"]["multiple"] is True
+    assert fields["type"]["attributes"]["multiple"] is False
+
+
+def test_form_is_a_valid_github_issue_form() -> None:
+    form = yaml.safe_load((REPOSITORY / issue_form.FORM_FILE).read_text("utf-8"))
+    assert {"name", "description", "body"} <= set(form)
+    ids = [item["id"] for item in form["body"] if "id" in item]
+    labels = [item["attributes"]["label"] for item in form["body"] if item["type"] != "markdown"]
+    assert len(ids) == len(set(ids)) and len(labels) == len(set(labels))
+    for item in form["body"]:
+        assert item["type"] in {"markdown", "input", "textarea", "dropdown", "checkboxes"}
+        if item["type"] == "dropdown":
+            options = item["attributes"]["options"]
+            assert options and len(options) == len(set(options))
+    ticks = next(i for i in form["body"] if i["type"] == "checkboxes")["attributes"]["options"]
+    assert all(t["required"] for t in ticks)
+    text = " ".join(t["label"] for t in ticks).lower()
+    for needed in ["own the rights", "accept", "licence", "no pupil personal data",
+                   "no scanned pages of textbooks"]:
+        assert needed in text
+    config = yaml.safe_load((REPOSITORY / ".github/ISSUE_TEMPLATE/config.yml").read_text())
+    assert "blank_issues_enabled" in config
+
+
+def test_the_form_covers_every_field_of_the_model() -> None:
+    asked = {q.target.split(".")[0] for q in issue_form.QUESTIONS}
+    ticked = {t.target for t in issue_form.CHECKLIST if t.target}
+    missing = set(Resource.model_fields) - asked - ticked - issue_form.FILLED_BY_INTAKE
+    assert not missing
+    for question in issue_form.QUESTIONS:
+        if question.target in Resource.model_fields:
+            assert issue_form.required(question.target) == \
+                Resource.model_fields[question.target].is_required()
+
+
+def test_pull_request_template_and_codeowners() -> None:
+    template = (REPOSITORY / ".github/pull_request_template.md").read_text("utf-8")
+    for label in TICKED:
+        assert f"- [ ] {label}" in template
+    owners = [line.split() for line in
+              (REPOSITORY / ".github/CODEOWNERS").read_text("utf-8").splitlines()
+              if line.strip() and not line.startswith("#")]
+    rules = {rule[0]: rule[1:] for rule in owners}
+    assert rules["*"] == ["@opencpd/maintainers"]
+    assert rules["/modules/*/resources/"] == ["@opencpd/moderators"]
+    # The last matching line wins: the resources rule must come after the catch-all.
+    assert [r[0] for r in owners].index("/modules/*/resources/") > 0
+
+
+# Intake: the happy path ------------------------------------------------------------------------
+
+def test_intake_writes_a_pending_resource_that_opencpd_check_accepts(repo: Path) -> None:
+    before = files_of(repo)
+    body = repo.parent / "issue.md"
+    body.write_text(issue(), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(SCRIPTS / "intake.py"), str(body), "--root",
+                           str(repo), "--submitted", "2026-11-01", "--issue", "12"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    index = repo / "modules/ks2-speaking/resources/weather-bingo-la-meteo/index.md"
+    assert "created modules/ks2-speaking/resources/weather-bingo-la-meteo/index.md" in done.stdout
+    assert set(files_of(repo)) - set(before) == {index.relative_to(repo).as_posix()}
+    source = parse("index.md", index.read_bytes())
+    assert source.data == {
+        "title": "Weather bingo: « la météo »",
+        "summary": "A bingo game for revising weather phrases, used with Year 4.",
+        "contributor": {"name": "Ms D. Contributor", "school": "", "region": "East Midlands"},
+        "consent": True, "no_pupil_data": True, "key_stage": "KS2", "year_groups": [3, 4],
+        "languages": ["fr", "es"], "themes": ["stories-songs-rhymes", "vocabulary"],
+        "type": "game", "licence": "CC-BY-SA-4.0",
+        "submitted": dt.date(2026, 11, 1), "status": "pending",
+    }
+    assert source.body.startswith("### Starter\n\nPupils played it in teams. {{ 7 * 6 }}")
+    check = CliRunner().invoke(opencpd, ["check", "-f", str(repo / "mkdocs.yml")])
+    assert check.exit_code == 0, check.output
+    assert "0 errors" in check.output
+
+
+def test_pending_from_intake_is_published_once_a_moderator_approves_it(repo: Path) -> None:
+    code, output, _ = run(repo, issue())
+    assert code == 0, output
+    index = repo / "modules/ks2-speaking/resources/weather-bingo-la-meteo/index.md"
+    site = repo.parent / "site"
+    build_site(str(repo / "mkdocs.yml"), site)
+    assert not (site / "modules/ks2-speaking/resources/weather-bingo-la-meteo").exists()
+    index.write_text(index.read_text("utf-8").replace("status: pending", "status: approved"),
+                     encoding="utf-8")
+    build_site(str(repo / "mkdocs.yml"), site)
+    html = (site / "modules/ks2-speaking/resources/weather-bingo-la-meteo/index.html"
+            ).read_text("utf-8")
+    assert "Weather bingo: « la météo »" in html and "Ms D. Contributor" in html
+    assert "{{ 7 * 6 }} stays as typed" in html
+    module = (site / "modules/ks2-speaking/index.html").read_text("utf-8")
+    assert 'href="resources/weather-bingo-la-meteo/"' in module
+
+
+def test_intake_reads_standard_input_and_windows_line_endings(repo: Path) -> None:
+    result = CliRunner().invoke(intake.main, ["-", "--root", str(repo), "--slug", "bingo"],
+                                input=issue(newline="\r\n").encode())
+    assert result.exit_code == 0, result.output
+    text = (repo / "modules/ks2-speaking/resources/bingo/index.md").read_text("utf-8")
+    assert "\r" not in text and "status: pending" in text
+    assert "### Adapting it\n\nUse German weather words." in text
+
+
+def test_dry_run_writes_nothing(repo: Path) -> None:
+    before = files_of(repo)
+    code, output, _ = run(repo, issue(), "--dry-run")
+    assert code == 0, output
+    assert "Would write modules/ks2-speaking/resources/weather-bingo-la-meteo/index.md" in output
+    assert "status: pending" in output
+    assert files_of(repo) == before
+
+
+# Intake: attachments -------------------------------------------------------------------------
+
+def test_attachments_are_listed_for_the_moderator_to_download(repo: Path) -> None:
+    files = (f"[Weather Bingo Cards.pdf]({PDF_URL})\n"
+             f'<img width="640" alt="Image" src="{IMAGE_URL}" />\n'
+             "A grid of nine weather symbols.\n"
+             "![Bingo board](https://github.com/user-attachments/assets/board.png) The board "
+             "with suns and clouds")
+    code, output, _ = run(repo, issue({"Files": files}), "--issue", "12")
+    assert code == 0, output
+    folder = "modules/ks2-speaking/resources/weather-bingo-la-meteo"
+    index = repo / folder / "index.md"
+    source = parse("index.md", index.read_bytes())
+    assert source.data["files"] == [
+        {"path": "weather-bingo-cards.pdf", "title": "Weather bingo cards"},
+        {"path": "board.png", "title": "Bingo board", "alt": "The board with suns and clouds"},
+    ]
+    assert f"curl -fL -o {folder}/weather-bingo-cards.pdf {PDF_URL}" in output
+    assert IMAGE_URL in output and "alt: A grid of nine weather symbols." in output
+    for url in [PDF_URL, IMAGE_URL]:
+        assert url in source.body  # in a comment for the moderator
+    assert "<!--" in source.body and "issue #12" in source.body
+    # Until the files are downloaded, the check says they are missing, at the files: line.
+    files_line = line_of(index.read_text("utf-8"), "files:")
+    assert (f"{folder}/index.md:{files_line}:1: bad-attachment: the attachment is listed but "
+            "missing (expected weather-bingo-cards.pdf") in output
+    # The moderator downloads them; the page then passes, and the comment is never published.
+    (repo / folder / "weather-bingo-cards.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (repo / folder / "board.png").write_bytes(
+        (FIXTURE / "modules/ks2-speaking/resources/weather-bingo/board.png").read_bytes())
+    check = CliRunner().invoke(opencpd, ["check", "-f", str(repo / "mkdocs.yml")])
+    assert check.exit_code == 0, check.output
+    index.write_text(index.read_text("utf-8").replace("status: pending", "status: approved"),
+                     encoding="utf-8")
+    site = repo.parent / "site"
+    build_site(str(repo / "mkdocs.yml"), site)
+    html = (site / folder / "index.html").read_text("utf-8")
+    assert "weather-bingo-cards.pdf" in html and "user-attachments" not in html
+
+
+@pytest.mark.parametrize("name, what", [
+    ("lesson.docm", "a macro-enabled Word file, .docm"), ("setup.exe", "a program, .exe"),
+    ("everything.zip", "an archive, .zip"), ("page.html", "a web page, .html"),
+    ("notes.rtf", ".rtf"),
+])
+def test_refused_attachment_types_stop_the_intake(repo: Path, name: str, what: str) -> None:
+    before = files_of(repo)
+    files = f"[{name}](https://github.com/user-attachments/files/1/{name})"
+    code, output, path = run(repo, issue({"Files": files}))
+    assert code == 1
+    line = line_of(issue({"Files": files}), name)
+    assert f"{path}:{line}:1: bad-attachment: the file '{name}' cannot be published" in output
+    assert what in output
+    assert files_of(repo) == before
+
+
+# Intake: refusals ----------------------------------------------------------------------------
+
+def test_missing_ticks_are_refused_and_nothing_is_written(repo: Path) -> None:
+    before = files_of(repo)
+    unticked = [TICKED[0], TICKED[3]]
+    body = issue(ticked=[t for t in TICKED if t not in unticked])
+    code, output, path = run(repo, body)
+    assert code == 1
+    for label in unticked:
+        assert (f"{path}:{line_of(body, label)}:1: missing-tick: a required box is not ticked "
+                f"(expected [x] “{label}”") in output
+    assert output.count("missing-tick") == 2
+    assert "Nothing was written" in output
+    assert files_of(repo) == before
+
+
+def test_invalid_answers_are_refused_with_their_lines(repo: Path) -> None:
+    before = files_of(repo)
+    body = issue({"Title": "Weather <b>bingo</b>", "Module": "Knitting (ks4-knitting)",
+                  "Type of resource": "Puzzle", "Year groups": "Year 3, Year 14",
+                  "Languages": "_No response_", "How you used it": "_No response_"})
+    code, output, path = run(repo, body)
+    assert code == 1
+    expected = [
+        (line_of(body, "Weather <b>"), "not-plain-text", "'title' contains markup"),
+        (line_of(body, "Knitting"), "bad-answer", "“Module” is not one of the form's choices"),
+        (line_of(body, "Puzzle"), "bad-answer", "got 'Puzzle'"),
+        (line_of(body, "Year 14"), "bad-answer", "got 'Year 14'"),
+        (line_of(body, "### Languages") + 2, "missing-answer", "“Languages” has no answer"),
+        (line_of(body, "### How you used it") + 2, "missing-answer",
+         "“How you used it” has no answer"),
+    ]
+    for line, rule, message in expected:
+        assert any(out.startswith(f"{path}:{line}:1: {rule}: ") and message in out
+                   for out in output.splitlines()), (line, rule, message, output)
+    assert files_of(repo) == before
+
+
+def test_an_existing_resource_is_never_overwritten(repo: Path) -> None:
+    code, output, _ = run(repo, issue({"Title": "Weather bingo"}))
+    assert code == 1
+    assert "already-exists" in output and "modules/ks2-speaking/resources/weather-bingo/" \
+        in output
+    original = FIXTURE / "modules/ks2-speaking/resources/weather-bingo/index.md"
+    assert (repo / "modules/ks2-speaking/resources/weather-bingo/index.md").read_bytes() == \
+        original.read_bytes()
+
+
+def test_something_that_is_not_a_form_is_refused(repo: Path) -> None:
+    code, output, path = run(repo, "Hello, I have a worksheet for you.\n")
+    assert code == 1
+    assert f"{path}:1:1: not-a-form:" in output
+
+
+def test_non_utf8_issue_is_refused_without_a_traceback(repo: Path) -> None:
+    path = repo.parent / "latin1.md"
+    path.write_bytes(issue().encode("utf-8") + "café".encode("latin-1"))
+    result = CliRunner().invoke(intake.main, [str(path), "--root", str(repo)])
+    assert result.exit_code == 1
+    assert "not-utf8" in result.output
+
+
+def test_personal_data_in_the_issue_is_reported_after_writing(repo: Path) -> None:
+    body = issue({"How you used it": "It went well.\n\nOur pupil Jane Smith won the game."})
+    code, output, _ = run(repo, body)
+    assert code == 0, output
+    rel = "modules/ks2-speaking/resources/weather-bingo-la-meteo/index.md"
+    written = (repo / rel).read_text("utf-8")
+    line = line_of(written, "Jane Smith")
+    assert f"{rel}:{line}:1: personal-data: this looks like a pupil's name" in output
+    check = CliRunner().invoke(opencpd, ["check", "-f", str(repo / "mkdocs.yml")])
+    assert check.exit_code == 1 and "personal-data" in check.output
+
+
+# Parsing details -----------------------------------------------------------------------------
+
+def test_choices_with_commas_in_their_labels() -> None:
+    table = {"Stories, songs and rhymes (stories-songs-rhymes)": "stories-songs-rhymes",
+             "Vocabulary (vocabulary)": "vocabulary", "Phonics (phonics)": "phonics"}
+    assert intake.choose("Vocabulary (vocabulary), Stories, songs and rhymes "
+                         "(stories-songs-rhymes)", table, True) == (
+        ["vocabulary", "stories-songs-rhymes"], [])
+    assert intake.choose("phonics, Vocabulary, knitting", table, True) == (
+        ["phonics", "vocabulary"], ["knitting"])
+    assert intake.choose("Phonics (phonics)", table, False) == (["phonics"], [])
+    assert intake.choose("Something (vocabulary)", table, False) == (["vocabulary"], [])
+
+
+def test_headings_inside_an_answer_stay_in_it() -> None:
+    answers = intake.sections(issue())
+    assert answers["How you used it"].value.startswith("### Starter")
+    assert "### Adapting it" in answers["How you used it"].value
+    assert answers["School"].value == ""

@@ -1,0 +1,180 @@
+"""Open metadata of the repository's own site: LRMI JSON-LD, sitemap, catalog export, licences."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
+
+import pytest
+from click.testing import CliRunner
+
+from opencpd.cli import main
+
+from .conftest_browser import REPO, BuiltSite, built_repo_site  # noqa: F401  (fixture)
+
+MODULE = "modules/ks2-phonics-early-reading/"
+SESSION = MODULE + "sessions/01-twilight/"
+RESOURCE = MODULE + "resources/french-sound-swat-game/"
+PENDING = "modules/ks3-assessment-feedback/resources/german-writing-feedback-codes/"
+SITE_URL = "https://opencpd.example.org/"
+ISO_DURATION = re.compile(r"^PT(?=\d)(\d+H)?(\d+M)?$")
+LRMI = ("name", "description", "educationalLevel", "inLanguage", "teaches", "keywords",
+        "audience", "learningResourceType", "timeRequired", "license", "author",
+        "dateModified", "isPartOf")
+
+
+def json_ld(site: Path, path: str) -> dict[str, Any]:
+    html = (site / path / "index.html").read_text(encoding="utf-8")
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)
+    assert len(blocks) == 1, f"{path}: expected one JSON-LD block, found {len(blocks)}"
+    data: dict[str, Any] = json.loads(blocks[0])
+    return data
+
+
+def assert_lrmi(data: dict[str, Any], properties: tuple[str, ...] = LRMI) -> None:
+    missing = [p for p in properties if not data.get(p)]
+    assert not missing, f"JSON-LD lacks {missing}: {json.dumps(data, indent=1)[:1500]}"
+    assert data["@context"] == "https://schema.org"
+    assert data["audience"] == {"@type": "EducationalAudience", "educationalRole": "teacher"}
+    assert re.match(r"^https://creativecommons\.org/licenses/", data["license"]), data["license"]
+    assert re.match(r"^\d{4}-\d{2}-\d{2}$", data["dateModified"])
+    assert "en-GB" in data["inLanguage"] or set(data["inLanguage"]) <= {"fr", "de", "es"}
+    assert isinstance(data["keywords"], list) and data["keywords"]
+    assert data["isPartOf"].get("name") and data["isPartOf"].get("url", "").startswith(SITE_URL)
+
+
+def test_module_json_ld(built_repo_site: BuiltSite) -> None:
+    data = json_ld(built_repo_site.folder, MODULE)
+    assert_lrmi(data)
+    assert "LearningResource" in data["@type"] and "Course" in data["@type"]
+    assert data["name"] == "Phonics and early reading"
+    assert data["educationalLevel"] == "Key Stage 2"
+    assert set(data["inLanguage"]) == {"en-GB", "fr", "de", "es"}
+    assert "Phonics" in data["teaches"]
+    assert ISO_DURATION.match(data["timeRequired"]), data["timeRequired"]
+    assert data["url"] == SITE_URL + MODULE
+    assert data["author"] and all(a["name"] for a in data["author"])
+    assert len(data["hasPart"]) == 3
+
+
+def test_session_json_ld(built_repo_site: BuiltSite) -> None:
+    data = json_ld(built_repo_site.folder, SESSION)
+    assert_lrmi(data)
+    assert data["timeRequired"] == "PT1H50M"  # duration: 110 (minutes) in its front matter
+    assert data["isPartOf"] == {"@type": "Course", "name": "Phonics and early reading",
+                                "url": SITE_URL + MODULE}
+
+
+def test_resource_json_ld(built_repo_site: BuiltSite) -> None:
+    data = json_ld(built_repo_site.folder, RESOURCE)
+    assert_lrmi(data, tuple(p for p in LRMI if p != "timeRequired"))
+    assert data["contributor"]["@type"] == "Person" and data["contributor"]["name"]
+    assert data["inLanguage"] == ["fr"]
+
+
+def test_every_module_session_and_resource_page_has_json_ld(built_repo_site: BuiltSite) -> None:
+    for module in built_repo_site.catalog.modules:
+        assert_lrmi(json_ld(built_repo_site.folder, module.url))
+        for session in module.sessions:
+            data = json_ld(built_repo_site.folder, session.url)
+            assert_lrmi(data)
+            hours, minutes = divmod(session.meta.duration, 60)
+            parts = ISO_DURATION.match(data["timeRequired"])
+            assert parts, data["timeRequired"]
+            assert (int((parts.group(1) or "0H")[:-1]), int((parts.group(2) or "0M")[:-1])) == (
+                hours, minutes), f"{session.url}: {data['timeRequired']} for {session.meta.duration}"
+        for resource in module.resources:
+            assert_lrmi(json_ld(built_repo_site.folder, resource.url),
+                        tuple(p for p in LRMI if p != "timeRequired"))
+
+
+def test_sitemap_lists_modules_and_not_pending_resources(built_repo_site: BuiltSite) -> None:
+    tree = ElementTree.parse(built_repo_site.folder / "sitemap.xml")
+    namespace = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    urls = {loc.text for loc in tree.iterfind("s:url/s:loc", namespace)}
+    for module in built_repo_site.catalog.modules:
+        assert SITE_URL + module.url in urls
+    assert SITE_URL + RESOURCE in urls
+    assert not [u for u in urls if PENDING in (u or "")], "a pending resource is in sitemap.xml"
+    assert not (built_repo_site.folder / PENDING).exists(), "a pending resource was published"
+
+
+def test_catalog_json_lists_13_modules(built_repo_site: BuiltSite) -> None:
+    data = json.loads((built_repo_site.folder / "catalog.json").read_text(encoding="utf-8"))
+    assert len(data["modules"]) == 13
+    assert data["figures"]["modules"] == 13
+    resources = [r["url"] for m in data["modules"] for r in m["resources"]]
+    assert SITE_URL + RESOURCE in resources
+    assert not [u for u in resources if PENDING in u], "a pending resource is in catalog.json"
+
+
+def test_opencpd_export_prints_the_published_catalog(built_repo_site: BuiltSite) -> None:
+    result = CliRunner().invoke(main, ["export", "-f", str(REPO / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    published = json.loads((built_repo_site.folder / "catalog.json").read_text(encoding="utf-8"))
+    assert json.loads(result.output) == published
+
+
+LICENCE_LINK = re.compile(r'<a href="(https://creativecommons\.org/licenses/[^"]+)"')
+
+
+def article(html: str) -> str:
+    start = html.index('<article class="md-content__inner')
+    return html[start:html.index("</article>", start)]
+
+
+def content_pages(site: BuiltSite) -> list[tuple[str, str, list[str]]]:
+    """Each content page of the Catalog: its URL, its licence URL and whom to credit."""
+    vocab = site.catalog.vocabulary
+
+    def url(licence: str) -> str:
+        term = vocab.term("licences", licence)
+        return term.url if term and term.url else licence
+
+    pages = []
+    for module in site.catalog.modules:
+        credit = module.meta.authors
+        pages.append((module.url, url(module.meta.licence), credit))
+        for doc in [*module.sessions, *module.handouts.values()]:
+            pages.append((doc.url, url(module.meta.licence), credit))
+        for resource in module.resources:
+            pages.append((resource.url, url(resource.meta.licence),
+                          [resource.meta.contributor.name]))
+    for publication in site.catalog.publications:
+        credit = publication.meta.authors
+        for doc in [publication, *publication.chapters]:
+            pages.append((doc.url, url(publication.meta.licence), credit))
+    return pages
+
+
+def test_every_content_page_shows_its_licence_and_whom_to_credit(
+        built_repo_site: BuiltSite) -> None:
+    pages = content_pages(built_repo_site)
+    assert len(pages) > 100
+    problems = []
+    for path, licence, credit in pages:
+        text = article((built_repo_site.folder / path / "index.html").read_text(encoding="utf-8"))
+        if licence not in LICENCE_LINK.findall(text):
+            problems.append(f"{path}: no link to its licence {licence}")
+        if not any(name in text for name in credit):
+            problems.append(f"{path}: does not name {credit} to credit")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", ["", "modules/", "key-stages/ks2/", "about/", "search/", MODULE])
+def test_the_footer_says_how_content_may_be_reused(built_repo_site: BuiltSite, path: str) -> None:
+    html = (built_repo_site.folder / path / "index.html").read_text(encoding="utf-8")
+    footer = html[html.index('<div class="md-copyright">'):]
+    footer = footer[:footer.index("</div>\n      \n    </div>")]
+    assert "reuse" in footer and "credit" in footer
+    assert LICENCE_LINK.search(footer), "the footer does not link to the default licence"
+
+
+def test_every_page_shows_a_licence(built_repo_site: BuiltSite) -> None:
+    pages = sorted(built_repo_site.folder.rglob("*.html"))
+    missing = [str(p.relative_to(built_repo_site.folder)) for p in pages
+               if 'rel="license"' not in p.read_text(encoding="utf-8")]
+    assert not missing, "pages that link to no licence:\n" + "\n".join(missing)

@@ -1,0 +1,149 @@
+"""The content models, the vocabulary they check against, and the JSON Schemas made from them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from opencpd.core.catalog import Catalog
+from opencpd.core.model import Module, Session
+from opencpd.core.schema import schemas
+from opencpd.core.vocabulary import Vocabulary, load_vocabulary
+
+MODULE: dict[str, Any] = {
+    "id": "ks2-writing", "title": "Writing at KS2", "key_stage": "KS2",
+    "themes": ["writing", "grammar"], "languages": ["fr", "de"],
+    "audience": ["primary-teachers"], "summary": "Writing in Years 3 to 6.",
+    "outcomes": ["By the end, teachers can plan a writing sequence."],
+    "authors": ["OpenCPD project team"], "licence": "CC-BY-SA-4.0", "version": "1.0.0",
+    "reviewed": dt.date(2026, 9, 1),
+}
+SESSION: dict[str, Any] = {
+    "title": "Twilight", "kind": "twilight", "duration": 30,
+    "objectives": ["Participants can plan."],
+    "agenda": [{"minutes": 10, "activity": "Welcome", "notes": "Smile."},
+               {"minutes": 20, "activity": "Planning", "materials": ["A3 paper"]}],
+}
+
+
+@pytest.fixture(scope="module")
+def vocab() -> Vocabulary:
+    return load_vocabulary()
+
+
+def module(vocabulary: Vocabulary, **changes: Any) -> Module:
+    return Module.model_validate({**MODULE, **changes}, context={"vocabulary": vocabulary})
+
+
+def test_a_valid_module_validates_with_defaults(vocab: Vocabulary) -> None:
+    m = module(vocab)
+    assert (m.id, m.key_stage, m.strand, m.status) == ("ks2-writing", "KS2", "core", "published")
+    assert m.reviewed == dt.date(2026, 9, 1)
+
+
+def test_a_valid_session_validates_with_defaults(vocab: Vocabulary) -> None:
+    s = Session.model_validate(SESSION, context={"vocabulary": vocab})
+    assert s.delivery == ["trainer-led"]
+    assert [(i.minutes, i.activity, i.notes) for i in s.agenda] == \
+        [(10, "Welcome", "Smile."), (20, "Planning", "")]
+    assert s.agenda[1].materials == ["A3 paper"]
+    assert (s.handouts, s.gap_task) == ([], "")
+
+
+def test_dates_written_as_text_are_parsed(vocab: Vocabulary) -> None:
+    assert module(vocab, reviewed="2026-09-01").reviewed == dt.date(2026, 9, 1)
+
+
+def test_text_is_stripped(vocab: Vocabulary) -> None:
+    assert module(vocab, title="  Writing  ").title == "Writing"
+
+
+@pytest.mark.parametrize("field, value", [
+    ("key_stage", "KS4"), ("themes", ["writing", "grammer"]), ("languages", ["fr-XX"]),
+    ("audience", ["parents"]), ("licence", "CC-BY"), ("strand", "elective"),
+])
+def test_vocabulary_terms_are_checked_through_the_validation_context(
+        vocab: Vocabulary, field: str, value: object) -> None:
+    with pytest.raises(ValidationError) as caught:
+        module(vocab, **{field: value})
+    (error,) = caught.value.errors()
+    assert error["type"] == "vocabulary"
+    assert error["loc"][0] == field
+
+
+def test_without_a_vocabulary_in_context_any_term_passes() -> None:
+    assert Module.model_validate({**MODULE, "key_stage": "KS4"}).key_stage == "KS4"
+
+
+@pytest.mark.parametrize("changes", [
+    {"sumary": "x"}, {"id": "KS2 Writing"}, {"themes": []}, {"status": "publish"},
+    {"title": ""},
+])
+def test_invalid_modules_are_refused(vocab: Vocabulary, changes: dict[str, Any]) -> None:
+    with pytest.raises(ValidationError):
+        module(vocab, **changes)
+
+
+def test_agenda_minutes_must_be_positive(vocab: Vocabulary) -> None:
+    agenda = [{"minutes": 0, "activity": "Nothing"}]
+    with pytest.raises(ValidationError):
+        Session.model_validate({**SESSION, "agenda": agenda}, context={"vocabulary": vocab})
+
+
+def test_schema_enums_come_from_the_vocabulary(vocab: Vocabulary) -> None:
+    found = schemas(vocab)
+    assert set(found) == {"module", "session", "handout", "resource", "publication", "chapter"}
+    props = found["module"]["properties"]
+    assert props["key_stage"]["enum"] == ["KS2", "KS3", "KS2-3", "all"]
+    assert props["themes"]["items"]["enum"] == vocab.ids("themes")
+    assert props["languages"]["items"]["enum"] == ["fr", "de", "es"]
+    assert props["licence"]["enum"] == vocab.ids("licences")
+    assert found["session"]["properties"]["kind"]["enum"] == ["twilight", "follow-up", "induction"]
+
+
+def test_schemas_are_json_without_private_markers(vocab: Vocabulary) -> None:
+    text = json.dumps(schemas(vocab))
+    assert "x-vocabulary" not in text
+    assert json.loads(text)["module"]["additionalProperties"] is False
+
+
+def test_an_extra_vocabulary_file_adds_a_theme(tmp_path: Path) -> None:
+    extra = tmp_path / "vocabulary.yml"
+    extra.write_text("themes:\n  - {id: drama, label: Drama}\n", encoding="utf-8")
+    vocab = load_vocabulary(extra)
+    assert vocab.ids("themes")[-1] == "drama"
+    assert vocab.ids("themes")[:-1] == load_vocabulary().ids("themes")
+    assert vocab.label("themes", "drama") == "Drama"
+    assert module(vocab, themes=["drama"]).themes == ["drama"]
+    assert "drama" in schemas(vocab)["module"]["properties"]["themes"]["items"]["enum"]
+    with pytest.raises(ValidationError):
+        module(load_vocabulary(), themes=["drama"])
+
+
+def test_vocabulary_labels_and_urls(vocab: Vocabulary) -> None:
+    assert vocab.label("key_stages", "KS2-3") == "Transition from KS2 to KS3"
+    assert vocab.label("themes", "unknown-term") == "unknown-term"
+    term = vocab.term("licences", "CC-BY-4.0")
+    assert term is not None and term.url == "https://creativecommons.org/licenses/by/4.0/"
+
+
+def test_the_fixture_catalog_figures(fixture_catalog: Catalog) -> None:
+    assert fixture_catalog.figures() == {
+        "modules": 3, "sessions": 4, "handouts": 1, "resources": 1, "publications": 1,
+        "chapters": 2, "minutes": 120 + 45 + 60 + 90,
+    }
+
+
+def test_modules_are_grouped_in_vocabulary_order(fixture_catalog: Catalog) -> None:
+    groups = fixture_catalog.modules_by("key_stage")
+    assert {k: [m.id for m in v] for k, v in groups.items()} == {
+        "KS2": ["ks2-speaking"], "KS3": ["ks3-reading"], "KS2-3": ["ks2-3-transition"]}
+    assert list(groups) == ["KS2", "KS3", "KS2-3"]
+    speaking = fixture_catalog.module("ks2-speaking")
+    assert speaking is not None and speaking.twilight is not None
+    assert [s.slug for s in speaking.follow_ups] == ["02-follow-up"]

@@ -1,0 +1,290 @@
+"""Search (issue 5): a tiny site built with the project's theme, search pages and assets, indexed
+by the real Pagefind binary, served on 127.0.0.1 and searched in headless Chromium.
+
+The content is tests/search_fixture (see its README for the words the tests look for).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import yaml
+
+from opencpd.adapters.search import index_site, run_pagefind, serve_last_index
+from opencpd.adapters.site import POST_BUILD_STEPS, BuildFailed, build_site
+
+from .conftest import mkdocs_warnings
+from .conftest_browser import browser, page, serve  # noqa: F401  (fixtures)
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURE = Path(__file__).resolve().parent / "search_fixture"
+HIDDEN_WORDS = ["quokkafacilitator", "zanzibarnotes", "platypus"]
+KS2_LABEL = "Key Stage 2 (ages 7 to 11)"
+KS3 = "Key Stage 3 (ages 11 to 14)"
+
+
+def write_site(target: Path) -> Path:
+    """The repository's mkdocs.yml and docs (theme overrides, assets, search and browse pages),
+    pointed at the fixture content; returns the config file."""
+    config = yaml.safe_load((REPO / "mkdocs.yml").read_text("utf-8"))
+    docs = shutil.copytree(REPO / "docs", target / "docs")
+    config["docs_dir"] = str(docs)
+    config["theme"]["custom_dir"] = str(docs / "overrides")
+    config["nav"] = [{"Home": "index.md"}, {"Find resources and modules": "browse.md"},
+                     {"Search": "search.md"}]
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "opencpd" in plugin:
+            plugin["opencpd"] = {**(plugin["opencpd"] or {}), "content_dir": str(FIXTURE)}
+    config_file = target / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
+    return config_file
+
+
+@pytest.fixture(scope="module")
+def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture built strictly, with only the search step after MkDocs; the site folder."""
+    source = tmp_path_factory.mktemp("search-site")
+    config_file = write_site(source)
+    with mkdocs_warnings() as handler:
+        build_site(str(config_file), source / "site", steps=[index_site])
+    assert handler.messages == [], handler.messages
+    return source / "site"
+
+
+@pytest.fixture(scope="module")
+def site_url(search_site: Path) -> Iterator[str]:
+    server, url = serve(search_site)
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def fragments(site: Path) -> dict[str, str]:
+    """Every page Pagefind indexed: URL -> the text it indexed."""
+    found = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
+        fragment = json.loads(data)
+        found[fragment["url"]] = fragment["content"]
+    return found
+
+
+# -- the index --------------------------------------------------------------------------------
+
+
+def test_build_runs_pagefind() -> None:
+    assert index_site in POST_BUILD_STEPS
+
+
+def test_no_lunr_index(search_site: Path) -> None:
+    assert not (search_site / "search" / "search_index.json").exists()
+    plugins = yaml.safe_load((REPO / "mkdocs.yml").read_text("utf-8"))["plugins"]
+    names = [next(iter(p)) if isinstance(p, dict) else p for p in plugins]
+    assert "search" not in names and "material/search" not in names
+
+
+def test_one_index_for_every_language(search_site: Path) -> None:
+    entry = json.loads((search_site / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+    assert list(entry["languages"]) == ["en"]
+
+
+def test_only_articles_are_indexed(search_site: Path) -> None:
+    pages = fragments(search_site)
+    assert "/modules/ks2-sounds/" in pages
+    assert "/search/" not in pages and "/browse/" not in pages
+    for url, text in pages.items():
+        assert "Made with" not in text, f"{url}: the footer was indexed"
+        assert "Table of contents" not in text, f"{url}: the table of contents was indexed"
+        assert "Find resources and modules" not in text, f"{url}: the navigation was indexed"
+
+
+def test_hidden_text_is_never_indexed(search_site: Path) -> None:
+    assert not (search_site / "modules" / "ks2-sounds" / "resources" / "pending-platypus-quiz"
+                ).exists()
+    for url, text in fragments(search_site).items():
+        for word in HIDDEN_WORDS:
+            assert word not in text.lower(), f"{url}: '{word}' was indexed"
+
+
+def test_pages_carry_filters_and_metadata(search_site: Path) -> None:
+    html = (search_site / "modules" / "ks2-sounds" / "resources" / "spanish-lighthouse-game"
+            / "index.html").read_text("utf-8")
+    tags = re.findall(r'<meta data-pagefind-(filter|meta)="([^"\[]+)\[content\]" '
+                      r'content="([^"]*)">', html)
+    assert set(tags) >= {
+        ("filter", "key stage", "Key Stage 2 (ages 7 to 11)"), ("filter", "language", "Spanish"),
+        ("filter", "theme", "Vocabulary"), ("filter", "content type", "Teachers&#39; resource"),
+        ("filter", "resource type", "Game"), ("meta", "title", "El faro: a Spanish lighthouse "
+                                              "counting game"),
+        ("meta", "module", "Sounds and spelling at KS2"), ("meta", "key_stage", "KS2"),
+    }, tags
+
+
+def test_preview_of_pending_resources_has_no_index(tmp_path: Path) -> None:
+    config_file = write_site(tmp_path)
+    build_site(str(config_file), tmp_path / "site", preview_pending=True, steps=[index_site])
+    assert not (tmp_path / "site" / "pagefind").exists()
+
+
+def test_indexing_failure_fails_the_build(tmp_path: Path) -> None:
+    with pytest.raises(BuildFailed, match="Pagefind could not index the site .*html files"):
+        run_pagefind(tmp_path)  # no HTML at all
+    with pytest.raises(BuildFailed, match="Pagefind could not index the site"):
+        run_pagefind(tmp_path, binary=tmp_path / "no-such-pagefind")
+
+
+def test_serve_reuses_the_last_index(tmp_path: Path, search_site: Path) -> None:
+    served = tmp_path / "served"
+    served.mkdir()
+    assert serve_last_index(search_site, served)
+    assert (served / "pagefind" / "pagefind.js").is_file()
+    assert not serve_last_index(tmp_path / "never-built", tmp_path)
+
+
+# -- in the browser ---------------------------------------------------------------------------
+
+
+def results(page: Any) -> list[str]:
+    page.wait_for_function("() => document.querySelector('.opencpd-results__status')"
+                           ".textContent !== ''", timeout=10_000)
+    return page.locator(".opencpd-result h2").all_inner_texts()
+
+
+def wait_for_status(page: Any, pattern: str) -> str:
+    page.wait_for_function("p => new RegExp(p).test(document.querySelector("
+                           "'.opencpd-results__status').textContent)", arg=pattern,
+                           timeout=10_000)
+    return str(page.locator(".opencpd-results__status").inner_text())
+
+
+def test_header_box_query_then_filter(site_url: str, page: Any) -> None:  # noqa: F811
+    page.goto(site_url, wait_until="load")
+    page.fill("#opencpd-searchbox-q", "lighthouse")
+    page.press("#opencpd-searchbox-q", "Enter")
+    page.wait_for_url(re.compile(r"/search/\?q=lighthouse$"))
+    wait_for_status(page, "found for “lighthouse”")
+    found = results(page)
+    assert {"Sounds and spelling at KS2", "Word order at KS3"} <= set(found), found
+    marks = page.locator(".opencpd-result__excerpt mark").all_inner_texts()
+    assert marks and all(m.lower().startswith("lighthouse") for m in marks), marks
+
+    # Tick "Key Stage 3" with the keyboard alone: Tab from the query box, then Space.
+    page.focus("#opencpd-q")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement.value") == KS3:
+            break
+    else:
+        pytest.fail("Tab from the search box never reached the Key Stage 3 checkbox")
+    page.keyboard.press("Space")
+    wait_for_status(page, "with the ticked filters")
+    assert results(page) == ["Word order at KS3"]
+    query = parse_qs(urlsplit(page.url).query)
+    assert query == {"q": ["lighthouse"], "key-stage": [KS3]}
+    count = page.locator("label", has=page.locator(f'input[value="{KS2_LABEL}"]'))
+    assert re.search(r"\(\d+\)", count.inner_text())
+
+    # Back undoes the filter, Forward redoes it.
+    page.go_back()
+    wait_for_status(page, "found for “lighthouse”.$")
+    assert not page.locator(f'input[value="{KS3}"]').is_checked()
+    assert len(results(page)) >= 2
+    page.go_forward()
+    wait_for_status(page, "with the ticked filters")
+    assert results(page) == ["Word order at KS3"]
+
+    # The URL is the search: opened afresh it shows the same results and ticks.
+    shared = page.url
+    page.goto(site_url, wait_until="load")
+    page.goto(shared, wait_until="load")
+    wait_for_status(page, "with the ticked filters")
+    assert results(page) == ["Word order at KS3"]
+    assert page.locator(f'input[value="{KS3}"]').is_checked()
+
+
+def test_filters_combine(site_url: str, page: Any) -> None:  # noqa: F811
+    page.goto(site_url + "search/?q=lighthouse&language=French&language=German",
+              wait_until="load")
+    wait_for_status(page, "with the ticked filters")
+    assert {"Sounds and spelling at KS2", "Word order at KS3"} <= set(results(page))
+    page.check(f'input[value="{KS2_LABEL}"]')
+    wait_for_status(page, r"^\d+ pages? found .*with the ticked filters")
+    page.wait_for_function("() => ![...document.querySelectorAll('.opencpd-result h2')]"
+                           ".some(h => h.textContent.includes('KS3'))")
+    assert "Sounds and spelling at KS2" in results(page)
+
+
+def test_french_word_finds_the_french_example(site_url: str, page: Any) -> None:  # noqa: F811
+    page.goto(site_url + "search/", wait_until="load")
+    page.fill("#opencpd-q", "grenouilles")
+    page.press("#opencpd-q", "Enter")
+    wait_for_status(page, "found for “grenouilles”")
+    assert results(page) == ["Sound cards"]
+    assert page.locator(".opencpd-result__excerpt mark").first.inner_text().startswith(
+        "grenouilles")
+
+
+@pytest.mark.parametrize("word", HIDDEN_WORDS)
+def test_hidden_text_is_never_found(site_url: str, page: Any, word: str) -> None:  # noqa: F811
+    page.goto(site_url + f"search/?q={word}", wait_until="load")
+    wait_for_status(page, f"Nothing found for “{word}”")
+    assert results(page) == []
+
+
+def test_browse_lists_by_filters_without_a_query(site_url: str, page: Any) -> None:  # noqa: F811
+    page.goto(site_url + "browse/", wait_until="load")
+    wait_for_status(page, "A to Z")
+    listed = results(page)
+    assert "Sounds and spelling at KS2" in listed and "Search" not in listed
+    page.check("input[value=\"Teachers' resource\"]")
+    wait_for_status(page, "^1 page match")
+    assert results(page) == ["El faro: a Spanish lighthouse counting game"]
+    assert "type=Teachers%27+resource" in page.url
+
+
+def test_readable_on_a_360_px_phone(browser: Any, site_url: str) -> None:  # noqa: F811
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    try:
+        phone = context.new_page()
+        phone.goto(site_url + "search/?q=lighthouse", wait_until="load")
+        wait_for_status(phone, "found for")
+        assert phone.evaluate("() => document.documentElement.scrollWidth") <= 360
+        assert phone.locator(".opencpd-result").first.is_visible()
+        assert phone.locator("#opencpd-searchbox-q").is_hidden()  # the header keeps a button
+        assert phone.locator(".opencpd-searchbox__button").is_visible()
+    finally:
+        context.close()
+
+
+def test_search_downloads_no_lunr_index(site_url: str, page: Any) -> None:  # noqa: F811
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(site_url + "search/?q=lighthouse", wait_until="load")
+    wait_for_status(page, "found for")
+    assert any("/pagefind/" in url for url in requested)
+    assert not [url for url in requested if "search_index" in url or "workers/search" in url]
+    assert all(url.startswith(site_url) for url in requested), "a request left the site"
+
+
+def test_says_search_is_off_without_an_index(tmp_path: Path, search_site: Path,
+                                            page: Any) -> None:  # noqa: F811
+    served = shutil.copytree(search_site, tmp_path / "served",
+                             ignore=shutil.ignore_patterns("pagefind"))
+    server, url = serve(served)
+    try:
+        page.goto(url + "search/?q=lighthouse", wait_until="load")
+        status = wait_for_status(page, "Search is off")
+        assert "Search is off while serving; run opencpd build" in status
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -1,0 +1,196 @@
+"""The GitHub workflows: what triggers them, and that every command they run exists here."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+BIN = Path(sys.executable).parent  # the venv the tests run in: what scripts/test installed
+# Tools of the ubuntu-24.04 runner and shell words a `run:` may use besides our own commands.
+RUNNER_TOOLS = {"bash", "cat", "echo", "exit", "gh", "grep", "head", "sed", "set", "test", "true",
+                "{", "}", "if", "then", "else", "fi"}
+SEPARATORS = {"|", "||", "&&", ";", "{", "(", "then", "else"}
+
+
+def load(name: str) -> dict[str, Any]:
+    return yaml.safe_load((WORKFLOWS / name).read_text("utf-8"))
+
+
+def triggers(workflow: dict[str, Any]) -> dict[str, Any]:
+    # YAML 1.1 reads the key `on` as the boolean True.
+    found = workflow.get("on", workflow.get(True))
+    return {found: None} if isinstance(found, str) else found
+
+
+def steps(workflow: dict[str, Any]) -> list[dict[str, Any]]:
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+def runs(workflow: dict[str, Any]) -> list[str]:
+    return [step["run"] for step in steps(workflow) if "run" in step]
+
+
+def uses(workflow: dict[str, Any], action: str) -> list[dict[str, Any]]:
+    return [s for s in steps(workflow) if s.get("uses", "").split("@")[0] == action]
+
+
+def commands(script: str) -> list[list[str]]:
+    """Each simple command of a shell script, as words, without assignments or redirections."""
+    found: list[list[str]] = []
+    for line in script.splitlines():
+        line = re.sub(r"\s\d>", " >", line.split(" #")[0])  # 2> file: a redirection
+        lexer = shlex.shlex(line, posix=True, punctuation_chars=True)
+        lexer.whitespace_split = True
+        current: list[str] = []
+        redirect = False
+        for token in lexer:
+            if token in SEPARATORS:
+                found += [current] if current else []
+                current = []
+                continue
+            if token in (">", ">>", "<", "&>"):
+                redirect = True
+                continue
+            if redirect:
+                redirect = False
+                continue
+            if not current and "=" in token and not token.startswith("-"):
+                continue  # NAME=value before a command
+            current.append(token)
+        if current:
+            found.append(current)
+    return [c for c in found if c and c[0] not in ("}", ")")]
+
+
+def all_commands() -> list[tuple[str, list[str]]]:
+    return [(path.name, words) for path in sorted(WORKFLOWS.glob("*.yml"))
+            for script in runs(load(path.name)) for words in commands(script)]
+
+
+@cache
+def help_text(*subcommand: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / "opencpd"), *subcommand, "--help"], capture_output=True,
+                          text=True, timeout=60)
+
+
+def test_there_are_two_workflows() -> None:
+    assert sorted(p.name for p in WORKFLOWS.glob("*.y*ml")) == ["deploy.yml",
+                                                                "pull-request.yml"]
+
+
+def test_the_pull_request_workflow_runs_on_every_pull_request() -> None:
+    assert "pull_request" in triggers(load("pull-request.yml"))
+
+
+def test_the_deploy_workflow_runs_on_pushes_to_main() -> None:
+    on = triggers(load("deploy.yml"))
+    assert on["push"]["branches"] == ["main"]
+    assert "pull_request" not in on
+
+
+def test_the_command_parser_reads_our_shell() -> None:
+    script = 'set +e\n.venv/bin/opencpd check > a.txt 2> b.txt\nstatus=$?\n' \
+             'grep -v x a.txt | head -50 | sed "s/^/- /"\n{ echo a; cat b; } > c.md'
+    assert commands(script) == [["set", "+e"], [".venv/bin/opencpd", "check"],
+                                ["grep", "-v", "x", "a.txt"], ["head", "-50"],
+                                ["sed", "s/^/- /"], ["echo", "a"], ["cat", "b"]]
+
+
+@pytest.mark.parametrize(("workflow", "words"), all_commands(),
+                         ids=lambda v: " ".join(v) if isinstance(v, list) else v)
+def test_every_command_exists(workflow: str, words: list[str]) -> None:
+    program = words[0]
+    if program == "bash":
+        script = ROOT / words[1]
+        assert script.is_file(), f"{workflow} runs {script}, which does not exist"
+        assert subprocess.run(["bash", "-n", str(script)]).returncode == 0  # it parses
+    elif program.startswith(".venv/bin/"):
+        name = program.removeprefix(".venv/bin/")
+        declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+        assert name in declared["scripts"] or name.startswith("python"), \
+            f"{workflow} runs {program}, which pip install -e . does not create"
+        assert (BIN / name).exists()
+    else:
+        assert program in RUNNER_TOOLS, f"{workflow} runs {program!r}: neither ours nor a " \
+                                        "known runner tool"
+
+
+OPENCPD_CALLS = [(w, words) for w, words in all_commands() if words[0] == ".venv/bin/opencpd"]
+
+
+@pytest.mark.parametrize(("workflow", "words"), OPENCPD_CALLS,
+                         ids=lambda v: " ".join(v) if isinstance(v, list) else v)
+def test_every_opencpd_subcommand_and_option_exists(workflow: str, words: list[str]) -> None:
+    subcommand = words[1]
+    listing = help_text().stdout
+    assert f"  {subcommand} " in listing, f"`opencpd {subcommand}` is not in `opencpd --help`"
+    done = help_text(subcommand)
+    assert done.returncode == 0, done.stderr
+    for option in (w.split("=")[0] for w in words[2:] if w.startswith("-")):
+        assert option in done.stdout, f"{workflow}: `opencpd {subcommand}` has no {option}"
+
+
+def test_the_workflows_install_with_the_readme_command_before_using_the_venv() -> None:
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        for job in load(path.name)["jobs"].values():
+            scripts = [s["run"] for s in job.get("steps", []) if "run" in s]
+            uses_venv = [i for i, s in enumerate(scripts) if ".venv/" in s]
+            if uses_venv:
+                installs = [i for i, s in enumerate(scripts) if "bash scripts/test" in s
+                            or "bash scripts/serve" in s]
+                assert installs and installs[0] < uses_venv[0], path.name
+
+
+def test_the_pull_request_workflow_checks_tests_builds_and_uploads_a_preview() -> None:
+    workflow = load("pull-request.yml")
+    scripts = runs(workflow)
+    order = [next(i for i, s in enumerate(scripts) if needle in s)
+             for needle in ("bash scripts/test", "opencpd check", "opencpd build")]
+    assert order == sorted(order)
+    build = next(words for _, words in all_commands() if words[:2] == [".venv/bin/opencpd",
+                                                                      "build"])
+    site_dir = build[build.index("--site-dir") + 1]
+    uploads = uses(workflow, "actions/upload-artifact")
+    assert uploads, "no preview artifact is uploaded"
+    assert uploads[0]["with"]["path"].rstrip("/") == site_dir
+    assert steps(workflow).index(uploads[0]) > next(
+        i for i, s in enumerate(steps(workflow)) if "opencpd build" in s.get("run", ""))
+
+
+def test_the_pull_request_workflow_annotates_and_comments_with_the_findings() -> None:
+    workflow = load("pull-request.yml")
+    job = next(iter(workflow["jobs"].values()))
+    # `opencpd check` prints ::error annotations when CI is true.
+    assert str(job.get("env", {}).get("CI", "")).lower() == "true"
+    comment = next(s for s in steps(workflow) if "gh pr comment" in s.get("run", ""))
+    assert comment.get("if") == "always()"
+    assert workflow["permissions"]["pull-requests"] == "write"
+    # The findings still fail the run after the preview and the comment.
+    last = steps(workflow)[-1]
+    assert "check" in last.get("if", "") and "exit 1" in last["run"]
+
+
+def test_the_deploy_workflow_publishes_the_build_on_pages() -> None:
+    workflow = load("deploy.yml")
+    assert "opencpd build" in "\n".join(runs(workflow))
+    upload = uses(workflow, "actions/upload-pages-artifact")
+    deploy = uses(workflow, "actions/deploy-pages")
+    assert upload and deploy
+    jobs = workflow["jobs"]
+    deploy_job = next(name for name, job in jobs.items() if deploy[0] in job["steps"])
+    build_job = next(name for name, job in jobs.items() if upload[0] in job["steps"])
+    assert build_job in [jobs[deploy_job].get("needs")] + list(jobs[deploy_job].get("needs", []))
+    assert workflow["permissions"]["pages"] == "write"
+    assert workflow["permissions"]["id-token"] == "write"
+    assert str(jobs[build_job].get("env", {}).get("CI", "")).lower() == "true"
