@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import os
-import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,6 +40,7 @@ TEMPLATE_PAGES = {
     "search": "search/",
     "browse": "browse/",
     "contribute": "contribute/share-a-resource/",
+    "page not found": "404.html",
 }
 SEARCH_WORD = "phonics"
 
@@ -68,8 +68,17 @@ def build_repo_site(parent: Path) -> BuiltSite:
     from .conftest import mkdocs_warnings
 
     site_dir = parent / "site"
-    with mkdocs_warnings() as handler:
-        catalog = build_site(str(REPO / "mkdocs.yml"), site_dir)
+    # build_site sets SOURCE_DATE_EPOCH (from git here) for the whole process; leave it as it
+    # was, so that the fixture site built later in the run gets its own date, not this one.
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    try:
+        with mkdocs_warnings() as handler:
+            catalog = build_site(str(REPO / "mkdocs.yml"), site_dir)
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
     assert handler.messages == [], handler.messages
     return BuiltSite(site_dir, catalog)
 
@@ -146,8 +155,3 @@ def search_for(page: Any, word: str = SEARCH_WORD) -> None:
     page.fill("#opencpd-q", word)
     page.press("#opencpd-q", "Enter")
     page.wait_for_selector(".opencpd-results__list li", timeout=10_000)
-
-
-def copy_tree(source: Path, target: Path) -> Path:
-    shutil.copytree(source, target)
-    return target

@@ -53,8 +53,16 @@ def describe(violations: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
+# A laptop, and the 320 CSS pixels WCAG 1.4.10 (reflow) asks for: 1280 wide zoomed to 400%,
+# which is also about a phone's width.
+VIEWPORTS = {"1280px": {"width": 1280, "height": 800}, "320px": {"width": 320, "height": 256}}
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("template", list(TEMPLATE_PAGES))
-def test_no_axe_violations(template: str, served_site: ServedSite, page: Any) -> None:
+def test_no_axe_violations(template: str, viewport: str, served_site: ServedSite,
+                           page: Any) -> None:
+    page.set_viewport_size(VIEWPORTS[viewport])
     page.goto(served_site.page(TEMPLATE_PAGES[template]), wait_until="load")
     if template == "search":
         search_for(page)
@@ -62,8 +70,8 @@ def test_no_axe_violations(template: str, served_site: ServedSite, page: Any) ->
         page.wait_for_selector(".opencpd-results__list li", timeout=10_000)
     violations = run_axe(page)
     assert not violations, (f"axe-core found {len(violations)} kinds of WCAG 2.2 AA violation on "
-                            f"the {template} page ({TEMPLATE_PAGES[template] or '/'}):\n"
-                            + describe(violations))
+                            f"the {template} page ({TEMPLATE_PAGES[template] or '/'}), "
+                            f"{viewport} wide:\n" + describe(violations))
 
 
 # -- keyboard -------------------------------------------------------------------------------------

@@ -109,6 +109,9 @@ def test_only_articles_are_indexed(search_site: Path) -> None:
 
 
 def test_hidden_text_is_never_indexed(search_site: Path) -> None:
+    session = (search_site / "modules" / "ks2-sounds" / "sessions" / "01-twilight"
+               / "index.html").read_text("utf-8")
+    assert "quokkafacilitator" in session and "zanzibarnotes" in session  # shown, not indexed
     assert not (search_site / "modules" / "ks2-sounds" / "resources" / "pending-platypus-quiz"
                 ).exists()
     for url, text in fragments(search_site).items():
@@ -134,6 +137,24 @@ def test_preview_of_pending_resources_has_no_index(tmp_path: Path) -> None:
     config_file = write_site(tmp_path)
     build_site(str(config_file), tmp_path / "site", preview_pending=True, steps=[index_site])
     assert not (tmp_path / "site" / "pagefind").exists()
+
+
+def test_unchanged_site_reuses_the_cached_index(tmp_path: Path, search_site: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    config_file = write_site(tmp_path)
+    build_site(str(config_file), tmp_path / "site", steps=[index_site])
+    assert len(list((tmp_path / ".cache" / "pagefind").iterdir())) == 1
+
+    def no_pagefind(site_dir: Path) -> int:
+        raise AssertionError("Pagefind ran although no page changed")
+
+    monkeypatch.setattr("opencpd.adapters.search.run_pagefind", no_pagefind)
+    build_site(str(config_file), tmp_path / "site", steps=[index_site])
+    bundle = tmp_path / "site" / "pagefind"
+    files = sorted(p.relative_to(bundle).as_posix() for p in bundle.rglob("*"))
+    built = sorted(p.relative_to(search_site / "pagefind").as_posix()
+                   for p in (search_site / "pagefind").rglob("*"))
+    assert files == built
 
 
 def test_indexing_failure_fails_the_build(tmp_path: Path) -> None:

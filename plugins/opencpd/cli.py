@@ -188,7 +188,7 @@ def new_session_command(config_file: str, module_id: str, title: str, kind: str,
 
 
 def _items(value: str | None) -> list[str] | None:
-    return [v.strip() for v in value.split(",") if v.strip()] or None if value else None
+    return ([v.strip() for v in value.split(",") if v.strip()] or None) if value else None
 
 
 @new.command("resource")
@@ -212,7 +212,8 @@ def new_resource_command(config_file: str, module_id: str, title: str, resource_
     root, vocab_file = _content(config_file)
     years = _items(year_groups)
     if years and not all(y.isdigit() for y in years):
-        raise click.ClickException(f"--year-groups takes numbers such as 3,4 (got {year_groups!r}).")
+        raise click.ClickException(f"--year-groups takes numbers such as 3,4 "
+                                   f"(got {year_groups!r}).")
     try:
         path = new_resource(root, module_id, title, load_vocabulary(vocab_file),
                             resource_type=resource_type, languages=_items(languages),

@@ -14,7 +14,8 @@ const SERVE_MESSAGE =
 /** The Pagefind API, or an error if there is no index (while serving, or after `mkdocs build`). */
 async function loadPagefind(root) {
   const pagefind = await import(new URL(root.dataset.pagefind, location.href).href);
-  await pagefind.options({ baseUrl: siteRoot(root), excerptLength: 30 });
+  // On the main thread: one request fewer, and a search here takes milliseconds.
+  await pagefind.options({ baseUrl: siteRoot(root), excerptLength: 30, noWorker: true });
   await pagefind.init();
   return pagefind;
 }
@@ -47,12 +48,12 @@ class SearchPage {
     this.typing = null;
     this.term = null;
     this.totals = {};
-    // The index loads while the reader types; a search waits for it.
-    this.ready = loadPagefind(root).then(async (pagefind) => {
+    // The index loads while the reader types; a search waits for it. Every filter's values
+    // (to offer and count them) load after the first results, unless listing needs them first.
+    this.ready = loadPagefind(root).then((pagefind) => {
       this.pagefind = pagefind;
-      this.totals = await pagefind.filters();
-      this.hideAbsentValues();
     });
+    this.totalsReady = null;
   }
 
   begin() {
@@ -161,6 +162,15 @@ class SearchPage {
     }
   }
 
+  /** Every filter's values and counts over the whole site, loaded once. */
+  loadTotals() {
+    this.totalsReady ??= this.ready.then(async () => {
+      this.totals = await this.pagefind.filters();
+      this.hideAbsentValues();
+    });
+    return this.totalsReady;
+  }
+
   /** Values no page carries (a resource type nobody has shared yet) are not offered. */
   hideAbsentValues() {
     for (const group of this.groups) {
@@ -190,6 +200,7 @@ class SearchPage {
     this.updateChosen(state);
     try {
       await this.ready;
+      if (term === null) await this.loadTotals(); // listing without words starts there
     } catch (error) {
       this.status.textContent = SERVE_MESSAGE;
       this.status.classList.add("opencpd-results__status--off");
@@ -207,19 +218,7 @@ class SearchPage {
     }
     const sort = term === null ? { title: "asc" } : {};
     const found = await this.pagefind.search(term, { filters: this.filtersFor(state), sort });
-    const counts = {};
-    for (const group of this.groups) {
-      if (state.filters[group.name].length) {
-        const other = await this.pagefind.search(term, {
-          filters: this.filtersFor(state, group.name),
-        });
-        counts[group.name] = other.filters[group.name] ?? {};
-      } else {
-        counts[group.name] = found.filters[group.name] ?? {};
-      }
-    }
     if (run !== this.run) return; // a newer search has started
-    this.updateCounts(counts, state);
     this.results = found.results;
     this.shown = 0;
     this.list.replaceChildren();
@@ -227,6 +226,26 @@ class SearchPage {
     if (run !== this.run) return;
     this.status.textContent = describe(found.results.length, term, chosenCount(state));
     performance.mark("opencpd-search-results");
+    await this.loadTotals();
+    const counts = await this.countsFor(term, state);
+    if (run === this.run) this.updateCounts(counts, state);
+  }
+
+  /** For each filter value, how many results ticking it would give (see the top of the file). */
+  async countsFor(term, state) {
+    const counts = {};
+    const all = await this.pagefind.search(term, { filters: this.filtersFor(state) });
+    for (const group of this.groups) {
+      if (state.filters[group.name].length) {
+        const other = await this.pagefind.search(term, {
+          filters: this.filtersFor(state, group.name),
+        });
+        counts[group.name] = other.filters[group.name] ?? {};
+      } else {
+        counts[group.name] = all.filters[group.name] ?? {};
+      }
+    }
+    return counts;
   }
 
   async showMore(run, { focus = false } = {}) {

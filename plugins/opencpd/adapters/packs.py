@@ -40,10 +40,10 @@ def make_packs(catalog: Catalog, options: PackOptions, folder: Path, make: bool,
         for job in todo:
             job.status = "missing"
         return jobs
-    with click.progressbar(length=len(todo), label=f"Making {len(todo)} session packs",
-                           file=sys.stderr, show_pos=True,
-                           item_show_func=lambda job: job.pack.id if job else None) as bar:
-        generate(jobs, catalog, options, cache, workers, progress=lambda job: bar.update(1, job))
+    label = f"Making {len(todo)} session pack{'s' if len(todo) > 1 else ''}"
+    with click.progressbar(length=len(todo), label=label, file=sys.stderr,
+                           show_pos=True) as bar:
+        generate(jobs, catalog, options, cache, workers, progress=lambda job: bar.update(1))
     return jobs
 
 

@@ -7,10 +7,12 @@ then downloads only the index chunks a query needs, not one index that grows wit
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
 import subprocess
+from importlib.metadata import version
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -29,6 +31,7 @@ INDEX_LANGUAGE = "en"
 # Inside the article but not content: permalink anchors and Material's page furniture.
 EXCLUDE_SELECTORS = (".headerlink", ".md-source-file", ".md-content__button", ".md-feedback")
 TIMEOUT_SECONDS = 600
+CACHE = Path(".cache") / "pagefind"  # beside mkdocs.yml, like the packs' cache
 
 
 def failed(message: str) -> Exception:
@@ -56,9 +59,50 @@ def index_site(config: MkDocsConfig, site_dir: Path, catalog: Catalog) -> None:
         # ever be searchable, so a preview has no search index.
         log.info("no search index for a preview that includes pending resources")
         return
+    cache = Path(config.config_file_path).resolve().parent / CACHE
+    key = index_key(site_dir)
+    if restore_index(cache, key, site_dir / BUNDLE):
+        log.info(f"search index unchanged: copied from {CACHE}/")
+        return
     pages = run_pagefind(site_dir)
     stabilise_pagefind(site_dir / BUNDLE)  # byte-identical from one build to the next
+    store_index(cache, key, site_dir / BUNDLE)
     log.info(f"Pagefind indexed {pages} pages into {BUNDLE}/")
+
+
+def index_key(site_dir: Path) -> str:
+    """A hash of everything Pagefind reads (every HTML page) and of how it is run."""
+    digest = hashlib.sha256(version("pagefind_bin").encode())
+    digest.update(" ".join(pagefind_command(Path(BUNDLE))).encode())
+    for path in sorted(site_dir.rglob("*.html")):
+        name = path.relative_to(site_dir).as_posix()
+        if not name.startswith(f"{BUNDLE}/"):
+            digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:32]
+
+
+def restore_index(cache: Path, key: str, bundle: Path) -> bool:
+    """Copy the cached index for `key` into `bundle`; False if there is none."""
+    source = cache / key
+    if not (source / "pagefind-entry.json").is_file():
+        return False
+    shutil.rmtree(bundle, ignore_errors=True)
+    shutil.copytree(source, bundle)
+    return True
+
+
+def store_index(cache: Path, key: str, bundle: Path) -> None:
+    """Keep `bundle` as the cached index for `key`, in place of any older one."""
+    cache.mkdir(parents=True, exist_ok=True)
+    scratch = cache / f".{key}.{os.getpid()}.tmp"
+    shutil.copytree(bundle, scratch)
+    try:
+        os.replace(scratch, cache / key)  # whole or not at all: never a half index
+    except OSError:  # another build stored the same index first
+        shutil.rmtree(scratch, ignore_errors=True)
+    for old in cache.iterdir():
+        if old.name != key and not old.name.startswith("."):
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def pagefind_command(binary: Path) -> list[str]:

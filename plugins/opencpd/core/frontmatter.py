@@ -78,8 +78,8 @@ def parse(path: str, raw: bytes) -> Source:
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader, except that a date which does not exist (2026-13-45) stays text, so that
-    validation reports it with its line instead of the parser raising ValueError."""
+    """SafeLoader, except that a date which does not exist (2026-02-30) stays text, so that
+    validation reports it at its line instead of PyYAML raising ValueError."""
 
     def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
         try:
@@ -91,11 +91,39 @@ class _Loader(yaml.SafeLoader):
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
 
 
-def _load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict, dict]:
-    loader = _Loader(text)
+def _date_or_text(loader: Any, node: yaml.ScalarNode) -> Any:
     try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else {}
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):  # type: ignore[misc]
+    """_Loader on libyaml: composing front matter is most of the time spent loading content.
+    A file it cannot read is read again by _Loader, whose messages the findings quote."""
+
+
+_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
+
+
+def _compose(text: str) -> tuple[yaml.Node | None, Any]:
+    """The front matter's node tree and its data; MarkedYAMLError from _Loader if invalid."""
+    for loader_class in dict.fromkeys((_FastLoader, _Loader)):
+        loader = loader_class(text)
+        try:
+            node = loader.get_single_node()
+            return node, loader.construct_document(node) if node is not None else {}
+        except yaml.MarkedYAMLError:
+            if loader_class is _Loader:
+                raise
+        finally:
+            loader.dispose()
+    raise AssertionError("unreachable")
+
+
+def _load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict, dict]:
+    try:
+        node, data = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
@@ -105,8 +133,6 @@ def _load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict,
             f"the front matter is not valid YAML ({problem})",
             "Check indentation, and put quotes around text containing ':' or '#'.",
         )) from None
-    finally:
-        loader.dispose()
     if not isinstance(data, dict):
         raise FrontMatterError(Finding(
             path, 1 + offset, 1, "wrong-type",
@@ -116,6 +142,8 @@ def _load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict,
         ))
     positions: dict[Path_, tuple[int, int]] = {}
     keys: dict[Path_, tuple[int, int]] = {}
+    if node is None:  # '---' then '---': no fields at all
+        return data, {(): (1 + offset, 1)}, keys
     duplicates: list[Finding] = []
     _walk(node, (), positions, keys, offset, path, duplicates, set())
     if duplicates:

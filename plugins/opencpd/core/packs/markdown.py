@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from ..catalog import Doc
 
-SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.I)
+SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*:", re.IGNORECASE)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
@@ -72,7 +72,7 @@ class PackExtension(Extension):
         self.participant = participant
         self.processor: PackTreeprocessor | None = None
 
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802
+    def extendMarkdown(self, md: Markdown) -> None:
         self.processor = PackTreeprocessor(md, self.site_url, self.participant)
         # After inline patterns (20), attr_list (8) and toc (5) have done their work.
         md.treeprocessors.register(self.processor, "opencpd-pack", 1)
@@ -100,4 +100,4 @@ class PackMarkdown:
         processor.prefix = prefix
         processor.demote = demote
         self.md.reset()
-        return Markup(self.md.convert(text))  # noqa: S704 - authors' Markdown, as on the site
+        return Markup(self.md.convert(text))

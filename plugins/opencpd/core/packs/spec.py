@@ -8,11 +8,11 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from importlib.metadata import version
+from pathlib import Path
 from typing import Any, Literal
 
-from ..catalog import Catalog, Doc, ModuleDoc, PublicationDoc
+from ..catalog import Catalog, Doc, ModuleDoc
 from ..findings import Finding
 from ..render import running_order
 
@@ -33,7 +33,7 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (
     "pymdownx.superfences", "opencpd.core.markdown_ext",
 )
 ENGINE_PACKAGES = ("weasyprint", "pydyf", "segno", "markdown", "pymdown-extensions")
-IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc=[\"']([^\"']+)", re.I)
+IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc=[\"']([^\"']+)", re.IGNORECASE)
 
 
 @dataclass
@@ -156,6 +156,7 @@ def _sources(catalog: Catalog, docs: list[Doc[Any]]) -> tuple[list[Path], list[F
 def images(root: Path, doc: Doc[Any]) -> list[tuple[Path, Finding | None]]:
     """Each image the body shows, as a file in the project or a finding saying why not."""
     out: list[tuple[Path, Finding | None]] = []
+    root = root.resolve()
     folder = (root / doc.source).parent
     for number, line in enumerate(doc.body.split("\n")):
         for match in IMAGE.finditer(line):
@@ -168,7 +169,7 @@ def images(root: Path, doc: Doc[Any]) -> list[tuple[Path, Finding | None]]:
 
 def image_problem(root: Path, src: str, path: Path,
                   where: tuple[str, int, int]) -> Finding | None:
-    if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.I):
+    if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.IGNORECASE):
         return Finding(*where, "image-not-local", f"packs are made offline, so an image must be "
                        f"a file in the repository (expected a relative path, got {src!r})",
                        "Save the image beside the page and link it by its file name.")
@@ -201,7 +202,7 @@ def _loads(path: Path) -> bool:
 
 def agenda_findings(module: ModuleDoc, options: PackOptions) -> list[Finding]:
     """A twilight whose running order ends after `latest_end` would not fit an evening."""
-    out = []
+    out: list[Finding] = []
     twilight = module.twilight
     if twilight is None:
         return out
