@@ -18,6 +18,9 @@ from opencpd.core.vocabulary import load_vocabulary
 TESTS = Path(__file__).resolve().parent
 FIXTURE_SITE = TESTS / "fixtures" / "site"
 
+# The repository's own site built once per run, served on 127.0.0.1, and headless Chromium.
+pytest_plugins = ["tests.conftest_browser"]
+
 
 class WarningRecords(logging.Handler):
     """Collects the records of the `mkdocs` logger (and its children) at WARNING and above."""

@@ -1,8 +1,8 @@
 """The repository's own site, built once per test run and served on 127.0.0.1, and Chromium.
 
-Imported by the real-browser tests (accessibility, privacy, offline) and the built-site tests
-(language, metadata). A session fixture imported into several test modules is set up once per
-module, so the build itself is cached here, at module level: one build per test run.
+A pytest plugin (tests/conftest.py names it in `pytest_plugins`), so its fixtures are defined
+once for the whole run: the real-browser tests (accessibility, privacy, offline reading, search)
+and the built-site tests (language, metadata) share one build of the repository's site.
 """
 
 from __future__ import annotations
@@ -60,14 +60,14 @@ class ServedSite:
         return self.url + path
 
 
-@functools.cache
-def build_repo_site(parent: Path) -> BuiltSite:
-    """The repository's content built strictly, as `opencpd build` does (search index included)."""
+@pytest.fixture(scope="session")
+def built_repo_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
+    """The repository's content built once per run, strictly, as `opencpd build` does."""
     from opencpd.adapters.site import build_site
 
     from .conftest import mkdocs_warnings
 
-    site_dir = parent / "site"
+    site_dir = tmp_path_factory.mktemp("repo-site") / "site"
     # build_site sets SOURCE_DATE_EPOCH (from git here) for the whole process; leave it as it
     # was, so that the fixture site built later in the run gets its own date, not this one.
     saved = os.environ.get("SOURCE_DATE_EPOCH")
@@ -83,17 +83,6 @@ def build_repo_site(parent: Path) -> BuiltSite:
     return BuiltSite(site_dir, catalog)
 
 
-_repo_site_parent: list[Path] = []
-
-
-@pytest.fixture(scope="session")
-def built_repo_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
-    """The repository's own site, built once for the whole test run."""
-    if not _repo_site_parent:
-        _repo_site_parent.append(tmp_path_factory.mktemp("repo-site"))
-    return build_repo_site(_repo_site_parent[0])
-
-
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -104,8 +93,8 @@ def serve(folder: Path) -> tuple[ThreadingHTTPServer, str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, port = server.server_address[:2]
-    return server, f"http://{host}:{port}/"
+    port = server.server_address[1]
+    return server, f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture(scope="module")

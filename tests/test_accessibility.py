@@ -11,16 +11,7 @@ from typing import Any
 
 import pytest
 
-from .conftest_browser import (  # noqa: F401  (fixtures)
-    AXE,
-    TEMPLATE_PAGES,
-    ServedSite,
-    browser,
-    built_repo_site,
-    page,
-    search_for,
-    served_site,
-)
+from .conftest_browser import AXE, TEMPLATE_PAGES, ServedSite, search_for
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
 
@@ -231,3 +222,16 @@ def test_search_and_filters_work_with_the_keyboard(served_site: ServedSite, page
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.querySelector('.opencpd-filters').open") != was_open, (
         "Enter on 'Filters' does not open or close the filter panel")
+
+
+def test_a_wide_table_scrolls_with_the_keyboard(served_site: ServedSite, page: Any) -> None:
+    """At 320px (400% zoom, or a phone) the agenda scrolls sideways: Tab, then the arrow keys."""
+    page.set_viewport_size(VIEWPORTS["320px"])
+    page.goto(served_site.page(TEMPLATE_PAGES["session"]), wait_until="load")
+    tab_to(page, "el.classList.contains('md-typeset__scrollwrap')")
+    focused = page.evaluate(FOCUSED)
+    assert not focus_problems([focused]), focus_problems([focused])
+    name = page.evaluate("() => document.activeElement.getAttribute('aria-label')")
+    assert name and name.startswith("Table: Time, Minutes, Activity"), name
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0", timeout=5_000)

@@ -403,7 +403,8 @@ POKE = """() => {
   for (const el of document.querySelectorAll('.resource-page *')) {
     for (const type of ['mouseover', 'mouseenter', 'focus', 'pointerenter', 'animationstart'])
       el.dispatchEvent(new Event(type, {bubbles: true}));
-    if (!el.closest('a, button, label, summary')) el.dispatchEvent(new MouseEvent('click', {bubbles: true}));
+    if (!el.closest('a, button, label, summary'))
+      el.dispatchEvent(new MouseEvent('click', {bubbles: true}));
     if (el.tagName === 'DETAILS') el.open = !el.open;
   }
 }"""

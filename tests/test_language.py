@@ -6,6 +6,7 @@ import re
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -13,7 +14,7 @@ from click.testing import CliRunner
 from opencpd.cli import main
 from opencpd.core.catalog import Catalog, Doc
 
-from .conftest_browser import REPO, BuiltSite, built_repo_site  # noqa: F401  (fixture)
+from .conftest_browser import REPO, BuiltSite
 
 EXAMPLE = re.compile(r"^/{3,}\s*example\b[^\n]*\n((?:    [^\n]*\n)*)", re.MULTILINE)
 EXAMPLE_LANG = re.compile(r"^\s*lang:\s*([A-Za-z-]+)", re.MULTILINE)
@@ -29,8 +30,8 @@ def example_languages(body: str) -> list[str | None]:
     return found
 
 
-def documents(catalog: Catalog) -> list[Doc]:  # type: ignore[type-arg]
-    docs: list[Doc] = []  # type: ignore[type-arg]
+def documents(catalog: Catalog) -> list[Doc[Any]]:
+    docs: list[Doc[Any]] = []
     for module in catalog.modules:
         docs += [module, *module.sessions, *module.handouts.values(), *module.resources]
     for publication in catalog.publications:
@@ -63,7 +64,7 @@ def rendered_examples(html: str) -> list[dict[str, str | None]]:
     return parser.blocks
 
 
-def html_file(site: Path, doc: Doc) -> Path:  # type: ignore[type-arg]
+def html_file(site: Path, doc: Doc[Any]) -> Path:
     return site / doc.url / "index.html"
 
 
@@ -114,7 +115,8 @@ def test_every_module_has_examples_in_french_german_and_spanish(
     missing = {}
     for module in catalog.modules:
         langs: set[str | None] = set()
-        for doc in [module, *module.sessions, *module.handouts.values()]:
+        docs: list[Doc[Any]] = [module, *module.sessions, *module.handouts.values()]
+        for doc in docs:
             langs.update(example_languages(doc.body))
         if EXAMPLE_LANGUAGES - langs:
             missing[module.id] = sorted(EXAMPLE_LANGUAGES - langs)

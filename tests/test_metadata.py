@@ -12,8 +12,9 @@ import pytest
 from click.testing import CliRunner
 
 from opencpd.cli import main
+from opencpd.core.catalog import Doc
 
-from .conftest_browser import REPO, BuiltSite, built_repo_site  # noqa: F401  (fixture)
+from .conftest_browser import REPO, BuiltSite
 
 MODULE = "modules/ks2-phonics-early-reading/"
 SESSION = MODULE + "sessions/01-twilight/"
@@ -32,6 +33,13 @@ def json_ld(site: Path, path: str) -> dict[str, Any]:
     assert len(blocks) == 1, f"{path}: expected one JSON-LD block, found {len(blocks)}"
     data: dict[str, Any] = json.loads(blocks[0])
     return data
+
+
+def minutes_of(iso: str) -> int:
+    """PT1H50M -> 110; fails on anything that is not an ISO 8601 duration in hours/minutes."""
+    parts = ISO_DURATION.match(iso)
+    assert parts, f"not an ISO 8601 duration: {iso!r}"
+    return int((parts.group(1) or "0H")[:-1]) * 60 + int((parts.group(2) or "0M")[:-1])
 
 
 def assert_lrmi(data: dict[str, Any], properties: tuple[str, ...] = LRMI) -> None:
@@ -54,7 +62,9 @@ def test_module_json_ld(built_repo_site: BuiltSite) -> None:
     assert data["educationalLevel"] == "Key Stage 2"
     assert set(data["inLanguage"]) == {"en-GB", "fr", "de", "es"}
     assert "Phonics" in data["teaches"]
-    assert ISO_DURATION.match(data["timeRequired"]), data["timeRequired"]
+    module = built_repo_site.catalog.module("ks2-phonics-early-reading")
+    assert module is not None
+    assert minutes_of(data["timeRequired"]) == sum(s.meta.duration for s in module.sessions)
     assert data["url"] == SITE_URL + MODULE
     assert data["author"] and all(a["name"] for a in data["author"])
     assert len(data["hasPart"]) == 3
@@ -81,11 +91,9 @@ def test_every_module_session_and_resource_page_has_json_ld(built_repo_site: Bui
         for session in module.sessions:
             data = json_ld(built_repo_site.folder, session.url)
             assert_lrmi(data)
-            hours, minutes = divmod(session.meta.duration, 60)
-            parts = ISO_DURATION.match(data["timeRequired"])
-            assert parts, data["timeRequired"]
-            assert (int((parts.group(1) or "0H")[:-1]), int((parts.group(2) or "0M")[:-1])) == (
-                hours, minutes), f"{session.url}: {data['timeRequired']} for {session.meta.duration}"
+            assert minutes_of(data["timeRequired"]) == session.meta.duration, (
+                f"{session.url}: timeRequired {data['timeRequired']} for "
+                f"{session.meta.duration} minutes")
         for resource in module.resources:
             assert_lrmi(json_ld(built_repo_site.folder, resource.url),
                         tuple(p for p in LRMI if p != "timeRequired"))
@@ -138,14 +146,16 @@ def content_pages(site: BuiltSite) -> list[tuple[str, str, list[str]]]:
     for module in site.catalog.modules:
         credit = module.meta.authors
         pages.append((module.url, url(module.meta.licence), credit))
-        for doc in [*module.sessions, *module.handouts.values()]:
+        parts: list[Doc[Any]] = [*module.sessions, *module.handouts.values()]
+        for doc in parts:
             pages.append((doc.url, url(module.meta.licence), credit))
         for resource in module.resources:
             pages.append((resource.url, url(resource.meta.licence),
                           [resource.meta.contributor.name]))
     for publication in site.catalog.publications:
         credit = publication.meta.authors
-        for doc in [publication, *publication.chapters]:
+        docs: list[Doc[Any]] = [publication, *publication.chapters]
+        for doc in docs:
             pages.append((doc.url, url(publication.meta.licence), credit))
     return pages
 

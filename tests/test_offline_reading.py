@@ -1,4 +1,4 @@
-"""A module's offline zip, unpacked and opened from disk (file://) in Chromium, reads like the site."""
+"""A module's offline zip, unpacked and opened from disk (file://) in Chromium."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from .conftest_browser import BuiltSite, browser, built_repo_site, page  # noqa: F401  (fixtures)
+from .conftest_browser import BuiltSite
 
 MODULE = "ks2-phonics-early-reading"
 

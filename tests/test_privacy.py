@@ -10,19 +10,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from .conftest_browser import (  # noqa: F401  (fixtures)
-    TEMPLATE_PAGES,
-    BuiltSite,
-    ServedSite,
-    browser,
-    built_repo_site,
-    search_for,
-    served_site,
-)
+from .conftest_browser import TEMPLATE_PAGES, BuiltSite, ServedSite, search_for
 
-THIRD_PARTY_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "gstatic.com", "cdn.jsdelivr.net",
-                     "unpkg.com", "google-analytics.com", "googletagmanager.com", "cdnjs.cloudflare",
-                     "use.typekit.net", "plausible.io", "matomo")
+THIRD_PARTY_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "gstatic.com",
+                     "cdn.jsdelivr.net", "unpkg.com", "google-analytics.com",
+                     "googletagmanager.com", "cdnjs.cloudflare", "use.typekit.net", "plausible.io",
+                     "matomo")
 # Material's JavaScript bundle names two scripts it fetches only when a page needs them. Neither
 # can happen here, and test_material_fallbacks_never_apply checks why.
 MATERIAL_FALLBACKS = {
@@ -60,12 +53,13 @@ def test_every_request_goes_to_the_site_itself(template: str, served_site: Serve
 class LoadedURLs(HTMLParser):
     """URLs an HTML page makes the browser load (not links a reader may follow)."""
 
-    LOADING = {("script", "src"), ("img", "src"), ("img", "srcset"), ("iframe", "src"),
+    LOADING = frozenset({("script", "src"), ("img", "src"), ("img", "srcset"), ("iframe", "src"),
                ("audio", "src"), ("video", "src"), ("video", "poster"), ("source", "src"),
                ("source", "srcset"), ("embed", "src"), ("object", "data"), ("track", "src"),
-               ("input", "src")}
-    LINK_LOADING = {"stylesheet", "preload", "modulepreload", "prefetch", "preconnect",
-                    "dns-prefetch", "icon", "apple-touch-icon", "manifest"}
+               ("input", "src")})
+    LINK_LOADING = frozenset({"stylesheet", "preload", "modulepreload", "prefetch",
+                              "preconnect", "dns-prefetch", "icon", "apple-touch-icon",
+                              "manifest"})
 
     def __init__(self) -> None:
         super().__init__()

@@ -42,7 +42,9 @@ def main() -> None:
 
 @main.command()
 @config_option
-def check(config_file: str) -> None:
+@click.option("--strict", is_flag=True,
+              help="Fail on warnings too, as the (always strict) site build does.")
+def check(config_file: str, strict: bool) -> None:
     """Check all content and list every problem with its file and line."""
     root, vocab_file = _content(config_file)
     catalog = load_catalog(root, load_vocabulary(vocab_file))
@@ -56,7 +58,7 @@ def check(config_file: str) -> None:
     click.echo(f"Checked {figures['modules']} modules, {figures['sessions']} sessions, "
                f"{figures['resources']} resources, {figures['publications']} publications: "
                f"{len(failed)} errors, {warned} warnings.", err=True)
-    if failed:
+    if failed or (strict and warned):
         sys.exit(1)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import re
+
 import yaml
 
 from .findings import Finding
@@ -77,25 +79,17 @@ def parse(path: str, raw: bytes) -> Source:
     return Source(path, data, body, end + 2, positions, keys)
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader, except that a date which does not exist (2026-02-30) stays text, so that
-    validation reports it at its line instead of PyYAML raising ValueError."""
-
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            return self.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
-
-
 def _date_or_text(loader: Any, node: yaml.ScalarNode) -> Any:
+    """A date that does not exist (2026-02-30) stays text, so that validation reports it at
+    its line instead of PyYAML raising ValueError."""
     try:
         return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
     except ValueError:
         return loader.construct_scalar(node)
+
+
+class _Loader(yaml.SafeLoader):
+    pass
 
 
 class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):  # type: ignore[misc]
@@ -103,7 +97,8 @@ class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):  # type: ignore[misc]
     A file it cannot read is read again by _Loader, whose messages the findings quote."""
 
 
-_FastLoader.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
+for _class in (_Loader, _FastLoader):
+    _class.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
 
 
 def _compose(text: str) -> tuple[yaml.Node | None, Any]:
@@ -125,14 +120,7 @@ def _load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict,
     try:
         node, data = _compose(text)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
-        problem = exc.problem or "the YAML cannot be read"
-        raise FrontMatterError(Finding(
-            path, line, col, "yaml-syntax",
-            f"the front matter is not valid YAML ({problem})",
-            "Check indentation, and put quotes around text containing ':' or '#'.",
-        )) from None
+        raise FrontMatterError(_syntax_finding(path, exc, offset)) from None
     if not isinstance(data, dict):
         raise FrontMatterError(Finding(
             path, 1 + offset, 1, "wrong-type",
@@ -149,6 +137,30 @@ def _load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict,
     if duplicates:
         raise FrontMatterError(duplicates[0])
     return data, positions, keys
+
+
+CLOSERS = {"quoted scalar": "the closing quotation mark", "flow sequence": "the closing ']'",
+           "flow mapping": "the closing '}'"}
+
+
+def _syntax_finding(path: str, exc: yaml.MarkedYAMLError, offset: int) -> Finding:
+    """Word PyYAML's complaint as "expected X, got Y", at the line where the trouble starts."""
+    problem = exc.problem or "the YAML cannot be read"
+    mark = exc.problem_mark or exc.context_mark
+    if "end of stream" in problem and exc.context_mark:
+        mark = exc.context_mark  # an unclosed quote or bracket: point at where it opens
+    line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
+    wording = re.match(r"expected (.+), but found (.+)", problem)
+    if wording:
+        detail = f"expected {wording[1]}, got {wording[2]}"
+    elif "end of stream" in problem:
+        what = next((v for k, v in CLOSERS.items() if k in (exc.context or "")), "the end")
+        detail = f"expected {what} of a value, got the end of the front matter"
+    else:
+        detail = f"expected 'field: value' lines, got {problem.removeprefix('found ')}"
+    return Finding(path, line, col, "yaml-syntax", f"the front matter is not valid YAML "
+                   f"({detail})", "Check indentation, and put quotes around text containing "
+                   "':' or '#'.")
 
 
 def _walk(node: yaml.Node, loc: Path_, positions: dict, keys: dict, offset: int,
