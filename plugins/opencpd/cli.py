@@ -5,28 +5,48 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from .core.catalog import Catalog
 from .core.findings import errors
 from .core.load import load_catalog
 from .core.vocabulary import load_vocabulary
+
+if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
 
 
 def _on_ci() -> bool:
     return os.environ.get("CI", "").lower() == "true"
 
 
-def _content(config_file: str) -> tuple[Path, Path | None]:
-    """The content root and extra vocabulary file named by mkdocs.yml's opencpd plugin."""
+def _config(config_file: str) -> MkDocsConfig:
     from .adapters.site import BuildFailed, load
     try:
-        config = load(config_file)
+        return load(config_file)
     except BuildFailed as exc:
         raise click.ClickException(str(exc)) from None
+
+
+def _paths(config: MkDocsConfig) -> tuple[Path, Path | None]:
+    """The content root and extra vocabulary file named by mkdocs.yml's opencpd plugin."""
     options = config.plugins["opencpd"].config
-    root = (Path(config_file).resolve().parent / options.content_dir).resolve()
+    root = (Path(config.config_file_path).resolve().parent / options.content_dir).resolve()
     return root, root / options.vocabulary if options.vocabulary else None
+
+
+def _content(config_file: str) -> tuple[Path, Path | None]:
+    return _paths(_config(config_file))
+
+
+def _catalog(config: MkDocsConfig) -> Catalog:
+    """The Catalog exactly as the site build loads it (same vocabulary, same limits)."""
+    options = config.plugins["opencpd"].config
+    root, vocab_file = _paths(config)
+    return load_catalog(root, load_vocabulary(vocab_file),
+                        max_attachment_bytes=options.max_attachment_mb * 1024 * 1024)
 
 
 config_option = click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
@@ -46,14 +66,18 @@ def main() -> None:
               help="Fail on warnings too, as the (always strict) site build does.")
 def check(config_file: str, strict: bool) -> None:
     """Check all content and list every problem with its file and line."""
-    root, vocab_file = _content(config_file)
-    catalog = load_catalog(root, load_vocabulary(vocab_file))
-    for finding in catalog.findings:
+    from .adapters.packs import pack_options
+    from .core.packs import findings as pack_findings
+    config = _config(config_file)
+    catalog = _catalog(config)
+    options = pack_options(config, config.plugins["opencpd"].config.start_time)
+    found = sorted(set(catalog.findings) | set(pack_findings(catalog, options)))
+    for finding in found:
         click.echo(str(finding))
         if _on_ci():
             click.echo(finding.github())
-    failed = errors(catalog.findings)
-    warned = len(catalog.findings) - len(failed)
+    failed = errors(found)
+    warned = len(found) - len(failed)
     figures = catalog.figures()
     click.echo(f"Checked {figures['modules']} modules, {figures['sessions']} sessions, "
                f"{figures['resources']} resources, {figures['publications']} publications: "
@@ -106,13 +130,11 @@ def export_command(config_file: str, output: click.utils.LazyFile) -> None:
     import json
 
     from .core.export import export
-    root, vocab_file = _content(config_file)
-    catalog = load_catalog(root, load_vocabulary(vocab_file))
+    config = _config(config_file)
+    catalog = _catalog(config)
     if errors(catalog.findings):
         raise click.ClickException("the content has errors; run `opencpd check` to see them.")
-    from .adapters.site import load
-    json.dump(export(catalog, load(config_file).site_url or ""), output, indent=1,
-              ensure_ascii=False)
+    json.dump(export(catalog, config.site_url or ""), output, indent=1, ensure_ascii=False)
     output.write("\n")
 
 
