@@ -338,19 +338,20 @@ def report(results: list[Result], command: str) -> str:
     first, last = results[0], results[-1]
     lines = [
         "## Scale", "",
-        f"The whole programme plus N synthetic teachers' resources (300 to 800 words, a table, "
+        (f"The whole programme plus N synthetic teachers' resources (300 to 800 words, a table, "
         f"an admonition and a PDF each), built on {os.cpu_count()} CPUs shared with other work "
         f"(load average {load[0]:.1f} at the end), Python {sys.version.split()[0]}. *Ours* is "
-        "`opencpd build`: the strict MkDocs build with our plugins, then the offline zips and "
-        "Pagefind, after one resource was edited, with the session packs found in `.cache/packs`; "
-        "*empty cache* is the first build, making every pack first, as on CI today. The *floor* is plain MkDocs + Material "
-        "building the same Markdown (dumped from our Renderer) with an explicit nav equal to "
-        "ours, the same theme and Markdown extensions, our plugins off and Material's stock "
-        "search plugin on. Seconds of wall-clock time, then CPU time (the process and the "
-        "processes it waited for: Pagefind, pack workers), which a busy machine disturbs less.",
+        "`opencpd build`: the strict MkDocs build with our plugins, then the offline zips "
+        "and Pagefind, after one resource was edited, with the session packs found in "
+        "`.cache/packs`; *empty cache* is the first build, making every pack first, as on CI "
+        "today. The *floor* is plain MkDocs + Material building the same Markdown (dumped from "
+        "our Renderer) with an explicit nav equal to ours, the same theme and Markdown "
+        "extensions, our plugins off and Material's stock search plugin on. Seconds of "
+        "wall-clock time, then CPU time (the process and the processes it waited for: "
+        "Pagefind, pack workers), which a busy machine disturbs less."),
         "",
-        "| resources | pages | ours | ours, empty cache | floor | ours / floor "
-        "| peak memory | largest page | largest resource listing | site size |",
+        ("| resources | pages | ours | ours, empty cache | floor | ours / floor "
+        "| peak memory | largest page | largest resource listing | site size |"),
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
@@ -381,15 +382,15 @@ def report(results: list[Result], command: str) -> str:
         "| the same, packs made from an empty cache | "
         + ", ".join(f"{r.ratio(r.cold):.2f} / {r.ratio(r.cold, True):.2f}" for r in results)
         + f" | {mark(all(r.ratio(r.cold, True) <= GOALS['ratio'] for r in results))} |",
-        f"| linear: {last.n:,} within {allowed:.0f} x of {first.n:,} "
+        (f"| linear: {last.n:,} within {allowed:.0f} x of {first.n:,} "
         f"| {growth[0]:.1f} x / {growth[1]:.1f} x (floor {last.floor.wall / first.floor.wall:.1f}"
-        f" x / {last.floor.cpu / first.floor.cpu:.1f} x) | {mark(growth[1] <= allowed)} |",
-        f"| largest page under {GOALS['largest_kb']:.0f} KB at {last.n:,} "
+        f" x / {last.floor.cpu / first.floor.cpu:.1f} x) | {mark(growth[1] <= allowed)} |"),
+        (f"| largest page under {GOALS['largest_kb']:.0f} KB at {last.n:,} "
         f"| {last.largest_kb:.1f} KB (`{last.largest_page}`); largest resource listing "
-        f"{last.largest_listing_kb:.1f} KB | {mark(last.largest_kb < GOALS['largest_kb'])} |",
-        f"| peak memory under 2 GB at {last.n:,} "
+        f"{last.largest_listing_kb:.1f} KB | {mark(last.largest_kb < GOALS['largest_kb'])} |"),
+        (f"| peak memory under 2 GB at {last.n:,} "
         f"| {max(last.ours.memory_mb, last.cold.memory_mb):,.0f} MB "
-        f"| {mark(max(last.ours.memory_mb, last.cold.memory_mb) < GOALS['memory_mb'])} |",
+        f"| {mark(max(last.ours.memory_mb, last.cold.memory_mb) < GOALS['memory_mb'])} |"),
         "", "Reproduce with:", "", "```sh", command, "```"]
     return "\n".join(lines) + "\n"
 

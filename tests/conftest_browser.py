@@ -68,17 +68,8 @@ def built_repo_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltSite:
     from .conftest import mkdocs_warnings
 
     site_dir = tmp_path_factory.mktemp("repo-site") / "site"
-    # build_site sets SOURCE_DATE_EPOCH (from git here) for the whole process; leave it as it
-    # was, so that the fixture site built later in the run gets its own date, not this one.
-    saved = os.environ.get("SOURCE_DATE_EPOCH")
-    try:
-        with mkdocs_warnings() as handler:
-            catalog = build_site(str(REPO / "mkdocs.yml"), site_dir)
-    finally:
-        if saved is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = saved
+    with mkdocs_warnings() as handler:
+        catalog = build_site(str(REPO / "mkdocs.yml"), site_dir)
     assert handler.messages == [], handler.messages
     return BuiltSite(site_dir, catalog)
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from opencpd.adapters import site as site_module
 from opencpd.adapters.search import run_pagefind
 from opencpd.adapters.site import POST_BUILD_STEPS, BuildFailed, build_site

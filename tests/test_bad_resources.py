@@ -317,7 +317,7 @@ def test_svg_attachments_are_published_sanitised(corpus_site: tuple[Path, Catalo
 
 
 def test_no_submitted_script_runs_in_a_real_browser(corpus_site: tuple[Path, Catalog],
-                                                    browser: Any) -> None:
+                                                    browser: Any) -> None:  # noqa: F811
     site, _ = corpus_site
     urls = built_pages(site) + sorted(p.relative_to(site).as_posix() for p in site.rglob("*.svg")
                                       if "/resources/" in p.as_posix())
@@ -368,7 +368,7 @@ def test_no_submitted_script_runs_in_a_real_browser(corpus_site: tuple[Path, Cat
 
 
 def test_search_results_show_submitted_markup_as_text(corpus_site: tuple[Path, Catalog],
-                                                      browser: Any) -> None:
+                                                      browser: Any) -> None:  # noqa: F811
     site, _ = corpus_site
     words = [expected(case)["search"] for case in CASES if expected(case).get("search")]
     assert words

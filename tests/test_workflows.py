@@ -81,6 +81,7 @@ def all_commands() -> list[tuple[str, list[str]]]:
 @cache
 def help_text(*subcommand: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(BIN / "opencpd"), *subcommand, "--help"], capture_output=True,
+                          check=False,
                           text=True, timeout=60)
 
 
@@ -114,7 +115,7 @@ def test_every_command_exists(workflow: str, words: list[str]) -> None:
     if program == "bash":
         script = ROOT / words[1]
         assert script.is_file(), f"{workflow} runs {script}, which does not exist"
-        assert subprocess.run(["bash", "-n", str(script)]).returncode == 0  # it parses
+        assert subprocess.run(["bash", "-n", str(script)], check=False).returncode == 0
     elif program.startswith(".venv/bin/"):
         name = program.removeprefix(".venv/bin/")
         declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]

@@ -7,7 +7,8 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mkdocs.commands.build import build
@@ -36,17 +37,29 @@ def quiet_end_of_life_notice() -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
-def fix_build_date(project: Path) -> None:
-    """Dates in the output (sitemap, footers) come from git, not the clock, so that two builds
-    of one commit are byte-identical (SOURCE_DATE_EPOCH is honoured by MkDocs)."""
-    if "SOURCE_DATE_EPOCH" in os.environ:
-        return
+def build_date(project: Path) -> str:
+    """The last commit's time as a Unix timestamp; 2026-01-01 outside git."""
     try:
         stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project, text=True,
                                capture_output=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         stamp = ""
-    os.environ["SOURCE_DATE_EPOCH"] = stamp or "1767225600"  # 2026-01-01 outside git
+    return stamp or "1767225600"
+
+
+@contextmanager
+def build_date_from_git(project: Path) -> Iterator[None]:
+    """Dates in the output (sitemap, footers) come from git, not the clock, so that two builds
+    of one commit are byte-identical (SOURCE_DATE_EPOCH is honoured by MkDocs). A date set by
+    the caller wins; ours is removed again afterwards."""
+    if "SOURCE_DATE_EPOCH" in os.environ:
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = build_date(project)
+    try:
+        yield
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
 
 
 def load(config_file: str, **overrides: object) -> MkDocsConfig:
@@ -63,23 +76,29 @@ def build_site(config_file: str, site_dir: Path, preview_pending: bool = False,
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
-    fix_build_date(Path(config_file).resolve().parent)
     try:
-        config = load(config_file, strict=True, site_dir=str(staging))
-        plugin = config.plugins["opencpd"]
-        plugin.config.preview_pending = preview_pending  # type: ignore[attr-defined]
-        plugin.config.packs = True  # type: ignore[attr-defined]
-        try:
-            build(config)
-        except (Abort, PluginError) as exc:
-            raise BuildFailed(str(exc).strip() or "the build failed") from None
-        catalog: Catalog = plugin.catalog  # type: ignore[attr-defined]
-        for step in POST_BUILD_STEPS if steps is None else steps:
-            step(config, staging, catalog)
+        with build_date_from_git(Path(config_file).resolve().parent):
+            catalog = _build(config_file, staging, preview_pending, steps)
         swap_in(staging, site_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return catalog
+
+
+def _build(config_file: str, staging: Path, preview_pending: bool,
+           steps: list[PostBuildStep] | None) -> Catalog:
+    config = load(config_file, strict=True, site_dir=str(staging))
+    plugin = config.plugins["opencpd"]
+    plugin.config.preview_pending = preview_pending  # type: ignore[attr-defined]
+    plugin.config.packs = True  # type: ignore[attr-defined]
+    try:
+        build(config)
+    except (Abort, PluginError) as exc:
+        raise BuildFailed(str(exc).strip() or "the build failed") from None
+    catalog: Catalog = plugin.catalog  # type: ignore[attr-defined]
+    for step in POST_BUILD_STEPS if steps is None else steps:
+        step(config, staging, catalog)
     return catalog
 
 
