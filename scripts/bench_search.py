@@ -150,6 +150,19 @@ class Trip:
     requests: int
     seconds: float  # from typing the query to the first result shown
     results: int
+    parts: dict[str, int]  # bytes to the first results by kind of file (see `kind`)
+
+
+def kind(url: str) -> str:
+    """What a request is for, in the breakdown of bytes."""
+    for mark, name in (("/pagefind/fragment/", "result excerpts"), ("/pagefind/index/", "index"
+                       " chunks"), ("/pagefind/filter/", "filter indexes"),
+                       (".pf_meta", "index metadata"), ("pagefind-entry", "index metadata"),
+                       ("/pagefind/", "Pagefind code"), ("search_index.json", "lunr index"),
+                       ("workers/search", "lunr code")):
+        if mark in url:
+            return name
+    return "pages, theme and scripts"
 
 
 def search_once(browser: Any, url: str, engine: str, slow: bool) -> Trip:
@@ -160,9 +173,11 @@ def search_once(browser: Any, url: str, engine: str, slow: bool) -> Trip:
     if slow:
         cdp.send("Network.emulateNetworkConditions", SLOW)
     urls: dict[str, str] = {}
+    asked: dict[str, float] = {}  # when each request was made (epoch seconds)
     sizes: dict[str, int] = {}
-    cdp.on("Network.requestWillBeSent",
-           lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+    cdp.on("Network.requestWillBeSent", lambda e: (
+        urls.__setitem__(e["requestId"], e["request"]["url"]),
+        asked.__setitem__(e["requestId"], e["wallTime"])))
     cdp.on("Network.loadingFinished",
            lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
     try:
@@ -175,26 +190,34 @@ def search_once(browser: Any, url: str, engine: str, slow: bool) -> Trip:
             seconds = time.perf_counter() - started
             shown = page.locator(".opencpd-results__status").inner_text()
             results = int(shown.split()[0]) if shown[:1].isdigit() else 0
+            # The search page marks the moment its first results are on screen.
+            page.wait_for_function("() => performance.getEntriesByName("
+                                   "'opencpd-search-results').length")
+            first_shown = page.evaluate("() => (performance.timeOrigin + performance"
+                                        ".getEntriesByName('opencpd-search-results')[0]"
+                                        ".startTime) / 1000")
+            page.wait_for_function("() => document.querySelector('.opencpd-filter__count')"
+                                   ".textContent !== ''", timeout=120_000)
         else:
             started = time.perf_counter()
             page.fill(".md-search__input", QUERY)
             page.wait_for_selector(".md-search-result__item", timeout=120_000)
             seconds = time.perf_counter() - started
+            first_shown = time.time()
             meta = page.locator(".md-search-result__meta").inner_text()
             results = int(meta.split()[0]) if meta[:1].isdigit() else 0
-        page.wait_for_timeout(300)  # let the last loadingFinished events arrive
-        first = dict(sizes)
-        if engine == "pagefind":
-            page.wait_for_function("() => document.querySelector('.opencpd-filter__count')"
-                                   ".textContent !== ''", timeout=120_000)
-        page.wait_for_timeout(1000)
-        settled = sum(sizes.values())
+        page.wait_for_timeout(1000)  # let the last loadingFinished events arrive
     finally:
         context.close()
+    first = {rid: size for rid, size in sizes.items() if asked.get(rid, 0) <= first_shown}
     index = sum(size for rid, size in first.items()
                 if any(mark in urls.get(rid, "") for mark in
                        ("/pagefind/", "search_index.json", "workers/search")))
-    return Trip(sum(first.values()), index, settled, len(first), seconds, results)
+    parts: dict[str, int] = {}
+    for rid, size in first.items():
+        parts[kind(urls.get(rid, ""))] = parts.get(kind(urls.get(rid, "")), 0) + size
+    return Trip(sum(first.values()), index, sum(sizes.values()), len(first), seconds, results,
+                parts)
 
 
 def measure(site: Path, engine: str, slow: bool) -> Trip:
@@ -208,7 +231,7 @@ def measure(site: Path, engine: str, slow: bool) -> Trip:
             browser.close()
     middle = statistics.median(t.seconds for t in trips)
     return Trip(trips[0].total_bytes, trips[0].index_bytes, trips[0].settled_bytes,
-                trips[0].requests, middle, trips[0].results)
+                trips[0].requests, middle, trips[0].results, trips[0].parts)
 
 
 @dataclass
@@ -275,7 +298,10 @@ def report(results: list[Result], command: str) -> str:
     last = results[-1]
     ours = last.local["pagefind"]
     met = ours.total_bytes <= GOALS["kb"] * 1024 and ours.seconds < GOALS["seconds"]
+    parts = ", ".join(f"{name} {kb(size)}" for name, size in
+                      sorted(ours.parts.items(), key=lambda item: -item[1]))
     lines += [
+        "", f"Where Pagefind's bytes go at {last.n:,} resources, to the first results: {parts}.",
         "", f"Goal at {last.n:,} resources: first results with at most "
         f"{GOALS['kb']:.0f} KB transferred and in under {GOALS['seconds']:.0f} s on the local "
         f"machine. Measured: {kb(ours.total_bytes)} and {ours.seconds:.2f} s "

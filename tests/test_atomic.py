@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -100,6 +101,28 @@ def test_a_failing_post_build_step_leaves_the_previous_site(
     # The real steps run first, so the failure comes with a nearly finished new site.
     with pytest.raises(error, match=message):
         build_site(str(site.parent / "mkdocs.yml"), site, steps=[*POST_BUILD_STEPS, step])
+    assert_untouched(site, before)
+
+
+def test_a_pack_that_cannot_be_made_leaves_the_previous_site(
+        previous_site: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
+        warnings_log: ExpectedWarnings) -> None:
+    """Packs are made inside the MkDocs build (from .cache/packs when they are there)."""
+    from opencpd.core.packs import build as packs_build
+    from opencpd.core.packs import pdf
+
+    site, before = previous_site
+    warnings_log.expect(r"pack-failed")
+    shutil.rmtree(site.parent / ".cache" / "packs")  # every pack must be made again
+
+    def broken_pdf(html: str, base: Path, root: Path, target: Path, identifier: str) -> int:
+        target.write_bytes(b"%PDF-1.7\n")  # half a file
+        raise OSError("WeasyPrint ran out of disk space")
+
+    monkeypatch.setattr(pdf, "write_pdf", broken_pdf)
+    monkeypatch.setattr(packs_build.os, "cpu_count", lambda: 1)  # in this process, not workers
+    with pytest.raises(BuildFailed):
+        build_site(str(site.parent / "mkdocs.yml"), site)
     assert_untouched(site, before)
 
 

@@ -104,7 +104,8 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
     if not file.is_file():
         loader.find(loader.rel(folder), 1, "missing-file",
                     f"the module folder has no module.md (expected {base}/module.md, got none)",
-                    "Create it with `opencpd new module`.")
+                    "If you meant an existing module, move the files into its folder (check "
+                    "the spelling); otherwise create the module with `opencpd new module`.")
         return None
     doc = loader.read(file, Module, f"{base}/index.md")
     if doc is None:

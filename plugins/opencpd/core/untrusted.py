@@ -12,8 +12,14 @@ import nh3
 TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area", "center"} | {"span", "div", "p", "img"}
 ATTRIBUTES = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
-    "*": {"lang", "class", "title"},
+    "*": {"lang", "title"},
     "img": {"src", "alt", "width", "height"},
+}
+# Only the classes our own Markdown blocks produce: a submission cannot dress itself up as
+# the site's banners or moderation notices.
+CLASSES = {
+    "div": {"admonition", "note", "tip", "example", "warning", "worked-example", "example-body"},
+    "p": {"admonition-title"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "fenced_code",
@@ -54,7 +60,8 @@ def safe_html(text: str) -> str:
     pictures from other sites."""
     html = _markdown().reset().convert(text)
     return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener nofollow", attribute_filter=_local_images)
+                     link_rel="noopener nofollow", attribute_filter=_local_images,
+                     allowed_classes=CLASSES)
 
 
 def safe_svg(svg: str) -> str:
