@@ -102,7 +102,8 @@ def build(config_file: str, site_dir: str, preview_pending: bool, verbose: bool)
     try:
         catalog = build_site(config_file, Path(site_dir), preview_pending)
     except BuildFailed as exc:
-        raise click.ClickException(f"{exc} The previous site in {site_dir}/ is unchanged.")
+        raise click.ClickException(
+            f"{exc} The previous site in {site_dir}/ is unchanged.") from None
     click.echo(f"Built {catalog.figures()['modules']} modules into {site_dir}/", err=True)
 
 

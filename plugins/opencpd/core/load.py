@@ -76,7 +76,8 @@ def check_body(source: Source, model: type[BaseModel]) -> list[Finding]:
                 findings.append(Finding(
                     source.path, source.body_line + index, 1, "example-no-lang",
                     "a worked example has no language (expected 'lang: fr', 'de' or 'es', "
-                    "got none)", "Add an indented line '    lang: fr' under the '/// example' line.",
+                    "got none)",
+                    "Add an indented line '    lang: fr' under the '/// example' line.",
                     "warning"))
     return findings
 
@@ -220,7 +221,8 @@ def check_references(loader: Loader, catalog: Catalog) -> None:
     seen: dict[str, str] = {}
     for doc in [*catalog.modules, *catalog.publications]:
         if doc.id in seen:
-            loader.find(doc.source, doc.line("id"), "duplicate-id", f"the id '{doc.id}' is already used "
+            loader.find(doc.source, doc.line("id"), "duplicate-id",
+                        f"the id '{doc.id}' is already used "
                         f"(expected a unique id, got the same as {seen[doc.id]})",
                         "Give one of them another id (and folder name).")
         seen.setdefault(doc.id, doc.source)

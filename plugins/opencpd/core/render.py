@@ -226,7 +226,7 @@ class Renderer:
                       for i in range(0, len(module.resources), PAGE_SIZE)] or [[]]
             pages = [f"resources/{module.id}/{'index' if n == 1 else n}.md"
                      for n in range(1, len(chunks) + 1)]
-            for number, (page, chunk) in enumerate(zip(pages, chunks), 1):
+            for number, (page, chunk) in enumerate(zip(pages, chunks, strict=True), 1):
                 title = f"Resources for {module.meta.title}"
                 out[page] = self.page(
                     "module_resources.md.j2", page,

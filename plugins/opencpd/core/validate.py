@@ -39,7 +39,8 @@ def _got(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def validate(source: Source, model: type[T], vocabulary: Vocabulary) -> tuple[T | None, list[Finding]]:
+def validate(source: Source, model: type[T],
+             vocabulary: Vocabulary) -> tuple[T | None, list[Finding]]:
     """Validate a file's front matter against `model`; every error becomes a Finding."""
     try:
         return model.model_validate(source.data, context={"vocabulary": vocabulary}), []
