@@ -14,7 +14,7 @@ from opencpd.adapters.search import run_pagefind
 from opencpd.adapters.site import POST_BUILD_STEPS, BuildFailed, build_site
 from opencpd.cli import main
 
-from .conftest import ExpectedWarnings
+from .conftest import FIXTURE_SITE, ExpectedWarnings
 
 
 def fingerprint(folder: Path) -> dict[str, str]:
@@ -27,11 +27,21 @@ def leftovers(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p.name.startswith(".site-"))
 
 
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site's sources with site/ built and the packs in .cache/packs."""
+    source = tmp_path_factory.mktemp("atomic") / "src"
+    shutil.copytree(FIXTURE_SITE, source)  # follows the overrides symlink
+    build_site(str(source / "mkdocs.yml"), source / "site")
+    return source
+
+
 @pytest.fixture
-def previous_site(site_copy: Path) -> tuple[Path, dict[str, str]]:
-    """The fixture site built once into site/, and the fingerprint of that build."""
-    site = site_copy / "site"
-    build_site(str(site_copy / "mkdocs.yml"), site)
+def previous_site(built_once: Path, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A fresh copy of the built fixture site, and the fingerprint of its site/."""
+    source = tmp_path / "src"
+    shutil.copytree(built_once, source)
+    site = source / "site"
     assert (site / "index.html").is_file() and (site / "pagefind" / "pagefind.js").is_file()
     return site, fingerprint(site)
 
@@ -49,6 +59,7 @@ def test_a_content_error_leaves_the_previous_site(previous_site: tuple[Path, dic
     module.write_text(module.read_text("utf-8").replace("title:", "title: 'unclosed", 1), "utf-8")
     with pytest.raises(BuildFailed):
         build_site(str(site.parent / "mkdocs.yml"), site)
+    assert any("yaml-syntax" in m for m in warnings_log.handler.messages)
     assert_untouched(site, before)
 
 
@@ -123,6 +134,7 @@ def test_a_pack_that_cannot_be_made_leaves_the_previous_site(
     monkeypatch.setattr(packs_build.os, "cpu_count", lambda: 1)  # in this process, not workers
     with pytest.raises(BuildFailed):
         build_site(str(site.parent / "mkdocs.yml"), site)
+    assert any("pack-failed" in m for m in warnings_log.handler.messages)
     assert_untouched(site, before)
 
 

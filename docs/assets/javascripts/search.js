@@ -11,17 +11,22 @@ const TYPING_DELAY_MS = 250;
 const SERVE_MESSAGE =
   "Search is off while serving; run opencpd build to build the search index.";
 
-/** The Pagefind API, or an error if there is no index (while serving, or after `mkdocs build`). */
-async function loadPagefind(root) {
-  const pagefind = await import(new URL(root.dataset.pagefind, location.href).href);
-  // On the main thread: one request fewer, and a search here takes milliseconds.
-  await pagefind.options({ baseUrl: siteRoot(root), excerptLength: 30, noWorker: true });
-  await pagefind.init();
-  return pagefind;
-}
+// This file is assets/javascripts/search.js: the site's root is two folders up. It runs as an
+// async module, before the page is parsed, so that Pagefind loads while the browser lays out
+// the page (and, for a query in the URL, the index chunks it needs too).
+const SITE = new URL("../../", import.meta.url);
+const pagefindReady = loadPagefind();
+pagefindReady.catch(() => {}); // reported by SearchPage.show()
 
-function siteRoot(root) {
-  return new URL(`${root.dataset.base}/`, location.href).pathname;
+/** The Pagefind API, or an error if there is no index (while serving, or after `mkdocs build`). */
+async function loadPagefind() {
+  const pagefind = await import(new URL("pagefind/pagefind.js", SITE).href);
+  // On the main thread: one request fewer, and a search here takes milliseconds.
+  await pagefind.options({ baseUrl: SITE.pathname, excerptLength: 30, noWorker: true });
+  await pagefind.init();
+  const query = new URLSearchParams(location.search).get("q")?.trim();
+  if (query) pagefind.preload(query);
+  return pagefind;
 }
 
 class SearchPage {
@@ -50,7 +55,7 @@ class SearchPage {
     this.totals = {};
     // The index loads while the reader types; a search waits for it. Every filter's values
     // (to offer and count them) load after the first results, unless listing needs them first.
-    this.ready = loadPagefind(root).then((pagefind) => {
+    this.ready = pagefindReady.then((pagefind) => {
       this.pagefind = pagefind;
     });
     this.totalsReady = null;
@@ -329,5 +334,10 @@ function resultItem(page, hasTerm) {
   return item;
 }
 
-const root = document.querySelector("[data-opencpd-search]");
-if (root) new SearchPage(root).begin();
+function boot() {
+  const root = document.querySelector("[data-opencpd-search]");
+  if (root) new SearchPage(root).begin();
+}
+
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", boot);
+else boot();

@@ -21,6 +21,7 @@ from ..core.packs import findings as pack_findings
 from ..core.render import Renderer
 from ..core.vocabulary import load_vocabulary
 from .packs import cache_dir, make_packs, pack_links, pack_options
+from .search import serve_last_index
 
 log = get_plugin_logger(__name__)
 
@@ -41,6 +42,15 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     attachments: dict[str, Path | str]
     packs: list[PackJob]
     json_ld: dict[str, dict[str, Any]]
+
+    serving = False
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serving = command == "serve"
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.serving:  # reuse the last `opencpd build`'s search index; never index here
+            serve_last_index(Path(config.config_file_path).parent / "site", Path(config.site_dir))
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = (Path(config.config_file_path).parent / self.config.content_dir).resolve()
