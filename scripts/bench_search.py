@@ -321,18 +321,6 @@ def report(results: list[Result], command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(path: Path, text: str) -> None:
-    """Put the section between our markers, replacing an earlier run and nothing else."""
-    block = f"{START}\n{text}{END}\n"
-    old = path.read_text("utf-8") if path.exists() else "# Performance\n"
-    if START in old and END in old:
-        head, rest = old.split(START, 1)
-        new = head + block + rest.split(END, 1)[1].lstrip("\n")
-    else:
-        new = old.rstrip("\n") + "\n\n" + block
-    path.write_text(new, "utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,5000",
@@ -348,7 +336,7 @@ def main() -> None:
     text = report(results, command)
     print("\n" + text)
     if args.write:
-        write_section(args.write, text)
+        bench_scale().write_section(args.write, text, START, END)
         print(f"written to {args.write}")
 
 
