@@ -12,6 +12,9 @@ from .model import Chapter, Handout, Module, Publication, Resource, Session
 from .vocabulary import Vocabulary
 
 T = TypeVar("T")
+# A module field -> the vocabulary list its values come from.
+VOCABULARY_OF = {"key_stage": "key_stages", "themes": "themes", "languages": "languages",
+                 "strand": "strands"}
 
 
 @dataclass
@@ -90,8 +93,7 @@ class Catalog:
     def modules_by(self, attribute: str) -> dict[str, list[ModuleDoc]]:
         """Published modules grouped by a vocabulary field (key_stage, themes, languages),
         in vocabulary order."""
-        list_name = {"key_stage": "key_stages", "themes": "themes", "languages": "languages",
-                     "strand": "strands"}[attribute]
+        list_name = VOCABULARY_OF[attribute]
         groups: dict[str, list[ModuleDoc]] = defaultdict(list)
         for module in self.published_modules:
             value = getattr(module.meta, attribute)

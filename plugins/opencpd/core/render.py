@@ -14,7 +14,7 @@ import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from .attachments import IMAGES, check_file, human_size, kind_of
-from .catalog import Catalog, Doc, ModuleDoc
+from .catalog import VOCABULARY_OF, Catalog, Doc, ModuleDoc
 from .model import AgendaItem, Resource
 from .feeds import feeds
 from .schema import schemas
@@ -244,10 +244,10 @@ class Renderer:
                                              {"title": "Publications"})
         for folder, attribute in INDEXES.items():
             groups = self.catalog.modules_by(attribute)
-            list_name = {"key_stage": "key_stages"}.get(attribute, attribute)
+            list_name = VOCABULARY_OF[attribute]
             here = f"{folder}/index.md"
             out[here] = self.page("index_of_terms.md.j2", here,
-                                  {"title": f"By {_noun(folder)}"},
+                                  {"title": f"By {_noun(folder)}"}, noun=_noun(folder),
                                   groups=groups, list_name=list_name, folder=folder)
             for term, modules in groups.items():
                 here = f"{folder}/{term.lower()}.md"
