@@ -83,7 +83,7 @@ def build(config_file: Path, site_dir: Path, pagefind: bool) -> float:
     sys.path.insert(0, str(ROOT / "plugins"))
     from opencpd.adapters.search import run_pagefind
     from opencpd.adapters.site import build_site
-    build_site(str(config_file), site_dir, steps=[])
+    build_site(str(config_file), site_dir, steps=[], search=False)
     if not pagefind:
         return 0.0
     started = time.perf_counter()

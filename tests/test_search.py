@@ -18,8 +18,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 
-from opencpd.adapters.search import index_site, run_pagefind, serve_last_index
-from opencpd.adapters.site import POST_BUILD_STEPS, BuildFailed, build_site
+from opencpd.adapters import search
+from opencpd.adapters.search import run_pagefind, serve_last_index
+from opencpd.adapters.site import BuildFailed, build_site
 
 from .conftest import mkdocs_warnings
 from .conftest_browser import browser, page, serve  # noqa: F401  (fixtures)
@@ -50,13 +51,35 @@ def write_site(target: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture built strictly, with only the search step after MkDocs; the site folder."""
+    """The fixture built strictly and indexed, with no post-build step; the site folder."""
     source = tmp_path_factory.mktemp("search-site")
     config_file = write_site(source)
     with mkdocs_warnings() as handler:
-        build_site(str(config_file), source / "site", steps=[index_site])
+        build_site(str(config_file), source / "site", steps=[])
     assert handler.messages == [], handler.messages
     return source / "site"
+
+
+@pytest.fixture(scope="module")
+def sharded_site(tmp_path_factory: pytest.TempPathFactory, search_site: Path) -> Path:
+    """The same site indexed in three shards, as a site of over SHARD_PAGES pages would be."""
+    source = tmp_path_factory.mktemp("sharded-site")
+    config_file = write_site(source)
+    pages = len(fragments(search_site))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "SHARD_PAGES", -(-pages // 3))
+        build_site(str(config_file), source / "site", steps=[])
+    return source / "site"
+
+
+@pytest.fixture(scope="module")
+def sharded_url(sharded_site: Path) -> Iterator[str]:
+    server, url = serve(sharded_site)
+    try:
+        yield url
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -69,10 +92,10 @@ def site_url(search_site: Path) -> Iterator[str]:
         server.server_close()
 
 
-def fragments(site: Path) -> dict[str, str]:
-    """Every page Pagefind indexed: URL -> the text it indexed."""
+def fragments(site: Path, bundle: str = "pagefind") -> dict[str, str]:
+    """Every page Pagefind indexed in one bundle: URL -> the text it indexed."""
     found = {}
-    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+    for path in (site / bundle / "fragment").glob("*.pf_fragment"):
         data = gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd")
         fragment = json.loads(data)
         found[fragment["url"]] = fragment["content"]
@@ -82,8 +105,29 @@ def fragments(site: Path) -> dict[str, str]:
 # -- the index --------------------------------------------------------------------------------
 
 
-def test_build_runs_pagefind() -> None:
-    assert index_site in POST_BUILD_STEPS
+def test_build_indexes_the_site_in_one_bundle(search_site: Path) -> None:
+    assert len(fragments(search_site)) > 10
+    assert json.loads((search_site / "pagefind" / "shards.json").read_text("utf-8")) == []
+    assert not list(search_site.glob("pagefind-*"))
+
+
+def test_a_big_site_is_indexed_in_shards_of_title_ranges(search_site: Path,
+                                                         sharded_site: Path) -> None:
+    others = json.loads((sharded_site / "pagefind" / "shards.json").read_text("utf-8"))
+    assert others == ["pagefind-2/", "pagefind-3/"]
+    shards = [fragments(sharded_site, name) for name in ("pagefind", "pagefind-2", "pagefind-3")]
+    assert all(shards)
+    assert sorted(url for shard in shards for url in shard) == sorted(fragments(search_site))
+    titles = [sorted(title_of(sharded_site, url) for url in shard) for shard in shards]
+    for first, second in zip(titles, titles[1:]):
+        assert first[-1] <= second[0], "shards are not ranges of titles"
+
+
+def title_of(site: Path, url: str) -> str:
+    html = (site / url.strip("/") / "index.html").read_text("utf-8")
+    found = re.search(r'data-pagefind-sort="title\[content\]" content="([^"]*)"', html)
+    assert found, url
+    return found.group(1)
 
 
 def test_no_lunr_index(search_site: Path) -> None:
@@ -135,30 +179,25 @@ def test_pages_carry_filters_and_metadata(search_site: Path) -> None:
 
 def test_preview_of_pending_resources_has_no_index(tmp_path: Path) -> None:
     config_file = write_site(tmp_path)
-    build_site(str(config_file), tmp_path / "site", preview_pending=True, steps=[index_site])
+    build_site(str(config_file), tmp_path / "site", preview_pending=True, steps=[])
     assert not (tmp_path / "site" / "pagefind").exists()
 
 
-def test_unchanged_site_reuses_the_cached_index(tmp_path: Path, search_site: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pagefind_failing_while_building_fails_the_build(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    fake = tmp_path / "fake-pagefind"
+    fake.write_text("#!/bin/sh\necho 'Error: out of memory' >&2\nexit 3\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(search, "pagefind_binary", lambda: fake)
     config_file = write_site(tmp_path)
-    build_site(str(config_file), tmp_path / "site", steps=[index_site])
-    assert len(list((tmp_path / ".cache" / "pagefind").iterdir())) == 1
-
-    def no_pagefind(site_dir: Path) -> int:
-        raise AssertionError("Pagefind ran although no page changed")
-
-    monkeypatch.setattr("opencpd.adapters.search.run_pagefind", no_pagefind)
-    build_site(str(config_file), tmp_path / "site", steps=[index_site])
-    bundle = tmp_path / "site" / "pagefind"
-    files = sorted(p.relative_to(bundle).as_posix() for p in bundle.rglob("*"))
-    built = sorted(p.relative_to(search_site / "pagefind").as_posix()
-                   for p in (search_site / "pagefind").rglob("*"))
-    assert files == built
+    with pytest.raises(BuildFailed, match="Pagefind could not index the site: .*out of memory"):
+        build_site(str(config_file), tmp_path / "site", steps=[])
+    assert not (tmp_path / "site").exists()
+    assert not list(tmp_path.glob(".site-*")), "the staging folder was left behind"
 
 
 def test_indexing_failure_fails_the_build(tmp_path: Path) -> None:
-    with pytest.raises(BuildFailed, match="Pagefind could not index the site .*html files"):
+    with pytest.raises(BuildFailed, match="Pagefind could not index the site: there was no page"):
         run_pagefind(tmp_path)  # no HTML at all
     with pytest.raises(BuildFailed, match="Pagefind could not index the site"):
         run_pagefind(tmp_path, binary=tmp_path / "no-such-pagefind")
@@ -271,6 +310,22 @@ def test_browse_lists_by_filters_without_a_query(site_url: str, page: Any) -> No
     wait_for_status(page, "^1 page match")
     assert results(page) == ["El faro: a Spanish lighthouse counting game"]
     assert "type=Teachers%27+resource" in page.url
+
+
+def test_shards_search_like_one_index(site_url: str, sharded_url: str,
+                                      page: Any) -> None:  # noqa: F811
+    seen = {}
+    for url in (site_url, sharded_url):
+        page.goto(url + "browse/", wait_until="load")
+        wait_for_status(page, "A to Z")
+        a_to_z = results(page)
+        page.goto(url + "search/?q=lighthouse", wait_until="load")
+        wait_for_status(page, "found for")
+        found = sorted(results(page))
+        counts = page.locator(".opencpd-filters label").all_inner_texts()
+        seen[url] = (a_to_z, found, counts)
+    assert seen[sharded_url] == seen[site_url]
+    assert seen[site_url][0] == sorted(seen[site_url][0], key=str.lower)
 
 
 def test_readable_on_a_360_px_phone(browser: Any, site_url: str) -> None:  # noqa: F811

@@ -20,13 +20,72 @@ pagefindReady.catch(() => {}); // reported by SearchPage.show()
 
 /** The Pagefind API, or an error if there is no index (while serving, or after `mkdocs build`). */
 async function loadPagefind() {
-  const pagefind = await import(new URL("pagefind/pagefind.js", SITE).href);
-  // On the main thread: one request fewer, and a search here takes milliseconds.
-  await pagefind.options({ baseUrl: SITE.pathname, excerptLength: 30, noWorker: true });
-  await pagefind.init();
+  // A big site is indexed in shards, each a range of titles; the first one lists the others.
+  const others = fetch(new URL("pagefind/shards.json", SITE))
+    .then((response) => (response.ok ? response.json() : []))
+    .catch(() => []);
+  const first = await openIndex("pagefind/");
+  const rest = await Promise.all((await others).map(openIndex));
+  const pagefind = rest.length ? new Shards([first, ...rest]) : first;
   const query = new URLSearchParams(location.search).get("q")?.trim();
   if (query) pagefind.preload(query);
   return pagefind;
+}
+
+/** One Pagefind bundle: its own copy of pagefind.js, so its own module and index. */
+async function openIndex(folder) {
+  const pagefind = await import(new URL(`${folder}pagefind.js`, SITE).href);
+  // On the main thread: one request fewer, and a search here takes milliseconds.
+  await pagefind.options({ baseUrl: SITE.pathname, excerptLength: 30, noWorker: true });
+  await pagefind.init();
+  return pagefind;
+}
+
+/**
+ * Several shards searched as one index. Pagefind's own mergeIndex orders every merged list by
+ * score, which breaks an A to Z list; here a sorted list is the shards' sorted lists one after
+ * another (each shard is a range of titles), and other results are ordered by score.
+ */
+class Shards {
+  constructor(indexes) {
+    this.indexes = indexes;
+  }
+
+  preload(term) {
+    for (const index of this.indexes) index.preload(term);
+  }
+
+  async filters() {
+    return mergeCounts(await Promise.all(this.indexes.map((index) => index.filters())));
+  }
+
+  async search(term, options = {}) {
+    const found = await Promise.all(this.indexes.map((index) => index.search(term, options)));
+    const sorts = Object.values(options.sort ?? {});
+    const lists = found.map((one) => one.results);
+    if (sorts[0] === "desc") lists.reverse();
+    const results = lists.flat();
+    if (!sorts.length) results.sort((a, b) => b.score - a.score);
+    return {
+      results,
+      filters: mergeCounts(found.map((one) => one.filters)),
+      totalFilters: mergeCounts(found.map((one) => one.totalFilters)),
+    };
+  }
+}
+
+/** { group: { value: count } } objects added up. */
+function mergeCounts(all) {
+  const merged = {};
+  for (const counts of all) {
+    for (const [group, values] of Object.entries(counts ?? {})) {
+      merged[group] ??= {};
+      for (const [value, count] of Object.entries(values)) {
+        merged[group][value] = (merged[group][value] ?? 0) + count;
+      }
+    }
+  }
+  return merged;
 }
 
 class SearchPage {

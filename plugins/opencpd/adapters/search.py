@@ -1,37 +1,40 @@
-"""Search: index the built site with Pagefind after MkDocs has written it.
+"""Search: Pagefind indexes each page as MkDocs writes it, and writes its bundle at the end.
 
 Pagefind reads only what the theme marks `data-pagefind-body` (the article), with the filters
 and metadata the theme puts in `<head>` (docs/overrides/partials/pagefind.html). The browser
 then downloads only the index chunks a query needs, not one index that grows with the site.
+Pagefind runs as a service in its own process (indexer.py), so that it indexes on a second core
+while MkDocs renders; a site of more than SHARD_PAGES pages is indexed in shards, merged again
+in the browser (docs/assets/javascripts/search.js reads their list from `pagefind/shards.json`).
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
-import re
+import json
 import shutil
-import subprocess
-from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import get_plugin_logger
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import Files
 
-from ..core.catalog import Catalog
 from ..core.reproducible import stabilise_pagefind
+from .indexer import IndexingFailed, ShardedIndex
 
 log = get_plugin_logger(__name__)
 
 BUNDLE = "pagefind"
+SHARDS_FILE = "shards.json"
+# Pagefind holds about 250 KB a page in memory until it writes: 6,000 pages is 1.5 GB.
+SHARD_PAGES = 6000
+MARK = "<div data-pagefind-body>"  # docs/overrides/main.html; pages without it are not indexed
 # Pagefind makes one index per `<html lang>` and ignores `lang` on passages, so a French page
 # would land in an index the English search page never loads. One index for every page keeps a
 # French word findable from anywhere; the `language` filter narrows by example language.
 INDEX_LANGUAGE = "en"
 # Inside the article but not content: permalink anchors and Material's page furniture.
 EXCLUDE_SELECTORS = (".headerlink", ".md-source-file", ".md-content__button", ".md-feedback")
-TIMEOUT_SECONDS = 600
-CACHE = Path(".cache") / "pagefind"  # beside mkdocs.yml, like the packs' cache
 
 
 def failed(message: str) -> Exception:
@@ -51,103 +54,111 @@ def pagefind_binary() -> Path:
     return Path(get_executable())
 
 
-def index_site(config: MkDocsConfig, site_dir: Path, catalog: Catalog) -> None:
-    """The post-build step: write the Pagefind bundle into `site_dir/pagefind/`."""
+def pagefind_config() -> dict[str, Any]:
+    return {"force_language": INDEX_LANGUAGE, "exclude_selectors": list(EXCLUDE_SELECTORS)}
+
+
+def title_key(page: Any) -> str:
+    """What the theme sorts by (`data-pagefind-sort="title"`): the title in lower case."""
+    return str((page.meta or {}).get("title") or page.title or "").lower()
+
+
+class IndexWhileBuilding(BasePlugin):
+    """Added to the build by `start_indexing`: hands each finished page to Pagefind."""
+
+    def __init__(self, site_dir: Path, binary: Path) -> None:
+        self.site_dir, self.binary = site_dir, binary
+        self.index: ShardedIndex | None = None
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # Build pages in title order, so that each shard is a range of titles and a list
+        # sorted by title reads shard after shard. Nothing else depends on the order.
+        pages = sorted(files.documentation_pages(),
+                       key=lambda file: (title_key(file.page), file.src_uri))
+        for file in pages:
+            files.remove(file)
+            files.append(file)
+        try:
+            self.index = ShardedIndex(self.binary, pagefind_config(), self.site_dir, BUNDLE,
+                                      len(pages), SHARD_PAGES)
+        except IndexingFailed as exc:
+            raise indexing_failed(exc) from None
+        return env
+
+    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
+        if self.index is not None and MARK in output:
+            try:
+                self.index.add_page(output, page.file.dest_uri)
+            except IndexingFailed as exc:
+                raise indexing_failed(exc) from None
+        return output
+
+    def close(self) -> None:
+        if self.index is not None:
+            self.index.close()
+
+
+def start_indexing(config: MkDocsConfig, site_dir: Path) -> IndexWhileBuilding | None:
+    """Index the pages of the coming build; None for a preview with pending resources."""
     plugin = config.plugins.get("opencpd")
     if plugin is not None and getattr(plugin.config, "preview_pending", False):
         # Lists and pages of a preview show resources awaiting moderation: none of that may
         # ever be searchable, so a preview has no search index.
         log.info("no search index for a preview that includes pending resources")
-        return
-    cache = Path(config.config_file_path).resolve().parent / CACHE
-    key = index_key(site_dir)
-    if restore_index(cache, key, site_dir / BUNDLE):
-        log.info(f"search index unchanged: copied from {CACHE}/")
-        return
-    pages = run_pagefind(site_dir)
-    stabilise_pagefind(site_dir / BUNDLE)  # byte-identical from one build to the next
-    store_index(cache, key, site_dir / BUNDLE)
-    log.info(f"Pagefind indexed {pages} pages into {BUNDLE}/")
+        return None
+    indexing = IndexWhileBuilding(site_dir, pagefind_binary())
+    config.plugins["opencpd-search"] = indexing
+    return indexing
 
 
-def index_key(site_dir: Path) -> str:
-    """A hash of everything Pagefind reads (every HTML page) and of how it is run."""
-    digest = hashlib.sha256(version("pagefind_bin").encode())
-    digest.update(" ".join(pagefind_command(Path(BUNDLE))).encode())
-    for path in sorted(site_dir.rglob("*.html")):
-        name = path.relative_to(site_dir).as_posix()
-        if not name.startswith(f"{BUNDLE}/"):
-            digest.update(name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()[:32]
-
-
-def restore_index(cache: Path, key: str, bundle: Path) -> bool:
-    """Copy the cached index for `key` into `bundle`; False if there is none."""
-    source = cache / key
-    if not (source / "pagefind-entry.json").is_file():
-        return False
-    shutil.rmtree(bundle, ignore_errors=True)
-    shutil.copytree(source, bundle)
-    return True
-
-
-def store_index(cache: Path, key: str, bundle: Path) -> None:
-    """Keep `bundle` as the cached index for `key`, in place of any older one."""
-    cache.mkdir(parents=True, exist_ok=True)
-    scratch = cache / f".{key}.{os.getpid()}.tmp"
-    shutil.copytree(bundle, scratch)
+def finish_indexing(indexing: IndexWhileBuilding) -> int:
+    """Write the bundles into the site; the number of pages indexed. BuildFailed on errors."""
+    if indexing.index is None:
+        raise failed("Pagefind could not index the site: the build gave it no page.")
     try:
-        os.replace(scratch, cache / key)  # whole or not at all: never a half index
-    except OSError:  # another build stored the same index first
-        shutil.rmtree(scratch, ignore_errors=True)
-    for old in cache.iterdir():
-        if old.name != key and not old.name.startswith("."):
-            shutil.rmtree(old, ignore_errors=True)
+        bundles = indexing.index.write()
+    except IndexingFailed as exc:
+        raise indexing_failed(exc) from None
+    finish_bundles(indexing.site_dir, bundles)
+    log.info(f"Pagefind indexed {indexing.index.pages} pages into "
+             + ", ".join(f"{b.name}/" for b in bundles))
+    return indexing.index.pages
 
 
-def pagefind_command(binary: Path) -> list[str]:
-    command = [str(binary), "--site", ".", "--output-subdir", BUNDLE,
-               "--force-language", INDEX_LANGUAGE]
-    for selector in EXCLUDE_SELECTORS:
-        command += ["--exclude-selectors", selector]
-    return command
+def finish_bundles(site_dir: Path, bundles: list[Path]) -> None:
+    """Make each bundle byte-identical from one build to the next; list the shards."""
+    for bundle in bundles:
+        stabilise_pagefind(bundle)  # byte-identical from one build to the next
+    others = [f"{b.relative_to(site_dir).as_posix()}/" for b in bundles[1:]]
+    (bundles[0] / SHARDS_FILE).write_text(json.dumps(others), "utf-8")
+
+
+def indexing_failed(exc: Exception) -> Exception:
+    return failed(f"Pagefind could not index the site: {str(exc).rstrip('.')}. The search "
+                  "index is part of the site, so the build stops here; check that the "
+                  "pagefind[bin] package is installed.")
 
 
 def run_pagefind(site_dir: Path, binary: Path | None = None) -> int:
-    """Index `site_dir` and return the number of pages indexed; BuildFailed if Pagefind fails."""
-    command = pagefind_command(binary or pagefind_binary())
+    """Index an already built site from its files (benchmarks, tests); the pages indexed."""
+    pages = sorted(p for p in site_dir.rglob("*.html")
+                   if not p.relative_to(site_dir).as_posix().startswith(BUNDLE))
+    index = None
     try:
-        # Run inside the site so that no stray pagefind.yml in the project changes the index.
-        done = subprocess.run(command, cwd=site_dir, capture_output=True, text=True,
-                              timeout=TIMEOUT_SECONDS, env={**os.environ, "NO_COLOR": "1"})
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise failed(f"Pagefind could not index the site ({exc}). The search index was not "
-                     "built; check that the pagefind[bin] package is installed.") from None
-    output = f"{done.stdout}\n{done.stderr}"
-    if done.returncode != 0:
-        raise failed(f"Pagefind could not index the site (exit code {done.returncode}): "
-                     f"{last_error(output)} The search index is part of the site, so the build "
-                     "stops here.")
-    pages = indexed_pages(output)
-    if "Did not find a data-pagefind-body element" in output:
-        log.warning("no page is marked data-pagefind-body, so Pagefind indexed whole pages, "
-                    "navigation included. Use the theme overrides in docs/overrides "
-                    "(theme.custom_dir in mkdocs.yml).")
-    return pages
-
-
-def indexed_pages(output: str) -> int:
-    found = re.search(r"Indexed (\d+) pages?", output)
-    return int(found.group(1)) if found else 0
-
-
-def last_error(output: str) -> str:
-    """What Pagefind said went wrong: from its first error line on, without repeats."""
-    lines = [line.strip() for line in output.splitlines() if line.strip()]
-    first = next((i for i, line in enumerate(lines)
-                  if line.lower().startswith(("error", "thread", "called"))), len(lines) - 2)
-    picked = list(dict.fromkeys(lines[max(first, 0):]))
-    return " ".join(picked).rstrip(".") + "."
+        index = ShardedIndex(binary or pagefind_binary(), pagefind_config(), site_dir, BUNDLE,
+                             len(pages), SHARD_PAGES)
+        for path in pages:
+            html = path.read_text("utf-8")
+            if MARK in html:
+                index.add_page(html, path.relative_to(site_dir).as_posix())
+        bundles = index.write()
+    except IndexingFailed as exc:
+        raise indexing_failed(exc) from None
+    finally:
+        if index:
+            index.close()
+    finish_bundles(site_dir, bundles)
+    return index.pages
 
 
 def serve_last_index(built_site: Path, served_site: Path) -> bool:
@@ -156,14 +167,14 @@ def serve_last_index(built_site: Path, served_site: Path) -> bool:
     Call it from the plugin's `on_post_build` when the command is `serve`. Returns False (and the
     search page then says that search is off while serving) when there is no index yet.
     """
-    bundle = built_site / BUNDLE
-    target = served_site / BUNDLE
-    if not (bundle / "pagefind.js").is_file():
+    if not (built_site / BUNDLE / "pagefind.js").is_file():
         return False
-    if target.is_symlink() or target.exists():
-        return True
-    try:
-        target.symlink_to(bundle.resolve(), target_is_directory=True)
-    except OSError:
-        shutil.copytree(bundle, target)
+    for bundle in sorted(built_site.glob(f"{BUNDLE}*/")):
+        target = served_site / bundle.name
+        if target.is_symlink() or target.exists():
+            continue
+        try:
+            target.symlink_to(bundle.resolve(), target_is_directory=True)
+        except OSError:
+            shutil.copytree(bundle, target)
     return True

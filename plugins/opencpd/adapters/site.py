@@ -71,14 +71,15 @@ def load(config_file: str, **overrides: object) -> MkDocsConfig:
 
 
 def build_site(config_file: str, site_dir: Path, preview_pending: bool = False,
-               steps: list[PostBuildStep] | None = None) -> Catalog:
-    """A strict build into a sibling temporary folder, then post-build steps, then the swap."""
+               steps: list[PostBuildStep] | None = None, search: bool = True) -> Catalog:
+    """A strict build into a sibling temporary folder, indexed for search while it is built,
+    then post-build steps, then the swap."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
     try:
         with build_date_from_git(Path(config_file).resolve().parent):
-            catalog = _build(config_file, staging, preview_pending, steps)
+            catalog = _build(config_file, staging, preview_pending, steps, search)
         swap_in(staging, site_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -87,18 +88,25 @@ def build_site(config_file: str, site_dir: Path, preview_pending: bool = False,
 
 
 def _build(config_file: str, staging: Path, preview_pending: bool,
-           steps: list[PostBuildStep] | None) -> Catalog:
+           steps: list[PostBuildStep] | None, search: bool) -> Catalog:
     config = load(config_file, strict=True, site_dir=str(staging))
     plugin = config.plugins["opencpd"]
     plugin.config.preview_pending = preview_pending  # type: ignore[attr-defined]
     plugin.config.packs = True  # type: ignore[attr-defined]
+    indexing = start_indexing(config, staging) if search else None
     try:
-        build(config)
-    except (Abort, PluginError) as exc:
-        raise BuildFailed(str(exc).strip() or "the build failed") from None
-    catalog: Catalog = plugin.catalog  # type: ignore[attr-defined]
-    for step in POST_BUILD_STEPS if steps is None else steps:
-        step(config, staging, catalog)
+        try:
+            build(config)
+        except (Abort, PluginError) as exc:
+            raise BuildFailed(str(exc).strip() or "the build failed") from None
+        catalog: Catalog = plugin.catalog  # type: ignore[attr-defined]
+        for step in POST_BUILD_STEPS if steps is None else steps:
+            step(config, staging, catalog)  # while Pagefind finishes its last pages
+        if indexing:
+            finish_indexing(indexing)
+    finally:
+        if indexing:
+            indexing.close()
     return catalog
 
 
@@ -132,6 +140,4 @@ def log_to_terminal(verbose: bool = False) -> None:
             handler.setLevel(logging.INFO if verbose else logging.WARNING)
 
 
-from .search import index_site  # noqa: E402  (search.py needs BuildFailed from this module)
-
-POST_BUILD_STEPS.append(index_site)
+from .search import finish_indexing, start_indexing  # noqa: E402  (search.py needs BuildFailed)

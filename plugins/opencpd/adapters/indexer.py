@@ -1,0 +1,218 @@
+"""Pagefind as a service: pages go in while MkDocs is still building, the bundle comes out at the
+end, so indexing runs on a second core instead of after the build.
+
+`pagefind --service` reads requests on stdin and answers on stdout, each message base64-encoded
+JSON ending in a comma. The `pagefind` Python package speaks the same protocol but polls for
+answers every 0.1 s, one answer a poll, so 10,000 pages would take over 15 minutes; this client
+reads answers as they come, in a thread, and never makes the build wait for Pagefind.
+
+A big site is indexed in shards of at most `shard_pages` pages, each by its own Pagefind process,
+one after the other, so that memory stays bounded (Pagefind keeps about 250 KB a page in memory
+until it writes its files). Shards are ranges of titles in alphabetical order: the browser merges
+them (`mergeIndex`) and a list sorted by title reads shard after shard.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import queue
+import subprocess
+import tempfile
+import threading
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+TIMEOUT_SECONDS = 600
+
+
+class IndexingFailed(Exception):
+    """Pagefind reported an error or stopped; the message says what it said."""
+
+
+class PagefindProcess:
+    """One `pagefind --service` process with one index in it."""
+
+    def __init__(self, binary: Path, config: dict[str, Any], cwd: Path) -> None:
+        self.errors = tempfile.TemporaryFile()
+        try:
+            self.process = subprocess.Popen([str(binary), "--service"], cwd=cwd,
+                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                            stderr=self.errors)
+        except OSError as exc:
+            self.errors.close()
+            raise IndexingFailed(f"Pagefind could not start ({exc})") from None
+        self.answers: dict[int, Future[dict[str, Any]]] = {}
+        self.failure: str | None = None
+        self.pages = 0
+        self.next_id = 0
+        self.lock = threading.Lock()
+        self.outbox: queue.Queue[bytes | None] = queue.Queue()
+        self.threads = [threading.Thread(target=self._write, daemon=True),
+                        threading.Thread(target=self._read, daemon=True)]
+        for thread in self.threads:
+            thread.start()
+        try:
+            answer = self.ask({"type": "NewIndex", "config": config}).result(TIMEOUT_SECONDS)
+        except (IndexingFailed, TimeoutError) as exc:
+            self.close()
+            raise IndexingFailed(str(exc) or "Pagefind did not answer") from None
+        self.index_id = answer["index_id"]
+
+    def ask(self, payload: dict[str, Any]) -> Future[dict[str, Any]]:
+        """Send a request without waiting; the Future holds Pagefind's answer."""
+        with self.lock:
+            self.next_id += 1
+            answer: Future[dict[str, Any]] = Future()
+            self.answers[self.next_id] = answer
+            message = {"message_id": self.next_id, "payload": payload}
+        if self.failure:
+            answer.set_exception(IndexingFailed(self.failure))
+        else:
+            self.outbox.put(base64.b64encode(json.dumps(message).encode()) + b",")
+        return answer
+
+    def add_page(self, html: str, source_path: str) -> None:
+        self.pages += 1
+        self.ask({"type": "AddFile", "index_id": self.index_id, "file_path": source_path,
+                  "url": None, "file_contents": html})
+
+    def write(self, output: Path) -> int:
+        """Wait for every page, write the bundle into `output`; the number of pages indexed."""
+        answer = self.ask({"type": "WriteFiles", "index_id": self.index_id,
+                           "output_path": str(output)})
+        try:
+            answer.result(TIMEOUT_SECONDS)  # answers come in order: every page is in
+        except TimeoutError:
+            raise IndexingFailed(f"Pagefind took over {TIMEOUT_SECONDS} s") from None
+        if self.failure:
+            raise IndexingFailed(self.failure)
+        return self.pages
+
+    def close(self) -> None:
+        self.outbox.put(None)  # Pagefind ends when its input does
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        for thread in self.threads:
+            thread.join(10)
+        assert self.process.stdout is not None
+        self.process.stdout.close()
+        self.errors.close()
+
+    def _write(self) -> None:
+        stdin = self.process.stdin
+        assert stdin is not None
+        try:
+            while (message := self.outbox.get()) is not None:
+                stdin.write(message)
+                if self.outbox.empty():
+                    stdin.flush()
+        except (BrokenPipeError, ValueError):
+            pass  # the reader reports the process's end
+        finally:
+            try:
+                stdin.close()
+            except BrokenPipeError:
+                pass
+
+    def _read(self) -> None:
+        stdout = self.process.stdout
+        assert stdout is not None
+        pending = b""
+        while chunk := stdout.read1(1 << 16):
+            *messages, pending = (pending + chunk).split(b",")
+            for message in messages:
+                self._answer(json.loads(base64.b64decode(message)))
+        self._fail_all(self._last_words() or "Pagefind stopped before it had finished")
+
+    def _answer(self, response: dict[str, Any]) -> None:
+        payload = response["payload"]
+        if payload.get("type") == "Error":
+            self.failure = self.failure or payload.get("message", "unknown error")
+        answer = self.answers.pop(response.get("message_id") or 0, None)
+        if answer is None:
+            return
+        if payload.get("type") == "Error" and not answer.done():
+            answer.set_exception(IndexingFailed(self.failure or "error"))
+        elif not answer.done():
+            answer.set_result(payload)
+
+    def _fail_all(self, reason: str) -> None:
+        with self.lock:
+            self.failure = self.failure or reason
+            waiting, self.answers = self.answers, {}
+        for answer in waiting.values():
+            if not answer.done():
+                answer.set_exception(IndexingFailed(self.failure))
+
+    def _last_words(self) -> str:
+        """What Pagefind wrote on stderr, from its first error line on."""
+        try:
+            self.errors.seek(0)
+            text = self.errors.read().decode("utf-8", "replace")
+        except ValueError:
+            return ""
+        lines = [line.strip() for line in text.splitlines() if line.strip()]
+        first = next((i for i, line in enumerate(lines)
+                      if line.lower().startswith(("error", "thread", "called"))), 0)
+        return " ".join(dict.fromkeys(lines[first:])).strip()
+
+
+class ShardedIndex:
+    """Pages in, one Pagefind bundle per shard out: `bundle`, then `bundle-2`, `bundle-3`…
+
+    Pages are taken in the order they come, `pages // shards` to a shard (rounded up), and a
+    shard is written and its process stopped as soon as it is full, so that at most one
+    Pagefind process holds pages in memory. The build hands pages over in title order, so each
+    shard is a range of titles.
+    """
+
+    def __init__(self, binary: Path, config: dict[str, Any], site: Path, bundle: str,
+                 pages: int, shard_pages: int) -> None:
+        self.binary, self.config, self.site, self.bundle = binary, config, site, bundle
+        shards = max(1, -(-pages // shard_pages))
+        self.size = max(1, -(-pages // shards))  # as even as can be
+        self.written: list[Path] = []
+        self.pages = 0
+        # Started now, so that a Pagefind that cannot run stops the build before any page.
+        self.current: PagefindProcess | None = PagefindProcess(binary, config, site)
+
+    def bundle_name(self, shard: int) -> str:
+        return self.bundle if shard == 0 else f"{self.bundle}-{shard + 1}"
+
+    def add_page(self, html: str, source_path: str) -> None:
+        if self.current is None:
+            self.current = PagefindProcess(self.binary, self.config, self.site)
+        self.current.add_page(html, source_path)
+        if self.current.pages >= self.size:
+            self._finish()
+
+    def _finish(self) -> None:
+        process, self.current = self.current, None
+        assert process is not None
+        bundle = self.site / self.bundle_name(len(self.written))
+        try:
+            self.pages += process.write(bundle)
+            self.written.append(bundle)
+        finally:
+            process.close()
+
+    def write(self) -> list[Path]:
+        """Write the last shard; every bundle written, first shard first."""
+        if self.current is not None and self.current.pages:
+            self._finish()
+        self.close()
+        if not self.written:
+            raise IndexingFailed("there was no page to index (no page is marked "
+                                 "data-pagefind-body)")
+        return self.written
+
+    def close(self) -> None:
+        """Stop the open process without writing (after a failed build)."""
+        if self.current is not None:
+            self.current.close()
+            self.current = None
