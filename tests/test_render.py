@@ -153,3 +153,38 @@ def test_training_modules_are_titled_with_their_strand_label(tmp_path: Path) -> 
     assert {label: [{"From KS2 to KS3": [
         "modules/ks2-3-transition/index.md",
         "modules/ks2-3-transition/sessions/01-twilight.md"]}]} in navigation
+
+
+def long_form_chapter(tmp_path: Path) -> Catalog:
+    """The fixture's transfer record as a table of 12 rows, one per pupil."""
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_SITE, root)
+    path = root / "handbook/bridge-toolkit/02-records.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    fields:", "    rows: 12\n    fields:", 1), encoding="utf-8")
+    catalog = load_catalog(root, load_vocabulary())
+    assert catalog.findings == []
+    return catalog
+
+
+def test_a_long_table_form_shows_five_rows_and_links_the_full_form_in_the_pack(
+        tmp_path: Path) -> None:
+    pack = {"uri": "packs/bridge-toolkit-handbook.pdf", "label": "Handbook",
+            "edition": "handbook", "size": "80 KB", "pages": 6}
+    page = Renderer(long_form_chapter(tmp_path), packs={"bridge-toolkit": [pack]}).pages()[
+        "handbook/bridge-toolkit/02-records.md"]
+    rows = re.findall(r'name="transfer-record-(\d+)-1"', page)
+    assert rows == ["1", "2", "3", "4", "5"]
+    assert ("Every form is also in the [printable handbook](../../packs/bridge-toolkit-handbook"
+            ".pdf) (PDF, 80 KB) to print on A4 or fill in on screen.") in page
+    assert ("This form has 12 rows; the first 5 are shown here.\n[Print the full form with all "
+            "12 rows](../../packs/bridge-toolkit-handbook.pdf#nameddest=form-transfer-record) "
+            "from the handbook (PDF, 80 KB).\n{ .form-more }") in page
+
+
+def test_without_a_pack_a_long_table_form_points_to_the_publication(tmp_path: Path) -> None:
+    page = Renderer(long_form_chapter(tmp_path)).pages()["handbook/bridge-toolkit/02-records.md"]
+    assert len(re.findall(r'name="transfer-record-\d+-1"', page)) == 5
+    assert "packs/" not in page
+    assert ("This form has 12 rows; the first 5 are shown here.\nThe printable handbook (PDF) of "
+            "[Bridge Toolkit](index.md) has the full form with all 12 rows.") in page

@@ -11,6 +11,7 @@ import shutil
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -22,6 +23,8 @@ from opencpd.core.findings import Finding
 from opencpd.core.load import load_catalog
 from opencpd.core.render import Renderer
 from opencpd.core.vocabulary import load_vocabulary
+
+from .conftest_browser import ServedSite
 
 FIXTURE = Path(__file__).parent / "resources_fixture"
 SPEAKING = "modules/ks2-speaking"
@@ -224,6 +227,28 @@ def test_template_syntax_in_a_resource_stays_as_typed(site: Path) -> None:
         assert "{{ 7 * 6 }}" in listing and "42" not in listing, url
 
 
+def test_resource_filters_hide_what_does_not_match(served_site: ServedSite, page: Any) -> None:
+    """resources.js on the Resources page of the real site, in Chromium."""
+    page.goto(served_site.page("resources/"), wait_until="load")
+    page.wait_for_selector(".resource-filters:not([hidden])")
+    items = ".resource-list li"
+    total = page.locator(items).count()
+    language, kind = page.eval_on_selector(
+        items, "li => [li.dataset.lang.split(' ')[0], li.dataset.type]")
+    page.select_option('[data-filter="language"]', language)
+    shown = page.eval_on_selector_all(f"{items}:not([hidden])", "l => l.map(li => li.dataset.lang)")
+    assert shown and all(language in s.split() for s in shown)
+    assert page.text_content("[data-count]") == str(len(shown))
+    page.select_option('[data-filter="type"]', kind)
+    both = page.eval_on_selector_all(f"{items}:not([hidden])",
+                                     "l => l.map(li => [li.dataset.lang, li.dataset.type])")
+    assert both and all(language in lang.split() and t == kind for lang, t in both)
+    page.select_option('[data-filter="language"]', "")
+    page.select_option('[data-filter="type"]', "")
+    assert page.locator(f"{items}:not([hidden])").count() == total
+    assert page.text_content("[data-count]") == str(total)
+
+
 def test_svg_attachments_are_published_sanitised(site: Path) -> None:
     svg = (site / SPEAKING / "resources/weather-bingo/weather-symbols.svg").read_text("utf-8")
     for bad in ["script", "onload", "onclick", "javascript", "foreignobject", "iframe", "href"]:
@@ -402,3 +427,15 @@ def test_the_fixture_itself_is_clean(tmp_path: Path) -> None:
     result = CliRunner().invoke(opencpd, ["check", "-f", str(root / "mkdocs.yml")])
     assert result.exit_code == 0, result.output
     assert os.path.islink(FIXTURE / "docs/overrides")
+
+
+def test_a_long_summary_is_cut_short_in_lists_and_whole_on_its_page(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path / "site")
+    summary = "A worksheet on the weather, " + "with one more activity and a song, " * 12
+    write_resource(root, "long-summary", [], summary=summary.strip())
+    pages = Renderer(load_catalog(root, load_vocabulary())).pages()
+    listing = between(pages[f"{SPEAKING}/index.md"], 'href="resources/long-summary/"', "</li>")
+    shown = listing.split("<br>", 1)[1]
+    assert shown.endswith("…") and len(shown) <= 251
+    assert summary.startswith(shown.removesuffix("…"))
+    assert summary.strip() in pages[f"{SPEAKING}/resources/long-summary/index.md"]

@@ -11,7 +11,7 @@
       var type = list.querySelector('[data-filter="type"]').value;
       var shown = 0;
       items.forEach(function (item) {
-        var ok = (!language || item.dataset.language.split(" ").indexOf(language) >= 0) &&
+        var ok = (!language || item.dataset.lang.split(" ").indexOf(language) >= 0) &&
                  (!type || item.dataset.type === type);
         item.hidden = !ok;
         if (ok) shown += 1;

@@ -22,7 +22,8 @@ from .untrusted import safe_html, safe_svg
 
 TEMPLATES = Path(__file__).parent / "templates"
 NEWEST = 10  # resources listed on a module page and on the Resources page
-PAGE_SIZE = 50  # resources per page of a module's full list
+PAGE_SIZE = 30  # resources per page of a module's full list: each page under 50 KB
+FORM_ROWS = 5  # rows of a blank table form shown on a chapter page; the packs print them all
 INDEXES = {"key-stages": "key_stage", "themes": "themes", "languages": "languages"}
 
 
@@ -127,7 +128,9 @@ class Renderer:
                 meta = {**meta, "title": chapter.meta.title, "content_type": "chapter",
                         "description": chapter.meta.summary}
                 out[chapter.page] = self.page("chapter.md.j2", chapter.page, meta,
-                                              publication=publication, chapter=chapter)
+                                              publication=publication, chapter=chapter,
+                                              packs=self.packs.get(publication.id, []),
+                                              form_rows=FORM_ROWS)
         out.update(self.index_pages())
         out.update(self.schema_files())
         out.update(feeds(self.catalog, self.site_url))

@@ -1,0 +1,129 @@
+"""Page weight (issue 8): no HTML page of the real programme reaches 60 KB, however many
+resources teachers share, and long blank forms stay whole in the printable packs.
+
+The site is the repository's programme plus enough heavy resources (long titles and summaries,
+every language) in one module for several pages of its list, built with MkDocs (no Pagefind,
+no packs: they add no HTML page)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from mkdocs.commands.build import build
+
+from opencpd.adapters.site import load
+from opencpd.core.catalog import Catalog
+from opencpd.core.packs.html import pack_html
+from opencpd.core.packs.spec import PackOptions, plan
+from opencpd.core.render import FORM_ROWS, PAGE_SIZE
+
+ROOT = Path(__file__).resolve().parent.parent
+LIMIT_KB = 60
+PAGES = 7  # of one module's list of resources: enough for the pager to leave some out
+SUMMARY = ("A sequence of six short activities on the weather, with a worksheet at three levels, "
+           "picture cards, a listening game and a writing frame, tried in two Year 5 classes "
+           "and adapted for mixed groups, with notes on what to cut when time is short and on "
+           "how to bring back the vocabulary in later lessons.")
+
+
+def heavy_resource(number: int, module: dict[str, Any]) -> str:
+    """A resource as heavy in a list as a real one gets: long title and summary."""
+    meta = {
+        "title": f"The weather and the seasons: a six-lesson sequence with games (number {number})",
+        "summary": SUMMARY, "contributor": {"name": "Ms A. Teacher", "school": "Hill School"},
+        "consent": True, "no_pupil_data": True, "key_stage": module["key_stage"],
+        "year_groups": [5], "languages": module["languages"], "themes": module["themes"][:1],
+        "type": "pupil-work-anonymised", "licence": "CC-BY-4.0",
+        "submitted": f"2025-{number % 12 + 1:02d}-{number % 28 + 1:02d}", "status": "approved",
+    }
+    return "---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\nHow I use it.\n"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Catalog, str]:
+    source = tmp_path_factory.mktemp("weight") / "source"
+    source.mkdir()
+    shutil.copy2(ROOT / "mkdocs.yml", source)
+    for folder in ("docs", "modules", "handbook"):
+        shutil.copytree(ROOT / folder, source / folder)
+    module_md = min((source / "modules").glob("*/module.md"))
+    module = yaml.safe_load(module_md.read_text("utf-8").split("---\n")[1])
+    shared = len(list(module_md.parent.glob("resources/*/index.md")))  # the real ones
+    for number in range(PAGES * PAGE_SIZE - shared):
+        folder = module_md.parent / "resources" / f"weight-{number:03d}"
+        folder.mkdir(parents=True)
+        (folder / "index.md").write_text(heavy_resource(number, module), "utf-8")
+    config = load(str(source / "mkdocs.yml"), strict=True, site_dir=str(source / "site"))
+    build(config)
+    return source / "site", config.plugins["opencpd"].catalog, module_md.parent.name
+
+
+def test_every_page_is_under_the_limit(built: tuple[Path, Catalog, str]) -> None:
+    site, _, module = built
+    sizes = {p.relative_to(site).as_posix(): p.stat().st_size for p in site.rglob("*.html")}
+    listings = [p for p in sizes if p.startswith(f"resources/{module}/")]
+    assert len(listings) == PAGES, listings  # the module's list really runs to several pages
+    assert {"404.html", "search/index.html", "browse/index.html"} <= set(sizes)
+    heavy = {p: f"{s / 1024:.1f} KB" for p, s in sizes.items() if s >= LIMIT_KB * 1024}
+    assert not heavy, f"pages of {LIMIT_KB} KB or more: {heavy}"
+
+
+def test_a_long_blank_form_shows_a_few_rows_and_says_where_the_rest_are(
+        built: tuple[Path, Catalog, str]) -> None:
+    site, catalog, _ = built
+    long_forms = [(publication, chapter, form) for publication in catalog.publications
+                  for chapter in publication.chapters for form in chapter.meta.templates
+                  if form.rows > FORM_ROWS]
+    assert long_forms, "the programme has no form longer than the page shows: test another"
+    for publication, chapter, form in long_forms:
+        html = (site / chapter.url / "index.html").read_text("utf-8")
+        table = html[html.index(f'id="form-{form.id}"'):]
+        table = table[:table.index("</form>")]
+        assert len(re.findall(r"<tr>", table)) == 1 + FORM_ROWS, form.id  # header + rows
+        note = html[html.index('class="form-more"', html.index(f'id="form-{form.id}"')):]
+        note = note[:note.index("</p>")]
+        assert f"This form has {form.rows} rows; the first {FORM_ROWS} are shown here." in note
+        assert "printable handbook (PDF)" in note and f"all {form.rows} rows" in note
+        assert 'href="../"' in note, "the note links the publication, which has the pack"
+
+
+def test_the_printable_pack_keeps_every_row(built: tuple[Path, Catalog, str]) -> None:
+    _, catalog, _ = built
+    options = PackOptions()
+    packs = {p.owner: p for p in plan(catalog, options) if p.edition == "handbook"}
+    for publication in catalog.publications:
+        html = pack_html(packs[publication.id], catalog, options)
+        for chapter in publication.chapters:
+            for form in chapter.meta.templates:
+                if form.rows:
+                    cells = re.findall(rf'name="{form.id}-(\d+)-\d+"', html)
+                    assert len(cells) == form.rows * len(form.fields), form.id
+                    assert max(map(int, cells)) == form.rows, form.id
+
+
+def test_the_pager_links_the_first_the_last_and_the_nearest_pages(
+        built: tuple[Path, Catalog, str]) -> None:
+    site, _, module = built
+
+    def pager(page: int) -> tuple[list[str], str]:
+        url = f"resources/{module}/" + (f"{page}/" if page > 1 else "")
+        html = (site / url / "index.html").read_text("utf-8")
+        nav = html[html.index('<nav class="pager"'):]
+        nav = nav[:nav.index("</nav>")]
+        return re.findall(r">([^<>]+)</(?:a|span)>", nav), nav
+
+    first, _ = pager(1)
+    assert first == ["1", "2", "3", "…", str(PAGES), "Next"]
+    middle, html = pager(4)
+    assert middle == ["Previous", "1", "2", "3", "4", "5", "6", "7", "Next"]
+    assert '<a href="../3/" rel="prev">Previous</a>' in html
+    assert '<a href="../5/" rel="next">Next</a>' in html
+    assert '<span aria-current="page">4</span>' in html
+    last, html = pager(PAGES)
+    assert last == ["Previous", "1", "…", "5", "6", "7"]
+    assert '<a href="../6/" rel="prev">Previous</a>' in html and '<a href="../">1</a>' in html
