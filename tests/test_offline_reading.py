@@ -60,3 +60,39 @@ def test_the_module_opens_from_disk_with_its_style_and_session_links(unpacked: P
     elsewhere = [url for url in requested if not url.startswith(("file://", "data:"))]
     assert not elsewhere, f"the offline copy asked the network for: {elsewhere}"
     assert not failed, f"files missing from the offline copy: {failed}"
+
+
+def test_a_zip_is_made_again_only_when_its_module_changed(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The second build copies unchanged modules' zips from the cache; the cache keeps one zip
+    a module, and tidying one module's old zips never touches another's ("m1" and "m1-extra")."""
+    from types import SimpleNamespace
+
+    from opencpd.core import offline
+
+    site, cache = tmp_path / "site", tmp_path / ".cache" / "offline"
+    for module in ("m1", "m1-extra"):
+        (site / "modules" / module).mkdir(parents=True)
+        (site / "modules" / module / "index.html").write_text(
+            f'<a href="sessions/">{module}</a>', "utf-8")
+    (site / "assets").mkdir()
+    (site / "assets" / "site.css").write_text("body {}", "utf-8")
+    catalog = SimpleNamespace(published_modules=[
+        SimpleNamespace(id=m, meta=SimpleNamespace(title=m.upper())) for m in ("m1", "m1-extra")])
+    first = {p.name: p.read_bytes() for p in offline.write_offline_zips(site, catalog, cache)}
+
+    made: list[str] = []
+    write_zip = offline.write_zip
+    monkeypatch.setattr(offline, "write_zip",
+                        lambda site, module, files=None: made.append(module.id)
+                        or write_zip(site, module, files))
+    (site / "modules" / "m1-extra" / "index.html").write_text("changed", "utf-8")
+    offline.write_offline_zips(site, catalog, cache)
+
+    assert made == ["m1-extra"]
+    assert (site / "offline" / "m1.zip").read_bytes() == first["m1.zip"]
+    with zipfile.ZipFile(site / "offline" / "m1-extra.zip") as zipped:
+        assert zipped.read("modules/m1-extra/index.html") == b"changed"
+        assert zipped.read("assets/site.css") == b"body {}"
+    kept = sorted(p.name.rsplit("-", 1)[0] for p in cache.iterdir())
+    assert kept == ["m1", "m1-extra"], kept

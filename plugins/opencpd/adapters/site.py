@@ -22,8 +22,12 @@ from ..core.offline import write_offline_zips
 PostBuildStep = Callable[[MkDocsConfig, Path, Catalog], None]
 
 
+OFFLINE_CACHE = Path(".cache") / "offline"  # beside mkdocs.yml, like the packs' cache
+
+
 def offline_copies(config: MkDocsConfig, site: Path, catalog: Catalog) -> None:
-    write_offline_zips(site, catalog)
+    cache = Path(config.config_file_path).resolve().parent / OFFLINE_CACHE
+    write_offline_zips(site, catalog, cache)
 
 
 POST_BUILD_STEPS: list[PostBuildStep] = [offline_copies]

@@ -1,9 +1,13 @@
 """A zip per module that opens from disk: its pages, packs, attachments and the theme assets,
-for venues without reliable wifi."""
+for venues without reliable wifi. A zip whose files have not changed since the last build is
+copied from the cache instead of being compressed again."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -27,14 +31,17 @@ def module_files(site: Path, module: ModuleDoc) -> list[Path]:
     return sorted(set(files))
 
 
-def write_zip(site: Path, module: ModuleDoc) -> Path:
+def readme(module: ModuleDoc) -> str:
+    return (f"{module.meta.title}\n\nOpen modules/{module.id}/index.html in a browser. "
+            "Pages, handouts, packs and shared resources of this module are included.\n")
+
+
+def write_zip(site: Path, module: ModuleDoc, files: list[Path] | None = None) -> Path:
     target = site / offline_uri(module)
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
-        readme = (f"{module.meta.title}\n\nOpen modules/{module.id}/index.html in a browser. "
-                  "Pages, handouts, packs and shared resources of this module are included.\n")
-        archive.writestr(zipfile.ZipInfo("README.txt", FIXED_TIME), readme)
-        for path in module_files(site, module):
+        archive.writestr(zipfile.ZipInfo("README.txt", FIXED_TIME), readme(module))
+        for path in module_files(site, module) if files is None else files:
             info = zipfile.ZipInfo(path.relative_to(site).as_posix(), FIXED_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             data = path.read_bytes()
@@ -44,5 +51,37 @@ def write_zip(site: Path, module: ModuleDoc) -> Path:
     return target
 
 
-def write_offline_zips(site: Path, catalog: Catalog) -> list[Path]:
-    return [write_zip(site, module) for module in catalog.published_modules]
+def zip_key(site: Path, module: ModuleDoc, files: list[Path]) -> str:
+    """A hash of everything that goes into the module's zip, and of how it is made."""
+    digest = hashlib.sha256(Path(__file__).read_bytes() + readme(module).encode())
+    for path in files:
+        digest.update(path.relative_to(site).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:32]
+
+
+def cached_zip(site: Path, module: ModuleDoc, cache: Path) -> Path:
+    """The module's zip, copied from `cache` when its files are unchanged, else made and kept."""
+    files = module_files(site, module)
+    kept = cache / f"{module.id}-{zip_key(site, module, files)}.zip"
+    target = site / offline_uri(module)
+    if kept.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(kept, target)
+        return target
+    write_zip(site, module, files)
+    cache.mkdir(parents=True, exist_ok=True)
+    scratch = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
+    shutil.copyfile(target, scratch)
+    os.replace(scratch, kept)  # whole or not at all
+    earlier = re.compile(rf"{re.escape(module.id)}-[0-9a-f]{{32}}\.zip")
+    for old in cache.glob(f"{module.id}-*.zip"):
+        if old != kept and earlier.fullmatch(old.name):  # not another module's "<id>-…"
+            old.unlink(missing_ok=True)
+    return target
+
+
+def write_offline_zips(site: Path, catalog: Catalog, cache: Path | None = None) -> list[Path]:
+    if cache is None:
+        return [write_zip(site, module) for module in catalog.published_modules]
+    return [cached_zip(site, module, cache) for module in catalog.published_modules]

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import threading
+from importlib.metadata import version
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import markdown
@@ -57,11 +62,56 @@ def _markdown() -> markdown.Markdown:
 def safe_html(text: str) -> str:
     """Markdown from a contributor, rendered and then reduced to a safe subset of HTML: no
     script, style, iframe, object, form, event attributes, javascript:/data: URLs or
-    pictures from other sites."""
-    html = _markdown().reset().convert(text)
-    return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener nofollow", attribute_filter=_local_images,
-                     allowed_classes=CLASSES)
+    pictures from other sites. A text rendered before (this build, an earlier build in this
+    process, or one kept by `keep_rendered`) is not rendered again."""
+    key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    html = _rendered.get(key)
+    if html is None:
+        html = nh3.clean(_markdown().reset().convert(text), tags=TAGS, attributes=ATTRIBUTES,
+                         url_schemes=URL_SCHEMES, link_rel="noopener nofollow",
+                         attribute_filter=_local_images, allowed_classes=CLASSES)
+        _rendered[key] = html
+    _used.add(key)
+    return html
+
+
+# Teachers' texts rendered to safe HTML, by the SHA-256 of the text. Rendering is most of the
+# time our plugin spends on a resource; most resources do not change from one build to the next.
+_rendered: dict[str, str] = {}
+_used: set[str] = set()
+
+
+def _renderer_version() -> str:
+    """What the rendered HTML depends on besides the text: this code and the libraries."""
+    digest = hashlib.sha256(f"{markdown.__version__} {version('nh3')}".encode())
+    for source in (Path(__file__), Path(__file__).with_name("markdown_ext.py")):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def recall_rendered(path: Path) -> None:
+    """Take the texts rendered by an earlier build from `path` (written by `keep_rendered`),
+    unless this process has rendered some already (serving: they are in memory)."""
+    if _rendered:
+        return
+    try:
+        kept = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return  # no cache yet, or a damaged one: everything is rendered again
+    if isinstance(kept, dict) and kept.get("version") == _renderer_version():
+        _rendered.update(kept.get("html") or {})
+
+
+def keep_rendered(path: Path) -> None:
+    """Save the texts this build rendered to `path`, whole or not at all; drop the others."""
+    html = {key: _rendered[key] for key in sorted(_used) if key in _rendered}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    scratch.write_text(json.dumps({"version": _renderer_version(), "html": html}), "utf-8")
+    os.replace(scratch, path)
+    _rendered.clear()
+    _rendered.update(html)
+    _used.clear()
 
 
 def safe_svg(svg: str) -> str:
