@@ -11,6 +11,7 @@ in the browser (docs/assets/javascripts/search.js reads their list from `pagefin
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -58,6 +59,21 @@ def pagefind_config() -> dict[str, Any]:
     return {"force_language": INDEX_LANGUAGE, "exclude_selectors": list(EXCLUDE_SELECTORS)}
 
 
+PAGEFIND_TAG = re.compile(r"<meta data-pagefind-[^>]*>")
+
+
+def what_pagefind_reads(html: str) -> str:
+    """The page cut down to what Pagefind uses: the filter, metadata and sort tags in <head>
+    and the article (the marked block ends with it). A fifth of the page: less to send and
+    for Pagefind to parse."""
+    head = html.find("</head>")
+    tags = "".join(PAGEFIND_TAG.findall(html, 0, head))
+    start = html.find(MARK, head)
+    end = html.rfind("</article>")
+    return (f'<!doctype html><html lang="{INDEX_LANGUAGE}"><head>{tags}</head>'
+            f"<body>{html[start:end if end > start else len(html)]}</body></html>")
+
+
 def title_key(page: Any) -> str:
     """What the theme sorts by (`data-pagefind-sort="title"`): the title in lower case."""
     return str((page.meta or {}).get("title") or page.title or "").lower()
@@ -88,7 +104,7 @@ class IndexWhileBuilding(BasePlugin):
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         if self.index is not None and MARK in output:
             try:
-                self.index.add_page(output, page.file.dest_uri)
+                self.index.add_page(what_pagefind_reads(output), page.file.dest_uri)
             except IndexingFailed as exc:
                 raise indexing_failed(exc) from None
         return output
@@ -150,7 +166,7 @@ def run_pagefind(site_dir: Path, binary: Path | None = None) -> int:
         for path in pages:
             html = path.read_text("utf-8")
             if MARK in html:
-                index.add_page(html, path.relative_to(site_dir).as_posix())
+                index.add_page(what_pagefind_reads(html), path.relative_to(site_dir).as_posix())
         bundles = index.write()
     except IndexingFailed as exc:
         raise indexing_failed(exc) from None
