@@ -187,7 +187,8 @@ def main() -> None:
         "## Serving", "",
         (f"`opencpd serve` with the programme plus {args.resources:,} synthetic resources, on "
         f"{os.cpu_count()} CPUs shared with other work (load average {os.getloadavg()[0]:.1f} "
-        "at the end). MkDocs' live reload rebuilds the whole site on every change. A rebuild is "
+        "at the end). Serving, MkDocs makes dirty builds, which render only the pages whose text "
+        "changed (see below). A rebuild is "
         "timed from saving a resource's file to the server's \"Reloading browsers\", with the "
         "edit checked on the served page; its CPU time is the server process's, less what it "
         f"spends idle polling the files for changes ({idle:.2f} s a second). The full build "

@@ -111,7 +111,10 @@ def build(config_file: str, site_dir: str, preview_pending: bool, verbose: bool)
 @config_option
 @click.option("-a", "--dev-addr", default="127.0.0.1:8000", show_default=True)
 def serve(config_file: str, dev_addr: str) -> None:
-    """Serve the site with live reload, also for modules/ and handbook/."""
+    """Serve the site with live reload, also for modules/ and handbook/.
+
+    Each rebuild renders only the pages an edit changed (every page when the navigation or the
+    set of pages changes); it never makes session packs or the search index."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     from .adapters.site import log_to_terminal, quiet_end_of_life_notice
@@ -119,7 +122,8 @@ def serve(config_file: str, dev_addr: str) -> None:
     log_to_terminal(verbose=False)
     root, _ = _content(config_file)
     watch = [str(root / d) for d in ("modules", "handbook") if (root / d).is_dir()]
-    mkdocs_serve(config_file=config_file, livereload=True, watch=watch, dev_addr=dev_addr)
+    mkdocs_serve(config_file=config_file, livereload=True, watch=watch, dev_addr=dev_addr,
+                 build_type="dirty")
 
 
 @main.command("export")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 
 from ..core.catalog import Catalog
 from ..core.export import export
@@ -22,6 +24,7 @@ from ..core.render import Renderer
 from ..core.vocabulary import load_vocabulary
 from .packs import cache_dir, make_packs, pack_links, pack_options
 from .search import serve_last_index
+from .serving import Rebuilds
 
 log = get_plugin_logger(__name__)
 
@@ -44,31 +47,51 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     json_ld: dict[str, dict[str, Any]]
 
     serving = False
+    rebuilds: Rebuilds | None = None  # serving with dirty builds: build only what changed
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
+        self.rebuilds = Rebuilds() if self.serving and dirty else None
+
+    def on_shutdown(self) -> None:
+        if self.rebuilds:
+            self.rebuilds.close()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.serving:  # reuse the last `opencpd build`'s search index; never index here
             serve_last_index(Path(config.config_file_path).parent / "site", Path(config.site_dir))
+        if self.rebuilds:
+            self.rebuilds.built()
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.rebuilds:
+            self.rebuilds.failed()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = (Path(config.config_file_path).parent / self.config.content_dir).resolve()
         extra = root / self.config.vocabulary if self.config.vocabulary else None
         self.root = root
-        self.catalog = load_catalog(root, load_vocabulary(extra), self.config.preview_pending,
-                                    self.config.max_attachment_mb * 1024 * 1024)
+        if self.rebuilds:
+            self.catalog = self.rebuilds.catalog(config, root, extra, self.config.preview_pending,
+                                                 self.config.max_attachment_mb * 1024 * 1024)
+        else:
+            self.catalog = load_catalog(root, load_vocabulary(extra),
+                                        self.config.preview_pending,
+                                        self.config.max_attachment_mb * 1024 * 1024)
         for finding in self.catalog.findings:
             log.warning(str(finding))
         self.packs = self.session_packs(config)
-        renderer = Renderer(self.catalog, self.config.start_time, config.site_url or "",
-                            self.config.edit_url, packs=pack_links(self.packs))
+        make = self.rebuilds.renderer if self.rebuilds else Renderer
+        renderer = make(self.catalog, self.config.start_time, config.site_url or "",
+                        self.config.edit_url, packs=pack_links(self.packs))
         self.pages = renderer.pages()
         self.pages["catalog.json"] = json.dumps(export(self.catalog, config.site_url or ""),
                                                 indent=1, ensure_ascii=False)
         self.json_ld = Metadata(self.catalog, config.site_url or "").all()
         self.attachments = renderer.attachments()
         config.nav = merge_nav(config.nav, renderer.navigation())
+        if self.rebuilds:
+            self.rebuilds.plan(config, [*self.pages, *self.attachments])
         return config
 
     def session_packs(self, config: MkDocsConfig) -> list[PackJob]:
@@ -84,14 +107,24 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for uri, content in self.pages.items():
-            files.append(File.generated(config, uri, content=content))
+            files.append(self.generated(config, uri, content))
         for uri, source in self.attachments.items():
-            files.append(attachment_file(config, uri, source))
+            files.append(attachment_file(config, uri, source, self.generated))
         for job in self.packs:
             if job.result:
                 files.append(File.generated(config, f"packs/{job.pack.filename}",
                                             abs_src_path=str(job.result.path)))
         return files
+
+    def generated(self, config: MkDocsConfig, uri: str, text: str) -> File:
+        if self.rebuilds:  # its JSON-LD goes into its HTML too: a change to it rebuilds it
+            return self.rebuilds.file(config, uri, text, json.dumps(self.json_ld.get(uri)))
+        return File.generated(config, uri, content=text)
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.rebuilds:
+            self.rebuilds.keep_titles(nav)
+        return nav
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         output = british(output)
@@ -118,11 +151,12 @@ def british(html: str) -> str:
     return html.replace('<html lang="en"', '<html lang="en-GB"', 1)
 
 
-def attachment_file(config: MkDocsConfig, uri: str, source: Path | str) -> File:
+def attachment_file(config: MkDocsConfig, uri: str, source: Path | str,
+                    generated: Callable[[MkDocsConfig, str, str], File]) -> File:
     """A teacher's attachment copied as it is; a Markdown attachment is never made a page."""
     src_uri = uri + ".txt" if uri.endswith(".md") else uri
     if isinstance(source, str):
-        file = File.generated(config, src_uri, content=source)
+        file = generated(config, src_uri, source)
     else:
         file = File.generated(config, src_uri, abs_src_path=str(source))
     file.dest_uri = uri

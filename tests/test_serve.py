@@ -1,0 +1,233 @@
+"""`opencpd serve`: after an edit, only what changed is built again, and the site is the same as
+one built afresh."""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from opencpd.adapters.plugin import OpenCPDPlugin
+from opencpd.adapters.serving import classify, reload_modules
+from opencpd.core.load import load_catalog
+from opencpd.core.vocabulary import load_vocabulary
+
+URL = "http://127.0.0.1:8000/"
+SONG = "modules/ks2-speaking/resources/greetings-song"
+UNCHANGED = "modules/ks3-reading/index.html"
+
+
+# --- what a change asks for ---------------------------------------------------------------------
+
+def state(*paths: str) -> dict[str, tuple[int, int]]:
+    return {f"/p/{path}": (1, 1) for path in paths}
+
+
+BEFORE = state("modules/m/module.md", "modules/m/resources/r/index.md", "docs/about.md",
+               "docs/overrides/main.html", "mkdocs.yml")
+
+
+@pytest.mark.parametrize("changed, modules, everything", [
+    ("modules/m/resources/r/index.md", {"m"}, False),
+    ("modules/m/resources/new/index.md", {"m"}, False),
+    ("docs/about.md", set(), False),
+    ("docs/new.md", set(), True),
+    ("docs/overrides/main.html", set(), True),
+    ("modules/m/module.md", set(), True),
+    ("handbook/h/publication.md", set(), True),
+    ("mkdocs.yml", set(), True),
+])
+def test_only_resources_and_edited_pages_avoid_a_full_rebuild(
+        changed: str, modules: set[str], everything: bool) -> None:
+    after = {**BEFORE, f"/p/{changed}": (2, 1)}
+    changes = classify(BEFORE, after, "/p/modules", "/p/docs", "/p/docs/overrides")
+    assert changes.modules == modules
+    assert bool(changes.everything) == everything
+
+
+def test_a_module_read_again_gives_the_catalog_read_afresh(site_copy: Path) -> None:
+    catalog = load_catalog(site_copy, load_vocabulary())
+    song = site_copy / SONG / "index.md"
+    second = site_copy / SONG.replace("greetings-song", "second-song") / "index.md"
+    second.parent.mkdir()
+    text = song.read_text("utf-8")
+    second.write_text(text.replace("consent: true", "consent: false"), "utf-8")
+    for fixed in (False, True):  # a finding comes, then goes
+        if fixed:
+            second.write_text(text.replace("A greetings song", "A hello song"), "utf-8")
+        again = reload_modules(catalog, {"ks2-speaking"}, False, 20 * 1024 * 1024)
+        assert again == load_catalog(site_copy, load_vocabulary())
+        assert again is not None and bool(again.findings) is not fixed
+        assert again.module("ks3-reading") is catalog.module("ks3-reading")
+        catalog = again
+
+
+# --- a rebuild while serving, in this process ---------------------------------------------------
+
+Serve = Callable[..., None]
+
+
+@pytest.fixture
+def serving(site_copy: Path) -> Iterator[Serve]:
+    """Builds `site_copy` into a folder as `opencpd serve` does; `afresh` as if it had just been
+    started (it is on the first call)."""
+    plugin: OpenCPDPlugin = load_config(str(site_copy / "mkdocs.yml")).plugins["opencpd"]
+
+    def serve_build(site: Path, afresh: bool = False) -> None:
+        if afresh or not plugin.rebuilds:
+            plugin.on_shutdown()
+            plugin.on_startup(command="serve", dirty=True)
+        config = load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site))
+        config.site_url = URL
+        build(config, serve_url=URL, dirty=True)
+
+    yield serve_build
+    # MkDocs keeps one plugin object for the whole process: make it build, not serve, again.
+    plugin.on_shutdown()
+    plugin.on_startup(command="build", dirty=False)
+
+
+def times(site: Path) -> dict[str, int]:
+    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns
+            for p in site.rglob("*") if p.is_file()}
+
+
+def contents(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def retitle(source: Path) -> None:
+    song = source / SONG / "index.md"
+    song.write_text(song.read_text("utf-8").replace("A greetings song", "A hello song"), "utf-8")
+
+
+def edit_page(source: Path) -> None:
+    about = source / "docs" / "about.md"
+    about.write_text(about.read_text("utf-8") + "\nEdited while serving.\n", "utf-8")
+
+
+def add_resource(source: Path) -> None:
+    shutil.copytree(source / SONG, source / SONG.replace("greetings-song", "second-song"))
+    retitle(source)
+
+
+@pytest.mark.parametrize("edit, rebuilt", [
+    (retitle, {f"{SONG}/index.html", "modules/ks2-speaking/index.html", "catalog.json",
+               "resources/index.html", "resources/ks2-speaking/index.html"}),
+    (edit_page, {"about/index.html"}),
+    (add_resource, {UNCHANGED}),  # a page added changes every page's navigation
+])
+def test_a_rebuild_matches_a_fresh_build(serving: Serve, site_copy: Path, tmp_path: Path,
+                                         edit: Callable[[Path], None], rebuilt: set[str]) -> None:
+    site = tmp_path / "served"
+    serving(site)
+    before = times(site)
+    time.sleep(0.01)  # file times must tell the edit from the first build
+    edit(site_copy)
+    serving(site)
+    changed = {p for p, t in times(site).items() if before.get(p) != t}
+    assert rebuilt <= changed
+    if edit is not add_resource:
+        assert UNCHANGED not in changed, "a page the edit does not change was built again"
+    fresh = tmp_path / "fresh"
+    serving(fresh, afresh=True)
+    assert contents(site) == contents(fresh)
+
+
+# --- `opencpd serve` itself ---------------------------------------------------------------------
+
+SERVE = """
+import logging, sys
+handler = logging.StreamHandler(sys.stdout)
+handler.setLevel(logging.INFO)
+logging.getLogger("mkdocs").addHandler(handler)
+logging.getLogger("mkdocs").setLevel(logging.INFO)
+from opencpd.cli import main
+main(["serve", "-f", sys.argv[1], "-a", sys.argv[2]], standalone_mode=False)
+"""
+
+
+class Server:
+    """`opencpd serve` in a child process, its log read line by line."""
+
+    def __init__(self, source: Path, tmp: Path) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        tmp.mkdir()
+        self.tmp = tmp
+        env = {**os.environ, "TMPDIR": str(tmp), "NO_MKDOCS_2_WARNING": "1"}
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", SERVE, str(source / "mkdocs.yml"), f"127.0.0.1:{self.port}"],
+            cwd=source, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.log: list[str] = []
+        self.reader = threading.Thread(target=self.read, daemon=True)
+        self.reader.start()
+
+    def read(self) -> None:
+        assert self.process.stdout
+        for line in self.process.stdout:
+            self.log.append(line.rstrip())
+            self.lines.put(line)
+
+    def wait_for(self, text: str) -> None:
+        """Until a log line contains `text` (a minute at most: then the test fails)."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if text in self.lines.get(timeout=1):
+                    return
+            except queue.Empty:
+                assert self.process.poll() is None, "\n".join(self.log)
+        pytest.fail(f"no {text!r} in the server's log:\n" + "\n".join(self.log))
+
+    def page(self, path: str) -> str:
+        url = f"http://127.0.0.1:{self.port}/{path}"
+        with urllib.request.urlopen(url, timeout=30) as response:
+            return response.read().decode("utf-8")
+
+    @property
+    def site(self) -> Path:
+        return next(self.tmp.glob("mkdocs_*"))
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGINT)  # as Ctrl+C: MkDocs then shuts down cleanly
+        self.process.wait(timeout=30)
+        self.reader.join(timeout=30)
+        assert self.process.stdout
+        self.process.stdout.close()
+
+
+def test_serve_shows_an_edit_and_a_new_resource(site_copy: Path, tmp_path: Path) -> None:
+    server = Server(site_copy, tmp_path / "tmp")
+    try:
+        server.wait_for("Serving on")
+        unchanged = (server.site / UNCHANGED).stat().st_mtime_ns
+        retitle(site_copy)
+        server.wait_for("Building only the pages that changed")
+        server.wait_for("Reloading browsers")
+        assert "A hello song" in server.page(f"{SONG}/")
+        assert "A hello song" in server.page("modules/ks2-speaking/")
+        assert (server.site / UNCHANGED).stat().st_mtime_ns == unchanged
+        add_resource(site_copy)
+        server.wait_for("Building every page")
+        server.wait_for("Reloading browsers")
+        assert "A hello song" in server.page(SONG.replace("greetings-song", "second-song") + "/")
+        assert "Traceback" not in "\n".join(server.log)
+    finally:
+        server.stop()
+    assert not list((tmp_path / "tmp").glob("opencpd-serve-*")), "the page cache is left behind"
