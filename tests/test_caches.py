@@ -71,3 +71,34 @@ def test_a_stale_or_damaged_cache_is_ignored(tmp_path: Path, fresh_process: None
     untrusted._rendered.clear()
     untrusted.recall_rendered(cache)
     assert "Frère Jacques" in untrusted.safe_html(TEXT)
+
+
+def test_a_second_build_renders_only_the_edited_text(site_copy: Path, fresh_process: None,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two real builds of the fixture site, as two `opencpd build` runs: the second renders the
+    one resource edited in between, and its page shows the edit."""
+    from opencpd.adapters.site import build_site
+
+    build_site(str(site_copy / "mkdocs.yml"), site_copy / "site", search=False)
+    assert (site_copy / ".cache" / "rendered.json").is_file()
+    untrusted._rendered.clear()  # a new process: only the cache file is left
+
+    edited = site_copy / "modules" / "ks2-speaking" / "resources" / "greetings-song" / "index.md"
+    edited.write_text(edited.read_text("utf-8") + "\nSung in a round: *zorbling*.\n", "utf-8")
+    converted: list[str] = []
+    converter = untrusted._markdown()
+
+    class Counting:
+        def reset(self) -> Counting:
+            converter.reset()
+            return self
+
+        def convert(self, text: str) -> str:
+            converted.append(text)
+            return converter.convert(text)
+
+    monkeypatch.setattr(untrusted, "_markdown", Counting)
+    build_site(str(site_copy / "mkdocs.yml"), site_copy / "site", search=False)
+    assert len(converted) == 1 and "zorbling" in converted[0], converted
+    page = site_copy / "site" / "modules" / "ks2-speaking" / "resources" / "greetings-song"
+    assert "<em>zorbling</em>" in (page / "index.html").read_text("utf-8")

@@ -195,3 +195,16 @@ def test_the_deploy_workflow_publishes_the_build_on_pages() -> None:
     assert workflow["permissions"]["pages"] == "write"
     assert workflow["permissions"]["id-token"] == "write"
     assert str(jobs[build_job].get("env", {}).get("CI", "")).lower() == "true"
+
+
+@pytest.mark.parametrize("name", ["pull-request.yml", "deploy.yml"])
+def test_builds_keep_their_cache(name: str) -> None:
+    """Packs, offline zips and rendered texts come from the previous build on main: a pull
+    request that adds one resource remakes that resource's work only."""
+    workflow = load(name)
+    cached = uses(workflow, "actions/cache")
+    assert len(cached) == 1 and cached[0]["with"]["path"] == ".cache", cached
+    assert cached[0]["with"]["restore-keys"].startswith("opencpd-build-")
+    order = [s.get("uses", "").split("@")[0] or s.get("run", "") for s in steps(workflow)]
+    build = next(i for i, s in enumerate(order) if "opencpd build" in s)
+    assert order.index("actions/cache") < build

@@ -21,12 +21,15 @@ from ..core.metadata import Metadata
 from ..core.packs import PackJob
 from ..core.packs import findings as pack_findings
 from ..core.render import Renderer
+from ..core.untrusted import keep_rendered, recall_rendered
 from ..core.vocabulary import load_vocabulary
 from .packs import cache_dir, make_packs, pack_links, pack_options
 from .search import serve_last_index
 from .serving import Rebuilds
 
 log = get_plugin_logger(__name__)
+# Teachers' texts rendered to safe HTML, kept for the next build (beside mkdocs.yml).
+RENDERED = Path(".cache") / "rendered.json"
 
 
 class OpenCPDConfig(Config):
@@ -84,7 +87,12 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         make = self.rebuilds.renderer if self.rebuilds else Renderer
         renderer = make(self.catalog, self.config.start_time, config.site_url or "",
                         self.config.edit_url, packs=pack_links(self.packs))
+        rendered = Path(config.config_file_path).resolve().parent / RENDERED
+        if not self.serving:  # serving keeps them in memory, for the modules it renders
+            recall_rendered(rendered)
         self.pages = renderer.pages()
+        if not self.serving:
+            keep_rendered(rendered)
         self.pages["catalog.json"] = json.dumps(export(self.catalog, config.site_url or ""),
                                                 indent=1, ensure_ascii=False)
         self.json_ld = Metadata(self.catalog, config.site_url or "").all()
