@@ -165,10 +165,10 @@ class PagefindProcess:
 class ShardedIndex:
     """Pages in, one Pagefind bundle per shard out: `bundle`, then `bundle-2`, `bundle-3`…
 
-    Pages are taken in the order they come, `pages // shards` to a shard (rounded up), and a
-    shard is written and its process stopped as soon as it is full, so that at most one
-    Pagefind process holds pages in memory. The build hands pages over in title order, so each
-    shard is a range of titles.
+    Pages are taken in the order they come, `pages // shards` to a shard (rounded up). A full
+    shard is written, and its process stopped, in a thread while the build goes on, so that at
+    most one Pagefind process is taking pages. The build hands pages over in title order, so
+    each shard is a range of titles.
     """
 
     def __init__(self, binary: Path, config: dict[str, Any], site: Path, bundle: str,
@@ -176,7 +176,8 @@ class ShardedIndex:
         self.binary, self.config, self.site, self.bundle = binary, config, site, bundle
         shards = max(1, -(-pages // shard_pages))
         self.size = max(1, -(-pages // shards))  # as even as can be
-        self.written: list[Path] = []
+        self.writing: list[tuple[threading.Thread, PagefindProcess]] = []
+        self.errors: list[IndexingFailed] = []
         self.pages = 0
         # Started now, so that a Pagefind that cannot run stops the build before any page.
         self.current: PagefindProcess | None = PagefindProcess(binary, config, site)
@@ -185,34 +186,52 @@ class ShardedIndex:
         return self.bundle if shard == 0 else f"{self.bundle}-{shard + 1}"
 
     def add_page(self, html: str, source_path: str) -> None:
+        if self.errors:
+            raise self.errors[0]
         if self.current is None:
             self.current = PagefindProcess(self.binary, self.config, self.site)
         self.current.add_page(html, source_path)
         if self.current.pages >= self.size:
-            self._finish()
+            self.end()
 
-    def _finish(self) -> None:
+    def end(self) -> None:
+        """No more pages for the current shard: write it in the background."""
         process, self.current = self.current, None
-        assert process is not None
-        bundle = self.site / self.bundle_name(len(self.written))
+        if process is None or not process.pages:
+            if process:
+                process.close()
+            return
+        bundle = self.site / self.bundle_name(len(self.writing))
+        self.pages += process.pages
+        thread = threading.Thread(target=self._write, args=(process, bundle), daemon=True)
+        self.writing.append((thread, process))
+        thread.start()
+
+    def _write(self, process: PagefindProcess, bundle: Path) -> None:
         try:
-            self.pages += process.write(bundle)
-            self.written.append(bundle)
+            process.write(bundle)
+        except IndexingFailed as exc:
+            self.errors.append(exc)
         finally:
             process.close()
 
     def write(self) -> list[Path]:
-        """Write the last shard; every bundle written, first shard first."""
-        if self.current is not None and self.current.pages:
-            self._finish()
-        self.close()
-        if not self.written:
+        """End the last shard and wait for every shard; the bundles, first shard first."""
+        self.end()
+        for thread, _ in self.writing:
+            thread.join()
+        if self.errors:
+            raise self.errors[0]
+        if not self.writing:
             raise IndexingFailed("there was no page to index (no page is marked "
                                  "data-pagefind-body)")
-        return self.written
+        return [self.site / self.bundle_name(i) for i in range(len(self.writing))]
 
     def close(self) -> None:
-        """Stop the open process without writing (after a failed build)."""
+        """Stop every process; after a failed build, nothing more is written."""
         if self.current is not None:
             self.current.close()
             self.current = None
+        for thread, process in self.writing:
+            process.close()
+            thread.join()

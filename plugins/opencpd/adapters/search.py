@@ -109,6 +109,13 @@ class IndexWhileBuilding(BasePlugin):
                 raise indexing_failed(exc) from None
         return output
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.index is not None:  # Pagefind writes while the post-build steps run
+            try:
+                self.index.end()
+            except IndexingFailed as exc:
+                raise indexing_failed(exc) from None
+
     def close(self) -> None:
         if self.index is not None:
             self.index.close()
