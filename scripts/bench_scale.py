@@ -380,14 +380,18 @@ def report(results: list[Result], command: str) -> str:
         (f"The whole programme plus N synthetic teachers' resources (300 to 800 words, a table, "
         f"an admonition and a PDF each), built on {os.cpu_count()} CPUs shared with other work "
         f"(load average {load[0]:.1f} at the end), Python {sys.version.split()[0]}. *Ours* is "
-        "`opencpd build`: the strict MkDocs build with our plugins, then the offline zips "
-        "and Pagefind, after one resource was edited, with the session packs found in "
-        "`.cache/packs`; *empty cache* is the first build, making every pack first, as on CI "
-        "today. The *floor* is plain MkDocs + Material building the same Markdown (dumped from "
-        "our Renderer) with an explicit nav equal to ours, the same theme and Markdown "
-        "extensions, our plugins off and Material's stock search plugin on. Seconds of "
-        "wall-clock time, then CPU time (the process and the processes it waited for: "
-        "Pagefind, pack workers), which a busy machine disturbs less."),
+        "`opencpd build`: the strict MkDocs build with our plugins, Pagefind indexing each page "
+        "as it is written (in its own process, so on the second CPU), then the offline zips "
+        "while Pagefind writes its files. It is measured after one resource was edited, with "
+        "what the previous build kept in `.cache/` (session packs, offline zips, teachers' "
+        "texts rendered), as on CI, whose workflows keep `.cache/`; *empty cache* is the "
+        "first build, making every pack and zip. The *floor* is plain MkDocs + Material "
+        "building the same Markdown (dumped from our Renderer) with an explicit nav equal to "
+        "ours, the same theme and Markdown extensions, our plugins off and Material's stock "
+        "search plugin on. Seconds of wall-clock time (how long a build takes: the goal), then "
+        "CPU time (the process and every process under it: Pagefind, pack workers), which "
+        "counts the work done on the second CPU. Peak memory is the largest sum of the "
+        "resident memory of the build and every process under it."),
         "",
         ("| resources | pages | ours | ours, empty cache | floor | ours / floor "
         "| peak memory | largest page | largest page listing resources | site size |"),
@@ -416,15 +420,16 @@ def report(results: list[Result], command: str) -> str:
     allowed = GOALS["growth"] * last.n / first.n / 10
     lines += [
         "", "| goal | measured (wall / CPU) | met |", "|---|---|---|",
-        f"| ours within {GOALS['ratio']} x of the floor at every N | "
+        f"| ours within {GOALS['ratio']} x of the floor at every N (wall clock) | "
         + ", ".join(f"{r.ratio():.2f} / {r.ratio(cpu=True):.2f}" for r in results)
-        + f" | {mark(all(r.ratio(cpu=True) <= GOALS['ratio'] for r in results))} |",
-        "| the same, packs made from an empty cache | "
+        + f" | {mark(all(r.ratio() <= GOALS['ratio'] for r in results))} |",
+        "| the same, everything made from an empty cache | "
         + ", ".join(f"{r.ratio(r.cold):.2f} / {r.ratio(r.cold, True):.2f}" for r in results)
-        + f" | {mark(all(r.ratio(r.cold, True) <= GOALS['ratio'] for r in results))} |",
+        + f" | {mark(all(r.ratio(r.cold) <= GOALS['ratio'] for r in results))} |",
         (f"| linear: {last.n:,} within {allowed:.0f} x of {first.n:,} "
         f"| {growth[0]:.1f} x / {growth[1]:.1f} x (floor {last.floor.wall / first.floor.wall:.1f}"
-        f" x / {last.floor.cpu / first.floor.cpu:.1f} x) | {mark(growth[1] <= allowed)} |"),
+        f" x / {last.floor.cpu / first.floor.cpu:.1f} x) "
+        f"| {mark(max(growth) <= allowed)} |"),
         (f"| largest page under {GOALS['largest_kb']:.0f} KB at {last.n:,} "
         f"| {last.largest_kb:.1f} KB (`{last.largest_page}`); largest page listing resources "
         f"{last.largest_listing_kb:.1f} KB | {mark(last.largest_kb < GOALS['largest_kb'])} |"),
@@ -447,6 +452,11 @@ def write_section(path: Path, text: str, start: str = START, end: str = END) -> 
     path.write_text(new, "utf-8")
 
 
+def load_result(saved: dict[str, Any]) -> Result:
+    runs = {k: Run(**saved[k]) if saved.get(k) else None for k in ("cold", "ours", "floor", "bare")}
+    return Result(**{**saved, **runs})
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "_ours":
         return child_ours(*sys.argv[2:4])
@@ -459,7 +469,18 @@ def main() -> None:
     parser.add_argument("--bare-floor", action="store_true",
                         help="also build the floor with no plugin at all")
     parser.add_argument("--json", type=Path, help="also save the raw figures as JSON")
+    parser.add_argument("--from-json", type=Path,
+                        help="write the report from figures saved with --json, building nothing")
     args = parser.parse_args()
+    if args.from_json:
+        results = [load_result(r) for r in json.loads(args.from_json.read_text("utf-8"))]
+        command = "python scripts/bench_scale.py --sizes " + ",".join(str(r.n) for r in results) + (
+            f" --write {args.write}" if args.write else "")
+        text = report(results, command)
+        print(text)
+        if args.write:
+            write_section(args.write, text)
+        return
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     command = "python scripts/bench_scale.py --sizes " + ",".join(map(str, sizes)) + (
         " --bare-floor" if args.bare_floor else "") + (

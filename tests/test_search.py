@@ -130,6 +130,24 @@ def title_of(site: Path, url: str) -> str:
     return found.group(1)
 
 
+def test_the_index_made_while_building_matches_the_pages_written(search_site: Path,
+                                                                tmp_path: Path) -> None:
+    """Pagefind gets each page before the theme wraps it; indexing the written pages instead
+    must give the same index: the same text, filters, metadata and anchors for every URL."""
+    written = shutil.copytree(search_site, tmp_path / "site",
+                              ignore=shutil.ignore_patterns("pagefind*"))
+    run_pagefind(written)
+    assert raw_fragments(written) == raw_fragments(search_site)
+
+
+def raw_fragments(site: Path) -> dict[str, dict[str, Any]]:
+    found = {}
+    for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+        fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+        found[fragment["url"]] = fragment
+    return found
+
+
 def test_no_lunr_index(search_site: Path) -> None:
     assert not (search_site / "search" / "search_index.json").exists()
     plugins = yaml.safe_load((REPO / "mkdocs.yml").read_text("utf-8"))["plugins"]

@@ -165,73 +165,69 @@ class PagefindProcess:
 class ShardedIndex:
     """Pages in, one Pagefind bundle per shard out: `bundle`, then `bundle-2`, `bundle-3`…
 
-    Pages are taken in the order they come, `pages // shards` to a shard (rounded up). A full
-    shard is written, and its process stopped, in a thread while the build goes on, so that at
-    most one Pagefind process is taking pages. The build hands pages over in title order, so
-    each shard is a range of titles.
+    `start` hands every page over at once, in title order; a thread feeds them to Pagefind
+    `pages // shards` at a time (rounded up), one process per shard, each written and stopped
+    before the next starts, so that one Pagefind process at most holds pages in memory. Each
+    shard is then a range of titles.
     """
 
     def __init__(self, binary: Path, config: dict[str, Any], site: Path, bundle: str,
-                 pages: int, shard_pages: int) -> None:
+                 shard_pages: int) -> None:
         self.binary, self.config, self.site, self.bundle = binary, config, site, bundle
-        shards = max(1, -(-pages // shard_pages))
-        self.size = max(1, -(-pages // shards))  # as even as can be
-        self.writing: list[tuple[threading.Thread, PagefindProcess]] = []
-        self.errors: list[IndexingFailed] = []
+        self.shard_pages = shard_pages
+        self.written: list[Path] = []
+        self.error: IndexingFailed | None = None
         self.pages = 0
+        self.stopping = False
+        self.thread: threading.Thread | None = None
         # Started now, so that a Pagefind that cannot run stops the build before any page.
         self.current: PagefindProcess | None = PagefindProcess(binary, config, site)
 
     def bundle_name(self, shard: int) -> str:
         return self.bundle if shard == 0 else f"{self.bundle}-{shard + 1}"
 
-    def add_page(self, html: str, source_path: str) -> None:
-        if self.errors:
-            raise self.errors[0]
-        if self.current is None:
-            self.current = PagefindProcess(self.binary, self.config, self.site)
-        self.current.add_page(html, source_path)
-        if self.current.pages >= self.size:
-            self.end()
+    def start(self, pages: list[tuple[str, str]]) -> None:
+        """Index `pages` ((HTML, path in the site) in title order) in the background."""
+        self.thread = threading.Thread(target=self._index, args=(pages,), daemon=True)
+        self.thread.start()
 
-    def end(self) -> None:
-        """No more pages for the current shard: write it in the background."""
-        process, self.current = self.current, None
-        if process is None or not process.pages:
-            if process:
-                process.close()
-            return
-        bundle = self.site / self.bundle_name(len(self.writing))
-        self.pages += process.pages
-        thread = threading.Thread(target=self._write, args=(process, bundle), daemon=True)
-        self.writing.append((thread, process))
-        thread.start()
-
-    def _write(self, process: PagefindProcess, bundle: Path) -> None:
+    def _index(self, pages: list[tuple[str, str]]) -> None:
+        shards = max(1, -(-len(pages) // self.shard_pages))
+        size = max(1, -(-len(pages) // shards))  # as even as can be
         try:
-            process.write(bundle)
+            for first in range(0, len(pages), size):
+                process = self.current or PagefindProcess(self.binary, self.config, self.site)
+                self.current = process
+                for html, path in pages[first:first + size]:
+                    if self.stopping:
+                        return
+                    process.add_page(html, path)
+                bundle = self.site / self.bundle_name(len(self.written))
+                self.pages += process.write(bundle)
+                self.written.append(bundle)
+                self.current = None
+                process.close()
         except IndexingFailed as exc:
-            self.errors.append(exc)
-        finally:
-            process.close()
+            self.error = exc
 
     def write(self) -> list[Path]:
-        """End the last shard and wait for every shard; the bundles, first shard first."""
-        self.end()
-        for thread, _ in self.writing:
-            thread.join()
-        if self.errors:
-            raise self.errors[0]
-        if not self.writing:
+        """Wait until every shard is written; the bundles, first shard first."""
+        if self.thread is not None:
+            self.thread.join()
+        if self.error:
+            raise self.error
+        if not self.written:
             raise IndexingFailed("there was no page to index (no page is marked "
                                  "data-pagefind-body)")
-        return [self.site / self.bundle_name(i) for i in range(len(self.writing))]
+        return self.written
 
     def close(self) -> None:
-        """Stop every process; after a failed build, nothing more is written."""
+        """Stop indexing (after a failed build) and every process still running."""
+        self.stopping = True
+        if self.current is not None:
+            self.current.close()
+        if self.thread is not None:
+            self.thread.join()
         if self.current is not None:
             self.current.close()
             self.current = None
-        for thread, process in self.writing:
-            process.close()
-            thread.join()

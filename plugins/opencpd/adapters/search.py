@@ -1,10 +1,10 @@
-"""Search: Pagefind indexes each page as MkDocs writes it, and writes its bundle at the end.
+"""Search: Pagefind indexes the pages while MkDocs puts them into the theme.
 
 Pagefind reads only what the theme marks `data-pagefind-body` (the article), with the filters
 and metadata the theme puts in `<head>` (docs/overrides/partials/pagefind.html). The browser
 then downloads only the index chunks a query needs, not one index that grows with the site.
 Pagefind runs as a service in its own process (indexer.py), so that it indexes on a second core
-while MkDocs renders; a site of more than SHARD_PAGES pages is indexed in shards, merged again
+while MkDocs renders the pages; a site of more than SHARD_PAGES pages is indexed in shards, merged again
 in the browser (docs/assets/javascripts/search.js reads their list from `pagefind/shards.json`).
 """
 
@@ -80,45 +80,42 @@ def title_key(page: Any) -> str:
 
 
 class IndexWhileBuilding(BasePlugin):
-    """Added to the build by `start_indexing`: hands each finished page to Pagefind."""
+    """Added to the build by `start_indexing`. Once MkDocs has turned every page's Markdown into
+    HTML (on_env), Pagefind gets what it reads of each page, and indexes and writes its files
+    on the second CPU while MkDocs puts the pages into the theme."""
 
     def __init__(self, site_dir: Path, binary: Path) -> None:
         self.site_dir, self.binary = site_dir, binary
         self.index: ShardedIndex | None = None
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        # Build pages in title order, so that each shard is a range of titles and a list
-        # sorted by title reads shard after shard. Nothing else depends on the order.
-        pages = sorted(files.documentation_pages(),
-                       key=lambda file: (title_key(file.page), file.src_uri))
-        for file in pages:
-            files.remove(file)
-            files.append(file)
+        tags = env.get_template("partials/pagefind.html")
+        indexed = env.get_template("partials/pagefind-indexed.html").module.indexed
+        pages = sorted((file.page for file in files.documentation_pages()
+                        if indexed(file.page.meta or {})),
+                       key=lambda page: (title_key(page), page.file.src_uri))
         try:
             self.index = ShardedIndex(self.binary, pagefind_config(), self.site_dir, BUNDLE,
-                                      len(pages), SHARD_PAGES)
+                                      SHARD_PAGES)
         except IndexingFailed as exc:
             raise indexing_failed(exc) from None
+        self.index.start([(for_pagefind(page, tags.render(page=page, config=config), config),
+                           page.file.dest_uri) for page in pages])
         return env
-
-    def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
-        if self.index is not None and MARK in output:
-            try:
-                self.index.add_page(what_pagefind_reads(output), page.file.dest_uri)
-            except IndexingFailed as exc:
-                raise indexing_failed(exc) from None
-        return output
-
-    def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.index is not None:  # Pagefind writes while the post-build steps run
-            try:
-                self.index.end()
-            except IndexingFailed as exc:
-                raise indexing_failed(exc) from None
 
     def close(self) -> None:
         if self.index is not None:
             self.index.close()
+
+
+def for_pagefind(page: Any, tags: str, config: MkDocsConfig) -> str:
+    """What Pagefind reads of a page, as the theme will write it: the filter, metadata and sort
+    tags of its <head> (partials/pagefind.html) and its article (Material's partials/content.html
+    less what EXCLUDE_SELECTORS leaves out: a title if the text has none, then the text)."""
+    content = page.content or ""
+    title = "" if "<h1" in content else f"<h1>{page.title or config.site_name}</h1>"
+    return (f'<!doctype html><html lang="{INDEX_LANGUAGE}"><head>{tags}</head><body>{MARK}'
+            f"{title}{content}</div></body></html>")
 
 
 def start_indexing(config: MkDocsConfig, site_dir: Path) -> IndexWhileBuilding | None:
@@ -164,16 +161,15 @@ def indexing_failed(exc: Exception) -> Exception:
 
 def run_pagefind(site_dir: Path, binary: Path | None = None) -> int:
     """Index an already built site from its files (benchmarks, tests); the pages indexed."""
-    pages = sorted(p for p in site_dir.rglob("*.html")
+    paths = sorted(p for p in site_dir.rglob("*.html")
                    if not p.relative_to(site_dir).as_posix().startswith(BUNDLE))
+    pages = [(what_pagefind_reads(html), path.relative_to(site_dir).as_posix())
+             for path in paths if MARK in (html := path.read_text("utf-8"))]
     index = None
     try:
         index = ShardedIndex(binary or pagefind_binary(), pagefind_config(), site_dir, BUNDLE,
-                             len(pages), SHARD_PAGES)
-        for path in pages:
-            html = path.read_text("utf-8")
-            if MARK in html:
-                index.add_page(what_pagefind_reads(html), path.relative_to(site_dir).as_posix())
+                             SHARD_PAGES)
+        index.start(pages)
         bundles = index.write()
     except IndexingFailed as exc:
         raise indexing_failed(exc) from None

@@ -105,7 +105,7 @@ def _build(config_file: str, staging: Path, preview_pending: bool,
             raise BuildFailed(str(exc).strip() or "the build failed") from None
         catalog: Catalog = plugin.catalog  # type: ignore[attr-defined]
         for step in POST_BUILD_STEPS if steps is None else steps:
-            step(config, staging, catalog)  # while Pagefind finishes its last pages
+            step(config, staging, catalog)  # while Pagefind may still be writing
         if indexing:
             finish_indexing(indexing)
     finally:
