@@ -67,6 +67,7 @@ def sharded_site(tmp_path_factory: pytest.TempPathFactory, search_site: Path) ->
     config_file = write_site(source)
     pages = len(fragments(search_site))
     with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "ONE_INDEX_PAGES", pages - 1)
         patch.setattr(search, "SHARD_PAGES", -(-pages // 3))
         build_site(str(config_file), source / "site", steps=[])
     return source / "site"
@@ -109,6 +110,12 @@ def test_build_indexes_the_site_in_one_bundle(search_site: Path) -> None:
     assert len(fragments(search_site)) > 10
     assert json.loads((search_site / "pagefind" / "shards.json").read_text("utf-8")) == []
     assert not list(search_site.glob("pagefind-*"))
+
+
+def test_shards_only_past_one_index_worth_of_pages() -> None:
+    assert search.shard_pages(search.ONE_INDEX_PAGES) == search.ONE_INDEX_PAGES
+    assert search.shard_pages(search.ONE_INDEX_PAGES + 1) == search.SHARD_PAGES
+    assert search.SHARD_PAGES < search.ONE_INDEX_PAGES
 
 
 def test_a_big_site_is_indexed_in_shards_of_title_ranges(search_site: Path,

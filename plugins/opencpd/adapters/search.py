@@ -4,8 +4,9 @@ Pagefind reads only what the theme marks `data-pagefind-body` (the article), wit
 and metadata the theme puts in `<head>` (docs/overrides/partials/pagefind.html). The browser
 then downloads only the index chunks a query needs, not one index that grows with the site.
 Pagefind runs as a service in its own process (indexer.py), so that it indexes on a second core
-while MkDocs renders the pages; a site of more than SHARD_PAGES pages is indexed in shards, merged again
-in the browser (docs/assets/javascripts/search.js reads their list from `pagefind/shards.json`).
+while MkDocs renders the pages; a site of more than ONE_INDEX_PAGES pages is indexed in shards,
+merged again in the browser (docs/assets/javascripts/search.js reads their list from
+`pagefind/shards.json`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from jinja2 import TemplateNotFound
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import Files
@@ -27,8 +29,13 @@ log = get_plugin_logger(__name__)
 
 BUNDLE = "pagefind"
 SHARDS_FILE = "shards.json"
-# Pagefind holds about 250 KB a page in memory until it writes: 6,000 pages is 1.5 GB.
-SHARD_PAGES = 6000
+# Pagefind holds about 250 KB a page in memory until it writes its files, beside the build's
+# own memory, which grows with the site too. Each shard costs a reader about 90 KB more to
+# download (its own copy of Pagefind's code), so one index is kept up to ONE_INDEX_PAGES pages
+# (about 1.9 GB for the whole build at 5,500 pages); a bigger site is cut into shards of at
+# most SHARD_PAGES (a 10,000-resource site: three shards, the build under 2 GB).
+ONE_INDEX_PAGES = 5500
+SHARD_PAGES = 3500
 MARK = "<div data-pagefind-body>"  # docs/overrides/main.html; pages without it are not indexed
 # Pagefind makes one index per `<html lang>` and ignores `lang` on passages, so a French page
 # would land in an index the English search page never loads. One index for every page keeps a
@@ -74,6 +81,11 @@ def what_pagefind_reads(html: str) -> str:
             f"<body>{html[start:end if end > start else len(html)]}</body></html>")
 
 
+def shard_pages(pages: int) -> int:
+    """The most pages one Pagefind process indexes, for a site of `pages` indexed pages."""
+    return max(1, pages) if pages <= ONE_INDEX_PAGES else SHARD_PAGES
+
+
 def title_key(page: Any) -> str:
     """What the theme sorts by (`data-pagefind-sort="title"`): the title in lower case."""
     return str((page.meta or {}).get("title") or page.title or "").lower()
@@ -89,14 +101,19 @@ class IndexWhileBuilding(BasePlugin):
         self.index: ShardedIndex | None = None
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        tags = env.get_template("partials/pagefind.html")
-        indexed = env.get_template("partials/pagefind-indexed.html").module.indexed
+        try:
+            tags = env.get_template("partials/pagefind.html")
+            indexed = env.get_template("partials/pagefind-indexed.html").module.indexed
+        except TemplateNotFound as exc:
+            raise failed(f"the theme overrides have no {exc.name}, which the search index "
+                         "needs (expected it in theme.custom_dir). Copy docs/overrides/partials "
+                         "from OpenCPD into your custom_dir.") from None
         pages = sorted((file.page for file in files.documentation_pages()
                         if indexed(file.page.meta or {})),
                        key=lambda page: (title_key(page), page.file.src_uri))
         try:
             self.index = ShardedIndex(self.binary, pagefind_config(), self.site_dir, BUNDLE,
-                                      SHARD_PAGES)
+                                      shard_pages(len(pages)))
         except IndexingFailed as exc:
             raise indexing_failed(exc) from None
         self.index.start([(for_pagefind(page, tags.render(page=page, config=config), config),
@@ -168,7 +185,7 @@ def run_pagefind(site_dir: Path, binary: Path | None = None) -> int:
     index = None
     try:
         index = ShardedIndex(binary or pagefind_binary(), pagefind_config(), site_dir, BUNDLE,
-                             SHARD_PAGES)
+                             shard_pages(len(pages)))
         index.start(pages)
         bundles = index.write()
     except IndexingFailed as exc:
