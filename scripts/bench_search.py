@@ -310,7 +310,8 @@ def report(results: list[Result], command: str) -> str:
         f"{GOALS['kb']:.0f} KB transferred and in under {GOALS['seconds']:.0f} s on the local "
         f"machine. Measured: {kb(ours.total_bytes)} and {ours.seconds:.2f} s "
         f"({'met' if met else 'not met'}).",
-        "", "Indexing: the Pagefind step of `opencpd build`, after MkDocs has written the site "
+        "", "Indexing: Pagefind indexing the written site in one go (`opencpd build` does the same "
+        "work on a second CPU while MkDocs renders, so its build waits for almost none of it) "
         "(lunr's index is written by MkDocs itself, as one file):", "",
         "| Resources | Pagefind indexing | lunr's search_index.json |", "|---:|---:|---:|",
     ]
