@@ -321,9 +321,14 @@ def test_french_word_finds_the_french_example(site_url: str, page: Any) -> None:
 
 @pytest.mark.parametrize("word", HIDDEN_WORDS)
 def test_hidden_text_is_never_found(site_url: str, page: Any, word: str) -> None:  # noqa: F811
+    """Pagefind also offers pages with a word the query starts with (the "Z" of "A to Z" for
+    "zanzibarnotes"), so a result may come; never the page that hides the word."""
     page.goto(site_url + f"search/?q={word}", wait_until="load")
-    wait_for_status(page, f"Nothing found for “{word}”")
-    assert results(page) == []
+    wait_for_status(page, f"(Nothing found|found) for “{word}”")
+    found = results(page)
+    assert not [title for title in found if "twilight session" in title or "quiz" in title]
+    for shown in page.locator(".opencpd-result").all_inner_texts():
+        assert word not in shown.lower(), shown
 
 
 def test_browse_lists_by_filters_without_a_query(site_url: str, page: Any) -> None:  # noqa: F811
