@@ -62,7 +62,7 @@ def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def sharded_site(tmp_path_factory: pytest.TempPathFactory, search_site: Path) -> Path:
-    """The same site indexed in three shards, as a site of over SHARD_PAGES pages would be."""
+    """The same site indexed in three shards, as a site of over ONE_INDEX_PAGES pages is."""
     source = tmp_path_factory.mktemp("sharded-site")
     config_file = write_site(source)
     pages = len(fragments(search_site))
@@ -73,24 +73,23 @@ def sharded_site(tmp_path_factory: pytest.TempPathFactory, search_site: Path) ->
     return source / "site"
 
 
-@pytest.fixture(scope="module")
-def sharded_url(sharded_site: Path) -> Iterator[str]:
-    server, url = serve(sharded_site)
+def served(site: Path) -> Iterator[str]:
+    server, url = serve(site)
     try:
         yield url
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="module")
+def sharded_url(sharded_site: Path) -> Iterator[str]:
+    yield from served(sharded_site)
 
 
 @pytest.fixture(scope="module")
 def site_url(search_site: Path) -> Iterator[str]:
-    server, url = serve(search_site)
-    try:
-        yield url
-    finally:
-        server.shutdown()
-        server.server_close()
+    yield from served(search_site)
 
 
 def fragments(site: Path, bundle: str = "pagefind") -> dict[str, str]:
