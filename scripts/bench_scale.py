@@ -446,7 +446,8 @@ def write_section(path: Path, text: str, start: str = START, end: str = END) -> 
     old = path.read_text("utf-8") if path.exists() else "# Performance\n"
     if start in old and end in old:
         head, rest = old.split(start, 1)
-        new = head + block + rest.split(end, 1)[1].lstrip("\n")
+        after = rest.split(end, 1)[1].lstrip("\n")
+        new = head + block + ("\n" + after if after else "")  # a blank line: Markdown again
     else:
         new = old.rstrip("\n") + "\n\n" + block
     path.write_text(new, "utf-8")
