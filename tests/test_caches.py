@@ -4,6 +4,7 @@ cache is tested in test_offline_reading.py, the packs' in test_packs.py)."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -102,3 +103,67 @@ def test_a_second_build_renders_only_the_edited_text(site_copy: Path, fresh_proc
     assert len(converted) == 1 and "zorbling" in converted[0], converted
     page = site_copy / "site" / "modules" / "ks2-speaking" / "resources" / "greetings-song"
     assert "<em>zorbling</em>" in (page / "index.html").read_text("utf-8")
+
+
+def catalog_facts(catalog: object) -> tuple[list[object], list[tuple[object, ...]]]:
+    """Findings, and every resource as the site would use it."""
+    resources = [(doc.source, doc.meta, doc.body, doc.body_line, doc.slug, doc.page, doc.lines)
+                 for module in catalog.modules for doc in module.resources]  # type: ignore[attr-defined]
+    return list(catalog.findings), resources  # type: ignore[attr-defined]
+
+
+def test_kept_resources_give_the_catalog_read_afresh(tmp_path: Path) -> None:
+    """Every bad submission of the moderation corpus (symlinks out, macros, personal data, huge
+    files…) plus the fixture site, loaded afresh and then from what the first load kept: the
+    same findings and the same resources, and the second load reads no resource again."""
+    from opencpd.core import load as loading
+    from opencpd.core.load import load_catalog
+    from opencpd.core.vocabulary import load_vocabulary
+
+    from .test_bad_resources import CASES, assemble
+
+    root = assemble(CASES, tmp_path)
+    shutil.copytree(Path(__file__).parent / "fixtures" / "site" / "modules", root / "modules",
+                    dirs_exist_ok=True)
+    kept = tmp_path / "kept.json"
+    fresh = load_catalog(root, load_vocabulary(), include_pending=True)
+    first = load_catalog(root, load_vocabulary(), include_pending=True, kept=kept)
+    assert catalog_facts(first) == catalog_facts(fresh)
+    assert any(f.rule == "personal-data" for f in fresh.findings)
+
+    reads: list[Path] = []
+    real_read = loading.Loader.read
+
+    def counting_read(self: object, path: Path, *args: object) -> object:
+        reads.append(path)
+        return real_read(self, path, *args)  # type: ignore[arg-type]
+
+    try:
+        loading.Loader.read = counting_read  # type: ignore[method-assign]
+        again = load_catalog(root, load_vocabulary(), include_pending=True, kept=kept)
+    finally:
+        loading.Loader.read = real_read  # type: ignore[method-assign]
+    assert catalog_facts(again) == catalog_facts(fresh)
+    assert not [p for p in reads if p.parent.parent.name == "resources"], reads
+
+
+def test_a_changed_attachment_is_checked_again(tmp_path: Path) -> None:
+    from opencpd.core.load import load_catalog
+    from opencpd.core.vocabulary import load_vocabulary
+
+    root = tmp_path / "content"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "site", root)
+    folder = root / "modules" / "ks2-speaking" / "resources" / "greetings-song"
+    text = (folder / "index.md").read_text("utf-8")
+    _, meta, body = text.split("---\n", 2)
+    meta += "files:\n  - path: words.pdf\n    title: The words (PDF)\n"
+    (folder / "index.md").write_text(f"---\n{meta}---\n{body}", "utf-8")
+    (folder / "words.pdf").write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+    kept = tmp_path / "kept.json"
+    before = load_catalog(root, load_vocabulary(), kept=kept)
+    assert not [f for f in before.findings if f.rule == "bad-attachment"], before.findings
+    (folder / "words.pdf").write_bytes(b"MZ\x90\x00 a program, not a PDF")
+    after = load_catalog(root, load_vocabulary(), kept=kept)
+    fresh = load_catalog(root, load_vocabulary())
+    assert catalog_facts(after) == catalog_facts(fresh) != catalog_facts(before)
+    assert any(f.rule == "bad-attachment" for f in after.findings)

@@ -28,8 +28,14 @@ from .search import serve_last_index
 from .serving import Rebuilds
 
 log = get_plugin_logger(__name__)
-# Teachers' texts rendered to safe HTML, kept for the next build (beside mkdocs.yml).
+# Kept for the next build, beside mkdocs.yml: teachers' texts rendered to safe HTML, and the
+# resources as loaded (a resource whose folder is unchanged is not read and checked again).
 RENDERED = Path(".cache") / "rendered.json"
+KEPT = Path(".cache") / "resources.json"
+
+
+def project(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent
 
 
 class OpenCPDConfig(Config):
@@ -78,16 +84,17 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             self.catalog = self.rebuilds.catalog(config, root, extra, self.config.preview_pending,
                                                  self.config.max_attachment_mb * 1024 * 1024)
         else:
+            kept = None if self.serving else project(config) / KEPT
             self.catalog = load_catalog(root, load_vocabulary(extra),
                                         self.config.preview_pending,
-                                        self.config.max_attachment_mb * 1024 * 1024)
+                                        self.config.max_attachment_mb * 1024 * 1024, kept)
         for finding in self.catalog.findings:
             log.warning(str(finding))
         self.packs = self.session_packs(config)
         make = self.rebuilds.renderer if self.rebuilds else Renderer
         renderer = make(self.catalog, self.config.start_time, config.site_url or "",
                         self.config.edit_url, packs=pack_links(self.packs))
-        rendered = Path(config.config_file_path).resolve().parent / RENDERED
+        rendered = project(config) / RENDERED
         if not self.serving:  # serving keeps them in memory, for the modules it renders
             recall_rendered(rendered)
         self.pages = renderer.pages()

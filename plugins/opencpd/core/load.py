@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import posixpath
 import re
+from dataclasses import astuple
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -33,6 +37,7 @@ class Loader:
         self.include_pending = include_pending
         self.max_attachment_bytes = max_attachment_bytes
         self.findings: list[Finding] = []
+        self.kept: KeptResources | None = None
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -82,9 +87,73 @@ def check_body(source: Source, model: type[BaseModel]) -> list[Finding]:
     return findings
 
 
+class KeptResources:
+    """Resources as an earlier build loaded them, by a hash of everything loading one reads:
+    its folder's files, the vocabulary, the attachment size limit and this package's code. An
+    unchanged resource is not parsed, validated and checked again; its findings come back with
+    it. `opencpd check` never uses this: it always reads everything afresh."""
+
+    def __init__(self, path: Path, vocabulary: Vocabulary, max_attachment_bytes: int) -> None:
+        self.path, self.vocabulary = path, vocabulary
+        code = hashlib.sha256(repr(vocabulary).encode() + str(max_attachment_bytes).encode())
+        for source in sorted(Path(__file__).parent.glob("*.py")):
+            code.update(source.read_bytes())
+        self.version = code.hexdigest()
+        self.kept: dict[str, Any] = {}
+        self.used: dict[str, Any] = {}
+        try:
+            saved = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return  # none yet, or damaged: everything is loaded afresh
+        if isinstance(saved, dict) and saved.get("version") == self.version:
+            self.kept = saved.get("resources") or {}
+
+    @staticmethod
+    def key(rel: str, folder: Path) -> str:
+        digest = hashlib.sha256(rel.encode() + b"\0")
+        for path in sorted(folder.rglob("*")):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            if path.is_symlink():
+                digest.update(b"link:" + os.readlink(path).encode())
+            elif path.is_dir():
+                digest.update(b"folder")
+            else:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()
+
+    def get(self, key: str) -> tuple[Doc[Resource] | None, list[Finding]] | None:
+        saved = self.kept.get(key)
+        if saved is None:
+            return None
+        self.used[key] = saved
+        findings = [Finding(*f) for f in saved["findings"]]
+        if saved["doc"] is None:
+            return None, findings
+        doc = dict(saved["doc"])
+        meta = Resource.model_validate(doc.pop("meta"), context={"vocabulary": self.vocabulary})
+        return Doc(meta, **doc), findings
+
+    def put(self, key: str, doc: Doc[Resource] | None, findings: list[Finding]) -> None:
+        saved = None if doc is None else {**vars(doc), "meta": doc.meta.model_dump(mode="json")}
+        self.used[key] = {"doc": saved, "findings": [list(astuple(f)) for f in findings]}
+
+    def save(self) -> None:
+        """Keep what this build used, whole or not at all."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        scratch = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        scratch.write_text(json.dumps({"version": self.version, "resources": self.used}),
+                           "utf-8")
+        os.replace(scratch, self.path)
+
+
 def load_catalog(root: Path, vocabulary: Vocabulary, include_pending: bool = False,
-                 max_attachment_bytes: int = DEFAULT_MAX_BYTES) -> Catalog:
+                 max_attachment_bytes: int = DEFAULT_MAX_BYTES,
+                 kept: Path | None = None) -> Catalog:
+    """Everything under root/modules and root/handbook; `kept`: a file where resources loaded
+    by the last build are kept for the next one (see KeptResources)."""
     loader = Loader(root, vocabulary, include_pending, max_attachment_bytes)
+    if kept is not None:
+        loader.kept = KeptResources(kept, vocabulary, max_attachment_bytes)
     catalog = Catalog(root, vocabulary)
     for folder in sorted(p for p in (root / "modules").glob("*/") if p.is_dir()):
         module = load_module(loader, folder)
@@ -96,6 +165,8 @@ def load_catalog(root: Path, vocabulary: Vocabulary, include_pending: bool = Fal
             catalog.publications.append(publication)
     check_references(loader, catalog)
     catalog.findings = sorted(set(loader.findings))
+    if loader.kept is not None:
+        loader.kept.save()
     return catalog
 
 
@@ -126,14 +197,29 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
             check_session(loader, session, module)
             module.sessions.append(session)
     for path in sorted((folder / "resources").glob("*/index.md")):
-        resource = loader.read(path, Resource, f"{base}/resources/{path.parent.name}/index.md")
+        resource = load_resource(loader, path, f"{base}/resources/{path.parent.name}/index.md")
         if resource:
-            check_resource(loader, resource, path.parent)
             if resource.meta.status == "approved" or (
                     loader.include_pending and resource.meta.status == "pending"):
                 module.resources.append(resource)
     module.resources.sort(key=lambda r: (r.meta.submitted, r.slug), reverse=True)
     return module
+
+
+def load_resource(loader: Loader, path: Path, page: str) -> Doc[Resource] | None:
+    """A resource read, validated and checked, or as the last build kept it if unchanged."""
+    key = KeptResources.key(loader.rel(path), path.parent) if loader.kept else ""
+    if loader.kept and (kept := loader.kept.get(key)) is not None:
+        resource, findings = kept
+        loader.findings += findings
+        return resource
+    before = len(loader.findings)
+    resource = loader.read(path, Resource, page)
+    if resource:
+        check_resource(loader, resource, path.parent)
+    if loader.kept:
+        loader.kept.put(key, resource, loader.findings[before:])
+    return resource
 
 
 def check_session(loader: Loader, session: Doc[Session], module: ModuleDoc) -> None:
