@@ -51,7 +51,7 @@ def test_texts_no_longer_used_are_dropped(tmp_path: Path, fresh_process: None) -
     untrusted.keep_rendered(cache)
     untrusted.safe_html(TEXT)
     untrusted.keep_rendered(cache)
-    kept = json.loads(cache.read_text("utf-8"))["html"]
+    kept = json.loads(cache.read_text("utf-8"))["data"]
     assert list(kept.values()) == [untrusted.safe_html(TEXT)]
 
 
@@ -64,7 +64,7 @@ def test_a_stale_or_damaged_cache_is_ignored(tmp_path: Path, fresh_process: None
     untrusted.keep_rendered(cache)
     if damage == "other version":  # the sanitiser or a library changed since
         kept = json.loads(cache.read_text("utf-8"))
-        kept["html"] = {key: "<p>what an old sanitiser let through</p>" for key in kept["html"]}
+        kept["data"] = {key: "<p>what an old sanitiser let through</p>" for key in kept["data"]}
         kept["version"] = "0" * 64
         cache.write_text(json.dumps(kept), "utf-8")
     else:

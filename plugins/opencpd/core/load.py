@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 import posixpath
 import re
-from dataclasses import astuple
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel
 
@@ -17,6 +13,7 @@ from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc
 from .attachments import DEFAULT_MAX_BYTES, IMAGES, check_file
 from .findings import Finding
 from .frontmatter import FrontMatterError, Source, parse
+from .kept import KeptResources
 from .model import Chapter, Handout, Module, Publication, Resource, Session
 from .untrusted import personal_data
 from .validate import validate
@@ -85,65 +82,6 @@ def check_body(source: Source, model: type[BaseModel]) -> list[Finding]:
                     "Add an indented line '    lang: fr' under the '/// example' line.",
                     "warning"))
     return findings
-
-
-class KeptResources:
-    """Resources as an earlier build loaded them, by a hash of everything loading one reads:
-    its folder's files, the vocabulary, the attachment size limit and this package's code. An
-    unchanged resource is not parsed, validated and checked again; its findings come back with
-    it. `opencpd check` never uses this: it always reads everything afresh."""
-
-    def __init__(self, path: Path, vocabulary: Vocabulary, max_attachment_bytes: int) -> None:
-        self.path, self.vocabulary = path, vocabulary
-        code = hashlib.sha256(repr(vocabulary).encode() + str(max_attachment_bytes).encode())
-        for source in sorted(Path(__file__).parent.glob("*.py")):
-            code.update(source.read_bytes())
-        self.version = code.hexdigest()
-        self.kept: dict[str, Any] = {}
-        self.used: dict[str, Any] = {}
-        try:
-            saved = json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
-            return  # none yet, or damaged: everything is loaded afresh
-        if isinstance(saved, dict) and saved.get("version") == self.version:
-            self.kept = saved.get("resources") or {}
-
-    @staticmethod
-    def key(rel: str, folder: Path) -> str:
-        digest = hashlib.sha256(rel.encode() + b"\0")
-        for path in sorted(folder.rglob("*")):
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            if path.is_symlink():
-                digest.update(b"link:" + os.readlink(path).encode())
-            elif path.is_dir():
-                digest.update(b"folder")
-            else:
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
-        return digest.hexdigest()
-
-    def get(self, key: str) -> tuple[Doc[Resource] | None, list[Finding]] | None:
-        saved = self.kept.get(key)
-        if saved is None:
-            return None
-        self.used[key] = saved
-        findings = [Finding(*f) for f in saved["findings"]]
-        if saved["doc"] is None:
-            return None, findings
-        doc = dict(saved["doc"])
-        meta = Resource.model_validate(doc.pop("meta"), context={"vocabulary": self.vocabulary})
-        return Doc(meta, **doc), findings
-
-    def put(self, key: str, doc: Doc[Resource] | None, findings: list[Finding]) -> None:
-        saved = None if doc is None else {**vars(doc), "meta": doc.meta.model_dump(mode="json")}
-        self.used[key] = {"doc": saved, "findings": [list(astuple(f)) for f in findings]}
-
-    def save(self) -> None:
-        """Keep what this build used, whole or not at all."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        scratch = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        scratch.write_text(json.dumps({"version": self.version, "resources": self.used}),
-                           "utf-8")
-        os.replace(scratch, self.path)
 
 
 def load_catalog(root: Path, vocabulary: Vocabulary, include_pending: bool = False,

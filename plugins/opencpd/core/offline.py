@@ -5,13 +5,13 @@ copied from the cache instead of being compressed again."""
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import shutil
 import zipfile
 from pathlib import Path
 
 from .catalog import Catalog, ModuleDoc
+from .kept import keep_copy
 
 # href="../sessions/01-twilight/" -> href="../sessions/01-twilight/index.html": from disk a
 # folder link would open a file listing, not the page.
@@ -70,10 +70,7 @@ def cached_zip(site: Path, module: ModuleDoc, cache: Path) -> Path:
         shutil.copyfile(kept, target)
         return target
     write_zip(site, module, files)
-    cache.mkdir(parents=True, exist_ok=True)
-    scratch = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
-    shutil.copyfile(target, scratch)
-    os.replace(scratch, kept)  # whole or not at all
+    keep_copy(target, kept)
     earlier = re.compile(rf"{re.escape(module.id)}-[0-9a-f]{{32}}\.zip")
     for old in cache.glob(f"{module.id}-*.zip"):
         if old != kept and earlier.fullmatch(old.name):  # not another module's "<id>-…"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
-import os
 import re
 import threading
 from importlib.metadata import version
@@ -13,6 +11,8 @@ from urllib.parse import urlsplit
 
 import markdown
 import nh3
+
+from .kept import code_version, keep, recall
 
 TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area", "center"} | {"span", "div", "p", "img"}
 ATTRIBUTES = {
@@ -83,32 +83,22 @@ _used: set[str] = set()
 
 def _renderer_version() -> str:
     """What the rendered HTML depends on besides the text: this code and the libraries."""
-    digest = hashlib.sha256(f"{markdown.__version__} {version('nh3')}".encode())
-    for source in (Path(__file__), Path(__file__).with_name("markdown_ext.py")):
-        digest.update(source.read_bytes())
-    return digest.hexdigest()
+    here = Path(__file__)
+    return code_version([here, here.with_name("markdown_ext.py")], markdown.__version__,
+                        version("nh3"))
 
 
 def recall_rendered(path: Path) -> None:
     """Take the texts rendered by an earlier build from `path` (written by `keep_rendered`),
     unless this process has rendered some already (serving: they are in memory)."""
-    if _rendered:
-        return
-    try:
-        kept = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return  # no cache yet, or a damaged one: everything is rendered again
-    if isinstance(kept, dict) and kept.get("version") == _renderer_version():
-        _rendered.update(kept.get("html") or {})
+    if not _rendered:
+        _rendered.update(recall(path, _renderer_version()))
 
 
 def keep_rendered(path: Path) -> None:
-    """Save the texts this build rendered to `path`, whole or not at all; drop the others."""
+    """Save the texts this build rendered to `path`; drop the others."""
     html = {key: _rendered[key] for key in sorted(_used) if key in _rendered}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    scratch.write_text(json.dumps({"version": _renderer_version(), "html": html}), "utf-8")
-    os.replace(scratch, path)
+    keep(path, _renderer_version(), html)
     _rendered.clear()
     _rendered.update(html)
     _used.clear()

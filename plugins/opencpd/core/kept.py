@@ -1,0 +1,103 @@
+"""What one build keeps for the next (in `.cache/`, beside mkdocs.yml): files written whole or
+not at all, JSON used only if the code that wrote it is the code reading it, and the resources
+as loaded."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+from dataclasses import astuple
+from typing import Any
+
+from .catalog import Doc
+from .findings import Finding
+from .model import Resource
+from .vocabulary import Vocabulary
+
+
+def code_version(sources: Iterable[Path], *extra: str) -> str:
+    """A hash of the code (and library versions) that made what is kept."""
+    digest = hashlib.sha256(" ".join(extra).encode())
+    for source in sources:
+        digest.update(source.read_bytes())
+    return digest.hexdigest()
+
+
+def recall(path: Path, version: str) -> dict[str, Any]:
+    """What was kept in `path` under `version`; {} if nothing, damaged, or made by other code."""
+    try:
+        kept = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if isinstance(kept, dict) and kept.get("version") == version:
+        return kept.get("data") or {}
+    return {}
+
+
+def keep(path: Path, version: str, data: dict[str, Any]) -> None:
+    """Keep `data` in `path` under `version`, whole or not at all."""
+    replace_whole(path, lambda scratch: scratch.write_text(
+        json.dumps({"version": version, "data": data}), "utf-8"))
+
+
+def keep_copy(source: Path, path: Path) -> None:
+    """Keep a copy of the file `source` as `path`, whole or not at all."""
+    replace_whole(path, lambda scratch: shutil.copyfile(source, scratch))
+
+
+def replace_whole(path: Path, write: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    scratch = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    write(scratch)
+    os.replace(scratch, path)  # another build reading `path` sees the old file or the new one
+
+
+class KeptResources:
+    """Resources as an earlier build loaded them, by a hash of everything loading one reads:
+    its folder's files, the vocabulary, the attachment size limit and this package's code. An
+    unchanged resource is not parsed, validated and checked again; its findings come back with
+    it. `opencpd check` never uses this: it always reads everything afresh."""
+
+    def __init__(self, path: Path, vocabulary: Vocabulary, max_attachment_bytes: int) -> None:
+        self.path, self.vocabulary = path, vocabulary
+        self.version = code_version(sorted(Path(__file__).parent.glob("*.py")),
+                                    repr(vocabulary), str(max_attachment_bytes))
+        self.kept = recall(path, self.version)  # {} when none, damaged or older: load afresh
+        self.used: dict[str, Any] = {}
+
+    @staticmethod
+    def key(rel: str, folder: Path) -> str:
+        digest = hashlib.sha256(rel.encode() + b"\0")
+        for path in sorted(folder.rglob("*")):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+            if path.is_symlink():
+                digest.update(b"link:" + os.readlink(path).encode())
+            elif path.is_dir():
+                digest.update(b"folder")
+            else:
+                digest.update(hashlib.sha256(path.read_bytes()).digest())
+        return digest.hexdigest()
+
+    def get(self, key: str) -> tuple[Doc[Resource] | None, list[Finding]] | None:
+        saved = self.kept.get(key)
+        if saved is None:
+            return None
+        self.used[key] = saved
+        findings = [Finding(*f) for f in saved["findings"]]
+        if saved["doc"] is None:
+            return None, findings
+        doc = dict(saved["doc"])
+        meta = Resource.model_validate(doc.pop("meta"), context={"vocabulary": self.vocabulary})
+        return Doc(meta, **doc), findings
+
+    def put(self, key: str, doc: Doc[Resource] | None, findings: list[Finding]) -> None:
+        saved = None if doc is None else {**vars(doc), "meta": doc.meta.model_dump(mode="json")}
+        self.used[key] = {"doc": saved, "findings": [list(astuple(f)) for f in findings]}
+
+    def save(self) -> None:
+        """Keep what this build used."""
+        keep(self.path, self.version, self.used)
