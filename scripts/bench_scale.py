@@ -2,7 +2,9 @@
 
 For each N it copies the real modules/, handbook/, docs/ and mkdocs.yml into a temporary folder,
 adds N resources spread over the modules (300 to 800 words each, with a table, an admonition
-and a small PDF), and measures, each in a fresh child process:
+and a small PDF), and measures, each in a fresh child process, ours once from an empty cache,
+then ours and the floor in turn for several rounds (`--rounds`), reporting each by its median
+round, since the load of a shared machine drifts over minutes:
 
 - ours: `build_site` (what `opencpd build` runs: strict MkDocs build with our plugins, then every
   post-build step as configured: offline zips, Pagefind, packs), with a breakdown per step;
@@ -11,10 +13,11 @@ and a small PDF), and measures, each in a fresh child process:
   theme and Markdown extensions, and Material's stock `search` plugin (what a plain Material site
   has). `--bare-floor` also measures it with no plugin at all.
 
-Peak memory is the largest sum of the resident memory of the child and of every process under it
-(Pagefind indexes while MkDocs builds, so both count), sampled every 0.2 s from /proc, and never
-less than the child's own ru_maxrss. CPU time is user + system time of the child and its
-children.
+Peak memory is the largest sum of the proportional memory (PSS) of the child and of every
+process under it (Pagefind indexes while MkDocs builds, and a forked helper builds half the
+pages, so all count; what a helper shares with the build counts once), sampled every 0.2 s from
+/proc, and never less than the child's own ru_maxrss. CPU time is user + system time of the
+child and its children.
 
     python scripts/bench_scale.py --sizes 1000,5000,10000 --write docs/performance.md
 """
@@ -178,8 +181,10 @@ class Run:
     steps: dict[str, list[float]] = field(default_factory=dict)  # phase -> [wall, CPU]
 
 
-def tree_rss_mb(pid: int) -> float:
-    """Resident memory of `pid` and of every process under it, in MB (Linux /proc)."""
+def tree_memory_mb(pid: int) -> float:
+    """Memory of `pid` and of every process under it, in MB (Linux /proc): the sum of their
+    proportional set sizes, so that memory a forked helper shares with the build is counted once
+    (resident sizes where /proc has no smaps_rollup)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for status in Path("/proc").glob("[0-9]*/status"):
@@ -194,9 +199,19 @@ def tree_rss_mb(pid: int) -> float:
     total, todo = 0, [pid]
     while todo:
         number = todo.pop()
-        total += rss.get(number, 0)
+        total += proportional_kb(number, rss.get(number, 0))
         todo += children.get(number, [])
     return total / 1024
+
+
+def proportional_kb(pid: int, resident: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return resident
 
 
 def measure(command: list[str], cwd: Path) -> Run:
@@ -210,7 +225,7 @@ def measure(command: list[str], cwd: Path) -> Run:
 
         def sample() -> None:
             while not done.wait(0.2):
-                peak[0] = max(peak[0], tree_rss_mb(child.pid))
+                peak[0] = max(peak[0], tree_memory_mb(child.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -306,17 +321,27 @@ class Result:
     words: int
     pages: int
     cold: Run  # packs made from an empty cache, as on CI today
-    ours: Run  # the same build again: packs from the cache
-    floor: Run
+    ours: Run  # the round with the median wall time: packs and the rest from the cache
+    floor: Run  # the round with the median wall time
     bare: Run | None
     largest_kb: float
     largest_page: str
     largest_listing_kb: float
     site_mb: float
+    ours_walls: list[float] = field(default_factory=list)  # every round, in order
+    floor_walls: list[float] = field(default_factory=list)
 
     def ratio(self, run: Run | None = None, cpu: bool = False) -> float:
         run = run or self.ours
         return run.cpu / self.floor.cpu if cpu else run.wall / self.floor.wall
+
+    def round_ratios(self) -> list[float]:
+        """Ours over the floor built just after it, round by round."""
+        return [a / b for a, b in zip(self.ours_walls, self.floor_walls)]
+
+
+def median_run(runs: list[Run]) -> Run:
+    return sorted(runs, key=lambda run: run.wall)[(len(runs) - 1) // 2]
 
 
 def site_figures(site: Path) -> tuple[int, float, str, float, float]:
@@ -336,34 +361,45 @@ def show(n: int, name: str, run: Run) -> None:
           + (f"; wall/CPU s: {steps}" if steps else ""), flush=True)
 
 
-def bench(n: int, work: Path, bare: bool) -> Result:
+def bench(n: int, work: Path, bare: bool, rounds: int) -> Result:
+    """Build ours from an empty cache once, then ours and the floor in turn, `rounds` times:
+    the machine's load drifts over minutes, and both see the same drift."""
     python = sys.executable
     source = work / f"programme-{n}"
     print(f"[{n}] generating {n} resources in {source}", flush=True)
     words = make_programme(source, n)
     site = work / f"site-{n}"
-    runs = {}
-    for name in ("cold", "ours"):
-        runs[name] = measure([python, __file__, "_ours", str(source / "mkdocs.yml"), str(site)],
-                             source)
-        show(n, name, runs[name])
-        # The next build finds the packs in .cache/packs, but one resource has changed, as in
-        # every pull request: the search index is made again.
-        edited = next((source / "modules").glob("*/resources/bench-00000/index.md"))
-        edited.write_text(edited.read_text("utf-8") + "\nEdited between two builds.\n", "utf-8")
-    figures = site_figures(site)
-    shutil.rmtree(site)
+    ours_command = [python, __file__, "_ours", str(source / "mkdocs.yml"), str(site)]
+    cold = measure(ours_command, source)
+    show(n, "ours, empty cache", cold)
+    floors = {}
     for name, plugins in [("floor", "search")] + ([("bare", "")] if bare else []):
-        floor = work / f"{name}-{n}"
-        subprocess.run([python, __file__, "_dump", str(source / "mkdocs.yml"), str(floor),
+        floors[name] = work / f"{name}-{n}"
+        subprocess.run([python, __file__, "_dump", str(source / "mkdocs.yml"), str(floors[name]),
                         plugins], check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-        runs[name] = measure([python, "-m", "mkdocs", "build", "-q", "-f",
-                              str(floor / "mkdocs.yml"), "-d", str(floor / "site")], floor)
-        show(n, name, runs[name])
-        shutil.rmtree(floor)
-    shutil.rmtree(source)
-    return Result(n, words, figures[0], runs["cold"], runs["ours"], runs["floor"],
-                  runs.get("bare"), figures[1], figures[2], figures[3], figures[4])
+    edited = next((source / "modules").glob("*/resources/bench-00000/index.md"))
+    runs: dict[str, list[Run]] = {name: [] for name in ("ours", *floors)}
+    for number in range(1, rounds + 1):
+        # As in every pull request, one resource has changed since the last build: the search
+        # index is made again, the packs come from .cache/packs.
+        edited.write_text(edited.read_text("utf-8") + "\nEdited between two builds.\n", "utf-8")
+        runs["ours"].append(measure(ours_command, source))
+        show(n, f"ours, round {number}", runs["ours"][-1])
+        for name, floor in floors.items():
+            shutil.rmtree(floor / "site", ignore_errors=True)
+            runs[name].append(measure([python, "-m", "mkdocs", "build", "-q", "-f",
+                                       str(floor / "mkdocs.yml"), "-d", str(floor / "site")],
+                                      floor))
+            show(n, f"{name}, round {number}", runs[name][-1])
+    figures = site_figures(site)
+    for folder in (site, source, *floors.values()):
+        shutil.rmtree(folder)
+    ours = median_run(runs["ours"])
+    ours.memory_mb = max(run.memory_mb for run in runs["ours"])
+    return Result(n, words, figures[0], cold, ours, median_run(runs["floor"]),
+                  median_run(runs["bare"]) if bare else None, figures[1], figures[2],
+                  figures[3], figures[4], [r.wall for r in runs["ours"]],
+                  [r.wall for r in runs["floor"]])
 
 
 # --- report ------------------------------------------------------------------------------------
@@ -388,10 +424,13 @@ def report(results: list[Result], command: str) -> str:
         "first build, making every pack and zip. The *floor* is plain MkDocs + Material "
         "building the same Markdown (dumped from our Renderer) with an explicit nav equal to "
         "ours, the same theme and Markdown extensions, our plugins off and Material's stock "
-        "search plugin on. Seconds of wall-clock time (how long a build takes: the goal), then "
-        "CPU time (the process and every process under it: Pagefind, pack workers), which "
-        "counts the work done on the second CPU. Peak memory is the largest sum of the "
-        "resident memory of the build and every process under it."),
+        "search plugin on. Ours and the floor are built in turn, several rounds, and each is "
+        "shown by its median round, so that both see the same drift in the machine's load. "
+        "Seconds of wall-clock time (how long a build takes: the goal), then "
+        "CPU time (the process and every process under it: the helper building half the "
+        "pages, Pagefind, pack workers), which counts the work done on the second CPU. Peak "
+        "memory is the largest sum of the proportional memory (PSS) of the build and every "
+        "process under it, so that what a forked helper shares with the build counts once."),
         "",
         ("| resources | pages | ours | ours, empty cache | floor | ours / floor "
         "| peak memory | largest page | largest page listing resources | site size |"),
@@ -404,6 +443,11 @@ def report(results: list[Result], command: str) -> str:
             f"| {r.ratio():.2f} / {r.ratio(cpu=True):.2f} "
             f"| {max(r.ours.memory_mb, r.cold.memory_mb):,.0f} MB | {r.largest_kb:.1f} KB "
             f"| {r.largest_listing_kb:.1f} KB | {r.site_mb:,.0f} MB |")
+    if any(r.ours_walls for r in results):
+        lines += ["", "Every round, wall-clock seconds (ours / floor): " + "; ".join(
+            f"{r.n:,}: " + ", ".join(f"{a:.1f} / {b:.1f}" for a, b in
+                                     zip(r.ours_walls, r.floor_walls))
+            for r in results if r.ours_walls) + "."]
     phases = [k for k in first.cold.steps if k != "total"]
     lines += ["", "Where the time goes (wall / CPU seconds):", "",
               "| build | " + " | ".join(phases) + " |", "|---|" + "---:|" * len(phases)]
@@ -420,9 +464,14 @@ def report(results: list[Result], command: str) -> str:
     allowed = GOALS["growth"] * last.n / first.n / 10
     lines += [
         "", "| goal | measured (wall / CPU) | met |", "|---|---|---|",
-        f"| ours within {GOALS['ratio']} x of the floor at every N (wall clock) | "
+        f"| ours within {GOALS['ratio']} x of the floor at every N (wall clock, medians) | "
         + ", ".join(f"{r.ratio():.2f} / {r.ratio(cpu=True):.2f}" for r in results)
         + f" | {mark(all(r.ratio() <= GOALS['ratio'] for r in results))} |",
+        "| the same, round by round (wall clock; ours over the floor built just after it) | "
+        + "; ".join(f"{r.n:,}: " + ", ".join(f"{x:.2f}" for x in r.round_ratios())
+                    for r in results if r.round_ratios())
+        + f" | {mark(all(x <= GOALS['ratio'] for r in results for x in r.round_ratios()))}"
+        " in every round |",
         "| the same, everything made from an empty cache | "
         + ", ".join(f"{r.ratio(r.cold):.2f} / {r.ratio(r.cold, True):.2f}" for r in results)
         + f" | {mark(all(r.ratio(r.cold) <= GOALS['ratio'] for r in results))} |",
@@ -469,6 +518,8 @@ def main() -> None:
     parser.add_argument("--write", type=Path, help="put the results in this Markdown page")
     parser.add_argument("--bare-floor", action="store_true",
                         help="also build the floor with no plugin at all")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="builds of ours and of the floor, in turn (default: %(default)s)")
     parser.add_argument("--json", type=Path, help="also save the raw figures as JSON")
     parser.add_argument("--from-json", type=Path,
                         help="write the report from figures saved with --json, building nothing")
@@ -484,12 +535,13 @@ def main() -> None:
         return
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
     command = "python scripts/bench_scale.py --sizes " + ",".join(map(str, sizes)) + (
+        f" --rounds {args.rounds}" if args.rounds != 3 else "") + (
         " --bare-floor" if args.bare_floor else "") + (
         f" --write {args.write}" if args.write else "")
     results = []
     with tempfile.TemporaryDirectory(prefix="opencpd-bench-") as work:
         for n in sizes:
-            results.append(bench(n, Path(work), args.bare_floor))
+            results.append(bench(n, Path(work), args.bare_floor, args.rounds))
             if args.json:
                 args.json.write_text(json.dumps([asdict(r) for r in results], indent=1))
     text = report(results, command)

@@ -19,7 +19,7 @@ from typing import Any
 
 from jinja2 import TemplateNotFound
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
 from ..core.reproducible import stabilise_pagefind
@@ -100,6 +100,7 @@ class IndexWhileBuilding(BasePlugin):
         self.site_dir, self.binary = site_dir, binary
         self.index: ShardedIndex | None = None
 
+    @event_priority(-100)  # last: after ThemeOnTwoCPUs has forked (Pagefind's process is ours)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         try:
             tags = env.get_template("partials/pagefind.html")

@@ -18,6 +18,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from ..core.catalog import Catalog
 from ..core.offline import write_offline_zips
+from .parallel import TwoCPUs, two_cpus
 
 PostBuildStep = Callable[[MkDocsConfig, Path, Catalog], None]
 
@@ -75,15 +76,18 @@ def load(config_file: str, **overrides: object) -> MkDocsConfig:
 
 
 def build_site(config_file: str, site_dir: Path, preview_pending: bool = False,
-               steps: list[PostBuildStep] | None = None, search: bool = True) -> Catalog:
+               steps: list[PostBuildStep] | None = None, search: bool = True,
+               parallel: bool | None = None) -> Catalog:
     """A strict build into a sibling temporary folder, indexed for search while it is built,
-    then post-build steps, then the swap."""
+    then post-build steps, then the swap. Pages are built on two CPUs when there
+    are two (`parallel`: None), or as told."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
     try:
         with build_date_from_git(Path(config_file).resolve().parent):
-            catalog = _build(config_file, staging, preview_pending, steps, search)
+            catalog = _build(config_file, staging, preview_pending, steps, search,
+                             two_cpus() if parallel is None else parallel)
         swap_in(staging, site_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -92,11 +96,14 @@ def build_site(config_file: str, site_dir: Path, preview_pending: bool = False,
 
 
 def _build(config_file: str, staging: Path, preview_pending: bool,
-           steps: list[PostBuildStep] | None, search: bool) -> Catalog:
+           steps: list[PostBuildStep] | None, search: bool, parallel: bool) -> Catalog:
     config = load(config_file, strict=True, site_dir=str(staging))
     plugin = config.plugins["opencpd"]
     plugin.config.preview_pending = preview_pending  # type: ignore[attr-defined]
     plugin.config.packs = True  # type: ignore[attr-defined]
+    helper = TwoCPUs() if parallel else None
+    if helper:
+        config.plugins["opencpd-two-cpus"] = helper
     indexing = start_indexing(config, staging) if search else None
     try:
         try:
@@ -109,6 +116,8 @@ def _build(config_file: str, staging: Path, preview_pending: bool,
         if indexing:
             finish_indexing(indexing)
     finally:
+        if helper:
+            helper.stop()  # a failed or interrupted build: its helper writes no more
         if indexing:
             indexing.close()
     return catalog

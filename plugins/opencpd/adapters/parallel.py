@@ -1,0 +1,275 @@
+"""Build the pages on two CPUs.
+
+MkDocs works on one page after another, on one CPU, twice: it turns every page's Markdown into
+HTML, then puts every page into the theme's template. `TwoCPUs` forks the build at the start of
+each of these two loops. The copy is the same build at the same moment: it does its share of the
+pages exactly as MkDocs would and exits, while MkDocs does the rest.
+
+- Markdown: the copy converts the pages at the end of the list and sends back what MkDocs keeps
+  of each (its HTML, table of contents, metadata, anchors). The build reads those pages as
+  empty, and puts the copy's results in before any `on_page_content` hook sees them.
+- Theme: the copy writes every other page into the site. The build gives those pages an empty
+  template, which it renders in no time and does not write.
+
+The copy's warnings are logged again by the build, so `--strict` counts them, and its failure
+fails the build. `tests/test_two_cpus.py` checks that a site built this way is byte-identical to
+one built on one CPU.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import pickle
+import signal
+import tempfile
+from collections.abc import Callable
+from typing import Any
+
+from jinja2 import ChoiceLoader, DictLoader
+from mkdocs.commands.build import _build_page
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import BuildError, PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+WRITTEN_ELSEWHERE = "opencpd-written-by-the-helper.html"  # an empty template
+MARKDOWN_SHARE = 0.5  # of the Markdown to convert, by length
+THEME_SHARE = 0.5  # of the pages; the build also copies the static files and feeds Pagefind
+# What MkDocs keeps of a page once its Markdown is HTML (Page.read_source and Page.render).
+CONVERTED = ("markdown", "meta", "content", "toc", "_title_from_render", "present_anchor_ids")
+
+
+def two_cpus() -> bool:
+    return hasattr(os, "fork") and len(os.sched_getaffinity(0)) > 1
+
+
+def every_other(pages: list[Any], share: float) -> list[Any]:
+    """`share` of the pages, spread over the site so that both halves are alike."""
+    return [page for i, page in enumerate(pages) if int((i + 1) * share) > int(i * share)]
+
+
+def the_last(pages: list[Page], share: float) -> list[Page]:
+    """The pages at the end of the list that hold `share` of the Markdown."""
+    sizes = [len(page.file.content_string) for page in pages]
+    left, total = 0, sum(sizes) * share
+    for first in range(len(pages) - 1, -1, -1):
+        left += sizes[first]
+        if left >= total:
+            return pages[first + 1:] if left - total > sizes[first] / 2 else pages[first:]
+    return pages
+
+
+class TwoCPUs(BasePlugin):
+    """Added to `opencpd build` by `site._build`; never used while serving."""
+
+    def __init__(self, markdown_share: float = MARKDOWN_SHARE,
+                 theme_share: float = THEME_SHARE) -> None:
+        self.markdown_share, self.theme_share = markdown_share, theme_share
+        self.nav: Navigation | None = None
+        self.converting: Helper | None = None
+        self.theirs: set[str] = set()  # pages whose Markdown the helper converts
+        self.converted: dict[str, dict[str, Any]] | None = None
+        self.writing: Helper | None = None
+
+    # --- Markdown -------------------------------------------------------------------------------
+
+    @event_priority(-100)  # after every other plugin has changed the navigation
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
+        pages = [page_of(file, config) for file in documentation(files)]
+        theirs = the_last(pages, self.markdown_share)
+        if theirs:
+            self.converting = Helper.start(lambda: convert(theirs, config, files))
+            self.theirs = {page.file.src_uri for page in theirs}
+        return nav
+
+    def on_page_read_source(self, *, page: Page, config: MkDocsConfig) -> str | None:
+        return "" if page.file.src_uri in self.theirs else None  # converted by the helper
+
+    @event_priority(100)  # before any other plugin sees the page's HTML
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
+                        files: Files) -> str:
+        if page.file.src_uri not in self.theirs:
+            return html
+        if self.converted is None:
+            self.converted = self.converting.result() if self.converting else {}
+            self.converting = None
+        for name, value in self.converted[page.file.src_uri].items():
+            setattr(page, name, value)
+        links = self.converted[page.file.src_uri].get("links_to_anchors")
+        if links is not None:
+            page.links_to_anchors = {files.get_file_from_path(uri): anchors
+                                     for uri, anchors in links.items()}
+        return page.content or ""
+
+    # --- the theme ------------------------------------------------------------------------------
+
+    # After every plugin that changes the environment, before Pagefind starts (-100): the copy
+    # must not inherit Pagefind's process or threads.
+    @event_priority(-50)
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        self.converted = None  # what the helper sent is in the pages now
+        theirs = every_other([file.page for file in documentation(files)], self.theme_share)
+        if not theirs or self.nav is None:
+            return env
+        nav = self.nav
+        self.writing = Helper.start(lambda: write_pages(theirs, config, files, nav, env))
+        for page in theirs:
+            page.meta["template"] = WRITTEN_ELSEWHERE
+        env.loader = ChoiceLoader([DictLoader({WRITTEN_ELSEWHERE: ""}), env.loader])
+        logging.getLogger("mkdocs.commands.build").addFilter(not_skipped)
+        return env
+
+    @event_priority(100)  # before anything reads the written site
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        writing, self.writing = self.writing, None
+        if writing:
+            try:
+                writing.result()
+            finally:
+                logging.getLogger("mkdocs.commands.build").removeFilter(not_skipped)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Stop the helpers that still run (the build failed or was interrupted)."""
+        for helper in (self.converting, self.writing):
+            if helper:
+                helper.kill()
+        self.converting = self.writing = None
+        logging.getLogger("mkdocs.commands.build").removeFilter(not_skipped)
+
+
+def documentation(files: Files) -> list[Any]:
+    return list(files.documentation_pages(inclusion=InclusionLevel.is_included))
+
+
+def page_of(file: Any, config: MkDocsConfig) -> Page:
+    """The file's page; a page outside the navigation gets one, as MkDocs gives it."""
+    return file.page if file.page is not None else Page(None, file, config)
+
+
+def not_skipped(record: logging.LogRecord) -> bool:
+    """MkDocs says "Page skipped" of each page it rendered empty: here, the helper's pages."""
+    return not record.getMessage().startswith("Page skipped:")
+
+
+# --- in the copy --------------------------------------------------------------------------------
+
+def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, dict[str, Any]]:
+    """Each page's Markdown as HTML, as MkDocs' `_populate_page` makes it, less the
+    `on_page_content` hooks, which the build runs."""
+    converted = {}
+    for page in pages:
+        config._current_page = page
+        try:
+            page = config.plugins.on_pre_page(page, config=config, files=files)
+            page.read_source(config)
+            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page,
+                                                            config=config, files=files)
+            page.render(config, files)
+        except Exception as exc:
+            message = f"Error reading page '{page.file.src_uri}':"
+            logging.getLogger("mkdocs.commands.build").error(
+                message if isinstance(exc, BuildError) else f"{message} {exc}")
+            raise
+        finally:
+            config._current_page = None
+        kept = {name: getattr(page, name) for name in CONVERTED}
+        if hasattr(page, "links_to_anchors"):
+            kept["links_to_anchors"] = {file.src_uri: anchors
+                                        for file, anchors in page.links_to_anchors.items()}
+        converted[page.file.src_uri] = kept
+    return converted
+
+
+def write_pages(pages: list[Page], config: MkDocsConfig, files: Files, nav: Navigation,
+                env: Any) -> None:
+    """Write `pages` into the site as MkDocs would."""
+    for page in pages:
+        _build_page(page, config, documentation(files), nav, env)
+
+
+# --- the helper, seen from the build ------------------------------------------------------------
+
+class Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+class Helper:
+    """A forked copy of the build that does one piece of work and sends back its result."""
+
+    def __init__(self, pid: int, answer: Any) -> None:
+        self.pid, self.answer = pid, answer
+
+    @classmethod
+    def start(cls, work: Callable[[], Any]) -> Helper:
+        answer = tempfile.TemporaryFile()
+        gc.freeze()  # the collector would touch every object, and the copy would copy them all
+        pid = os.fork()
+        if pid == 0:
+            run_and_exit(work, answer)  # never returns
+        return cls(pid, answer)
+
+    def result(self) -> Any:
+        """Wait for the helper, log its warnings here, and return its result. PluginError if
+        it failed."""
+        _, status = os.waitpid(self.pid, 0)
+        gc.unfreeze()
+        code = os.waitstatus_to_exitcode(status)
+        self.answer.seek(0)
+        try:
+            records, error, result = pickle.load(self.answer)
+        except (EOFError, pickle.UnpicklingError):
+            records, error, result = [], None, None
+        finally:
+            self.answer.close()
+        for name, level, message in records:
+            logging.getLogger(name).log(level, message)
+        if error or code != 0:
+            why = f"failed: {error}" if error else f"stopped with exit code {code}"
+            raise PluginError(f"The process building part of the pages on the second CPU {why}. "
+                              "Fix what it says and build again; if it says nothing you can "
+                              "fix, report it with the build's output.")
+        return result
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+        except (ChildProcessError, ProcessLookupError):
+            pass
+        gc.unfreeze()
+        self.answer.close()
+
+
+def run_and_exit(work: Callable[[], Any], answer: Any) -> None:
+    """In the copy: do the work, send back the result and the warnings, and exit; the copy must
+    never go on with the build."""
+    code, error, result = 1, None, None
+    collect = Collect()
+    try:
+        mkdocs = logging.getLogger("mkdocs")
+        for handler in list(mkdocs.handlers):  # the build shows and counts what we send back
+            mkdocs.removeHandler(handler)
+        mkdocs.addHandler(collect)
+        result = work()
+        code = 0
+    except BaseException as exc:  # noqa: BLE001
+        error = str(exc) or type(exc).__name__
+    finally:
+        try:
+            pickle.dump((collect.records, error, result), answer, pickle.HIGHEST_PROTOCOL)
+            answer.flush()
+        finally:
+            os._exit(code)

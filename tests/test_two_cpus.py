@@ -1,0 +1,129 @@
+"""Building on two CPUs (adapters/parallel.py) gives the site one CPU gives, byte for byte; the
+helper's warnings count under --strict; a helper that fails fails the build, and a build that
+fails stops its helper. Real builds, real forks."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import mkdocs.commands.build as mkdocs_build
+import pytest
+from opencpd.adapters import parallel
+from opencpd.adapters import site as site_module
+from opencpd.adapters.parallel import Helper, TwoCPUs, every_other, the_last
+from opencpd.adapters.site import BuildFailed, build_site
+
+from .conftest import ExpectedWarnings
+from .test_atomic import assert_untouched, built_once, previous_site  # noqa: F401  (fixtures)
+from .test_reproducible import copy_repository, differences, tree
+
+
+def test_two_cpus_build_the_site_one_cpu_builds(tmp_path: Path) -> None:
+    source = tmp_path / "src"
+    copy_repository(source)
+    config = str(source / "mkdocs.yml")
+    build_site(config, tmp_path / "one", parallel=False)
+    build_site(config, tmp_path / "two", parallel=True)
+    one, two = tree(tmp_path / "one"), tree(tmp_path / "two")
+    assert len(one) > 200 and any(k.startswith("resources/") for k in one)
+    assert differences(one, two) == []
+
+
+def test_the_shares_cover_every_page_once() -> None:
+    pages = list(range(101))
+    assert len(every_other(pages, 0.5)) == 50
+    assert every_other(pages, 0.5)[:3] == [1, 3, 5]
+    assert every_other(pages, 1.0) == pages and every_other(pages, 0.0) == []
+
+    class Page:
+        def __init__(self, size: int) -> None:
+            self.file = type("File", (), {"content_string": "x" * size})()
+
+    sized = [Page(s) for s in (10, 10, 10, 10, 40, 20)]
+    assert the_last(sized, 0.5) == sized[4:]  # 60 of 100 characters: the nearest split
+    assert the_last(sized, 0.0) == [] and the_last(sized, 1.0) == sized
+
+
+@pytest.fixture
+def all_pages_to_the_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every page converted and written by the helpers, so that whatever a test provokes
+    happens in a helper."""
+    monkeypatch.setattr(site_module, "TwoCPUs", lambda: TwoCPUs(1.0, 1.0))
+
+
+def test_a_warning_in_the_helper_fails_the_strict_build(
+        previous_site: tuple[Path, dict[str, str]], all_pages_to_the_helpers: None,
+        warnings_log: ExpectedWarnings) -> None:
+    site, before = previous_site
+    warnings_log.expect(r"nowhere\.md")
+    (site.parent / "docs" / "about.md").write_text("# About\n\n[A link](nowhere.md)\n", "utf-8")
+    with pytest.raises(BuildFailed, match="1 warnings in strict mode"):
+        build_site(str(site.parent / "mkdocs.yml"), site, parallel=True)
+    assert [m for m in warnings_log.handler.messages if "nowhere.md" in m] == [
+        "Doc file 'about.md' contains a link 'nowhere.md', but the target is not found among "
+        "documentation files."]
+    assert_untouched(site, before)
+
+
+def in_the_helper(work: Any) -> Any:
+    """`work` in place of the helpers' work, for a test."""
+    def run(*args: Any) -> Any:
+        return work()
+    return run
+
+
+def no_space() -> None:
+    raise OSError("[Errno 28] No space left on device")
+
+
+def killed() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+@pytest.mark.parametrize("where", ["convert", "write_pages"])
+@pytest.mark.parametrize("how, message", [(no_space, "No space left on device"),
+                                          (killed, "stopped with exit code -9")])
+def test_a_helper_that_fails_fails_the_build(
+        previous_site: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
+        warnings_log: ExpectedWarnings, where: str, how: Any, message: str) -> None:
+    site, before = previous_site
+    warnings_log.expect(r"Error reading page|second CPU")
+    monkeypatch.setattr(parallel, where, in_the_helper(how))  # the fork copies the change
+    with pytest.raises(BuildFailed):
+        build_site(str(site.parent / "mkdocs.yml"), site, parallel=True)
+    said = [m for m in warnings_log.handler.messages if "second CPU" in m]
+    assert len(said) == 1 and message in said[0], warnings_log.handler.messages
+    assert_untouched(site, before)
+
+
+@pytest.mark.parametrize("loop", ["_populate_page", "_build_page"])
+def test_a_build_that_fails_stops_its_helper(
+        previous_site: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
+        warnings_log: ExpectedWarnings, loop: str) -> None:
+    """The build fails on its own first page while a helper works: the helper is stopped and
+    reaped, and writes nothing more."""
+    site, before = previous_site
+    warnings_log.expect(r"Error (reading|building) page")
+    helpers: list[int] = []
+    start = Helper.start.__func__  # type: ignore[attr-defined]
+
+    def recorded(cls: type[Helper], work: Any) -> Helper:
+        helper = start(cls, work)
+        helpers.append(helper.pid)
+        return helper
+
+    def fails(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the build's own page failed")
+
+    monkeypatch.setattr(Helper, "start", classmethod(recorded))
+    monkeypatch.setattr(mkdocs_build, loop, fails)  # the build's loop; helpers have their own
+    with pytest.raises(Exception, match="the build's own page failed"):
+        build_site(str(site.parent / "mkdocs.yml"), site, parallel=True)
+    assert helpers
+    for pid in helpers:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # already reaped
+    assert_untouched(site, before)
