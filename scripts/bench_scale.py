@@ -15,8 +15,8 @@ round, since the load of a shared machine drifts over minutes:
 
 Peak memory is the largest sum of the proportional memory (PSS) of the child and of every
 process under it (Pagefind indexes while MkDocs builds, and a forked helper builds half the
-pages, so all count; what a helper shares with the build counts once), sampled every 0.2 s from
-/proc, and never less than the child's own ru_maxrss. CPU time is user + system time of the
+pages, so all count; what a helper shares with the build counts once), read from /proc at most
+once a second (see PeakMemory), and never less than the child's own ru_maxrss. CPU time is user + system time of the
 child and its children.
 
     python scripts/bench_scale.py --sizes 1000,5000,10000 --write docs/performance.md
@@ -181,10 +181,9 @@ class Run:
     steps: dict[str, list[float]] = field(default_factory=dict)  # phase -> [wall, CPU]
 
 
-def tree_memory_mb(pid: int) -> float:
-    """Memory of `pid` and of every process under it, in MB (Linux /proc): the sum of their
-    proportional set sizes, so that memory a forked helper shares with the build is counted once
-    (resident sizes where /proc has no smaps_rollup)."""
+def process_tree(pid: int) -> tuple[list[int], int]:
+    """`pid` and every process under it, and the sum of their resident memory in kB (Linux
+    /proc: cheap to read)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for status in Path("/proc").glob("[0-9]*/status"):
@@ -196,27 +195,45 @@ def tree_memory_mb(pid: int) -> float:
         number = int(status.parent.name)
         children.setdefault(int(fields.get("PPid", "0")), []).append(number)
         rss[number] = int(fields.get("VmRSS", "0 kB").split()[0])
-    total, todo = 0, [pid]
+    tree, todo = [], [pid]
     while todo:
-        number = todo.pop()
-        total += proportional_kb(number, rss.get(number, 0))
-        todo += children.get(number, [])
-    return total / 1024
+        tree.append(todo.pop())
+        todo += children.get(tree[-1], [])
+    return tree, sum(rss.get(number, 0) for number in tree)
 
 
-def proportional_kb(pid: int, resident: int) -> int:
+def proportional_kb(pid: int) -> int:
+    """The process's proportional set size: memory it shares with another counts half. Costly
+    to read for a big process (the kernel walks its page tables)."""
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
             if line.startswith("Pss:"):
                 return int(line.split()[1])
     except (OSError, ValueError, IndexError):
         pass
-    return resident
+    return 0
+
+
+class PeakMemory:
+    """The largest sum of the proportional memory of a process tree, in MB. Resident sizes are
+    read every 0.2 s; proportional ones at most once a second and only when the resident sum
+    (never less than the proportional sum) is above the peak so far, so that measuring costs the
+    build little CPU."""
+
+    def __init__(self) -> None:
+        self.peak_mb, self.last = 0.0, 0.0
+
+    def sample(self, pid: int) -> None:
+        tree, resident = process_tree(pid)
+        if resident / 1024 <= self.peak_mb or time.perf_counter() - self.last < 1.0:
+            return
+        self.last = time.perf_counter()
+        self.peak_mb = max(self.peak_mb, sum(proportional_kb(n) for n in tree) / 1024)
 
 
 def measure(command: list[str], cwd: Path) -> Run:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
-    peak = [0.0]
+    peak = PeakMemory()
     with tempfile.TemporaryFile("w+") as log:
         start = time.perf_counter()
         child = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -225,7 +242,7 @@ def measure(command: list[str], cwd: Path) -> Run:
 
         def sample() -> None:
             while not done.wait(0.2):
-                peak[0] = max(peak[0], tree_memory_mb(child.pid))
+                peak.sample(child.pid)
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -242,7 +259,7 @@ def measure(command: list[str], cwd: Path) -> Run:
     for line in output.splitlines():
         if line.startswith("STEPS "):
             steps = json.loads(line.removeprefix("STEPS "))
-    memory = max(peak[0], usage.ru_maxrss / 1024)
+    memory = max(peak.peak_mb, usage.ru_maxrss / 1024)
     return Run(wall, usage.ru_utime + usage.ru_stime, memory, output, steps)
 
 
@@ -255,8 +272,8 @@ def clocks() -> tuple[float, float]:
 
 def child_ours(config_file: str, site_dir: str) -> None:
     """In the child: build_site, timing our plugin, the packs, each post-build step and the
-    search index's last pages and writing (Pagefind's work during the build is in its own
-    process: in the total CPU time, not in a phase)."""
+    search index's last pages and writing. The CPU time of a process under the build (the helper
+    building half the pages, Pagefind) counts in the phase in which it ends."""
     from opencpd.adapters import plugin, site
     from opencpd.adapters.site import POST_BUILD_STEPS, build_site
     timings: dict[str, list[float]] = {}

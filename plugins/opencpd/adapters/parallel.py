@@ -38,7 +38,7 @@ from mkdocs.structure.pages import Page
 
 WRITTEN_ELSEWHERE = "opencpd-written-by-the-helper.html"  # an empty template
 MARKDOWN_SHARE = 0.5  # of the Markdown to convert, by length
-THEME_SHARE = 0.5  # of the pages; the build also copies the static files and feeds Pagefind
+THEME_SHARE = 0.6  # of the pages: the build also copies the static files and feeds Pagefind
 # What MkDocs keeps of a page once its Markdown is HTML (Page.read_source and Page.render).
 CONVERTED = ("markdown", "meta", "content", "toc", "_title_from_render", "present_anchor_ids")
 
@@ -191,8 +191,9 @@ def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, 
 def write_pages(pages: list[Page], config: MkDocsConfig, files: Files, nav: Navigation,
                 env: Any) -> None:
     """Write `pages` into the site as MkDocs would."""
+    pages_of_the_site = documentation(files)
     for page in pages:
-        _build_page(page, config, documentation(files), nav, env)
+        _build_page(page, config, pages_of_the_site, nav, env)
 
 
 # --- the helper, seen from the build ------------------------------------------------------------
