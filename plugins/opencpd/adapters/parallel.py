@@ -23,6 +23,7 @@ import logging
 import os
 import pickle
 import signal
+import sys
 import tempfile
 from collections.abc import Callable
 from typing import Any
@@ -44,7 +45,9 @@ CONVERTED = ("markdown", "meta", "content", "toc", "_title_from_render", "presen
 
 
 def two_cpus() -> bool:
-    return hasattr(os, "fork") and len(os.sched_getaffinity(0)) > 1
+    """Linux with two CPUs or more to run on: forking is what makes a helper cheap, and it is
+    missing or unsafe elsewhere."""
+    return sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1
 
 
 def every_other(pages: list[Any], share: float) -> list[Any]:
