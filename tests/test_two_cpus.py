@@ -127,3 +127,25 @@ def test_a_build_that_fails_stops_its_helper(
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)  # already reaped
     assert_untouched(site, before)
+
+
+def test_anchors_the_helper_found_are_checked_by_the_build(
+        previous_site: tuple[Path, dict[str, str]], all_pages_to_the_helpers: None,
+        warnings_log: ExpectedWarnings) -> None:
+    """MkDocs checks links to anchors after both loops, from what each page's conversion found:
+    the helper sends that back, so a link to a missing heading is still caught, and a link to a
+    heading that is there is not."""
+    site, before = previous_site
+    warnings_log.expect(r"#nowhere")
+    config = site.parent / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "\nvalidation:\n  anchors: warn\n", "utf-8")
+    (site.parent / "docs" / "about.md").write_text(
+        "# About\n\n## Who we are\n\nSee [us](#who-we-are), [the other page](other.md#here) "
+        "and [nothing](other.md#nowhere).\n", "utf-8")
+    (site.parent / "docs" / "other.md").write_text("# Other\n\n## Here\n\nText.\n", "utf-8")
+    with pytest.raises(BuildFailed, match="1 warnings in strict mode"):
+        build_site(str(config), site, parallel=True)
+    assert [m for m in warnings_log.handler.messages if "contains a link" in m] == [
+        "Doc file 'about.md' contains a link 'other.md#nowhere', but the doc 'other.md' does "
+        "not contain an anchor '#nowhere'."]
+    assert_untouched(site, before)
