@@ -4,6 +4,7 @@ fails stops its helper. Real builds, real forks."""
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 from pathlib import Path
@@ -149,3 +150,11 @@ def test_anchors_the_helper_found_are_checked_by_the_build(
         "Doc file 'about.md' contains a link 'other.md#nowhere', but the doc 'other.md' does "
         "not contain an anchor '#nowhere'."]
     assert_untouched(site, before)
+
+
+def test_a_verbose_build_on_two_cpus(tmp_path: Path, site_copy: Path) -> None:
+    """`opencpd build -v` logs debug messages, and MkDocs then keeps no links to anchors."""
+    logging.getLogger("mkdocs").setLevel(logging.DEBUG)  # the fixture restores it
+    build_site(str(site_copy / "mkdocs.yml"), tmp_path / "verbose", parallel=True)
+    build_site(str(site_copy / "mkdocs.yml"), tmp_path / "quiet", parallel=False)
+    assert differences(tree(tmp_path / "verbose"), tree(tmp_path / "quiet")) == []

@@ -184,9 +184,9 @@ def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, 
         finally:
             config._current_page = None
         kept = {name: getattr(page, name) for name in CONVERTED}
-        if hasattr(page, "links_to_anchors"):
-            kept["links_to_anchors"] = {file.src_uri: anchors
-                                        for file, anchors in page.links_to_anchors.items()}
+        links = getattr(page, "links_to_anchors", None)  # None when MkDocs logs debug messages
+        if links is not None:
+            kept["links_to_anchors"] = {file.src_uri: anchors for file, anchors in links.items()}
         converted[page.file.src_uri] = kept
     return converted
 
