@@ -147,6 +147,36 @@ def test_a_rebuild_matches_a_fresh_build(serving: Serve, site_copy: Path, tmp_pa
     assert contents(site) == contents(fresh)
 
 
+def test_a_new_heading_reaches_every_pages_navigation(serving: Serve, site_copy: Path,
+                                                      tmp_path: Path) -> None:
+    """A hand-written page that mkdocs.yml lists with no title is named by its heading in every
+    page's navigation: a new heading builds every page again."""
+    config = site_copy / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace(
+        "  - About: about.md\n", "  - About: about.md\n  - contribute/share-a-resource.md\n"),
+        "utf-8")
+    site = tmp_path / "served"
+    serving(site)
+    assert "Share a resource" in (site / "about" / "index.html").read_text("utf-8")
+    time.sleep(0.01)  # file times must tell the edit from the first build
+    page = site_copy / "docs" / "contribute" / "share-a-resource.md"
+    page.write_text(page.read_text("utf-8").replace("# Share a resource", "# Send us a resource"),
+                    "utf-8")
+    serving(site)
+    about = (site / "about" / "index.html").read_text("utf-8")
+    assert "Send us a resource" in about and "Share a resource" not in about
+    fresh = tmp_path / "fresh"
+    serving(fresh, afresh=True)
+    assert contents(site) == contents(fresh)
+    before = times(site)
+    time.sleep(0.01)
+    page.write_text(page.read_text("utf-8") + "\nThe same heading.\n", "utf-8")
+    serving(site)
+    changed = {p for p, t in times(site).items() if before.get(p) != t}
+    assert "contribute/share-a-resource/index.html" in changed
+    assert "about/index.html" not in changed  # no new heading: only the page itself
+
+
 # --- `opencpd serve` itself ---------------------------------------------------------------------
 
 SERVE = """

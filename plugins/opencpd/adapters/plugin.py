@@ -138,7 +138,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         if self.rebuilds:
-            self.rebuilds.keep_titles(nav)
+            self.rebuilds.keep_titles(nav, config)
         return nav
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:

@@ -5,8 +5,8 @@ than its HTML. Each generated page is therefore a file in a cache folder, rewrit
 text changes: an edit to a resource renders that resource's page and the lists, feeds and
 catalog that show it, and nothing else. The Catalog is kept from build to build, and only the
 modules whose resources changed are read again. Any other change (a module, session, handout or
-publication, mkdocs.yml, the theme, the vocabulary, a page added or removed) builds every page
-again, as MkDocs would.
+publication, mkdocs.yml, the theme, the vocabulary, a page added or removed, a new heading on a
+hand-written page, which names it in the navigation) builds every page again, as MkDocs would.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File
 from mkdocs.structure.nav import Navigation
 from mkdocs.utils import clean_directory
+from mkdocs.utils.meta import get_data
 
 from ..core.catalog import Catalog, ModuleDoc
 from ..core.load import Loader, check_references, load_catalog, load_module
@@ -109,6 +111,7 @@ class Rebuilds:
         self.shape: Any = None  # the pages and navigation of the last build
         self.written: dict[str, bytes] = {}  # uri -> digest of what its file holds
         self.titles: dict[str, str] = {}
+        self.headings: dict[str, str | None] = {}  # hand-written page -> its title in Markdown
         self.nav: Navigation | None = None
         self.env = environment()  # its templates compiled once
         self.module_pages: dict[str, tuple[ModuleDoc, str, dict[str, str]]] = {}
@@ -165,10 +168,22 @@ class Rebuilds:
             self.written[uri] = digest
         return File.generated(config, uri, abs_src_path=str(path))
 
-    def keep_titles(self, nav: Navigation) -> None:
+    def keep_titles(self, nav: Navigation, config: MkDocsConfig) -> None:
         """A page left unrendered has no title of its own: it keeps the one it had, for the
-        navigation of the pages that are rendered."""
+        navigation of the pages that are rendered. But when an edited hand-written page has a
+        new heading (its title in every page's navigation, unless mkdocs.yml names one), every
+        page is built again."""
         self.nav = nav
+        edited = {page.file.src_uri: heading(page.file.abs_src_path) for page in nav.pages
+                  if page.file.generated_by is None and page.file.is_modified()}
+        renamed = sorted(uri for uri, title in edited.items()
+                         if uri in self.headings and self.headings[uri] != title)
+        self.headings.update(edited)
+        if renamed:
+            log.info(f"Building every page (the heading of {renamed[0]} changed, and the "
+                     "navigation shows it)")
+            clean_directory(config.site_dir)
+            return
         for page in nav.pages:
             title = self.titles.get(page.file.src_uri)
             if title and not page.file.is_modified():
@@ -185,6 +200,22 @@ class Rebuilds:
     def close(self) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(self.quiet)
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+ATX_HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+def heading(path: str | None) -> str | None:
+    """The title a hand-written page gives itself: `title` in its front matter, else its first
+    level-one heading (as MkDocs takes it, before rendering)."""
+    try:
+        markdown, meta = get_data(Path(path or "").read_text("utf-8-sig"))
+    except (OSError, ValueError):
+        return None
+    if meta.get("title"):
+        return str(meta["title"])
+    found = ATX_HEADING.search(markdown)
+    return found.group(1) if found else None
 
 
 class KeptRenderer(Renderer):
