@@ -318,6 +318,26 @@ def test_french_word_finds_the_french_example(site_url: str, page: Any) -> None:
         "grenouilles")
 
 
+def test_accents_are_optional(served_site: Any, page: Any) -> None:  # noqa: F811
+    """As the search page says: "frere" finds "frère" (the repository's own site)."""
+    page.goto(served_site.page("search/?q=frere"), wait_until="load")
+    wait_for_status(page, r"found for “frere”")
+    marks = page.locator(".opencpd-result__excerpt mark").all_inner_texts()
+    assert "frère" in [m.lower() for m in marks], marks
+
+
+def test_german_typed_without_sharp_s_is_found(site_url: str, page: Any) -> None:  # noqa: F811
+    """Pagefind matches "ß" only to "ß": a query with "ss" that finds nothing is tried with "ß",
+    and the page says so."""
+    page.goto(site_url + "search/?q=fussball", wait_until="load")
+    wait_for_status(page, "found for “fußball”")
+    assert "Nothing has “fussball”." in page.inner_text(".opencpd-results__status")
+    assert results(page) == ["Word order at KS3"]
+    page.goto(site_url + "search/?q=lesson", wait_until="load")  # "ss" found as it is
+    wait_for_status(page, "found for “lesson”")
+    assert "Nothing has" not in page.inner_text(".opencpd-results__status")
+
+
 @pytest.mark.parametrize("word", HIDDEN_WORDS)
 def test_hidden_text_is_never_found(site_url: str, page: Any, word: str) -> None:  # noqa: F811
     """Pagefind also offers pages with a word the query starts with (the "Z" of "A to Z" for

@@ -281,17 +281,27 @@ class SearchPage {
       return;
     }
     const sort = term === null ? { title: "asc" } : {};
-    const found = await this.pagefind.search(term, { filters: this.filtersFor(state), sort });
+    let found = await this.pagefind.search(term, { filters: this.filtersFor(state), sort });
     if (run !== this.run) return; // a newer search has started
+    let searched = term;
+    if (term !== null && !found.results.length && withSharpS(term) !== term) {
+      // German written without ß ("Fussball" on an English keyboard): try it with ß.
+      const again = await this.pagefind.search(withSharpS(term), {
+        filters: this.filtersFor(state),
+      });
+      if (run !== this.run) return;
+      if (again.results.length) [found, searched] = [again, withSharpS(term)];
+    }
     this.results = found.results;
     this.shown = 0;
     this.list.replaceChildren();
     await this.showMore(run);
     if (run !== this.run) return;
-    this.status.textContent = describe(found.results.length, term, chosenCount(state));
+    this.status.textContent = describe(found.results.length, searched, chosenCount(state)) +
+      (searched !== term ? ` Nothing has “${term}”.` : "");
     performance.mark("opencpd-search-results");
     await this.loadTotals();
-    const counts = await this.countsFor(term, state);
+    const counts = await this.countsFor(searched, state);
     if (run === this.run) this.updateCounts(counts, state);
   }
 
@@ -340,6 +350,11 @@ class SearchPage {
     const count = chosenCount(state);
     this.chosen.textContent = count ? ` (${count} ticked)` : "";
   }
+}
+
+/** "Fussball" -> "Fußball": Pagefind matches ß only to ß. */
+function withSharpS(term) {
+  return term.replace(/ss/gi, "ß");
 }
 
 function chosenCount(state) {
