@@ -90,6 +90,19 @@ class PagefindProcess:
             raise IndexingFailed(self.failure)
         return self.pages
 
+    def finish(self) -> None:
+        """After `write`: let Pagefind end, and wait until it has. It answers once it has handed
+        its files to the system, but may still be writing them (seen on a loaded machine: an
+        empty pagefind-entry.json); they are all on disk when it has ended."""
+        self.outbox.put(None)
+        try:
+            self.process.wait(TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.close()
+            raise IndexingFailed(f"Pagefind had not finished writing its files after "
+                                 f"{TIMEOUT_SECONDS} s") from None
+        self.close()
+
     def close(self) -> None:
         self.outbox.put(None)  # Pagefind ends when its input does
         try:
@@ -204,9 +217,9 @@ class ShardedIndex:
                     process.add_page(html, path)
                 bundle = self.site / self.bundle_name(len(self.written))
                 self.pages += process.write(bundle)
-                self.written.append(bundle)
+                process.finish()
                 self.current = None
-                process.close()
+                self.written.append(bundle)
         except IndexingFailed as exc:
             self.error = exc
 

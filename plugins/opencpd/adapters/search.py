@@ -155,18 +155,23 @@ def finish_indexing(indexing: IndexWhileBuilding) -> int:
         raise failed("Pagefind could not index the site: the build gave it no page.")
     try:
         bundles = indexing.index.write()
+        finish_bundles(indexing.site_dir, bundles)
     except IndexingFailed as exc:
         raise indexing_failed(exc) from None
-    finish_bundles(indexing.site_dir, bundles)
     log.info(f"Pagefind indexed {indexing.index.pages} pages into "
              + ", ".join(f"{b.name}/" for b in bundles))
     return indexing.index.pages
 
 
 def finish_bundles(site_dir: Path, bundles: list[Path]) -> None:
-    """Make each bundle byte-identical from one build to the next; list the shards."""
+    """Make each bundle byte-identical from one build to the next; list the shards.
+    IndexingFailed if a bundle is not what Pagefind writes."""
     for bundle in bundles:
-        stabilise_pagefind(bundle)  # byte-identical from one build to the next
+        try:
+            stabilise_pagefind(bundle)  # byte-identical from one build to the next
+        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
+            raise IndexingFailed(f"its files in {bundle.name}/ are incomplete or not what "
+                                 f"Pagefind 1.5 writes ({type(exc).__name__}: {exc})") from None
     others = [f"{b.relative_to(site_dir).as_posix()}/" for b in bundles[1:]]
     (bundles[0] / SHARDS_FILE).write_text(json.dumps(others), "utf-8")
 
@@ -189,12 +194,12 @@ def run_pagefind(site_dir: Path, binary: Path | None = None) -> int:
                              shard_pages(len(pages)))
         index.start(pages)
         bundles = index.write()
+        finish_bundles(site_dir, bundles)
     except IndexingFailed as exc:
         raise indexing_failed(exc) from None
     finally:
         if index:
             index.close()
-    finish_bundles(site_dir, bundles)
     return index.pages
 
 
