@@ -94,20 +94,18 @@ class PagefindProcess:
         """After `write`: let Pagefind end, and wait until it has. It answers once it has handed
         its files to the system, but may still be writing them (seen on a loaded machine: an
         empty pagefind-entry.json); they are all on disk when it has ended."""
-        self.outbox.put(None)
-        try:
-            self.process.wait(TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            self.close()
+        if not self.close(wait=TIMEOUT_SECONDS):
             raise IndexingFailed(f"Pagefind had not finished writing its files after "
-                                 f"{TIMEOUT_SECONDS} s") from None
-        self.close()
+                                 f"{TIMEOUT_SECONDS} s")
 
-    def close(self) -> None:
+    def close(self, wait: float = 10) -> bool:
+        """End Pagefind, killing it after `wait` seconds; False if it had to be killed."""
         self.outbox.put(None)  # Pagefind ends when its input does
+        ended = True
         try:
-            self.process.wait(10)
+            self.process.wait(wait)
         except subprocess.TimeoutExpired:
+            ended = False
             self.process.kill()
             self.process.wait()
         for thread in self.threads:
@@ -115,6 +113,7 @@ class PagefindProcess:
         assert self.process.stdout is not None
         self.process.stdout.close()
         self.errors.close()
+        return ended
 
     def _write(self) -> None:
         stdin = self.process.stdin
