@@ -164,3 +164,46 @@ def test_the_contribute_guide_documents_the_syntax() -> None:
         text = (REPO / guide).read_text(encoding="utf-8")
         assert re.search(r"^/// example \|.*\n    lang: (fr|de|es)\n", text, re.MULTILINE), guide
         assert "{lang=fr}" in text, f"{guide} does not show how to mark a few words"
+
+
+LANGUAGE_FIXTURE = Path(__file__).resolve().parent / "language_fixture"
+LANGUAGE_RULES = {"english-in-lang", "unmarked-foreign"}
+
+
+def language_findings_of(root: Path) -> list[str]:
+    from opencpd.core.load import load_catalog
+    from opencpd.core.vocabulary import load_vocabulary
+    return [str(f) for f in load_catalog(root, load_vocabulary()).findings
+            if f.rule in LANGUAGE_RULES]
+
+
+def test_check_finds_english_labels_and_unmarked_titles_in_the_planted_fixture() -> None:
+    found = language_findings_of(LANGUAGE_FIXTURE)
+    where = sorted(line.split(": ")[0] + ": " + line.split(": ")[1] for line in found)
+    module = "modules/ks2-demo/module.md"
+    assert where == sorted([
+        f"{module}:15:1: english-in-lang",       # *Key word: trois*{lang=fr} in a sentence
+        f"{module}:20:1: english-in-lang",       # "Key word:" inside a French example
+        f"{module}:29:1: unmarked-foreign",      # a block title naming the verb haben
+        f"{module}:35:1: unmarked-foreign",      # German alt text with no lang
+        "modules/ks2-demo/handouts/sounds.md:2:1: unmarked-foreign",  # a German title
+    ]), "\n".join(found)
+    assert any("got 'Key word:'" in line for line in found), found
+    assert any("got 'haben'" in line for line in found), found
+    assert all("warning" not in line and "(expected" in line for line in found), found
+
+
+def test_the_checks_leave_marked_english_and_english_titles_alone() -> None:
+    from opencpd.core.frontmatter import parse
+    from opencpd.core.language import language_findings
+    text = ("---\ntitle: A counting rhyme in Spanish\n---\n"
+            "/// example | Year 3: counting\n    lang: es\n\n"
+            "*Year 3:*{lang=en-GB} Uno, dos, tres. El ciempiés tiene cien pies.\n///\n"
+            "Say *le week-end dernier*{lang=fr} and *ich spiele*{lang=de}.\n"
+            "![A poster of twelve French spellings](poster.png)\n")
+    assert language_findings(parse("x.md", text.encode())) == []
+
+
+def test_the_repository_has_no_language_marking_findings() -> None:
+    found = language_findings_of(REPO)
+    assert not found, "\n".join(found)

@@ -14,6 +14,7 @@ from .attachments import DEFAULT_MAX_BYTES, IMAGES, check_file
 from .findings import Finding
 from .frontmatter import FrontMatterError, Source, parse
 from .kept import KeptResources
+from .language import language_findings
 from .model import Chapter, Handout, Module, Publication, Resource, Session
 from .untrusted import personal_data
 from .validate import validate
@@ -48,6 +49,7 @@ class Loader:
         meta, findings = validate(source, model, self.vocabulary)
         self.findings += findings
         self.findings += check_body(source, model)
+        self.findings += language_findings(source)
         if meta is None:
             return None
         slug = path.parent.name if path.name == "index.md" else path.stem
