@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from opencpd.core.placed import place
+
 GOLDEN = Path(__file__).resolve().parent / "golden"
 
 
@@ -20,3 +22,9 @@ def assert_golden(name: str, actual: str) -> None:
     assert path.is_file(), f"{path} is missing: run the tests once with UPDATE_GOLDEN=1"
     expected = path.read_text(encoding="utf-8")
     assert actual == expected, f"{name} differs from tests/golden/{name}"
+
+
+def published(pages: dict[str, str]) -> dict[str, str]:
+    """Generated pages with the HTML they hold put in place, as the site gets them (the
+    placeholders themselves are signed with a key made for each process)."""
+    return {uri: place(text)[0] for uri, text in pages.items()}

@@ -33,6 +33,7 @@ from opencpd.core.load import load_catalog
 from opencpd.core.render import Renderer
 from opencpd.core.vocabulary import load_vocabulary
 
+from .golden import published as placed_pages
 from .conftest import mkdocs_warnings
 from .conftest_browser import browser, serve  # noqa: F401  (fixtures)
 
@@ -140,7 +141,7 @@ def test_each_bad_submission_is_refused_with_its_finding_or_made_safe(
 
     # Even a non-strict build, which goes on despite findings, never publishes anything unsafe.
     renderer = Renderer(catalog)
-    pages = renderer.pages()
+    pages = placed_pages(renderer.pages())
     for resource in published.values():
         section = resource_section(pages[resource.page])
         for bad in UNSAFE:
@@ -233,7 +234,7 @@ def unsafe_attributes(text: str) -> list[tuple[str, str, str]]:
     for tag, attrs in tags.tags:
         for key, value in attrs.items():
             scheme = urlsplit(re.sub(r"[\x00-\x20]", "", value)).scheme.lower()
-            if key.startswith("on") or key in ("srcdoc", "formaction", "style") or (
+            if key.startswith("on") or key in ("srcdoc", "formaction", "style", "autofocus") or (
                     key in URL_ATTRIBUTES and scheme in ("javascript", "vbscript", "data")):
                 bad.append((tag, key, value))
     return bad
@@ -283,6 +284,8 @@ def test_no_script_from_a_submission_is_in_the_built_html(
         assert unsafe_attributes(text) == [], name
         tags = Tags()
         tags.feed(text)
+        # Material's JavaScript reads its settings from the element with this id
+        assert sum(attrs.get("id") == "__config" for _, attrs in tags.tags) <= 1, name
         for tag, attrs in tags.tags:
             for key in ("src", "data", "poster", "srcset"):
                 assert "evil.example" not in attrs.get(key, ""), (name, tag, attrs)

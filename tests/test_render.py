@@ -17,14 +17,14 @@ from opencpd.core.render import Renderer, clock, relative_link, running_order
 from opencpd.core.vocabulary import load_vocabulary
 
 from .conftest import FIXTURE_SITE
-from .golden import assert_golden
+from .golden import assert_golden, published
 
 TWILIGHT = "modules/ks2-speaking/sessions/01-twilight.md"
 
 
 @pytest.fixture(scope="module")
 def pages(fixture_catalog: Catalog) -> dict[str, str]:
-    return Renderer(fixture_catalog, "16:00").pages()
+    return published(Renderer(fixture_catalog, "16:00").pages())
 
 
 @pytest.mark.parametrize("page, golden", [

@@ -10,16 +10,18 @@ from typing import Any
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
 from ..core.catalog import Catalog
+from ..core.csp import with_policy
 from ..core.export import export
 from ..core.load import load_catalog
 from ..core.metadata import Metadata
 from ..core.packs import PackJob
 from ..core.packs import findings as pack_findings
+from ..core.placed import place
 from ..core.render import Renderer
 from ..core.untrusted import keep_rendered, recall_rendered
 from ..core.vocabulary import load_vocabulary
@@ -56,6 +58,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     json_ld: dict[str, dict[str, Any]]
 
     serving = False
+    untrusted: dict[str, list[str]]  # page -> the fragments of it made from teachers' text
     rebuilds: Rebuilds | None = None  # serving with dirty builds: build only what changed
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -77,6 +80,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             self.rebuilds.failed()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.untrusted = {}
         root = (Path(config.config_file_path).parent / self.config.content_dir).resolve()
         extra = root / self.config.vocabulary if self.config.vocabulary else None
         self.root = root
@@ -141,24 +145,40 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             self.rebuilds.keep_titles(nav, config)
         return nav
 
+    @event_priority(-100)  # the last step on a page's HTML: nothing reads it again after this
+    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig,
+                        files: Files) -> str:
+        """Put the sanitised fragments that generated pages hold (core/placed.py) in place."""
+        html, untrusted = place(html)
+        if untrusted:
+            self.untrusted[page.file.src_uri] = untrusted
+        return html
+
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         output = british(output)
         data = self.json_ld.get(page.file.src_uri)
         if data:
-            script = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
             output = output.replace(
-                "</head>", f'<script type="application/ld+json">{script}</script>\n</head>', 1)
-        return output
+                "</head>", f'<script type="application/ld+json">{json_in_html(data)}</script>'
+                "\n</head>", 1)
+        return with_policy(output, self.untrusted.pop(page.file.src_uri, []))
 
     def on_post_template(self, output_content: str, *, template_name: str,
                          config: MkDocsConfig) -> str:
-        return british(output_content)  # 404.html is a theme template, not a page
+        # 404.html is a theme template, not a page
+        return with_policy(british(output_content), [])
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         for folder in ("modules", "handbook"):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
         return server
+
+
+def json_in_html(data: Any) -> str:
+    """JSON that cannot end or confuse the <script> element holding it."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def british(html: str) -> str:

@@ -17,8 +17,10 @@ from .attachments import IMAGES, check_file, human_size, kind_of
 from .catalog import VOCABULARY_OF, Catalog, Doc, ModuleDoc
 from .model import AgendaItem, Resource
 from .feeds import feeds
+from .placed import hold
 from .schema import schemas
 from .untrusted import safe_html, safe_svg
+from .urls import file_in_folder, href_of_file
 
 TEMPLATES = Path(__file__).parent / "templates"
 NEWEST = 10  # resources listed on a module page and on the Resources page
@@ -173,12 +175,13 @@ class Renderer:
     def resource_page(self, module: ModuleDoc, resource: Doc[Resource]) -> str:
         r = resource.meta
         folder = self.catalog.root / resource.source.rsplit("/", 1)[0]
+        # Only what a browser reads as a file of this folder is linked (urls.file_in_folder)
         attachments = [{
-            "path": a.path, "title": a.title, "alt": a.alt, "kind": kind_of(a.path),
-            "image": a.path.rsplit(".", 1)[-1].lower() in IMAGES,
-            "size": human_size((folder / a.path).stat().st_size)
-            if (folder / a.path).is_file() else "missing",
-        } for a in r.files]
+            "href": href_of_file(inside), "title": a.title, "alt": a.alt,
+            "kind": kind_of(inside), "image": inside.rsplit(".", 1)[-1].lower() in IMAGES,
+            "size": human_size((folder / inside).stat().st_size)
+            if (folder / inside).is_file() else "missing",
+        } for a in r.files if (inside := file_in_folder(a.path)) is not None]
         licence = self.catalog.vocabulary.term("licences", r.licence)
         credit = r.contributor.name + (f", {r.contributor.school}" if r.contributor.school else "")
         attribution = (f"“{r.title}” by {credit}, shared on OpenCPD "
@@ -195,7 +198,7 @@ class Renderer:
                          .removesuffix("index.md"),
                          attachments=attachments, licence=licence or {"label": r.licence},
                          attribution=attribution, body_html=safe_html(resource.body))
-        return front_matter({"render_macros": False, **meta}) + html + "\n"
+        return front_matter({"render_macros": False, **meta}) + hold(html)
 
     def attachments(self) -> dict[str, Path | str]:
         """Published attachments: src_uri -> file to copy, or sanitised text for SVG."""
@@ -214,7 +217,9 @@ class Renderer:
         return out
 
     def resource_list(self, here: str, items: list, show_module: bool = False) -> str:
-        return self.html("resource_list.html.j2", here, items=items, show_module=show_module)
+        """The list as Markdown that holds its HTML: it quotes teachers' titles and summaries."""
+        return hold(self.html("resource_list.html.j2", here, items=items,
+                              show_module=show_module))
 
     def resource_index_pages(self) -> dict[str, str]:
         """The Resources page (newest, and counts per module) and, per module, every

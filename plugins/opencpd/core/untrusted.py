@@ -8,12 +8,12 @@ import threading
 from collections.abc import Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import markdown
 import nh3
 
 from .kept import code_version, keep, recall
+from .urls import file_in_folder, href_of_file, link
 
 TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area", "center"} | {"span", "div", "p", "img"}
 ATTRIBUTES = {
@@ -39,13 +39,16 @@ SVG_ATTRIBUTES = {"*": {"x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx",
                         "text-anchor", "opacity", "offset", "stop-color", "xmlns", "id"}}
 
 
-def _local_images(element: str, attribute: str, value: str) -> str | None:
-    """A picture comes from the resource's own folder: never a request to another site
-    (a tracking pixel), which the site promises readers it does not make."""
+def _urls_as_browsers_read_them(element: str, attribute: str, value: str) -> str | None:
+    """Every URL in a teacher's text, judged and written as a browser will read it (urls.py).
+    A picture comes from the resource's own folder: never a request to another site (a
+    tracking pixel), which the site promises readers it does not make. A link goes to a page
+    of this site or to an http, https or mailto address, written as the browser reads it."""
     if element == "img" and attribute == "src":
-        url = value.strip()
-        if urlsplit(url).scheme or url.startswith(("/", "\\")):
-            return None
+        inside = file_in_folder(value)
+        return href_of_file(inside) if inside is not None else None
+    if attribute in ("href", "cite"):
+        return link(value)
     return value
 
 
@@ -70,7 +73,7 @@ def safe_html(text: str) -> str:
     if html is None:
         html = nh3.clean(_markdown().reset().convert(text), tags=TAGS, attributes=ATTRIBUTES,
                          url_schemes=URL_SCHEMES, link_rel="noopener nofollow",
-                         attribute_filter=_local_images, allowed_classes=CLASSES)
+                         attribute_filter=_urls_as_browsers_read_them, allowed_classes=CLASSES)
         _rendered[key] = html
     _used.add(key)
     return html
@@ -85,7 +88,8 @@ _used: set[str] = set()
 def _renderer_version() -> str:
     """What the rendered HTML depends on besides the text: this code and the libraries."""
     here = Path(__file__)
-    return code_version([here, here.with_name("markdown_ext.py")], markdown.__version__,
+    return code_version([here, here.with_name("markdown_ext.py"), here.with_name("urls.py")],
+                        markdown.__version__,
                         version("nh3"))
 
 
