@@ -3,6 +3,8 @@ and no path leaving the resource's folder."""
 
 from __future__ import annotations
 
+import posixpath
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,9 +109,10 @@ def check_file(folder: Path, name: str, max_bytes: int = DEFAULT_MAX_BYTES
             f"{folder.name}/, got {name!r})", "Put the file in the resource's folder and give "
             "just its name.")
     path = folder / name
-    if path.is_symlink():
-        return AttachmentProblem(f"the attachment is a link, not a file (expected a file, got "
-                                 f"a symlink {name!r})", "Copy the real file into the folder.")
+    if through_link(folder, name):
+        return AttachmentProblem(f"the attachment is a symbolic link, or inside one, not a file "
+                                 f"(expected a file, got a link at {name!r})",
+                                 "Copy the real file into the folder in place of the link.")
     if extension in REFUSED:
         return AttachmentProblem(f"this type of file cannot be published (expected one of "
                                  f"{', '.join(sorted(ALLOWED))}; got {REFUSED[extension]}, "
@@ -119,6 +122,10 @@ def check_file(folder: Path, name: str, max_bytes: int = DEFAULT_MAX_BYTES
         return AttachmentProblem(f"this type of file is not allowed (expected one of "
                                  f"{', '.join(sorted(ALLOWED))}; got .{extension or '(none)'})",
                                  "Save it as a PDF or another allowed type.")
+    if path.exists() and not path.is_file():
+        return AttachmentProblem(f"the attachment is not an ordinary file (expected a file, got "
+                                 f"{'a folder' if path.is_dir() else 'a pipe or a device'} at "
+                                 f"{name!r})", "List the files themselves, one entry each.")
     if not path.is_file():
         return AttachmentProblem(f"the attachment is listed but missing (expected {name} in the "
                                  f"resource's folder, got no such file)",
@@ -137,6 +144,66 @@ def check_file(folder: Path, name: str, max_bytes: int = DEFAULT_MAX_BYTES
                                  "format its name says, or rename it correctly. Macro-enabled "
                                  "Office files are refused.")
     return None
+
+
+def through_link(folder: Path, name: str) -> bool:
+    """Whether `name`, or a folder on its way, is a symbolic link (never followed)."""
+    path = folder
+    for part in Path(name).parts:
+        path = path / part
+        if path.is_symlink():
+            return True
+    return False
+
+
+# What a resource's page takes in the built site: its Markdown and its HTML.
+PAGE_NAMES = ("index.md", "index.html")
+PAGE = "the resource's own page"
+
+
+def published_names(name: str) -> list[str]:
+    """Every name an attachment takes in the built site (relative to its resource's folder):
+    a Markdown attachment is also a `<name>.md.txt`, so that it is never made a page."""
+    name = posixpath.normpath(name)
+    return [name, name + ".txt"] if name.lower().endswith(".md") else [name]
+
+
+def _same(name: str) -> str:
+    """A name as a disk that ignores case and Unicode normalisation compares it: a reader
+    may unzip the offline copy on one."""
+    return unicodedata.normalize("NFC", name).lower()
+
+
+class Outputs:
+    """The names a resource's page and attachments take in the built site: two inputs may
+    never take one name (one would silently replace the other while its link stays)."""
+
+    def __init__(self) -> None:
+        self.files = {_same(name): PAGE for name in PAGE_NAMES}
+        self.folders: dict[str, str] = {}
+
+    def claim(self, name: str) -> tuple[str, str] | None:
+        """(the published name, what already takes it) if `name` clashes with an earlier
+        one; otherwise None, and its names are taken."""
+        names = published_names(name)
+        for output in names:
+            same = _same(output)
+            parents = [_same(p) for p in _parents(output)]
+            if same in self.files or same in self.folders:
+                return output, self.files.get(same) or self.folders[same]
+            for parent in parents:
+                if parent in self.files:
+                    return output, self.files[parent]
+        for output in names:
+            self.files[_same(output)] = repr(posixpath.normpath(name))
+            for parent in _parents(output):
+                self.folders.setdefault(_same(parent), repr(posixpath.normpath(name)))
+        return None
+
+
+def _parents(name: str) -> list[str]:
+    parts = name.split("/")[:-1]
+    return ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
 
 
 def human_size(size: int) -> str:

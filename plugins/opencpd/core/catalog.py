@@ -17,6 +17,11 @@ VOCABULARY_OF = {"key_stage": "key_stages", "themes": "themes", "languages": "la
                  "strand": "strands"}
 
 
+def field_name(loc: tuple[str | int, ...]) -> str:
+    """('files', 2, 'path') -> 'files[2].path', as findings name a field."""
+    return "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).removeprefix(".")
+
+
 @dataclass
 class Doc(Generic[T]):
     """One validated content file: its model, where it came from and its generated page."""
@@ -27,10 +32,22 @@ class Doc(Generic[T]):
     body_line: int
     slug: str
     page: str  # src_uri of the page generated for it
-    lines: dict[str, int] = field(default_factory=dict)  # front-matter field -> line
+    lines: dict[str, int] = field(default_factory=dict)  # field_name(loc) -> line
+    columns: dict[str, int] = field(default_factory=dict)  # field_name(loc) -> column
 
-    def line(self, name: str) -> int:
-        return self.lines.get(name, 1)
+    def line(self, *loc: str | int) -> int:
+        """The line of a front-matter field, or of a nested value: line('files', 2, 'path');
+        the nearest enclosing one that is there, else 1."""
+        return self.where(*loc)[0]
+
+    def where(self, *loc: str | int) -> tuple[int, int]:
+        """Line and column, as for `line`."""
+        while loc:
+            name = field_name(loc)
+            if name in self.lines:
+                return self.lines[name], self.columns.get(name, 1)
+            loc = loc[:-1]
+        return 1, 1
 
     @property
     def url(self) -> str:

@@ -16,6 +16,7 @@ from typing import Any
 from .catalog import Doc
 from .findings import Finding
 from .model import Resource
+from .tree import Tree, read_regular
 from .vocabulary import Vocabulary
 
 
@@ -70,16 +71,17 @@ class KeptResources:
         self.used: dict[str, Any] = {}
 
     @staticmethod
-    def key(rel: str, folder: Path) -> str:
+    def key(rel: str, tree: Tree) -> str:
+        """A hash of the resource's folder as `walk` listed it, links not followed: a link is
+        hashed by what it says, never by what it points to, and the loader refuses it."""
         digest = hashlib.sha256(rel.encode() + b"\0")
-        for path in sorted(folder.rglob("*")):
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
-            if path.is_symlink():
-                digest.update(b"link:" + os.readlink(path).encode())
-            elif path.is_dir():
-                digest.update(b"folder")
-            else:
-                digest.update(hashlib.sha256(path.read_bytes()).digest())
+        entries = [(r, "file") for r in tree.files] + [(r, "folder") for r in tree.folders]
+        for name, what in sorted(entries + tree.refused):
+            digest.update(name.encode("utf-8", "surrogateescape") + b"\0" + what.encode())
+            if what == "link":
+                digest.update(os.fsencode(os.readlink(tree.folder / name)))
+            elif what == "file":
+                digest.update(hashlib.sha256(read_regular(tree.files[name])).digest())
         return digest.hexdigest()
 
     def get(self, key: str) -> tuple[Doc[Resource] | None, list[Finding]] | None:

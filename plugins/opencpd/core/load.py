@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel
 
-from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc
-from .attachments import DEFAULT_MAX_BYTES, IMAGES, check_file
+from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc, field_name
+from .attachments import DEFAULT_MAX_BYTES, IMAGES, Outputs, check_file
 from .findings import Finding
 from .frontmatter import FrontMatterError, Source, parse
 from .kept import KeptResources
 from .language import language_findings
 from .model import Chapter, Handout, Module, Publication, Resource, Session
+from .tree import Kind, Tree, children, kind, read_regular, walk
 from .untrusted import personal_data
 from .validate import validate
 from .vocabulary import Vocabulary
@@ -41,10 +44,14 @@ class Loader:
         return path.relative_to(self.root).as_posix()
 
     def read(self, path: Path, model: type[T], page: str) -> Doc[T] | None:
+        """A regular file listed by `walk` (never a link), parsed and validated."""
         try:
-            source = parse(self.rel(path), path.read_bytes())
+            source = parse(self.rel(path), read_regular(path))
         except FrontMatterError as exc:
             self.findings.append(exc.finding)
+            return None
+        except OSError:  # replaced by a link or removed since it was listed: never followed
+            self.refuse(path, kind(path))
             return None
         meta, findings = validate(source, model, self.vocabulary)
         self.findings += findings
@@ -53,12 +60,57 @@ class Loader:
         if meta is None:
             return None
         slug = path.parent.name if path.name == "index.md" else path.stem
-        lines = {str(k[0]): v[0] for k, v in source.key_positions.items() if len(k) == 1}
-        return Doc(meta, source.path, source.body, source.body_line, slug, page, lines)
+        # Where every value is, and every field's key (the line a teacher looks for).
+        where = {field_name(k): v for k, v in source.positions.items() if k}
+        where.update({field_name(k): v for k, v in source.key_positions.items()})
+        return Doc(meta, source.path, source.body, source.body_line, slug, page,
+                   {k: v[0] for k, v in where.items()}, {k: v[1] for k, v in where.items()})
 
     def find(self, rel: str, line: int, rule: str, message: str, hint: str,
-             severity: str = "error") -> None:
-        self.findings.append(Finding(rel, line, 1, rule, message, hint, severity))  # type: ignore[arg-type]
+             severity: str = "error", column: int = 1) -> None:
+        self.findings.append(Finding(rel, line, column, rule, message, hint, severity))  # type: ignore[arg-type]
+
+    def refuse(self, path: Path, what: Kind) -> None:
+        """A symbolic link, or a pipe or device, where content may be: never read, never
+        published, and nothing quoted from what it points to."""
+        if what == "link":
+            self.find(self.rel(path), 1, "symlink", "this is a symbolic link (expected a real "
+                      "file or folder, got a link, which is never followed)", "Put the file or "
+                      "folder itself here in place of the link, or delete the link.")
+        elif what == "other":
+            self.find(self.rel(path), 1, "not-a-file", "this is not an ordinary file (expected "
+                      "a file or a folder, got a pipe, a device or a socket)", "Delete it.")
+
+    def refuse_all(self, tree: Tree) -> None:
+        for rel, what in tree.refused:
+            self.refuse(tree.folder / rel, what)
+
+    def folders(self, parent: Path) -> list[Path]:
+        """The real folders in `parent`; links and special files in it are refused."""
+        found = []
+        for name, what in children(parent):
+            if what == "folder":
+                found.append(parent / name)
+            else:
+                self.refuse(parent / name, what)
+        return found
+
+    def clash(self, paths: list[Path], key: Callable[[Path], str]) -> list[Path]:
+        """`paths` less any whose page would be another's on a disk that ignores case (each
+        refused with a finding)."""
+        seen: dict[str, Path] = {}
+        kept = []
+        for path in paths:
+            same = unicodedata.normalize("NFC", key(path)).lower()
+            if same in seen:
+                self.find(self.rel(path), 1, "same-output", f"this would be published under "
+                          f"the same name as {self.rel(seen[same])!r} (expected names that "
+                          f"differ by more than capital letters, got {path.name!r})",
+                          "Rename one of the two.")
+            else:
+                seen[same] = path
+                kept.append(path)
+        return kept
 
 
 def check_body(source: Source, model: type[BaseModel]) -> list[Finding]:
@@ -95,11 +147,16 @@ def load_catalog(root: Path, vocabulary: Vocabulary, include_pending: bool = Fal
     if kept is not None:
         loader.kept = KeptResources(kept, vocabulary, max_attachment_bytes)
     catalog = Catalog(root, vocabulary)
-    for folder in sorted(p for p in (root / "modules").glob("*/") if p.is_dir()):
+    for top in ("modules", "handbook"):
+        if kind(root / top) == "link":
+            loader.refuse(root / top, "link")
+    modules = loader.folders(root / "modules") if kind(root / "modules") == "folder" else []
+    for folder in loader.clash(modules, lambda p: p.name):
         module = load_module(loader, folder)
         if module:
             catalog.modules.append(module)
-    for folder in sorted(p for p in (root / "handbook").glob("*/") if p.is_dir()):
+    handbook = loader.folders(root / "handbook") if kind(root / "handbook") == "folder" else []
+    for folder in loader.clash(handbook, lambda p: p.name):
         publication = load_publication(loader, folder)
         if publication:
             catalog.publications.append(publication)
@@ -110,10 +167,23 @@ def load_catalog(root: Path, vocabulary: Vocabulary, include_pending: bool = Fal
     return catalog
 
 
+def pages_in(loader: Loader, tree: Tree, subfolder: str, pattern: str = "*.md") -> list[Path]:
+    """The Markdown files directly in `subfolder` of `tree` ('' for the folder itself) that
+    match `pattern`, less those whose page another already takes."""
+    prefix = f"{subfolder}/" if subfolder else ""
+    files = [path for rel, path in sorted(tree.files.items()) if rel.startswith(prefix)
+             and "/" not in rel[len(prefix):] and path.match(pattern)]
+    return loader.clash(files, lambda p: p.stem)
+
+
 def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
-    file = folder / "module.md"
+    tree = walk(folder, skip=frozenset({"resources"}))
+    loader.refuse_all(tree)
+    file = tree.files.get("module.md")
     base = f"modules/{folder.name}"
-    if not file.is_file():
+    if file is None:
+        if kind(folder / "module.md") in ("link", "other"):
+            return None  # a link or a special file: refused above
         loader.find(loader.rel(folder), 1, "missing-file",
                     f"the module folder has no module.md (expected {base}/module.md, got none)",
                     "If you meant an existing module, move the files into its folder (check "
@@ -127,17 +197,18 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
         loader.find(module.source, module.line("id"), "id-mismatch",
                     f"the module id does not match its folder (expected '{folder.name}', "
                     f"got '{module.meta.id}')", "Make the id and the folder name the same.")
-    for path in sorted((folder / "handouts").glob("*.md")):
+    for path in pages_in(loader, tree, "handouts"):
         handout = loader.read(path, Handout, f"{base}/handouts/{path.stem}.md")
         if handout:
             module.handouts[handout.slug] = handout
-    for path in sorted((folder / "sessions").glob("*.md")):
+    for path in pages_in(loader, tree, "sessions"):
         session = loader.read(path, Session, f"{base}/sessions/{path.stem}.md")
         if session:
             check_session(loader, session, module)
             module.sessions.append(session)
-    for path in sorted((folder / "resources").glob("*/index.md")):
-        resource = load_resource(loader, path, f"{base}/resources/{path.parent.name}/index.md")
+    resources = loader.folders(folder / "resources") if "resources" in tree.folders else []
+    for slug in loader.clash(resources, lambda p: p.name):
+        resource = load_resource(loader, slug, f"{base}/resources/{slug.name}/index.md")
         if resource:
             if resource.meta.status == "approved" or (
                     loader.include_pending and resource.meta.status == "pending"):
@@ -146,18 +217,33 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
     return module
 
 
-def load_resource(loader: Loader, path: Path, page: str) -> Doc[Resource] | None:
-    """A resource read, validated and checked, or as the last build kept it if unchanged."""
-    key = KeptResources.key(loader.rel(path), path.parent) if loader.kept else ""
-    if loader.kept and (kept := loader.kept.get(key)) is not None:
+def load_resource(loader: Loader, folder: Path, page: str) -> Doc[Resource] | None:
+    """A resource read, validated and checked, or as the last build kept it if unchanged.
+    A folder with a link or a special file anywhere in it is never published."""
+    tree = walk(folder)
+    if "index.md" not in tree.files:  # no page (or a link in its place): nothing is read
+        loader.refuse_all(tree)
+        return None
+    path = tree.files["index.md"]
+    key = ""
+    if loader.kept:
+        try:
+            key = KeptResources.key(loader.rel(path), tree)
+        except OSError:  # changed while it was listed: read afresh, keep nothing
+            pass
+    if key and loader.kept and (kept := loader.kept.get(key)) is not None:
         resource, findings = kept
         loader.findings += findings
         return resource
     before = len(loader.findings)
     resource = loader.read(path, Resource, page)
     if resource:
-        check_resource(loader, resource, path.parent)
-    if loader.kept:
+        check_resource(loader, resource, tree)
+    else:
+        loader.refuse_all(tree)
+    if tree.refused:
+        resource = None
+    if key and loader.kept:
         loader.kept.put(key, resource, loader.findings[before:])
     return resource
 
@@ -178,7 +264,7 @@ def check_session(loader: Loader, session: Doc[Session], module: ModuleDoc) -> N
                         "Create the handout or correct its name in 'handouts'.")
 
 
-def check_resource(loader: Loader, resource: Doc[Resource], folder: Path) -> None:
+def check_resource(loader: Loader, resource: Doc[Resource], tree: Tree) -> None:
     """Consent, attachments and personal data: what a moderator must be sure of."""
     meta, source = resource.meta, resource.source
     if not meta.consent:
@@ -189,41 +275,67 @@ def check_resource(loader: Loader, resource: Doc[Resource], folder: Path) -> Non
         loader.find(source, resource.line("no_pupil_data"), "pupil-data", "the resource is not "
                     "confirmed free of pupils' personal data (expected no_pupil_data: true, got "
                     "false)", "Remove names, photos and work that identify pupils, then confirm.")
-    listed = {f.path for f in meta.files}
-    for attachment in meta.files:
+    check_attachments(loader, resource, tree)
+    where = [((resource.body_line + n - 1, 1), what, text)
+             for n, what, text in personal_data(resource.body)]
+    where += [(resource.where(name), what, text) for name in ("title", "summary")
+              for _, what, text in personal_data(getattr(meta, name))]
+    for index, a in enumerate(meta.files):
+        where += [(resource.where("files", index, ("path", "title", "alt")[n]), what, text)
+                  for n, value in enumerate((a.path, a.title, a.alt))
+                  for _, what, text in personal_data(value)]
+    for (line, column), what, text in where:
+        loader.find(source, line, "personal-data", f"this looks like {what} (expected no "
+                    f"personal data, got {text!r})", "Remove it, or reword it so that nobody "
+                    "can be identified.", column=column)
+
+
+def check_attachments(loader: Loader, resource: Doc[Resource], tree: Tree) -> None:
+    """Each entry of `files` checked on its own, and reported at its own line: the file, its
+    text alternative, and the name it takes in the built site."""
+    source, folder = resource.source, tree.folder
+    outputs = Outputs()
+    listed = {posixpath.normpath(a.path) for a in resource.meta.files}
+    for index, attachment in enumerate(resource.meta.files):
+        line, column = resource.where("files", index, "path")
         problem = check_file(folder, attachment.path, loader.max_attachment_bytes)
-        if problem:
-            loader.find(source, resource.line("files"), "bad-attachment", problem.message,
-                        problem.hint)
+        if posixpath.normpath(attachment.path) == "index.md":
+            loader.find(source, line, "own-page", "the resource's page is listed as one of its "
+                        "own attachments (expected the attachments' names, got 'index.md')",
+                        "Remove this entry from 'files': the page is published already.",
+                        column=column)
+        elif problem:
+            loader.find(source, line, "bad-attachment", problem.message, problem.hint,
+                        column=column)
+        elif clash := outputs.claim(attachment.path):
+            name, other = clash
+            loader.find(source, line, "same-output", f"this attachment would be published as "
+                        f"{name!r}, a name {other} already takes (expected a name of its own, "
+                        f"got {attachment.path!r})", "Rename the file and its entry; names that "
+                        "differ only in capital letters count as the same.", column=column)
         if attachment.path.rsplit(".", 1)[-1].lower() in IMAGES and not attachment.alt:
-            loader.find(source, resource.line("files"), "no-alt-text", "an image has no text "
-                        f"alternative (expected alt: for {attachment.path}, got none)",
-                        "Add 'alt: what the image shows' to the file's entry.")
-    present = (p.relative_to(folder).as_posix() for p in folder.rglob("*")
-               if p.is_symlink() or not p.is_dir())
-    for extra in sorted(present):
-        if extra != "index.md" and extra not in {posixpath.normpath(x) for x in listed}:
+            line, column = resource.where("files", index)
+            loader.find(source, line, "no-alt-text", "an image has no text alternative "
+                        f"(expected alt: for {attachment.path}, got none)",
+                        "Add 'alt: what the image shows' to the file's entry.", column=column)
+    for extra in sorted(tree.files):
+        if extra != "index.md" and extra not in listed:
             loader.find(source, resource.line("files"), "unlisted-file", "a file in the "
                         f"resource's folder is not listed (expected it under files:, got "
                         f"{extra!r} unlisted)", "List it under 'files' or delete it.")
-    where = [(resource.body_line + n - 1, what, text)
-             for n, what, text in personal_data(resource.body)]
-    where += [(resource.line("files"), what, text) for name in sorted(listed)
-              for _, what, text in personal_data(name)]
-    where += [(resource.line(name), what, text) for name in ("title", "summary")
-              for _, what, text in personal_data(getattr(meta, name))]
-    where += [(resource.line("files"), what, text) for a in meta.files
-              for _, what, text in personal_data(f"{a.title}\n{a.alt}")]
-    for line, what, text in where:
-        loader.find(source, line, "personal-data", f"this looks like {what} (expected no "
-                    f"personal data, got {text!r})", "Remove it, or reword it so that nobody "
-                    "can be identified.")
+    for link, what in tree.refused:  # a listed link is reported at its entry, above
+        if not any(name == link or name.startswith(link + "/") for name in listed):
+            loader.refuse(folder / link, what)
 
 
 def load_publication(loader: Loader, folder: Path) -> PublicationDoc | None:
-    file = folder / "publication.md"
+    tree = walk(folder)
+    loader.refuse_all(tree)
+    file = tree.files.get("publication.md")
     base = f"handbook/{folder.name}"
-    if not file.is_file():
+    if file is None:
+        if kind(folder / "publication.md") in ("link", "other"):
+            return None  # a link or a special file: refused above
         loader.find(loader.rel(folder), 1, "missing-file", "the publication folder has no "
                     f"publication.md (expected {base}/publication.md, got none)",
                     "Add a publication.md with the publication's front matter.")
@@ -236,7 +348,7 @@ def load_publication(loader: Loader, folder: Path) -> PublicationDoc | None:
         loader.find(publication.source, publication.line("id"), "id-mismatch",
                     f"the publication id does not match its folder (expected '{folder.name}', "
                     f"got '{publication.meta.id}')", "Make the id and the folder name the same.")
-    for path in sorted(folder.glob("[0-9]*.md")):
+    for path in pages_in(loader, tree, "", "[0-9]*.md"):
         chapter = loader.read(path, Chapter, f"{base}/{path.stem}.md")
         if chapter:
             publication.chapters.append(chapter)

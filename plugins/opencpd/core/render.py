@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import posixpath
 import re
 import sys
@@ -13,7 +12,7 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .attachments import IMAGES, check_file, human_size, kind_of
+from .attachments import IMAGES, Outputs, check_file, human_size, kind_of
 from .catalog import VOCABULARY_OF, Catalog, Doc, ModuleDoc
 from .model import AgendaItem, Resource
 from .feeds import feeds
@@ -21,6 +20,7 @@ from .placed import hold
 from .schema import schemas
 from .untrusted import safe_html, safe_svg
 from .urls import file_in_folder, href_of_file
+from .wellformed import json_document
 
 TEMPLATES = Path(__file__).parent / "templates"
 NEWEST = 10  # resources listed on a module page and on the Resources page
@@ -141,7 +141,7 @@ class Renderer:
     def schema_files(self) -> dict[str, str]:
         """The JSON Schema of each content type, and a page listing them."""
         found = schemas(self.catalog.vocabulary)
-        out = {f"schemas/{name}.schema.json": json.dumps(schema, indent=2)
+        out = {f"schemas/{name}.schema.json": json_document(schema)
                for name, schema in found.items()}
         out["schemas/index.md"] = self.page("schemas.md.j2", "schemas/index.md",
                                             {"title": "JSON Schemas"}, names=list(found))
@@ -206,14 +206,17 @@ class Renderer:
         for _, resource in self.catalog.resources:
             folder = self.catalog.root / resource.source.rsplit("/", 1)[0]
             base = resource.page.removesuffix("index.md")
+            outputs = Outputs()
             for a in resource.meta.files:
                 path = folder / a.path
-                # Never copy what the checker refuses (a link out, a program), even when a
-                # non-strict build goes on despite the finding.
-                if check_file(folder, a.path, sys.maxsize) is not None:
+                # Never copy what the checker refuses (a link, a program, a second file under
+                # a name already taken, the page itself), even when a non-strict build goes on
+                # despite the finding.
+                if check_file(folder, a.path, sys.maxsize) is not None or outputs.claim(a.path):
                     continue
-                out[base + a.path] = (safe_svg(path.read_text("utf-8"))
-                                      if a.path.lower().endswith(".svg") else path)
+                out[base + posixpath.normpath(a.path)] = (
+                    safe_svg(path.read_text("utf-8")) if a.path.lower().endswith(".svg")
+                    else path)
         return out
 
     def resource_list(self, here: str, items: list, show_module: bool = False) -> str:

@@ -1,0 +1,100 @@
+"""The content tree as it is on disk, read without ever following a symbolic link: a link in a
+submission may point anywhere (a folder outside the repository, a system file), so a link is
+never read, listed through, hashed through or published; it is reported."""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+Kind = Literal["file", "folder", "link", "other", "missing"]
+
+
+def kind(path: Path) -> Kind:
+    """What `path` itself is (never what a link points to)."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return "missing"
+    if stat.S_ISLNK(mode):
+        return "link"
+    if stat.S_ISDIR(mode):
+        return "folder"
+    return "file" if stat.S_ISREG(mode) else "other"
+
+
+def _kind(entry: os.DirEntry[str]) -> Kind:
+    if entry.is_symlink():
+        return "link"
+    if entry.is_dir(follow_symlinks=False):
+        return "folder"
+    return "file" if entry.is_file(follow_symlinks=False) else "other"
+
+
+@dataclass
+class Tree:
+    """Everything under a real folder, by path relative to it ('/' between parts)."""
+
+    folder: Path
+    files: dict[str, Path] = field(default_factory=dict)  # regular files only
+    folders: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)  # symbolic links: never followed
+    others: list[str] = field(default_factory=list)  # pipes, devices, sockets: never opened
+
+    @property
+    def refused(self) -> list[tuple[str, Kind]]:
+        """What may be neither read nor published, in order."""
+        return sorted([(rel, "link") for rel in self.links] +
+                      [(rel, "other") for rel in self.others])
+
+
+def walk(folder: Path, skip: frozenset[str] = frozenset()) -> Tree:
+    """The tree under `folder`, which must be a real folder (see `kind`). Subfolders named in
+    `skip`, directly in `folder`, are listed but not entered."""
+    tree = Tree(folder)
+    pending = [("", folder)]
+    while pending:
+        prefix, here = pending.pop()
+        try:
+            with os.scandir(here) as entries:
+                found = sorted((entry.name, _kind(entry)) for entry in entries)
+        except OSError:
+            continue  # unreadable: nothing in it is read either
+        for name, what in found:
+            rel = prefix + name
+            if what == "folder":
+                tree.folders.append(rel)
+                if not (prefix == "" and name in skip):
+                    pending.append((rel + "/", here / name))
+            elif what == "file":
+                tree.files[rel] = here / name
+            else:
+                (tree.links if what == "link" else tree.others).append(rel)
+    tree.folders.sort()
+    tree.links.sort()
+    tree.others.sort()
+    return tree
+
+
+def children(folder: Path) -> list[tuple[str, Kind]]:
+    """The names directly in `folder` (a real folder, or none) and what each is."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted((entry.name, _kind(entry)) for entry in entries)
+    except OSError:
+        return []
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file; OSError if `path` has become a link or anything else since
+    it was listed (O_NOFOLLOW: its last part is not followed; O_NONBLOCK: a pipe does not wait
+    for a writer)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    descriptor = os.open(path, flags)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(f"{path} is not a regular file")
+        return handle.read()
