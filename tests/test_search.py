@@ -220,20 +220,6 @@ def test_pagefind_failing_while_building_fails_the_build(tmp_path: Path,
     assert not list(tmp_path.glob(".site-*")), "the staging folder was left behind"
 
 
-def test_a_half_written_bundle_is_a_clear_failure(tmp_path: Path) -> None:
-    """Pagefind's files are checked as they are made reproducible: a half-written entry file
-    (seen once on a loaded machine, before the build waited for Pagefind to end) is a clear
-    failure, not a traceback."""
-    from opencpd.adapters.indexer import IndexingFailed
-    from opencpd.adapters.search import finish_bundles
-
-    bundle = tmp_path / "pagefind"
-    (bundle / "filter").mkdir(parents=True)
-    (bundle / "pagefind-entry.json").write_text("", "utf-8")
-    with pytest.raises(IndexingFailed, match=r"files in pagefind/ are incomplete .*JSONDecode"):
-        finish_bundles(tmp_path, [bundle])
-
-
 def test_indexing_failure_fails_the_build(tmp_path: Path) -> None:
     with pytest.raises(BuildFailed, match="Pagefind could not index the site: there was no page"):
         run_pagefind(tmp_path)  # no HTML at all

@@ -10,6 +10,12 @@ A big site is indexed in shards of at most `shard_pages` pages, each by its own 
 one after the other, so that memory stays bounded (Pagefind keeps about 250 KB a page in memory
 until it writes its files). Shards are ranges of titles in alphabetical order: the browser merges
 them (`mergeIndex`) and a list sorted by title reads shard after shard.
+
+Pagefind sends each bundle's files back (`GetFiles`) and we write them; it never writes into the
+site. Its own `WriteFiles` answers before its writes are done (it hands them to background
+threads without waiting for them) and it ends with `exit(0)` when its input closes, which cuts
+off the writes still in flight: about one bundle in fifty had an empty file (pagefind.js,
+pagefind-entry.json…), whether or not the build waited for the process to end.
 """
 
 from __future__ import annotations
@@ -24,11 +30,19 @@ from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
+from ..core.reproducible import ENTRY, Bundle, stable_bundle
+
 TIMEOUT_SECONDS = 600
+VERSION = "1.5."  # the Pagefind whose bundle `stable_bundle` knows
 
 
 class IndexingFailed(Exception):
     """Pagefind reported an error or stopped; the message says what it said."""
+
+
+class PagefindUnusable(IndexingFailed):
+    """Pagefind as installed cannot be used: it does not start, stops before it answers, or is
+    a version whose bundle we do not know. Installing it again may help; nothing else does."""
 
 
 class PagefindProcess:
@@ -42,7 +56,7 @@ class PagefindProcess:
                                             stderr=self.errors)
         except OSError as exc:
             self.errors.close()
-            raise IndexingFailed(f"Pagefind could not start ({exc})") from None
+            raise PagefindUnusable(f"Pagefind could not start ({exc})") from None
         self.answers: dict[int, Future[dict[str, Any]]] = {}
         self.failure: str | None = None
         self.pages = 0
@@ -57,7 +71,7 @@ class PagefindProcess:
             answer = self.ask({"type": "NewIndex", "config": config}).result(TIMEOUT_SECONDS)
         except (IndexingFailed, TimeoutError) as exc:
             self.close()
-            raise IndexingFailed(str(exc) or "Pagefind did not answer") from None
+            raise PagefindUnusable(str(exc) or "Pagefind did not answer") from None
         self.index_id = answer["index_id"]
 
     def ask(self, payload: dict[str, Any]) -> Future[dict[str, Any]]:
@@ -78,34 +92,23 @@ class PagefindProcess:
         self.ask({"type": "AddFile", "index_id": self.index_id, "file_path": source_path,
                   "url": None, "file_contents": html})
 
-    def write(self, output: Path) -> int:
-        """Wait for every page, write the bundle into `output`; the number of pages indexed."""
-        answer = self.ask({"type": "WriteFiles", "index_id": self.index_id,
-                           "output_path": str(output)})
+    def files(self) -> Bundle:
+        """Wait for every page; the bundle's files as Pagefind makes them (path: content)."""
+        answer = self.ask({"type": "GetFiles", "index_id": self.index_id})
         try:
-            answer.result(TIMEOUT_SECONDS)  # answers come in order: every page is in
+            files = answer.result(TIMEOUT_SECONDS)["files"]  # answers come in order
         except TimeoutError:
             raise IndexingFailed(f"Pagefind took over {TIMEOUT_SECONDS} s") from None
         if self.failure:
             raise IndexingFailed(self.failure)
-        return self.pages
+        return {file["path"]: base64.b64decode(file["content"]) for file in files}
 
-    def finish(self) -> None:
-        """After `write`: let Pagefind end, and wait until it has. It answers once it has handed
-        its files to the system, but may still be writing them (seen on a loaded machine: an
-        empty pagefind-entry.json); they are all on disk when it has ended."""
-        if not self.close(wait=TIMEOUT_SECONDS):
-            raise IndexingFailed(f"Pagefind had not finished writing its files after "
-                                 f"{TIMEOUT_SECONDS} s")
-
-    def close(self, wait: float = 10) -> bool:
-        """End Pagefind, killing it after `wait` seconds; False if it had to be killed."""
-        self.outbox.put(None)  # Pagefind ends when its input does
-        ended = True
+    def close(self) -> None:
+        """End Pagefind (it ends when its input does), killing it if it has not after 10 s."""
+        self.outbox.put(None)
         try:
-            self.process.wait(wait)
+            self.process.wait(10)
         except subprocess.TimeoutExpired:
-            ended = False
             self.process.kill()
             self.process.wait()
         for thread in self.threads:
@@ -113,7 +116,6 @@ class PagefindProcess:
         assert self.process.stdout is not None
         self.process.stdout.close()
         self.errors.close()
-        return ended
 
     def _write(self) -> None:
         stdin = self.process.stdin
@@ -134,10 +136,15 @@ class PagefindProcess:
     def _read(self) -> None:
         stdout = self.process.stdout
         assert stdout is not None
-        pending = b""
+        pending = bytearray()  # the start of a message; a bundle's files are one long message
         while chunk := stdout.read1(1 << 16):
-            *messages, pending = (pending + chunk).split(b",")
-            for message in messages:
+            first, *others = chunk.split(b",")
+            pending += first
+            if not others:
+                continue
+            *complete, rest = [bytes(pending), *others]
+            pending = bytearray(rest)
+            for message in complete:
                 self._answer(json.loads(base64.b64decode(message)))
         self._fail_all(self._last_words() or "Pagefind stopped before it had finished")
 
@@ -214,10 +221,12 @@ class ShardedIndex:
                     if self.stopping:
                         return
                     process.add_page(html, path)
-                bundle = self.site / self.bundle_name(len(self.written))
-                self.pages += process.write(bundle)
-                process.finish()
+                files = process.files()
                 self.current = None
+                process.close()
+                bundle = self.site / self.bundle_name(len(self.written))
+                write_bundle(bundle, checked(files))
+                self.pages += process.pages
                 self.written.append(bundle)
         except IndexingFailed as exc:
             self.error = exc
@@ -243,3 +252,30 @@ class ShardedIndex:
         if self.current is not None:
             self.current.close()
             self.current = None
+
+
+def checked(files: Bundle) -> Bundle:
+    """The bundle Pagefind sent, made byte-identical from one build to the next."""
+    try:
+        version = str(json.loads(files[ENTRY])["version"])
+    except (KeyError, ValueError, TypeError) as exc:
+        raise IndexingFailed(f"its bundle has no readable {ENTRY} "
+                             f"({type(exc).__name__}: {exc})") from None
+    if not version.startswith(VERSION):
+        raise PagefindUnusable(f"Pagefind {version} is installed, and OpenCPD knows the bundle "
+                               f"of Pagefind {VERSION}x only")
+    try:
+        return stable_bundle(files)
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        raise IndexingFailed(f"its bundle is not what Pagefind {version} makes "
+                             f"({type(exc).__name__}: {exc})") from None
+
+
+def write_bundle(folder: Path, files: Bundle) -> None:
+    """Write the bundle into `folder`: every file whole once this returns."""
+    for path, content in sorted(files.items()):
+        target = folder / path
+        if folder not in target.parents or ".." in Path(path).parts:
+            raise IndexingFailed(f"Pagefind sent a file outside its bundle: {path}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)

@@ -22,8 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
-from ..core.reproducible import stabilise_pagefind
-from .indexer import IndexingFailed, ShardedIndex
+from .indexer import IndexingFailed, PagefindUnusable, ShardedIndex
 
 log = get_plugin_logger(__name__)
 
@@ -164,22 +163,19 @@ def finish_indexing(indexing: IndexWhileBuilding) -> int:
 
 
 def finish_bundles(site_dir: Path, bundles: list[Path]) -> None:
-    """Make each bundle byte-identical from one build to the next; list the shards.
-    IndexingFailed if a bundle is not what Pagefind writes."""
-    for bundle in bundles:
-        try:
-            stabilise_pagefind(bundle)  # byte-identical from one build to the next
-        except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
-            raise IndexingFailed(f"its files in {bundle.name}/ are incomplete or not what "
-                                 f"Pagefind 1.5 writes ({type(exc).__name__}: {exc})") from None
+    """List the shards in the first bundle (each was written whole and made byte-identical
+    from one build to the next as it came from Pagefind)."""
     others = [f"{b.relative_to(site_dir).as_posix()}/" for b in bundles[1:]]
     (bundles[0] / SHARDS_FILE).write_text(json.dumps(others), "utf-8")
 
 
-def indexing_failed(exc: Exception) -> Exception:
+def indexing_failed(exc: IndexingFailed) -> Exception:
+    """The build's error. Only a Pagefind that cannot be used sends the reader to the install."""
+    fix = ("check that the pagefind[bin] package is installed, at the version opencpd "
+           "requires (pip install 'pagefind[bin]==1.5.2')." if isinstance(exc, PagefindUnusable)
+           else "if the message names nothing you can fix, report it with the build's output.")
     return failed(f"Pagefind could not index the site: {str(exc).rstrip('.')}. The search "
-                  "index is part of the site, so the build stops here; check that the "
-                  "pagefind[bin] package is installed.")
+                  f"index is part of the site, so the build stops here; {fix}")
 
 
 def run_pagefind(site_dir: Path, binary: Path | None = None) -> int:

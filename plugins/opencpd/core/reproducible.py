@@ -6,6 +6,9 @@ run to run; the files' content hashes, which are their names, change with it (up
 CloudCannon/pagefind#638, "filter/metadata indexes" still unstable). We sort both, rename the
 files by the hash of their new content, and point the meta file and `pagefind-entry.json` at the
 new names. Search results are the same: the client looks filters up by name, not position.
+
+The build does this to the bundle in memory, as Pagefind sends it (`stable_bundle`), before
+any of it is written: no file is read back while something may still be writing it.
 """
 
 from __future__ import annotations
@@ -19,49 +22,68 @@ from typing import Any
 SIGNATURE = b"pagefind_dcd"
 # pf_meta: [version, pages, index_chunks, filters, sorts, meta_fields]
 META_FILTERS, META_SORTS = 3, 4
+ENTRY = "pagefind-entry.json"
+
+Bundle = dict[str, bytes]  # path inside the bundle ("filter/en_1a2b3c4.pf_filter"): content
 
 
-def stabilise_pagefind(bundle: Path) -> None:
-    """Sort the filter indexes of the Pagefind bundle in `bundle` and rename what they change."""
+def stable_bundle(files: Bundle) -> Bundle:
+    """`files` with the filter indexes sorted and what that changes renamed. KeyError,
+    ValueError, TypeError or IndexError if the bundle is not what Pagefind 1.5 makes."""
+    stable = dict(files)
     renamed: dict[str, str] = {}
-    for path in sorted((bundle / "filter").glob("*.pf_filter")):
-        name, values = read_pf(path)
+    for path in sorted(p for p in files if p.startswith("filter/") and p.endswith(".pf_filter")):
+        stem = path.removeprefix("filter/").removesuffix(".pf_filter")
+        name, values = parse_pf(stable.pop(path), path)
         values.sort(key=lambda value: value[0])
-        renamed[path.stem] = write_pf(path.parent, path.stem, [name, values], ".pf_filter", 7)
-        path.unlink()
-    entry_file = bundle / "pagefind-entry.json"
-    entry = json.loads(entry_file.read_text("utf-8"))
+        renamed[stem], data = pack_pf(stem, [name, values], 7)
+        stable[f"filter/{renamed[stem]}.pf_filter"] = data
+    entry = json.loads(stable[ENTRY].decode("utf-8"))
     for language in entry["languages"].values():
-        meta_file = bundle / f"pagefind.{language['hash']}.pf_meta"
-        meta = read_pf(meta_file)
+        meta_path = f"pagefind.{language['hash']}.pf_meta"
+        meta = parse_pf(stable.pop(meta_path), meta_path)
         meta[META_FILTERS] = sorted([name, renamed.get(old, old)]
                                     for name, old in meta[META_FILTERS])
         meta[META_SORTS] = sorted(meta[META_SORTS], key=lambda sort: sort[0])
-        new = write_pf(bundle, language["hash"], meta, ".pf_meta", 10, prefix="pagefind.")
-        if new != language["hash"]:
-            meta_file.unlink()
-        language["hash"] = new
-    entry_file.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), "utf-8")
+        language["hash"], data = pack_pf(language["hash"], meta, 10)
+        stable[f"pagefind.{language['hash']}.pf_meta"] = data
+    stable[ENTRY] = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return stable
+
+
+def stabilise_pagefind(bundle: Path) -> None:
+    """The same for a bundle already written into the folder `bundle`."""
+    files = {p.relative_to(bundle).as_posix(): p.read_bytes()
+             for p in sorted(bundle.rglob("*")) if p.is_file()}
+    stable = stable_bundle(files)
+    for gone in sorted(files.keys() - stable.keys()):
+        (bundle / gone).unlink()
+    for path, data in stable.items():
+        if files.get(path) != data:
+            (bundle / path).write_bytes(data)
 
 
 def read_pf(path: Path) -> Any:
-    data = gzip.decompress(path.read_bytes())
+    return parse_pf(path.read_bytes(), path.name)
+
+
+def parse_pf(packed: bytes, name: str) -> Any:
+    """The value in a Pagefind index file (gzip of a signature and CBOR)."""
+    data = gzip.decompress(packed)
     if not data.startswith(SIGNATURE):
-        raise ValueError(f"{path.name} is not a Pagefind index file")
+        raise ValueError(f"{name} is not a Pagefind index file")
     value, end = decode(data, len(SIGNATURE))
     if end != len(data):
-        raise ValueError(f"{path.name} has data after its index")
+        raise ValueError(f"{name} has data after its index")
     return value
 
 
-def write_pf(folder: Path, old_name: str, value: Any, suffix: str, length: int,
-             prefix: str = "") -> str:
-    """Write `value` as `<prefix><language>_<hash><suffix>`; return the new name."""
+def pack_pf(old_name: str, value: Any, length: int) -> tuple[str, bytes]:
+    """`value` as an index file, and its new name: `<language>_<hash of the content>`."""
     data = SIGNATURE + encode(value)
     language = old_name.rsplit("_", 1)[0]
-    name = f"{language}_{hashlib.sha1(data).hexdigest()[:length]}"
-    (folder / f"{prefix}{name}{suffix}").write_bytes(gzip.compress(data, 9, mtime=0))
-    return name
+    return (f"{language}_{hashlib.sha1(data).hexdigest()[:length]}",
+            gzip.compress(data, 9, mtime=0))
 
 
 def decode(data: bytes, i: int) -> tuple[Any, int]:
