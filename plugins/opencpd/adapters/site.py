@@ -1,15 +1,25 @@
-"""Build the site with MkDocs into a temporary folder and swap it in only on success."""
+"""Build the site with MkDocs into a temporary folder and swap it in only on success.
+
+The temporary folder is `.<site>-building-<pid>-<random>` beside the site. A build that fails,
+or is stopped by SIGINT, SIGTERM or SIGHUP, removes it (and stops its helper and Pagefind)
+before it ends; one killed by SIGKILL cannot, so each build first removes the folders left by
+builds whose process is gone.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
+import re
 import shutil
+import signal
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -83,16 +93,132 @@ def build_site(config_file: str, site_dir: Path, preview_pending: bool = False,
     are two (`parallel`: None), or as told."""
     site_dir = site_dir.resolve()
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}-building-", dir=site_dir.parent))
-    try:
-        with build_date_from_git(Path(config_file).resolve().parent):
-            catalog = _build(config_file, staging, preview_pending, steps, search,
-                             two_cpus() if parallel is None else parallel)
-        swap_in(staging, site_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with ending_cleanly() as signals:
+        with signals.held():
+            remove_stale(site_dir)
+            staging = Path(tempfile.mkdtemp(prefix=f"{staging_prefix(site_dir)}{os.getpid()}-",
+                                            dir=site_dir.parent))
+        try:
+            with build_date_from_git(Path(config_file).resolve().parent):
+                catalog = _build(config_file, staging, preview_pending, steps, search,
+                                 two_cpus() if parallel is None else parallel)
+            with signals.held():
+                swap_in(staging, site_dir)
+        except BaseException:
+            with signals.held():
+                shutil.rmtree(staging, ignore_errors=True)
+            raise
     return catalog
+
+
+def staging_prefix(site_dir: Path) -> str:
+    return f".{site_dir.name}-building-"
+
+
+def remove_stale(site_dir: Path) -> None:
+    """Remove what builds killed by SIGKILL left beside `site_dir`: their staging folders, and
+    the previous site they had moved aside, which goes back if the site is missing (killed
+    between the two renames of `swap_in`). Only folders whose build process is gone."""
+    left = re.compile(rf"\.{re.escape(site_dir.name)}-(building|old)-(\d+)(-[^/]*)?")
+    for path in sorted(site_dir.parent.iterdir()):
+        found = left.fullmatch(path.name)
+        if found is None or running(int(found[2])):
+            continue
+        if found[1] == "old" and not site_dir.exists():
+            path.rename(site_dir)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def running(pid: int) -> bool:
+    """Whether a process `pid` exists (it may be another user's)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+class Terminated(BaseException):
+    """The build was sent SIGTERM or SIGHUP. Like KeyboardInterrupt, no `except Exception`
+    catches it, so that nothing carries on with a build told to stop."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+class Signals:
+    """While a build runs: SIGINT raises KeyboardInterrupt and SIGTERM and SIGHUP raise
+    Terminated, so that the build's `finally` clauses run (Python's default for SIGTERM and
+    SIGHUP is to end at once, leaving the staging folder, the forked helper and Pagefind). In
+    `held()` a signal waits until the block has finished: a swap or a clean-up is never cut in
+    half."""
+
+    HANDLED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+    def __init__(self) -> None:
+        self.holding = False
+        self.pending: int | None = None
+        self.previous: dict[int, object] = {}
+
+    def install(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return  # Python runs handlers in the main thread only; leave them as they are
+        for signum in self.HANDLED:
+            current = signal.getsignal(signum)
+            if current in (signal.SIG_DFL, signal.default_int_handler):  # not ignored (nohup)
+                self.previous[signum] = current
+                signal.signal(signum, self.handle)
+
+    def restore(self) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+        self.previous = {}
+
+    def handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.holding:
+            self.pending = self.pending or signum
+        else:
+            self.stop(signum)
+
+    @staticmethod
+    def stop(signum: int) -> None:
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise Terminated(signum)
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        self.holding = True
+        try:
+            yield
+        finally:
+            self.holding = False
+        if self.pending is not None:
+            signum, self.pending = self.pending, None
+            self.stop(signum)
+
+
+@contextmanager
+def ending_cleanly() -> Iterator[Signals]:
+    """Signals handled as `Signals` says for the block. A build stopped by SIGTERM or SIGHUP
+    then ends its process by the same signal, once it has cleaned up, as it would have without
+    us (a shell or CI runner sees the signal, not an exit code)."""
+    signals = Signals()
+    signals.install()
+    try:
+        yield signals
+    except Terminated as stopped:
+        handled = stopped.signum in signals.previous
+        signals.restore()
+        if handled:
+            signal.raise_signal(stopped.signum)  # the default: the process ends here
+        raise
+    finally:
+        signals.restore()
 
 
 def _build(config_file: str, staging: Path, preview_pending: bool,
@@ -112,7 +238,7 @@ def _build(config_file: str, staging: Path, preview_pending: bool,
             raise BuildFailed(str(exc).strip() or "the build failed") from None
         catalog: Catalog = plugin.catalog  # type: ignore[attr-defined]
         for step in POST_BUILD_STEPS if steps is None else steps:
-            step(config, staging, catalog)  # while Pagefind may still be writing
+            step(config, staging, catalog)  # while Pagefind may still be indexing
         if indexing:
             finish_indexing(indexing)
     finally:
