@@ -76,15 +76,26 @@ def site_config(root: Path) -> Path:
 
 def assemble(cases: list[Path], target: Path) -> Path:
     """A content tree: the shared base module and the cases' resource folders. Symlinks are
-    made here, to files outside the tree, since git may not keep them."""
+    made here, to files outside the tree (a case's `outside/` folder, or a fake PDF), since git
+    may not keep them; copies and long lines are made here too (names some disks cannot hold
+    side by side, megabytes kept out of git)."""
     root = Path(shutil.copytree(BASE, target / "content"))
     outside = target / "outside"
     outside.mkdir()
     for case in cases:
         shutil.copytree(case / "modules", root / "modules", dirs_exist_ok=True)
+        if (case / "outside").is_dir():
+            shutil.copytree(case / "outside", outside, dirs_exist_ok=True)
         for link, name in (expected(case).get("symlinks") or {}).items():
-            (outside / name).write_bytes(b"%PDF-1.4\nsecret answers\n%%EOF\n")
+            if not (outside / name).exists() and not Path(name).is_absolute():
+                (outside / name).write_bytes(b"%PDF-1.4\nsecret answers\n%%EOF\n")
             (root / link).symlink_to(outside / name)
+        for copy, original in (expected(case).get("copies") or {}).items():
+            shutil.copyfile(root / original, root / copy)
+        for rel, long in (expected(case).get("long_lines") or {}).items():
+            path = root / rel
+            path.write_text(path.read_text("utf-8").replace(
+                long["marker"], long["text"] * long["times"]), "utf-8")
     site_config(root)
     return root
 
