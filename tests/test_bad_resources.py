@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import pytest
 import yaml
@@ -328,6 +329,31 @@ def test_svg_attachments_are_published_sanitised(corpus_site: tuple[Path, Catalo
                     "iframe", "href", "<style", "<animate", "<set", "<image", "evil.example"]:
             assert bad not in svg, (name, bad)
         assert "<svg" in svg and "<circle" in svg and "<rect" in svg
+        ElementTree.fromstring(built.read_bytes())  # still a valid SVG, i.e. XML
+        if "\u00a0" in source.read_text("utf-8"):
+            assert "\u00a0" in svg and "&nbsp;" not in svg
+
+
+def test_every_xml_svg_and_json_the_build_writes_is_well_formed(
+        corpus_site: tuple[Path, Catalog]) -> None:
+    site, _ = corpus_site
+    parsed = Counter()
+    for path in sorted(site.rglob("*")):
+        if path.suffix in (".xml", ".svg"):
+            ElementTree.fromstring(path.read_bytes())
+        elif path.suffix in (".json", ".jsonld"):
+            json.loads(path.read_bytes().decode("utf-8"))
+        else:
+            continue
+        parsed[path.suffix] += 1
+    for name, text in every_html(site):  # the JSON-LD in each page
+        tags = Tags()
+        tags.feed(text)
+        for attrs, script in tags.scripts:
+            if attrs.get("type") == "application/ld+json":
+                json.loads(script)
+                parsed["ld+json"] += 1
+    assert parsed[".xml"] >= 3 and parsed[".svg"] >= 2 and parsed[".json"] >= 5, parsed
 
 
 def test_no_submitted_script_runs_in_a_real_browser(corpus_site: tuple[Path, Catalog],
@@ -374,6 +400,8 @@ def test_no_submitted_script_runs_in_a_real_browser(corpus_site: tuple[Path, Cat
         assert problems == [], "\n".join(problems)
         assert dialogs == [], "\n".join(dialogs)
         assert [m for m in console if "pwned" in m.lower()] == []
+        # nothing of the theme's own is blocked by the pages' Content-Security-Policy
+        assert [m for m in console if "Content Security Policy" in m] == []
         assert [u for u in elsewhere if "evil.example" in u] == [], elsewhere
     finally:
         context.close()

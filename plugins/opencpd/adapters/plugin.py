@@ -25,6 +25,7 @@ from ..core.placed import place
 from ..core.render import Renderer
 from ..core.untrusted import keep_rendered, recall_rendered
 from ..core.vocabulary import load_vocabulary
+from ..core.wellformed import json_document
 from .packs import cache_dir, make_packs, pack_links, pack_options
 from .search import serve_last_index
 from .serving import Rebuilds
@@ -104,8 +105,8 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         self.pages = renderer.pages()
         if not self.serving:
             keep_rendered(rendered)
-        self.pages["catalog.json"] = json.dumps(export(self.catalog, config.site_url or ""),
-                                                indent=1, ensure_ascii=False)
+        self.pages["catalog.json"] = json_document(export(self.catalog, config.site_url or ""),
+                                                   indent=1)
         self.json_ld = Metadata(self.catalog, config.site_url or "").all()
         self.attachments = renderer.attachments()
         config.nav = merge_nav(config.nav, renderer.navigation())
@@ -177,7 +178,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
 
 def json_in_html(data: Any) -> str:
     """JSON that cannot end or confuse the <script> element holding it."""
-    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    text = json_document(data, indent=None)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

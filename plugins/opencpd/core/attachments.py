@@ -10,6 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .svg import NotAnSvg, read_svg
+from .urls import file_in_folder
+
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
 
@@ -42,7 +45,12 @@ def _text(path: Path, head: bytes) -> bool:
 
 
 def _svg(path: Path, head: bytes) -> bool:
-    return _text(path, head) and b"<svg" in path.read_bytes()[:4096].lower()
+    """A well-formed SVG document, which is what the site publishes (svg.safe_svg)."""
+    try:
+        read_svg(path.read_bytes())
+    except NotAnSvg:
+        return False
+    return True
 
 
 def _mp4(path: Path, head: bytes) -> bool:
@@ -88,10 +96,12 @@ class AttachmentProblem:
 
 
 def inside(folder: Path, name: str) -> Path | None:
-    """The attachment's real path if it stays inside `folder`, else None."""
-    if not name or name.startswith(("/", "\\")) or ".." in Path(name).parts or ":" in name:
+    """The attachment's real path if it stays inside `folder`, else None: both as the disk
+    reads the name and as a browser reads the link made of it (urls.file_in_folder)."""
+    relative = file_in_folder(name)
+    if relative is None or ":" in name:
         return None
-    target = folder / name
+    target = folder / relative
     try:
         real = target.resolve(strict=False)
     except OSError:

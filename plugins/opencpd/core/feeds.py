@@ -7,6 +7,7 @@ from xml.etree import ElementTree as ET
 
 from .catalog import Catalog, Doc, ModuleDoc
 from .model import Resource
+from .wellformed import xml_document
 
 ATOM = "http://www.w3.org/2005/Atom"
 LIMIT = 50
@@ -45,7 +46,7 @@ def atom(title: str, self_url: str, site_url: str,
         ET.SubElement(entry, f"{{{ATOM}}}category", term=module.id, label=module.meta.title)
         ET.SubElement(entry, f"{{{ATOM}}}rights").text = r.licence
         ET.SubElement(entry, f"{{{ATOM}}}summary").text = r.summary
-    return ET.tostring(feed, encoding="unicode", xml_declaration=True) + "\n"
+    return xml_document(feed)
 
 
 def feeds(catalog: Catalog, site_url: str) -> dict[str, str]:

@@ -4,9 +4,10 @@ from these classes; the vocabularies they check against come from vocabulary.yml
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+import re
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -58,8 +59,25 @@ PlainText = Annotated[str, Field(min_length=1), AfterValidator(_plain)]
 Slug = Annotated[str, Field(pattern=SLUG)]
 
 
+# Characters that no page, feed or PDF can carry: control characters (tab and line break
+# aside), lone surrogates and the two non-characters. XML cannot hold them at all.
+UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def _writable(value: Any) -> Any:
+    texts = value if isinstance(value, list) else [value]
+    for text in texts:
+        found = UNWRITABLE.search(text) if isinstance(text, str) else None
+        if found:
+            raise PydanticCustomError("unwritable", "contains the invisible character "
+                                      "{character}", {"character": f"U+{ord(found[0]):04X}"})
+    return value
+
+
 class Content(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    _characters = field_validator("*")(_writable)
 
 
 class Module(Content):

@@ -18,7 +18,8 @@ from .model import AgendaItem, Resource
 from .feeds import feeds
 from .placed import hold
 from .schema import schemas
-from .untrusted import safe_html, safe_svg
+from .svg import safe_svg
+from .untrusted import safe_html
 from .urls import file_in_folder, href_of_file
 from .wellformed import json_document
 
@@ -215,7 +216,7 @@ class Renderer:
                 if check_file(folder, a.path, sys.maxsize) is not None or outputs.claim(a.path):
                     continue
                 out[base + posixpath.normpath(a.path)] = (
-                    safe_svg(path.read_text("utf-8")) if a.path.lower().endswith(".svg")
+                    safe_svg(path.read_bytes()) if a.path.lower().endswith(".svg")
                     else path)
         return out
 

@@ -31,14 +31,6 @@ URL_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "fenced_code",
               "opencpd.core.markdown_ext"]
 
-SVG_TAGS = {"svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
-            "text", "tspan", "title", "desc", "defs", "linearGradient", "radialGradient", "stop"}
-SVG_ATTRIBUTES = {"*": {"x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx", "ry", "d",
-                        "points", "width", "height", "viewBox", "fill", "stroke",
-                        "stroke-width", "transform", "font-size", "font-family",
-                        "text-anchor", "opacity", "offset", "stop-color", "xmlns", "id"}}
-
-
 def _urls_as_browsers_read_them(element: str, attribute: str, value: str) -> str | None:
     """Every URL in a teacher's text, judged and written as a browser will read it (urls.py).
     A picture comes from the resource's own folder: never a request to another site (a
@@ -107,12 +99,6 @@ def keep_rendered(path: Path) -> None:
     _rendered.clear()
     _rendered.update(html)
     _used.clear()
-
-
-def safe_svg(svg: str) -> str:
-    """An SVG with only drawing elements left: no script, links, styles or event handlers."""
-    return nh3.clean(svg, tags=SVG_TAGS, attributes=SVG_ATTRIBUTES, url_schemes=set(),
-                     link_rel=None, strip_comments=True)
 
 
 def _emails(text: str) -> Iterator[str]:

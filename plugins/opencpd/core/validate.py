@@ -73,6 +73,13 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
                        f"'{name}' has a value that is not in the vocabulary "
                        f"(expected one of {ctx['allowed']}; got {value!r})",
                        f"{hint} New terms go in vocabulary.yml.")
+    if kind in ("unwritable", "string_unicode"):
+        what = f"the invisible character {ctx['character']}" if ctx.get("character") \
+            else "a broken character (half of a surrogate pair)"
+        return Finding(source.path, line, col, "invisible-character",
+                       f"'{name}' contains {what} (expected ordinary text, got {_got(value)})",
+                       "Retype the text, or paste it as plain text: the character cannot be "
+                       "shown on a page or written into a feed.")
     if kind == "plain_text":
         return Finding(source.path, line, col, "not-plain-text",
                        f"'{name}' contains markup (expected plain text, got {_got(value)})",
