@@ -230,6 +230,8 @@ class ShardedIndex:
                 self.written.append(bundle)
         except IndexingFailed as exc:
             self.error = exc
+        except OSError as exc:  # the build's folder, not Pagefind
+            self.error = IndexingFailed(f"its files could not be written ({exc})")
 
     def write(self) -> list[Path]:
         """Wait until every shard is written; the bundles, first shard first."""
