@@ -138,6 +138,27 @@ def test_preview_pending_is_refused_on_ci(runner: CliRunner, site_copy: Path) ->
     assert not (site_copy / "site").exists()
 
 
+def test_a_preview_never_writes_into_the_published_folder(runner: CliRunner,
+                                                          site_copy: Path) -> None:
+    published = site_copy / "site"
+    published.mkdir()
+    (published / "marker.txt").write_text("published", encoding="utf-8")
+    for where in [published, published / "preview", site_copy]:  # the folder, in it, around it
+        refused = run(runner, site_copy, "build", "--preview-pending", "-d", str(where))
+        assert_clean_failure(refused)
+        assert "a preview never writes where the site is published" in refused.stderr
+    assert [p.name for p in published.iterdir()] == ["marker.txt"]
+    made = run(runner, site_copy, "build", "--preview-pending")  # no -d: .preview/
+    assert made.exit_code == 0, made.output
+    preview = site_copy / ".preview"
+    assert f"written to {preview}/" in made.stderr and "not the published site" in made.stderr
+    assert (preview / "index.html").is_file() and [p.name for p in published.iterdir()] == [
+        "marker.txt"]
+    other = site_copy / "preview"  # a folder the moderator named: git still never takes it
+    assert run(runner, site_copy, "build", "--preview-pending", "-d", str(other)).exit_code == 0
+    assert (other / ".gitignore").read_text("utf-8").splitlines()[-1] == "*"
+
+
 def test_new_module_and_session_pass_check(runner: CliRunner, site_copy: Path) -> None:
     made = run(runner, site_copy, "new", "module", "ks3-grammar", "--title", "Grammar at KS3",
                "--key-stage", "KS3")

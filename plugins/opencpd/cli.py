@@ -86,25 +86,52 @@ def check(config_file: str, strict: bool) -> None:
         sys.exit(1)
 
 
+PREVIEW_DIR = ".preview"  # beside mkdocs.yml; holds a .gitignore of its own
+
+
 @main.command()
 @config_option
-@click.option("-d", "--site-dir", default="site", show_default=True, type=click.Path())
+@click.option("-d", "--site-dir", type=click.Path(),
+              help="Where to build (default: site/; .preview/ with --preview-pending).")
 @click.option("--preview-pending", is_flag=True,
-              help="Include resources awaiting moderation, bannered (never on CI).")
+              help="Include resources awaiting moderation, bannered, in .preview/ (never the "
+                   "published folder; refused on CI).")
 @click.option("-v", "--verbose", is_flag=True)
-def build(config_file: str, site_dir: str, preview_pending: bool, verbose: bool) -> None:
+def build(config_file: str, site_dir: str | None, preview_pending: bool, verbose: bool) -> None:
     """Build the whole site strictly; the old site stays unless the build succeeds."""
     from .adapters.site import BuildFailed, build_site, log_to_terminal
     if preview_pending and _on_ci():
         raise click.ClickException("--preview-pending is refused on CI (CI=true): pending "
                                    "resources must never be published.")
+    project = Path(config_file).resolve().parent
+    target = Path(site_dir) if site_dir else project / PREVIEW_DIR if preview_pending \
+        else Path("site")
+    if preview_pending:
+        _refuse_published_folder(target, project / _config(config_file).site_dir)
     log_to_terminal(verbose)
     try:
-        catalog = build_site(config_file, Path(site_dir), preview_pending)
+        catalog = build_site(config_file, target, preview_pending)
     except BuildFailed as exc:
         raise click.ClickException(
-            f"{exc} The previous site in {site_dir}/ is unchanged.") from None
-    click.echo(f"Built {catalog.figures()['modules']} modules into {site_dir}/", err=True)
+            f"{exc} The previous site in {target}/ is unchanged.") from None
+    if preview_pending:
+        # whatever folder it is in, `git add .` never takes a preview
+        (target / ".gitignore").write_text("# A moderator's preview: never commit it\n*\n")
+        click.echo(f"Preview with resources awaiting moderation written to {target}/ (not the "
+                   f"published site). Open {target / 'index.html'} in a browser; delete the "
+                   "folder when you are done.", err=True)
+        return
+    click.echo(f"Built {catalog.figures()['modules']} modules into {target}/", err=True)
+
+
+def _refuse_published_folder(preview: Path, published: Path) -> None:
+    preview, published = preview.resolve(), published.resolve()
+    if preview == published or preview.is_relative_to(published) or \
+            published.is_relative_to(preview):
+        raise click.ClickException(
+            f"a preview never writes where the site is published (expected a folder apart "
+            f"from {published}, got {preview}). Leave out -d to use {PREVIEW_DIR}/, or name "
+            "another folder.")
 
 
 @main.command()
