@@ -1,17 +1,30 @@
-"""Read a Markdown file's YAML front matter ourselves, keeping the line of every value."""
+"""Read a Markdown file's YAML front matter ourselves, keeping the line of every value.
+
+Every parse is bounded (DESIGN.md, "untrusted"): the file's size before it is read, the front
+matter's size, its nesting depth before libyaml sees it, and what its aliases expand to. Each
+breach is a Finding at its line, never a RecursionError or a crash inside libyaml."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
 import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 import yaml
 
 from .findings import Finding
 
 Path_ = tuple[str | int, ...]
+
+MAX_FILE_BYTES = 1024 * 1024  # a content file; the longest page in the repository is ~8 KB
+MAX_FRONT_MATTER_CHARS = 64 * 1024  # the longest front matter in the repository is ~5 KB
+MAX_DEPTH = 20  # levels of lists and fields in lists; real front matter uses at most 5
+MAX_VALUES = 10_000  # values, counting each use of an alias (*name) in full
+# libyaml composes recursively in C: deep enough input ends the process with a signal, and its
+# scanner slows down with every level. It is used only when the text's characters alone show
+# that the depth is below this; otherwise PyYAML reads it, with MAX_DEPTH enforced as it goes.
+LIBYAML_DEPTH = 200
 
 
 @dataclass
@@ -43,7 +56,24 @@ class FrontMatterError(Exception):
         self.finding = finding
 
 
+def _size(count: int) -> str:
+    return f"{count / 1024:.0f} KB" if count >= 10 * 1024 else f"{count:,} bytes"
+
+
+def read(path: str, file: Path) -> Source:
+    """Read and parse `file`, refusing one larger than MAX_FILE_BYTES before reading it all."""
+    with file.open("rb") as handle:
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    return parse(path, raw)
+
+
 def decode(path: str, raw: bytes) -> str:
+    if len(raw) > MAX_FILE_BYTES:
+        raise FrontMatterError(Finding(
+            path, 1, 1, "too-large",
+            f"the file is too large to be a page (expected at most {_size(MAX_FILE_BYTES)}, "
+            f"got more)", "Keep the page's text in the file and put large material in "
+            "attached files, or split the page in two."))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -57,8 +87,9 @@ def decode(path: str, raw: bytes) -> str:
 
 
 def parse(path: str, raw: bytes) -> Source:
-    """Split `raw` into front matter and body; raise FrontMatterError on anything unreadable."""
-    text = decode(path, raw).replace("\r\n", "\n").removeprefix("\ufeff")
+    """Split `raw` into front matter and body; raise FrontMatterError on anything unreadable.
+    Windows (CR LF) and old Mac (CR) line endings are read as line breaks."""
+    text = decode(path, raw).removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
         raise FrontMatterError(Finding(
@@ -74,7 +105,14 @@ def parse(path: str, raw: bytes) -> Source:
             "the front matter is never closed (expected a second '---' line, got end of file)",
             "Add a line '---' after the last YAML field.",
         )) from None
-    data, positions, keys = _load_yaml(path, "\n".join(lines[1:end]), offset=1)
+    front = "\n".join(lines[1:end])
+    if len(front) > MAX_FRONT_MATTER_CHARS:
+        raise FrontMatterError(Finding(
+            path, 2, 1, "too-large",
+            f"the front matter is too long (expected at most {_size(MAX_FRONT_MATTER_CHARS)} "
+            f"between the '---' lines, got {_size(len(front))})",
+            "Keep the fields short and move long text into the page below the second '---'."))
+    data, positions, keys = _load_yaml(path, front, offset=1)
     body = "\n".join(lines[end + 1:])
     return Source(path, data, body, end + 2, positions, keys)
 
@@ -88,8 +126,39 @@ def _date_or_text(loader: Any, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
+def _text_keys(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
+    """A mapping whose keys are the text as written: `2026-01-01:`, `1:`, `yes:` and `~:` are
+    field names that validation can report at their line, not a date, a number, True or None.
+    A list or a set of fields used as a key is a syntax error at its line."""
+    loader.flatten_mapping(node)
+    mapping: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping", node.start_mark,
+                "found a list or a set of fields used as a field name", key_node.start_mark)
+        mapping[key_node.value] = loader.construct_object(value_node, deep=deep)
+    return mapping
+
+
+class _TooDeep(Exception):
+    def __init__(self, mark: yaml.Mark | None):
+        self.mark = mark
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    """PyYAML in Python, composing no deeper than MAX_DEPTH."""
+
+    depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _TooDeep(self.peek_event().start_mark)
+            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        finally:
+            self.depth -= 1
 
 
 class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):  # type: ignore[misc]
@@ -99,33 +168,58 @@ class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):  # type: ignore[misc]
 
 for _class in (_Loader, _FastLoader):
     _class.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
+    _class.construct_mapping = _text_keys  # type: ignore[method-assign, assignment]
+
+_INDICATOR = re.compile(r"[-?:](?=[ \t]|$)", re.MULTILINE)
+_BREAKS = re.compile("[\n\x85\u2028\u2029]")  # what YAML counts as line breaks
 
 
-def _compose(text: str) -> tuple[yaml.Node | None, Any]:
-    """The front matter's node tree and its data; MarkedYAMLError from _Loader if invalid."""
-    for loader_class in dict.fromkeys((_FastLoader, _Loader)):
+def depth_bound(text: str) -> int:
+    """An upper bound of the nesting depth of `text` read as YAML, from its characters alone.
+    Every flow collection opens with '[' or '{'; every block collection starts a line further
+    right or is an indicator ('- ', '? ', ': ') on its line, and one column holds at most two
+    levels (a list may sit under its field's name)."""
+    flow = text.count("[") + text.count("{")
+    block = 0
+    for line in _BREAKS.split(text):
+        rest = line.lstrip(" ")
+        block = max(block, 2 * (len(line) - len(rest) + 1) + len(_INDICATOR.findall(rest)))
+    return flow + block
+
+
+def _compose(text: str) -> tuple[yaml.Node | None, yaml.BaseLoader]:
+    """The front matter's node tree, and the loader that can construct its data;
+    MarkedYAMLError from _Loader if invalid, _TooDeep past MAX_DEPTH."""
+    fast = _FastLoader is not _Loader and depth_bound(text) <= LIBYAML_DEPTH
+    for loader_class in (_FastLoader, _Loader) if fast else (_Loader,):
         loader = loader_class(text)
         try:
-            node = loader.get_single_node()
-            return node, loader.construct_document(node) if node is not None else {}
+            return loader.get_single_node(), loader
         except yaml.MarkedYAMLError:
+            loader.dispose()
             if loader_class is _Loader:
                 raise
-        finally:
-            loader.dispose()
     raise AssertionError("unreachable")
 
 
 def _load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict, dict]:
     try:
-        node, data = _compose(text)
+        node, loader = _compose(text)
+        try:
+            _check_bounds(path, node, offset)
+            data = loader.construct_document(node) if node is not None else {}
+        finally:
+            loader.dispose()
+    except _TooDeep as exc:
+        line = exc.mark.line + 1 + offset if exc.mark else 1 + offset
+        raise FrontMatterError(_too_deep(path, line, exc.mark.column + 1 if exc.mark else 1))
     except yaml.MarkedYAMLError as exc:
         raise FrontMatterError(_syntax_finding(path, exc, offset)) from None
     if not isinstance(data, dict):
         raise FrontMatterError(Finding(
             path, 1 + offset, 1, "wrong-type",
             f"the front matter is not a set of fields (expected 'name: value' lines, "
-            f"got {type(data).__name__})",
+            f"got {_kind(data)})",
             "Write one 'field: value' per line.",
         ))
     positions: dict[Path_, tuple[int, int]] = {}
@@ -139,28 +233,160 @@ def _load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict,
     return data, positions, keys
 
 
+def _kind(data: Any) -> str:
+    if isinstance(data, list):
+        return "a list"
+    return "a single value" if data is not None else "nothing"
+
+
+def _too_deep(path: str, line: int, column: int) -> Finding:
+    return Finding(path, line, column, "too-deep",
+                   f"the front matter is nested too deeply (expected at most {MAX_DEPTH} "
+                   "levels of lists and fields, got more from here)",
+                   "Write each field as 'field: value' or a short list; no field needs lists "
+                   "inside lists.")
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _check_bounds(path: str, root: yaml.Node | None, offset: int) -> None:
+    """Depth and size counted as the data will be, each alias (*name) in full, without
+    recursion: a node graph made by aliases can be exponentially larger than its text, or
+    contain itself."""
+    if root is None:
+        return
+    depth: dict[int, int] = {}
+    size: dict[int, int] = {}
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    open_: set[int] = set()
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            open_.discard(key)
+            children = _children(node)
+            depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+            size[key] = min(MAX_VALUES + 1, 1 + sum(size[id(c)] for c in children))
+            continue
+        if key in depth:
+            continue
+        if key in open_:  # reached again while its own children are being counted
+            raise FrontMatterError(Finding(
+                path, node.start_mark.line + 1 + offset, node.start_mark.column + 1,
+                "yaml-alias", "a value contains itself through an alias (expected an alias "
+                "*name to repeat a value written before it, got one inside the value '&name' "
+                "marks)", "Write the value out in full instead of using '&' and '*'."))
+        open_.add(key)
+        stack.append((node, True))
+        stack.extend((c, False) for c in _children(node) if id(c) not in depth)
+        if len(open_) > MAX_DEPTH:
+            mark = node.start_mark
+            raise FrontMatterError(_too_deep(path, mark.line + 1 + offset, mark.column + 1))
+    if size[id(root)] > MAX_VALUES:
+        where, total = root, 1
+        for key_node, value_node in getattr(root, "value", ()):
+            total += size[id(key_node)] + size[id(value_node)]
+            if total > MAX_VALUES:
+                where = key_node
+                break
+        raise FrontMatterError(Finding(
+            path, where.start_mark.line + 1 + offset, where.start_mark.column + 1, "too-large",
+            f"the front matter holds too many values (expected at most {MAX_VALUES:,}, "
+            "counting each use of an alias *name in full; got more)",
+            "Shorten the lists, and write values out instead of repeating them with '&' and "
+            "'*'." if len(depth) <= MAX_VALUES else "Shorten the lists."))
+
+
+def _syntax_finding(path: str, exc: yaml.MarkedYAMLError, offset: int) -> Finding:
+    """PyYAML's complaint in plain words, as "expected X, got Y", at the line where the
+    trouble starts (where a list or a quotation opens that never closes, not where YAML
+    noticed)."""
+    problem = exc.problem or ""
+    mark = exc.problem_mark or exc.context_mark
+    context_line = exc.context_mark.line if exc.context_mark else None
+    detail, hint = _plain_words(problem, exc.context or "", mark, context_line)
+    if context_line is not None and mark is not None and context_line < mark.line and (
+            "end of stream" in problem or "could not find expected ':'" in problem
+            or re.match(r"expected ',' or '[]}]'", problem)):
+        mark = exc.context_mark  # an unclosed quote, list or set of fields: where it opens
+    line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
+    return Finding(path, line, col, "yaml-syntax",
+                   f"the front matter is not valid YAML ({detail})", hint)
+
+
+QUOTE_HINT = "Put quotes around text that contains ': ' or ' #', e.g. summary: \"Bingo: a game\"."
 CLOSERS = {"quoted scalar": "the closing quotation mark", "flow sequence": "the closing ']'",
            "flow mapping": "the closing '}'"}
 
 
-def _syntax_finding(path: str, exc: yaml.MarkedYAMLError, offset: int) -> Finding:
-    """Word PyYAML's complaint as "expected X, got Y", at the line where the trouble starts."""
-    problem = exc.problem or "the YAML cannot be read"
-    mark = exc.problem_mark or exc.context_mark
-    if "end of stream" in problem and exc.context_mark:
-        mark = exc.context_mark  # an unclosed quote or bracket: point at where it opens
-    line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
-    wording = re.match(r"expected (.+), but found (.+)", problem)
+def _plain_words(problem: str, context: str, mark: yaml.Mark | None,
+                 context_line: int | None) -> tuple[str, str]:
+    """What went wrong ("expected X, got Y") and how to fix it, for PyYAML's `problem`."""
+    closer = next((v for k, v in CLOSERS.items() if k in context), "")
+    unclosed = context_line is not None and mark is not None and context_line < mark.line
+    if "end of stream" in problem or (closer and unclosed):
+        what = closer or "the end of a value"
+        got = "the end of the front matter" if "end of stream" in problem \
+            or "<stream end>" in problem else f"the next field on line {mark.line + 2 if mark else '?'}"
+        ends = {"the closing ']'": "Close the list with ']' on the line where it starts.",
+                "the closing '}'": "Close the fields with '}' on the line where they start."}
+        return (f"expected {what}, got {got}",
+                ends.get(what, "Close the quotation on the same line, or remove the opening "
+                         "quotation mark."))
+    if re.match(r"expected ',' or '[]}]'", problem):
+        return ("expected ',' between the items of a list in brackets, got "
+                f"{_token(problem.rsplit('but got ', 1)[-1])}", QUOTE_HINT)
+    if "mapping values are not allowed" in problem:
+        return ("expected one 'field: value' on each line, got a second ': ' on this line, or "
+                "a field indented under another", f"{QUOTE_HINT} Start each field at the "
+                "beginning of its line.")
+    if "sequence entries are not allowed" in problem:
+        return ("expected a value after ': ', got a list item '- ' on the same line",
+                "Start the list on the next line: one '- item' per line, indented under the "
+                "field.")
+    if "could not find expected ':'" in problem:
+        return ("expected 'field: value', got a line without ': '",
+                "Add the field's name and ': ', or indent a continued text under its field.")
+    if problem.startswith("expected <block end>") or "<block" in problem:
+        return ("expected each item to line up with the one above it, got a line indented "
+                "differently", "Indent the items of a list (and the fields of an item) by the "
+                "same number of spaces.")
+    if "'\\t'" in problem or "\t" in problem:
+        return ("expected spaces, got a tab", "Replace the tab with spaces.")
+    found = re.match(r"found undefined alias '?([^']*)'?", problem)
+    if found:
+        return (f"expected '&{found[1]}' before '*{found[1]}', got no such name",
+                "Put quotes around text that starts with '*', or name the value with "
+                f"'&{found[1]}' before using '*{found[1]}'.")
+    if "used as a field name" in problem or "unhashable key" in problem:
+        return ("expected a field name before ':', got a list or a set of fields",
+                "Write the field's name before ': '; quote text that starts with '[' or '{'.")
+    if "escape character" in problem:
+        return ("expected \\\\, \\\" or \\n after a backslash in double quotes, got another "
+                "character", "Use single quotes around the text, or write the backslash twice.")
+    if "constructor for the tag" in problem:
+        return ("expected plain values, got a YAML tag starting with '!'",
+                "Remove the tag (the word starting with '!'), or put quotes around the text.")
+    if "duplicate anchor" in (context + problem):
+        return ("expected each '&name' once, got the same name twice",
+                "Give the second one another name.")
+    wording = re.match(r"expected (.+), but (?:found|got) (.+)", problem)
     if wording:
-        detail = f"expected {wording[1]}, got {wording[2]}"
-    elif "end of stream" in problem:
-        what = next((v for k, v in CLOSERS.items() if k in (exc.context or "")), "the end")
-        detail = f"expected {what} of a value, got the end of the front matter"
-    else:
-        detail = f"expected 'field: value' lines, got {problem.removeprefix('found ')}"
-    return Finding(path, line, col, "yaml-syntax", f"the front matter is not valid YAML "
-                   f"({detail})", "Check indentation, and put quotes around text containing "
-                   "':' or '#'.")
+        return (f"expected {wording[1]}, got {wording[2]}", QUOTE_HINT)
+    return (f"expected 'field: value' lines, got something YAML cannot read: "
+            f"{problem.removeprefix('found ') or 'unknown'}", QUOTE_HINT)
+
+
+def _token(name: str) -> str:
+    names = {"':'": "':' inside an item", "'<stream end>'": "the end of the front matter",
+             "'-'": "a '-' inside the brackets", "'?'": "a '?' inside the brackets"}
+    return names.get(name, name)
 
 
 def _walk(node: yaml.Node, loc: Path_, positions: dict, keys: dict, offset: int,
