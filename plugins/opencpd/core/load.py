@@ -14,13 +14,13 @@ from pydantic import BaseModel
 from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc, field_name
 from .attachments import DEFAULT_MAX_BYTES, IMAGES, Outputs, check_file
 from .findings import Finding
-from .frontmatter import FrontMatterError, Source, parse
+from .frontmatter import MAX_FILE_BYTES, FrontMatterError, Source, parse
 from .kept import KeptResources
 from .language import language_findings
 from .model import Chapter, Handout, Module, Publication, Resource, Session
 from .tree import Kind, Tree, children, kind, read_regular, walk
 from .untrusted import personal_data
-from .validate import validate
+from .validate import salvage, validate
 from .vocabulary import Vocabulary
 
 T = TypeVar("T", bound=BaseModel)
@@ -43,10 +43,12 @@ class Loader:
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def read(self, path: Path, model: type[T], page: str) -> Doc[T] | None:
-        """A regular file listed by `walk` (never a link), parsed and validated."""
+    def read(self, path: Path, model: type[T], page: str,
+             partial: Callable[[Doc[T]], None] | None = None) -> Doc[T] | None:
+        """A regular file listed by `walk` (never a link), parsed and validated. A file with
+        wrong fields is not returned; `partial` checks it as far as it is valid."""
         try:
-            source = parse(self.rel(path), read_regular(path))
+            source = parse(self.rel(path), read_regular(path, MAX_FILE_BYTES + 1))
         except FrontMatterError as exc:
             self.findings.append(exc.finding)
             return None
@@ -57,14 +59,21 @@ class Loader:
         self.findings += findings
         self.findings += check_body(source, model)
         self.findings += language_findings(source)
+        valid = meta is not None
+        if meta is None and partial:  # so that one run reports every problem
+            meta = salvage(source, model, self.vocabulary)
         if meta is None:
             return None
         slug = path.parent.name if path.name == "index.md" else path.stem
         # Where every value is, and every field's key (the line a teacher looks for).
         where = {field_name(k): v for k, v in source.positions.items() if k}
         where.update({field_name(k): v for k, v in source.key_positions.items()})
-        return Doc(meta, source.path, source.body, source.body_line, slug, page,
-                   {k: v[0] for k, v in where.items()}, {k: v[1] for k, v in where.items()})
+        doc = Doc(meta, source.path, source.body, source.body_line, slug, page,
+                  {k: v[0] for k, v in where.items()}, {k: v[1] for k, v in where.items()})
+        if not valid and partial:
+            partial(doc)
+            return None
+        return doc
 
     def find(self, rel: str, line: int, rule: str, message: str, hint: str,
              severity: str = "error", column: int = 1) -> None:
@@ -236,7 +245,8 @@ def load_resource(loader: Loader, folder: Path, page: str) -> Doc[Resource] | No
         loader.findings += findings
         return resource
     before = len(loader.findings)
-    resource = loader.read(path, Resource, page)
+    resource = loader.read(path, Resource, page,
+                           partial=lambda doc: check_resource(loader, doc, tree))
     if resource:
         check_resource(loader, resource, tree)
     else:
@@ -310,9 +320,10 @@ def check_attachments(loader: Loader, resource: Doc[Resource], tree: Tree) -> No
         elif clash := outputs.claim(attachment.path):
             name, other = clash
             loader.find(source, line, "same-output", f"this attachment would be published as "
-                        f"{name!r}, a name {other} already takes (expected a name of its own, "
-                        f"got {attachment.path!r})", "Rename the file and its entry; names that "
-                        "differ only in capital letters count as the same.", column=column)
+                        f"{name!r}, the same file as {other} in the built site (expected a name "
+                        f"of its own, got {attachment.path!r})", "Rename the file and its entry; "
+                        "names that differ only in capital letters count as the same.",
+                        column=column)
         if attachment.path.rsplit(".", 1)[-1].lower() in IMAGES and not attachment.alt:
             line, column = resource.where("files", index)
             loader.find(source, line, "no-alt-text", "an image has no text alternative "

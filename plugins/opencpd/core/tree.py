@@ -88,13 +88,13 @@ def children(folder: Path) -> list[tuple[str, Kind]]:
         return []
 
 
-def read_regular(path: Path) -> bytes:
-    """The bytes of a regular file; OSError if `path` has become a link or anything else since
-    it was listed (O_NOFOLLOW: its last part is not followed; O_NONBLOCK: a pipe does not wait
-    for a writer)."""
+def read_regular(path: Path, limit: int = -1) -> bytes:
+    """The bytes of a regular file (at most `limit`, if given); OSError if `path` has become a
+    link or anything else since it was listed (O_NOFOLLOW: its last part is not followed;
+    O_NONBLOCK: a pipe does not wait for a writer)."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     descriptor = os.open(path, flags)
     with os.fdopen(descriptor, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise OSError(f"{path} is not a regular file")
-        return handle.read()
+        return handle.read(limit)
