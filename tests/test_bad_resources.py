@@ -334,6 +334,39 @@ def test_svg_attachments_are_published_sanitised(corpus_site: tuple[Path, Catalo
             assert "\u00a0" in svg and "&nbsp;" not in svg
 
 
+class Head(HTMLParser):
+    """The text of <title> and the description, as a browser reads them."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title, self.description, self._in_title = "", "", False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        self._in_title = tag == "title"
+        if tag == "meta" and values.get("name") == "description":
+            self.description = values.get("content") or ""
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title += data
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_title = False
+
+
+def test_short_fields_reach_the_head_as_typed(corpus_site: tuple[Path, Catalog]) -> None:
+    site, catalog = corpus_site
+    checked = 0
+    for _, resource in catalog.resources:
+        head = Head()
+        head.feed((site / resource.url / "index.html").read_text("utf-8"))
+        assert head.title.startswith(resource.meta.title + " - "), (head.title, resource.meta)
+        assert head.description == resource.meta.summary
+        checked += "&" in resource.meta.title
+    assert checked
+
+
 def test_every_xml_svg_and_json_the_build_writes_is_well_formed(
         corpus_site: tuple[Path, Catalog]) -> None:
     site, _ = corpus_site
