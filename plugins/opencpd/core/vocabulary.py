@@ -15,6 +15,7 @@ class Term:
     id: str
     label: str
     url: str = ""
+    years: tuple[int, ...] = ()  # key stages: the year groups they cover
 
 
 @dataclass
@@ -40,5 +41,6 @@ def load_vocabulary(extra: Path | None = None) -> Vocabulary:
         for name, terms in data.items():
             target = vocab.lists.setdefault(name, {})
             for raw in terms:
-                target[str(raw["id"])] = Term(str(raw["id"]), str(raw["label"]), raw.get("url", ""))
+                target[str(raw["id"])] = Term(str(raw["id"]), str(raw["label"]), raw.get("url", ""),
+                                              tuple(int(y) for y in raw.get("years") or ()))
     return vocab
