@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -60,14 +59,9 @@ def _size(count: int) -> str:
     return f"{count / 1024:.0f} KB" if count >= 10 * 1024 else f"{count:,} bytes"
 
 
-def read(path: str, file: Path) -> Source:
-    """Read and parse `file`, refusing one larger than MAX_FILE_BYTES before reading it all."""
-    with file.open("rb") as handle:
-        raw = handle.read(MAX_FILE_BYTES + 1)
-    return parse(path, raw)
-
-
 def decode(path: str, raw: bytes) -> str:
+    """`raw` as text; a file read whole or as its first MAX_FILE_BYTES + 1 bytes (the loader
+    reads no more) is refused if it is longer than MAX_FILE_BYTES."""
     if len(raw) > MAX_FILE_BYTES:
         raise FrontMatterError(Finding(
             path, 1, 1, "too-large",
@@ -332,8 +326,9 @@ def _plain_words(problem: str, context: str, mark: yaml.Mark | None,
     unclosed = context_line is not None and mark is not None and context_line < mark.line
     if "end of stream" in problem or (closer and unclosed):
         what = closer or "the end of a value"
-        got = "the end of the front matter" if "end of stream" in problem \
-            or "<stream end>" in problem else f"the next field on line {mark.line + 2 if mark else '?'}"
+        ended = "end of stream" in problem or "<stream end>" in problem
+        got = "the end of the front matter" if ended or mark is None \
+            else f"the next field on line {mark.line + 2}"
         ends = {"the closing ']'": "Close the list with ']' on the line where it starts.",
                 "the closing '}'": "Close the fields with '}' on the line where they start."}
         return (f"expected {what}, got {got}",

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import difflib
-from typing import Any, TypeVar
+import re
+from typing import Annotated, Any, TypeVar, get_origin
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .findings import Finding
 from .frontmatter import Source
-from .vocabulary import Vocabulary
+from .prompts import BODY_PROMPTS, FIELD_PROMPTS, PROMPTED
+from .vocabulary import Term, Vocabulary
 
 T = TypeVar("T", bound=BaseModel)
 
@@ -41,12 +43,70 @@ def _got(value: Any) -> str:
 
 def validate(source: Source, model: type[T],
              vocabulary: Vocabulary) -> tuple[T | None, list[Finding]]:
-    """Validate a file's front matter against `model`; every error becomes a Finding."""
+    """Validate a file's front matter against `model`; every error becomes a Finding. The
+    checks that need two fields (year groups and key stage) and the scaffold's prompts run
+    even when other fields are wrong, so that one run reports every problem."""
+    more = _year_groups(source, model, vocabulary) + _prompts_left(source, model)
     try:
-        return model.model_validate(source.data, context={"vocabulary": vocabulary}), []
+        meta = model.model_validate(source.data, context={"vocabulary": vocabulary})
     except ValidationError as exc:
         findings = [_finding(source, model, err) for err in exc.errors()]
-        return None, sorted(set(findings))
+        return None, sorted(set(findings + more))
+    return meta, sorted(set(more))
+
+
+def salvage(source: Source, model: type[T], vocabulary: Vocabulary) -> T | None:
+    """The front matter as far as it is valid, for the checks that need other fields
+    (attachments, personal data) to run on a file with wrong ones: each wrong field, or wrong
+    item of a list, is left out, and a required one given a neutral value (consent counts as
+    given: a wrong consent has its own finding). Never published; None if nothing is wrong."""
+    context = {"vocabulary": vocabulary}
+    try:
+        model.model_validate(source.data, context=context)
+        return None
+    except ValidationError as exc:
+        errors = exc.errors()
+    broken: dict[str, set[int] | None] = {}
+    for err in errors:
+        loc = tuple(err["loc"])
+        if not loc or not isinstance(loc[0], str):
+            continue
+        items = broken.get(loc[0], set())
+        if len(loc) > 1 and isinstance(loc[1], int) and items is not None:
+            broken[loc[0]] = items | {loc[1]}
+        else:
+            broken[loc[0]] = None
+    values: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        value = source.data.get(name, ...)
+        if name in broken and (broken[name] is None or not isinstance(value, list)):
+            value = ...
+        elif name in broken:
+            value = [v for i, v in enumerate(value) if i not in (broken[name] or ())]
+        kind = Annotated[(info.annotation, *info.metadata)] if info.metadata \
+            else info.annotation
+        try:
+            if value is not ...:
+                values[name] = TypeAdapter(kind).validate_python(value, context=context)
+        except ValidationError:
+            pass
+        if name not in values and info.is_required():
+            values[name] = _neutral(info.annotation)
+    return model.model_construct(**values)
+
+
+def _neutral(annotation: Any) -> Any:
+    if annotation is bool:
+        return True
+    if get_origin(annotation) is list:
+        return []
+    return "" if annotation is str else None
+
+
+def explain(model: type[BaseModel], data: dict[str, Any], vocabulary: Vocabulary) -> list[str]:
+    """What is wrong with `data` (not read from a file), in the words of the findings."""
+    _, findings = validate(Source("", data, "x", 1), model, vocabulary)
+    return [f"{f.message}. {f.hint}" for f in findings]
 
 
 def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
@@ -60,6 +120,14 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
     if kind == "extra_forbidden":
         line, col = source.where(loc, key=True)
         known = list(_fields_at(model, loc[:-1]))
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_ -]*", str(loc[-1])):
+            written = str(loc[-1])
+            return Finding(source.path, line, col, "unknown-field",
+                           f"a line starts with {written!r} and ':', which is not a field "
+                           f"name (expected a name such as {(known or ['title'])[0]}, got "
+                           f"{written!r})",
+                           "Write the field's name before the ':' (e.g. 'submitted: "
+                           "2026-01-01'), or put quotes around text that contains ': '.")
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint = f"Did you mean '{close[0]}'?" if close else f"Known fields: {', '.join(known)}."
         return Finding(source.path, line, col, "unknown-field",
@@ -67,12 +135,10 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
                        f"(expected one of the known fields, got '{loc[-1]}')", hint)
     line, col = source.where(loc)
     if kind == "vocabulary":
-        close = difflib.get_close_matches(str(value), ctx["allowed"].split(", "), n=1)
-        hint = f"Did you mean '{close[0]}'?" if close else "Use one of the allowed values."
         return Finding(source.path, line, col, "bad-value",
                        f"'{name}' has a value that is not in the vocabulary "
                        f"(expected one of {ctx['allowed']}; got {value!r})",
-                       f"{hint} New terms go in vocabulary.yml.")
+                       _vocabulary_hint(str(value), ctx["allowed"].split(", "), model))
     if kind in ("unwritable", "string_unicode"):
         what = f"the invisible character {ctx['character']}" if ctx.get("character") \
             else "a broken character (half of a surrogate pair)"
@@ -90,9 +156,84 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
                        f"got {_got(value)})", "Use one of the allowed values.")
     expected = EXPECTED.get(kind) or err["msg"].removeprefix("Input should be ").lower()
     hint = "Write a list like [fr, de] or one '- item' per line." if kind == "list_type" \
-        else f"Correct the '{loc[-1]}' field."
+        else f"Correct {_describe(loc)}."
     return Finding(source.path, line, col, "wrong-type" if kind in EXPECTED else "bad-value",
                    f"'{name}' is not valid (expected {expected}, got {_got(value)})", hint)
+
+
+def _describe(loc: tuple) -> str:
+    """A field's place in words: ('files', 1, 'alt') -> "'alt' of item 2 of 'files'"."""
+    out = ""
+    for part in loc:
+        out = f"item {part + 1} of {out}" if isinstance(part, int) else \
+            (f"'{part}' of {out}" if out else f"'{part}'")
+    return out or "the front matter"
+
+
+def _vocabulary_hint(value: str, allowed: list[str], model: type[BaseModel]) -> str:
+    """Did you mean (case aside first, then by spelling); a new term is asked for, not added,
+    by a contributor of a resource."""
+    same = [a for a in allowed if a.lower() == value.strip().lower()]
+    close = same or difflib.get_close_matches(value.lower(), [a.lower() for a in allowed], n=1)
+    close = [next(a for a in allowed if a.lower() == c.lower()) for c in close]
+    hint = f"Did you mean '{close[0]}'?" if close else "Use one of the allowed values."
+    if model.__name__ in ("Resource",):
+        return f"{hint} If none fits, choose the nearest and ask a moderator for a new term."
+    return f"{hint} New terms go in vocabulary.yml."
+
+
+def _span(years: tuple[int, ...]) -> str:
+    ordered = sorted(years)
+    if ordered == list(range(ordered[0], ordered[-1] + 1)):
+        return f"years {ordered[0]} to {ordered[-1]}"
+    return "years " + ", ".join(map(str, ordered))
+
+
+def _year_groups(source: Source, model: type[BaseModel],
+                 vocabulary: Vocabulary) -> list[Finding]:
+    """Year groups outside the key stage (the ranges are in vocabulary.yml)."""
+    if not {"key_stage", "year_groups"} <= set(model.model_fields):
+        return []
+    stage, years = source.data.get("key_stage"), source.data.get("year_groups")
+    term: Term | None = next((t for t in vocabulary.lists["key_stages"].values()
+                              if isinstance(stage, str) and t.id.lower() == stage.lower()), None)
+    if term is None or not term.years or not isinstance(years, list):
+        return []
+    findings = []
+    for index, year in enumerate(years):
+        if type(year) is int and 1 <= year <= 13 and year not in term.years:
+            line, col = source.where(("year_groups", index))
+            findings.append(Finding(
+                source.path, line, col, "bad-value",
+                f"year {year} is not in {term.id} (expected {_span(term.years)}, got {year})",
+                f"Use the year groups of {term.label}, or change key_stage."))
+    return findings
+
+
+def _prompts_left(source: Source, model: type[BaseModel]) -> list[Finding]:
+    """The scaffold's prompts left as written, each at its line."""
+    if model.__name__.lower() not in PROMPTED:
+        return []
+    findings = []
+    for loc, prompt in FIELD_PROMPTS.items():
+        value: Any = source.data
+        for part in loc:
+            value = value.get(part) if isinstance(value, dict) else None
+        if isinstance(value, str) and value.strip() == prompt:
+            line, col = source.where(loc)
+            findings.append(Finding(
+                source.path, line, col, "placeholder",
+                f"{_describe(loc)} still holds the scaffold's prompt (expected your own words, "
+                f"got {_got(value)})", "Replace the prompt with your own text."))
+    prompts = {text: heading for heading, text in BODY_PROMPTS.items()}
+    for index, text in enumerate(source.body.split("\n")):
+        if text.strip() in prompts:
+            findings.append(Finding(
+                source.path, source.body_line + index, 1, "placeholder",
+                f"the section '{prompts[text.strip()]}' still holds the scaffold's prompt "
+                f"(expected your own words, got {_got(text.strip())})",
+                "Replace the prompt with your own text, or delete the section."))
+    return findings
 
 
 def _fields_at(model: type[BaseModel], loc: tuple) -> dict[str, Any]:
