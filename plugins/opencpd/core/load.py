@@ -274,8 +274,10 @@ def check_session(loader: Loader, session: Doc[Session], module: ModuleDoc) -> N
                         "Create the handout or correct its name in 'handouts'.")
 
 
-def check_resource(loader: Loader, resource: Doc[Resource], tree: Tree) -> None:
-    """Consent, attachments and personal data: what a moderator must be sure of."""
+def check_resource(loader: Loader, resource: Doc[Resource], folder: Path | Tree) -> None:
+    """Consent, attachments and personal data: what a moderator must be sure of. `folder`:
+    the resource's folder, or `walk`'s listing of it."""
+    tree = folder if isinstance(folder, Tree) else walk(folder)
     meta, source = resource.meta, resource.source
     if not meta.consent:
         loader.find(source, resource.line("consent"), "no-consent", "the contributor has not "
