@@ -51,7 +51,7 @@ def test_check_passes_on_the_fixture_site(runner: CliRunner, site_copy: Path) ->
     result = run(runner, site_copy, "check")
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert "0 errors, 0 warnings" in result.stderr
+    assert "no problems." in result.stderr
 
 
 def test_check_names_file_line_and_rule(runner: CliRunner, site_copy: Path) -> None:
@@ -60,7 +60,7 @@ def test_check_names_file_line_and_rule(runner: CliRunner, site_copy: Path) -> N
     assert_clean_failure(result)
     assert result.stdout.startswith(BROKEN_LINE)
     assert "::error" not in result.output
-    assert "1 errors, 0 warnings" in result.stderr
+    assert "1 problem (1 error, no warnings)." in result.stderr
 
 
 def test_check_on_ci_adds_github_annotations(runner: CliRunner, site_copy: Path) -> None:
@@ -123,11 +123,13 @@ def test_check_and_build_agree_on_a_tree_with_only_warnings(
     with (site_copy / "modules" / "ks3-reading" / "module.md").open("a", encoding="utf-8") as f:
         f.write("\n/// example | Colours\n\nRouge.\n///\n")
     checked = run(runner, site_copy, "check")
-    assert "0 errors, 1 warnings" in checked.stderr
+    assert "1 problem (no errors, 1 warning)." in checked.stderr
     assert checked.exit_code == 0
     strict = run(runner, site_copy, "check", "--strict")
     built = run(runner, site_copy, "build", "-d", str(site_copy / "site"))
     assert strict.exit_code == built.exit_code == 1, built.output
+    assert "The build stopped on 1 problem, listed above" in built.stderr
+    assert "warnings" not in built.stderr.splitlines()[-1], built.stderr
 
 
 def test_preview_pending_is_refused_on_ci(runner: CliRunner, site_copy: Path) -> None:
@@ -171,7 +173,7 @@ def test_new_module_and_session_pass_check(runner: CliRunner, site_copy: Path) -
     checked = run(runner, site_copy, "check")
     assert checked.exit_code == 0, checked.output
     assert checked.stdout == ""
-    assert "0 errors, 0 warnings" in checked.stderr
+    assert "no problems." in checked.stderr
 
 
 def test_new_module_refuses_to_overwrite(runner: CliRunner, site_copy: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,31 @@ from .core.vocabulary import load_vocabulary
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
+
+
+def plural(count: int, word: str) -> str:
+    """'no errors', '1 error', '2 errors': the words check and build both use."""
+    return f"{count or 'no'} {word}{'' if count == 1 else 's'}"
+
+
+def problems(failed: int, warned: int) -> str:
+    """'1 problem (1 error, no warnings)', or 'no problems'."""
+    total = failed + warned
+    if not total:
+        return "no problems"
+    return f"{plural(total, 'problem')} ({plural(failed, 'error')}, {plural(warned, 'warning')})"
+
+
+def stopped(message: str) -> str:
+    """MkDocs' "Aborted with 1 warnings in strict mode!" in check's words: every finding
+    (an error or a warning) is logged as a warning by the strict build, which stops on any."""
+    counts = re.match(r"Aborted with (.*) in strict mode!?$", message.strip())
+    if not counts:
+        return message
+    total = sum(int(n) for n in re.findall(r"(\d+) \w+", counts[1]))
+    return (f"The build stopped on {plural(total, 'problem')}, listed above (the site build "
+            "is strict: an error or a warning stops it; `opencpd check` lists the content's "
+            "problems with their lines).")
 
 
 def _on_ci() -> bool:
@@ -79,9 +105,9 @@ def check(config_file: str, strict: bool) -> None:
     failed = errors(found)
     warned = len(found) - len(failed)
     figures = catalog.figures()
-    click.echo(f"Checked {figures['modules']} modules, {figures['sessions']} sessions, "
-               f"{figures['resources']} resources, {figures['publications']} publications: "
-               f"{len(failed)} errors, {warned} warnings.", err=True)
+    counted = ", ".join(plural(figures[name], name.removesuffix("s"))
+                        for name in ("modules", "sessions", "resources", "publications"))
+    click.echo(f"Checked {counted}: {problems(len(failed), warned)}.", err=True)
     if failed or (strict and warned):
         sys.exit(1)
 
@@ -113,7 +139,7 @@ def build(config_file: str, site_dir: str | None, preview_pending: bool, verbose
         catalog = build_site(config_file, target, preview_pending)
     except BuildFailed as exc:
         raise click.ClickException(
-            f"{exc} The previous site in {target}/ is unchanged.") from None
+            f"{stopped(str(exc))} The previous site in {target}/ is unchanged.") from None
     if preview_pending:
         # whatever folder it is in, `git add .` never takes a preview
         (target / ".gitignore").write_text("# A moderator's preview: never commit it\n*\n")

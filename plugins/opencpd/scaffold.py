@@ -1,4 +1,6 @@
-"""Scaffolds for `opencpd new`: files that pass `opencpd check` as they stand."""
+"""Scaffolds for `opencpd new`. A module or session passes `opencpd check` as it stands; a
+resource is left for its contributor to finish: consent unticked and prompts to replace, each
+a finding until it is done (the prompts are in core/prompts.py, shared with the check)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,11 @@ import unicodedata
 from pathlib import Path
 
 import yaml
-from pydantic import ValidationError
 
 from .core.frontmatter import FrontMatterError, parse
 from .core.model import SLUG, Module, Resource, Session
+from .core.prompts import BODY_PROMPTS, FIELD_PROMPTS
+from .core.validate import explain
 from .core.vocabulary import Vocabulary
 
 
@@ -40,7 +43,7 @@ def new_module(root: Path, module_id: str, title: str, key_stage: str,
         "licence": "CC-BY-SA-4.0", "status": "draft", "version": "0.1.0",
         "reviewed": dt.date.today(),
     }
-    Module.model_validate(meta, context={"vocabulary": vocabulary})
+    _refuse_invalid("module", Module, meta, vocabulary)
     folder = root / "modules" / module_id
     body = ("\n## Why this matters\n\nWrite the overview here.\n\n## Worked examples\n\n"
             "/// example | A first example\n    lang: fr\n\nBonjour !\n///\n\n"
@@ -74,21 +77,23 @@ def new_session(root: Path, module_id: str, title: str, kind: str, duration: int
         ],
         "gap_task": "What participants try in their classroom before the next session.",
     }
-    Session.model_validate(meta, context={"vocabulary": vocabulary})
+    _refuse_invalid("session", Session, meta, vocabulary)
     return _write(folder / "sessions" / f"{number:02d}-{slug}.md", meta,
                   "\nFurther notes for the session.\n")
 
 
-YEARS = {"KS2": [3, 4, 5, 6], "KS3": [7, 8, 9], "KS2-3": [6, 7], "all": [3, 4, 5, 6, 7, 8, 9]}
 RESOURCE_NOTES = {
     "contributor": "your name, school and region, as the site should credit you",
-    "consent": "you agree to be credited with the name, school and region above",
-    "no_pupil_data": "you confirm: no pupils' names, photos, marks or identifiable work",
+    "consent": "change to true if you agree to be credited with the name, school and region "
+               "above",
+    "no_pupil_data": "change to true to confirm: no pupils' names, photos, marks or "
+                     "identifiable work",
     "status": "a moderator changes this to approved",
     "files": "each file in this folder: - {path: name.pdf, title: What it is}",
 }
 RESOURCE_BODY = """
 <!-- Replace each prompt with your own words, then delete this note.
+Change consent and no_pupil_data to true once you agree and have checked.
 Put your files in this folder and list each one under files: above, for example
   files:
     - {path: weather-bingo.pdf, title: Bingo cards}
@@ -96,19 +101,12 @@ Put your files in this folder and list each one under files: above, for example
 A picture also needs alt: one sentence saying what it shows.
 Never name pupils or include their photos, marks or work that identifies them.
 Run opencpd check to see anything that still needs fixing. -->
+""" + "".join(f"\n## {heading}\n\n{prompt}\n" for heading, prompt in BODY_PROMPTS.items())
 
-## What it is
 
-What the resource is and what pupils do with it.
-
-## How I used it
-
-The class and year group, how long it took, what worked well and what you would change.
-
-## Adapting it
-
-How a colleague could use it with another language, year group or topic.
-"""
+def _years(vocabulary: Vocabulary, stage: str) -> tuple[int, ...]:
+    term = vocabulary.term("key_stages", stage)
+    return (term.years if term else ()) or (3,)
 
 
 def slugify(text: str) -> str:
@@ -124,14 +122,13 @@ def _module_defaults(file: Path) -> dict:
         return {}
 
 
-def _explain(exc: ValidationError) -> str:
-    problems = []
-    for err in exc.errors():
-        name = ".".join(str(p) for p in err["loc"])
-        allowed = (err.get("ctx") or {}).get("allowed")
-        problems.append(f"{name} {err['input']!r} is not allowed (expected one of {allowed})"
-                        if allowed else f"{name}: {err['msg']}")
-    return "the resource would not be valid, so nothing was written: " + "; ".join(problems)
+def _refuse_invalid(what: str, model: type[Module | Session | Resource], meta: dict,
+                    vocabulary: Vocabulary) -> None:
+    """A ScaffoldError in the check's own words if `meta` is not valid."""
+    problems = explain(model, meta, vocabulary)
+    if problems:
+        raise ScaffoldError(f"the {what} would not be valid, so nothing was written: "
+                            + " ".join(problems))
 
 
 def new_resource(root: Path, module_id: str, title: str, vocabulary: Vocabulary, *,
@@ -167,20 +164,17 @@ def new_resource(root: Path, module_id: str, title: str, vocabulary: Vocabulary,
                           else "KS2")
     meta = {
         "title": title,
-        "summary": "What it is and who it is for, in one or two sentences.",
-        "contributor": {"name": contributor or "Your name, as it should be credited",
+        "summary": FIELD_PROMPTS[("summary",)],
+        "contributor": {"name": contributor or FIELD_PROMPTS[("contributor", "name")],
                         "school": "", "region": ""},
-        "consent": True, "no_pupil_data": True,
-        "key_stage": stage, "year_groups": year_groups or YEARS.get(stage, [3]),
+        "consent": False, "no_pupil_data": False,  # for the contributor to tick
+        "key_stage": stage, "year_groups": year_groups or list(_years(vocabulary, stage)),
         "languages": pick("languages", languages, "fr"),
         "themes": pick("themes", themes, "vocabulary"),
         "type": resource_type, "licence": "CC-BY-4.0",
         "submitted": dt.date.today(), "status": "pending", "files": [],
     }
-    try:
-        Resource.model_validate(meta, context={"vocabulary": vocabulary})
-    except ValidationError as exc:
-        raise ScaffoldError(_explain(exc)) from None
+    _refuse_invalid("resource", Resource, meta, vocabulary)
     lines = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=4096,
                            default_flow_style=None).splitlines()
     text = "\n".join(f"{line}  # {RESOURCE_NOTES[line.split(':')[0]]}"

@@ -104,9 +104,10 @@ def _neutral(annotation: Any) -> Any:
 
 
 def explain(model: type[BaseModel], data: dict[str, Any], vocabulary: Vocabulary) -> list[str]:
-    """What is wrong with `data` (not read from a file), in the words of the findings."""
+    """What is wrong with `data` (not read from a file), in the words of the findings; the
+    scaffold's prompts are what a scaffold writes, not a problem."""
     _, findings = validate(Source("", data, "x", 1), model, vocabulary)
-    return [f"{f.message}. {f.hint}" for f in findings]
+    return [f"{f.message}. {f.hint}" for f in findings if f.rule != "placeholder"]
 
 
 def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
