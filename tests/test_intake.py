@@ -30,7 +30,7 @@ import issue_form  # noqa: E402
 
 TICKED = [tick.label for tick in issue_form.CHECKLIST]
 ANSWERS = {
-    "Title": "Weather bingo: « la météo »",
+    "Title": "Weather bingo for the café corner",
     "Summary": "A bingo game for revising weather phrases,\nused with Year 4.",
     "Module": "Speaking at KS2 (ks2-speaking)",
     "Key stage": "Key Stage 2 (ages 7 to 11) (KS2)",
@@ -174,12 +174,12 @@ def test_intake_writes_a_pending_resource_that_opencpd_check_accepts(repo: Path)
                            str(repo), "--submitted", "2026-11-01", "--issue", "12"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
-    index = repo / "modules/ks2-speaking/resources/weather-bingo-la-meteo/index.md"
-    assert "created modules/ks2-speaking/resources/weather-bingo-la-meteo/index.md" in done.stdout
+    index = repo / "modules/ks2-speaking/resources/weather-bingo-for-the-cafe-corner/index.md"
+    assert "created modules/ks2-speaking/resources/weather-bingo-for-the-cafe-corner/index.md" in done.stdout
     assert set(files_of(repo)) - set(before) == {index.relative_to(repo).as_posix()}
     source = parse("index.md", index.read_bytes())
     assert source.data == {
-        "title": "Weather bingo: « la météo »",
+        "title": "Weather bingo for the café corner",
         "summary": "A bingo game for revising weather phrases, used with Year 4.",
         "contributor": {"name": "Ms D. Contributor", "school": "", "region": "East Midlands"},
         "consent": True, "no_pupil_data": True, "key_stage": "KS2", "year_groups": [3, 4],
@@ -196,19 +196,19 @@ def test_intake_writes_a_pending_resource_that_opencpd_check_accepts(repo: Path)
 def test_pending_from_intake_is_published_once_a_moderator_approves_it(repo: Path) -> None:
     code, output, _ = run(repo, issue())
     assert code == 0, output
-    index = repo / "modules/ks2-speaking/resources/weather-bingo-la-meteo/index.md"
+    index = repo / "modules/ks2-speaking/resources/weather-bingo-for-the-cafe-corner/index.md"
     site = repo.parent / "site"
     build_site(str(repo / "mkdocs.yml"), site)
-    assert not (site / "modules/ks2-speaking/resources/weather-bingo-la-meteo").exists()
+    assert not (site / "modules/ks2-speaking/resources/weather-bingo-for-the-cafe-corner").exists()
     index.write_text(index.read_text("utf-8").replace("status: pending", "status: approved"),
                      encoding="utf-8")
     build_site(str(repo / "mkdocs.yml"), site)
-    html = (site / "modules/ks2-speaking/resources/weather-bingo-la-meteo/index.html"
+    html = (site / "modules/ks2-speaking/resources/weather-bingo-for-the-cafe-corner/index.html"
             ).read_text("utf-8")
-    assert "Weather bingo: « la météo »" in html and "Ms D. Contributor" in html
+    assert "Weather bingo for the café corner" in html and "Ms D. Contributor" in html
     assert "{{ 7 * 6 }} stays as typed" in html
     module = (site / "modules/ks2-speaking/index.html").read_text("utf-8")
-    assert 'href="resources/weather-bingo-la-meteo/"' in module
+    assert 'href="resources/weather-bingo-for-the-cafe-corner/"' in module
 
 
 def test_intake_reads_standard_input_and_windows_line_endings(repo: Path) -> None:
@@ -224,7 +224,7 @@ def test_dry_run_writes_nothing(repo: Path) -> None:
     before = files_of(repo)
     code, output, _ = run(repo, issue(), "--dry-run")
     assert code == 0, output
-    assert "Would write modules/ks2-speaking/resources/weather-bingo-la-meteo/index.md" in output
+    assert "Would write modules/ks2-speaking/resources/weather-bingo-for-the-cafe-corner/index.md" in output
     assert "status: pending" in output
     assert files_of(repo) == before
 
@@ -239,7 +239,7 @@ def test_attachments_are_listed_for_the_moderator_to_download(repo: Path) -> Non
              "with suns and clouds")
     code, output, _ = run(repo, issue({"Files": files}), "--issue", "12")
     assert code == 0, output
-    folder = "modules/ks2-speaking/resources/weather-bingo-la-meteo"
+    folder = "modules/ks2-speaking/resources/weather-bingo-for-the-cafe-corner"
     index = repo / folder / "index.md"
     source = parse("index.md", index.read_bytes())
     assert source.data["files"] == [
@@ -351,7 +351,7 @@ def test_personal_data_in_the_issue_is_reported_after_writing(repo: Path) -> Non
     body = issue({"How you used it": "It went well.\n\nOur pupil Jane Smith won the game."})
     code, output, _ = run(repo, body)
     assert code == 0, output
-    rel = "modules/ks2-speaking/resources/weather-bingo-la-meteo/index.md"
+    rel = "modules/ks2-speaking/resources/weather-bingo-for-the-cafe-corner/index.md"
     written = (repo / rel).read_text("utf-8")
     line = line_of(written, "Jane Smith")
     assert f"{rel}:{line}:1: personal-data: this looks like a pupil's name" in output

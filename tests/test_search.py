@@ -195,7 +195,7 @@ def test_pages_carry_filters_and_metadata(search_site: Path) -> None:
     assert set(tags) >= {
         ("filter", "key stage", "Key Stage 2 (ages 7 to 11)"), ("filter", "language", "Spanish"),
         ("filter", "theme", "Vocabulary"), ("filter", "content type", "Teachers&#39; resource"),
-        ("filter", "resource type", "Game"), ("meta", "title", "El faro: a Spanish lighthouse "
+        ("filter", "resource type", "Game"), ("meta", "title", "The lighthouse: a Spanish "
                                               "counting game"),
         ("meta", "module", "Sounds and spelling at KS2"), ("meta", "key_stage", "KS2"),
     }, tags
@@ -357,7 +357,7 @@ def test_browse_lists_by_filters_without_a_query(site_url: str, page: Any) -> No
     assert "Sounds and spelling at KS2" in listed and "Search" not in listed
     page.check("input[value=\"Teachers' resource\"]")
     wait_for_status(page, "^1 page match")
-    assert results(page) == ["El faro: a Spanish lighthouse counting game"]
+    assert results(page) == ["The lighthouse: a Spanish counting game"]
     assert "type=Teachers%27+resource" in page.url
 
 

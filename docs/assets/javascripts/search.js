@@ -403,9 +403,27 @@ function resultItem(page, hasTerm) {
   // With no words to find, the page's own summary says more than its first words. Pagefind
   // escapes the page text of an excerpt and adds only <mark> around the words found.
   if (!hasTerm && page.meta.description) excerpt.textContent = page.meta.description;
-  else excerpt.innerHTML = page.excerpt;
+  else excerpt.append(markedText(page.excerpt));
   item.append(excerpt);
   return item;
+}
+
+// An excerpt as text with only its <mark> elements kept: parsed in an inert template (no
+// script runs, no picture loads), then rebuilt from text, whatever the index holds.
+function markedText(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  const out = document.createDocumentFragment();
+  for (const node of template.content.childNodes) {
+    if (node.nodeName === "MARK") {
+      const mark = document.createElement("mark");
+      mark.textContent = node.textContent;
+      out.append(mark);
+    } else {
+      out.append(node.textContent);
+    }
+  }
+  return out;
 }
 
 function boot() {
