@@ -292,7 +292,7 @@ def _check_bounds(path: str, root: yaml.Node | None, offset: int) -> None:
         raise FrontMatterError(Finding(
             path, where.start_mark.line + 1 + offset, where.start_mark.column + 1, "too-large",
             f"the front matter holds too many values (expected at most {MAX_VALUES:,}, "
-            "counting each use of an alias *name in full; got more)",
+            "counting each use of an alias *name in full, got more)",
             "Shorten the lists, and write values out instead of repeating them with '&' and "
             "'*'." if len(depth) <= MAX_VALUES else "Shorten the lists."))
 

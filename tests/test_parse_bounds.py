@@ -1,0 +1,236 @@
+"""Every parse is bounded (issue 13, cause 4) and every refusal is worded for a teacher (issues
+13 and 14): hostile front matter of 10^5 levels ends as a path:line finding, never a
+RecursionError, a signal or a hang; `opencpd check` says so from a real process."""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from opencpd.cli import main as opencpd
+from opencpd.core.frontmatter import (MAX_DEPTH, MAX_FRONT_MATTER_CHARS, FrontMatterError,
+                                      depth_bound, parse)
+from opencpd.core.model import Module, Resource
+from opencpd.core.validate import validate
+from opencpd.core.vocabulary import load_vocabulary
+
+from .test_bad_resources import BASE, site_config
+
+RESOURCE = "modules/ks2-demo/resources/hostile/index.md"
+HEAD = ("title: Weather bingo\nsummary: A game.\ncontributor: {name: Ms A. Teacher}\n"
+        "consent: true\nno_pupil_data: true\nkey_stage: KS2\nyear_groups: [3, 4]\n"
+        "languages: [fr]\n")
+TAIL = "type: game\nlicence: CC-BY-4.0\nsubmitted: 2026-10-01\nstatus: approved\n"
+
+
+def chain(levels: int) -> str:
+    """Each alias holds the one before twice: 2^levels values."""
+    return "themes:\n  - &a0 [x]\n" + "".join(f"  - &a{i} [*a{i - 1}, *a{i - 1}]\n"
+                                              for i in range(1, levels))
+
+
+# name -> the themes field, about 10^5 levels (or anchors) deep
+HOSTILE = {
+    "flow-lists": "themes: " + "[" * 100_000 + "\n",
+    "block-dashes": "themes:\n  " + "- " * 100_000 + "x\n",
+    "flow-mappings": "themes: " + "{a: " * 100_000 + "\n",
+    "alias-chain": chain(100_000),
+    "mixed": "themes:\n  " + "- " * 50_000 + "[" * 50_000 + "{a: " * 50_000 + "\n",
+    "indentation": "themes:\n" + "".join(" " * i + "-\n" for i in range(1, 2_000)),
+    # within the size limit: refused for their depth or size, not their length
+    "flow-lists-30k": "themes: " + "[" * 30_000 + "\n",
+    "flow-closed-30k": "themes: " + "[" * 15_000 + "]" * 15_000 + "\n",
+    "dashes-30k": "themes:\n  " + "- " * 30_000 + "x\n",
+    "mappings-15k": "themes: " + "{a: " * 15_000 + "\n",
+    "alias-chain-1000": chain(1_000),
+    "billion-laughs": "themes:\n  - &a0 [" + ", ".join(["lol"] * 10) + "]\n" + "".join(
+        f"  - &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]\n" for i in range(1, 10)),
+    "contains-itself": "themes: &t [x, *t]\n",
+}
+
+
+def page(themes: str) -> bytes:
+    return f"---\n{HEAD}{themes}{TAIL}---\nText.\n".encode()
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_nesting_is_a_finding_at_a_line(name: str) -> None:
+    with pytest.raises(FrontMatterError) as caught:
+        parse(RESOURCE, page(HOSTILE[name]))
+    finding = caught.value.finding
+    assert finding.rule in ("too-deep", "too-large", "yaml-alias"), str(finding)
+    if len(HOSTILE[name]) < MAX_FRONT_MATTER_CHARS:
+        assert finding.rule != "too-large" or "values" in finding.message, str(finding)
+        assert finding.line >= 10, str(finding)  # at or below the themes line, not 1:1
+    assert re.match(rf"^{RESOURCE}:\d+:\d+: [a-z-]+: .+\(expected .+, got .+\)\. .+", str(finding))
+
+
+def test_nesting_up_to_the_limit_is_read() -> None:
+    levels = MAX_DEPTH - 3  # the front matter, the field and the innermost value are levels too
+    source = parse("m.md", f"---\nx: {'[' * levels}1{']' * levels}\n---\nText\n".encode())
+    value = source.data["x"]
+    for _ in range(levels):
+        value = value[0]
+    assert value == 1
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max((max(1, _depth(v)) for v in value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max((_depth(v) for v in value), default=0)
+    return 1
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_the_depth_read_from_the_text_is_never_below_the_real_depth(seed: int) -> None:
+    """libyaml is trusted only with text whose characters alone show it is shallow enough."""
+    rng = random.Random(seed)
+
+    def make(level: int) -> object:
+        if level > 12 or rng.random() < 0.2:
+            return rng.choice(["x", "it's", '"]]', "a [b", 3])
+        if rng.random() < 0.5:
+            return [make(level + 1) for _ in range(rng.randint(1, 3))]
+        return {f"k{n}": make(level + 1) for n in range(rng.randint(1, 3))}
+
+    data = {"root": make(0)}
+    for flow in (True, False, None):
+        text = yaml.safe_dump(data, default_flow_style=flow, width=rng.choice([20, 80, 4096]))
+        assert depth_bound(text) >= _depth(data), text
+
+
+def test_cr_only_line_endings_are_line_breaks() -> None:
+    text = "---\rtitle: A\rsummary: B\r---\rBody one\rBody two\r"
+    source = parse("m.md", text.encode())
+    assert source.data == {"title": "A", "summary": "B"}
+    assert source.positions[("summary",)] == (3, 10)
+    assert (source.body, source.body_line) == ("Body one\nBody two\n", 5)
+
+
+@pytest.mark.parametrize("key, written", [("2026-01-01", "2026-01-01"), ("1", "1"),
+                                          ("~", "~"), ("null", "null"), ("yes", "yes")])
+def test_keys_that_are_not_names_are_reported_at_their_line(key: str, written: str) -> None:
+    raw = f"---\n{HEAD}themes: [vocabulary]\n{key}: x\n{TAIL}---\nText.\n".encode()
+    source = parse("r.md", raw)
+    _, findings = validate(source, Resource, load_vocabulary())
+    assert [(f.line, f.column, f.rule) for f in findings] == [(11, 1, "unknown-field")]
+    assert f"'{written}'" in findings[0].message
+    assert "datetime" not in str(findings[0]) and "None" not in str(findings[0])
+
+
+@pytest.mark.parametrize("yaml_text, line, words", [
+    ("title: A\nlanguages: [fr, de\nthemes: [vocabulary]\n", 3,
+     "expected the closing ']', got the next field on line 4"),
+    ("title: A\ncontributor: {name: A\nthemes: [x]\n", 3, "expected the closing '}'"),
+    ("title: A\nsummary: Warm-up: a game\n", 3, "got a second ': ' on this line"),
+    ("title: \"A\nkey: b\n", 2, "expected the closing quotation mark"),
+    ("themes:\n\t- a\n", 3, "expected spaces, got a tab"),
+    ("a: [b, c: d: e]\n", 2, "expected ',' between the items"),
+    ("title: A\njust text\nx: 1\n", 3, "got a line without ': '"),
+    ("a: *nope\n", 2, "expected '&nope' before '*nope'"),
+    ("[a]: b\n", 2, "got a list or a set of fields"),
+])
+def test_yaml_errors_in_plain_words_at_the_line_to_fix(yaml_text: str, line: int,
+                                                        words: str) -> None:
+    with pytest.raises(FrontMatterError) as caught:
+        parse("m.md", f"---\n{yaml_text}---\nText\n".encode())
+    finding = caught.value.finding
+    assert (finding.line, finding.rule) == (line, "yaml-syntax"), str(finding)
+    assert words in finding.message, str(finding)
+    assert "but got" not in str(finding) and "but found" not in str(finding)
+
+
+def test_a_list_item_is_named_in_words_in_the_hint() -> None:
+    source = parse("m.md", f"---\n{HEAD}themes: [vocabulary, [x]]\n{TAIL}---\nT\n".encode())
+    (finding,) = validate(source, Resource, load_vocabulary())[1]
+    assert finding.hint == "Correct item 2 of 'themes'.", str(finding)
+
+
+@pytest.mark.parametrize("stage, hint", [
+    ("ks2", "Did you mean 'KS2'?"), ("Ks3", "Did you mean 'KS3'?"), ("ks2-3", "'KS2-3'")])
+def test_a_key_stage_in_other_capitals_is_suggested(stage: str, hint: str) -> None:
+    raw = f"---\n{HEAD.replace('KS2', stage)}themes: [vocabulary]\n{TAIL}---\nT\n"
+    findings = validate(parse("r.md", raw.encode()), Resource, load_vocabulary())[1]
+    (finding,) = [f for f in findings if f.line == 7]  # line 8: years 3, 4 outside KS3
+    assert finding.rule == "bad-value" and hint in finding.hint
+
+
+def test_a_contributor_is_asked_to_request_a_new_term_not_to_edit_the_vocabulary() -> None:
+    raw = f"---\n{HEAD.replace('KS2', 'KS5')}themes: [vocabulary]\n{TAIL}---\nT\n"
+    (finding,) = validate(parse("r.md", raw.encode()), Resource, load_vocabulary())[1]
+    assert "vocabulary.yml" not in finding.hint and "ask a moderator" in finding.hint
+    module = ("---\nid: m\ntitle: M\nkey_stage: KS5\nthemes: [vocabulary]\nlanguages: [fr]\n"
+              "audience: [trainers]\nsummary: S\noutcomes: [O]\nauthors: [A]\n"
+              "licence: CC-BY-4.0\nversion: '1'\nreviewed: 2026-01-01\n---\nT\n")
+    (finding,) = validate(parse("module.md", module.encode()), Module, load_vocabulary())[1]
+    assert "vocabulary.yml" in finding.hint  # the programme's own authors may add terms
+
+
+@pytest.mark.parametrize("stage, good, bad", [
+    ("KS2", [3, 6], [2, 7]), ("KS3", [7, 9], [6, 10]), ("KS2-3", [5, 8], [4, 9]),
+    ("all", [1, 13], [])])
+def test_year_groups_must_be_in_the_key_stage(stage: str, good: list[int],
+                                               bad: list[int]) -> None:
+    head = HEAD.replace("key_stage: KS2", f"key_stage: {stage}").replace(
+        "[3, 4]", str(good + bad))
+    raw = f"---\n{head}themes: [vocabulary]\n{TAIL}---\nT\n"
+    findings = validate(parse("r.md", raw.encode()), Resource, load_vocabulary())[1]
+    assert [(f.line, f.column) for f in findings] == [(8, 15 + 3 * n) for n in range(2, 4)
+                                                      ][:len(bad)], findings
+    for finding, year in zip(findings, bad):
+        assert f"year {year} is not in {stage}" in finding.message
+
+
+def test_the_year_ranges_come_from_the_vocabulary(tmp_path: Path) -> None:
+    extra = tmp_path / "vocabulary.yml"
+    extra.write_text("key_stages:\n  - {id: KS2, label: Key Stage 2, years: [5, 6]}\n")
+    raw = f"---\n{HEAD}themes: [vocabulary]\n{TAIL}---\nT\n"
+    findings = validate(parse("r.md", raw.encode()), Resource, load_vocabulary(extra))[1]
+    assert [f.message for f in findings] == [
+        f"year {y} is not in KS2 (expected years 5 to 6, got {y})" for y in (3, 4)]
+
+
+# From a real process: no traceback, no signal, a finding at its line --------------------
+
+def tree(tmp_path: Path, front: str) -> Path:
+    root = Path(shutil.copytree(BASE, tmp_path / "content"))
+    folder = root / Path(RESOURCE).parent
+    folder.mkdir(parents=True)
+    (folder / "index.md").write_bytes(page(front))
+    site_config(root)
+    return root
+
+
+@pytest.mark.parametrize("name", ["flow-lists", "block-dashes", "flow-mappings", "alias-chain",
+                                  "flow-lists-30k", "mappings-15k", "billion-laughs"])
+def test_opencpd_check_ends_with_a_finding_never_a_signal(name: str, tmp_path: Path) -> None:
+    root = tree(tmp_path, HOSTILE[name])
+    done = subprocess.run([str(Path(sys.executable).parent / "opencpd"), "check", "-f",
+                           str(root / "mkdocs.yml")], capture_output=True, text=True,
+                          timeout=120, env={"PATH": "/usr/bin:/bin"})
+    assert done.returncode == 1, (done.returncode, done.stderr[-2000:])  # < 0: a signal
+    assert "Traceback" not in done.stderr and "RecursionError" not in done.stderr
+    assert re.search(rf"^{re.escape(RESOURCE)}:\d+:\d+: (too-deep|too-large): ", done.stdout,
+                     re.MULTILINE), done.stdout
+    assert "1 problem (1 error, no warnings)." in done.stderr
+
+
+def test_new_module_with_an_unknown_key_stage_says_so_plainly(tmp_path: Path) -> None:
+    root = tree(tmp_path, "themes: [vocabulary]\n")
+    result = CliRunner().invoke(opencpd, ["new", "module", "-f", str(root / "mkdocs.yml"),
+                                          "ks9-x", "--title", "X", "--key-stage", "KS9"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert result.output == (
+        "Error: the module would not be valid, so nothing was written: 'key_stage' has a value "
+        "that is not in the vocabulary (expected one of KS2, KS3, KS2-3, all; got 'KS9'). "
+        "Did you mean 'KS3'? New terms go in vocabulary.yml.\n")
+    assert not (root / "modules" / "ks9-x").exists()
