@@ -17,7 +17,7 @@ from .findings import Finding
 from .frontmatter import MAX_FILE_BYTES, FrontMatterError, Source, parse
 from .kept import KeptResources
 from .language import language_findings
-from .model import Chapter, Handout, Module, Publication, Resource, Session
+from .model import SLUG, Chapter, Handout, Module, Publication, Resource, Session
 from .tree import Kind, Tree, children, kind, read_regular, walk
 from .untrusted import personal_data
 from .validate import salvage, validate
@@ -216,7 +216,13 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
             check_session(loader, session, module)
             module.sessions.append(session)
     resources = loader.folders(folder / "resources") if "resources" in tree.folders else []
-    for slug in loader.clash(resources, lambda p: p.name):
+    for bad in [p for p in resources if not re.fullmatch(SLUG, p.name)]:
+        loader.find(loader.rel(bad), 1, "bad-name", "the resource's folder name cannot be "
+                    "part of a web address (expected lower-case words joined by hyphens, e.g. "
+                    f"weather-bingo; got {bad.name!r})", "Rename the folder: its name becomes "
+                    "the page's address. The resource is not published until then.")
+    named = [p for p in resources if re.fullmatch(SLUG, p.name)]
+    for slug in loader.clash(named, lambda p: p.name):
         resource = load_resource(loader, slug, f"{base}/resources/{slug.name}/index.md")
         if resource:
             if resource.meta.status == "approved" or (
