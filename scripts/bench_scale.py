@@ -19,7 +19,7 @@ pages, so all count; what a helper shares with the build counts once), read from
 once a second (see PeakMemory), and never less than the child's own ru_maxrss. CPU time is user + system time of the
 child and its children.
 
-    python scripts/bench_scale.py --sizes 1000,5000,10000 --write docs/performance.md
+    python scripts/bench_scale.py --sizes 1000,5000,10000 --write scripts/performance.md
 """
 
 from __future__ import annotations

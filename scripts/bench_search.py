@@ -13,7 +13,7 @@ bytes transferred (compressed, as on the wire) from opening the home page to the
 and the time from typing the query to the first result: on the local machine, and with the
 network throttled to a slow school or phone connection. Figures, not tests.
 
-    python scripts/bench_search.py --sizes 1000,5000 --write docs/performance.md
+    python scripts/bench_search.py --sizes 1000,5000 --write scripts/performance.md
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ time and times each rebuild from the moment the file is saved to MkDocs' "Reload
 serving never regenerates the session packs or the search index: no Pagefind or pack-making run
 in the server's log, and the pack cache and the last build's index untouched.
 
-    python scripts/bench_serve.py --resources 1000 --write docs/performance.md
+    python scripts/bench_serve.py --resources 1000 --write scripts/performance.md
 """
 
 from __future__ import annotations

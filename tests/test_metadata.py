@@ -15,6 +15,7 @@ from opencpd.cli import main
 from opencpd.core.catalog import Doc
 
 from .conftest_browser import REPO, BuiltSite
+from .schema_org import problems
 
 MODULE = "modules/ks2-phonics-early-reading/"
 SESSION = MODULE + "sessions/01-twilight/"
@@ -49,7 +50,8 @@ def assert_lrmi(data: dict[str, Any], properties: tuple[str, ...] = LRMI) -> Non
     assert data["audience"] == {"@type": "EducationalAudience", "educationalRole": "teacher"}
     assert re.match(r"^https://creativecommons\.org/licenses/", data["license"]), data["license"]
     assert re.match(r"^\d{4}-\d{2}-\d{2}$", data["dateModified"])
-    assert "en-GB" in data["inLanguage"] or set(data["inLanguage"]) <= {"fr", "de", "es"}
+    # Every page is written in British English, whatever languages its examples are in
+    assert data["inLanguage"][0] == "en-GB", data["inLanguage"]
     assert isinstance(data["keywords"], list) and data["keywords"]
     assert data["isPartOf"].get("name") and data["isPartOf"].get("url", "").startswith(SITE_URL)
 
@@ -81,8 +83,8 @@ def test_session_json_ld(built_repo_site: BuiltSite) -> None:
 def test_resource_json_ld(built_repo_site: BuiltSite) -> None:
     data = json_ld(built_repo_site.folder, RESOURCE)
     assert_lrmi(data, tuple(p for p in LRMI if p != "timeRequired"))
-    assert data["contributor"]["@type"] == "Person" and data["contributor"]["name"]
-    assert data["inLanguage"] == ["fr"]
+    assert data["contributor"]["name"] and data["author"] == data["contributor"]
+    assert data["inLanguage"] == ["en-GB", "fr"]
 
 
 def test_every_module_session_and_resource_page_has_json_ld(built_repo_site: BuiltSite) -> None:
@@ -97,6 +99,97 @@ def test_every_module_session_and_resource_page_has_json_ld(built_repo_site: Bui
         for resource in module.resources:
             assert_lrmi(json_ld(built_repo_site.folder, resource.url),
                         tuple(p for p in LRMI if p != "timeRequired"))
+
+
+def json_ld_blocks(site: Path) -> dict[str, list[Any]]:
+    """Each page of the built site -> the JSON-LD objects in it."""
+    found = {}
+    for page in sorted(site.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        found[str(page.relative_to(site))] = [json.loads(b) for b in re.findall(
+            r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)]
+    return found
+
+
+def test_every_content_page_has_json_ld_that_fits_schema_org(
+        built_repo_site: BuiltSite) -> None:
+    """Handouts, publications and chapters too; checked against schema.org's vocabulary."""
+    blocks = json_ld_blocks(built_repo_site.folder)
+    missing = [path for path, _, _ in content_pages(built_repo_site)
+               if len(blocks[path + "index.html"]) != 1]
+    assert not missing, "content pages without one JSON-LD block:\n" + "\n".join(missing)
+    wrong = [f"{path}: {p}" for path, found in blocks.items() for data in found
+             for p in problems(data)]
+    assert not wrong, "JSON-LD that does not fit schema.org:\n" + "\n".join(wrong[:40])
+
+
+def test_publication_and_chapter_json_ld(built_repo_site: BuiltSite) -> None:
+    publication = built_repo_site.catalog.publication("peer-mentoring")
+    assert publication is not None
+    data = json_ld(built_repo_site.folder, publication.url)
+    assert "Book" in data["@type"] and data["name"] == publication.meta.title
+    assert [part["url"] for part in data["hasPart"]] == [
+        SITE_URL + c.url for c in publication.chapters]
+    chapter = json_ld(built_repo_site.folder, publication.chapters[0].url)
+    assert "Chapter" in chapter["@type"]
+    assert chapter["isPartOf"] == {"@type": "Book", "name": publication.meta.title,
+                                   "url": SITE_URL + publication.url}
+    assert chapter["inLanguage"] == "en-GB" and chapter["license"].startswith("https://")
+
+
+def test_handout_json_ld(built_repo_site: BuiltSite) -> None:
+    data = json_ld(built_repo_site.folder, MODULE + "handouts/key-sounds/")
+    assert_lrmi(data, tuple(p for p in LRMI if p != "timeRequired"))
+    assert data["learningResourceType"] == "handout"
+
+
+def people_and_organisations(data: Any) -> list[dict[str, Any]]:
+    if isinstance(data, list):
+        return [found for item in data for found in people_and_organisations(item)]
+    if not isinstance(data, dict):
+        return []
+    here = [data] if data.get("@type") in ("Person", "Organization") else []
+    return here + people_and_organisations(list(data.values()))
+
+
+def test_names_are_names_and_the_project_team_is_an_organisation(
+        built_repo_site: BuiltSite) -> None:
+    blocks = json_ld_blocks(built_repo_site.folder)
+    agents = [(path, agent) for path, found in blocks.items()
+              for agent in people_and_organisations(found)]
+    assert agents
+    wrong = [f"{path}: {agent}" for path, agent in agents
+             if "(" in agent["name"] or ")" in agent["name"]
+             or ("team" in agent["name"].lower() and agent["@type"] != "Organization")]
+    assert not wrong, "\n".join(wrong)
+    summary = "modules/ks2-writing/resources/film-into-writing-case-study/index.html"
+    assert blocks[summary][0]["author"] == {"@type": "Organization",
+                                            "name": "OpenCPD project team"}
+
+
+def test_session_descriptions_read_as_sentences(built_repo_site: BuiltSite) -> None:
+    blocks = json_ld_blocks(built_repo_site.folder)
+    descriptions = [(path, data["description"]) for path, found in blocks.items()
+                    for data in found if "description" in data]
+    wrong = [f"{path}: {text}" for path, text in descriptions
+             if re.search(r"[.!?][;,]|;\s*$|\.\.", text)]
+    assert not wrong, "\n".join(wrong[:10])
+    session = json_ld(built_repo_site.folder, SESSION)["description"]
+    assert session.endswith(".") and ". " in session
+
+
+def test_the_schema_org_check_finds_what_does_not_fit() -> None:
+    """The checker itself: schema.org's vocabulary, not a list of our own."""
+    good = {"@context": "https://schema.org", "@type": "LearningResource", "name": "A",
+            "timeRequired": "PT1H50M", "dateModified": "2026-09-01",
+            "author": {"@type": "Organization", "name": "B"}}
+    assert problems(good) == []
+    assert problems({**good, "@type": "LearningThing"})
+    assert problems({**good, "authorName": "B"})  # no such property
+    assert problems({**good, "recipeYield": "4"})  # a property of another type
+    assert problems({**good, "author": {"@type": "Course", "name": "B"}})  # wrong range
+    assert problems({**good, "timeRequired": "110 minutes"})
+    assert problems({**good, "dateModified": "1 September 2026"})
 
 
 def test_sitemap_lists_modules_and_not_pending_resources(built_repo_site: BuiltSite) -> None:

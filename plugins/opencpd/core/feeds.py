@@ -22,7 +22,10 @@ def _stamp(day: dt.date) -> str:
 
 
 def atom(title: str, self_url: str, site_url: str,
-         items: list[tuple[ModuleDoc, Doc[Resource]]]) -> str:
+         items: list[tuple[ModuleDoc, Doc[Resource]]], home: str = "") -> str:
+    """A feed of the newest approved `items`. Entry links are made from `site_url`, the root
+    of the site (a resource's URL is relative to it); the feed's own page is `home`, the
+    site's root unless said."""
     approved = [(m, r) for m, r in items if r.meta.status == "approved"]
     newest = sorted(approved, key=lambda mr: (mr[1].meta.submitted, mr[1].slug),
                     reverse=True)[:LIMIT]
@@ -31,7 +34,8 @@ def atom(title: str, self_url: str, site_url: str,
     ET.SubElement(feed, f"{{{ATOM}}}title").text = title
     ET.SubElement(feed, f"{{{ATOM}}}id").text = self_url
     ET.SubElement(feed, f"{{{ATOM}}}link", href=self_url, rel="self")
-    ET.SubElement(feed, f"{{{ATOM}}}link", href=site_url)
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=home or site_url, rel="alternate",
+                  type="text/html")
     updated = newest[0][1].meta.submitted if newest else dt.date(2026, 1, 1)
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = _stamp(updated)
     for module, resource in newest:
@@ -56,6 +60,7 @@ def feeds(catalog: Catalog, site_url: str) -> dict[str, str]:
                             site_url, catalog.resources)}
     for module in catalog.published_modules:
         out[feed_uri(module)] = atom(f"OpenCPD: new resources for {module.meta.title}",
-                                     site_url + feed_uri(module), site_url + module.url,
-                                     [(module, r) for r in module.resources])
+                                     site_url + feed_uri(module), site_url,
+                                     [(module, r) for r in module.resources],
+                                     home=site_url + module.url)
     return out

@@ -1,14 +1,21 @@
-"""schema.org JSON-LD with LRMI properties for module, session, handout and resource pages."""
+"""schema.org JSON-LD with LRMI properties for every content page: modules, sessions, handouts,
+resources, publications and chapters."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from .catalog import Catalog, Doc, ModuleDoc
-from .model import Resource, Session
+from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc
+from .model import Chapter, Contributor, Handout, Resource, Session
 
 LEVELS = {"KS2": "Key Stage 2", "KS3": "Key Stage 3", "KS2-3": "Key Stages 2 and 3",
           "all": "All phases"}
+SITE_LANGUAGE = "en-GB"  # every page is written in British English; examples are in others
+TEACHERS = {"@type": "EducationalAudience", "educationalRole": "teacher"}
+# A note in brackets after a name ("OpenCPD project team (summary)") says how the work was
+# made; it is not part of the name.
+NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 def duration(minutes: int) -> str:
@@ -17,10 +24,28 @@ def duration(minutes: int) -> str:
     return "PT" + (f"{hours}H" if hours else "") + (f"{rest}M" if rest or not hours else "")
 
 
+def sentences(items: list[str]) -> str:
+    """Items as one paragraph of sentences, each ended once: ['A.', 'B'] -> 'A. B.'"""
+    return " ".join(i.strip() if i.strip()[-1:] in ".!?" else i.strip() + "." for i in items
+                    if i.strip())
+
+
+def plain_name(name: str) -> str:
+    return NOTE.sub("", name).strip() or name.strip()
+
+
+def languages(examples: list[str]) -> list[str]:
+    """The page's own language first, then the example languages it quotes."""
+    return [SITE_LANGUAGE, *[code for code in examples if code != SITE_LANGUAGE]]
+
+
 class Metadata:
     def __init__(self, catalog: Catalog, site_url: str):
         self.catalog = catalog
         self.site_url = site_url.rstrip("/") + "/" if site_url else "/"
+        # The programme's own authors (its project team, its partners) are organisations.
+        self.teams = {plain_name(a) for m in catalog.modules for a in m.meta.authors} | {
+            plain_name(a) for p in catalog.publications for a in p.meta.authors}
 
     def url(self, doc: Doc) -> str:
         return self.site_url + doc.url
@@ -36,9 +61,28 @@ class Metadata:
             out[module.page] = self.module(module)
             for session in module.sessions:
                 out[session.page] = self.session(module, session)
+            for handout in module.handouts.values():
+                out[handout.page] = self.handout(module, handout)
             for resource in module.resources:
                 out[resource.page] = self.resource(module, resource)
+        for publication in self.catalog.publications:
+            out[publication.page] = self.publication(publication)
+            for chapter in publication.chapters:
+                out[chapter.page] = self.chapter(publication, chapter)
         return out
+
+    def authors(self, names: list[str]) -> list[dict[str, Any]]:
+        return [{"@type": "Organization", "name": plain_name(n)} for n in names]
+
+    def person(self, contributor: Contributor) -> dict[str, Any]:
+        """A teacher who shared a resource; the programme's own team is an organisation."""
+        name = plain_name(contributor.name)
+        found: dict[str, Any] = {"@type": "Organization" if name in self.teams else "Person",
+                                 "name": name}
+        if contributor.school:
+            found["affiliation"] = {"@type": "EducationalOrganization",
+                                    "name": contributor.school}
+        return found
 
     def _common(self, module: ModuleDoc) -> dict[str, Any]:
         m = module.meta
@@ -46,12 +90,13 @@ class Metadata:
         return {
             "@context": "https://schema.org",
             "educationalLevel": LEVELS.get(m.key_stage, m.key_stage),
-            "inLanguage": ["en-GB", *m.languages],
+            "inLanguage": languages(m.languages),
             "keywords": [vocab.label("themes", t) for t in m.themes],
             "teaches": [vocab.label("themes", t) for t in m.themes],
-            "audience": {"@type": "EducationalAudience", "educationalRole": "teacher"},
+            "audience": TEACHERS,
             "license": self.licence(m.licence),
             "dateModified": m.reviewed.isoformat(),
+            "author": self.authors(m.authors),
         }
 
     def module(self, module: ModuleDoc) -> dict[str, Any]:
@@ -61,7 +106,6 @@ class Metadata:
             "name": m.title, "description": m.summary, "url": self.url(module),
             "learningResourceType": "professional development module",
             "timeRequired": duration(sum(s.meta.duration for s in module.sessions)),
-            "author": [{"@type": "Organization", "name": a} for a in m.authors],
             "version": m.version,
             "hasPart": [{"@type": "LearningResource", "name": s.meta.title, "url": self.url(s)}
                         for s in module.sessions],
@@ -73,31 +117,76 @@ class Metadata:
         s = session.meta
         return {
             **self._common(module), "@type": "LearningResource",
-            "name": s.title, "description": "; ".join(s.objectives), "url": self.url(session),
+            "name": s.title, "description": sentences(s.objectives), "url": self.url(session),
             "learningResourceType": self.catalog.vocabulary.label("session_kinds", s.kind),
             "timeRequired": duration(s.duration),
-            "author": [{"@type": "Organization", "name": a} for a in module.meta.authors],
-            "isPartOf": {"@type": "Course", "name": module.meta.title, "url": self.url(module)},
+            "isPartOf": self.course(module),
         }
+
+    def handout(self, module: ModuleDoc, handout: Doc[Handout]) -> dict[str, Any]:
+        h = handout.meta
+        return {
+            **self._common(module), "@type": "LearningResource",
+            "name": h.title, "description": h.purpose, "url": self.url(handout),
+            "learningResourceType": "handout",
+            "isPartOf": self.course(module),
+        }
+
+    def course(self, module: ModuleDoc) -> dict[str, Any]:
+        return {"@type": "Course", "name": module.meta.title, "url": self.url(module)}
 
     def resource(self, module: ModuleDoc, resource: Doc[Resource]) -> dict[str, Any]:
         r = resource.meta
         vocab = self.catalog.vocabulary
-        contributor: dict[str, Any] = {"@type": "Person", "name": r.contributor.name}
-        if r.contributor.school:
-            contributor["affiliation"] = {"@type": "EducationalOrganization",
-                                          "name": r.contributor.school}
+        contributor = self.person(r.contributor)
         return {
             "@context": "https://schema.org", "@type": "LearningResource",
             "name": r.title, "description": r.summary, "url": self.url(resource),
             "educationalLevel": LEVELS.get(r.key_stage, r.key_stage),
-            "inLanguage": r.languages,
+            "inLanguage": languages(r.languages),
             "keywords": [vocab.label("themes", t) for t in r.themes],
             "teaches": [vocab.label("themes", t) for t in r.themes],
-            "audience": {"@type": "EducationalAudience", "educationalRole": "teacher"},
+            "audience": TEACHERS,
             "learningResourceType": vocab.label("resource_types", r.type),
             "license": self.licence(r.licence), "contributor": contributor,
             "author": contributor, "dateCreated": r.submitted.isoformat(),
             "dateModified": r.submitted.isoformat(),
-            "isPartOf": {"@type": "Course", "name": module.meta.title, "url": self.url(module)},
+            "isPartOf": self.course(module),
+        }
+
+    def _publication_common(self, publication: PublicationDoc) -> dict[str, Any]:
+        p = publication.meta
+        module = self.catalog.module(p.training_module) if p.training_module else None
+        return {
+            "@context": "https://schema.org",
+            "inLanguage": SITE_LANGUAGE,
+            "audience": TEACHERS,
+            "license": self.licence(p.licence),
+            "dateModified": p.reviewed.isoformat(),
+            "author": self.authors(p.authors),
+            "educationalLevel": LEVELS.get(module.meta.key_stage, module.meta.key_stage)
+            if module else LEVELS["all"],
+        }
+
+    def publication(self, publication: PublicationDoc) -> dict[str, Any]:
+        p = publication.meta
+        return {
+            **self._publication_common(publication), "@type": ["Book", "LearningResource"],
+            "name": p.title, "description": p.summary, "url": self.url(publication),
+            "learningResourceType": self.catalog.vocabulary.label("publication_kinds", p.kind),
+            "version": p.version,
+            "hasPart": [{"@type": "Chapter", "name": c.meta.title, "url": self.url(c)}
+                        for c in publication.chapters],
+            "isPartOf": {"@type": "CreativeWorkSeries", "name": "OpenCPD",
+                         "url": self.site_url},
+        }
+
+    def chapter(self, publication: PublicationDoc, chapter: Doc[Chapter]) -> dict[str, Any]:
+        c = chapter.meta
+        return {
+            **self._publication_common(publication), "@type": ["Chapter", "LearningResource"],
+            "name": c.title, "description": c.summary, "url": self.url(chapter),
+            "learningResourceType": "publication chapter",
+            "isPartOf": {"@type": "Book", "name": publication.meta.title,
+                         "url": self.url(publication)},
         }

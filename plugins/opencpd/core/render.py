@@ -15,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from .attachments import IMAGES, Outputs, check_file, human_size, kind_of
 from .catalog import VOCABULARY_OF, Catalog, Doc, ModuleDoc
 from .model import AgendaItem, Resource
-from .feeds import feeds
+from .feeds import feed_uri, feeds
 from .placed import hold
 from .schema import schemas
 from .svg import safe_svg
@@ -152,7 +152,7 @@ class Renderer:
         m = module.meta
         meta = {"title": m.title, "content_type": "module", "key_stage": m.key_stage,
                 "languages": m.languages, "themes": m.themes, "licence": m.licence,
-                "module": m.title, "description": m.summary}
+                "module": m.title, "description": m.summary, "feed": feed_uri(module)}
         resources_html = self.resource_list(module.page, [(module, r) for r in
                                                           module.resources[:NEWEST]])
         out = {module.page: self.page("module.md.j2", module.page, meta, module=module,
@@ -192,7 +192,7 @@ class Renderer:
         meta = {"title": r.title, "content_type": "resource", "key_stage": r.key_stage,
                 "languages": r.languages, "themes": r.themes, "licence": r.licence,
                 "resource_type": r.type, "module": module.meta.title, "description": r.summary,
-                "status": r.status}
+                "status": r.status, "feed": feed_uri(module)}
         html = self.html("resource.html.j2", resource.page, resource=resource, module=module,
                          edit_url=self.edit_url + resource.source if self.edit_url else "",
                          module_link=relative_link(module.page, resource.page)
@@ -243,7 +243,7 @@ class Renderer:
                 out[page] = self.page(
                     "module_resources.md.j2", page,
                     {"title": title if number == 1 else f"{title} (page {number})",
-                     "content_type": "listing"},
+                     "content_type": "listing", "feed": feed_uri(module)},
                     module=module, number=number, pages=pages,
                     resources_html=self.resource_list(page, [(module, r) for r in chunk]))
         return out
