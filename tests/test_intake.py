@@ -1,5 +1,5 @@
-"""Contributing without git (issue 4): the issue form generated from the model, and
-scripts/intake.py turning a filled form into a pending resource, or refusing it."""
+"""Contributing without git (issues 4 and 20): the issue form generated from the model, and
+`opencpd intake` turning a filled form into a pending resource, or refusing it."""
 
 from __future__ import annotations
 
@@ -19,16 +19,16 @@ from opencpd.cli import main as opencpd
 from opencpd.core.frontmatter import parse
 from opencpd.core.model import Resource
 from opencpd.core.vocabulary import load_vocabulary
+from opencpd.intake import FORMS, settings
+from opencpd.intake.command import intake
+from opencpd.intake.issue import choose, sections
+from opencpd.intake.template import form_file, outputs
 
 REPOSITORY = Path(__file__).resolve().parent.parent
-SCRIPTS = REPOSITORY / "scripts"
 FIXTURE = Path(__file__).parent / "resources_fixture"
-sys.path.insert(0, str(SCRIPTS))
-
-import intake  # noqa: E402
-import issue_form  # noqa: E402
-
-TICKED = [tick.label for tick in issue_form.CHECKLIST]
+BIN = Path(sys.executable).parent
+FORM = FORMS["share-a-resource"]
+TICKED = [tick.label for tick in FORM.checklist]
 ANSWERS = {
     "Title": "Weather bingo for the café corner",
     "Summary": "A bingo game for revising weather phrases,\nused with Year 4.",
@@ -56,9 +56,9 @@ def issue(answers: dict[str, str] | None = None, ticked: list[str] | None = None
     answers = {**ANSWERS, **(answers or {})}
     ticked = TICKED if ticked is None else ticked
     parts = [f"### {label}\n\n{answers[label]}\n" for label in
-             [q.label for q in issue_form.QUESTIONS]]
+             [q.label for q in FORM.questions]]
     boxes = "\n".join(f"- [{'X' if label in ticked else ' '}] {label}" for label in TICKED)
-    parts.append(f"### {issue_form.CHECKLIST_LABEL}\n\n{boxes}\n")
+    parts.append(f"### {FORM.checklist_label}\n\n{boxes}\n")
     return "\n".join(parts).replace("\n", newline)
 
 
@@ -77,8 +77,8 @@ def files_of(root: Path) -> dict[str, bytes]:
 def run(root: Path, body: str, *args: str, name: str = "issue.md") -> tuple[int, str, Path]:
     path = root.parent / name
     path.write_text(body, encoding="utf-8")
-    result = CliRunner().invoke(intake.main, [str(path), "--root", str(root),
-                                              "--submitted", "2026-11-01", *args])
+    result = CliRunner().invoke(intake, [str(path), "-f", str(root / "mkdocs.yml"),
+                                         "--submitted", "2026-11-01", *args])
     assert result.exception is None or isinstance(result.exception, SystemExit), \
         result.exception
     return result.exit_code, result.output, path
@@ -91,15 +91,15 @@ def line_of(text: str, needle: str) -> int:
 # The form ------------------------------------------------------------------------------------
 
 def test_committed_form_and_pr_template_are_the_generated_ones() -> None:
-    config = issue_form.settings(REPOSITORY)
-    for relative, text in issue_form.outputs(config).items():
+    config = settings(REPOSITORY)
+    for relative, text in outputs(config).items():
         committed = (REPOSITORY / relative).read_text("utf-8")
         assert committed == text, (f"{relative} is out of date: run "
                                    "`python scripts/issue_form.py`")
 
 
 def test_form_offers_every_module_and_vocabulary_term() -> None:
-    form = yaml.safe_load((REPOSITORY / issue_form.FORM_FILE).read_text("utf-8"))
+    form = yaml.safe_load((REPOSITORY / form_file(FORM)).read_text("utf-8"))
     fields = {item.get("id"): item for item in form["body"]}
     modules = sorted(p.parent.name for p in (REPOSITORY / "modules").glob("*/module.md"))
     shown = fields["module"]["attributes"]["options"]
@@ -119,7 +119,7 @@ def test_form_offers_every_module_and_vocabulary_term() -> None:
 
 
 def test_form_is_a_valid_github_issue_form() -> None:
-    form = yaml.safe_load((REPOSITORY / issue_form.FORM_FILE).read_text("utf-8"))
+    form = yaml.safe_load((REPOSITORY / form_file(FORM)).read_text("utf-8"))
     assert {"name", "description", "body"} <= set(form)
     ids = [item["id"] for item in form["body"] if "id" in item]
     labels = [item["attributes"]["label"] for item in form["body"] if item["type"] != "markdown"]
@@ -140,13 +140,13 @@ def test_form_is_a_valid_github_issue_form() -> None:
 
 
 def test_the_form_covers_every_field_of_the_model() -> None:
-    asked = {q.target.split(".")[0] for q in issue_form.QUESTIONS}
-    ticked = {t.target for t in issue_form.CHECKLIST if t.target}
-    missing = set(Resource.model_fields) - asked - ticked - issue_form.FILLED_BY_INTAKE
+    asked = {q.target.split(".")[0] for q in FORM.questions}
+    ticked = {t.target for t in FORM.checklist if t.target}
+    missing = set(Resource.model_fields) - asked - ticked - FORM.filled_by_intake
     assert not missing
-    for question in issue_form.QUESTIONS:
+    for question in FORM.questions:
         if question.target in Resource.model_fields:
-            assert issue_form.required(question.target) == \
+            assert FORM.required(question.target) == \
                 Resource.model_fields[question.target].is_required()
 
 
@@ -170,8 +170,8 @@ def test_intake_writes_a_pending_resource_that_opencpd_check_accepts(repo: Path)
     before = files_of(repo)
     body = repo.parent / "issue.md"
     body.write_text(issue(), encoding="utf-8")
-    done = subprocess.run([sys.executable, str(SCRIPTS / "intake.py"), str(body), "--root",
-                           str(repo), "--submitted", "2026-11-01", "--issue", "12"],
+    done = subprocess.run([str(BIN / "opencpd"), "intake", str(body), "-f",
+                           str(repo / "mkdocs.yml"), "--submitted", "2026-11-01", "--issue", "12"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr
     index = repo / "modules/ks2-speaking/resources/weather-bingo-for-the-cafe-corner/index.md"
@@ -212,7 +212,7 @@ def test_pending_from_intake_is_published_once_a_moderator_approves_it(repo: Pat
 
 
 def test_intake_reads_standard_input_and_windows_line_endings(repo: Path) -> None:
-    result = CliRunner().invoke(intake.main, ["-", "--root", str(repo), "--slug", "bingo"],
+    result = CliRunner().invoke(intake, ["-", "-f", str(repo / "mkdocs.yml"), "--slug", "bingo"],
                                 input=issue(newline="\r\n").encode())
     assert result.exit_code == 0, result.output
     text = (repo / "modules/ks2-speaking/resources/bingo/index.md").read_text("utf-8")
@@ -342,7 +342,7 @@ def test_something_that_is_not_a_form_is_refused(repo: Path) -> None:
 def test_non_utf8_issue_is_refused_without_a_traceback(repo: Path) -> None:
     path = repo.parent / "latin1.md"
     path.write_bytes(issue().encode("utf-8") + "café".encode("latin-1"))
-    result = CliRunner().invoke(intake.main, [str(path), "--root", str(repo)])
+    result = CliRunner().invoke(intake, [str(path), "-f", str(repo / "mkdocs.yml")])
     assert result.exit_code == 1
     assert "not-utf8" in result.output
 
@@ -364,17 +364,17 @@ def test_personal_data_in_the_issue_is_reported_after_writing(repo: Path) -> Non
 def test_choices_with_commas_in_their_labels() -> None:
     table = {"Stories, songs and rhymes (stories-songs-rhymes)": "stories-songs-rhymes",
              "Vocabulary (vocabulary)": "vocabulary", "Phonics (phonics)": "phonics"}
-    assert intake.choose("Vocabulary (vocabulary), Stories, songs and rhymes "
+    assert choose("Vocabulary (vocabulary), Stories, songs and rhymes "
                          "(stories-songs-rhymes)", table, True) == (
         ["vocabulary", "stories-songs-rhymes"], [])
-    assert intake.choose("phonics, Vocabulary, knitting", table, True) == (
+    assert choose("phonics, Vocabulary, knitting", table, True) == (
         ["phonics", "vocabulary"], ["knitting"])
-    assert intake.choose("Phonics (phonics)", table, False) == (["phonics"], [])
-    assert intake.choose("Something (vocabulary)", table, False) == (["vocabulary"], [])
+    assert choose("Phonics (phonics)", table, False) == (["phonics"], [])
+    assert choose("Something (vocabulary)", table, False) == (["vocabulary"], [])
 
 
 def test_headings_inside_an_answer_stay_in_it() -> None:
-    answers = intake.sections(issue())
+    answers = sections(issue(), FORM.labels_in_order)
     assert answers["How you used it"].value.startswith("### Starter")
     assert "### Adapting it" in answers["How you used it"].value
     assert answers["School"].value == ""

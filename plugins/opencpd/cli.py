@@ -306,3 +306,11 @@ def new_resource_command(config_file: str, module_id: str, title: str, resource_
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {path.relative_to(root)} (status: pending). Fill in the prompts, add "
                "your files to its folder and list them under files:, then run `opencpd check`.")
+
+
+def _add_intake() -> None:
+    from .intake.command import intake
+    main.add_command(intake)
+
+
+_add_intake()

@@ -22,14 +22,46 @@ class ScaffoldError(Exception):
     pass
 
 
-def _write(path: Path, meta: dict, body: str) -> Path:
+def slugify(text: str, limit: int = 60) -> str:
+    """A folder or file name made from a title: lower-case ASCII words joined by hyphens
+    (model.SLUG), cut after a whole word within `limit` characters. The project's only one:
+    `opencpd new` and `opencpd intake` both name things with it."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > limit:
+        cut = slug[:limit + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:limit]
+    return slug.strip("-")
+
+
+def front_matter(meta: dict, body: str, notes: dict[str, str] | None = None,
+                 width: int = 100) -> str:
+    """A page: `meta` as YAML front matter (a top-level key named in `notes` gets its note as
+    a comment on its line) and `body`. Read back to be sure the notes changed no value."""
+    lines = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=width,
+                           default_flow_style=None).splitlines()
+    notes = notes or {}
+    text = "\n".join(f"{line}  # {notes[line.split(':')[0]]}"
+                     if line.split(":")[0] in notes else line for line in lines)
+    text = f"---\n{text}\n---\n{body}"
+    if notes and parse("index.md", text.encode("utf-8")).data != meta:
+        raise ScaffoldError("could not write the front matter faithfully.")
+    return text
+
+
+def write_new(path: Path, text: str) -> Path:
+    """Write a file that must not exist yet (never overwrite), making its folders."""
     if path.exists():
         raise ScaffoldError(f"{path} already exists; refusing to overwrite it. "
                             "Choose another name or edit the file.")
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=100)
-    path.write_text(f"---\n{text}---\n{body}", encoding="utf-8")
+    with path.open("x", encoding="utf-8") as handle:
+        handle.write(text)
     return path
+
+
+def _write(path: Path, meta: dict, body: str) -> Path:
+    return write_new(path, front_matter(meta, body))
 
 
 def new_module(root: Path, module_id: str, title: str, key_stage: str,
@@ -109,11 +141,6 @@ def _years(vocabulary: Vocabulary, stage: str) -> tuple[int, ...]:
     return (term.years if term else ()) or (3,)
 
 
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60].strip("-")
-
-
 def _module_defaults(file: Path) -> dict:
     """The module's key stage, languages and themes, to start a resource from."""
     try:
@@ -175,15 +202,5 @@ def new_resource(root: Path, module_id: str, title: str, vocabulary: Vocabulary,
         "submitted": dt.date.today(), "status": "pending", "files": [],
     }
     _refuse_invalid("resource", Resource, meta, vocabulary)
-    lines = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=4096,
-                           default_flow_style=None).splitlines()
-    text = "\n".join(f"{line}  # {RESOURCE_NOTES[line.split(':')[0]]}"
-                     if line.split(":")[0] in RESOURCE_NOTES else line for line in lines)
-    text = f"---\n{text}\n---\n{RESOURCE_BODY}"
-    if parse("index.md", text.encode("utf-8")).data != meta:  # the notes changed nothing
-        raise ScaffoldError("could not write the resource's front matter faithfully.")
-    folder.mkdir(parents=True)
-    path = folder / "index.md"
-    with path.open("x", encoding="utf-8") as handle:
-        handle.write(text)
-    return path
+    text = front_matter(meta, RESOURCE_BODY, RESOURCE_NOTES, width=4096)
+    return write_new(folder / "index.md", text)
