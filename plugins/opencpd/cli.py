@@ -97,7 +97,9 @@ def check(config_file: str, strict: bool) -> None:
     config = _config(config_file)
     catalog = _catalog(config)
     options = pack_options(config, config.plugins["opencpd"].config.start_time)
-    found = sorted(set(catalog.findings) | set(pack_findings(catalog, options)))
+    from .core.slides import findings as slide_findings
+    found = sorted(set(catalog.findings) | set(pack_findings(catalog, options))
+                   | set(slide_findings(catalog)))
     for finding in found:
         click.echo(str(finding))
         if _on_ci():
@@ -228,6 +230,34 @@ def packs_command(config_file: str, ids: tuple[str, ...], out: str, jobs: int) -
         sys.exit(1)
 
 
+@main.command("slides")
+@config_option
+@click.argument("ids", nargs=-1, metavar="[MODULE]...")
+@click.option("-o", "--out", default="site/slides", show_default=True,
+              type=click.Path(file_okay=False), help="Folder to write the decks into.")
+@click.option("-j", "--jobs", default=0, type=click.IntRange(min=0),
+              help="Processes that make decks (default: one per core, at most 4).")
+def slides_command(config_file: str, ids: tuple[str, ...], out: str, jobs: int) -> None:
+    """Make the slide decks (HTML, 16:9 PDF, PowerPoint) of every session of the named modules,
+    or of all, into OUT/MODULE/SESSION.html|pdf|pptx."""
+    from .adapters.site import BuildFailed
+    from .adapters.slides import export_decks
+    try:
+        made = export_decks(config_file, ids, Path(out), jobs or None)
+    except (BuildFailed, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for job in made:
+        if job.error:
+            click.echo(str(job.error))
+            if _on_ci():
+                click.echo(job.error.github())
+        elif job.result:
+            click.echo(f"{out}/{job.module}/{job.session}: {job.result.slides} slides "
+                       f"({job.status})", err=True)
+    if any(not job.result for job in made):
+        sys.exit(1)
+
+
 @main.group()
 def new() -> None:
     """Create a new module, session or resource from a scaffold that passes `opencpd check`."""
@@ -306,11 +336,3 @@ def new_resource_command(config_file: str, module_id: str, title: str, resource_
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {path.relative_to(root)} (status: pending). Fill in the prompts, add "
                "your files to its folder and list them under files:, then run `opencpd check`.")
-
-
-def _add_intake() -> None:
-    from .intake.command import intake
-    main.add_command(intake)
-
-
-_add_intake()

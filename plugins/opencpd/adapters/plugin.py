@@ -20,6 +20,7 @@ from ..core.export import export
 from ..core.load import load_catalog
 from ..core.metadata import Metadata
 from ..core.packs import PackJob
+from ..core.slides import DeckJob
 from ..core.packs import findings as pack_findings
 from ..core.placed import place
 from ..core.render import Renderer
@@ -29,6 +30,8 @@ from ..core.wellformed import json_document
 from .packs import cache_dir, make_packs, pack_links, pack_options
 from .search import serve_last_index
 from .serving import Rebuilds
+from .slides import deck_files, deck_links, deck_options, make_decks, published_site_url
+from .slides import cache_dir as slides_cache
 
 log = get_plugin_logger(__name__)
 # Kept for the next build, beside mkdocs.yml: teachers' texts rendered to safe HTML, and the
@@ -49,6 +52,7 @@ class OpenCPDConfig(Config):
     max_attachment_mb = c.Type(int, default=20)
     packs = c.Type(bool, default=False)  # make missing session packs (`opencpd build` does)
     edit_url = c.Type(str, default="")
+    evaluation_url = c.Type(str, default="")  # the decks' closing slide; else the session page
 
 
 class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
@@ -56,6 +60,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     pages: dict[str, str]
     attachments: dict[str, Path | str]
     packs: list[PackJob]
+    decks: list[DeckJob]
     json_ld: dict[str, dict[str, Any]]
 
     serving = False
@@ -95,10 +100,12 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
                                         self.config.max_attachment_mb * 1024 * 1024, kept)
         for finding in self.catalog.findings:
             log.warning(str(finding))
+        self.decks = self.slide_decks(config)
         self.packs = self.session_packs(config)
         make = self.rebuilds.renderer if self.rebuilds else Renderer
         renderer = make(self.catalog, self.config.start_time, config.site_url or "",
-                        self.config.edit_url, packs=pack_links(self.packs))
+                        self.config.edit_url, packs=pack_links(self.packs),
+                        slides=deck_links(self.decks))
         rendered = project(config) / RENDERED
         if not self.serving:  # serving keeps them in memory, for the modules it renders
             recall_rendered(rendered)
@@ -125,6 +132,20 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
                 log.warning(str(job.error))
         return jobs
 
+    def slide_decks(self, config: MkDocsConfig) -> list[DeckJob]:
+        """Decks from the cache; made first when the `packs` option is on (`opencpd build`)."""
+        from ..core.slides import findings as slide_findings
+        site_url = published_site_url(config) if self.serving else config.site_url or ""
+        options = deck_options(config, self.config.start_time, self.config.evaluation_url,
+                               site_url)
+        for finding in slide_findings(self.catalog, options):
+            log.warning(str(finding))
+        jobs = make_decks(self.catalog, options, slides_cache(config), self.config.packs)
+        for job in jobs:
+            if job.error:
+                log.warning(str(job.error))
+        return jobs
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         for uri, content in self.pages.items():
             files.append(self.generated(config, uri, content))
@@ -134,6 +155,8 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             if job.result:
                 files.append(File.generated(config, f"packs/{job.pack.filename}",
                                             abs_src_path=str(job.result.path)))
+        for file in deck_files(config, self.decks):
+            files.append(file)
         return files
 
     def generated(self, config: MkDocsConfig, uri: str, text: str) -> File:

@@ -10,6 +10,12 @@
     Only for the person running the session.
     ///
 
+    /// slide | Why grammar fades
+        agenda: 2
+
+    - What goes on the projected slide (core/slides/ makes the decks).
+    ///
+
 Register with `markdown_extensions: [opencpd.core.markdown_ext]`.
 """
 
@@ -20,7 +26,7 @@ from typing import Any
 
 from markdown import Markdown
 from pymdownx.blocks import BlocksExtension, BlocksProcessor
-from pymdownx.blocks.block import Block, type_string
+from pymdownx.blocks.block import Block, type_integer, type_string
 
 LANGUAGE_NAMES = {"fr": "French", "de": "German", "es": "Spanish"}
 
@@ -61,10 +67,26 @@ class Facilitator(Block):
         return box
 
 
+class Slide(Block):
+    """What a session puts on the screen: shown on the page as a box, made into a slide of the
+    session's deck by core/slides/. `agenda` numbers the agenda item it belongs to."""
+
+    NAME = "slide"
+    ARGUMENT = None
+    OPTIONS = {"agenda": (0, type_integer)}
+
+    def on_create(self, parent: etree.Element) -> etree.Element:
+        box = etree.SubElement(parent, "div", {"class": "admonition abstract slide-content"})
+        title = etree.SubElement(box, "p", {"class": "admonition-title"})
+        title.text = f"On the slide: {self.argument}" if self.argument else "On the slide"
+        return box
+
+
 class OpenCPDBlocks(BlocksExtension):
     def extendMarkdownBlocks(self, md: Markdown, block_mgr: BlocksProcessor) -> None:  # noqa: N802
         block_mgr.register(Example, self.getConfigs())
         block_mgr.register(Facilitator, self.getConfigs())
+        block_mgr.register(Slide, self.getConfigs())
 
 
 def makeExtension(*args: Any, **kwargs: Any) -> OpenCPDBlocks:  # noqa: N802

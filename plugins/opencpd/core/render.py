@@ -88,8 +88,10 @@ def front_matter(meta: dict[str, Any]) -> str:
 
 class Renderer:
     def __init__(self, catalog: Catalog, start_time: str = "16:00", site_url: str = "",
-                 edit_url: str = "", packs: dict[str, list[dict[str, Any]]] | None = None):
+                 edit_url: str = "", packs: dict[str, list[dict[str, Any]]] | None = None,
+                 slides: dict[str, dict[str, dict[str, Any]]] | None = None):
         self.catalog = catalog
+        self.slides = slides or {}  # module id -> session slug -> deck links (adapters/slides)
         self.packs = packs or {}  # owner id -> session pack links (adapters.packs.pack_links)
         self.start_time = start_time
         self.edit_url = edit_url
@@ -158,14 +160,16 @@ class Renderer:
         out = {module.page: self.page("module.md.j2", module.page, meta, module=module,
                                       resources_html=resources_html,
                                       all_resources=f"resources/{module.id}/index.md",
-                                      packs=self.packs.get(module.id, []))}
+                                      packs=self.packs.get(module.id, []),
+                                      slides=self.slides.get(module.id, {}))}
         for resource in module.resources:
             out[resource.page] = self.resource_page(module, resource)
         for session in module.sessions:
             out[session.page] = self.page(
                 "session.md.j2", session.page, {**meta, "title": session.meta.title,
                                                 "content_type": "session"},
-                module=module, session=session)
+                module=module, session=session,
+                slides=self.slides.get(module.id, {}).get(session.slug))
         for handout in module.handouts.values():
             out[handout.page] = self.page(
                 "handout.md.j2", handout.page, {**meta, "title": handout.meta.title,
