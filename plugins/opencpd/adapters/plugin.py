@@ -16,6 +16,7 @@ from mkdocs.structure.nav import Navigation
 
 from ..core.catalog import Catalog
 from ..core.csp import with_policy
+from ..core.delivery_pages import delivery_json_ld
 from ..core.export import export
 from ..core.load import load_catalog
 from ..core.metadata import Metadata
@@ -115,6 +116,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         self.pages["catalog.json"] = json_document(export(self.catalog, config.site_url or ""),
                                                    indent=1)
         self.json_ld = Metadata(self.catalog, config.site_url or "").all()
+        self.json_ld.update(delivery_json_ld(self.catalog, config.site_url or ""))
         self.attachments = renderer.attachments()
         config.nav = merge_nav(config.nav, renderer.navigation())
         if self.rebuilds:
@@ -193,7 +195,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         return with_policy(british(output_content), [])
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
-        for folder in ("modules", "handbook"):
+        for folder in ("modules", "handbook", "centres", "deliveries"):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
         return server

@@ -78,7 +78,8 @@ def reload_modules(catalog: Catalog, folders: set[str], include_pending: bool,
     if not folders <= loaded.keys():
         return None
     loader = Loader(catalog.root, catalog.vocabulary, include_pending, max_attachment_bytes)
-    fresh = Catalog(catalog.root, catalog.vocabulary, publications=catalog.publications)
+    fresh = Catalog(catalog.root, catalog.vocabulary, publications=catalog.publications,
+                    centres=catalog.centres, deliveries=catalog.deliveries, today=catalog.today)
     for folder, module in loaded.items():
         if folder in folders:
             module = load_module(loader, catalog.root / "modules" / folder)  # type: ignore[assignment]
@@ -122,6 +123,7 @@ class Rebuilds:
                 include_pending: bool, max_attachment_bytes: int) -> Catalog:
         """The last build's Catalog, with what changed since then read again."""
         watched = [str(root / "modules"), str(root / "handbook"), config.docs_dir,
+                   str(root / "centres"), str(root / "deliveries"),
                    config.theme.custom_dir or "", config.config_file_path or "",
                    str(vocabulary or "")]
         state = snapshot([p for p in watched if p])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,6 +93,11 @@ class Catalog:
     modules: list[ModuleDoc] = field(default_factory=list)
     publications: list[PublicationDoc] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    # Centres and deliveries (core/deliveries.py), and the build date that decides what is
+    # upcoming (the reproducible build date, never the clock).
+    centres: dict[str, Doc] = field(default_factory=dict)
+    deliveries: list[Doc] = field(default_factory=list)
+    today: dt.date = dt.date(2026, 1, 1)
 
     def module(self, module_id: str) -> ModuleDoc | None:
         return next((m for m in self.modules if m.id == module_id), None)

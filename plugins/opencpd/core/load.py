@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc, field_name
 from .attachments import DEFAULT_MAX_BYTES, IMAGES, Outputs, check_file
+from .deliveries import load_deliveries
 from .findings import Finding
 from .frontmatter import MAX_FILE_BYTES, FrontMatterError, Source, parse
 from .kept import KeptResources
@@ -150,8 +151,8 @@ def check_body(source: Source, model: type[BaseModel]) -> list[Finding]:
 def load_catalog(root: Path, vocabulary: Vocabulary, include_pending: bool = False,
                  max_attachment_bytes: int = DEFAULT_MAX_BYTES,
                  kept: Path | None = None) -> Catalog:
-    """Everything under root/modules and root/handbook; `kept`: a file where resources loaded
-    by the last build are kept for the next one (see KeptResources)."""
+    """Everything under root/modules and root/handbook (and centres/, deliveries/); `kept`: a
+    file where resources loaded by the last build are kept for the next one (KeptResources)."""
     loader = Loader(root, vocabulary, include_pending, max_attachment_bytes)
     if kept is not None:
         loader.kept = KeptResources(kept, vocabulary, max_attachment_bytes)
@@ -169,6 +170,7 @@ def load_catalog(root: Path, vocabulary: Vocabulary, include_pending: bool = Fal
         publication = load_publication(loader, folder)
         if publication:
             catalog.publications.append(publication)
+    load_deliveries(loader, catalog)  # centres/ and deliveries/
     check_references(loader, catalog)
     catalog.findings = sorted(set(loader.findings))
     if loader.kept is not None:

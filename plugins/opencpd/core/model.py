@@ -208,3 +208,6 @@ CONTENT_TYPES: dict[str, type[Content]] = {
     "module": Module, "session": Session, "handout": Handout,
     "resource": Resource, "publication": Publication, "chapter": Chapter,
 }
+
+# Centres and deliveries live in their own file, which adds them to CONTENT_TYPES.
+from . import delivery_model  # noqa: E402,F401

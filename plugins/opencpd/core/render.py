@@ -97,6 +97,8 @@ class Renderer:
         self.edit_url = edit_url
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.env = environment()
+        from .delivery_pages import DeliveryPages  # it builds on this module
+        self.delivery_pages = DeliveryPages(self)
 
     def html(self, template: str, here: str, **context: Any) -> str:
         """An autoescaped HTML fragment: how teachers' text reaches a page."""
@@ -137,6 +139,7 @@ class Renderer:
                                               packs=self.packs.get(publication.id, []),
                                               form_rows=FORM_ROWS)
         out.update(self.index_pages())
+        out.update(self.delivery_pages.all())  # centres, deliveries, calendars
         out.update(self.schema_files())
         out.update(feeds(self.catalog, self.site_url))
         return out
@@ -158,6 +161,8 @@ class Renderer:
         resources_html = self.resource_list(module.page, [(module, r) for r in
                                                           module.resources[:NEWEST]])
         out = {module.page: self.page("module.md.j2", module.page, meta, module=module,
+                                      next_deliveries=self.delivery_pages.next_on_module(
+                                          module, module.page),
                                       resources_html=resources_html,
                                       all_resources=f"resources/{module.id}/index.md",
                                       packs=self.packs.get(module.id, []),
@@ -294,7 +299,8 @@ class Renderer:
                 for p in self.catalog.publications]]})
         sections.append({"Browse": ["modules/index.md", "resources/index.md",
                                     *[f"{f}/index.md" for f in INDEXES]]})
-        return sections
+        from .delivery_pages import delivery_navigation
+        return sections + delivery_navigation(self.catalog)
 
 
 def _module_nav(module: ModuleDoc) -> dict[str, list[str]]:

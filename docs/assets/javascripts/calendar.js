@@ -1,0 +1,67 @@
+// The twilights calendar. Its filters and pages are ordinary links that work without
+// JavaScript; with it, they are followed in place (the list is fetched and swapped, the address
+// updated). Twilights that have passed since the site was built are hidden, and a delivery's
+// page says when it has passed: "upcoming" was decided on the build date.
+(function () {
+  "use strict";
+
+  function hidePassed(root) {
+    var now = Date.now();
+    var hidden = 0;
+    root.querySelectorAll(".delivery-item[data-ends]").forEach(function (item) {
+      if (Date.parse(item.getAttribute("data-ends")) < now) {
+        item.hidden = true;
+        hidden += 1;
+      }
+    });
+    root.querySelectorAll("[data-passed-note]").forEach(function (note) {
+      var ends = note.getAttribute("data-ends");
+      if (ends) {
+        if (Date.parse(ends) < now) {
+          note.textContent = "This twilight has passed since this page was made.";
+          note.hidden = false;
+        }
+      } else if (hidden) {
+        note.textContent = hidden === 1
+          ? "1 twilight has passed since this page was made and is hidden."
+          : hidden + " twilights have passed since this page was made and are hidden.";
+        note.hidden = false;
+      }
+    });
+  }
+
+  function swap(url, push) {
+    fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.text();
+    }).then(function (text) {
+      var doc = new DOMParser().parseFromString(text, "text/html");
+      var fresh = doc.querySelector("[data-calendar]");
+      var current = document.querySelector("[data-calendar]");
+      if (!fresh || !current) { window.location.href = url; return; }
+      // Links in the fetched list are relative to its own address.
+      fresh.querySelectorAll("a[href]").forEach(function (a) {
+        a.setAttribute("href", new URL(a.getAttribute("href"), url).href);
+      });
+      current.replaceWith(document.importNode(fresh, true));
+      document.title = doc.title;
+      if (push) { window.history.pushState({ calendar: true }, "", url); }
+      hidePassed(document);
+      var heading = document.querySelector("[data-calendar] h1");
+      if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+    }).catch(function () { window.location.href = url; });
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-calendar-filters] a, [data-calendar] .delivery-pager a");
+    if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey) {
+      return;
+    }
+    event.preventDefault();
+    swap(link.href, true);
+  });
+  window.addEventListener("popstate", function () {
+    if (document.querySelector("[data-calendar]")) { swap(window.location.href, false); }
+  });
+  hidePassed(document);
+})();

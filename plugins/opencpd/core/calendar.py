@@ -1,0 +1,116 @@
+"""iCalendar (RFC 5545) files of deliveries, written with the `icalendar` library: one per
+delivery ("Add to my calendar") and subscribable feeds of everything, each region and each
+module. Times are in Europe/London with its VTIMEZONE (GMT and BST); a cancelled delivery
+stays in the feeds as STATUS:CANCELLED so that a subscriber's calendar shows it go."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+
+from icalendar import Calendar, Event, vCalAddress
+
+from .catalog import Catalog, Doc
+from .deliveries import (LONDON, centre_of, ends, held, is_example, module_of, sessions_of,
+                         starts, title_of, upcoming)
+from .delivery_model import Delivery
+
+STATUS = {"planned": "TENTATIVE", "confirmed": "CONFIRMED", "cancelled": "CANCELLED",
+          "held": "CONFIRMED"}
+FEED_PAST_DAYS = 60  # a subscribed feed keeps the recent past, not every year's evenings
+PRODID = "-//OpenCPD//Deliveries//EN"
+
+
+def ics_uri(delivery: Doc[Delivery]) -> str:
+    return f"deliveries/{delivery.slug}.ics"
+
+
+def feed_uris(catalog: Catalog) -> dict[str, str]:
+    """src_uri -> title of each subscribable feed."""
+    out = {"calendar/all.ics": "OpenCPD: all twilights"}
+    for region in sorted({c.meta.region for c in catalog.centres.values()}):
+        out[f"calendar/region/{region}.ics"] = \
+            f"OpenCPD: twilights in {catalog.vocabulary.label('regions', region)}"
+    for module_id in sorted({d.meta.module for d in catalog.deliveries}):
+        module = catalog.module(module_id)
+        if module:
+            out[f"calendar/module/{module_id}.ics"] = f"OpenCPD: twilights of {module.meta.title}"
+    return out
+
+
+def _host(site_url: str) -> str:
+    return re.sub(r"^https?://", "", site_url).split("/")[0] or "opencpd.invalid"
+
+
+def event(catalog: Catalog, delivery: Doc[Delivery], site_url: str) -> Event:
+    meta = delivery.meta
+    module, centre = module_of(catalog, delivery), centre_of(catalog, delivery)
+    url = site_url + delivery.url
+    example = is_example(catalog, delivery)
+    summary = title_of(catalog, delivery)
+    if meta.status == "cancelled":
+        summary = f"Cancelled: {summary}"
+    place = ", ".join(p for p in (centre.meta.name, centre.meta.address, centre.meta.town) if p)
+    lines = [
+        *(["This is an example shipped with OpenCPD, not a real event."] if example else []),
+        f"{module.meta.title}: " + "; ".join(s.meta.title for s in sessions_of(catalog, delivery)),
+        f"Places: {meta.places}. Book: {meta.booking or 'email ' + centre.meta.contact}",
+        f"Details, practical notes and updates: {url}",
+    ]
+    found = Event()
+    found.add("uid", f"{delivery.slug}@{_host(site_url)}")
+    # The build date, not the clock: two builds of one commit write the same file.
+    found.add("dtstamp", dt.datetime.combine(catalog.today, dt.time(0, 0), dt.UTC))
+    found.add("dtstart", starts(delivery))
+    found.add("dtend", ends(catalog, delivery))
+    found.add("summary", summary)
+    found.add("location", place)
+    found.add("description", "\n".join(lines))
+    found.add("url", url)
+    found.add("status", STATUS[meta.status])
+    found.add("sequence", 1 if meta.status == "cancelled" else 0)
+    found.add("categories", ["Example"] if example else ["OpenCPD twilight"])
+    organiser = vCalAddress(f"mailto:{centre.meta.contact}")
+    organiser.params["cn"] = centre.meta.name
+    found.add("organizer", organiser)
+    return found
+
+
+def calendar(catalog: Catalog, deliveries: list[Doc[Delivery]], site_url: str,
+             name: str) -> str:
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", str(LONDON))
+    for delivery in deliveries:
+        cal.add_component(event(catalog, delivery, site_url))
+    # The VTIMEZONE of Europe/London (GMT and BST), over the years the events need.
+    years = [d.meta.date.year for d in deliveries] or [catalog.today.year]
+    cal.add_missing_timezones(dt.date(min(years) - 1, 1, 1), dt.date(max(years) + 2, 1, 1))
+    return cal.to_ical().decode("utf-8")
+
+
+def calendars(catalog: Catalog, site_url: str) -> dict[str, str]:
+    """src_uri -> iCalendar text: each delivery's file, and the subscribable feeds."""
+    site_url = site_url.rstrip("/") + "/" if site_url else "/"
+    recent = catalog.today - dt.timedelta(days=FEED_PAST_DAYS)
+    cancelled_past = [d for d in catalog.deliveries
+                      if d.meta.status == "cancelled" and d.meta.date < catalog.today]
+    shown = upcoming(catalog) + [d for d in held(catalog) + cancelled_past
+                                 if d.meta.date >= recent]
+    out = {ics_uri(d): calendar(catalog, [d], site_url, title_of(catalog, d))
+           for d in catalog.deliveries}
+    groups: dict[str, list[Doc[Delivery]]] = defaultdict(list)
+    for delivery in shown:
+        groups["calendar/all.ics"].append(delivery)
+        groups[f"calendar/region/{centre_of(catalog, delivery).meta.region}.ics"].append(delivery)
+        groups[f"calendar/module/{delivery.meta.module}.ics"].append(delivery)
+    for uri, title in feed_uris(catalog).items():
+        out[uri] = calendar(catalog, groups.get(uri, []), site_url, title)
+    return out
+
+
+__all__ = ["calendars", "event", "feed_uris", "ics_uri"]

@@ -1,0 +1,293 @@
+"""Centres and deliveries loaded into the Catalog, checked against it, and the questions pages,
+calendars and packs ask of them (what is upcoming, when an evening starts and ends).
+
+"Upcoming" is decided from the build date (SOURCE_DATE_EPOCH, else the last commit's date), so
+that two builds of one commit are the same; the site's calendar.js hides what has passed since.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from .catalog import Catalog, Doc, ModuleDoc
+from .delivery_model import Centre, Delivery
+from .model import Session
+from .tree import kind, walk
+from .untrusted import personal_data
+
+if TYPE_CHECKING:
+    from .load import Loader
+
+LONDON = ZoneInfo("Europe/London")
+LATEST_END = dt.time(21, 0)  # a twilight ends by then
+PACK_WEEKS = 6  # `opencpd build` makes the packs of confirmed deliveries this close
+FALLBACK_DAY = dt.date(2026, 1, 1)  # outside git, as adapters/site.build_date
+# Words that make a mailbox an organisation's (bookings@, cpd-hub@), not a person's.
+ROLE_WORDS = {"admin", "bookings", "booking", "contact", "courses", "cpd", "enquiries",
+              "enquiry", "events", "hello", "hub", "info", "languages", "mfl", "office",
+              "reception", "school", "team", "training", "twilights", "centre", "center"}
+PERSONAL_DOMAINS = {"gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com",
+                    "live.co.uk", "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "aol.com",
+                    "btinternet.com"}
+
+
+def build_day(root: Path) -> dt.date:
+    """The reproducible build date, in London: SOURCE_DATE_EPOCH when set (the build sets it
+    from git), else the last commit's date, else 2026-01-01."""
+    stamp = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if not stamp:
+        try:
+            stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, text=True,
+                                   capture_output=True, check=True).stdout.strip()
+        except (OSError, subprocess.CalledProcessError):
+            stamp = ""
+    if not stamp.isdigit():
+        return FALLBACK_DAY
+    return dt.datetime.fromtimestamp(int(stamp), LONDON).date()
+
+
+def organisation_mailbox(address: str) -> bool:
+    local, _, domain = address.lower().partition("@")
+    return domain not in PERSONAL_DOMAINS and bool(set(re.split(r"[._+-]", local)) & ROLE_WORDS)
+
+
+# ---------------------------------------------------------------- what pages and packs ask
+
+
+def sessions_of(catalog: Catalog, delivery: Doc[Delivery]) -> list[Doc[Session]]:
+    module = catalog.module(delivery.meta.module)
+    if module is None:
+        return []
+    if not delivery.meta.sessions:
+        return [module.twilight] if module.twilight else []
+    by_slug = {s.slug: s for s in module.sessions}
+    return [by_slug[s] for s in delivery.meta.sessions if s in by_slug]
+
+
+def minutes_of(catalog: Catalog, delivery: Doc[Delivery]) -> int:
+    return sum(s.meta.duration for s in sessions_of(catalog, delivery))
+
+
+def starts(delivery: Doc[Delivery]) -> dt.datetime:
+    """The evening's start in Europe/London (GMT or BST, as that date has it)."""
+    hour, minute = map(int, delivery.meta.start.split(":"))
+    return dt.datetime.combine(delivery.meta.date, dt.time(hour, minute), LONDON)
+
+
+def ends(catalog: Catalog, delivery: Doc[Delivery]) -> dt.datetime:
+    # Wall-clock arithmetic: an evening never spans a change of the clocks (they go at 01:00).
+    return starts(delivery) + dt.timedelta(minutes=minutes_of(catalog, delivery))
+
+
+def is_past(catalog: Catalog, delivery: Doc[Delivery]) -> bool:
+    return delivery.meta.status == "held" or delivery.meta.date < catalog.today
+
+
+def upcoming(catalog: Catalog) -> list[Doc[Delivery]]:
+    """Soonest first; a cancelled one stays, marked, until its date has passed."""
+    return sorted((d for d in catalog.deliveries if not is_past(catalog, d)),
+                  key=lambda d: (d.meta.date, d.meta.start, d.slug))
+
+
+def held(catalog: Catalog) -> list[Doc[Delivery]]:
+    """Past deliveries that were run, most recent first."""
+    return sorted((d for d in catalog.deliveries
+                   if is_past(catalog, d) and d.meta.status != "cancelled"),
+                  key=lambda d: (d.meta.date, d.meta.start, d.slug), reverse=True)
+
+
+def module_of(catalog: Catalog, delivery: Doc[Delivery]) -> ModuleDoc:
+    module = catalog.module(delivery.meta.module)
+    assert module is not None  # only deliveries of known modules reach the Catalog
+    return module
+
+
+def centre_of(catalog: Catalog, delivery: Doc[Delivery]) -> Doc[Centre]:
+    return catalog.centres[delivery.meta.centre]
+
+
+def title_of(catalog: Catalog, delivery: Doc[Delivery]) -> str:
+    """'Example: Phonics at KS2, Leeds Languages Hub': an example says so in its title."""
+    module, centre = module_of(catalog, delivery), centre_of(catalog, delivery)
+    title = f"{module.meta.title}, {centre.meta.name}"
+    return f"Example: {title}" if is_example(catalog, delivery) else title
+
+
+def is_example(catalog: Catalog, delivery: Doc[Delivery]) -> bool:
+    centre = catalog.centres.get(delivery.meta.centre)
+    return delivery.meta.example or bool(centre and centre.meta.example)
+
+
+def packable(catalog: Catalog, delivery: Doc[Delivery]) -> str:
+    """Why a delivery cannot have packs made for it ('' when it can)."""
+    if delivery.meta.status == "cancelled":
+        return "it is cancelled"
+    if is_past(catalog, delivery):
+        return "it has been held"
+    return ""
+
+
+def due_for_packs(catalog: Catalog) -> list[Doc[Delivery]]:
+    """Confirmed deliveries in the coming PACK_WEEKS: `opencpd build` makes their packs."""
+    until = catalog.today + dt.timedelta(weeks=PACK_WEEKS)
+    return [d for d in upcoming(catalog)
+            if d.meta.status == "confirmed" and d.meta.date <= until]
+
+
+# ---------------------------------------------------------------- loading and checking
+
+
+def load_deliveries(loader: Loader, catalog: Catalog) -> None:
+    """centres/*.md and deliveries/*.md, each checked; only those that pass reach the Catalog."""
+    from .load import pages_in
+
+    catalog.today = build_day(loader.root)
+    for folder, model in (("centres", Centre), ("deliveries", Delivery)):
+        path = loader.root / folder
+        if kind(path) == "link":
+            loader.refuse(path, "link")
+        if kind(path) != "folder":
+            continue
+        tree = walk(path)
+        loader.refuse_all(tree)
+        for file in pages_in(loader, tree, ""):
+            doc = loader.read(file, model, f"{folder}/{file.stem}.md")  # type: ignore[type-var]
+            if doc is None or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", file.stem):
+                if doc is not None:
+                    loader.find(doc.source, 1, "bad-name", "the file name cannot be part of a "
+                                "web address (expected lower-case words joined by hyphens, got "
+                                f"{file.name!r})", "Rename the file: its name is the page's "
+                                "address and the id other files use.")
+                continue
+            if model is Centre:
+                check_centre(loader, doc)
+                catalog.centres[doc.slug] = doc
+            elif check_delivery(loader, doc, catalog):
+                catalog.deliveries.append(doc)
+    check_overlaps(loader, catalog)
+
+
+def _personal(loader: Loader, doc: Doc[Any], fields: list[tuple[str | int, ...]]) -> None:
+    """A person's email address or any phone number in the named fields or the body."""
+    where = [((doc.body_line + n - 1, 1), what, text) for n, what, text
+             in personal_data(doc.body)]
+    for loc in fields:
+        value: Any = doc.meta
+        for part in loc:
+            value = value[part] if isinstance(part, int) else getattr(value, part, None)
+        if isinstance(value, str):
+            where += [(doc.where(*loc), what, text) for _, what, text in personal_data(value)]
+    for (line, column), what, text in where:
+        if what == "an email address" and organisation_mailbox(text):
+            continue
+        loader.find(doc.source, line, "personal-data", f"this looks like {what} of a person "
+                    f"(expected an organisation's mailbox, such as bookings@ or cpd@ a centre, "
+                    f"got {text!r})", "Give the centre's or hub's mailbox instead: a person's "
+                    "address or number is never published.", column=column)
+
+
+def check_centre(loader: Loader, centre: Doc[Centre]) -> None:
+    contact = centre.meta.contact
+    if not organisation_mailbox(contact):
+        line, column = centre.where("contact")
+        loader.find(centre.source, line, "personal-contact", "the contact looks like a "
+                    f"person's address (expected an organisation's mailbox whose name says its "
+                    f"role, such as bookings@, cpd@ or languages.hub@, got {contact!r})",
+                    "Ask the centre for its bookings or CPD mailbox: a person's address is "
+                    "never published.", column=column)
+    _personal(loader, centre, [("name",), ("town",), ("address",), ("access",)])
+
+
+def _did_you_mean(value: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
+    return f"Did you mean '{close[0]}'?" if close else \
+        f"Known: {', '.join(known[:12])}{', …' if len(known) > 12 else ''}."
+
+
+def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) -> bool:
+    """Every check of one delivery; False when it cannot be published (unknown module,
+    session or centre)."""
+    meta, source = delivery.meta, delivery.source
+    ok = True
+    module = catalog.module(meta.module)
+    if module is None or module.meta.status != "published":
+        known = [m.id for m in catalog.published_modules]
+        loader.find(source, delivery.line("module"), "unknown-module", "the delivery names "
+                    f"a module that is not published (expected one of the modules' ids, got "
+                    f"{meta.module!r})", _did_you_mean(meta.module, known))
+        ok = False
+    else:
+        slugs = [s.slug for s in module.sessions]
+        for index, name in enumerate(meta.sessions):
+            if name not in slugs:
+                loader.find(source, delivery.line("sessions", index), "unknown-session",
+                            f"the module {module.id} has no session {name!r} (expected one of "
+                            f"{', '.join(slugs)})", _did_you_mean(name, slugs))
+                ok = False
+        if not meta.sessions and module.twilight is None:
+            loader.find(source, delivery.line("module"), "unknown-session", f"the module "
+                        f"{module.id} has no twilight session (expected one to run, got none)",
+                        "Name the sessions to run under 'sessions'.")
+            ok = False
+    if meta.centre not in catalog.centres:
+        loader.find(source, delivery.line("centre"), "unknown-centre", "the delivery names a "
+                    f"centre that does not exist (expected a file centres/{meta.centre}.md, got "
+                    "none)", _did_you_mean(meta.centre, sorted(catalog.centres)) +
+                    " A new centre is made with `opencpd new centre`.")
+        ok = False
+    for index, lead in enumerate(meta.lead_teachers):
+        if not lead.consent:
+            loader.find(source, delivery.line("lead_teachers", index), "no-consent", "a lead "
+                        "teacher's name is listed without their consent (expected consent: "
+                        f"true, got false for {lead.name!r})", "Ask them and set consent: "
+                        "true, or remove the name: it is not shown until then.", "warning")
+    if meta.booking and not _https(meta.booking):
+        loader.find(source, delivery.line("booking"), "bad-link", "the booking link is not a "
+                    f"secure web address (expected https://…, got {meta.booking!r})",
+                    "Use the booking page's https address, or leave 'booking' out to send "
+                    "teachers to the centre's mailbox.")
+    _personal(loader, delivery, [("booking",), *[("lead_teachers", i, "name")
+                                                 for i in range(len(meta.lead_teachers))]])
+    if ok:
+        end = ends(catalog, delivery)
+        if end.time() > LATEST_END or end.date() != meta.date:
+            loader.find(source, delivery.line("start"), "late-end", "the evening ends too late "
+                        f"(expected an end by {LATEST_END:%H:%M}, got {minutes_of(catalog, delivery)}"
+                        f" minutes from {meta.start}, ending at {end:%H:%M})",
+                        "Start earlier, or run fewer sessions that evening.")
+    if meta.date < catalog.today and meta.status in ("planned", "confirmed") and \
+            not meta.example:
+        loader.find(source, delivery.line("status"), "stale-status", f"the delivery's date "
+                    f"has passed but it is still {meta.status} (expected held or cancelled "
+                    f"after {meta.date.isoformat()})", "Mark it 'held' if it ran, or "
+                    "'cancelled' if it did not.", "warning")
+    return ok
+
+
+def _https(link: str) -> bool:
+    if re.search(r"[\s\\\x00-\x1f\x7f]", link):
+        return False
+    parts = urlsplit(link)
+    return parts.scheme == "https" and bool(parts.netloc)
+
+
+def check_overlaps(loader: Loader, catalog: Catalog) -> None:
+    """Two evenings at one centre that overlap (cancelled ones aside)."""
+    running = sorted((d for d in catalog.deliveries if d.meta.status != "cancelled"),
+                     key=lambda d: (d.meta.centre, starts(d)))
+    for before, after in zip(running, running[1:]):
+        if before.meta.centre == after.meta.centre and \
+                starts(after) < ends(catalog, before):
+            loader.find(after.source, after.line("start"), "overlap", "two deliveries at "
+                        f"{after.meta.centre} overlap (expected one evening at a time, got this "
+                        f"one from {after.meta.start} and {before.source} until "
+                        f"{ends(catalog, before):%H:%M} on {after.meta.date.isoformat()})",
+                        "Move one to another date or time, or cancel one.")

@@ -1,0 +1,72 @@
+"""Centres and deliveries: where and when a module's twilight is run. The typed models, like
+the others in model.py (which registers them in CONTENT_TYPES); the checks that need the
+Catalog are in deliveries.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
+
+from .model import CONTENT_TYPES, Content, Language, PlainText, Slug, term
+
+Region = term("regions")
+CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+STATUSES = ("planned", "confirmed", "cancelled", "held")
+
+
+def _clock(value: str) -> str:
+    if not CLOCK.fullmatch(value):
+        raise PydanticCustomError("clock_time", "a 24-hour time like 16:15")
+    return value
+
+
+def _email(value: str) -> str:
+    if not re.fullmatch(r"[^@\s<>()]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", value):
+        raise PydanticCustomError("email", "an email address like bookings@centre.org.uk")
+    return value
+
+
+ClockTime = Annotated[str, AfterValidator(_clock), Field(json_schema_extra={
+    "pattern": CLOCK.pattern})]
+Email = Annotated[str, AfterValidator(_email)]
+
+
+class Centre(Content):
+    """A local centre (a school or a hub) where twilights are run: `centres/<id>.md`."""
+
+    name: PlainText
+    town: PlainText
+    region: Region  # type: ignore[valid-type]
+    address: PlainText | None = None
+    access: PlainText | None = None  # step-free access, parking, the door to use
+    contact: Email  # an organisation's mailbox (bookings@, cpd@), never a person's
+    example: bool = False  # shipped to show the calendar working: labelled on every output
+
+
+class LeadTeacher(Content):
+    name: PlainText
+    consent: bool = False  # shown only with consent: true
+
+
+class Delivery(Content):
+    """One evening a module is run at a centre: `deliveries/<id>.md`."""
+
+    module: Slug
+    sessions: list[Slug] = []  # session file names (01-twilight); none: the module's twilight
+    centre: Slug
+    date: dt.date
+    start: ClockTime
+    lead_teachers: list[LeadTeacher] = []
+    places: int = Field(gt=0, le=200)
+    booking: str = ""  # an https link; none: book through the centre's contact
+    status: Literal["planned", "confirmed", "cancelled", "held"]
+    languages: list[Language] = Field(min_length=1)  # type: ignore[valid-type]
+    announced: dt.date  # when it was published: the feed of new deliveries is in this order
+    example: bool = False
+
+
+CONTENT_TYPES.update({"centre": Centre, "delivery": Delivery})
