@@ -28,7 +28,7 @@ from markdown import Markdown
 from pymdownx.blocks import BlocksExtension, BlocksProcessor
 from pymdownx.blocks.block import Block, type_integer, type_string
 
-LANGUAGE_NAMES = {"fr": "French", "de": "German", "es": "Spanish"}
+LANGUAGE_NAMES = {"fr": "French", "de": "German", "es": "Spanish", "cy": "Welsh"}
 
 
 class Example(Block):
