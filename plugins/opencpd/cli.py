@@ -201,12 +201,18 @@ def export_command(config_file: str, output: click.utils.LazyFile) -> None:
 @main.command("packs")
 @config_option
 @click.argument("ids", nargs=-1, metavar="[MODULE]...")
+@click.option("--delivery", "delivery_id", help="Make the packs of one delivery (its file "
+              "name in deliveries/) for its evening, in place of modules' packs.")
 @click.option("-o", "--out", default="site/packs", show_default=True,
               type=click.Path(file_okay=False), help="Folder to write the PDFs into.")
 @click.option("-j", "--jobs", default=0, type=click.IntRange(min=0),
               help="Processes that render packs (default: one per core, at most 4).")
-def packs_command(config_file: str, ids: tuple[str, ...], out: str, jobs: int) -> None:
+def packs_command(config_file: str, ids: tuple[str, ...], out: str, jobs: int,
+                  delivery_id: str | None = None) -> None:
     """Make the session packs (PDF) of the named modules and publications, or of all."""
+    if delivery_id:
+        from .cli_deliveries import delivery_packs
+        return delivery_packs(config_file, delivery_id, out, jobs)
     from .adapters.packs import export_packs
     from .adapters.site import BuildFailed
     try:
@@ -336,3 +342,11 @@ def new_resource_command(config_file: str, module_id: str, title: str, resource_
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {path.relative_to(root)} (status: pending). Fill in the prompts, add "
                "your files to its folder and list them under files:, then run `opencpd check`.")
+
+
+def _add_deliveries() -> None:
+    from .cli_deliveries import add_commands
+    add_commands(new, config_option)
+
+
+_add_deliveries()

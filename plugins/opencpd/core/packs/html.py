@@ -47,6 +47,8 @@ def qr_svg(url: str) -> Markup:
 
 
 def pack_html(pack: SessionPack, catalog: Catalog, options: PackOptions) -> str:
+    if hasattr(pack, "render_html"):  # a delivery's pack (delivery.py)
+        return pack.render_html(catalog, options)  # type: ignore[no-any-return]
     site_url = options.site_url.rstrip("/") + "/" if options.site_url else ""
     md = PackMarkdown(catalog.root, site_url, pack.edition == "participant",
                       options.markdown_extensions, options.mdx_configs)

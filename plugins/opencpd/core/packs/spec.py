@@ -117,7 +117,8 @@ def plan(catalog: Catalog, options: PackOptions) -> list[SessionPack]:
                                  publication.meta.title,
                                  publication.meta.reviewed, sources, extra,
                                  sorted(set(known + own))))
-    return packs
+    from .delivery import due_packs  # the evening's packs of confirmed deliveries soon
+    return packs + due_packs(catalog)
 
 
 def _findings_in(catalog: Catalog, folder: str) -> list[Finding]:

@@ -1,0 +1,47 @@
+"""`opencpd packs --delivery ID`: both editions of one delivery's packs, with the site's
+settings, cached like the other packs (core/packs/delivery.py)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from ..core.packs import PackCache, PackJob, content_hash, generate
+from ..core.packs.delivery import packs_for
+from .packs import cache_dir, pack_options
+
+
+def export_delivery_packs(config_file: str, delivery_id: str, out: Path,
+                          workers: int | None = None) -> list[PackJob]:
+    from ..core.deliveries import packable
+    from ..core.load import load_catalog
+    from ..core.vocabulary import load_vocabulary
+    from .site import load
+
+    config = load(config_file)
+    settings = config.plugins["opencpd"].config
+    root = (Path(config_file).resolve().parent / settings.content_dir).resolve()
+    catalog = load_catalog(root, load_vocabulary(
+        root / settings.vocabulary if settings.vocabulary else None))
+    delivery = next((d for d in catalog.deliveries if d.slug == delivery_id), None)
+    if delivery is None:
+        known = ", ".join(d.slug for d in catalog.deliveries) or "none"
+        raise ValueError(f"there is no delivery {delivery_id!r} that can be published "
+                         f"(expected one of: {known}); `opencpd check` says why a file is left "
+                         "out")
+    why = packable(catalog, delivery)
+    if why:
+        raise ValueError(f"no packs are made for {delivery_id}: {why}")
+    options = pack_options(config, settings.start_time)
+    cache = PackCache(cache_dir(config))
+    jobs = []
+    for pack in packs_for(catalog, delivery):
+        key = content_hash(pack, catalog, options)
+        hit = cache.get(pack.id, key)
+        jobs.append(PackJob(pack, key, "cached" if hit else "pending", hit))
+    generate(jobs, catalog, options, cache, workers)
+    out.mkdir(parents=True, exist_ok=True)
+    for job in jobs:
+        if job.result:
+            shutil.copyfile(job.result.path, out / job.pack.filename)
+    return jobs
