@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -21,8 +23,11 @@ from opencpd.core.model import Resource
 from opencpd.core.vocabulary import load_vocabulary
 from opencpd.intake import FORMS, settings
 from opencpd.intake.command import intake
+from opencpd.intake.fetch import attachment_address, fetch
 from opencpd.intake.issue import choose, sections
 from opencpd.intake.template import form_file, outputs
+from opencpd.intake.workflow import PullRequest
+from opencpd.intake.workflow import run as run_workflow
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "resources_fixture"
@@ -378,3 +383,299 @@ def test_headings_inside_an_answer_stay_in_it() -> None:
     assert answers["How you used it"].value.startswith("### Starter")
     assert "### Adapting it" in answers["How you used it"].value
     assert answers["School"].value == ""
+
+
+# Files linked from the issue: which addresses are GitHub's attachments ----------------------
+
+ASSET = "https://github.com/user-attachments/assets/5a1b2c3d-aaaa-4bbb-8ccc-ddddeeeeffff"
+
+
+@pytest.mark.parametrize("address", [
+    PDF_URL, ASSET,
+    "https://github.com/opencpd/opencpd/files/12345/notes.pdf",
+    "https://user-images.githubusercontent.com/1234/5a1b2c3d-aaaa-4bbb-8ccc-ddddeeeeffff.png",
+])
+def test_attachment_addresses(address: str) -> None:
+    assert attachment_address(address)
+
+
+@pytest.mark.parametrize("address", [
+    "https://example.org/worksheet.pdf",  # another host
+    "http://github.com/user-attachments/files/1/a.pdf",  # not https
+    "https://github.com/opencpd/opencpd/blob/main/README.md",  # a page on GitHub
+    "https://github.com/opencpd/opencpd/raw/main/x.pdf",
+    "https://raw.githubusercontent.com/opencpd/opencpd/main/x.pdf",
+    "https://gist.github.com/someone/abc/raw/x.pdf",
+    "https://github.com/user-attachments/files/1/a.pdf?download=1",  # query
+    "https://github.com/user-attachments/files/1/a.pdf#x",
+    "https://github.com.evil.example/user-attachments/files/1/a.pdf",  # look-alikes
+    "https://evil@github.com/user-attachments/files/1/a.pdf",
+    "https://github.com:8443/user-attachments/files/1/a.pdf",
+    "https://GITHUB.com/user-attachments/files/1/a.pdf",
+    "https://github.com/user-attachments/files/1/../../../evil/a.pdf",  # path tricks
+    "https://github.com/user-attachments/files/1/..%2F..%2Fa.pdf",
+    "https://github.com/user-attachments/files/1/%2e%2e/a.pdf",
+    "https://github.com/user-attachments/files/1\\a.pdf",
+    "https://github.com/user-attachments/files/1/a.pdf\n",
+    " https://github.com/user-attachments/files/1/a.pdf",
+    "https://github.com/user-attachments/assets/not-a-uuid",
+    "https://objects.githubusercontent.com/storage/a.pdf",  # storage, only by redirect
+])
+def test_not_attachment_addresses(address: str) -> None:
+    assert not attachment_address(address)
+
+
+@dataclass
+class Served:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    at: int = 0
+
+    def read(self, size: int) -> bytes:
+        chunk, self.at = self.body[self.at:self.at + size], self.at + size
+        return chunk
+
+    def close(self) -> None:
+        pass
+
+
+class LocalWeb:
+    """The fake `Web`: files served from memory, and every address asked for."""
+
+    def __init__(self, files: dict[str, bytes | str], headers: dict[str, dict] | None = None):
+        self.files, self.headers, self.asked = files, headers or {}, []
+
+    def get(self, address: str) -> Served:
+        self.asked.append(address)
+        found = self.files.get(address)
+        if found is None:
+            return Served(404, {}, b"")
+        if isinstance(found, str):  # a redirect
+            return Served(302, {"Location": found}, b"")
+        return Served(200, {"Content-Length": str(len(found)), **self.headers.get(address, {})},
+                      found)
+
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+PNG = (FIXTURE / "modules/ks2-speaking/resources/weather-bingo/board.png").read_bytes()
+STORAGE = "https://objects.githubusercontent.com/github-production-repository-file/1/a?X=1"
+
+
+def test_an_attachment_is_fetched_through_githubs_storage(tmp_path: Path) -> None:
+    web = LocalWeb({PDF_URL: STORAGE, STORAGE: PDF})
+    got = fetch(web, PDF_URL, "cards.pdf", tmp_path / "r", 1000)
+    assert got.refused == "" and got.size == len(PDF)
+    assert (tmp_path / "r/cards.pdf").read_bytes() == PDF
+    assert web.asked == [PDF_URL, STORAGE]
+
+
+@pytest.mark.parametrize("address, name, web, why", [
+    ("https://example.org/a.pdf", "a.pdf", LocalWeb({"https://example.org/a.pdf": PDF}),
+     "not the address of a file attached"),
+    (PDF_URL, "a.pdf", LocalWeb({PDF_URL: "https://example.org/a.pdf"}),
+     "redirects away from GitHub's file storage"),
+    (PDF_URL, "a.pdf", LocalWeb({PDF_URL: "http://objects.githubusercontent.com/a"}),
+     "redirects away"),
+    (PDF_URL, "a.pdf", LocalWeb({PDF_URL: STORAGE, STORAGE: STORAGE}), "too many redirects"),
+    (PDF_URL, "a.pdf", LocalWeb({}), "GitHub answered 404"),
+    (PDF_URL, "a.pdf", LocalWeb({PDF_URL: PDF + b"x" * 2000}), "too large"),
+    (PDF_URL, "a.pdf", LocalWeb({PDF_URL: PDF + b"x" * 2000},  # a size the server hides
+                                {PDF_URL: {"Content-Length": ""}}), "too large"),
+    (PDF_URL, "a.pdf", LocalWeb({PDF_URL: PNG[:900]}), "does not match its extension"),
+    (ASSET, "board.png", LocalWeb({ASSET: b"<html><script>alert(1)</script></html>"}),
+     "does not match its extension"),
+    (PDF_URL, "a.exe", LocalWeb({PDF_URL: b"MZ\x90\x00"}), "cannot be published"),
+    (PDF_URL, "../escape.pdf", LocalWeb({PDF_URL: PDF}), "not a new file name"),
+    (PDF_URL, "sub/a.pdf", LocalWeb({PDF_URL: PDF}), "not a new file name"),
+    (PDF_URL, "existing.pdf", LocalWeb({PDF_URL: PDF}), "not a new file name"),
+])
+def test_hostile_files_are_never_written(tmp_path: Path, address: str, name: str,
+                                         web: LocalWeb, why: str) -> None:
+    folder = tmp_path / "repo" / "r"
+    folder.mkdir(parents=True)
+    (folder / "existing.pdf").write_bytes(PDF)
+    before = files_of(tmp_path)
+    got = fetch(web, address, name, folder, 1000)
+    assert why in got.refused, got.refused
+    assert files_of(tmp_path) == before
+    if "not the address" in why:
+        assert web.asked == []  # never even asked
+
+
+def test_file_links_that_are_not_attachments_are_noted_and_named_safely(repo: Path) -> None:
+    files = ("[worksheet.pdf](https://example.org/worksheet.pdf)\n"
+             "[slides.pdf](https://github.com/someone/repo/blob/main/slides.pdf)\n"
+             "[../../.github/workflows/evil.yml](https://github.com/user-attachments/files/2/evil.yml)\n"
+             "[..%2F..%2Fmkdocs.pdf](https://github.com/user-attachments/files/3/..%2F..%2Fmkdocs.pdf)\n"
+             "[ok.PDF](https://github.com/user-attachments/files/4/ok.PDF)")
+    body = issue({"Files": files})
+    code, output, path = run(repo, body, "--dry-run")
+    assert code == 1  # the .yml stops it
+    assert f"{path}:{line_of(body, 'evil.yml')}:1: bad-attachment: the file 'evil.yml'" in output
+    code, output, path = run(repo, issue({"Files": files.replace(
+        "[../../.github/workflows/evil.yml](https://github.com/user-attachments/files/2/"
+        "evil.yml)\n", "")}), "--dry-run")
+    assert code == 0, output
+    assert output.count("external-file") == 3  # the escaped slashes are no attachment either
+    assert "linked from example.org" in output and "a page on GitHub" in output
+    meta = parse("index.md", output.split(":\n\n", 1)[1].encode()).data
+    names = [f["path"] for f in meta["files"]]
+    assert names == ["worksheet.pdf", "slides.pdf", "2f-2fmkdocs.pdf", "ok.pdf"]
+    assert all(re.fullmatch(r"[a-z0-9-]+\.[a-z0-9]+", name) for name in names)
+
+
+# The intake workflow, run on a saved `issues` event ------------------------------------------
+
+EVENT = Path(__file__).parent / "intake_fixture" / "issues-labeled.json"
+
+
+class LocalGitHub:
+    """The fake `GitHub`: remembers the pull request and comments it was asked to make."""
+
+    def __init__(self) -> None:
+        self.pulls: list[dict[str, str]] = []
+        self.comments: list[tuple[int, str]] = []
+
+    def open_pull_request(self, title: str, body: str, head: str, base: str) -> PullRequest:
+        self.pulls.append({"title": title, "body": body, "head": head, "base": base})
+        return PullRequest(7, "https://github.com/opencpd/opencpd/pull/7")
+
+    def comment(self, issue: int, body: str) -> None:
+        self.comments.append((issue, body))
+
+
+def git(cwd: Path, *args: str) -> str:
+    return subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.org", *args],
+                          cwd=cwd, check=True, capture_output=True, text=True).stdout
+
+
+def blob(repository: Path, name: str) -> bytes:
+    return subprocess.run(["git", "show", name], cwd=repository, check=True,
+                          capture_output=True).stdout
+
+
+@pytest.fixture
+def clone(repo: Path) -> Path:
+    """The fixture site as a checked-out repository whose origin is a bare one beside it."""
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "start")
+    git(repo.parent, "clone", "-q", "--bare", str(repo), "origin.git")
+    git(repo, "remote", "add", "origin", str(repo.parent / "origin.git"))
+    return repo
+
+
+def saved_event(**issue: object) -> dict:
+    event = json.loads(EVENT.read_text("utf-8"))
+    event["issue"].update(issue)
+    return event
+
+
+def attachments_web() -> LocalWeb:
+    return LocalWeb({"https://github.com/user-attachments/files/17001234/Weather%20Bingo%20Cards"
+                     ".pdf": STORAGE, STORAGE: PDF, ASSET: PNG})
+
+
+def test_the_workflow_opens_a_pull_request_from_a_saved_event(clone: Path) -> None:
+    github, web = LocalGitHub(), attachments_web()
+    outcome = run_workflow(saved_event(), clone, github, web)
+    assert outcome.action == "opened", outcome
+    folder = "modules/ks2-speaking/resources/weather-bingo-for-the-cafe-corner"
+    # The branch, as pushed: the page and the two attachments, nothing else.
+    assert outcome.branch == "intake/issue-42"
+    origin = clone.parent / "origin.git"
+    changed = git(origin, "diff", "--name-only", "main", "intake/issue-42").split()
+    assert changed == [f"{folder}/bingo-board.png", f"{folder}/index.md",
+                       f"{folder}/weather-bingo-cards.pdf"]
+
+    assert blob(origin, f"intake/issue-42:{folder}/weather-bingo-cards.pdf") == PDF
+    assert blob(origin, f"intake/issue-42:{folder}/bingo-board.png") == PNG
+    page = git(origin, "show", f"intake/issue-42:{folder}/index.md")
+    meta = parse("index.md", page.encode()).data
+    assert meta["status"] == "pending" and meta["submitted"] == dt.date(2026, 11, 1)
+    assert meta["files"] == [
+        {"path": "weather-bingo-cards.pdf", "title": "Weather bingo cards"},
+        {"path": "more-ideas.pdf", "title": "from my blog"},
+        {"path": "bingo-board.png", "title": "Bingo board",  # named once its type was seen
+         "alt": "A grid of nine weather symbols: sun, cloud, rain and snow."}]
+    assert "\r" not in page
+    # Only GitHub's addresses were asked for; the other site's file was not fetched.
+    assert not any("example.org" in address for address in web.asked)
+    # The pull request: from the branch to main, closing the issue, saying what approving is.
+    (pull,) = github.pulls
+    assert pull["head"] == "intake/issue-42" and pull["base"] == "main"
+    assert pull["title"] == "Resource: Weather bingo for the café corner"
+    line = line_of(page, "status: pending")
+    assert "Closes #42." in pull["body"]
+    assert f"In `{folder}/index.md`, line {line}, change `status: pending` to " \
+           "`status: approved`" in pull["body"]
+    assert "## What to look at" in pull["body"] and "pupils' names" in pull["body"]
+    # The comment on the issue: the pull request and the findings in plain words.
+    ((number, comment),) = github.comments
+    assert number == 42 and comment == outcome.comment
+    assert "Pull request #7" in comment and "https://github.com/opencpd/opencpd/pull/7" in comment
+    assert "- weather-bingo-cards.pdf (15 bytes): fetched from the issue" in comment
+    assert "- more-ideas.pdf (https://example.org/more-ideas.pdf): not fetched: it is not the " \
+           "address of a file attached to the issue" in comment
+    assert "1 error and 0 warnings" in comment
+    assert f"{folder}/index.md, line {line_of(page, 'more-ideas.pdf')}: the attachment is " \
+           "listed but missing" in comment
+    # The moderator's working tree is back to a clean state on the branch.
+    assert git(clone, "status", "--porcelain") == ""
+
+
+def test_the_workflow_writes_no_note_when_every_file_was_fetched(clone: Path) -> None:
+    event = saved_event()
+    event["issue"]["body"] = event["issue"]["body"].replace(
+        "[more-ideas.pdf](https://example.org/more-ideas.pdf) from my blog", "")
+    github = LocalGitHub()
+    outcome = run_workflow(event, clone, github, attachments_web())
+    assert outcome.action == "opened", outcome
+    assert outcome.findings == [], outcome.findings
+    folder = clone / "modules/ks2-speaking/resources/weather-bingo-for-the-cafe-corner"
+    assert "<!--" not in (folder / "index.md").read_text("utf-8")
+    assert "no problems" in outcome.comment
+    assert "The new resource passes the checks." in github.pulls[0]["body"]
+
+
+def test_the_workflow_comments_what_to_change_and_makes_nothing(clone: Path) -> None:
+    event = saved_event(body=issue({"Module": "Knitting @everyone <img src=x onerror=alert(1)> "
+                                              "~~~~ (ks4-knitting)",
+                                    "Title": "[click](https://evil.example)"}, ticked=TICKED[1:]))
+    github = LocalGitHub()
+    outcome = run_workflow(event, clone, github, attachments_web())
+    assert outcome.action == "refused" and github.pulls == []
+    assert git(clone.parent / "origin.git", "branch", "--list", "--format=%(refname:short)"
+               ).split() == ["main"]
+    ((number, comment),) = github.comments
+    assert number == 42
+    assert "In the issue, line" in comment and "missing-tick" not in comment
+    assert "a required box is not ticked" in comment and "“Module” is not one of" in comment
+    # Whatever the issue says is quoted as plain text, never as Markdown or HTML.
+    fence = comment.index("~~~~~text\n")
+    assert comment.index("@everyone") > fence and comment.index("<img") > fence
+    closing = comment.index("\n~~~~~\n", fence)
+    assert comment.count("~~~~~text\n") == 1 and fence < comment.index("<img") < closing
+    assert comment.index("[click]") > fence
+
+
+@pytest.mark.parametrize("change", [
+    {"action": "opened"}, {"label": {"name": "needs-moderation"}},
+    {"issue": {"labels": [{"name": "bug"}], "number": 42, "body": ""}},
+    {"issue": {"labels": [{"name": "resource"}], "number": 42, "body": "",
+               "pull_request": {"url": "x"}}},
+])
+def test_the_workflow_does_nothing_for_other_events(clone: Path, change: dict) -> None:
+    github = LocalGitHub()
+    outcome = run_workflow({**saved_event(), **change}, clone, github, attachments_web())
+    assert outcome.action == "skipped" and github.comments == [] and github.pulls == []
+
+
+def test_the_workflow_program_reads_the_event_file(clone: Path) -> None:
+    """As the workflow runs it: without a token it stops before touching anything."""
+    done = subprocess.run([sys.executable, "-m", "opencpd.intake.workflow", str(EVENT),
+                           "--repository", str(clone)], capture_output=True, text=True,
+                          timeout=120, env={"PATH": "/usr/bin:/bin"})
+    assert done.returncode == 1 and "no token" in done.stderr
+    assert git(clone, "status", "--porcelain") == ""

@@ -93,7 +93,8 @@ def intake(issue_body: Any, config_file: Path, form_id: str | None, slug: str | 
     if plan.downloads:
         click.echo(f"Files to download into {where}/ (or let the intake workflow fetch them):")
         for download in plan.downloads:
-            target = shlex.quote(f"{where}/{download.name or 'NAME.EXT'}")
+            named = download.name.replace(".*", ".EXT") or "NAME.EXT"
+            target = shlex.quote(f"{where}/{named}")
             click.echo(f"  curl -fL -o {target} {shlex.quote(download.url)}"
                        + (f"   # {download.note}" if download.note else ""))
     findings = plan.form.check(config, plan)

@@ -20,7 +20,7 @@ from typing import IO, Protocol
 
 from ada_url import URL
 
-from ..core.attachments import check_file, human_size, inside
+from ..core.attachments import ALLOWED, check_file, human_size, inside
 
 # Where a file dragged into an issue is linked from: host -> the paths GitHub gives it.
 _UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -137,17 +137,42 @@ class Refused(Exception):
 def fetch(web: Web, address: str, name: str, folder: Path, max_bytes: int) -> Fetched:
     """Fetch one attachment into `folder` as `name`, or say why not. Nothing is written in
     `folder` unless the address is GitHub's, every redirect stays in GitHub's file storage,
-    and the file is within `max_bytes` and is what its extension says."""
+    and the file is within `max_bytes` and is what its extension says. A name `stem.*` is a
+    picture whose content gives the extension (png, jpg or gif)."""
     try:
-        size = _fetch(web, address, name, folder, max_bytes)
+        name, size = _fetch(web, address, name, folder, max_bytes)
     except Refused as refusal:
         return Fetched(name, address, refused=str(refusal))
     return Fetched(name, address, size)
 
 
-def _fetch(web: Web, address: str, name: str, folder: Path, max_bytes: int) -> int:
+PICTURES = ("png", "jpg", "gif")
+
+
+def _named_by_content(kept: Path, folder: Path) -> tuple[str, Path]:
+    """A picture's name with the extension its content shows, free in `folder`."""
+    with kept.open("rb") as handle:
+        head = handle.read(64)
+    ext = next((e for e in PICTURES if ALLOWED[e][1](kept, head)), None)
+    if ext is None:
+        raise Refused("not fetched: it is not a picture GitHub could show (expected a PNG, "
+                      "JPEG or GIF image, got something else)")
+    stem, number = kept.stem, 2
+    name = f"{stem}.{ext}"
+    while (folder / name).exists():
+        name, number = f"{stem}-{number}.{ext}", number + 1
+    named = kept.with_name(name)
+    kept.rename(named)
+    return name, named
+
+
+def _fetch(web: Web, address: str, name: str, folder: Path, max_bytes: int
+           ) -> tuple[str, int]:
     if not attachment_address(address):
         raise Refused("not fetched: it is not the address of a file attached to the issue")
+    sniff = name.endswith(".*")
+    if sniff:
+        name = name[:-2] + ".png"  # for the checks below; the content names its type
     target = inside(folder, name)
     if target is None or target.name != name or target.exists():
         raise Refused(f"not fetched: {name!r} is not a new file name in the resource's folder")
@@ -168,12 +193,15 @@ def _fetch(web: Web, address: str, name: str, folder: Path, max_bytes: int) -> i
                         raise Refused(f"not fetched: it is too large (expected at most "
                                       f"{human_size(max_bytes)}, got more)")
                     handle.write(chunk)
-            problem = check_file(Path(scratch), name, max_bytes)
+            if sniff:
+                name, kept = _named_by_content(kept, folder)
+                target = folder / name
+            problem = check_file(kept.parent, name, max_bytes)
             if problem is not None:
                 raise Refused(f"not fetched: {problem.message}")
             folder.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(kept, target)
-        return size
+        return name, size
     finally:
         response.close()
 

@@ -81,10 +81,12 @@ def settings(repository: Path, config_file: Path | None = None) -> Settings:
 class Download:
     """A file attached to the issue, to be fetched into the page's folder as `name`."""
 
-    name: str  # "" when the intake cannot tell its type: the moderator names it
+    name: str  # "" when nobody can tell its type; "stem.*" for a picture whose type its
+    # content tells (GitHub's picture addresses have no extension)
     url: str
     line: int
     note: str = ""  # why a moderator should look twice (another site, unknown type)
+    entry: dict[str, str] | None = None  # its files: entry, for a picture named once fetched
 
 
 @dataclass

@@ -227,6 +227,17 @@ class ResourceReader(Reader):
                     link.line, "personal-data", f"a file's name or description looks like "
                     f"{what} (expected no personal data, got {found!r})",
                     "Rename the file or reword it so that nobody can be identified."))
+            if original is None and link.image and attachment_address(link.url):
+                described = plain(link.description)
+                text_title = plain(link.text)
+                title = text_title if text_title.casefold() not in GENERIC_ALT else "Picture"
+                stem = safe_name(f"{title}.x", taken).rsplit(".", 1)[0]
+                plan.downloads.append(Download(
+                    f"{stem}.*", link.url, link.line, "a picture: save it with its real "
+                    "extension (.png, .jpg or .gif), then list it under files: with alt: "
+                    f"{described or '(describe it)'}", entry={"title": title,
+                                                               "alt": described}))
+                continue
             if original is None:
                 plan.downloads.append(Download("", link.url, link.line, "a file of unknown "
                                       "type: save it with its real extension, then list it "
@@ -281,7 +292,9 @@ class ResourceReader(Reader):
             lines = [f"OpenCPD intake{f' from issue #{issue}' if issue else ''}: files "
                      "attached to the issue, to download into this folder before approving."]
             for download in plan.downloads:
-                lines.append(f"- {download.name or '(name it yourself)'}: {download.url}"
+                shown = download.name if download.name and not download.name.endswith(".*") \
+                    else "(name it with its real extension)"
+                lines.append(f"- {shown}: {download.url}"
                              + (f" ({download.note})" if download.note else ""))
             lines.append("Delete this comment once the files are in the folder.")
             plan.body += "\n<!--\n" + _comment_safe("\n".join(lines)) + "\n-->\n"
