@@ -13,6 +13,7 @@ from pathlib import Path
 import segno
 from pptx import Presentation
 from pptx.dml.color import RGBColor
+from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from .deck import Deck, Slide
@@ -93,6 +94,7 @@ def _fill(page: object, slide: Slide, resolve: Callable[[str], Path | None], num
 
 
 def _text(paragraph: object, text: str, size: Emu, colour: RGBColor, bold: bool = False) -> None:
+    paragraph.alignment = PP_ALIGN.LEFT  # type: ignore[attr-defined]
     run = paragraph.add_run()  # type: ignore[attr-defined]
     run.text = text
     run.font.size, run.font.bold = size, bold
