@@ -1,7 +1,10 @@
-"""The GitHub workflows: what triggers them, and that every command they run exists here."""
+"""The GitHub workflows: what triggers them, that every command they run exists here, that they
+and the issue forms are valid by GitHub's published schemas, and that no issue or pull-request
+text ever reaches a shell command."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import shlex
 import subprocess
@@ -14,12 +17,17 @@ from typing import Any
 import pytest
 import yaml
 
+from opencpd.intake import ACCEPTED, FORMS, LABELS
+
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 BIN = Path(sys.executable).parent  # the venv the tests run in: what scripts/test installed
 # Tools of the ubuntu-24.04 runner and shell words a `run:` may use besides our own commands.
 RUNNER_TOOLS = {"bash", "cat", "echo", "exit", "gh", "grep", "head", "sed", "set", "test", "true",
-                "{", "}", "if", "then", "else", "fi"}
+                "{", "}", "if", "then", "else", "fi", "source"}
+# The install steps scripts/install.sh defines, for a workflow that needs no tests or browser.
+INSTALL_STEPS = set(re.findall(r"(?m)^(\w+)\(\) \{",
+                               (ROOT / "scripts/install.sh").read_text("utf-8")))
 SEPARATORS = {"|", "||", "&&", ";", "{", "(", "then", "else"}
 
 
@@ -85,9 +93,9 @@ def help_text(*subcommand: str) -> subprocess.CompletedProcess[str]:
                           text=True, timeout=60)
 
 
-def test_there_are_two_workflows() -> None:
-    assert sorted(p.name for p in WORKFLOWS.glob("*.y*ml")) == ["deploy.yml",
-                                                                "pull-request.yml"]
+def test_there_are_four_workflows() -> None:
+    assert sorted(p.name for p in WORKFLOWS.glob("*.y*ml")) == [
+        "deploy.yml", "intake.yml", "labels.yml", "pull-request.yml"]
 
 
 def test_the_pull_request_workflow_runs_on_every_pull_request() -> None:
@@ -112,10 +120,14 @@ def test_the_command_parser_reads_our_shell() -> None:
                          ids=lambda v: " ".join(v) if isinstance(v, list) else v)
 def test_every_command_exists(workflow: str, words: list[str]) -> None:
     program = words[0]
-    if program == "bash":
+    if program in ("bash", "source"):
         script = ROOT / words[1]
         assert script.is_file(), f"{workflow} runs {script}, which does not exist"
         assert subprocess.run(["bash", "-n", str(script)], check=False).returncode == 0
+    elif program in INSTALL_STEPS:
+        pass
+    elif program == ".venv/bin/python" and words[1:2] == ["-m"]:
+        assert importlib.util.find_spec(words[2]) is not None, f"{workflow}: no {words[2]}"
     elif program.startswith(".venv/bin/"):
         name = program.removeprefix(".venv/bin/")
         declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
@@ -149,7 +161,8 @@ def test_the_workflows_install_with_the_readme_command_before_using_the_venv() -
             uses_venv = [i for i, s in enumerate(scripts) if ".venv/" in s]
             if uses_venv:
                 installs = [i for i, s in enumerate(scripts) if "bash scripts/test" in s
-                            or "bash scripts/serve" in s]
+                            or "bash scripts/serve" in s
+                            or ("source scripts/install.sh" in s and "install_python" in s)]
                 assert installs and installs[0] < uses_venv[0], path.name
 
 
@@ -208,3 +221,101 @@ def test_builds_keep_their_cache(name: str) -> None:
     order = [s.get("uses", "").split("@")[0] or s.get("run", "") for s in steps(workflow)]
     build = next(i for i, s in enumerate(order) if "opencpd build" in s)
     assert order.index("actions/cache") < build
+
+
+# GitHub's published schemas (SchemaStore's, as the pinned check-jsonschema package ships them)
+
+def schema_check(schema: str, *files: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", f"vendor.{schema}",
+                           *map(str, files)], capture_output=True, text=True, timeout=120,
+                          check=False)
+
+
+def test_the_workflows_are_valid_by_githubs_schema() -> None:
+    done = schema_check("github-workflows", *sorted(WORKFLOWS.glob("*.yml")))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_issue_forms_and_chooser_are_valid_by_githubs_schemas() -> None:
+    templates = ROOT / ".github" / "ISSUE_TEMPLATE"
+    forms = [templates / f"{form_id}.yml" for form_id in FORMS]
+    done = schema_check("github-issue-forms", *forms)
+    assert done.returncode == 0, done.stdout + done.stderr
+    done = schema_check("github-issue-config", templates / "config.yml")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_schema_check_refuses_a_broken_workflow(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.yml"
+    broken.write_text("name: x\non: issues\njobs:\n  a:\n    runs-on: ubuntu-24.04\n"
+                      "    steps:\n      - run: true\n        uses: actions/checkout@v4\n")
+    assert schema_check("github-workflows", broken).returncode != 0
+
+
+# No text from an issue or pull request in a shell command -----------------------------------
+
+def interpolations(workflow: dict[str, Any]) -> list[str]:
+    """Every `${{ }}` written inside a `run:` script or a github-script `script:`: GitHub pastes
+    it into the script before the shell reads it, so text from an issue would become code."""
+    found = []
+    for step in steps(workflow):
+        scripts = [step.get("run", ""), (step.get("with") or {}).get("script", "")]
+        for script in scripts:
+            found += re.findall(r"\$\{\{.*?\}\}", str(script), re.DOTALL)
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in WORKFLOWS.glob("*.yml")))
+def test_no_workflow_interpolates_into_a_shell_command(name: str) -> None:
+    assert interpolations(load(name)) == []
+
+
+def test_the_interpolation_check_catches_issue_text() -> None:
+    hostile = yaml.safe_load("""
+jobs:
+  a:
+    steps:
+      - run: echo "${{ github.event.issue.title }}"
+      - uses: actions/github-script@v7
+        with:
+          script: console.log("${{ github.event.issue.body }}")
+      - env:
+          BODY: ${{ github.event.issue.body }}
+        run: printf '%s' "$BODY" > body.md
+""")
+    assert interpolations(hostile) == ["${{ github.event.issue.title }}",
+                                       "${{ github.event.issue.body }}"]
+
+
+# The intake and labels workflows ---------------------------------------------------------------
+
+def test_the_intake_workflow_runs_on_the_accepted_label_with_least_permissions() -> None:
+    workflow = load("intake.yml")
+    assert triggers(workflow) == {"issues": {"types": ["labeled"]}}
+    assert workflow["permissions"] == {"contents": "write", "pull-requests": "write",
+                                       "issues": "write"}
+    (job,) = workflow["jobs"].values()
+    assert f"github.event.label.name == '{ACCEPTED}'" in job["if"]
+    assert "!github.event.issue.pull_request" in job["if"]
+    (intake,) = [s for s in job["steps"] if "opencpd.intake.workflow" in s.get("run", "")]
+    # The issue reaches the program as the event file GitHub writes, never as text in the step.
+    assert intake["run"].strip() == \
+        '.venv/bin/python -m opencpd.intake.workflow "$GITHUB_EVENT_PATH"'
+    assert set(intake["env"]) == {"GH_TOKEN"}
+    assert "github.event" not in yaml.safe_dump(intake)
+    # The checkout is of the repository's own branch, never the issue's or a fork's.
+    checkout = uses(workflow, "actions/checkout")[0]
+    assert "ref" not in (checkout.get("with") or {})
+    assert "timeout-minutes" in job
+
+
+def test_the_labels_workflow_creates_every_label_the_forms_and_workflows_use() -> None:
+    workflow = load("labels.yml")
+    assert "workflow_dispatch" in triggers(workflow)
+    assert workflow["permissions"] == {"issues": "write"}
+    created = [words for _, words in all_commands() if words[:3] == ["gh", "label", "create"]]
+    table = [[label.name, "--color", label.colour, "--description", label.description,
+              "--force"] for label in LABELS]
+    assert [words[3:] for words in created] == table
+    used = {label for form in FORMS.values() for label in form.labels} | {ACCEPTED}
+    assert used == {label.name for label in LABELS}
