@@ -1,0 +1,129 @@
+"""Deliveries benchmark (figures, not a test): the whole programme plus N deliveries over C
+centres, against the same site without deliveries.
+
+For each size it copies modules/, handbook/, docs/ and mkdocs.yml into a temporary folder, builds
+it once without centres and deliveries and once with them (each `build_site` in a fresh child
+process, packs off, so that both build the same pages otherwise), and prints the build times,
+the extra time in per cent (goal: under 5%), the largest page (goal: none over 60 KB), the
+number of calendar pages, and the time to make both packs of one delivery from an empty cache.
+
+    python scripts/bench_deliveries.py --sizes 300:30,3000:300
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+REGIONS = ["north-east", "north-west", "yorkshire-humber", "east-midlands", "west-midlands",
+           "east-of-england", "london", "south-east", "south-west"]
+BUILD_DAY = "1799582400"  # 10 January 2027
+
+
+def copy_content(target: Path) -> None:
+    for name in ("modules", "handbook", "docs"):
+        shutil.copytree(REPO / name, target / name, symlinks=True)
+    shutil.copy(REPO / "mkdocs.yml", target / "mkdocs.yml")
+
+
+def add_deliveries(target: Path, deliveries: int, centres: int, seed: int = 16) -> None:
+    rng = random.Random(seed)
+    modules = sorted(p.name for p in (REPO / "modules").iterdir() if (p / "module.md").is_file()
+                     and "status: draft" not in (p / "module.md").read_text(encoding="utf-8"))
+    (target / "centres").mkdir()
+    (target / "deliveries").mkdir()
+    for c in range(centres):
+        (target / "centres" / f"centre-{c}.md").write_text(
+            f"---\nname: Centre {c}\ntown: Town {c}\nregion: {REGIONS[c % len(REGIONS)]}\n"
+            f"contact: bookings@centre-{c}.org.uk\n---\nParking behind the hall.\n",
+            encoding="utf-8")
+    first = dt.date(2026, 9, 7)
+    for n in range(deliveries):
+        day = first + dt.timedelta(days=7 * (n // centres) + rng.randrange(5))
+        status = "held" if day < dt.date(2027, 1, 10) else rng.choice(["planned", "confirmed"])
+        (target / "deliveries" / f"d-{n}.md").write_text(
+            f"---\nmodule: {rng.choice(modules)}\ncentre: centre-{n % centres}\n"
+            f"date: {day.isoformat()}\nstart: \"16:00\"\nplaces: {rng.randrange(12, 40)}\n"
+            f"status: {status}\nlanguages: [fr]\nannounced: 2026-09-01\n---\n"
+            "Bring a lesson you have taught this term.\n", encoding="utf-8")
+
+
+CHILD = """
+import json, sys, time
+from pathlib import Path
+from opencpd.adapters.site import build_site
+start = time.perf_counter()
+build_site(sys.argv[1], Path(sys.argv[2]))
+print(json.dumps({"seconds": time.perf_counter() - start}))
+"""
+
+PACKS = """
+import json, sys, time
+from pathlib import Path
+from opencpd.core.load import load_catalog
+from opencpd.core.vocabulary import load_vocabulary
+from opencpd.core.deliveries import upcoming
+from opencpd.core.packs import PackCache, PackJob, PackOptions, content_hash, generate
+from opencpd.core.packs.delivery import packs_for
+catalog = load_catalog(Path(sys.argv[1]), load_vocabulary())
+delivery = upcoming(catalog)[0]
+options = PackOptions(site_url="https://cpd.bench-hub.org.uk/")
+cache = PackCache(Path(sys.argv[1]) / ".bench-packs")
+start = time.perf_counter()
+jobs = [PackJob(p, content_hash(p, catalog, options), "pending") for p in packs_for(catalog, delivery)]
+generate(jobs, catalog, options, cache, workers=1)
+print(json.dumps({"seconds": time.perf_counter() - start,
+                  "pages": [j.result.pages for j in jobs if j.result]}))
+"""
+
+
+def run(code: str, *args: str) -> dict:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_DAY}
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          env=env, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def largest_page(site: Path) -> tuple[int, str]:
+    return max((p.stat().st_size, p.relative_to(site).as_posix()) for p in site.rglob("*.html"))
+
+
+def bench(deliveries: int, centres: int, work: Path) -> None:
+    plain, with_them = work / f"plain-{deliveries}", work / f"deliveries-{deliveries}"
+    for folder in (plain, with_them):
+        copy_content(folder)
+    add_deliveries(with_them, deliveries, centres)
+    base = run(CHILD, str(plain / "mkdocs.yml"), str(plain / "site"))["seconds"]
+    ours = run(CHILD, str(with_them / "mkdocs.yml"), str(with_them / "site"))["seconds"]
+    size, page = largest_page(with_them / "site")
+    calendar = len(list((with_them / "site" / "calendar").rglob("index.html")))
+    packs = run(PACKS, str(with_them))
+    print(f"{deliveries} deliveries over {centres} centres: build {ours:.1f} s against "
+          f"{base:.1f} s without ({(ours / base - 1) * 100:+.1f}%); largest page "
+          f"{size / 1024:.1f} KB ({page}); {calendar} calendar pages; packs of one delivery "
+          f"{packs['seconds']:.1f} s ({packs['pages']} pages)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="300:30,3000:300",
+                        help="deliveries:centres, comma-separated")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="opencpd-bench-deliveries-") as folder:
+        for size in args.sizes.split(","):
+            deliveries, centres = (int(x) for x in size.split(":"))
+            bench(deliveries, centres, Path(folder))
+
+
+if __name__ == "__main__":
+    main()
