@@ -21,7 +21,8 @@ from opencpd.core.vocabulary import load_vocabulary
 TESTS = Path(__file__).resolve().parent
 FIXTURE = TESTS / "packs_fixture"
 ARTIFACTS = TESTS.parent / "test-artifacts" / "packs"
-SITE_URL = "https://opencpd.example.org/"
+SITE_URL = "https://cpd.languages-hub.org.uk/"  # a published site's address
+PLACEHOLDER = "https://opencpd.example.org/"  # the fixture sites' mkdocs.yml
 SECRETS = ("AGENDA-NOTE", "FACILITATOR-ONLY")
 
 pytestmark = pytest.mark.skipif(
@@ -131,7 +132,7 @@ def test_cover_names_the_module_and_links_to_its_page(made: Made) -> None:
     for expected in ("Greetings at KS2", "Facilitator edition", "Key Stage 2 (ages 7 to 11)",
                      "French, German, Spanish", "1.2.0, reviewed 1 September 2026",
                      "Creative Commons Attribution-ShareAlike 4.0",
-                     "opencpd.example.org/modules/ks2-greetings"):
+                     "cpd.languages-hub.org.uk/modules/ks2-greetings"):
         assert expected in cover, expected
 
 
@@ -189,6 +190,110 @@ def test_table_of_contents_gives_the_right_page_numbers(made: Made) -> None:
                   "Evaluation form", "Certificate of attendance"):
         assert title in listed, (title, contents)
         assert title in text(pdf, int(listed[title])), title
+
+
+A4_HEIGHT = 841.89  # points
+PAGE_AREA_END = A4_HEIGHT - 19 / 25.4 * 72  # pack.css: the footer sits in the bottom margin
+ROW = 9 / 25.4 * 72  # a sign-in row
+
+
+def words_at(pdf: Path, page: int) -> list[tuple[str, float]]:
+    """(word, bottom in points from the top of the page) of each word above the footer."""
+    xml = run("pdftotext", "-bbox", "-f", page, "-l", page, pdf, "-")
+    found = [(w, float(bottom)) for bottom, w in re.findall(
+        r'<word xMin="[^"]+" yMin="[^"]+" xMax="[^"]+" yMax="([^"]+)">([^<]*)</word>', xml)]
+    return [(w, bottom) for w, bottom in found if bottom < PAGE_AREA_END]
+
+
+def blank_below(pdf: Path, page: int) -> float:
+    """The height left blank at the foot of the page area, in points."""
+    return PAGE_AREA_END - max(bottom for _, bottom in words_at(pdf, page))
+
+
+def sign_in_pages(pdf: Path) -> list[int]:
+    pages = [n for n in range(1, page_count(pdf) + 1) if "Name School Role" in squash(text(pdf, n))]
+    assert pages and "Sign-in sheet" in text(pdf, pages[0]), pages
+    return pages
+
+
+def row_numbers(pdf: Path, pages: list[int]) -> list[int]:
+    return [int(w) for n in pages for w, _ in words_at(pdf, n) if w.isdigit()]
+
+
+def test_the_contents_page_also_holds_the_aims_and_running_order(made: Made) -> None:
+    """Parts shorter than a page follow on: no page of a pack is left mostly blank for them."""
+    facilitator = squash(text(made.pdf("ks2-greetings-facilitator"), 2))
+    for title in ("Contents", "Aims", "Outcomes for teachers", "Running order",
+                  "16:00–16:15 15 Welcome and warm-up"):
+        assert title in facilitator, title
+    participant = squash(text(made.pdf("ks2-greetings-participant"), 2))
+    assert "Contents" in participant and "Outcomes for teachers" in participant
+
+
+def test_the_sign_in_sheet_fills_its_page(made: Made) -> None:
+    pdf = made.pdf("ks2-greetings-facilitator")
+    [page] = sign_in_pages(pdf)
+    rows = row_numbers(pdf, [page])
+    assert rows == list(range(1, len(rows) + 1)) and len(rows) > 14, rows
+    assert blank_below(pdf, page) < 1.5 * ROW  # the last row at the foot of the page
+    assert text(pdf, page + 1).lstrip().startswith("Evaluation form")
+
+
+def test_a_sign_in_sheet_for_a_number_of_places_fills_its_last_page(made: Made,
+                                                                    tmp_path: Path) -> None:
+    options = PackOptions(site_url=SITE_URL, places=30)
+    cache = PackCache(tmp_path / "c")
+    jobs = prepare(made.catalog, options, cache, ["ks2-greetings"])[:1]
+    generate(jobs, made.catalog, options, cache, workers=1)
+    one_page = made.pdf("ks2-greetings-facilitator")
+    per_page = len(row_numbers(one_page, sign_in_pages(one_page)))
+    assert jobs[0].result is not None
+    pdf = jobs[0].result.path
+    pages = sign_in_pages(pdf)
+    assert len(pages) == 2, pages
+    numbers = row_numbers(pdf, pages)
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 30, numbers
+    assert len(numbers) > 2 * per_page  # the second page holds more: no heading on it
+    assert blank_below(pdf, pages[1]) < 1.5 * ROW
+    assert text(pdf, pages[1] + 1).lstrip().startswith("Evaluation form")
+
+
+def test_packs_are_tagged_pdf_in_british_english(made: Made) -> None:
+    from pypdf import PdfReader
+    for job in made.jobs.values():
+        pdf = job.result.path  # type: ignore[union-attr]
+        assert info(pdf)["Tagged"].strip() == "yes", job.pack.id
+        assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "en-GB", job.pack.id
+        structure = run("pdfinfo", "-struct", pdf)
+        for tag in ("Document", "H1", "Table", "TH", "L", "LI"):
+            assert re.search(rf"^\s*{tag}\b", structure, re.MULTILINE), (job.pack.id, tag)
+
+
+def test_a_placeholder_address_gives_no_qr_code_and_says_so(made: Made, tmp_path: Path) -> None:
+    options = PackOptions(site_url=PLACEHOLDER)
+    cache = PackCache(tmp_path / "c")
+    jobs = prepare(made.catalog, options, cache, ["ks3-questions"])
+    generate(jobs, made.catalog, options, cache, workers=1)
+    for job in jobs:
+        assert job.result is not None
+        words = squash(text(job.result.path))
+        assert "example.org" not in words
+        assert "Made without the web address of the site, so this pack has no link or QR code" \
+            in squash(text(job.result.path, 1))
+        assert not run("pdfimages", "-list", job.result.path).splitlines()[2:]
+    made_cover = squash(text(made.pdf("ks3-questions-participant"), 1))
+    assert "cpd.languages-hub.org.uk/modules/ks3-questions" in made_cover
+
+
+@pytest.mark.parametrize("address, placeholder", [
+    (PLACEHOLDER, True), ("", True), ("http://127.0.0.1:8000/", True), ("https://cpd.test/", True),
+    ("https://www.example.com/cpd/", True), ("http://[::1]/", True), ("ftp://cpd.org.uk/", True),
+    (SITE_URL, False), ("https://opencpd.github.io/opencpd/", False),
+    ("http://10.1.2.3/cpd/", False), ("https://examples.org.uk/", False),
+])
+def test_placeholder_addresses(address: str, placeholder: bool) -> None:
+    from opencpd.core.packs.spec import placeholder_address
+    assert placeholder_address(address) is placeholder
 
 
 def test_handouts_each_start_a_new_page(made: Made) -> None:
@@ -252,7 +357,7 @@ def test_no_system_font_is_needed(made: Made, tmp_path: Path) -> None:
     code = ("import sys; from pathlib import Path; from opencpd.core.load import load_catalog; "
             "from opencpd.core.vocabulary import load_vocabulary; from opencpd.core import packs;"
             "root = Path(sys.argv[1]); c = load_catalog(root, load_vocabulary()); "
-            "o = packs.PackOptions(site_url='https://opencpd.example.org/'); "
+            f"o = packs.PackOptions(site_url={SITE_URL!r}); "
             "k = packs.PackCache(Path(sys.argv[2])); j = packs.prepare(c, o, k, ['ks3-questions']);"
             "packs.generate(j, c, o, k, workers=1); print(j[1].result.path)")
     done = subprocess.run([sys.executable, "-W", "ignore", "-c", code, made.root, tmp_path / "c"],
@@ -401,6 +506,38 @@ def test_a_second_build_makes_no_pack(built_site: Path) -> None:
     assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == before
     for pdf in (built_site / "packs").glob("*.pdf"):
         assert (source / "site-again/packs" / pdf.name).read_bytes() == pdf.read_bytes()
+
+
+def test_a_build_with_a_placeholder_address_says_so_and_goes_on(
+        site_copy: Path, built_site: Path, capfd: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from opencpd.adapters import packs
+    from opencpd.adapters.site import build_site
+    monkeypatch.setattr(packs, "_warned", set())  # said once a process: an earlier build did
+    shutil.copytree(built_site.parent / ".cache" / "packs", site_copy / ".cache" / "packs")
+    build_site(str(site_copy / "mkdocs.yml"), site_copy / "site", search=False)  # strict
+    warned = squash(capfd.readouterr().err)
+    assert ("WARNING - site_url in mkdocs.yml is 'https://opencpd.example.org/', which is no "
+            "published site: the session packs have no QR code or link to their pages online"
+            ) in warned
+    assert "opencpd packs --site-url" in warned
+    cover = squash(text(site_copy / "site/packs/ks2-speaking-participant.pdf", 1))
+    assert "Made without the web address of the site" in cover
+    packs.warn_placeholder(SITE_URL)
+    assert capfd.readouterr().err == ""
+
+
+def test_packs_command_prints_the_address_it_is_given(site_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["packs", "-f", str(site_copy / "mkdocs.yml"),
+                                       "ks3-reading", "-o", str(out), "-j", "1",
+                                       "--site-url", SITE_URL, "--places", "25"])
+    assert result.exit_code == 0, result.output
+    assert "no published site" not in result.output
+    cover = squash(text(out / "ks3-reading-facilitator.pdf", 1))
+    assert "cpd.languages-hub.org.uk/modules/ks3-reading" in cover
+    pdf = out / "ks3-reading-facilitator.pdf"
+    assert len(row_numbers(pdf, sign_in_pages(pdf))) >= 25
 
 
 def test_packs_command_writes_the_named_packs(site_copy: Path, tmp_path: Path) -> None:

@@ -12,7 +12,9 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
+import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -20,9 +22,11 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from opencpd.adapters.packs import pack_options
 from opencpd.adapters.plugin import OpenCPDPlugin
 from opencpd.adapters.serving import classify, reload_modules
 from opencpd.core.load import load_catalog
+from opencpd.core.packs import PackCache, prepare
 from opencpd.core.vocabulary import load_vocabulary
 
 URL = "http://127.0.0.1:8000/"
@@ -80,10 +84,17 @@ def test_a_module_read_again_gives_the_catalog_read_afresh(site_copy: Path) -> N
 Serve = Callable[..., None]
 
 
+def with_packs(source: Path, built_site: Path) -> Path:
+    """`source` with the caches (packs, decks) of a build of the same content (`built_site`)."""
+    shutil.copytree(built_site.parent / ".cache", source / ".cache")
+    return source
+
+
 @pytest.fixture
-def serving(site_copy: Path) -> Iterator[Serve]:
+def serving(site_copy: Path, built_site: Path) -> Iterator[Serve]:
     """Builds `site_copy` into a folder as `opencpd serve` does; `afresh` as if it had just been
-    started (it is on the first call)."""
+    started (it is on the first call). Its packs are in the cache: none is made meanwhile."""
+    with_packs(site_copy, built_site)
     plugin: OpenCPDPlugin = load_config(str(site_copy / "mkdocs.yml")).plugins["opencpd"]
 
     def serve_build(site: Path, afresh: bool = False) -> None:
@@ -180,11 +191,7 @@ def test_a_new_heading_reaches_every_pages_navigation(serving: Serve, site_copy:
 # --- `opencpd serve` itself ---------------------------------------------------------------------
 
 SERVE = """
-import logging, sys
-handler = logging.StreamHandler(sys.stdout)
-handler.setLevel(logging.INFO)
-logging.getLogger("mkdocs").addHandler(handler)
-logging.getLogger("mkdocs").setLevel(logging.INFO)
+import sys
 from opencpd.cli import main
 main(["serve", "-f", sys.argv[1], "-a", sys.argv[2]], standalone_mode=False)
 """
@@ -214,9 +221,9 @@ class Server:
             self.log.append(line.rstrip())
             self.lines.put(line)
 
-    def wait_for(self, text: str) -> None:
-        """Until a log line contains `text` (a minute at most: then the test fails)."""
-        deadline = time.monotonic() + 60
+    def wait_for(self, text: str, minutes: int = 1) -> None:
+        """Until a log line contains `text` (`minutes` at most: then the test fails)."""
+        deadline = time.monotonic() + 60 * minutes
         while time.monotonic() < deadline:
             try:
                 if text in self.lines.get(timeout=1):
@@ -226,9 +233,12 @@ class Server:
         pytest.fail(f"no {text!r} in the server's log:\n" + "\n".join(self.log))
 
     def page(self, path: str) -> str:
+        return self.file(path).decode("utf-8")
+
+    def file(self, path: str) -> bytes:
         url = f"http://127.0.0.1:{self.port}/{path}"
         with urllib.request.urlopen(url, timeout=30) as response:
-            return response.read().decode("utf-8")
+            return bytes(response.read())
 
     @property
     def site(self) -> Path:
@@ -260,4 +270,71 @@ def test_serve_shows_an_edit_and_a_new_resource(site_copy: Path, tmp_path: Path)
         assert "Traceback" not in "\n".join(server.log)
     finally:
         server.stop()
-    assert not list((tmp_path / "tmp").glob("opencpd-serve-*")), "the page cache is left behind"
+    assert not list((tmp_path / "tmp").glob("opencpd-serve*")), "the page cache is left behind"
+
+
+# --- what `serve` shows is what `build` publishes ------------------------------------------------
+
+PACKS = ("ks2-speaking-facilitator.pdf", "ks2-speaking-participant.pdf")
+
+
+def zipped(server: Server, module: str) -> dict[str, bytes]:
+    path = server.tmp / f"{module}.zip"
+    path.write_bytes(server.file(f"offline/{module}.zip"))
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_serve_shows_the_packs_and_zips_a_build_published(site_copy: Path, built_site: Path,
+                                                          tmp_path: Path) -> None:
+    """The packs `opencpd build` made are served as they are, though the site is served at
+    another address; the offline zips are made; the address is printed."""
+    server = Server(with_packs(site_copy, built_site), tmp_path / "tmp")
+    try:
+        server.wait_for(f"Serving on http://127.0.0.1:{server.port}/")
+        module = server.page("modules/ks2-speaking/")
+        for name in PACKS:
+            assert f'href="../../packs/{name}"' in module
+            assert server.file(f"packs/{name}") == (built_site / "packs" / name).read_bytes()
+        assert server.file("packs/bridge-toolkit-handbook.pdf") == \
+            (built_site / "packs/bridge-toolkit-handbook.pdf").read_bytes()
+        assert 'href="../../offline/ks2-speaking.zip"' in module
+        files = zipped(server, "ks2-speaking")
+        assert files[f"packs/{PACKS[0]}"] == (built_site / "packs" / PACKS[0]).read_bytes()
+        assert "modules/ks2-speaking/index.html" in files
+        assert sorted(files) == sorted(zipfile.ZipFile(built_site / "offline/ks2-speaking.zip")
+                                       .namelist())
+    finally:
+        server.stop()
+    log = "\n".join(server.log)
+    assert "Making" not in log and "Traceback" not in log, log
+
+
+def test_serve_makes_missing_packs_in_the_background(site_copy: Path, tmp_path: Path) -> None:
+    """With no pack in the cache, the pages say they are being made and link them once they
+    are; the packs made are those a build then finds in the cache."""
+    server = Server(site_copy, tmp_path / "tmp")
+    try:
+        server.wait_for("session packs in the background")
+        server.wait_for(f"Serving on http://127.0.0.1:{server.port}/")
+        module = server.page("modules/ks2-speaking/")
+        ready = "Session packs ready" in "\n".join(server.log)
+        if not ready:  # (on a fast machine the packs may be ready already)
+            assert "Facilitator edition (PDF): being made in the background" in module
+            with pytest.raises(urllib.error.HTTPError):
+                server.file(f"packs/{PACKS[0]}")
+            server.wait_for("Session packs ready", minutes=5)
+        server.wait_for("Reloading browsers")
+        module = server.page("modules/ks2-speaking/")
+        assert "being made" not in module
+        for name in PACKS:
+            assert f'href="../../packs/{name}"' in module
+            assert server.file(f"packs/{name}")[:5] == b"%PDF-"
+        assert f"packs/{PACKS[0]}" in zipped(server, "ks2-speaking")
+    finally:
+        server.stop()
+    assert "Traceback" not in "\n".join(server.log)
+    config = load_config(str(site_copy / "mkdocs.yml"))  # as `opencpd build` reads it
+    catalog = load_catalog(site_copy, load_vocabulary())
+    jobs = prepare(catalog, pack_options(config, "16:00"), PackCache(site_copy / ".cache/packs"))
+    assert {j.status for j in jobs} == {"cached"}, [(j.pack.id, j.status) for j in jobs]

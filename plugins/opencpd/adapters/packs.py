@@ -14,14 +14,45 @@ from mkdocs.config.defaults import MkDocsConfig
 from ..core.attachments import human_size
 from ..core.catalog import Catalog
 from ..core.packs import PackCache, PackJob, PackOptions, generate, prepare
+from ..core.packs.spec import placeholder_address
 
 CACHE = Path(".cache") / "packs"
+# What a module or publication page says about a pack it cannot link yet, by the pack's status.
+NOT_LINKED = {
+    "making": "being made in the background while the site is served; this page reloads with "
+              "its link when it is ready.",
+    "missing": "not made by this build (`opencpd build` makes the session packs).",
+    "blocked": "cannot be made until the problems in this content are fixed "
+               "(`opencpd check` lists them).",
+    "failed": "could not be made; the terminal says why.",
+}
 
 
-def pack_options(config: MkDocsConfig, start_time: str) -> PackOptions:
-    return PackOptions(start_time=start_time, site_url=config.site_url or "",
+def pack_options(config: MkDocsConfig, start_time: str, site_url: str | None = None,
+                 places: int = 0) -> PackOptions:
+    """The packs' options from mkdocs.yml; `site_url` (the published address) when serving,
+    which changes config.site_url to the address it serves on."""
+    return PackOptions(start_time=start_time,
+                       site_url=config.site_url or "" if site_url is None else site_url,
                        markdown_extensions=list(config.markdown_extensions),
-                       mdx_configs=dict(config.mdx_configs))
+                       mdx_configs=dict(config.mdx_configs), places=places)
+
+
+_warned: set[str] = set()
+
+
+def warn_placeholder(site_url: str, source: str = "site_url in mkdocs.yml") -> None:
+    """Said on the terminal, once per address, without failing a strict build: this
+    repository's own mkdocs.yml names a placeholder until the site is published somewhere."""
+    if not placeholder_address(site_url) or site_url in _warned:
+        return
+    _warned.add(site_url)
+    given = f"is {site_url!r}" if site_url else "is not set"
+    click.echo(f"WARNING -  {source} {given}, which is no published site: the session packs "
+               "have no QR code or link to their pages online (their covers say so). Set "
+               "site_url in mkdocs.yml to the address the site is published at; to print packs "
+               "for a site published elsewhere, run `opencpd packs --site-url https://...`. "
+               "(Not an error: the build goes on.)", err=True)
 
 
 def cache_dir(config: MkDocsConfig) -> Path:
@@ -48,21 +79,25 @@ def make_packs(catalog: Catalog, options: PackOptions, folder: Path, make: bool,
 
 
 def pack_links(jobs: list[PackJob]) -> dict[str, list[dict[str, Any]]]:
-    """What module and publication pages show: owner id -> each ready pack's link facts."""
+    """What module and publication pages show: owner id -> each pack's link facts, or (with
+    no uri) why it is not linked."""
     out: dict[str, list[dict[str, Any]]] = {}
     for job in jobs:
+        facts = {"label": job.pack.label, "edition": job.pack.edition}
         if job.result:
-            out.setdefault(job.pack.owner, []).append({
-                "uri": f"packs/{job.pack.filename}", "label": job.pack.label,
-                "edition": job.pack.edition, "size": human_size(job.result.size),
-                "pages": job.result.pages})
+            facts |= {"uri": f"packs/{job.pack.filename}", "size": human_size(job.result.size),
+                      "pages": job.result.pages}
+        else:
+            facts |= {"uri": "", "note": NOT_LINKED.get(job.status, NOT_LINKED["failed"])}
+        out.setdefault(job.pack.owner, []).append(facts)
     return out
 
 
-def export_packs(config_file: str, ids: Iterable[str], out: Path,
-                 workers: int | None = None) -> list[PackJob]:
+def export_packs(config_file: str, ids: Iterable[str], out: Path, workers: int | None = None,
+                 site_url: str | None = None, places: int = 0) -> list[PackJob]:
     """`opencpd packs`: make the packs of the named modules and publications (all when none
-    are named) with the site's settings, and copy them into `out`."""
+    are named) with the site's settings, and copy them into `out`. `site_url`, when given,
+    is the address printed on them instead of mkdocs.yml's; `places`, the sign-in rows."""
     from ..core.load import load_catalog
     from ..core.vocabulary import load_vocabulary
     from .site import load
@@ -77,8 +112,10 @@ def export_packs(config_file: str, ids: Iterable[str], out: Path,
     if unknown:
         raise ValueError(f"no published module or publication is called {', '.join(unknown)} "
                          f"(expected one of {', '.join(known)})")
-    jobs = make_packs(catalog, pack_options(config, settings.start_time), cache_dir(config),
-                      True, list(ids) or None, workers)
+    options = pack_options(config, settings.start_time, site_url, places)
+    warn_placeholder(options.site_url, "--site-url" if site_url is not None else
+                     "site_url in mkdocs.yml")
+    jobs = make_packs(catalog, options, cache_dir(config), True, list(ids) or None, workers)
     out.mkdir(parents=True, exist_ok=True)
     for job in jobs:
         if job.result:

@@ -28,8 +28,9 @@ from ..core.render import Renderer
 from ..core.untrusted import keep_rendered, recall_rendered
 from ..core.vocabulary import load_vocabulary
 from ..core.wellformed import json_document
-from .packs import cache_dir, make_packs, pack_links, pack_options
+from .packs import cache_dir, make_packs, pack_links, pack_options, warn_placeholder
 from .search import serve_last_index
+from .served import Served
 from .serving import Rebuilds
 from .slides import deck_files, deck_links, deck_options, make_decks, published_site_url
 from .slides import cache_dir as slides_cache
@@ -67,18 +68,24 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     serving = False
     untrusted: dict[str, list[str]]  # page -> the fragments of it made from teachers' text
     rebuilds: Rebuilds | None = None  # serving with dirty builds: build only what changed
+    served: Served | None = None  # serving: the packs and zips a build publishes
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
         self.rebuilds = Rebuilds() if self.serving and dirty else None
+        self.served = Served() if self.serving else None
 
     def on_shutdown(self) -> None:
         if self.rebuilds:
             self.rebuilds.close()
+        if self.served:
+            self.served.close()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self.serving:  # reuse the last `opencpd build`'s search index; never index here
             serve_last_index(Path(config.config_file_path).parent / "site", Path(config.site_dir))
+        if self.served:
+            self.served.offline_copies(Path(config.site_dir), self.catalog)
         if self.rebuilds:
             self.rebuilds.built()
 
@@ -124,11 +131,17 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         return config
 
     def session_packs(self, config: MkDocsConfig) -> list[PackJob]:
-        """Packs from the cache; made first when the `packs` option is on (`opencpd build`)."""
-        options = pack_options(config, self.config.start_time)
+        """Packs from the cache; made first when the `packs` option is on (`opencpd build`), or
+        in the background while serving. Made for the published address, not the served one."""
+        site_url = published_site_url(config) if self.serving else config.site_url or ""
+        options = pack_options(config, self.config.start_time, site_url)
+        warn_placeholder(site_url)
         for finding in pack_findings(self.catalog, options):
             log.warning(str(finding))
-        jobs = make_packs(self.catalog, options, cache_dir(config), self.config.packs)
+        if self.served:
+            jobs = self.served.session_packs(self.catalog, options, cache_dir(config))
+        else:
+            jobs = make_packs(self.catalog, options, cache_dir(config), self.config.packs)
         for job in jobs:
             if job.error:
                 log.warning(str(job.error))
@@ -195,6 +208,8 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         return with_policy(british(output_content), [])
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
+        if self.served:
+            self.served.watch(server)
         for folder in ("modules", "handbook", "centres", "deliveries"):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))

@@ -60,11 +60,19 @@ def zip_key(site: Path, module: ModuleDoc, files: list[Path]) -> str:
     return digest.hexdigest()[:32]
 
 
-def cached_zip(site: Path, module: ModuleDoc, cache: Path) -> Path:
-    """The module's zip, copied from `cache` when its files are unchanged, else made and kept."""
+def cached_zip(site: Path, module: ModuleDoc, cache: Path,
+               written: dict[str, str] | None = None) -> Path:
+    """The module's zip, copied from `cache` when its files are unchanged, else made and kept.
+    With `written` (module id -> key of the zip in the site), a zip already in the site with
+    the same files is left as it is (a rebuild while serving)."""
     files = module_files(site, module)
-    kept = cache / f"{module.id}-{zip_key(site, module, files)}.zip"
+    key = zip_key(site, module, files)
+    kept = cache / f"{module.id}-{key}.zip"
     target = site / offline_uri(module)
+    if written is not None:
+        if written.get(module.id) == key and target.is_file():
+            return target
+        written[module.id] = key
     if kept.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(kept, target)
@@ -78,7 +86,8 @@ def cached_zip(site: Path, module: ModuleDoc, cache: Path) -> Path:
     return target
 
 
-def write_offline_zips(site: Path, catalog: Catalog, cache: Path | None = None) -> list[Path]:
+def write_offline_zips(site: Path, catalog: Catalog, cache: Path | None = None,
+                       written: dict[str, str] | None = None) -> list[Path]:
     if cache is None:
         return [write_zip(site, module) for module in catalog.published_modules]
-    return [cached_zip(site, module, cache) for module in catalog.published_modules]
+    return [cached_zip(site, module, cache, written) for module in catalog.published_modules]

@@ -15,7 +15,9 @@ from ..findings import Finding
 from .cache import CachedPack, PackCache
 from .spec import PackOptions, SessionPack, content_hash, plan
 
-Status = Literal["pending", "generated", "cached", "missing", "blocked", "failed"]
+# making: being made in the background while the site is served (adapters/served.py)
+Status = Literal["pending", "generated", "cached", "missing", "making", "blocked", "failed"]
+Render = Callable[[str, Path, Path, str], int]  # (html, root, scratch, key) -> pages
 
 
 @dataclass
@@ -49,9 +51,10 @@ def prepare(catalog: Catalog, options: PackOptions, cache: PackCache,
 
 
 def generate(jobs: list[PackJob], catalog: Catalog, options: PackOptions, cache: PackCache,
-             workers: int | None = None,
-             progress: Callable[[PackJob], None] | None = None) -> list[PackJob]:
-    """Render the pending jobs, in `workers` processes (default: the machine's cores)."""
+             workers: int | None = None, progress: Callable[[PackJob], None] | None = None,
+             render: Render | None = None) -> list[PackJob]:
+    """Render the pending jobs, in `workers` processes (default: the machine's cores), or one
+    after another with `render` (default: in this process)."""
     from .html import pack_html
 
     todo = [j for j in jobs if j.status == "pending"]
@@ -71,12 +74,11 @@ def generate(jobs: list[PackJob], catalog: Catalog, options: PackOptions, cache:
         if progress:
             progress(job)
 
-    if workers <= 1:
-        from .pdf import write_pdf
+    if workers <= 1 or render:
         for job in todo:
             html, scratch = work[job.pack.id]
             try:
-                pages = write_pdf(html, root, root, scratch, job.key)
+                pages = (render or _render)(html, root, scratch, job.key)
             except Exception as exc:  # noqa: BLE001 - reported as a finding, not a traceback
                 done(job, None, exc)
             else:

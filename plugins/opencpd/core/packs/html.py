@@ -15,7 +15,7 @@ from ..model import Handout
 from ..render import TEMPLATES as PAGE_TEMPLATES
 from ..render import clock, running_order
 from .markdown import PackMarkdown
-from .spec import PackOptions, SessionPack
+from .spec import PackOptions, SessionPack, placeholder_address
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 OUTCOME_LEAD = re.compile(r"^by the end,?\s+(teachers|participants)\s+(can|will be able to)\s+",
@@ -49,11 +49,13 @@ def qr_svg(url: str) -> Markup:
 def pack_html(pack: SessionPack, catalog: Catalog, options: PackOptions) -> str:
     if hasattr(pack, "render_html"):  # a delivery's pack (delivery.py)
         return pack.render_html(catalog, options)  # type: ignore[no-any-return]
-    site_url = options.site_url.rstrip("/") + "/" if options.site_url else ""
+    # A placeholder address would print a QR code and links to no site: the cover says so.
+    site_url = "" if placeholder_address(options.site_url) else options.site_url.rstrip("/") + "/"
     md = PackMarkdown(catalog.root, site_url, pack.edition == "participant",
                       options.markdown_extensions, options.mdx_configs)
     common = {"pack": pack, "catalog": catalog, "vocab": catalog.vocabulary, "md": md,
               "start": options.start_time, "facilitator": pack.edition == "facilitator",
+              "places": options.places,
               "labels": lambda ids, name: ", ".join(catalog.vocabulary.label(name, i)
                                                     for i in ids)}
     if pack.edition == "handbook":

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import ipaddress
 import json
 import re
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from ..catalog import Catalog, Doc, ModuleDoc
 from ..findings import Finding
@@ -45,12 +47,38 @@ class PackOptions:
     latest_end: str = "20:00"  # a twilight running order must end by then
     markdown_extensions: list[Any] = field(default_factory=lambda: list(DEFAULT_EXTENSIONS))
     mdx_configs: dict[str, Any] = field(default_factory=dict)
+    places: int = 0  # rows of the sign-in sheet; it fills its last page (0: one page)
 
     def fingerprint(self) -> str:
         return json.dumps([self.start_time, self.site_url.rstrip("/"), self.latest_end,
+                           self.places,
                            [e if isinstance(e, str) else repr(e)
                             for e in self.markdown_extensions],
                            self.mdx_configs], sort_keys=True, default=_stable)
+
+
+# Names reserved for examples and tests (RFC 2606, RFC 6761): no site is published there.
+RESERVED_NAMES = ("example", "test", "invalid", "localhost")
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+
+
+def placeholder_address(site_url: str) -> bool:
+    """Whether `site_url` cannot be where the site is published: empty, not http(s), or a name
+    or address reserved for examples and tests, or this computer (opencpd.example.org,
+    127.0.0.1): a school's own network is a real address."""
+    try:
+        parts = urlsplit(site_url.strip())
+        host = (parts.hostname or "").rstrip(".").lower()
+    except ValueError:
+        return True
+    if parts.scheme not in ("http", "https") or not host:
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return (host.rsplit(".", 1)[-1] in RESERVED_NAMES
+                or any(host == d or host.endswith("." + d) for d in RESERVED_DOMAINS))
+    return address.is_loopback or address.is_unspecified or address.is_link_local
 
 
 def _stable(value: object) -> str:
