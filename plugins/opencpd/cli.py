@@ -168,13 +168,17 @@ def _refuse_published_folder(preview: Path, published: Path) -> None:
 def serve(config_file: str, dev_addr: str) -> None:
     """Serve the site with live reload, also for modules/ and handbook/.
 
-    Each rebuild renders only the pages an edit changed (every page when the navigation or the
-    set of pages changes); it never makes session packs or the search index."""
+    It shows what `opencpd build` publishes, built into a temporary folder: session packs come
+    from the cache and the missing ones are made in the background, and the offline zips are
+    made. Each rebuild renders only the pages an edit changed (every page when the navigation
+    or the set of pages changes). Search uses the index of the last `opencpd build`."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
+    from .adapters.served import show_progress
     from .adapters.site import log_to_terminal, quiet_end_of_life_notice
     quiet_end_of_life_notice()
     log_to_terminal(verbose=False)
+    show_progress()  # the address it serves on, each rebuild, the packs being made
     root, _ = _content(config_file)
     watch = [str(root / d) for d in ("modules", "handbook") if (root / d).is_dir()]
     mkdocs_serve(config_file=config_file, livereload=True, watch=watch, dev_addr=dev_addr,
@@ -207,8 +211,12 @@ def export_command(config_file: str, output: click.utils.LazyFile) -> None:
               type=click.Path(file_okay=False), help="Folder to write the PDFs into.")
 @click.option("-j", "--jobs", default=0, type=click.IntRange(min=0),
               help="Processes that render packs (default: one per core, at most 4).")
+@click.option("--site-url", help="The address the site is published at, for the QR code and "
+              "links on the packs (default: site_url in mkdocs.yml).")
+@click.option("--places", default=0, type=click.IntRange(min=0),
+              help="Rows the sign-in sheet needs (default: as many as fill one page).")
 def packs_command(config_file: str, ids: tuple[str, ...], out: str, jobs: int,
-                  delivery_id: str | None = None) -> None:
+                  site_url: str | None, places: int, delivery_id: str | None = None) -> None:
     """Make the session packs (PDF) of the named modules and publications, or of all."""
     if delivery_id:
         from .cli_deliveries import delivery_packs
@@ -216,7 +224,7 @@ def packs_command(config_file: str, ids: tuple[str, ...], out: str, jobs: int,
     from .adapters.packs import export_packs
     from .adapters.site import BuildFailed
     try:
-        made = export_packs(config_file, ids, Path(out), jobs or None)
+        made = export_packs(config_file, ids, Path(out), jobs or None, site_url, places)
     except (BuildFailed, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     problems = sorted({f for job in made for f in job.pack.findings}
