@@ -506,16 +506,18 @@ def test_hostile_files_are_never_written(tmp_path: Path, address: str, name: str
 def test_file_links_that_are_not_attachments_are_noted_and_named_safely(repo: Path) -> None:
     files = ("[worksheet.pdf](https://example.org/worksheet.pdf)\n"
              "[slides.pdf](https://github.com/someone/repo/blob/main/slides.pdf)\n"
-             "[../../.github/workflows/evil.yml](https://github.com/user-attachments/files/2/evil.yml)\n"
-             "[..%2F..%2Fmkdocs.pdf](https://github.com/user-attachments/files/3/..%2F..%2Fmkdocs.pdf)\n"
+             "[../../.github/workflows/evil.yml]"
+             "(https://github.com/user-attachments/files/2/evil.yml)\n"
+             "[..%2F..%2Fmkdocs.pdf]"
+             "(https://github.com/user-attachments/files/3/..%2F..%2Fmkdocs.pdf)\n"
              "[ok.PDF](https://github.com/user-attachments/files/4/ok.PDF)")
     body = issue({"Files": files})
     code, output, path = run(repo, body, "--dry-run")
     assert code == 1  # the .yml stops it
     assert f"{path}:{line_of(body, 'evil.yml')}:1: bad-attachment: the file 'evil.yml'" in output
     code, output, path = run(repo, issue({"Files": files.replace(
-        "[../../.github/workflows/evil.yml](https://github.com/user-attachments/files/2/"
-        "evil.yml)\n", "")}), "--dry-run")
+        "[../../.github/workflows/evil.yml]"
+        "(https://github.com/user-attachments/files/2/evil.yml)\n", "")}), "--dry-run")
     assert code == 0, output
     assert output.count("external-file") == 3  # the escaped slashes are no attachment either
     assert "linked from example.org" in output and "a page on GitHub" in output
