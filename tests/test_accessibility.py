@@ -7,6 +7,7 @@ into the built site served on 127.0.0.1 and run in headless Chromium.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,6 +15,17 @@ import pytest
 from .conftest_browser import AXE, TEMPLATE_PAGES, ServedSite, search_for
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A fresh page whose Content-Security-Policy lets the test add axe-core's script (the
+    policy itself is tested in test_csp.py and, page by page, in test_bad_resources.py)."""
+    context = browser.new_context(bypass_csp=True)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def run_axe(page: Any) -> list[dict[str, Any]]:
