@@ -15,6 +15,13 @@ def define_env(env: Any) -> None:
         return catalog().figures()
 
     @env.macro
+    def home() -> str:
+        """The home page's ways in, from the Catalog: search, browse, sharing, every module
+        and publication (core/templates/home.md.j2)."""
+        from ..core.render import Renderer
+        return Renderer(catalog()).home(env.page.file.src_uri)
+
+    @env.macro
     def modules_table(key_stage: str | None = None) -> str:
         """A Markdown table of published modules, optionally for one key stage."""
         here = env.page.file.src_uri

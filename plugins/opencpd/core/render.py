@@ -240,7 +240,10 @@ class Renderer:
         newest = sorted(self.catalog.resources, key=lambda mr: (mr[1].meta.submitted,
                                                                 mr[1].slug), reverse=True)
         here = "resources/index.md"
-        out = {here: self.page("resources.md.j2", here, {"title": "Teachers' resources"},
+        out = {here: self.page("resources.md.j2", here, {
+            "title": "Teachers' resources",
+            "description": "Resources that teachers have shared, each checked by a moderator "
+                           "and free to reuse under the licence on its page."},
                                resources_html=self.resource_list(here, newest[:NEWEST], True))}
         for module in self.catalog.published_modules:
             chunks = [module.resources[i:i + PAGE_SIZE]
@@ -252,14 +255,17 @@ class Renderer:
                 out[page] = self.page(
                     "module_resources.md.j2", page,
                     {"title": title if number == 1 else f"{title} (page {number})",
-                     "content_type": "listing", "feed": feed_uri(module)},
+                     "content_type": "listing", "feed": feed_uri(module),
+                     "description": f"Every resource teachers have shared for the module "
+                                    f"{module.meta.title}, newest first."},
                     module=module, number=number, pages=pages,
                     resources_html=self.resource_list(page, [(module, r) for r in chunk]))
         return out
 
     def index_pages(self) -> dict[str, str]:
-        out = {"modules/index.md": self.page("modules.md.j2", "modules/index.md",
-                                             {"title": "All modules"})}
+        out = {"modules/index.md": self.page("modules.md.j2", "modules/index.md", {
+            "title": "All modules",
+            "description": _listing(self.catalog.published_modules)})}
         out.update(self.resource_index_pages())
         out["handbook/index.md"] = self.page("publications.md.j2", "handbook/index.md",
                                              {"title": "Publications"})
@@ -267,19 +273,23 @@ class Renderer:
             groups = self.catalog.modules_by(attribute)
             list_name = VOCABULARY_OF[attribute]
             here = f"{folder}/index.md"
-            out[here] = self.page("index_of_terms.md.j2", here,
-                                  {"title": f"By {_noun(folder)}"}, noun=_noun(folder),
+            out[here] = self.page("index_of_terms.md.j2", here, {
+                "title": f"By {_noun(folder)}",
+                "description": f"The modules listed by {_noun(folder)}."}, noun=_noun(folder),
                                   groups=groups, list_name=list_name, folder=folder)
             for term, modules in groups.items():
                 here = f"{folder}/{term.lower()}.md"
                 label = self.catalog.vocabulary.label(list_name, term)
-                out[here] = self.page("term.md.j2", here, {"title": label},
+                out[here] = self.page("term.md.j2", here, {
+                    "title": label,
+                    "description": _listing(modules)},
                                       label=label, modules=modules, term=term)
         return out
 
-    def navigation(self) -> list[dict[str, Any]]:
-        """Modules grouped by key stage (core) or strand, then publications and indexes."""
-        sections: list[dict[str, Any]] = []
+    def module_groups(self) -> list[tuple[str, list[ModuleDoc]]]:
+        """Published modules as readers look for them: the core modules by key stage, then
+        each other strand (training modules, peer mentoring), in vocabulary order."""
+        groups: list[tuple[str, list[ModuleDoc]]] = []
         core = [m for m in self.catalog.published_modules if m.meta.strand == "core"]
         for stage in self.catalog.vocabulary.ids("key_stages"):
             group = [m for m in core if m.meta.key_stage == stage]
@@ -287,12 +297,23 @@ class Renderer:
                 # "KS2 modules" reads best for a single key stage; others keep their label.
                 label = f"{stage} modules" if re.fullmatch(r"KS\d", stage) else \
                     self.catalog.vocabulary.label("key_stages", stage)
-                sections.append({label: [_module_nav(m) for m in group]})
+                groups.append((label, group))
         for strand in self.catalog.vocabulary.ids("strands")[1:]:
             group = [m for m in self.catalog.published_modules if m.meta.strand == strand]
             if group:
-                title = self.catalog.vocabulary.label("strands", strand)
-                sections.append({title: [_module_nav(m) for m in group]})
+                groups.append((self.catalog.vocabulary.label("strands", strand), group))
+        return groups
+
+    def home(self, here: str) -> str:
+        """The home page's ways in: every module, publication, search, browse and sharing."""
+        return self.env.get_template("home.md.j2").render(
+            catalog=self.catalog, vocab=self.catalog.vocabulary, here=here,
+            groups=self.module_groups(), figures=self.catalog.figures())
+
+    def navigation(self) -> list[dict[str, Any]]:
+        """Modules grouped by key stage (core) or strand, then publications and indexes."""
+        sections: list[dict[str, Any]] = [{label: [_module_nav(m) for m in group]}
+                                          for label, group in self.module_groups()]
         if self.catalog.publications:
             sections.append({"Publications": ["handbook/index.md", *[
                 {p.meta.title: [p.page, *[c.page for c in p.chapters]]}
@@ -309,6 +330,13 @@ def _module_nav(module: ModuleDoc) -> dict[str, list[str]]:
 
 def _sessions_using(module: ModuleDoc, handout: Doc) -> list[Doc]:
     return [s for s in module.sessions if handout.slug in s.meta.handouts]
+
+
+def _listing(modules: list[ModuleDoc]) -> str:
+    """A listing page's description: what a search result shows for it."""
+    titles = [m.meta.title for m in modules]
+    return (f"{len(titles)} module{'s' if len(titles) != 1 else ''}: "
+            + "; ".join(titles) + ".")
 
 
 def _noun(folder: str) -> str:
