@@ -18,10 +18,28 @@ install_system_packages() {
   fi
 }
 
-install_python() {  # $1: extras, e.g. "[test]"
-  [ -x .venv/bin/python ] || python3 -m venv .venv
-  .venv/bin/python -m pip install -q --disable-pip-version-check \
-    -c requirements.lock -e ".$1"
+# The stack, one setting (README, "Two stacks"): OPENCPD_STACK=material (the default: MkDocs 1.6 +
+# Material for MkDocs, in .venv/, pinned by requirements.lock) or OPENCPD_STACK=materialx
+# (ProperDocs + mkdocs-materialx, in .venv-alt/, pinned by requirements-alt.lock). mkdocs.yml
+# reads the same variable for the theme's name.
+stack_venv() { if [ "${OPENCPD_STACK:-material}" = materialx ]; then echo .venv-alt; else echo .venv; fi; }
+stack_lock() {
+  if [ "${OPENCPD_STACK:-material}" = materialx ]; then echo requirements-alt.lock
+  else echo requirements.lock; fi
+}
+
+install_python() {  # $1: extras besides the stack's, e.g. "test"
+  local venv lock extras more
+  venv=$(stack_venv) lock=$(stack_lock)
+  case "${OPENCPD_STACK:-material}" in
+    material|materialx) ;;
+    *) echo "OPENCPD_STACK must be material or materialx, not '$OPENCPD_STACK'" >&2; return 1 ;;
+  esac
+  more=${1//[\[\]]/}  # "[test]" or "test"
+  extras="${OPENCPD_STACK:-material}${more:+,$more}"
+  [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check \
+    -c "$lock" -e ".[$extras]"
 }
 
 install_node_packages() {  # axe-core for the accessibility tests (package.json, pinned)
