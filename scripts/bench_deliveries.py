@@ -47,9 +47,9 @@ def add_deliveries(target: Path, deliveries: int, centres: int, seed: int = 16) 
             f"---\nname: Centre {c}\ntown: Town {c}\nregion: {REGIONS[c % len(REGIONS)]}\n"
             f"contact: bookings@centre-{c}.org.uk\n---\nParking behind the hall.\n",
             encoding="utf-8")
-    first = dt.date(2026, 9, 7)
+    first = dt.date(2026, 9, 7)  # a school year of 40 weeks: about half held, half to come
     for n in range(deliveries):
-        day = first + dt.timedelta(days=7 * (n // centres) + rng.randrange(5))
+        day = first + dt.timedelta(days=7 * (n * 40 // deliveries) + rng.randrange(5))
         status = "held" if day < dt.date(2027, 1, 10) else rng.choice(["planned", "confirmed"])
         (target / "deliveries" / f"d-{n}.md").write_text(
             f"---\nmodule: {rng.choice(modules)}\ncentre: centre-{n % centres}\n"
