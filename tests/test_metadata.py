@@ -203,10 +203,10 @@ def test_sitemap_lists_modules_and_not_pending_resources(built_repo_site: BuiltS
     assert not (built_repo_site.folder / PENDING).exists(), "a pending resource was published"
 
 
-def test_catalog_json_lists_13_modules(built_repo_site: BuiltSite) -> None:
+def test_catalog_json_lists_14_modules(built_repo_site: BuiltSite) -> None:
     data = json.loads((built_repo_site.folder / "catalog.json").read_text(encoding="utf-8"))
-    assert len(data["modules"]) == 13
-    assert data["figures"]["modules"] == 13
+    assert len(data["modules"]) == 14
+    assert data["figures"]["modules"] == 14
     resources = [r["url"] for m in data["modules"] for r in m["resources"]]
     assert SITE_URL + RESOURCE in resources
     assert not [u for u in resources if PENDING in u], "a pending resource is in catalog.json"

@@ -98,7 +98,7 @@ def test_agenda_minutes_must_be_positive(vocab: Vocabulary) -> None:
 def test_schema_enums_come_from_the_vocabulary(vocab: Vocabulary) -> None:
     found = schemas(vocab)
     assert set(found) == {"module", "session", "handout", "resource", "publication", "chapter",
-                          "centre", "delivery"}
+                          "centre", "delivery", "offer", "support-programme", "link-request"}
     props = found["module"]["properties"]
     assert props["key_stage"]["enum"] == ["KS2", "KS3", "KS2-3", "all"]
     assert props["themes"]["items"]["enum"] == vocab.ids("themes")

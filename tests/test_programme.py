@@ -34,11 +34,11 @@ def test_content_has_no_findings(catalog: Catalog) -> None:
     assert [str(f) for f in catalog.findings] == []
 
 
-def test_thirteen_modules_by_key_stage_and_strand(catalog: Catalog) -> None:
+def test_fourteen_modules_by_key_stage_and_strand(catalog: Catalog) -> None:
     core = Counter(m.meta.key_stage for m in catalog.published_modules if m.meta.strand == "core")
     strands = Counter(m.meta.strand for m in catalog.published_modules)
     assert core == {"KS2": 4, "KS3": 5, "KS2-3": 1}
-    assert strands == {"core": 10, "training": 2, "mentoring": 1}
+    assert strands == {"core": 10, "training": 2, "mentoring": 1, "school-to-school": 1}
     mentoring = [m for m in catalog.published_modules if m.meta.strand == "mentoring"]
     assert mentoring[0].meta.key_stage == "all"
 

@@ -22,6 +22,7 @@ from ..core.load import load_catalog
 from ..core.metadata import Metadata
 from ..core.packs import PackJob
 from ..core.slides import DeckJob
+from ..core.support import blocks_build
 from ..core.packs import findings as pack_findings
 from ..core.placed import place
 from ..core.render import Renderer
@@ -106,8 +107,8 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             self.catalog = load_catalog(root, load_vocabulary(extra),
                                         self.config.preview_pending,
                                         self.config.max_attachment_mb * 1024 * 1024, kept)
-        for finding in self.catalog.findings:
-            log.warning(str(finding))
+        for finding in self.catalog.findings:  # an expired offer leaves the site, unstopped
+            (log.warning if blocks_build(finding) else log.info)(str(finding))
         self.decks = self.slide_decks(config)
         self.packs = self.session_packs(config)
         make = self.rebuilds.renderer if self.rebuilds else Renderer
@@ -210,7 +211,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.served:
             self.served.watch(server)
-        for folder in ("modules", "handbook", "centres", "deliveries"):
+        for folder in ("modules", "handbook", "centres", "deliveries", "support"):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
         return server

@@ -80,7 +80,8 @@ def reload_modules(catalog: Catalog, folders: set[str], include_pending: bool,
         return None
     loader = Loader(catalog.root, catalog.vocabulary, include_pending, max_attachment_bytes)
     fresh = Catalog(catalog.root, catalog.vocabulary, publications=catalog.publications,
-                    centres=catalog.centres, deliveries=catalog.deliveries, today=catalog.today)
+                    centres=catalog.centres, deliveries=catalog.deliveries, today=catalog.today,
+                    offers=catalog.offers, support=catalog.support)
     for folder, module in loaded.items():
         if folder in folders:
             module = load_module(loader, catalog.root / "modules" / folder)  # type: ignore[assignment]
@@ -124,7 +125,7 @@ class Rebuilds:
                 include_pending: bool, max_attachment_bytes: int) -> Catalog:
         """The last build's Catalog, with what changed since then read again."""
         watched = [str(root / "modules"), str(root / "handbook"), config.docs_dir,
-                   str(root / "centres"), str(root / "deliveries"),
+                   str(root / "centres"), str(root / "deliveries"), str(root / "support"),
                    config.theme.custom_dir or "", config.config_file_path or "",
                    str(vocabulary or "")]
         state = snapshot([p for p in watched if p])

@@ -98,6 +98,10 @@ class Catalog:
     centres: dict[str, Doc] = field(default_factory=dict)
     deliveries: list[Doc] = field(default_factory=list)
     today: dt.date = dt.date(2026, 1, 1)
+    # School-to-school support (core/support.py): the published offers only, and the
+    # programme's settings (support/programme.md).
+    offers: list[Doc] = field(default_factory=list)
+    support: Doc | None = None
 
     def module(self, module_id: str) -> ModuleDoc | None:
         return next((m for m in self.modules if m.id == module_id), None)

@@ -14,6 +14,8 @@ def _doc(doc: Doc, site_url: str) -> dict[str, Any]:
 
 def export(catalog: Catalog, site_url: str = "") -> dict[str, Any]:
     site_url = site_url.rstrip("/") + "/" if site_url else "/"
+    from .support_pages import support_export  # published offers, consented fields only
+    offers = {"support_offers": support_export(catalog, site_url)} if catalog.offers else {}
     return {
         "generator": "OpenCPD",
         "figures": catalog.figures(),
@@ -30,4 +32,5 @@ def export(catalog: Catalog, site_url: str = "") -> dict[str, Any]:
         "publications": [{
             **_doc(p, site_url), "chapters": [_doc(c, site_url) for c in p.chapters],
         } for p in catalog.publications],
+        **offers,
     }

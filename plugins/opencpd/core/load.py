@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc, field_name
 from .attachments import DEFAULT_MAX_BYTES, IMAGES, Outputs, check_file
 from .deliveries import load_deliveries
+from .support import load_support
 from .findings import Finding
 from .frontmatter import MAX_FILE_BYTES, FrontMatterError, Source, parse
 from .kept import KeptResources
@@ -171,6 +172,7 @@ def load_catalog(root: Path, vocabulary: Vocabulary, include_pending: bool = Fal
         if publication:
             catalog.publications.append(publication)
     load_deliveries(loader, catalog)  # centres/ and deliveries/
+    load_support(loader, catalog)  # support/
     check_references(loader, catalog)
     catalog.findings = sorted(set(loader.findings))
     if loader.kept is not None:

@@ -211,3 +211,5 @@ CONTENT_TYPES: dict[str, type[Content]] = {
 
 # Centres and deliveries live in their own file, which adds them to CONTENT_TYPES.
 from . import delivery_model  # noqa: E402,F401
+# School-to-school support offers likewise (support_model.py).
+from . import support_model  # noqa: E402,F401

@@ -99,6 +99,8 @@ class Renderer:
         self.env = environment()
         from .delivery_pages import DeliveryPages  # it builds on this module
         self.delivery_pages = DeliveryPages(self)
+        from .support_pages import SupportPages
+        self.support_pages = SupportPages(self)
 
     def html(self, template: str, here: str, **context: Any) -> str:
         """An autoescaped HTML fragment: how teachers' text reaches a page."""
@@ -140,6 +142,7 @@ class Renderer:
                                               form_rows=FORM_ROWS)
         out.update(self.index_pages())
         out.update(self.delivery_pages.all())  # centres, deliveries, calendars
+        out.update(self.support_pages.all())  # school-to-school support
         out.update(self.schema_files())
         out.update(feeds(self.catalog, self.site_url))
         return out
@@ -162,6 +165,8 @@ class Renderer:
                                                           module.resources[:NEWEST]])
         out = {module.page: self.page("module.md.j2", module.page, meta, module=module,
                                       next_deliveries=self.delivery_pages.next_on_module(
+                                          module, module.page),
+                                      support_offers=self.support_pages.on_module(
                                           module, module.page),
                                       resources_html=resources_html,
                                       all_resources=f"resources/{module.id}/index.md",
@@ -321,7 +326,8 @@ class Renderer:
         sections.append({"Browse": ["modules/index.md", "resources/index.md",
                                     *[f"{f}/index.md" for f in INDEXES]]})
         from .delivery_pages import delivery_navigation
-        return sections + delivery_navigation(self.catalog)
+        from .support_pages import support_navigation
+        return sections + delivery_navigation(self.catalog) + support_navigation(self.catalog)
 
 
 def _module_nav(module: ModuleDoc) -> dict[str, list[str]]:

@@ -1,0 +1,95 @@
+"""School-to-school support: a nominated colleague's offer, `support/<id>.md`, and the
+programme's own settings, `support/programme.md`. Typed models like the others in model.py
+(which registers them in CONTENT_TYPES); the checks that need the build date are in support.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, Field
+
+from .model import CONTENT_TYPES, Content, PlainText, Slug, Text, _plain, term
+
+Subject = term("subjects")
+Phase = term("phases")
+SupportFormat = term("support_formats")
+Region = term("regions")
+Theme = term("themes")
+KeyStage = term("key_stages")
+Optional = Annotated[str, AfterValidator(_plain)]
+# Fields a pending offer may leave out, which an offer must have before it is listed.
+LISTED_ONLY = ("availability", "capacity", "charges")
+
+
+class SupportSchool(Content):
+    """The school that offers support: never a person's address or contact."""
+
+    name: PlainText
+    town: PlainText
+    region: Region  # type: ignore[valid-type]
+
+
+class Colleague(Content):
+    """The nominated colleague: their name and role are shown only with consent: true."""
+
+    name: PlainText
+    role: PlainText
+    consent: bool
+
+
+class Nomination(Content):
+    """The headteacher's nomination, recorded: the offer is not listed without it."""
+
+    nominated_by_head: bool
+    date: dt.date
+
+
+class Offer(Content):
+    """What a nominated colleague offers other schools: `support/<id>.md`. Requests for a
+    link go through the coordinating team's organisational address, never to the colleague."""
+
+    title: PlainText  # what is offered, in a line
+    subject: Subject  # type: ignore[valid-type]
+    themes: list[Theme] = []  # type: ignore[valid-type]
+    phase: Phase  # type: ignore[valid-type]
+    key_stages: list[KeyStage] = Field(min_length=1)  # type: ignore[valid-type]
+    formats: list[SupportFormat] = Field(min_length=1)  # type: ignore[valid-type]
+    school: SupportSchool
+    colleague: Colleague
+    nomination: Nomination
+    availability: Optional = ""  # when: "Thursday afternoons in the spring term"
+    capacity: int | None = Field(default=None, ge=1, le=20)  # schools supported at a time
+    charges: Literal["free", "expenses", "by-arrangement"] | None = None
+    review: dt.date  # the offer expires after this date until it is reviewed
+    status: Literal["pending", "listed", "withdrawn"]
+    submitted: dt.date
+    example: bool = False  # shipped to show the directory working: labelled on every output
+
+
+class SupportProgramme(Content):
+    """`support/programme.md`: who links schools, and how a school asks. The body is the
+    page "How school-to-school support works"."""
+
+    team: PlainText  # the coordinating team's name
+    contact: Text  # the team's organisational mailbox: every request goes through it
+    launch_module: Slug | None = None  # the training module of the launch day
+    forms_url: str = ""  # the repository's "new issue" address, for the two issue forms
+
+
+class LinkRequest(Content):
+    """A school asking for a link to an offer: `support/requests/<id>.md`, written by the
+    intake from the issue form. Never published: the team reads it and writes to the school
+    through its office."""
+
+    offer: Slug  # the offer's reference (its file name)
+    school: SupportSchool  # the school asking
+    role: PlainText  # the asker's role, never their name or contact
+    need: PlainText  # what they would like help with, in a line
+    submitted: dt.date
+    status: Literal["pending", "linked", "closed"]
+
+
+CONTENT_TYPES.update({"offer": Offer, "support-programme": SupportProgramme,
+                      "link-request": LinkRequest})
