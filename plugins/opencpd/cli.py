@@ -358,3 +358,11 @@ def _add_deliveries() -> None:
 
 
 _add_deliveries()
+
+
+def _add_support() -> None:
+    from .cli_support import add_commands
+    add_commands(new, config_option)
+
+
+_add_support()
