@@ -202,6 +202,40 @@ def export_command(config_file: str, output: click.utils.LazyFile) -> None:
     output.write("\n")
 
 
+@main.command("render")
+@config_option
+@click.option("--out", required=True, type=click.Path(file_okay=False),
+              help="Folder to write docs/, nav.yml, SUMMARY.md and a plain mkdocs.yml into.")
+def render_command(config_file: str, out: str) -> None:
+    """Write the programme's pages as plain Markdown, for any engine (then `opencpd finish`)."""
+    from .adapters.finish import render
+    from .adapters.site import BuildFailed, log_to_terminal
+    log_to_terminal()
+    try:
+        pages = render(config_file, Path(out))
+    except BuildFailed as exc:
+        raise click.ClickException(stopped(str(exc))) from None
+    click.echo(f"Rendered {plural(pages, 'page')} into {out}/ (build {out}/mkdocs.yml with any "
+               f"engine, then run `opencpd finish SITE --rendered {out}`).", err=True)
+
+
+@main.command("finish")
+@config_option
+@click.argument("site", type=click.Path(exists=True, file_okay=False))
+@click.option("--rendered", required=True, type=click.Path(exists=True, file_okay=False),
+              help="The folder `opencpd render --out` wrote.")
+def finish_command(config_file: str, site: str, rendered: str) -> None:
+    """Add search, metadata, the held HTML and offline zips to a site built from `render`."""
+    from .adapters.finish import finish, offline_cache
+    from .adapters.site import BuildFailed
+    try:
+        indexed = finish(Path(site), Path(rendered), _catalog(_config(config_file)),
+                         offline_cache(config_file))
+    except BuildFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"Finished {site}/: {plural(indexed, 'page')} indexed for search.", err=True)
+
+
 @main.command("packs")
 @config_option
 @click.argument("ids", nargs=-1, metavar="[MODULE]...")

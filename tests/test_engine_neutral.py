@@ -1,0 +1,110 @@
+"""The engine-neutral build: `opencpd render`, a plain MkDocs with no OpenCPD plugin, then
+`opencpd finish`, finds the same pages, search and packs as `opencpd build`."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from opencpd.cli import main
+
+BIN = Path(sys.executable).parent
+
+
+def pages(site: Path) -> set[str]:
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")
+            if not p.relative_to(site).as_posix().startswith("pagefind")}
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The fixture site rendered, built by plain MkDocs and finished: (rendered, site)."""
+    import shutil
+
+    from tests.conftest import FIXTURE_SITE
+    root = tmp_path_factory.mktemp("neutral")
+    source, rendered, site = root / "src", root / "rendered", root / "site"
+    shutil.copytree(FIXTURE_SITE, source)
+    config = str(source / "mkdocs.yml")
+    runner = CliRunner()
+    done = runner.invoke(main, ["render", "-f", config, "--out", str(rendered)])
+    assert done.exit_code == 0, done.output
+    plain = yaml.safe_load((rendered / "mkdocs.yml").read_text("utf-8"))
+    assert plain["plugins"] == []
+    built = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-d", str(site)],
+                           cwd=rendered, capture_output=True, text=True, timeout=300,
+                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert built.returncode == 0, built.stderr
+    assert "opencpd" not in built.stderr.lower().replace("opencpd test site", "")
+    done = runner.invoke(main, ["finish", "-f", config, str(site), "--rendered", str(rendered)])
+    assert done.exit_code == 0, done.output
+    return rendered, site
+
+
+def test_rendered_pages_are_markdown_with_a_neutral_navigation(
+        finished: tuple[Path, Path]) -> None:
+    rendered, _ = finished
+    page = (rendered / "docs/modules/ks2-speaking/index.md").read_text("utf-8")
+    assert page.startswith("---\n") and "title:" in page
+    assert "{{" not in (rendered / "docs/index.md").read_text("utf-8")  # macros expanded
+    summary = (rendered / "SUMMARY.md").read_text("utf-8")
+    assert "- [Speaking at KS2](modules/ks2-speaking/index.md)" in summary
+    nav = yaml.safe_load((rendered / "nav.yml").read_text("utf-8"))
+    assert {"Home": "index.md"} in nav
+
+
+def test_held_html_leaves_the_markdown_as_comments_naming_kept_fragments(
+        finished: tuple[Path, Path]) -> None:
+    rendered, _ = finished
+    import json
+    fragments = json.loads((rendered / "opencpd.json").read_text("utf-8"))["fragments"]
+    assert fragments
+    held = set()
+    for page in (rendered / "docs").rglob("*.md"):
+        text = page.read_text("utf-8")
+        held |= set(re.findall(r"<!--opencpd-html:([0-9a-f]{64})-->", text))
+        assert "<!--opencpd-html:" not in re.sub(r"<!--opencpd-html:[0-9a-f]{64}-->", "", text)
+    assert held == set(fragments)
+
+
+def test_finish_gives_the_same_pages_search_and_packs_as_opencpd_build(
+        finished: tuple[Path, Path], built_site: Path) -> None:
+    _, site = finished
+    assert pages(site) == pages(built_site)
+    assert (site / "pagefind/pagefind.js").is_file()
+    assert sorted(p.name for p in (site / "packs").iterdir()) == \
+        sorted(p.name for p in (built_site / "packs").iterdir())
+    assert sorted(p.name for p in (site / "offline").iterdir()) == \
+        sorted(p.name for p in (built_site / "offline").iterdir())
+    assert (site / "catalog.json").is_file()
+    for page in sorted(pages(site)):
+        html = (site / page).read_text("utf-8")
+        assert "opencpd-html" not in html, page
+        assert 'http-equiv="Content-Security-Policy"' in html, page
+    home = (site / "modules/ks2-speaking/index.html").read_text("utf-8")
+    assert '<html lang="en-GB"' in home
+    assert "application/ld+json" in home
+
+
+def test_search_finds_the_same_pages(finished: tuple[Path, Path], built_site: Path) -> None:
+    _, site = finished
+
+    def indexed(folder: Path) -> int:
+        entry = (folder / "pagefind/pagefind-entry.json").read_text("utf-8")
+        return sum(int(n) for n in re.findall(r'"page_count":\s*(\d+)', entry))
+
+    assert indexed(site) == indexed(built_site) > 0
+
+
+def test_a_digest_the_renderer_did_not_make_is_dropped(tmp_path: Path) -> None:
+    from opencpd.adapters.finish import HELD
+    fragments = {"a" * 64: "<b>kept</b>"}
+    html = f"<p><!--opencpd-html:{'a' * 64}--><!--opencpd-html:{'b' * 64}--></p>"
+    assert HELD.sub(lambda m: fragments.get(m[1], ""), html) == "<p><b>kept</b></p>"
