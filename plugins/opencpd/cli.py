@@ -311,6 +311,23 @@ def new() -> None:
     """Create a new module, session or resource from a scaffold that passes `opencpd check`."""
 
 
+@new.command("site")
+@click.argument("target", type=click.Path(file_okay=False))
+@click.option("--name", default="Our CPD programme", show_default=True)
+@click.option("--theme", default="material", show_default=True,
+              type=click.Choice(["material", "materialx"]), help="The stack's theme.")
+def new_site_command(target: str, name: str, theme: str) -> None:
+    """Create a minimal programme of your own: mkdocs.yml, a home page, one module."""
+    from .scaffold import ScaffoldError
+    from .scaffold_site import new_site
+    try:
+        paths = new_site(Path(target), name, theme=theme)
+    except (ScaffoldError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from None
+    for path in paths:
+        click.echo(f"created {path}")
+
+
 @new.command("module")
 @config_option
 @click.argument("module_id")

@@ -29,6 +29,7 @@ from ..core.render import Renderer
 from ..core.untrusted import keep_rendered, recall_rendered
 from ..core.vocabulary import load_vocabulary
 from ..core.wellformed import json_document
+from .packaged import add_assets, add_pages, add_to_config
 from .packs import cache_dir, make_packs, pack_links, pack_options, warn_placeholder
 from .search import serve_last_index
 from .served import Served
@@ -96,6 +97,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.untrusted = {}
+        add_to_config(config)  # theme overrides, scripts, extensions (packaged.py)
         root = (Path(config.config_file_path).parent / self.config.content_dir).resolve()
         extra = root / self.config.vocabulary if self.config.vocabulary else None
         self.root = root
@@ -163,6 +165,8 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         return jobs
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        add_assets(files, config)
+        add_pages(files, config)
         for uri, content in self.pages.items():
             files.append(self.generated(config, uri, content))
         for uri, source in self.attachments.items():

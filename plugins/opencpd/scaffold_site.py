@@ -1,0 +1,52 @@
+"""`opencpd new site DIR`: a minimal programme of one's own (mkdocs.yml, a home page, a
+vocabulary of one's own words, one module with a twilight) that builds strictly, serves and
+makes packs with OpenCPD installed from its wheel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .core.vocabulary import load_vocabulary
+from .scaffold import ScaffoldError, new_module, write_new
+
+CONFIG = """\
+site_name: {name}
+site_url: {site_url}
+theme:
+  name: {theme}
+  language: en
+  features:
+    - navigation.indexes
+    - navigation.sections
+plugins:
+  - opencpd:
+      vocabulary: vocabulary.yml
+nav:
+  - Home: index.md
+"""
+HOME = """\
+# {name}
+
+Continuing professional development for languages teachers: the modules are in the menu.
+"""
+VOCABULARY = """\
+# Words of your own, added to OpenCPD's (key stages, languages, themes, resource types).
+themes:
+  - {id: local-network, label: Our local network}
+"""
+
+
+def new_site(target: Path, name: str, site_url: str = "https://cpd.example.org/",
+             theme: str = "material") -> list[Path]:
+    if target.exists() and any(target.iterdir()):
+        raise ScaffoldError(f"{target} is not empty (expected a new or empty folder).")
+    written = [write_new(target / "mkdocs.yml",
+                         CONFIG.format(name=name, site_url=site_url, theme=theme)),
+               write_new(target / "docs" / "index.md", HOME.format(name=name)),
+               write_new(target / "vocabulary.yml", VOCABULARY)]
+    vocabulary = load_vocabulary(target / "vocabulary.yml")
+    written += new_module(target, "first-module", "Our first module", "KS2", vocabulary)
+    module = target / "modules" / "first-module" / "module.md"
+    module.write_text(module.read_text("utf-8").replace("status: draft", "status: published"),
+                      "utf-8")
+    return written
