@@ -111,3 +111,12 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def fixture_catalog() -> Catalog:
     """The fixture site's content, loaded and validated."""
     return load_catalog(FIXTURE_SITE, load_vocabulary())
+
+
+def repository_config() -> dict:
+    """The repository's mkdocs.yml as MkDocs reads it (its `!ENV` tags resolved), for tests that
+    build a site of their own with the repository's theme and plugins."""
+    from mkdocs.utils.yaml import yaml_load
+
+    with (Path(__file__).resolve().parent.parent / "mkdocs.yml").open("rb") as file:
+        return yaml_load(file)

@@ -35,7 +35,7 @@ from opencpd.core.render import Renderer
 from opencpd.core.vocabulary import load_vocabulary
 
 from .golden import published as placed_pages
-from .conftest import mkdocs_warnings
+from .conftest import mkdocs_warnings, repository_config
 from .conftest_browser import browser, serve  # noqa: F401  (fixtures)
 
 REPO = Path(__file__).resolve().parent.parent
@@ -63,7 +63,7 @@ def publishable(case: Path) -> bool:
 
 def site_config(root: Path) -> Path:
     """The repository's mkdocs.yml (theme, overrides, scripts, plugins), pointed at `root`."""
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text("utf-8"))
+    config = repository_config()
     config["docs_dir"] = str(root / "docs")
     config["theme"]["custom_dir"] = str(REPO / "docs" / "overrides")
     config["nav"] = [{"Home": "index.md"}, {"Search": "search.md"}]

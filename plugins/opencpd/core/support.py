@@ -144,13 +144,13 @@ def _today(date: dt.date) -> str:
 
 def check_offer(loader: Loader, offer: Doc[Offer], catalog: Catalog) -> None:
     """Every check of one offer: nomination, consent, what listing needs, dates, contacts."""
-    meta, source = offer.meta, offer.source
-    if not meta.nomination.nominated_by_head:
+    meta, source = offer.meta, offer.source  # a salvaged offer may lack any field
+    if meta.nomination is not None and not meta.nomination.nominated_by_head:
         loader.find(source, offer.line("nomination", "nominated_by_head"), "no-nomination",
                     "the offer has no headteacher's nomination (expected nominated_by_head: "
                     "true, got false)", "Ask the headteacher to confirm the nomination, with "
                     "its date: the offer is not listed until then.")
-    if not meta.colleague.consent:
+    if meta.colleague is not None and not meta.colleague.consent:
         loader.find(source, offer.line("colleague", "consent"), "no-consent", "the colleague "
                     "has not agreed to be named (expected consent: true, got false)", "Ask them;"
                     " until they agree, their name and role are shown nowhere.", "warning")
@@ -167,12 +167,15 @@ def check_offer(loader: Loader, offer: Doc[Offer], catalog: Catalog) -> None:
     limit = catalog.today.replace(year=catalog.today.year + MAX_REVIEW_YEARS) \
         if not (catalog.today.month == 2 and catalog.today.day == 29) \
         else catalog.today + dt.timedelta(days=365 * MAX_REVIEW_YEARS)
-    if meta.review > limit:
+    if not isinstance(meta.review, dt.date):
+        pass
+    elif meta.review > limit:
         loader.find(source, offer.line("review"), "review-too-far", "the review date is more "
                     f"than {MAX_REVIEW_YEARS} years ahead (expected {_today(limit)} at the "
                     f"latest, got {_today(meta.review)})", "Set a nearer date: an offer is "
                     "checked with the school at least every two years.")
-    if meta.status == "listed" and is_expired(catalog, offer):
+    if meta.status == "listed" and isinstance(meta.review, dt.date) and \
+            is_expired(catalog, offer):
         loader.find(source, offer.line("review"), "offer-expired", f"the offer expired after "
                     f"its review date, {_today(meta.review)} (expected a date on or after the "
                     f"build date, {_today(catalog.today)})", "It is not published until it is "
@@ -186,13 +189,13 @@ def _contacts(loader: Loader, doc: Doc[Any], fields: list[tuple[str, ...]]) -> N
     """Any email address, phone number or postcode in the fields or the body: an offer carries
     none, since requests go through the team's organisational address."""
     where = [((doc.body_line + n - 1, 1), what, text) for n, what, text
-             in _personal(doc.body)]
+             in contact_details(doc.body)]
     for loc in fields:
         value: Any = doc.meta
         for part in loc:
             value = getattr(value, part, None)
         if isinstance(value, str):
-            where += [(doc.where(*loc), what, text) for _, what, text in _personal(value)]
+            where += [(doc.where(*loc), what, text) for _, what, text in contact_details(value)]
     for (line, column), what, text in where:
         loader.find(doc.source, line, "personal-data", f"this looks like {what} (expected no "
                     f"contact details in an offer, got {text!r})", "Remove it: schools ask for "
@@ -200,7 +203,7 @@ def _contacts(loader: Loader, doc: Doc[Any], fields: list[tuple[str, ...]]) -> N
                     "phone or home address.", column=column)
 
 
-def _personal(text: str) -> list[tuple[int, str, str]]:
+def contact_details(text: str) -> list[tuple[int, str, str]]:
     found = personal_data(text)
     for number, line in enumerate(text.split("\n"), 1):
         found += [(number, "a postcode (part of an address)", m.group())

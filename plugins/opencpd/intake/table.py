@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from .forms import Form
 from .issue import sections
 from .resource import SHARE_A_RESOURCE
+from .support import ASK_FOR_A_LINK, NOMINATE
 
-FORMS: dict[str, Form] = {form.id: form for form in (SHARE_A_RESOURCE,)}
+FORMS: dict[str, Form] = {form.id: form for form in (SHARE_A_RESOURCE, NOMINATE,
+                                                       ASK_FOR_A_LINK)}
 
 # The label a moderator adds to a form's issue to have the intake workflow open a pull request.
 ACCEPTED = "accepted for review"
@@ -28,6 +30,8 @@ LABELS: tuple[Label, ...] = (
     Label("resource", "1d76db", "A teacher's resource shared with the form"),
     Label("needs-moderation", "fbca04", "Waiting for a moderator to read it"),
     Label(ACCEPTED, "0e8a16", "A moderator read it: the intake workflow opens a pull request"),
+    Label("support-offer", "5319e7", "A headteacher's nomination for school-to-school support"),
+    Label("link-request", "c5def5", "A school asking for a link to a school-to-school offer"),
 )
 
 
