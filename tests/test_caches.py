@@ -134,9 +134,9 @@ def test_kept_resources_give_the_catalog_read_afresh(tmp_path: Path) -> None:
     reads: list[Path] = []
     real_read = loading.Loader.read
 
-    def counting_read(self: object, path: Path, *args: object) -> object:
+    def counting_read(self: object, path: Path, *args: object, **options: object) -> object:
         reads.append(path)
-        return real_read(self, path, *args)  # type: ignore[arg-type]
+        return real_read(self, path, *args, **options)  # type: ignore[arg-type]
 
     try:
         loading.Loader.read = counting_read  # type: ignore[method-assign]
