@@ -26,7 +26,9 @@ CHROMIUM = Path(os.environ.get("OPENCPD_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-# One page of each template, by its path in the built site.
+# One page of each template, by its path in the built site. Every page type the site makes is
+# here: the accessibility tests (axe-core, the keyboard), the Nu HTML Checker
+# (test_html_valid.py) and the privacy tests check each. A new kind of page: add a line.
 TEMPLATE_PAGES = {
     "home": "",
     "module": "modules/ks2-phonics-early-reading/",
@@ -40,9 +42,30 @@ TEMPLATE_PAGES = {
     "search": "search/",
     "browse": "browse/",
     "contribute": "contribute/share-a-resource/",
+    "hand-written page": "about/",
+    "guide with code": "contribute/authoring/",
+    "index by key stage": "key-stages/",
+    "key stage": "key-stages/ks2/",
+    "theme": "themes/phonics/",
+    "language": "languages/fr/",
+    "calendar": "calendar/",
+    "calendar by region": "calendar/region/north-west/",
+    "twilights held": "calendar/held/",
+    "delivery": "deliveries/2027-01-20-example-leeds-ks2-writing/",
+    "centre": "centres/example-leeds-hub/",
+    "support directory": "support/",
+    "support directory by subject": "support/subject/languages/",
+    "support offer": "support/offers/example-phonics-routines-primary/",
+    "how support works": "support/how-it-works/",
+    "slide deck": "modules/ks2-phonics-early-reading/slides/01-twilight.html",
     "page not found": "404.html",
 }
 SEARCH_WORD = "phonics"
+
+
+def page_file(site: Path, path: str) -> Path:
+    """The file a page's path in TEMPLATE_PAGES is served from."""
+    return site / (path + "index.html" if path == "" or path.endswith("/") else path)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from ..core.metadata import Metadata
 from ..core.packs import PackJob
 from ..core.slides import DeckJob
 from ..core.support import blocks_build
+from ..core.theme_markup import valid_theme_markup
 from ..core.packs import findings as pack_findings
 from ..core.placed import place
 from ..core.render import Renderer
@@ -199,7 +200,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         return html
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
-        output = british(output)
+        output = valid_theme_markup(british(output))
         data = self.json_ld.get(page.file.src_uri)
         if data:
             output = output.replace(
@@ -210,7 +211,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     def on_post_template(self, output_content: str, *, template_name: str,
                          config: MkDocsConfig) -> str:
         # 404.html is a theme template, not a page
-        return with_policy(british(output_content), [])
+        return with_policy(valid_theme_markup(british(output_content)), [])
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.served:
