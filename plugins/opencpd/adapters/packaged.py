@@ -21,7 +21,7 @@ THEME = PACKAGE / "theme"
 ASSETS = PACKAGE / "site_assets"
 SCRIPTS = ("assets/resources.js", "assets/javascripts/searchbox.js",
            "assets/javascripts/scroll-regions.js", "assets/javascripts/print-links.js",
-           "assets/javascripts/calendar.js")
+           "assets/javascripts/calendar.js", "assets/javascripts/drawer.js")
 STYLESHEETS = ("assets/stylesheets/opencpd.css", "assets/stylesheets/search.css",
                "assets/print.css", "assets/stylesheets/calendar.css")
 EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "toc",
