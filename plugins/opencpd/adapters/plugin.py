@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -189,6 +190,16 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         if self.rebuilds:
             self.rebuilds.keep_titles(nav, config)
         return nav
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        """Every page's title and description escaped once, before any template prints them:
+        the theme prints them as they are, and a title shows in other pages' navigation too."""
+        for file in files.documentation_pages():
+            if file.page is not None:
+                for name in ("title", "description"):
+                    if isinstance(file.page.meta.get(name), str):
+                        file.page.meta[name] = escape(file.page.meta[name])
+        return env
 
     @event_priority(-100)  # the last step on a page's HTML: nothing reads it again after this
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig,
