@@ -151,6 +151,16 @@ class PackMaker:
         self.signals += 1
         (self.ready / "packs-ready").write_text(f"{self.signals}\n", encoding="utf-8")
 
+    def listening(self, server: Any) -> None:
+        """Once the server watches for changes: packs made before it did (during the first
+        build) are announced again, or their pages would wait for the next edit."""
+        observer = getattr(server, "observer", None)
+        while observer is not None and not observer.is_alive() and not self.stopping.is_set():
+            time.sleep(0.1)
+        time.sleep(1)  # the watcher's first look at the folder, which a change must follow
+        if self.signals and not self.stopping.is_set():
+            self.announce([])
+
     def close_pool(self) -> None:
         if self.pool is not None:
             self.pool.terminate()
@@ -188,6 +198,8 @@ class Served:
 
     def watch(self, server: Any) -> None:
         server.watch(str(self.folder / "ready"))
+        threading.Thread(target=self.packs.listening, args=(server,), daemon=True,
+                         name="opencpd-packs-heard").start()
 
     def close(self) -> None:
         self.packs.stop()

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File
@@ -195,7 +194,7 @@ class Rebuilds:
 
     def built(self) -> None:
         if self.nav:
-            self.titles = {p.file.src_uri: as_typed(p.title) for p in self.nav.pages if p.title}
+            self.titles = {p.file.src_uri: p.title for p in self.nav.pages if p.title}
 
     def failed(self) -> None:
         """After a failed build, build everything the next time."""
@@ -204,13 +203,6 @@ class Rebuilds:
     def close(self) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(self.quiet)
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def as_typed(title: str) -> str:
-    """A page's title as its source gives it: the theme (docs/overrides/main.html) escapes the
-    title in the page's metadata once it has rendered the page, and the navigation of the next
-    build would escape it again."""
-    return title.unescape() if isinstance(title, Markup) else title
 
 
 ATX_HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
