@@ -495,6 +495,22 @@ def test_module_and_publication_pages_link_their_packs(built_site: Path) -> None
     assert '<a href="../../packs/bridge-toolkit-handbook.pdf">Handbook</a> (PDF,' in publication
 
 
+def test_a_page_says_why_a_pack_is_not_linked(made: Made) -> None:
+    """What a build or a served site cannot link is said where the link would be."""
+    from opencpd.adapters.packs import pack_links
+    from opencpd.core.render import Renderer
+    jobs = prepare(made.catalog, made.options, PackCache(made.root / "empty"), ["ks2-greetings"])
+    jobs[0].status, jobs[1].status = "making", "blocked"
+    module = made.catalog.module("ks2-greetings")
+    assert module is not None
+    page = squash(Renderer(made.catalog, packs=pack_links(jobs)).module_pages(module)[module.page])
+    assert ("Facilitator edition (PDF): being made in the background while the site is served; "
+            "this page reloads with its link when it is ready.") in page
+    assert ("Participant edition (PDF): cannot be made until the problems in this content are "
+            "fixed (`opencpd check` lists them).") in page
+    assert "Print-ready" not in page and ".pdf" not in page
+
+
 def test_a_second_build_makes_no_pack(built_site: Path) -> None:
     from opencpd.adapters.site import build_site
     source = built_site.parent
