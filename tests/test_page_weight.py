@@ -127,3 +127,16 @@ def test_the_pager_links_the_first_the_last_and_the_nearest_pages(
     last, html = pager(PAGES)
     assert last == ["Previous", "1", "…", "5", "6", "7"]
     assert '<a href="../6/" rel="prev">Previous</a>' in html and '<a href="../">1</a>' in html
+
+
+def test_the_theme_markup_loses_its_indentation_and_nothing_else() -> None:
+    from opencpd.core.compact import compact
+
+    kept = ['<article class="md-content__inner">\n  <pre><code>  two\n    four</code></pre>\n'
+            "</article>", "<script>\n  var a = `x\n  y`;\n</script>", "<textarea>\n a\n</textarea>"]
+    page = ('<nav>\n    <ul>\n      <li>\n        <a href="x">\n  Home\n  </a>\n</li>\n</ul>\n'
+            f'</nav>\n  {kept[0]}\n  {kept[1]}\n{kept[2]}  \n<footer>\n\n  Made with</footer>')
+    small = compact(page)
+    assert small.startswith('<nav>\n<ul>\n<li>\n<a href="x">\nHome\n</a>\n</li>')
+    assert all(part in small for part in kept) and "\n<footer>\nMade with</footer>" in small
+    assert compact(small) == small

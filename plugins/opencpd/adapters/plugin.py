@@ -16,6 +16,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
 from ..core.catalog import Catalog
+from ..core.compact import compact
 from ..core.csp import with_policy
 from ..core.delivery_pages import delivery_json_ld
 from ..core.export import export
@@ -211,7 +212,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         return html
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
-        output = valid_theme_markup(british(output))
+        output = compact(valid_theme_markup(british(output)))
         data = self.json_ld.get(page.file.src_uri)
         if data:
             output = output.replace(
@@ -222,7 +223,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     def on_post_template(self, output_content: str, *, template_name: str,
                          config: MkDocsConfig) -> str:
         # 404.html is a theme template, not a page
-        return with_policy(valid_theme_markup(british(output_content)), [])
+        return with_policy(compact(valid_theme_markup(british(output_content))), [])
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.served:
