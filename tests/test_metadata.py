@@ -271,7 +271,7 @@ def test_every_content_page_shows_its_licence_and_whom_to_credit(
 def test_the_footer_says_how_content_may_be_reused(built_repo_site: BuiltSite, path: str) -> None:
     html = (built_repo_site.folder / path / "index.html").read_text(encoding="utf-8")
     footer = html[html.index('<div class="md-copyright">'):]
-    footer = footer[:footer.index("</div>\n      \n    </div>")]
+    footer = footer[:footer.index("</footer>")]
     assert "reuse" in footer and "credit" in footer
     assert LICENCE_LINK.search(footer), "the footer does not link to the default licence"
 

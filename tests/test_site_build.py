@@ -127,6 +127,9 @@ def test_properdocs_builds_the_site_strictly(site_copy: Path) -> None:
                           cwd=site_copy, capture_output=True, text=True, timeout=120,
                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
     assert done.returncode == 0, done.stderr
-    assert "WARNING" not in done.stderr, done.stderr
+    # the one notice that is no build warning: this fixture has no real site_url
+    warned = [line for line in done.stderr.splitlines()
+              if "WARNING" in line and "site_url in mkdocs.yml" not in line]
+    assert warned == [], done.stderr
     assert (site_copy / "site" / "index.html").is_file()
     assert (site_copy / "site" / "modules" / "ks2-speaking" / "index.html").is_file()
