@@ -403,6 +403,14 @@ def new_resource_command(config_file: str, module_id: str, title: str, resource_
                "your files to its folder and list them under files:, then run `opencpd check`.")
 
 
+def _add_intake() -> None:
+    from .intake.command import intake
+    main.add_command(intake)
+
+
+_add_intake()
+
+
 def _add_deliveries() -> None:
     from .cli_deliveries import add_commands
     add_commands(new, config_option)
