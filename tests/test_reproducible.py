@@ -24,7 +24,7 @@ from .conftest import FIXTURE_SITE
 ROOT = Path(__file__).resolve().parent.parent
 REPOSITORY_CONTENT = ("mkdocs.yml", "docs", "modules", "handbook")
 BUILD = ("import sys; from pathlib import Path; from opencpd.adapters.site import build_site; "
-         "build_site(sys.argv[1], Path(sys.argv[2]))")
+         "build_site(sys.argv[1], Path(sys.argv[2]), parallel=sys.argv[3] == 'two CPUs')")
 
 
 def copy_repository(target: Path) -> None:
@@ -37,11 +37,12 @@ def copy_repository(target: Path) -> None:
             shutil.copy2(source, target / name)
 
 
-def start_build(source: Path, site_dir: Path, seed: str, tz: str) -> subprocess.Popen[str]:
+def start_build(source: Path, site_dir: Path, seed: str, tz: str,
+                cpus: str = "two CPUs") -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     env.update(PYTHONHASHSEED=seed, TZ=tz)
     return subprocess.Popen([sys.executable, "-c", BUILD, str(source / "mkdocs.yml"),
-                             str(site_dir)], cwd=source, env=env, text=True,
+                             str(site_dir), cpus], cwd=source, env=env, text=True,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
 
@@ -58,6 +59,8 @@ def differences(first: dict[str, bytes], second: dict[str, bytes]) -> list[str]:
 
 @pytest.mark.parametrize("content", ["fixture", "repository"])
 def test_two_builds_are_byte_identical(tmp_path: Path, content: str) -> None:
+    """Two checkouts built with other hash seeds and time zones, one on two CPUs (a forked
+    helper converts and writes part of the pages: adapters/parallel.py) and one on one CPU."""
     sources = [tmp_path / "one" / "src", tmp_path / "two" / "checkout"]
     for source in sources:
         if content == "fixture":
@@ -65,13 +68,14 @@ def test_two_builds_are_byte_identical(tmp_path: Path, content: str) -> None:
         else:
             copy_repository(source)
     sites = [sources[0] / "site", sources[1].parent / "public"]
-    builds = [start_build(sources[0], sites[0], "1", "UTC"),
-              start_build(sources[1], sites[1], "2", "Pacific/Auckland")]
+    builds = [start_build(sources[0], sites[0], "1", "UTC", "two CPUs"),
+              start_build(sources[1], sites[1], "2", "Pacific/Auckland", "one CPU")]
     for build in builds:
         output, _ = build.communicate(timeout=900)
         assert build.returncode == 0, output
     first, second = tree(sites[0]), tree(sites[1])
     assert len(first) > 20 and any(k.startswith("pagefind/filter/") for k in first)
+    assert content == "fixture" or any(k.startswith("resources/") for k in first)
     assert differences(first, second) == []
 
 
