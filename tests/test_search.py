@@ -32,9 +32,9 @@ KS2_LABEL = "Key Stage 2 (ages 7 to 11)"
 KS3 = "Key Stage 3 (ages 11 to 14)"
 
 
-def write_site(target: Path) -> Path:
+def write_site(target: Path, content: Path = FIXTURE) -> Path:
     """The repository's mkdocs.yml and docs (theme overrides, assets, search and browse pages),
-    pointed at the fixture content; returns the config file."""
+    pointed at `content` (the search fixture unless told); returns the config file."""
     config = repository_config()
     docs = shutil.copytree(REPO / "docs", target / "docs")
     config["docs_dir"] = str(docs)
@@ -43,7 +43,7 @@ def write_site(target: Path) -> Path:
                      {"Search": "search.md"}]
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "opencpd" in plugin:
-            plugin["opencpd"] = {**(plugin["opencpd"] or {}), "content_dir": str(FIXTURE)}
+            plugin["opencpd"] = {**(plugin["opencpd"] or {}), "content_dir": str(content)}
     config_file = target / "mkdocs.yml"
     config_file.write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
     return config_file

@@ -18,8 +18,9 @@ from opencpd.core.catalog import Catalog
 from opencpd.core.load import load_catalog
 from opencpd.core.vocabulary import load_vocabulary
 
-from .conftest import FIXTURE_SITE, mkdocs_warnings, repository_config
+from .conftest import FIXTURE_SITE, mkdocs_warnings
 from .conftest_browser import serve
+from .test_search import write_site
 from .golden import assert_golden, published
 from .test_resources import every_text
 
@@ -208,23 +209,6 @@ def test_the_export_carries_only_consented_fields(tmp_path: Path, build_day: Non
 
 
 # ---------------------------------------------------------------- a strict build, searched
-
-
-def write_site(target: Path, content: Path) -> Path:
-    """The repository's mkdocs.yml and docs (theme, search and browse pages) pointed at
-    `content`; returns the config file."""
-    config = repository_config()
-    docs = shutil.copytree(REPO / "docs", target / "docs")
-    config["docs_dir"] = str(docs)
-    config["theme"]["custom_dir"] = str(docs / "overrides")
-    config["nav"] = [{"Home": "index.md"}, {"Find resources and modules": "browse.md"},
-                     {"Search": "search.md"}]
-    for plugin in config["plugins"]:
-        if isinstance(plugin, dict) and "opencpd" in plugin:
-            plugin["opencpd"] = {**(plugin["opencpd"] or {}), "content_dir": str(content)}
-    config_file = target / "mkdocs.yml"
-    config_file.write_text(yaml.safe_dump(config, sort_keys=False), "utf-8")
-    return config_file
 
 
 @pytest.fixture(scope="module")
