@@ -21,12 +21,20 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-REGIONS = ["north-east", "north-west", "yorkshire-humber", "east-midlands", "west-midlands",
-           "east-of-england", "london", "south-east", "south-west"]
+REGIONS = [
+    "north-east",
+    "north-west",
+    "yorkshire-humber",
+    "east-midlands",
+    "west-midlands",
+    "east-of-england",
+    "london",
+    "south-east",
+    "south-west",
+]
 BUILD_DAY = "1799582400"  # 10 January 2027
 
 
@@ -38,24 +46,31 @@ def copy_content(target: Path) -> None:
 
 def add_deliveries(target: Path, deliveries: int, centres: int, seed: int = 16) -> None:
     rng = random.Random(seed)
-    modules = sorted(p.name for p in (REPO / "modules").iterdir() if (p / "module.md").is_file()
-                     and "status: draft" not in (p / "module.md").read_text(encoding="utf-8"))
+    modules = sorted(
+        p.name
+        for p in (REPO / "modules").iterdir()
+        if (p / "module.md").is_file()
+        and "status: draft" not in (p / "module.md").read_text(encoding="utf-8")
+    )
     (target / "centres").mkdir()
     (target / "deliveries").mkdir()
     for c in range(centres):
         (target / "centres" / f"centre-{c}.md").write_text(
             f"---\nname: Centre {c}\ntown: Town {c}\nregion: {REGIONS[c % len(REGIONS)]}\n"
             f"contact: bookings@centre-{c}.org.uk\n---\nParking behind the hall.\n",
-            encoding="utf-8")
+            encoding="utf-8",
+        )
     first = dt.date(2026, 9, 7)  # a school year of 40 weeks: about half held, half to come
     for n in range(deliveries):
         day = first + dt.timedelta(days=7 * (n * 40 // deliveries) + rng.randrange(5))
         status = "held" if day < dt.date(2027, 1, 10) else rng.choice(["planned", "confirmed"])
         (target / "deliveries" / f"d-{n}.md").write_text(
             f"---\nmodule: {rng.choice(modules)}\ncentre: centre-{n % centres}\n"
-            f"date: {day.isoformat()}\nstart: \"16:00\"\nplaces: {rng.randrange(12, 40)}\n"
+            f'date: {day.isoformat()}\nstart: "16:00"\nplaces: {rng.randrange(12, 40)}\n'
             f"status: {status}\nlanguages: [fr]\nannounced: 2026-09-01\n---\n"
-            "Bring a lesson you have taught this term.\n", encoding="utf-8")
+            "Bring a lesson you have taught this term.\n",
+            encoding="utf-8",
+        )
 
 
 CHILD = """
@@ -89,8 +104,9 @@ print(json.dumps({"seconds": time.perf_counter() - start,
 
 def run(code: str, *args: str) -> dict:
     env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_DAY}
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          env=env, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -108,16 +124,19 @@ def bench(deliveries: int, centres: int, work: Path) -> None:
     size, page = largest_page(with_them / "site")
     calendar = len(list((with_them / "site" / "calendar").rglob("index.html")))
     packs = run(PACKS, str(with_them))
-    print(f"{deliveries} deliveries over {centres} centres: build {ours:.1f} s against "
-          f"{base:.1f} s without ({(ours / base - 1) * 100:+.1f}%); largest page "
-          f"{size / 1024:.1f} KB ({page}); {calendar} calendar pages; packs of one delivery "
-          f"{packs['seconds']:.1f} s ({packs['pages']} pages)")
+    print(
+        f"{deliveries} deliveries over {centres} centres: build {ours:.1f} s against "
+        f"{base:.1f} s without ({(ours / base - 1) * 100:+.1f}%); largest page "
+        f"{size / 1024:.1f} KB ({page}); {calendar} calendar pages; packs of one delivery "
+        f"{packs['seconds']:.1f} s ({packs['pages']} pages)"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="300:30,3000:300",
-                        help="deliveries:centres, comma-separated")
+    parser.add_argument(
+        "--sizes", default="300:30,3000:300", help="deliveries:centres, comma-separated"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="opencpd-bench-deliveries-") as folder:
         for size in args.sizes.split(","):

@@ -39,16 +39,16 @@ def main() -> None:
     settings = config.plugins["opencpd"].config
     root = (Path(args.config_file).resolve().parent / settings.content_dir).resolve()
     started = time.perf_counter()
-    catalog = load_catalog(root, load_vocabulary(
-        root / settings.vocabulary if settings.vocabulary else None))
+    catalog = load_catalog(
+        root, load_vocabulary(root / settings.vocabulary if settings.vocabulary else None)
+    )
     loaded = time.perf_counter() - started
     options = pack_options(config, settings.start_time)
 
     with tempfile.TemporaryDirectory(prefix="bench-packs-") as folder:
         cache = PackCache(Path(folder))
         wall, cpu = time.perf_counter(), cpu_seconds()
-        jobs = generate(prepare(catalog, options, cache), catalog, options, cache,
-                        args.workers)
+        jobs = generate(prepare(catalog, options, cache), catalog, options, cache, args.workers)
         cold, cold_cpu = time.perf_counter() - wall, cpu_seconds() - cpu
         made = [j for j in jobs if j.status == "generated"]
         pages = sum(j.result.pages for j in made if j.result)
@@ -63,14 +63,17 @@ def main() -> None:
 
     modules = len({j.pack.owner for j in jobs if j.pack.edition != "handbook"})
     handbooks = sum(j.pack.edition == "handbook" for j in jobs)
-    print(f"machine: {os.cpu_count()} cores, {args.workers} workers; catalogue loaded in "
-          f"{loaded:.2f} s")
-    print(f"cold: {len(made)} packs ({modules} modules x 2 editions + {handbooks} handbooks), "
-          f"{pages} pages, {size / 1024 / 1024:.1f} MB in {cold:.1f} s wall, "
-          f"{cold_cpu:.1f} s CPU ({cold / max(len(made), 1):.2f} s a pack)")
+    print(
+        f"machine: {os.cpu_count()} cores, {args.workers} workers; catalogue loaded in "
+        f"{loaded:.2f} s"
+    )
+    print(
+        f"cold: {len(made)} packs ({modules} modules x 2 editions + {handbooks} handbooks), "
+        f"{pages} pages, {size / 1024 / 1024:.1f} MB in {cold:.1f} s wall, "
+        f"{cold_cpu:.1f} s CPU ({cold / max(len(made), 1):.2f} s a pack)"
+    )
     print(f"not made: {[(j.pack.id, j.status) for j in jobs if j.status != 'generated']}")
-    print(f"nothing changed: {remade} packs remade, {reused} taken from the cache "
-          f"in {warm:.2f} s")
+    print(f"nothing changed: {remade} packs remade, {reused} taken from the cache in {warm:.2f} s")
 
 
 if __name__ == "__main__":

@@ -40,8 +40,10 @@ def main() -> None:
     for name, text in shapes(size).items():
         start = time.perf_counter()
         found = personal_data(text)
-        print(f"{name:36s} {len(text):>9,d} characters {time.perf_counter() - start:7.3f} s "
-              f"{len(found):>7,d} found")
+        print(
+            f"{name:36s} {len(text):>9,d} characters {time.perf_counter() - start:7.3f} s "
+            f"{len(found):>7,d} found"
+        )
 
 
 if __name__ == "__main__":

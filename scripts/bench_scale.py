@@ -45,17 +45,34 @@ START, END = "<!-- bench_scale:start -->", "<!-- bench_scale:end -->"
 GOALS = {"ratio": 1.15, "growth": 11.0, "largest_kb": 60.0, "memory_mb": 2048.0}
 
 # A small valid one-page PDF: what a teacher's worksheet attachment looks like to the build.
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-       b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
-       b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
-       b"4 0 obj<</Length 60>>stream\nBT /F1 18 Tf 72 760 Td (Worksheet: les animaux) Tj ET\n"
-       b"endstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
-       b"trailer<</Root 1 0 R>>\n%%EOF\n")
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+    b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+    b"4 0 obj<</Length 60>>stream\nBT /F1 18 Tf 72 760 Td (Worksheet: les animaux) Tj ET\n"
+    b"endstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
-TOPICS = ["animals", "colours", "numbers to twenty", "the weather", "family", "food and drink",
-          "the classroom", "hobbies", "the town", "school subjects", "clothes", "daily routine",
-          "holidays", "the body", "telling the time", "festivals"]
+TOPICS = [
+    "animals",
+    "colours",
+    "numbers to twenty",
+    "the weather",
+    "family",
+    "food and drink",
+    "the classroom",
+    "hobbies",
+    "the town",
+    "school subjects",
+    "clothes",
+    "daily routine",
+    "holidays",
+    "the body",
+    "telling the time",
+    "festivals",
+]
 SENTENCES = [
     "I introduce the new words with actions first, then with the written form on the board.",
     "The class repeats each word in a whisper, a normal voice and a loud voice.",
@@ -78,22 +95,57 @@ SENTENCES = [
     "A display of the key phrases stays up for the rest of the half term.",
     "Time it carefully: the whole sequence takes about forty minutes with a mixed class.",
 ]
-HEADINGS = ["Why I made it", "How I use it in class", "What the class thought",
-            "Adapting it", "Links with the module"]
-REGIONS = ["North East", "North West", "Yorkshire and the Humber", "East Midlands",
-           "West Midlands", "East of England", "London", "South East", "South West"]
-CONTRIBUTORS = ["Alex Morgan", "Sam Patel", "Jo Williams", "Chris Evans", "Priya Shah",
-                "Tom Baker", "Nadia Hussain", "Rosa Lopez", "Ewan Fraser", "Megan Jones"]
-TYPES = ["lesson-plan", "worksheet", "slides", "game", "song-rhyme", "assessment",
-         "scheme-of-work", "case-study"]
+HEADINGS = [
+    "Why I made it",
+    "How I use it in class",
+    "What the class thought",
+    "Adapting it",
+    "Links with the module",
+]
+REGIONS = [
+    "North East",
+    "North West",
+    "Yorkshire and the Humber",
+    "East Midlands",
+    "West Midlands",
+    "East of England",
+    "London",
+    "South East",
+    "South West",
+]
+CONTRIBUTORS = [
+    "Alex Morgan",
+    "Sam Patel",
+    "Jo Williams",
+    "Chris Evans",
+    "Priya Shah",
+    "Tom Baker",
+    "Nadia Hussain",
+    "Rosa Lopez",
+    "Ewan Fraser",
+    "Megan Jones",
+]
+TYPES = [
+    "lesson-plan",
+    "worksheet",
+    "slides",
+    "game",
+    "song-rhyme",
+    "assessment",
+    "scheme-of-work",
+    "case-study",
+]
 LICENCES = ["CC-BY-4.0", "CC-BY-SA-4.0", "CC-BY-NC-SA-4.0"]
 YEARS = {"KS2": [3, 4, 5, 6], "KS3": [7, 8, 9], "KS2-3": [6, 7], "all": [5, 6, 7]}
-WORDS = {"fr": ["le chat", "le chien", "la pomme", "rouge", "bleu", "il pleut"],
-         "de": ["die Katze", "der Hund", "der Apfel", "rot", "blau", "es regnet"],
-         "es": ["el gato", "el perro", "la manzana", "rojo", "azul", "llueve"]}
+WORDS = {
+    "fr": ["le chat", "le chien", "la pomme", "rouge", "bleu", "il pleut"],
+    "de": ["die Katze", "der Hund", "der Apfel", "rot", "blau", "es regnet"],
+    "es": ["el gato", "el perro", "la manzana", "rojo", "azul", "llueve"],
+}
 
 
 # --- the synthetic programme -------------------------------------------------------------------
+
 
 def copy_content(target: Path) -> None:
     target.mkdir(parents=True)
@@ -107,6 +159,7 @@ def copy_content(target: Path) -> None:
 
 def module_facts(folder: Path) -> dict[str, Any]:
     import yaml
+
     text = (folder / "module.md").read_text("utf-8")
     return yaml.safe_load(text.split("---\n")[1])
 
@@ -125,12 +178,19 @@ def resource_markdown(rng: random.Random, number: int, module: dict[str, Any]) -
     meta = {
         "title": f"{topic.capitalize()}: a sequence for {key_stage} (number {number})",
         "summary": f"Activities, a worksheet and a game on {topic}, tried in class and "
-                   "adapted for mixed groups.",
-        "contributor": {"name": rng.choice(CONTRIBUTORS), "school": "Example Community School",
-                        "region": rng.choice(REGIONS)},
-        "consent": True, "no_pupil_data": True, "key_stage": key_stage,
-        "year_groups": YEARS.get(key_stage, [7]), "languages": languages,
-        "themes": module["themes"][:2], "type": TYPES[number % len(TYPES)],
+        "adapted for mixed groups.",
+        "contributor": {
+            "name": rng.choice(CONTRIBUTORS),
+            "school": "Example Community School",
+            "region": rng.choice(REGIONS),
+        },
+        "consent": True,
+        "no_pupil_data": True,
+        "key_stage": key_stage,
+        "year_groups": YEARS.get(key_stage, [7]),
+        "languages": languages,
+        "themes": module["themes"][:2],
+        "type": TYPES[number % len(TYPES)],
         "licence": LICENCES[number % len(LICENCES)],
         "submitted": dt.date(2024, 1, 1) + dt.timedelta(days=rng.randrange(1000)),
         "status": "approved",
@@ -139,17 +199,41 @@ def resource_markdown(rng: random.Random, number: int, module: dict[str, Any]) -
     budget = rng.randint(300, 800) - 60  # the table and admonition carry about 60 words
     sections = rng.sample(HEADINGS, 3)
     language = languages[0]
-    rows = "\n".join(f"| {i + 1} | {w} | {rng.choice(['pairs', 'groups', 'whole class'])} "
-                     f"| {rng.choice(['5', '10', '15'])} minutes |"
-                     for i, w in enumerate(rng.sample(WORDS.get(language, WORDS["fr"]), 4)))
-    body = [f"## {sections[0]}", "", paragraph(rng, budget // 3), "",
-            "| Step | Language | Grouping | Time |", "|---|---|---|---|", rows, "",
-            f"## {sections[1]}", "", paragraph(rng, budget // 3), "",
-            '!!! tip "Try this"', "", "    " + paragraph(rng, 25), "",
-            f"## {sections[2]}", "", paragraph(rng, budget - 2 * (budget // 3)), ""]
+    rows = "\n".join(
+        f"| {i + 1} | {w} | {rng.choice(['pairs', 'groups', 'whole class'])} "
+        f"| {rng.choice(['5', '10', '15'])} minutes |"
+        for i, w in enumerate(rng.sample(WORDS.get(language, WORDS["fr"]), 4))
+    )
+    body = [
+        f"## {sections[0]}",
+        "",
+        paragraph(rng, budget // 3),
+        "",
+        "| Step | Language | Grouping | Time |",
+        "|---|---|---|---|",
+        rows,
+        "",
+        f"## {sections[1]}",
+        "",
+        paragraph(rng, budget // 3),
+        "",
+        '!!! tip "Try this"',
+        "",
+        "    " + paragraph(rng, 25),
+        "",
+        f"## {sections[2]}",
+        "",
+        paragraph(rng, budget - 2 * (budget // 3)),
+        "",
+    ]
     import yaml
-    return ("---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n"
-            + "\n".join(body))
+
+    return (
+        "---\n"
+        + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True)
+        + "---\n"
+        + "\n".join(body)
+    )
 
 
 def make_programme(target: Path, n: int, seed: int = 8) -> int:
@@ -172,6 +256,7 @@ def make_programme(target: Path, n: int, seed: int = 8) -> int:
 
 # --- measuring a child process -----------------------------------------------------------------
 
+
 @dataclass
 class Run:
     wall: float
@@ -188,8 +273,9 @@ def process_tree(pid: int) -> tuple[list[int], int]:
     rss: dict[int, int] = {}
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
-            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines()
-                          if ":\t" in line)
+            fields = dict(
+                line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line
+            )
         except OSError:
             continue  # the process ended meanwhile
         number = int(status.parent.name)
@@ -236,8 +322,9 @@ def measure(command: list[str], cwd: Path) -> Run:
     peak = PeakMemory()
     with tempfile.TemporaryFile("w+") as log:
         start = time.perf_counter()
-        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                 text=True)
+        child = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
         done = threading.Event()
 
         def sample() -> None:
@@ -266,6 +353,7 @@ def measure(command: list[str], cwd: Path) -> Run:
 def clocks() -> tuple[float, float]:
     """Wall time, and CPU time of this process and of the children it has waited for."""
     import resource
+
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     return time.perf_counter(), time.process_time() + children.ru_utime + children.ru_stime
 
@@ -276,6 +364,7 @@ def child_ours(config_file: str, site_dir: str) -> None:
     building half the pages, Pagefind) counts in the phase in which it ends."""
     from opencpd.adapters import plugin, site
     from opencpd.adapters.site import POST_BUILD_STEPS, build_site
+
     timings: dict[str, list[float]] = {}
 
     def timed(function: Any, name: str | None = None) -> Any:
@@ -285,8 +374,9 @@ def child_ours(config_file: str, site_dir: str) -> None:
                 return function(*args, **kwargs)
             finally:
                 spent = timings.setdefault(name or function.__name__, [0.0, 0.0])
-                for i, (now, then) in enumerate(zip(clocks(), start)):
+                for i, (now, then) in enumerate(zip(clocks(), start, strict=False)):
                     spent[i] += now - then
+
         return run
 
     # Our plugin's share of the MkDocs build: the Catalog and its pages, and the packs in it.
@@ -296,9 +386,9 @@ def child_ours(config_file: str, site_dir: str) -> None:
     site.finish_indexing = timed(site.finish_indexing, "search index, after MkDocs")
     start = clocks()
     build_site(config_file, Path(site_dir), steps=[timed(s) for s in POST_BUILD_STEPS])
-    total = [now - then for now, then in zip(clocks(), start)]
+    total = [now - then for now, then in zip(clocks(), start, strict=False)]
     packs = timings.get("packs", [0.0, 0.0])
-    timings["our plugin"] = [a - b for a, b in zip(timings["our plugin"], packs)]
+    timings["our plugin"] = [a - b for a, b in zip(timings["our plugin"], packs, strict=False)]
     rest = [t - sum(v[i] for v in timings.values()) for i, t in enumerate(total)]
     print("STEPS " + json.dumps({"MkDocs + Material": rest, **timings, "total": total}))
 
@@ -307,6 +397,7 @@ def child_dump(config_file: str, floor: str, plugins: str) -> None:
     """In the child: the Markdown our plugin generates, as a plain MkDocs project in `floor`."""
     import yaml
     from mkdocs.config import load_config
+
     source = Path(config_file).parent
     target = Path(floor)
     shutil.copytree(source / "docs", target / "docs")
@@ -332,6 +423,7 @@ def child_dump(config_file: str, floor: str, plugins: str) -> None:
 
 # --- one size ----------------------------------------------------------------------------------
 
+
 @dataclass
 class Result:
     n: int
@@ -354,7 +446,7 @@ class Result:
 
     def round_ratios(self) -> list[float]:
         """Ours over the floor built just after it, round by round."""
-        return [a / b for a, b in zip(self.ours_walls, self.floor_walls)]
+        return [a / b for a, b in zip(self.ours_walls, self.floor_walls, strict=False)]
 
 
 def median_run(runs: list[Run]) -> Run:
@@ -365,17 +457,30 @@ def site_figures(site: Path) -> tuple[int, float, str, float, float]:
     """Pages, the largest page (KB and path), the largest page listing resources, size (MB)."""
     pages = {p: p.stat().st_size for p in site.rglob("*.html")}
     largest = max(pages, key=pages.__getitem__)
-    listings = [size for p, size in pages.items() if p.parent.parent.name == "resources"
-                or p.parent.name == "resources" or p.parent.parent == site / "modules"]
+    listings = [
+        size
+        for p, size in pages.items()
+        if p.parent.parent.name == "resources"
+        or p.parent.name == "resources"
+        or p.parent.parent == site / "modules"
+    ]
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    return (len(pages), pages[largest] / 1024, largest.relative_to(site).as_posix(),
-            max(listings) / 1024, total / 1024 / 1024)
+    return (
+        len(pages),
+        pages[largest] / 1024,
+        largest.relative_to(site).as_posix(),
+        max(listings) / 1024,
+        total / 1024 / 1024,
+    )
 
 
 def show(n: int, name: str, run: Run) -> None:
     steps = ", ".join(f"{k} {v[0]:.1f}/{v[1]:.1f}" for k, v in run.steps.items())
-    print(f"[{n}] {name}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, {run.memory_mb:.0f} MB"
-          + (f"; wall/CPU s: {steps}" if steps else ""), flush=True)
+    print(
+        f"[{n}] {name}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, {run.memory_mb:.0f} MB"
+        + (f"; wall/CPU s: {steps}" if steps else ""),
+        flush=True,
+    )
 
 
 def bench(n: int, work: Path, bare: bool, rounds: int) -> Result:
@@ -392,8 +497,11 @@ def bench(n: int, work: Path, bare: bool, rounds: int) -> Result:
     floors = {}
     for name, plugins in [("floor", "search")] + ([("bare", "")] if bare else []):
         floors[name] = work / f"{name}-{n}"
-        subprocess.run([python, __file__, "_dump", str(source / "mkdocs.yml"), str(floors[name]),
-                        plugins], check=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        subprocess.run(
+            [python, __file__, "_dump", str(source / "mkdocs.yml"), str(floors[name]), plugins],
+            check=True,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
     edited = next((source / "modules").glob("*/resources/bench-00000/index.md"))
     runs: dict[str, list[Run]] = {name: [] for name in ("ours", *floors)}
     for number in range(1, rounds + 1):
@@ -404,22 +512,47 @@ def bench(n: int, work: Path, bare: bool, rounds: int) -> Result:
         show(n, f"ours, round {number}", runs["ours"][-1])
         for name, floor in floors.items():
             shutil.rmtree(floor / "site", ignore_errors=True)
-            runs[name].append(measure([python, "-m", "mkdocs", "build", "-q", "-f",
-                                       str(floor / "mkdocs.yml"), "-d", str(floor / "site")],
-                                      floor))
+            runs[name].append(
+                measure(
+                    [
+                        python,
+                        "-m",
+                        "mkdocs",
+                        "build",
+                        "-q",
+                        "-f",
+                        str(floor / "mkdocs.yml"),
+                        "-d",
+                        str(floor / "site"),
+                    ],
+                    floor,
+                )
+            )
             show(n, f"{name}, round {number}", runs[name][-1])
     figures = site_figures(site)
     for folder in (site, source, *floors.values()):
         shutil.rmtree(folder)
     ours = median_run(runs["ours"])
     ours.memory_mb = max(run.memory_mb for run in runs["ours"])
-    return Result(n, words, figures[0], cold, ours, median_run(runs["floor"]),
-                  median_run(runs["bare"]) if bare else None, figures[1], figures[2],
-                  figures[3], figures[4], [r.wall for r in runs["ours"]],
-                  [r.wall for r in runs["floor"]])
+    return Result(
+        n,
+        words,
+        figures[0],
+        cold,
+        ours,
+        median_run(runs["floor"]),
+        median_run(runs["bare"]) if bare else None,
+        figures[1],
+        figures[2],
+        figures[3],
+        figures[4],
+        [r.wall for r in runs["ours"]],
+        [r.wall for r in runs["floor"]],
+    )
 
 
 # --- report ------------------------------------------------------------------------------------
+
 
 def mark(ok: bool) -> str:
     return "yes" if ok else "**no**"
@@ -429,28 +562,33 @@ def report(results: list[Result], command: str) -> str:
     load = os.getloadavg()
     first, last = results[0], results[-1]
     lines = [
-        "## Scale", "",
-        (f"The whole programme plus N synthetic teachers' resources (300 to 800 words, a table, "
-        f"an admonition and a PDF each), built on {os.cpu_count()} CPUs shared with other work "
-        f"(load average {load[0]:.1f} at the end), Python {sys.version.split()[0]}. *Ours* is "
-        "`opencpd build`: the strict MkDocs build with our plugins, Pagefind indexing each page "
-        "as it is written (in its own process, so on the second CPU), then the offline zips "
-        "while Pagefind writes its files. It is measured after one resource was edited, with "
-        "what the previous build kept in `.cache/` (session packs, offline zips, teachers' "
-        "texts rendered), as on CI, whose workflows keep `.cache/`; *empty cache* is the "
-        "first build, making every pack and zip. The *floor* is plain MkDocs + Material "
-        "building the same Markdown (dumped from our Renderer) with an explicit nav equal to "
-        "ours, the same theme and Markdown extensions, our plugins off and Material's stock "
-        "search plugin on. Ours and the floor are built in turn, several rounds, and each is "
-        "shown by its median round, so that both see the same drift in the machine's load. "
-        "Seconds of wall-clock time (how long a build takes: the goal), then "
-        "CPU time (the process and every process under it: the helper building half the "
-        "pages, Pagefind, pack workers), which counts the work done on the second CPU. Peak "
-        "memory is the largest sum of the proportional memory (PSS) of the build and every "
-        "process under it, so that what a forked helper shares with the build counts once."),
+        "## Scale",
         "",
-        ("| resources | pages | ours | ours, empty cache | floor | ours / floor "
-        "| peak memory | largest page | largest page listing resources | site size |"),
+        (
+            f"The whole programme plus N synthetic teachers' resources (300 to 800 words, a table, "
+            f"an admonition and a PDF each), built on {os.cpu_count()} CPUs shared with other work "
+            f"(load average {load[0]:.1f} at the end), Python {sys.version.split()[0]}. *Ours* is "
+            "`opencpd build`: the strict MkDocs build with our plugins, Pagefind indexing each page "
+            "as it is written (in its own process, so on the second CPU), then the offline zips "
+            "while Pagefind writes its files. It is measured after one resource was edited, with "
+            "what the previous build kept in `.cache/` (session packs, offline zips, teachers' "
+            "texts rendered), as on CI, whose workflows keep `.cache/`; *empty cache* is the "
+            "first build, making every pack and zip. The *floor* is plain MkDocs + Material "
+            "building the same Markdown (dumped from our Renderer) with an explicit nav equal to "
+            "ours, the same theme and Markdown extensions, our plugins off and Material's stock "
+            "search plugin on. Ours and the floor are built in turn, several rounds, and each is "
+            "shown by its median round, so that both see the same drift in the machine's load. "
+            "Seconds of wall-clock time (how long a build takes: the goal), then "
+            "CPU time (the process and every process under it: the helper building half the "
+            "pages, Pagefind, pack workers), which counts the work done on the second CPU. Peak "
+            "memory is the largest sum of the proportional memory (PSS) of the build and every "
+            "process under it, so that what a forked helper shares with the build counts once."
+        ),
+        "",
+        (
+            "| resources | pages | ours | ours, empty cache | floor | ours / floor "
+            "| peak memory | largest page | largest page listing resources | site size |"
+        ),
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
@@ -459,51 +597,89 @@ def report(results: list[Result], command: str) -> str:
             f"| {r.cold.wall:.1f} / {r.cold.cpu:.1f} | {r.floor.wall:.1f} / {r.floor.cpu:.1f} "
             f"| {r.ratio():.2f} / {r.ratio(cpu=True):.2f} "
             f"| {max(r.ours.memory_mb, r.cold.memory_mb):,.0f} MB | {r.largest_kb:.1f} KB "
-            f"| {r.largest_listing_kb:.1f} KB | {r.site_mb:,.0f} MB |")
+            f"| {r.largest_listing_kb:.1f} KB | {r.site_mb:,.0f} MB |"
+        )
     if any(r.ours_walls for r in results):
-        lines += ["", "Every round, wall-clock seconds (ours / floor): " + "; ".join(
-            f"{r.n:,}: " + ", ".join(f"{a:.1f} / {b:.1f}" for a, b in
-                                     zip(r.ours_walls, r.floor_walls))
-            for r in results if r.ours_walls) + "."]
+        lines += [
+            "",
+            "Every round, wall-clock seconds (ours / floor): "
+            + "; ".join(
+                f"{r.n:,}: "
+                + ", ".join(
+                    f"{a:.1f} / {b:.1f}" for a, b in zip(r.ours_walls, r.floor_walls, strict=False)
+                )
+                for r in results
+                if r.ours_walls
+            )
+            + ".",
+        ]
     phases = [k for k in first.cold.steps if k != "total"]
-    lines += ["", "Where the time goes (wall / CPU seconds):", "",
-              "| build | " + " | ".join(phases) + " |", "|---|" + "---:|" * len(phases)]
+    lines += [
+        "",
+        "Where the time goes (wall / CPU seconds):",
+        "",
+        "| build | " + " | ".join(phases) + " |",
+        "|---|" + "---:|" * len(phases),
+    ]
     for r in results:
         for label, run in ((f"{r.n:,}, empty cache", r.cold), (f"{r.n:,}", r.ours)):
-            lines.append(f"| {label} | " + " | ".join(
-                "{:.1f} / {:.1f}".format(*run.steps.get(k, [0, 0])) for k in phases) + " |")
+            lines.append(
+                f"| {label} | "
+                + " | ".join("{:.1f} / {:.1f}".format(*run.steps.get(k, [0, 0])) for k in phases)
+                + " |"
+            )
     if any(r.bare for r in results):
-        lines += ["", "Plain MkDocs + Material with no plugin at all (no search index), "
-                  "wall / CPU seconds: " + ", ".join(
-                      f"{r.n:,}: {r.bare.wall:.1f} / {r.bare.cpu:.1f}"
-                      for r in results if r.bare) + "."]
+        lines += [
+            "",
+            "Plain MkDocs + Material with no plugin at all (no search index), "
+            "wall / CPU seconds: "
+            + ", ".join(f"{r.n:,}: {r.bare.wall:.1f} / {r.bare.cpu:.1f}" for r in results if r.bare)
+            + ".",
+        ]
     growth = [last.ours.wall / first.ours.wall, last.ours.cpu / first.ours.cpu]
     allowed = GOALS["growth"] * last.n / first.n / 10
     lines += [
-        "", "| goal | measured (wall / CPU) | met |", "|---|---|---|",
+        "",
+        "| goal | measured (wall / CPU) | met |",
+        "|---|---|---|",
         f"| ours within {GOALS['ratio']} x of the floor at every N (wall clock, medians) | "
         + ", ".join(f"{r.ratio():.2f} / {r.ratio(cpu=True):.2f}" for r in results)
         + f" | {mark(all(r.ratio() <= GOALS['ratio'] for r in results))} |",
         "| the same, round by round (wall clock; ours over the floor built just after it) | "
-        + "; ".join(f"{r.n:,}: " + ", ".join(f"{x:.2f}" for x in r.round_ratios())
-                    for r in results if r.round_ratios())
+        + "; ".join(
+            f"{r.n:,}: " + ", ".join(f"{x:.2f}" for x in r.round_ratios())
+            for r in results
+            if r.round_ratios()
+        )
         + f" | {mark(all(x <= GOALS['ratio'] for r in results for x in r.round_ratios()))}"
         " in every round |",
         "| for information: the first build, from an empty cache, which also makes the 29 PDF "
         "session packs (the floor makes none) | "
         + ", ".join(f"{r.ratio(r.cold):.2f} / {r.ratio(r.cold, True):.2f}" for r in results)
         + " | not a goal |",
-        (f"| linear: {last.n:,} within {allowed:.0f} x of {first.n:,} "
-        f"| {growth[0]:.1f} x / {growth[1]:.1f} x (floor {last.floor.wall / first.floor.wall:.1f}"
-        f" x / {last.floor.cpu / first.floor.cpu:.1f} x) "
-        f"| {mark(max(growth) <= allowed)} |"),
-        (f"| largest page under {GOALS['largest_kb']:.0f} KB at {last.n:,} "
-        f"| {last.largest_kb:.1f} KB (`{last.largest_page}`); largest page listing resources "
-        f"{last.largest_listing_kb:.1f} KB | {mark(last.largest_kb < GOALS['largest_kb'])} |"),
-        (f"| peak memory under 2 GB at {last.n:,} "
-        f"| {max(last.ours.memory_mb, last.cold.memory_mb):,.0f} MB "
-        f"| {mark(max(last.ours.memory_mb, last.cold.memory_mb) < GOALS['memory_mb'])} |"),
-        "", "Reproduce with:", "", "```sh", command, "```"]
+        (
+            f"| linear: {last.n:,} within {allowed:.0f} x of {first.n:,} "
+            f"| {growth[0]:.1f} x / {growth[1]:.1f} x (floor {last.floor.wall / first.floor.wall:.1f}"
+            f" x / {last.floor.cpu / first.floor.cpu:.1f} x) "
+            f"| {mark(max(growth) <= allowed)} |"
+        ),
+        (
+            f"| largest page under {GOALS['largest_kb']:.0f} KB at {last.n:,} "
+            f"| {last.largest_kb:.1f} KB (`{last.largest_page}`); largest page listing resources "
+            f"{last.largest_listing_kb:.1f} KB | {mark(last.largest_kb < GOALS['largest_kb'])} |"
+        ),
+        (
+            f"| peak memory under 2 GB at {last.n:,} "
+            f"| {max(last.ours.memory_mb, last.cold.memory_mb):,.0f} MB "
+            f"| {mark(max(last.ours.memory_mb, last.cold.memory_mb) < GOALS['memory_mb'])} |"
+        ),
+        "",
+        "Reproduce with:",
+        "",
+        "```sh",
+        command,
+        "```",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -531,31 +707,48 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "_dump":
         return child_dump(*sys.argv[2:5])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,5000,10000",
-                        help="comma-separated numbers of resources (default: %(default)s)")
+    parser.add_argument(
+        "--sizes",
+        default="1000,5000,10000",
+        help="comma-separated numbers of resources (default: %(default)s)",
+    )
     parser.add_argument("--write", type=Path, help="put the results in this Markdown page")
-    parser.add_argument("--bare-floor", action="store_true",
-                        help="also build the floor with no plugin at all")
-    parser.add_argument("--rounds", type=int, default=3,
-                        help="builds of ours and of the floor, in turn (default: %(default)s)")
+    parser.add_argument(
+        "--bare-floor", action="store_true", help="also build the floor with no plugin at all"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=3,
+        help="builds of ours and of the floor, in turn (default: %(default)s)",
+    )
     parser.add_argument("--json", type=Path, help="also save the raw figures as JSON")
-    parser.add_argument("--from-json", type=Path,
-                        help="write the report from figures saved with --json, building nothing")
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        help="write the report from figures saved with --json, building nothing",
+    )
     args = parser.parse_args()
     if args.from_json:
         results = [load_result(r) for r in json.loads(args.from_json.read_text("utf-8"))]
-        command = "python scripts/bench_scale.py --sizes " + ",".join(str(r.n) for r in results) + (
-            f" --write {args.write}" if args.write else "")
+        command = (
+            "python scripts/bench_scale.py --sizes "
+            + ",".join(str(r.n) for r in results)
+            + (f" --write {args.write}" if args.write else "")
+        )
         text = report(results, command)
         print(text)
         if args.write:
             write_section(args.write, text)
         return
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
-    command = "python scripts/bench_scale.py --sizes " + ",".join(map(str, sizes)) + (
-        f" --rounds {args.rounds}" if args.rounds != 3 else "") + (
-        " --bare-floor" if args.bare_floor else "") + (
-        f" --write {args.write}" if args.write else "")
+    command = (
+        "python scripts/bench_scale.py --sizes "
+        + ",".join(map(str, sizes))
+        + (f" --rounds {args.rounds}" if args.rounds != 3 else "")
+        + (" --bare-floor" if args.bare_floor else "")
+        + (f" --write {args.write}" if args.write else "")
+    )
     results = []
     with tempfile.TemporaryDirectory(prefix="opencpd-bench-") as work:
         for n in sizes:

@@ -41,13 +41,24 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("OPENCPD_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 QUERY = "weather"  # a topic word: in about one resource in sixteen
 RUNS = 5
 # A slow connection: a phone on a congested school network (Chrome's "Slow 4G"-like figures).
-SLOW = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8,
-        "uploadThroughput": 750_000 / 8}
+SLOW = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1_600_000 / 8,
+    "uploadThroughput": 750_000 / 8,
+}
 START, END = "<!-- bench_search:start -->", "<!-- bench_search:end -->"
 GOALS = {"kb": 300.0, "seconds": 1.0}
 COMPRESSIBLE = {".html", ".js", ".css", ".json", ".svg", ".xml", ".txt"}
@@ -55,8 +66,9 @@ COMPRESSIBLE = {".html", ".js", ".css", ".json", ".svg", ".xml", ".txt"}
 
 def bench_scale() -> Any:
     """scripts/bench_scale.py, for its corpus: one synthetic programme for every benchmark."""
-    spec = importlib.util.spec_from_file_location("bench_scale", ROOT / "scripts" /
-                                                  "bench_scale.py")
+    spec = importlib.util.spec_from_file_location(
+        "bench_scale", ROOT / "scripts" / "bench_scale.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules["bench_scale"] = module  # its dataclasses look themselves up there
@@ -65,6 +77,7 @@ def bench_scale() -> Any:
 
 
 # --- building ------------------------------------------------------------------------------------
+
 
 def lunr_config(project: Path) -> Path:
     """The same site with Material's lunr search: its plugin and its stock header search box."""
@@ -83,6 +96,7 @@ def build(config_file: Path, site_dir: Path, pagefind: bool) -> float:
     sys.path.insert(0, str(ROOT / "plugins"))
     from opencpd.adapters.search import run_pagefind
     from opencpd.adapters.site import build_site
+
     build_site(str(config_file), site_dir, steps=[], search=False)
     if not pagefind:
         return 0.0
@@ -92,6 +106,7 @@ def build(config_file: Path, site_dir: Path, pagefind: bool) -> float:
 
 
 # --- serving with gzip ---------------------------------------------------------------------------
+
 
 class GzipHandler(SimpleHTTPRequestHandler):
     """Static files, text gzipped when the browser asks (Pagefind's files are gzipped already)."""
@@ -109,8 +124,11 @@ class GzipHandler(SimpleHTTPRequestHandler):
         path = Path(self.translate_path(self.path))
         if path.is_dir():
             path = path / "index.html"
-        if (path.suffix not in COMPRESSIBLE or not path.is_file()
-                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+        if (
+            path.suffix not in COMPRESSIBLE
+            or not path.is_file()
+            or "gzip" not in self.headers.get("Accept-Encoding", "")
+        ):
             return super().send_head()  # end_headers() adds Cache-Control
         key = str(path)
         if key not in self.cache:
@@ -127,8 +145,9 @@ class GzipHandler(SimpleHTTPRequestHandler):
 @contextmanager
 def served(folder: Path) -> Iterator[str]:
     GzipHandler.cache = {}
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 functools.partial(GzipHandler, directory=str(folder)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(folder))
+    )
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
@@ -139,6 +158,7 @@ def served(folder: Path) -> Iterator[str]:
 
 
 # --- measuring in Chromium -----------------------------------------------------------------------
+
 
 @dataclass
 class Trip:
@@ -155,11 +175,16 @@ class Trip:
 
 def kind(url: str) -> str:
     """What a request is for, in the breakdown of bytes."""
-    for mark, name in (("/pagefind/fragment/", "result excerpts"), ("/pagefind/index/", "index"
-                       " chunks"), ("/pagefind/filter/", "filter indexes"),
-                       (".pf_meta", "index metadata"), ("pagefind-entry", "index metadata"),
-                       ("/pagefind/", "Pagefind code"), ("search_index.json", "lunr index"),
-                       ("workers/search", "lunr code")):
+    for mark, name in (
+        ("/pagefind/fragment/", "result excerpts"),
+        ("/pagefind/index/", "index chunks"),
+        ("/pagefind/filter/", "filter indexes"),
+        (".pf_meta", "index metadata"),
+        ("pagefind-entry", "index metadata"),
+        ("/pagefind/", "Pagefind code"),
+        ("search_index.json", "lunr index"),
+        ("workers/search", "lunr code"),
+    ):
         if mark in url:
             return name
     return "pages, theme and scripts"
@@ -175,11 +200,17 @@ def search_once(browser: Any, url: str, engine: str, slow: bool) -> Trip:
     urls: dict[str, str] = {}
     asked: dict[str, float] = {}  # when each request was made (epoch seconds)
     sizes: dict[str, int] = {}
-    cdp.on("Network.requestWillBeSent", lambda e: (
-        urls.__setitem__(e["requestId"], e["request"]["url"]),
-        asked.__setitem__(e["requestId"], e["wallTime"])))
-    cdp.on("Network.loadingFinished",
-           lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+    cdp.on(
+        "Network.requestWillBeSent",
+        lambda e: (
+            urls.__setitem__(e["requestId"], e["request"]["url"]),
+            asked.__setitem__(e["requestId"], e["wallTime"]),
+        ),
+    )
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])),
+    )
     try:
         page.goto(url, wait_until="load")
         if engine == "pagefind":
@@ -191,13 +222,18 @@ def search_once(browser: Any, url: str, engine: str, slow: bool) -> Trip:
             shown = page.locator(".opencpd-results__status").inner_text()
             results = int(shown.split()[0]) if shown[:1].isdigit() else 0
             # The search page marks the moment its first results are on screen.
-            page.wait_for_function("() => performance.getEntriesByName("
-                                   "'opencpd-search-results').length")
-            first_shown = page.evaluate("() => (performance.timeOrigin + performance"
-                                        ".getEntriesByName('opencpd-search-results')[0]"
-                                        ".startTime) / 1000")
-            page.wait_for_function("() => document.querySelector('.opencpd-filter__count')"
-                                   ".textContent !== ''", timeout=120_000)
+            page.wait_for_function(
+                "() => performance.getEntriesByName('opencpd-search-results').length"
+            )
+            first_shown = page.evaluate(
+                "() => (performance.timeOrigin + performance"
+                ".getEntriesByName('opencpd-search-results')[0]"
+                ".startTime) / 1000"
+            )
+            page.wait_for_function(
+                "() => document.querySelector('.opencpd-filter__count').textContent !== ''",
+                timeout=120_000,
+            )
         else:
             started = time.perf_counter()
             page.fill(".md-search__input", QUERY)
@@ -210,19 +246,26 @@ def search_once(browser: Any, url: str, engine: str, slow: bool) -> Trip:
     finally:
         context.close()
     first = {rid: size for rid, size in sizes.items() if asked.get(rid, 0) <= first_shown}
-    index = sum(size for rid, size in first.items()
-                if any(mark in urls.get(rid, "") for mark in
-                       ("/pagefind/", "search_index.json", "workers/search")))
+    index = sum(
+        size
+        for rid, size in first.items()
+        if any(
+            mark in urls.get(rid, "")
+            for mark in ("/pagefind/", "search_index.json", "workers/search")
+        )
+    )
     parts: dict[str, int] = {}
     for rid, size in first.items():
         parts[kind(urls.get(rid, ""))] = parts.get(kind(urls.get(rid, "")), 0) + size
-    return Trip(sum(first.values()), index, sum(sizes.values()), len(first), seconds, results,
-                parts)
+    return Trip(
+        sum(first.values()), index, sum(sizes.values()), len(first), seconds, results, parts
+    )
 
 
 def measure(site: Path, engine: str, slow: bool) -> Trip:
     """The median time of RUNS cold searches (bytes are the same every time)."""
     from playwright.sync_api import sync_playwright
+
     with served(site) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -230,8 +273,15 @@ def measure(site: Path, engine: str, slow: bool) -> Trip:
         finally:
             browser.close()
     middle = statistics.median(t.seconds for t in trips)
-    return Trip(trips[0].total_bytes, trips[0].index_bytes, trips[0].settled_bytes,
-                trips[0].requests, middle, trips[0].results, trips[0].parts)
+    return Trip(
+        trips[0].total_bytes,
+        trips[0].index_bytes,
+        trips[0].settled_bytes,
+        trips[0].requests,
+        middle,
+        trips[0].results,
+        trips[0].parts,
+    )
 
 
 @dataclass
@@ -272,13 +322,15 @@ def bench(n: int, work: Path) -> Result:
 
 # --- reporting -----------------------------------------------------------------------------------
 
+
 def kb(size: int) -> str:
     return f"{size / 1024:,.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:,.1f} MB"
 
 
 def report(results: list[Result], command: str) -> str:
     lines = [
-        "## Search: Pagefind against Material's lunr search", "",
+        "## Search: Pagefind against Material's lunr search",
+        "",
         f"A reader opens the home page, types *{QUERY}* in the header search box and waits for "
         "the first result, in headless Chromium with a cold cache; the site is served on "
         "127.0.0.1 with gzip. *Bytes* are everything transferred from opening the home page to "
@@ -287,7 +339,8 @@ def report(results: list[Result], command: str) -> str:
         "results to count each filter value. *Time* is from typing the query to the first "
         f"result shown (median of {RUNS}), on this machine and with the network throttled to "
         "1.6 Mbit/s and 150 ms round trips (a phone or a busy school network). Times vary "
-        "with the machine's load from run to run; bytes do not.", "",
+        "with the machine's load from run to run; bytes do not.",
+        "",
         "| Resources | Pages | Search | Bytes | Index | With filter counts | Time, local "
         "| Time, slow network | Results |",
         "|---:|---:|---|---:|---:|---:|---:|---:|---:|",
@@ -295,42 +348,57 @@ def report(results: list[Result], command: str) -> str:
     for r in results:
         for engine, name in (("pagefind", "Pagefind (ours)"), ("lunr", "Material lunr")):
             local, slow = r.local[engine], r.slow[engine]
-            lines.append(f"| {r.n:,} | {r.pages:,} | {name} | {kb(local.total_bytes)} "
-                         f"| {kb(local.index_bytes)} | {kb(local.settled_bytes)} "
-                         f"| {local.seconds:.2f} s "
-                         f"| {slow.seconds:.1f} s | {local.results:,} |")
+            lines.append(
+                f"| {r.n:,} | {r.pages:,} | {name} | {kb(local.total_bytes)} "
+                f"| {kb(local.index_bytes)} | {kb(local.settled_bytes)} "
+                f"| {local.seconds:.2f} s "
+                f"| {slow.seconds:.1f} s | {local.results:,} |"
+            )
     last = results[-1]
     ours = last.local["pagefind"]
     met = ours.total_bytes <= GOALS["kb"] * 1024 and ours.seconds < GOALS["seconds"]
-    parts = ", ".join(f"{name} {kb(size)}" for name, size in
-                      sorted(ours.parts.items(), key=lambda item: -item[1]))
+    parts = ", ".join(
+        f"{name} {kb(size)}" for name, size in sorted(ours.parts.items(), key=lambda item: -item[1])
+    )
     lines += [
-        "", f"Where Pagefind's bytes go at {last.n:,} resources, to the first results: {parts}.",
-        "", f"Goal at {last.n:,} resources: first results with at most "
+        "",
+        f"Where Pagefind's bytes go at {last.n:,} resources, to the first results: {parts}.",
+        "",
+        f"Goal at {last.n:,} resources: first results with at most "
         f"{GOALS['kb']:.0f} KB transferred and in under {GOALS['seconds']:.0f} s on the local "
         f"machine. Measured: {kb(ours.total_bytes)} and {ours.seconds:.2f} s "
         f"({'met' if met else 'not met'}).",
-        "", "Indexing: Pagefind indexing the written site in one go (`opencpd build` does the same "
+        "",
+        "Indexing: Pagefind indexing the written site in one go (`opencpd build` does the same "
         "work on a second CPU while MkDocs renders, so its build waits for almost none of it) "
-        "(lunr's index is written by MkDocs itself, as one file):", "",
-        "| Resources | Pagefind indexing | lunr's search_index.json |", "|---:|---:|---:|",
+        "(lunr's index is written by MkDocs itself, as one file):",
+        "",
+        "| Resources | Pagefind indexing | lunr's search_index.json |",
+        "|---:|---:|---:|",
     ]
     for r in results:
-        lines.append(f"| {r.n:,} | {r.index_seconds:.1f} s | {kb(r.lunr_index_bytes)} "
-                     "uncompressed |")
+        lines.append(
+            f"| {r.n:,} | {r.index_seconds:.1f} s | {kb(r.lunr_index_bytes)} uncompressed |"
+        )
     lines += ["", "Reproduce with:", "", "```sh", command, "```"]
     return "\n".join(lines) + "\n"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="1000,5000",
-                        help="comma-separated numbers of resources (default: %(default)s)")
+    parser.add_argument(
+        "--sizes",
+        default="1000,5000",
+        help="comma-separated numbers of resources (default: %(default)s)",
+    )
     parser.add_argument("--write", type=Path, help="put the results in this Markdown page")
     args = parser.parse_args()
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
-    command = "python scripts/bench_search.py --sizes " + ",".join(map(str, sizes)) + (
-        f" --write {args.write}" if args.write else "")
+    command = (
+        "python scripts/bench_search.py --sizes "
+        + ",".join(map(str, sizes))
+        + (f" --write {args.write}" if args.write else "")
+    )
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     with tempfile.TemporaryDirectory(prefix="opencpd-bench-search-") as work:
         results = [bench(n, Path(work)) for n in sizes]

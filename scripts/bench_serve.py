@@ -43,6 +43,7 @@ def child_serve(config_file: str, address: str) -> None:
     logging.getLogger("mkdocs").addHandler(handler)
     logging.getLogger("mkdocs").setLevel(logging.INFO)
     from opencpd.cli import main
+
     main(["serve", "-f", config_file, "-a", address], standalone_mode=False)
 
 
@@ -59,8 +60,15 @@ def free_port() -> int:
 
 
 def snapshot(folder: Path) -> dict[str, int]:
-    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
-            for p in folder.rglob("*") if p.is_file()} if folder.is_dir() else {}
+    return (
+        {
+            p.relative_to(folder).as_posix(): p.stat().st_mtime_ns
+            for p in folder.rglob("*")
+            if p.is_file()
+        }
+        if folder.is_dir()
+        else {}
+    )
 
 
 class Server:
@@ -70,9 +78,14 @@ class Server:
         tmp.mkdir(exist_ok=True)
         env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(tmp)}
         self.process = subprocess.Popen(
-            [sys.executable, __file__, "_serve", str(source / "mkdocs.yml"),
-             f"127.0.0.1:{port}"], cwd=source, env=env, text=True, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, bufsize=1)
+            [sys.executable, __file__, "_serve", str(source / "mkdocs.yml"), f"127.0.0.1:{port}"],
+            cwd=source,
+            env=env,
+            text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            bufsize=1,
+        )
         self.lines: queue.Queue[tuple[float, str]] = queue.Queue()
         self.log: list[str] = []
         threading.Thread(target=self._read, daemon=True).start()
@@ -95,7 +108,7 @@ class Server:
                 stamp, line = self.lines.get(timeout=1)
             except queue.Empty:
                 if self.process.poll() is not None:
-                    raise SystemExit("the server stopped:\n" + "\n".join(self.log[-30:]))
+                    raise SystemExit("the server stopped:\n" + "\n".join(self.log[-30:])) from None
                 continue
             if text in line and stamp >= after:
                 return stamp
@@ -137,10 +150,19 @@ def main() -> None:
         print(f"generating {args.resources} resources in {source}", flush=True)
         make_programme(source, args.resources)
         builds = []
-        for round_ in range(2):  # the first fills the pack cache, the second finds it
-            builds.append(measure([sys.executable, str(Path(__file__).with_name(
-                "bench_scale.py")), "_ours", str(source / "mkdocs.yml"), str(source / "site")],
-                source))
+        for _round in range(2):  # the first fills the pack cache, the second finds it
+            builds.append(
+                measure(
+                    [
+                        sys.executable,
+                        str(Path(__file__).with_name("bench_scale.py")),
+                        "_ours",
+                        str(source / "mkdocs.yml"),
+                        str(source / "site"),
+                    ],
+                    source,
+                )
+            )
             print(f"full build: {builds[-1].wall:.1f} s, {builds[-1].cpu:.1f} s CPU", flush=True)
             edit(next((source / "modules").glob("*/resources/bench-00000/index.md")), 0)
         cold, full = builds
@@ -167,13 +189,15 @@ def main() -> None:
                 building = server.wait_for("Building documentation", saved, 600)
                 reloaded = server.wait_for("Reloading browsers", saved, 600)
                 cpu = cpu_seconds(server.process.pid) - cpu - idle * (reloaded - saved)
-                url = (f"http://127.0.0.1:{port}/"
-                       f"{resource.parent.relative_to(source).as_posix()}/")
+                url = f"http://127.0.0.1:{port}/{resource.parent.relative_to(source).as_posix()}/"
                 page = urllib.request.urlopen(url, timeout=30).read().decode("utf-8")
                 assert marker in page, f"{url} does not show the edit"
                 rebuilds.append(Rebuild(reloaded - saved, reloaded - building, cpu))
-                print(f"rebuild {round_}: {reloaded - saved:.1f} s from save to reload "
-                      f"(build {reloaded - building:.1f} s), {cpu:.1f} s CPU", flush=True)
+                print(
+                    f"rebuild {round_}: {reloaded - saved:.1f} s from save to reload "
+                    f"(build {reloaded - building:.1f} s), {cpu:.1f} s CPU",
+                    flush=True,
+                )
         finally:
             server.stop()
         regenerated = [line for line in server.log if any(w in line for w in REGENERATING)]
@@ -183,40 +207,68 @@ def main() -> None:
     cpu = statistics.median(r.cpu for r in rebuilds)
     ratios = (wall / full.wall, cpu / full.cpu)
     nothing = untouched and not regenerated
-    text = "\n".join([
-        "## Serving", "",
-        (f"`opencpd serve` with the programme plus {args.resources:,} synthetic resources, on "
-        f"{os.cpu_count()} CPUs shared with other work (load average {os.getloadavg()[0]:.1f} "
-        "at the end). Serving, MkDocs makes dirty builds, which render only the pages whose text "
-        "changed (see below). A rebuild is "
-        "timed from saving a resource's file to the server's \"Reloading browsers\", with the "
-        "edit checked on the served page; its CPU time is the server process's, less what it "
-        f"spends idle polling the files for changes ({idle:.2f} s a second). The full build "
-        "it is compared with is `opencpd build` after editing one resource, with the packs in "
-        "`.cache/packs` (so Pagefind and the offline zips run, the packs are reused)."), "",
-        "| | wall seconds | CPU seconds |", "|---|---:|---:|",
-        f"| `opencpd build`, empty pack cache | {cold.wall:.1f} | {cold.cpu:.1f} |",
-        (f"| `opencpd build`, packs cached, one resource edited | {full.wall:.1f} "
-        f"| {full.cpu:.1f} |"),
-        f"| serve's first build | {first:.1f} | |",
-        *[f"| rebuild after editing one resource ({i}) | {r.saved_to_reload:.1f} | {r.cpu:.1f} |"
-          for i, r in enumerate(rebuilds, 1)],
-        "", "| goal | measured (wall / CPU) | met |", "|---|---|---|",
-        (f"| a rebuild in under half a full build | {wall:.1f} / {cpu:.1f} s = "
-        f"{ratios[0]:.2f} / {ratios[1]:.2f} of the full build "
-        f"| {'yes' if ratios[1] < 0.5 else '**no**'} |"),
-        (f"| the same, against a build with an empty pack cache | "
-        f"{wall / cold.wall:.2f} / {cpu / cold.cpu:.2f} "
-        f"| {'yes' if cpu / cold.cpu < 0.5 else '**no**'} |"),
-        (f"| serving never regenerates packs or the search index "
-        f"| {'nothing regenerated' if nothing else 'regenerated'} "
-        f"| {'yes' if nothing else '**no**'} |"),
-        "", "Reproduce with:", "", "```sh",
-        f"python scripts/bench_serve.py --resources {args.resources}"
-        + (f" --write {args.write}" if args.write else ""), "```", ""])
+    text = "\n".join(
+        [
+            "## Serving",
+            "",
+            (
+                f"`opencpd serve` with the programme plus {args.resources:,} synthetic resources, on "
+                f"{os.cpu_count()} CPUs shared with other work (load average {os.getloadavg()[0]:.1f} "
+                "at the end). Serving, MkDocs makes dirty builds, which render only the pages whose text "
+                "changed (see below). A rebuild is "
+                "timed from saving a resource's file to the server's \"Reloading browsers\", with the "
+                "edit checked on the served page; its CPU time is the server process's, less what it "
+                f"spends idle polling the files for changes ({idle:.2f} s a second). The full build "
+                "it is compared with is `opencpd build` after editing one resource, with the packs in "
+                "`.cache/packs` (so Pagefind and the offline zips run, the packs are reused)."
+            ),
+            "",
+            "| | wall seconds | CPU seconds |",
+            "|---|---:|---:|",
+            f"| `opencpd build`, empty pack cache | {cold.wall:.1f} | {cold.cpu:.1f} |",
+            (
+                f"| `opencpd build`, packs cached, one resource edited | {full.wall:.1f} "
+                f"| {full.cpu:.1f} |"
+            ),
+            f"| serve's first build | {first:.1f} | |",
+            *[
+                f"| rebuild after editing one resource ({i}) | {r.saved_to_reload:.1f} | {r.cpu:.1f} |"
+                for i, r in enumerate(rebuilds, 1)
+            ],
+            "",
+            "| goal | measured (wall / CPU) | met |",
+            "|---|---|---|",
+            (
+                f"| a rebuild in under half a full build | {wall:.1f} / {cpu:.1f} s = "
+                f"{ratios[0]:.2f} / {ratios[1]:.2f} of the full build "
+                f"| {'yes' if ratios[1] < 0.5 else '**no**'} |"
+            ),
+            (
+                f"| the same, against a build with an empty pack cache | "
+                f"{wall / cold.wall:.2f} / {cpu / cold.cpu:.2f} "
+                f"| {'yes' if cpu / cold.cpu < 0.5 else '**no**'} |"
+            ),
+            (
+                f"| serving never regenerates packs or the search index "
+                f"| {'nothing regenerated' if nothing else 'regenerated'} "
+                f"| {'yes' if nothing else '**no**'} |"
+            ),
+            "",
+            "Reproduce with:",
+            "",
+            "```sh",
+            f"python scripts/bench_serve.py --resources {args.resources}"
+            + (f" --write {args.write}" if args.write else ""),
+            "```",
+            "",
+        ]
+    )
     if regenerated:
-        text += "\nRegenerating lines in the server's log:\n\n" + "\n".join(
-            f"    {line}" for line in regenerated) + "\n"
+        text += (
+            "\nRegenerating lines in the server's log:\n\n"
+            + "\n".join(f"    {line}" for line in regenerated)
+            + "\n"
+        )
     print("\n" + text)
     if args.write:
         write_section(args.write, text, START, END)

@@ -47,9 +47,11 @@ def main() -> None:
         seconds, counts = run(root, cache, args.jobs)
         print(f"warm, one session edited: {seconds:.1f} s {counts}")
         sizes = [p.stat().st_size for p in cache.folder.glob("*.html")]
-        print(f"HTML deck: {min(sizes) // 1024}-{max(sizes) // 1024} KB, "
-              f"{sum(p.stat().st_size for p in (REPO / 'docs/assets/slides').iterdir()) // 1024}"
-              " KB of script and stylesheet")
+        print(
+            f"HTML deck: {min(sizes) // 1024}-{max(sizes) // 1024} KB, "
+            f"{sum(p.stat().st_size for p in (REPO / 'docs/assets/slides').iterdir()) // 1024}"
+            " KB of script and stylesheet"
+        )
 
 
 if __name__ == "__main__":

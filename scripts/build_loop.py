@@ -71,8 +71,11 @@ def opencpd() -> list[str]:
 
 
 def fingerprint(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def broken_bundle(site: Path) -> list[str]:
@@ -104,15 +107,17 @@ def broken_bundle(site: Path) -> list[str]:
 
 
 def leftovers(folder: Path) -> list[str]:
-    return sorted(p.name for p in folder.iterdir()
-                  if p.name.startswith((".site-building-", ".site-old-")))
+    return sorted(
+        p.name for p in folder.iterdir() if p.name.startswith((".site-building-", ".site-old-"))
+    )
 
 
 def build(number: int, sources: Path, slot: Path, first: dict[str, str] | None) -> Build:
     site = slot / "site"
     started = time.perf_counter()
-    done = subprocess.run([*opencpd(), "build", "-d", str(site)], cwd=sources, text=True,
-                          capture_output=True)
+    done = subprocess.run(
+        [*opencpd(), "build", "-d", str(site)], cwd=sources, text=True, capture_output=True
+    )
     result = Build(number, time.perf_counter() - started, done.returncode)
     if done.returncode != 0:
         result.message = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
@@ -120,16 +125,20 @@ def build(number: int, sources: Path, slot: Path, first: dict[str, str] | None) 
         result.broken = broken_bundle(site)
         if first is not None:
             now = fingerprint(site)
-            result.different = sorted(name for name in first.keys() | now.keys()
-                                      if first.get(name) != now.get(name))
+            result.different = sorted(
+                name for name in first.keys() | now.keys() if first.get(name) != now.get(name)
+            )
     result.untidy = leftovers(slot)
     return result
 
 
 def progress(result: Build, done: int) -> None:
     if result.code or result.broken or result.different or result.untidy:
-        print(f"  build {result.number}: exit {result.code} {result.message} "
-              f"{result.broken[:2]} {result.different[:2]} {result.untidy}", flush=True)
+        print(
+            f"  build {result.number}: exit {result.code} {result.message} "
+            f"{result.broken[:2]} {result.different[:2]} {result.untidy}",
+            flush=True,
+        )
     elif done % 10 == 0:
         print(f"  {done} builds done", flush=True)
 
@@ -141,8 +150,10 @@ def report(builds: list[Build], label: str) -> None:
     untidy = [b for b in builds if b.untidy]
     seconds = [b.seconds for b in builds]
     print(f"\n{label}")
-    print(f"  builds:    {len(builds)}  (median {statistics.median(seconds):.1f} s, "
-          f"longest {max(seconds):.1f} s)")
+    print(
+        f"  builds:    {len(builds)}  (median {statistics.median(seconds):.1f} s, "
+        f"longest {max(seconds):.1f} s)"
+    )
     print(f"  failed:    {len(failed)}")
     print(f"  broken:    {len(broken)}  (passed, with a bundle file empty or unreadable)")
     print(f"  different: {len(different)}  (site not byte-identical to the first build's)")
@@ -152,8 +163,9 @@ def report(builds: list[Build], label: str) -> None:
     for b in broken:
         print(f"  build {b.number} broken: {'; '.join(b.broken[:5])}")
     for b in different:
-        print(f"  build {b.number} differs in {len(b.different)} files: "
-              f"{', '.join(b.different[:5])}")
+        print(
+            f"  build {b.number} differs in {len(b.different)} files: {', '.join(b.different[:5])}"
+        )
     for b in untidy:
         print(f"  build {b.number} left {', '.join(b.untidy)}")
 
@@ -161,9 +173,11 @@ def report(builds: list[Build], label: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--builds", type=int, default=100)
-    parser.add_argument("--site", default="fixture",
-                        help="fixture (tests/fixtures/site), repository, or a folder with "
-                             "mkdocs.yml")
+    parser.add_argument(
+        "--site",
+        default="fixture",
+        help="fixture (tests/fixtures/site), repository, or a folder with mkdocs.yml",
+    )
     parser.add_argument("--jobs", type=int, default=1, help="builds at a time")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     args = parser.parse_args()
@@ -180,13 +194,18 @@ def main() -> None:
             report([first], "the first build failed; nothing to compare with")
             return
         reference = fingerprint(slots[0] / "site")
-        print(f"first build: {first.seconds:.1f} s, {len(reference)} files; "
-              f"{args.builds} more, {args.jobs} at a time", flush=True)
+        print(
+            f"first build: {first.seconds:.1f} s, {len(reference)} files; "
+            f"{args.builds} more, {args.jobs} at a time",
+            flush=True,
+        )
         builds: list[Build] = []
         with ThreadPoolExecutor(args.jobs) as pool:
             numbers = iter(range(1, args.builds + 1))
-            running = {pool.submit(build, n, sources, slots[i], reference): i
-                       for i, n in zip(range(args.jobs), numbers)}
+            running = {
+                pool.submit(build, n, sources, slots[i], reference): i
+                for i, n in zip(range(args.jobs), numbers, strict=False)
+            }
             while running:
                 for future in wait(running, return_when=FIRST_COMPLETED).done:
                     slot = running.pop(future)
@@ -194,10 +213,11 @@ def main() -> None:
                     progress(result, len(builds))
                     number = next(numbers, None)
                     if number is not None:
-                        running[pool.submit(build, number, sources, slots[slot],
-                                            reference)] = slot
-        report(sorted(builds, key=lambda b: b.number),
-               f"{args.site}: {len(builds)} builds after the first, nothing changed")
+                        running[pool.submit(build, number, sources, slots[slot], reference)] = slot
+        report(
+            sorted(builds, key=lambda b: b.number),
+            f"{args.site}: {len(builds)} builds after the first, nothing changed",
+        )
     finally:
         if args.keep:
             print(f"kept in {work}")

@@ -21,17 +21,22 @@ FORM = ROOT / ".github/ISSUE_TEMPLATE/share-a-resource.yml"
 OUT = ROOT / "docs/contribute"
 CHROMIUM = "/usr/bin/chromium"
 FILLED = {
-    "title": "Weather bingo", "summary": "A bingo game for revising weather phrases, used with "
-    "Year 4.", "module": "Stories, songs and rhymes (ks2-stories-songs-rhymes)",
-    "key_stage": "Key Stage 2 (ages 7 to 11) (KS2)", "year_groups": "Year 4",
-    "languages": "French (fr)", "themes": "Vocabulary (vocabulary)", "type": "Game (game)",
+    "title": "Weather bingo",
+    "summary": "A bingo game for revising weather phrases, used with Year 4.",
+    "module": "Stories, songs and rhymes (ks2-stories-songs-rhymes)",
+    "key_stage": "Key Stage 2 (ages 7 to 11) (KS2)",
+    "year_groups": "Year 4",
+    "languages": "French (fr)",
+    "themes": "Vocabulary (vocabulary)",
+    "type": "Game (game)",
     "licence": "Creative Commons Attribution 4.0 (CC-BY-4.0)",
-    "contributor_name": "Ms A. Teacher", "contributor_school": "Hill Primary School",
+    "contributor_name": "Ms A. Teacher",
+    "contributor_school": "Hill Primary School",
     "contributor_region": "East Midlands",
     "body": "We played it in teams at the end of the weather unit...",
     "files": "[weather-bingo.pdf](https://github.com/user-attachments/files/1/weather-bingo.pdf)"
-             "\n![Bingo board](https://github.com/user-attachments/assets/…)\nA grid of nine "
-             "weather symbols.",
+    "\n![Bingo board](https://github.com/user-attachments/assets/…)\nA grid of nine "
+    "weather symbols.",
 }
 STYLE = """
 body{font:14px/1.5 -apple-system,"Segoe UI","Noto Sans",Helvetica,Arial,sans-serif;color:#1f2328;
@@ -64,28 +69,37 @@ def markdown(text: str) -> str:
 
 
 def page(form: dict) -> str:
-    parts = [f"<h1>Create new issue: {html.escape(form['name'])}</h1>",
-             f"<div class=field>{html.escape(form['title'])}Weather bingo</div>"]
+    parts = [
+        f"<h1>Create new issue: {html.escape(form['name'])}</h1>",
+        f"<div class=field>{html.escape(form['title'])}Weather bingo</div>",
+    ]
     for item in form["body"]:
         kind, attrs = item["type"], item["attributes"]
         if kind == "markdown":
             parts.append(f"<div class=intro>{markdown(attrs['value'])}</div>")
             continue
         required = (item.get("validations") or {}).get("required")
-        parts.append(f"<label id='{item['id']}'>{html.escape(attrs['label'])}"
-                     + (" <span class=req>*</span>" if required else "") + "</label>")
+        parts.append(
+            f"<label id='{item['id']}'>{html.escape(attrs['label'])}"
+            + (" <span class=req>*</span>" if required else "")
+            + "</label>"
+        )
         if attrs.get("description"):
             parts.append(f"<div class=desc>{markdown(attrs['description'])}</div>")
         if kind == "checkboxes":
-            parts += [f"<div class=tick><span class=box>✓</span>{html.escape(o['label'])}</div>"
-                      for o in attrs["options"]]
+            parts += [
+                f"<div class=tick><span class=box>✓</span>{html.escape(o['label'])}</div>"
+                for o in attrs["options"]
+            ]
             continue
         value = html.escape(FILLED.get(item["id"], ""))
         style = {"dropdown": "field select", "textarea": "field area"}.get(kind, "field")
         parts.append(f"<div class='{style}'><span>{value}</span></div>")
     parts.append("<button>Create</button>")
-    return (f"<!doctype html><html lang=en><meta charset=utf-8><style>{STYLE}</style>"
-            f"<main>{''.join(parts)}</main></html>")
+    return (
+        f"<!doctype html><html lang=en><meta charset=utf-8><style>{STYLE}</style>"
+        f"<main>{''.join(parts)}</main></html>"
+    )
 
 
 def save(png: bytes, path: Path) -> int:
@@ -105,10 +119,15 @@ def main() -> None:
         for name, start in shots.items():
             top = tab.locator(start).bounding_box()
             assert top is not None
-            height = 620 if name == "form-top.png" else tab.evaluate(
-                "document.body.scrollHeight") - top["y"] + 8
-            png = tab.screenshot(clip={"x": 0, "y": max(top["y"] - 8, 0), "width": 800,
-                                       "height": height}, full_page=True)
+            height = (
+                620
+                if name == "form-top.png"
+                else tab.evaluate("document.body.scrollHeight") - top["y"] + 8
+            )
+            png = tab.screenshot(
+                clip={"x": 0, "y": max(top["y"] - 8, 0), "width": 800, "height": height},
+                full_page=True,
+            )
             size = save(png, OUT / name)
             print(f"docs/contribute/{name}: {size // 1024} KB")
         browser.close()

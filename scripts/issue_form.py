@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import click
-
 from opencpd.intake.forms import SettingsError, settings
 from opencpd.intake.template import outputs
 
@@ -21,8 +20,13 @@ REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 @click.command()
-@click.option("--root", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              default=REPOSITORY, show_default=True, help="The repository to write into.")
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=REPOSITORY,
+    show_default=True,
+    help="The repository to write into.",
+)
 @click.option("--check", is_flag=True, help="Only report whether the files are up to date.")
 def main(root: Path, check: bool) -> None:
     """Write the issue forms and pull-request template generated from the model."""
@@ -43,8 +47,11 @@ def main(root: Path, check: bool) -> None:
             click.echo(f"wrote {relative.as_posix()}")
     if check and stale:
         for relative in stale:
-            click.echo(f"{relative.as_posix()} is out of date: run `python "
-                       "scripts/issue_form.py` and commit the result.", err=True)
+            click.echo(
+                f"{relative.as_posix()} is out of date: run `python "
+                "scripts/issue_form.py` and commit the result.",
+                err=True,
+            )
         sys.exit(1)
 
 

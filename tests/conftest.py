@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-
 from opencpd.core.catalog import Catalog
 from opencpd.core.load import load_catalog
 from opencpd.core.vocabulary import load_vocabulary
@@ -59,8 +58,7 @@ class ExpectedWarnings:
         self.patterns.append(pattern)
 
     def unexpected(self) -> list[str]:
-        return [m for m in self.handler.messages
-                if not any(re.search(p, m) for p in self.patterns)]
+        return [m for m in self.handler.messages if not any(re.search(p, m) for p in self.patterns)]
 
 
 @pytest.fixture(autouse=True)
@@ -80,8 +78,9 @@ def restore_mkdocs_logger() -> Iterator[None]:
     logger = logging.getLogger("mkdocs")
     handlers, level = list(logger.handlers), logger.level
     yield
-    logger.handlers[:] = [h for h in logger.handlers if h in handlers or
-                          isinstance(h, WarningRecords)]
+    logger.handlers[:] = [
+        h for h in logger.handlers if h in handlers or isinstance(h, WarningRecords)
+    ]
     logger.setLevel(level)
 
 

@@ -17,14 +17,20 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from opencpd.core.catalog import Catalog
 
 REPO = Path(__file__).resolve().parent.parent
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path(os.environ.get("OPENCPD_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 # One page of each template, by its path in the built site. Every page type the site makes is
 # here: the accessibility tests (axe-core, the keyboard), the Nu HTML Checker
@@ -124,8 +130,11 @@ def served_site(built_repo_site: BuiltSite) -> Iterator[ServedSite]:
 
 def needs_chromium() -> None:
     if not CHROMIUM.exists():
-        pytest.fail(f"Chromium is not installed at {CHROMIUM}; install the Debian package "
-                    "`chromium` (scripts/test does) or set OPENCPD_CHROMIUM.", pytrace=False)
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}; install the Debian package "
+            "`chromium` (scripts/test does) or set OPENCPD_CHROMIUM.",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="module")

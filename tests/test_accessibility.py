@@ -38,8 +38,10 @@ def page(browser: Any) -> Iterator[Any]:
 
 def run_axe(page: Any) -> list[dict[str, Any]]:
     if not AXE.is_file():
-        pytest.fail(f"{AXE.relative_to(AXE.parents[2])} is missing: run `npm ci` "
-                    "(scripts/test does).", pytrace=False)
+        pytest.fail(
+            f"{AXE.relative_to(AXE.parents[2])} is missing: run `npm ci` (scripts/test does).",
+            pytrace=False,
+        )
     page.add_script_tag(path=str(AXE))
     return page.evaluate(RUN_AXE, AXE_TAGS)["violations"]
 
@@ -68,8 +70,9 @@ VIEWPORTS = {"1280px": {"width": 1280, "height": 800}, "320px": {"width": 320, "
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("template", list(TEMPLATE_PAGES))
-def test_no_axe_violations(template: str, viewport: str, served_site: ServedSite,
-                           page: Any) -> None:
+def test_no_axe_violations(
+    template: str, viewport: str, served_site: ServedSite, page: Any
+) -> None:
     page.set_viewport_size(VIEWPORTS[viewport])
     page.goto(served_site.page(TEMPLATE_PAGES[template]), wait_until="load")
     if template == "search":
@@ -77,9 +80,11 @@ def test_no_axe_violations(template: str, viewport: str, served_site: ServedSite
     if template == "browse":
         page.wait_for_selector(".opencpd-results__list li", timeout=10_000)
     violations = run_axe(page)
-    assert not violations, (f"axe-core found {len(violations)} kinds of WCAG 2.2 AA violation on "
-                            f"the {template} page ({TEMPLATE_PAGES[template] or '/'}), "
-                            f"{viewport} wide:\n" + describe(violations))
+    assert not violations, (
+        f"axe-core found {len(violations)} kinds of WCAG 2.2 AA violation on "
+        f"the {template} page ({TEMPLATE_PAGES[template] or '/'}), "
+        f"{viewport} wide:\n" + describe(violations)
+    )
 
 
 # -- keyboard -------------------------------------------------------------------------------------
@@ -139,6 +144,7 @@ def luminance(colour: tuple[float, ...]) -> float:
     def linear(c: float) -> float:
         c /= 255
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = (linear(c) for c in colour[:3])
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -166,9 +172,11 @@ def focus_problems(focused: list[dict[str, Any]]) -> list[str]:
         elif not (el["outline"] or el["shadow"]):
             problems.append(f"{label(el)}: no focus indicator (outline or box-shadow)")
         elif el["outline"] and not el["shadow"] and focus_contrast(el) < 3:
-            problems.append(f"{label(el)}: focus outline {el['outlineColor']} on "
-                            f"{el['background']} is {focus_contrast(el):.2f}:1, under the 3:1 "
-                            "of WCAG 1.4.11")
+            problems.append(
+                f"{label(el)}: focus outline {el['outlineColor']} on "
+                f"{el['background']} is {focus_contrast(el):.2f}:1, under the 3:1 "
+                "of WCAG 1.4.11"
+            )
     return problems
 
 
@@ -178,7 +186,8 @@ def test_skip_link_first_and_every_focus_visible(served_site: ServedSite, page: 
     assert len(focused) > 20, f"Tab reached only {len(focused)} elements on the module page"
     first = focused[0]
     assert "md-skip" in first["cls"] and first["text"] == "Skip to content", (
-        f"the first element Tab reaches should be the skip link; it is {label(first)}")
+        f"the first element Tab reaches should be the skip link; it is {label(first)}"
+    )
     assert first["inView"], "the skip link stays off screen when focused"
     problems = focus_problems(focused)
     assert not problems, "keyboard focus on the module page:\n" + "\n".join(problems)
@@ -204,8 +213,9 @@ def tab_to(page: Any, condition: str, limit: int = 300) -> None:
 
 def test_search_and_filters_work_with_the_keyboard(served_site: ServedSite, page: Any) -> None:
     page.goto(served_site.page(TEMPLATE_PAGES["search"]), wait_until="load")
-    page.wait_for_function("() => document.querySelector('.opencpd-results__status')"
-                           ".textContent !== ''")
+    page.wait_for_function(
+        "() => document.querySelector('.opencpd-results__status').textContent !== ''"
+    )
     focused = tab_through(page)
     assert "opencpd-q" in [el["id"] for el in focused], "Tab never reaches the search box"
     assert any(el["type"] == "checkbox" for el in focused), "Tab never reaches a filter checkbox"
@@ -226,19 +236,22 @@ def test_search_and_filters_work_with_the_keyboard(served_site: ServedSite, page
     param = page.evaluate("() => document.activeElement.name")
     page.keyboard.press("Space")
     assert page.evaluate("() => document.activeElement.checked"), "Space did not tick the filter"
-    page.wait_for_function("param => new URLSearchParams(location.search).has(param)", arg=param,
-                           timeout=10_000)
+    page.wait_for_function(
+        "param => new URLSearchParams(location.search).has(param)", arg=param, timeout=10_000
+    )
     page.keyboard.press("Space")
     assert not page.evaluate("() => document.activeElement.checked"), "Space did not untick it"
-    page.wait_for_function("param => !new URLSearchParams(location.search).has(param)",
-                           arg=param, timeout=10_000)
+    page.wait_for_function(
+        "param => !new URLSearchParams(location.search).has(param)", arg=param, timeout=10_000
+    )
 
     # The filter panel opens and closes with Enter on its summary.
     page.focus(".opencpd-filters summary")
     was_open = page.evaluate("() => document.querySelector('.opencpd-filters').open")
     page.keyboard.press("Enter")
     assert page.evaluate("() => document.querySelector('.opencpd-filters').open") != was_open, (
-        "Enter on 'Filters' does not open or close the filter panel")
+        "Enter on 'Filters' does not open or close the filter panel"
+    )
 
 
 AGENDA = """() => [...document.querySelectorAll('.md-typeset__scrollwrap')].map(wrap => ({
@@ -248,8 +261,9 @@ AGENDA = """() => [...document.querySelectorAll('.md-typeset__scrollwrap')].map(
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_the_agenda_works_with_the_keyboard(viewport: str, served_site: ServedSite,
-                                            page: Any) -> None:
+def test_the_agenda_works_with_the_keyboard(
+    viewport: str, served_site: ServedSite, page: Any
+) -> None:
     """The running order fits the screen (its rows stacked on a phone) or, when a table is too
     wide, Tab reaches it so that the arrow keys scroll it; the page never scrolls sideways."""
     page.set_viewport_size(VIEWPORTS[viewport])
@@ -262,8 +276,9 @@ def test_the_agenda_works_with_the_keyboard(viewport: str, served_site: ServedSi
     assert wide <= 1, f"the session page scrolls sideways by {wide}px at {viewport}"
     focused = tab_through(page)
     problems = focus_problems(focused)
-    assert not problems, f"keyboard focus on the session page at {viewport}:\n" + \
-        "\n".join(problems)
+    assert not problems, f"keyboard focus on the session page at {viewport}:\n" + "\n".join(
+        problems
+    )
 
 
 def test_a_wide_table_scrolls_with_the_keyboard(served_site: ServedSite, page: Any) -> None:
@@ -272,8 +287,10 @@ def test_a_wide_table_scrolls_with_the_keyboard(served_site: ServedSite, page: A
     page.goto(served_site.page(TEMPLATE_PAGES["session"]), wait_until="load")
     page.add_style_tag(content=".md-typeset table:not([class]) { min-width: 2000px; }")
     page.evaluate("() => dispatchEvent(new Event('resize'))")
-    page.wait_for_function("() => document.querySelector('.md-typeset__scrollwrap')"
-                           ".getAttribute('tabindex') === '0'", timeout=5_000)
+    page.wait_for_function(
+        "() => document.querySelector('.md-typeset__scrollwrap').getAttribute('tabindex') === '0'",
+        timeout=5_000,
+    )
     tab_to(page, "el.classList.contains('md-typeset__scrollwrap')")
     focused = page.evaluate(FOCUSED)
     assert not focus_problems([focused]), focus_problems([focused])
@@ -316,8 +333,9 @@ def test_navigation_drawer_works_with_the_keyboard(served_site: ServedSite, page
     page.goto(served_site.page(TEMPLATE_PAGES["module"]), wait_until="load")
     focused = tab_through(page)
     unseen = [label(el) for el in focused if not el["inView"]]
-    assert not unseen, "with the drawer closed, Tab reaches elements off the screen:\n" + \
-        "\n".join(unseen)
+    assert not unseen, "with the drawer closed, Tab reaches elements off the screen:\n" + "\n".join(
+        unseen
+    )
     problems = focus_problems(focused)
     assert not problems, "keyboard focus on the module page at 320px:\n" + "\n".join(problems)
 
@@ -328,8 +346,10 @@ def test_navigation_drawer_works_with_the_keyboard(served_site: ServedSite, page
     assert name == "Navigation", f"the menu button is named {name!r}"
     page.keyboard.press("Enter")
     assert drawer_open(page), "Enter on the menu button does not open the navigation"
-    page.wait_for_function("() => document.querySelector('.md-sidebar--primary')"
-                           ".getBoundingClientRect().left >= 0", timeout=5_000)
+    page.wait_for_function(
+        "() => document.querySelector('.md-sidebar--primary').getBoundingClientRect().left >= 0",
+        timeout=5_000,
+    )
     tab_to(page, "el.closest('.md-sidebar--primary') && el.matches('a.md-nav__link')")
     opened = tab_through(page)
     problems = focus_problems(opened)
@@ -337,6 +357,7 @@ def test_navigation_drawer_works_with_the_keyboard(served_site: ServedSite, page
     page.keyboard.press("Escape")
     assert not drawer_open(page), "Escape does not close the navigation"
     assert page.evaluate(f"() => {{ const el = document.activeElement; return {menu}; }}"), (
-        "after Escape the focus should go back to the menu button")
+        "after Escape the focus should go back to the menu button"
+    )
     page.keyboard.press("Space")
     assert drawer_open(page), "Space on the menu button does not open the navigation"

@@ -19,8 +19,12 @@ from .conftest import FIXTURE_SITE, ExpectedWarnings
 
 def fingerprint(folder: Path) -> dict[str, str]:
     """Every file and folder under `folder` with the hash of its content."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            if p.is_file() else "folder" for p in sorted(folder.rglob("*"))}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        if p.is_file()
+        else "folder"
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 def leftovers(parent: Path) -> list[str]:
@@ -51,8 +55,9 @@ def assert_untouched(site: Path, before: dict[str, str]) -> None:
     assert leftovers(site.parent) == []
 
 
-def test_a_content_error_leaves_the_previous_site(previous_site: tuple[Path, dict[str, str]],
-                                                  warnings_log: ExpectedWarnings) -> None:
+def test_a_content_error_leaves_the_previous_site(
+    previous_site: tuple[Path, dict[str, str]], warnings_log: ExpectedWarnings
+) -> None:
     site, before = previous_site
     warnings_log.expect(r"yaml-syntax")
     module = next((site.parent / "modules").glob("*/module.md"))
@@ -64,7 +69,8 @@ def test_a_content_error_leaves_the_previous_site(previous_site: tuple[Path, dic
 
 
 def test_a_new_page_that_does_not_build_leaves_the_previous_site(
-        previous_site: tuple[Path, dict[str, str]], warnings_log: ExpectedWarnings) -> None:
+    previous_site: tuple[Path, dict[str, str]], warnings_log: ExpectedWarnings
+) -> None:
     site, before = previous_site
     warnings_log.expect(r"nowhere\.md")
     (site.parent / "docs" / "about.md").write_text("# About\n\n[A link](nowhere.md)\n", "utf-8")
@@ -76,8 +82,10 @@ def test_a_new_page_that_does_not_build_leaves_the_previous_site(
 def failing_pagefind(config: object, staging: Path, catalog: object) -> None:
     """Pagefind as installed, but exiting with an error half-way through its output."""
     fake = staging.parent / "fake-pagefind"
-    fake.write_text("#!/bin/sh\nmkdir -p pagefind/index\necho partial > pagefind/index/x\n"
-                    "echo 'Error: could not write the index' >&2\nexit 3\n")
+    fake.write_text(
+        "#!/bin/sh\nmkdir -p pagefind/index\necho partial > pagefind/index/x\n"
+        "echo 'Error: could not write the index' >&2\nexit 3\n"
+    )
     fake.chmod(0o755)
     try:
         run_pagefind(staging, binary=fake)
@@ -106,7 +114,8 @@ FAILURES: dict[str, tuple[Callable[..., None], type[BaseException], str | None]]
 
 @pytest.mark.parametrize("kind", FAILURES)
 def test_a_failing_post_build_step_leaves_the_previous_site(
-        previous_site: tuple[Path, dict[str, str]], kind: str) -> None:
+    previous_site: tuple[Path, dict[str, str]], kind: str
+) -> None:
     site, before = previous_site
     step, error, message = FAILURES[kind]
     # The real steps run first, so the failure comes with a nearly finished new site.
@@ -116,8 +125,10 @@ def test_a_failing_post_build_step_leaves_the_previous_site(
 
 
 def test_a_pack_that_cannot_be_made_leaves_the_previous_site(
-        previous_site: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
-        warnings_log: ExpectedWarnings) -> None:
+    previous_site: tuple[Path, dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    warnings_log: ExpectedWarnings,
+) -> None:
     """Packs are made inside the MkDocs build (from .cache/packs when they are there)."""
     from opencpd.core.packs import build as packs_build
     from opencpd.core.packs import pdf
@@ -138,8 +149,9 @@ def test_a_pack_that_cannot_be_made_leaves_the_previous_site(
     assert_untouched(site, before)
 
 
-def test_a_failed_swap_puts_the_previous_site_back(previous_site: tuple[Path, dict[str, str]],
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_swap_puts_the_previous_site_back(
+    previous_site: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     site, before = previous_site
     real_rename = Path.rename
 
@@ -154,8 +166,9 @@ def test_a_failed_swap_puts_the_previous_site_back(previous_site: tuple[Path, di
     assert_untouched(site, before)
 
 
-def test_a_successful_build_replaces_the_site_whole(previous_site: tuple[Path, dict[str, str]]
-                                                    ) -> None:
+def test_a_successful_build_replaces_the_site_whole(
+    previous_site: tuple[Path, dict[str, str]],
+) -> None:
     site, before = previous_site
     stale = site / "stale.html"
     stale.write_text("from an older build")
@@ -168,7 +181,8 @@ def test_a_successful_build_replaces_the_site_whole(previous_site: tuple[Path, d
 
 
 def test_the_command_says_the_previous_site_is_unchanged(
-        previous_site: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    previous_site: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
     site, before = previous_site
     monkeypatch.chdir(site.parent)
     monkeypatch.setattr(site_module, "POST_BUILD_STEPS", [*POST_BUILD_STEPS, failing_pagefind])

@@ -23,8 +23,6 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 from click.testing import CliRunner
-from playwright.sync_api import Error as PlaywrightError
-
 from opencpd.adapters.site import build_site
 from opencpd.cli import main as opencpd
 from opencpd.core.attachments import check_file
@@ -33,23 +31,52 @@ from opencpd.core.findings import errors
 from opencpd.core.load import load_catalog
 from opencpd.core.render import Renderer
 from opencpd.core.vocabulary import load_vocabulary
+from playwright.sync_api import Error as PlaywrightError
 
-from .golden import published as placed_pages
 from .conftest import mkdocs_warnings, repository_config
 from .conftest_browser import browser, serve  # noqa: F401  (fixtures)
+from .golden import published as placed_pages
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = Path(__file__).resolve().parent / "bad_resources"
 BASE = CORPUS / "_base"
 CASES = sorted(p for p in CORPUS.iterdir() if (p / "expected.yml").is_file())
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "poster", "xlink:href",
-                  "background", "srcset"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "poster",
+    "xlink:href",
+    "background",
+    "srcset",
+}
 
 # What may never be in the part of a page made from a submission.
-UNSAFE = ["<script", "<iframe", "<frame", "<style", "<form", "<input", "<button", "<object",
-          "<embed", "<applet", "<base", "<meta", "<link", "<svg", "<math", "javascript:",
-          "vbscript:", "data:", "srcdoc", "formaction"]
+UNSAFE = [
+    "<script",
+    "<iframe",
+    "<frame",
+    "<style",
+    "<form",
+    "<input",
+    "<button",
+    "<object",
+    "<embed",
+    "<applet",
+    "<base",
+    "<meta",
+    "<link",
+    "<svg",
+    "<math",
+    "javascript:",
+    "vbscript:",
+    "data:",
+    "srcdoc",
+    "formaction",
+]
 
 
 def expected(case: Path) -> dict[str, Any]:
@@ -95,8 +122,10 @@ def assemble(cases: list[Path], target: Path) -> Path:
             shutil.copyfile(root / original, root / copy)
         for rel, long in (expected(case).get("long_lines") or {}).items():
             path = root / rel
-            path.write_text(path.read_text("utf-8").replace(
-                long["marker"], long["text"] * long["times"]), "utf-8")
+            path.write_text(
+                path.read_text("utf-8").replace(long["marker"], long["text"] * long["times"]),
+                "utf-8",
+            )
     site_config(root)
     return root
 
@@ -104,20 +133,44 @@ def assemble(cases: list[Path], target: Path) -> Path:
 def resource_section(page: str) -> str:
     """The part of a generated resource page made from the submission."""
     start = page.index('<div class="resource-page"')
-    return page[start:page.index('<h2 id="reuse">', start)]
+    return page[start : page.index('<h2 id="reuse">', start)]
 
 
 def test_corpus_is_large_enough_and_covers_the_issue() -> None:
     assert len(CASES) >= 25
     names = " ".join(case.name for case in CASES)
-    for kind in ["yaml-syntax", "unknown-module", "wrong-licence", "missing-consent", "oversize",
-                 "docm", "exe-renamed-pdf", "path-traversal", "absolute-path", "symlink-out",
-                 "script", "event-handlers", "javascript-links", "data-urls",
-                 "iframe-object-style-form", "jinja-injection", "personal-email",
-                 "personal-phone", "personal-pupil-name", "personal-upn", "not-utf8",
-                 "empty-page", "missing-title", "bad-date", "unlisted-file",
-                 "listed-missing-file", "image-without-alt", "markup-in-title", "zip-archive",
-                 "svg-with-script"]:
+    for kind in [
+        "yaml-syntax",
+        "unknown-module",
+        "wrong-licence",
+        "missing-consent",
+        "oversize",
+        "docm",
+        "exe-renamed-pdf",
+        "path-traversal",
+        "absolute-path",
+        "symlink-out",
+        "script",
+        "event-handlers",
+        "javascript-links",
+        "data-urls",
+        "iframe-object-style-form",
+        "jinja-injection",
+        "personal-email",
+        "personal-phone",
+        "personal-pupil-name",
+        "personal-upn",
+        "not-utf8",
+        "empty-page",
+        "missing-title",
+        "bad-date",
+        "unlisted-file",
+        "listed-missing-file",
+        "image-without-alt",
+        "markup-in-title",
+        "zip-archive",
+        "svg-with-script",
+    ]:
         assert kind in names, kind
     for case in CASES:
         spec = expected(case)
@@ -127,19 +180,28 @@ def test_corpus_is_large_enough_and_covers_the_issue() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_each_bad_submission_is_refused_with_its_finding_or_made_safe(
-        case: Path, tmp_path: Path) -> None:
+    case: Path, tmp_path: Path
+) -> None:
     spec = expected(case)
     root = assemble([case], tmp_path)
-    catalog = load_catalog(root, load_vocabulary(),
-                           max_attachment_bytes=spec.get("max_attachment_bytes",
-                                                         DEFAULT_MAX_BYTES))
+    catalog = load_catalog(
+        root,
+        load_vocabulary(),
+        max_attachment_bytes=spec.get("max_attachment_bytes", DEFAULT_MAX_BYTES),
+    )
     found = catalog.findings
     want = spec.get("findings") or []
-    assert Counter((f.path, f.line, f.rule) for f in found) == \
-        Counter((w["path"], w["line"], w["rule"]) for w in want), "\n".join(map(str, found))
+    assert Counter((f.path, f.line, f.rule) for f in found) == Counter(
+        (w["path"], w["line"], w["rule"]) for w in want
+    ), "\n".join(map(str, found))
     for w in want:
-        match = [f for f in found if (f.path, f.line, f.rule) == (w["path"], w["line"], w["rule"])
-                 and w.get("message", "") in f.message and f.column == w.get("column", f.column)]
+        match = [
+            f
+            for f in found
+            if (f.path, f.line, f.rule) == (w["path"], w["line"], w["rule"])
+            and w.get("message", "") in f.message
+            and f.column == w.get("column", f.column)
+        ]
         assert match, f"no finding like {w} among:\n" + "\n".join(map(str, found))
         assert str(match[0]).startswith(f"{w['path']}:{w['line']}:{match[0].column}: {w['rule']}: ")
         assert match[0].severity == "error" and match[0].hint
@@ -170,9 +232,11 @@ def test_each_bad_submission_is_refused_with_its_finding_or_made_safe(
             assert source.resolve().is_relative_to(root.resolve()), (uri, source)
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if expected(c).get("findings")
-                                  and "max_attachment_bytes" not in expected(c)],
-                         ids=lambda c: c.name)
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if expected(c).get("findings") and "max_attachment_bytes" not in expected(c)],
+    ids=lambda c: c.name,
+)
 def test_opencpd_check_prints_the_finding_without_a_traceback(case: Path, tmp_path: Path) -> None:
     root = assemble([case], tmp_path)
     result = CliRunner(env={"CI": None}).invoke(opencpd, ["check", "-f", str(root / "mkdocs.yml")])
@@ -180,11 +244,13 @@ def test_opencpd_check_prints_the_finding_without_a_traceback(case: Path, tmp_pa
     assert isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.output
     for w in expected(case)["findings"]:
-        assert re.search(rf"^{re.escape(w['path'])}:{w['line']}:\d+: {w['rule']}: ",
-                         result.output, re.MULTILINE), result.output
+        assert re.search(
+            rf"^{re.escape(w['path'])}:{w['line']}:\d+: {w['rule']}: ", result.output, re.MULTILINE
+        ), result.output
 
 
 # The site built from every publishable case ------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Catalog]:
@@ -246,8 +312,11 @@ def unsafe_attributes(text: str) -> list[tuple[str, str, str]]:
     for tag, attrs in tags.tags:
         for key, value in attrs.items():
             scheme = urlsplit(re.sub(r"[\x00-\x20]", "", value)).scheme.lower()
-            if key.startswith("on") or key in ("srcdoc", "formaction", "style", "autofocus") or (
-                    key in URL_ATTRIBUTES and scheme in ("javascript", "vbscript", "data")):
+            if (
+                key.startswith("on")
+                or key in ("srcdoc", "formaction", "style", "autofocus")
+                or (key in URL_ATTRIBUTES and scheme in ("javascript", "vbscript", "data"))
+            ):
                 bad.append((tag, key, value))
     return bad
 
@@ -261,11 +330,12 @@ def inline_theme_scripts(site: Path) -> set[str]:
 
 def normal(script: str) -> str:
     """An inline theme script without the page's own relative path to the site root."""
-    return re.sub(r'new URL\("[./]*",location\)', 'new URL(ROOT,location)', script).strip()
+    return re.sub(r'new URL\("[./]*",location\)', "new URL(ROOT,location)", script).strip()
 
 
 def test_the_site_publishes_every_sanitised_case_and_nothing_pending(
-        corpus_site: tuple[Path, Catalog]) -> None:
+    corpus_site: tuple[Path, Catalog],
+) -> None:
     site, _ = corpus_site
     pages = built_pages(site)
     for case in CASES:
@@ -282,7 +352,8 @@ def test_the_site_publishes_every_sanitised_case_and_nothing_pending(
 
 
 def test_no_script_from_a_submission_is_in_the_built_html(
-        corpus_site: tuple[Path, Catalog]) -> None:
+    corpus_site: tuple[Path, Catalog],
+) -> None:
     site, _ = corpus_site
     theme = inline_theme_scripts(site)
     assert theme, "the home page has no inline theme scripts to compare with"
@@ -325,8 +396,21 @@ def test_svg_attachments_are_published_sanitised(corpus_site: tuple[Path, Catalo
         assert b"<script" in source.read_bytes()  # the corpus file really is dangerous
         built = site / source.relative_to(case).as_posix()
         svg = built.read_text("utf-8").lower()
-        for bad in ["script", "onload", "onclick", "onmouseover", "javascript", "foreignobject",
-                    "iframe", "href", "<style", "<animate", "<set", "<image", "evil.example"]:
+        for bad in [
+            "script",
+            "onload",
+            "onclick",
+            "onmouseover",
+            "javascript",
+            "foreignobject",
+            "iframe",
+            "href",
+            "<style",
+            "<animate",
+            "<set",
+            "<image",
+            "evil.example",
+        ]:
             assert bad not in svg, (name, bad)
         assert "<svg" in svg and "<circle" in svg and "<rect" in svg
         ElementTree.fromstring(built.read_bytes())  # still a valid SVG, i.e. XML
@@ -368,7 +452,8 @@ def test_short_fields_reach_the_head_as_typed(corpus_site: tuple[Path, Catalog])
 
 
 def test_every_xml_svg_and_json_the_build_writes_is_well_formed(
-        corpus_site: tuple[Path, Catalog]) -> None:
+    corpus_site: tuple[Path, Catalog],
+) -> None:
     site, _ = corpus_site
     parsed = Counter()
     for path in sorted(site.rglob("*")):
@@ -379,7 +464,7 @@ def test_every_xml_svg_and_json_the_build_writes_is_well_formed(
         else:
             continue
         parsed[path.suffix] += 1
-    for name, text in every_html(site):  # the JSON-LD in each page
+    for _name, text in every_html(site):  # the JSON-LD in each page
         tags = Tags()
         tags.feed(text)
         for attrs, script in tags.scripts:
@@ -389,11 +474,13 @@ def test_every_xml_svg_and_json_the_build_writes_is_well_formed(
     assert parsed[".xml"] >= 3 and parsed[".svg"] >= 2 and parsed[".json"] >= 5, parsed
 
 
-def test_no_submitted_script_runs_in_a_real_browser(corpus_site: tuple[Path, Catalog],
-                                                    browser: Any) -> None:  # noqa: F811
+def test_no_submitted_script_runs_in_a_real_browser(
+    corpus_site: tuple[Path, Catalog], browser: Any
+) -> None:  # noqa: F811
     site, _ = corpus_site
-    urls = built_pages(site) + sorted(p.relative_to(site).as_posix() for p in site.rglob("*.svg")
-                                      if "/resources/" in p.as_posix())
+    urls = built_pages(site) + sorted(
+        p.relative_to(site).as_posix() for p in site.rglob("*.svg") if "/resources/" in p.as_posix()
+    )
     server, base = serve(site)
     context = browser.new_context()
     try:
@@ -414,8 +501,13 @@ def test_no_submitted_script_runs_in_a_real_browser(corpus_site: tuple[Path, Cat
         problems: list[str] = []
         for url in urls:
             page = context.new_page()  # a fresh tab each time: a page may try to navigate
-            page.on("dialog", lambda dialog, url=url: (dialogs.append(f"{url}: {dialog.message}"),
-                                                        dialog.dismiss()))
+            page.on(
+                "dialog",
+                lambda dialog, url=url: (
+                    dialogs.append(f"{url}: {dialog.message}"),
+                    dialog.dismiss(),
+                ),
+            )
             page.on("console", lambda message, url=url: console.append(f"{url}: {message.text}"))
             try:
                 page.goto(base + url, wait_until="load")
@@ -442,8 +534,9 @@ def test_no_submitted_script_runs_in_a_real_browser(corpus_site: tuple[Path, Cat
         server.server_close()
 
 
-def test_search_results_show_submitted_markup_as_text(corpus_site: tuple[Path, Catalog],
-                                                      browser: Any) -> None:  # noqa: F811
+def test_search_results_show_submitted_markup_as_text(
+    corpus_site: tuple[Path, Catalog], browser: Any
+) -> None:  # noqa: F811
     site, _ = corpus_site
     words = [expected(case)["search"] for case in CASES if expected(case).get("search")]
     assert words
@@ -462,9 +555,13 @@ def test_search_results_show_submitted_markup_as_text(corpus_site: tuple[Path, C
             results = page.inner_text(".opencpd-results__list")
             assert word in results.lower()
             assert page.evaluate("typeof window.__pwned") == "undefined"
-            assert page.evaluate(
-                "document.querySelectorAll('.opencpd-results__list img, "
-                ".opencpd-results__list script, .opencpd-results__list iframe').length") == 0
+            assert (
+                page.evaluate(
+                    "document.querySelectorAll('.opencpd-results__list img, "
+                    ".opencpd-results__list script, .opencpd-results__list iframe').length"
+                )
+                == 0
+            )
         assert dialogs == []
     finally:
         context.close()
@@ -514,12 +611,14 @@ def test_unescaped_text_is_what_the_teacher_typed(corpus_site: tuple[Path, Catal
     text = (site / "modules/ks2-demo/resources/jinja-injection/index.html").read_text("utf-8")
     title = re.search(r"<title>(.*?)</title>", text, re.DOTALL)
     assert title and html.unescape(title.group(1)).startswith(
-        "Jinja {{ config.site_name }} {{ 7 * 6 }}")
+        "Jinja {{ config.site_name }} {{ 7 * 6 }}"
+    )
     assert "{{ config.copyright }}" in resource_section(text)
     assert "42 Academy" not in text and "{{ 6 * 7 }} Academy" in text
     description = re.search(r'<meta name="description" content="([^"]*)"', text)
-    assert description and "{% for x in range(3) %}LOOP{% endfor %}" in \
-        html.unescape(description.group(1))
+    assert description and "{% for x in range(3) %}LOOP{% endfor %}" in html.unescape(
+        description.group(1)
+    )
 
 
 def test_offline_copies_hold_no_unsafe_resource(corpus_site: tuple[Path, Catalog]) -> None:

@@ -9,7 +9,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from opencpd.core import untrusted
 
 TEXT = "## Our song\n\nWe sing *Frère Jacques* in a round.\n\n<script>alert(1)</script>\n"
@@ -32,8 +31,9 @@ def no_rendering() -> None:
     raise AssertionError("the text was rendered again")
 
 
-def test_a_kept_text_is_not_rendered_again(tmp_path: Path, fresh_process: None,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_kept_text_is_not_rendered_again(
+    tmp_path: Path, fresh_process: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = tmp_path / "rendered.json"
     html = untrusted.safe_html(TEXT)
     assert "<script" not in html and "<em>Frère Jacques</em>" in html
@@ -56,9 +56,9 @@ def test_texts_no_longer_used_are_dropped(tmp_path: Path, fresh_process: None) -
 
 
 @pytest.mark.parametrize("damage", ["other version", "not json"])
-def test_a_stale_or_damaged_cache_is_ignored(tmp_path: Path, fresh_process: None,
-                                             monkeypatch: pytest.MonkeyPatch,
-                                             damage: str) -> None:
+def test_a_stale_or_damaged_cache_is_ignored(
+    tmp_path: Path, fresh_process: None, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
     cache = tmp_path / "rendered.json"
     untrusted.safe_html(TEXT)
     untrusted.keep_rendered(cache)
@@ -74,8 +74,9 @@ def test_a_stale_or_damaged_cache_is_ignored(tmp_path: Path, fresh_process: None
     assert "Frère Jacques" in untrusted.safe_html(TEXT)
 
 
-def test_a_second_build_renders_only_the_edited_text(site_copy: Path, fresh_process: None,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_second_build_renders_only_the_edited_text(
+    site_copy: Path, fresh_process: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Two real builds of the fixture site, as two `opencpd build` runs: the second renders the
     one resource edited in between, and its page shows the edit."""
     from opencpd.adapters.site import build_site
@@ -107,8 +108,11 @@ def test_a_second_build_renders_only_the_edited_text(site_copy: Path, fresh_proc
 
 def catalog_facts(catalog: object) -> tuple[list[object], list[tuple[object, ...]]]:
     """Findings, and every resource as the site would use it."""
-    resources = [(doc.source, doc.meta, doc.body, doc.body_line, doc.slug, doc.page, doc.lines)
-                 for module in catalog.modules for doc in module.resources]  # type: ignore[attr-defined]
+    resources = [
+        (doc.source, doc.meta, doc.body, doc.body_line, doc.slug, doc.page, doc.lines)
+        for module in catalog.modules
+        for doc in module.resources
+    ]  # type: ignore[attr-defined]
     return list(catalog.findings), resources  # type: ignore[attr-defined]
 
 
@@ -123,8 +127,11 @@ def test_kept_resources_give_the_catalog_read_afresh(tmp_path: Path) -> None:
     from .test_bad_resources import CASES, assemble
 
     root = assemble(CASES, tmp_path)
-    shutil.copytree(Path(__file__).parent / "fixtures" / "site" / "modules", root / "modules",
-                    dirs_exist_ok=True)
+    shutil.copytree(
+        Path(__file__).parent / "fixtures" / "site" / "modules",
+        root / "modules",
+        dirs_exist_ok=True,
+    )
     kept = tmp_path / "kept.json"
     fresh = load_catalog(root, load_vocabulary(), include_pending=True)
     first = load_catalog(root, load_vocabulary(), include_pending=True, kept=kept)

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-
 from opencpd.cli import main
 
 from .conftest import ExpectedWarnings
@@ -26,8 +25,11 @@ def run(runner: CliRunner, site: Path, *args: str, ci: bool = False) -> Result:
     command, rest = args[0], list(args[1:])
     if command == "new":
         command, rest = f"new {rest[0]}", rest[1:]
-    return runner.invoke(main, [*command.split(), "-f", str(site / "mkdocs.yml"), *rest],
-                         env={"CI": "true"} if ci else None)
+    return runner.invoke(
+        main,
+        [*command.split(), "-f", str(site / "mkdocs.yml"), *rest],
+        env={"CI": "true"} if ci else None,
+    )
 
 
 def break_module(site: Path) -> None:
@@ -43,8 +45,11 @@ def assert_clean_failure(result: Result) -> None:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_check_passes_on_the_fixture_site(runner: CliRunner, site_copy: Path) -> None:
@@ -68,15 +73,23 @@ def test_check_on_ci_adds_github_annotations(runner: CliRunner, site_copy: Path)
     result = run(runner, site_copy, "check", ci=True)
     assert_clean_failure(result)
     assert BROKEN_LINE in result.stdout
-    assert "::error file=modules/ks2-speaking/module.md,line=4,col=12,title=bad-value::" \
+    assert (
+        "::error file=modules/ks2-speaking/module.md,line=4,col=12,title=bad-value::"
         in result.stdout
+    )
 
 
 def test_check_as_a_command_prints_no_traceback(site_copy: Path) -> None:
     break_module(site_copy)
     opencpd = Path(sys.executable).parent / "opencpd"
-    done = subprocess.run([str(opencpd), "check"], cwd=site_copy, capture_output=True,
-                          text=True, timeout=60, env={"PATH": "/usr/bin:/bin"})
+    done = subprocess.run(
+        [str(opencpd), "check"],
+        cwd=site_copy,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 1
     assert done.stdout.startswith(BROKEN_LINE)
     assert "Traceback" not in done.stderr
@@ -84,14 +97,16 @@ def test_check_as_a_command_prints_no_traceback(site_copy: Path) -> None:
 
 def test_check_reports_an_empty_front_matter(runner: CliRunner, site_copy: Path) -> None:
     (site_copy / "modules" / "ks2-speaking" / "handouts" / "question-cards.md").write_text(
-        "---\n---\nThe cards.\n", encoding="utf-8")
+        "---\n---\nThe cards.\n", encoding="utf-8"
+    )
     result = run(runner, site_copy, "check")
     assert_clean_failure(result)
     assert "question-cards.md:1:1: missing-field:" in result.stdout
 
 
 def test_failed_build_leaves_the_old_site_untouched(
-        runner: CliRunner, site_copy: Path, warnings_log: ExpectedWarnings) -> None:
+    runner: CliRunner, site_copy: Path, warnings_log: ExpectedWarnings
+) -> None:
     warnings_log.expect(r"bad-value")
     old = site_copy / "site"
     (old / "assets").mkdir(parents=True)
@@ -118,7 +133,8 @@ def test_successful_build_replaces_the_old_site(runner: CliRunner, site_copy: Pa
 
 
 def test_check_and_build_agree_on_a_tree_with_only_warnings(
-        runner: CliRunner, site_copy: Path, warnings_log: ExpectedWarnings) -> None:
+    runner: CliRunner, site_copy: Path, warnings_log: ExpectedWarnings
+) -> None:
     warnings_log.expect(r"example-no-lang")
     with (site_copy / "modules" / "ks3-reading" / "module.md").open("a", encoding="utf-8") as f:
         f.write("\n/// example | Colours\n\nRouge.\n///\n")
@@ -133,15 +149,17 @@ def test_check_and_build_agree_on_a_tree_with_only_warnings(
 
 
 def test_preview_pending_is_refused_on_ci(runner: CliRunner, site_copy: Path) -> None:
-    result = run(runner, site_copy, "build", "-d", str(site_copy / "site"),
-                 "--preview-pending", ci=True)
+    result = run(
+        runner, site_copy, "build", "-d", str(site_copy / "site"), "--preview-pending", ci=True
+    )
     assert_clean_failure(result)
     assert "--preview-pending is refused on CI" in result.stderr
     assert not (site_copy / "site").exists()
 
 
-def test_a_preview_never_writes_into_the_published_folder(runner: CliRunner,
-                                                          site_copy: Path) -> None:
+def test_a_preview_never_writes_into_the_published_folder(
+    runner: CliRunner, site_copy: Path
+) -> None:
     published = site_copy / "site"
     published.mkdir()
     (published / "marker.txt").write_text("published", encoding="utf-8")
@@ -155,19 +173,40 @@ def test_a_preview_never_writes_into_the_published_folder(runner: CliRunner,
     preview = site_copy / ".preview"
     assert f"written to {preview}/" in made.stderr and "not the published site" in made.stderr
     assert (preview / "index.html").is_file() and [p.name for p in published.iterdir()] == [
-        "marker.txt"]
+        "marker.txt"
+    ]
     other = site_copy / "preview"  # a folder the moderator named: git still never takes it
     assert run(runner, site_copy, "build", "--preview-pending", "-d", str(other)).exit_code == 0
     assert (other / ".gitignore").read_text("utf-8").splitlines()[-1] == "*"
 
 
 def test_new_module_and_session_pass_check(runner: CliRunner, site_copy: Path) -> None:
-    made = run(runner, site_copy, "new", "module", "ks3-grammar", "--title", "Grammar at KS3",
-               "--key-stage", "KS3")
+    made = run(
+        runner,
+        site_copy,
+        "new",
+        "module",
+        "ks3-grammar",
+        "--title",
+        "Grammar at KS3",
+        "--key-stage",
+        "KS3",
+    )
     assert made.exit_code == 0, made.output
     assert "created modules/ks3-grammar/module.md" in made.stdout
-    added = run(runner, site_copy, "new", "session", "ks3-grammar", "--title",
-                "Grammar at KS3: follow-up", "--kind", "follow-up", "--duration", "45")
+    added = run(
+        runner,
+        site_copy,
+        "new",
+        "session",
+        "ks3-grammar",
+        "--title",
+        "Grammar at KS3: follow-up",
+        "--kind",
+        "follow-up",
+        "--duration",
+        "45",
+    )
     assert added.exit_code == 0, added.output
     assert "created modules/ks3-grammar/sessions/02-follow-up.md" in added.stdout
     checked = run(runner, site_copy, "check")
@@ -180,8 +219,7 @@ def test_new_module_refuses_to_overwrite(runner: CliRunner, site_copy: Path) -> 
     args = ("new", "module", "ks3-grammar", "--title", "Grammar at KS3", "--key-stage", "KS3")
     assert run(runner, site_copy, *args).exit_code == 0
     module = site_copy / "modules" / "ks3-grammar" / "module.md"
-    module.write_text(module.read_text(encoding="utf-8") + "\nMy own overview.\n",
-                      encoding="utf-8")
+    module.write_text(module.read_text(encoding="utf-8") + "\nMy own overview.\n", encoding="utf-8")
     before = snapshot(module.parent)
     again = run(runner, site_copy, "new", "module", "ks3-grammar", "--title", "Another title")
     assert again.exit_code != 0

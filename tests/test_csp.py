@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from opencpd.adapters.site import build_site
 from opencpd.core import render
 from opencpd.core.csp import policy, with_policy
@@ -35,7 +34,7 @@ def slipped_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     root = assemble([SLIP], target)
     page = next((root / "modules").glob("*/resources/*/index.md"))
     text = page.read_text("utf-8")
-    page.write_text(text[:text.index("---", 4) + 4] + PLANTED + "\n", "utf-8")
+    page.write_text(text[: text.index("---", 4) + 4] + PLANTED + "\n", "utf-8")
     patch = pytest.MonkeyPatch()
     patch.setattr(render, "safe_html", lambda text: text)  # the slip
     try:
@@ -54,17 +53,20 @@ def test_every_page_has_one_policy_first_in_its_head(slipped_site: tuple[Path, s
     assert len(pages) > 5
     for path in pages:
         text = path.read_text("utf-8")
-        head = text[text.index("<head>") + len("<head>"):]
+        head = text[text.index("<head>") + len("<head>") :]
         assert head.startswith('<meta http-equiv="Content-Security-Policy"'), path
         assert text.count("Content-Security-Policy") == 1, path
-        rules = dict(rule.strip().split(" ", 1) for rule in re.search(
-            r'Content-Security-Policy" content="([^"]*)"', text)[1].split(";"))
+        rules = dict(
+            rule.strip().split(" ", 1)
+            for rule in re.search(r'Content-Security-Policy" content="([^"]*)"', text)[1].split(";")
+        )
         assert "'unsafe-inline'" not in rules["script-src"] and rules["object-src"] == "'none'"
         assert rules["default-src"] == "'self'" and rules["base-uri"] == "'self'"
 
 
 def test_a_planted_script_does_not_run_but_the_theme_does(
-        slipped_site: tuple[Path, str], browser: Any) -> None:  # noqa: F811
+    slipped_site: tuple[Path, str], browser: Any
+) -> None:  # noqa: F811
     site, resource = slipped_site
     server, base = serve(site)
     context = browser.new_context()
@@ -96,7 +98,7 @@ def test_a_planted_script_does_not_run_but_the_theme_does(
 
 
 def test_the_policy_allows_inline_code_by_hash_and_never_from_teachers() -> None:
-    theme = '<html><head><script>var a = 1</script></head><body>'
+    theme = "<html><head><script>var a = 1</script></head><body>"
     fragment = '<div><script>var b = 2</script><p style="color: red">x</p></div>'
     html = with_policy(theme + fragment + "</body></html>", [fragment])
     rules = re.search(r'content="([^"]*)"', html)[1]

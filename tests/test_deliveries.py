@@ -11,7 +11,6 @@ from typing import Any
 
 import icalendar
 import pytest
-
 from opencpd.core.catalog import Catalog
 from opencpd.core.load import load_catalog
 from opencpd.core.vocabulary import load_vocabulary
@@ -47,28 +46,60 @@ def catalog(tmp_path: Path, build_day: None) -> Catalog:
 
 def test_the_tiny_site_loads_with_upcoming_and_held(catalog: Catalog) -> None:
     from opencpd.core.deliveries import held, upcoming
+
     assert [d.slug for d in upcoming(catalog)] == [
-        "2027-02-10-bristol-transition", "2027-03-31-leeds-speaking", "2027-11-03-bristol-reading"]
+        "2027-02-10-bristol-transition",
+        "2027-03-31-leeds-speaking",
+        "2027-11-03-bristol-reading",
+    ]
     assert [d.slug for d in held(catalog)] == ["2026-12-01-leeds-speaking"]
 
 
 # ---------------------------------------------------------------- bad input, path:line
 
-GOOD = {"module": "ks2-speaking", "centre": "leeds-hub", "date": "2027-05-05",
-        "start": '"16:00"', "places": "20", "status": "planned", "languages": "[fr]",
-        "announced": "2027-01-01"}
+GOOD = {
+    "module": "ks2-speaking",
+    "centre": "leeds-hub",
+    "date": "2027-05-05",
+    "start": '"16:00"',
+    "places": "20",
+    "status": "planned",
+    "languages": "[fr]",
+    "announced": "2027-01-01",
+}
 BAD = [  # name, fields changed, (line, rule) expected; the file's fields are in GOOD's order
-    ("unknown-module", {"module": "ks2-speakin"}, 2, "unknown-module", "Did you mean 'ks2-speaking'"),
+    (
+        "unknown-module",
+        {"module": "ks2-speakin"},
+        2,
+        "unknown-module",
+        "Did you mean 'ks2-speaking'",
+    ),
     ("unknown-centre", {"centre": "leeds-hb"}, 3, "unknown-centre", "Did you mean 'leeds-hub'"),
-    ("unknown-session", {"sessions": "[02-follow-upp]"}, 10, "unknown-session",
-     "Did you mean '02-follow-up'"),
+    (
+        "unknown-session",
+        {"sessions": "[02-follow-upp]"},
+        10,
+        "unknown-session",
+        "Did you mean '02-follow-up'",
+    ),
     ("not-a-date", {"date": "31st March"}, 4, "wrong-type", "a date like"),
     ("bad-start", {"start": '"4pm"'}, 5, "bad-value", "24-hour time"),
     ("late-end", {"start": '"19:30"'}, 5, "late-end", "21:00"),
-    ("no-consent", {"lead_teachers": "[{name: Bo Lead, consent: false}]"}, 10, "no-consent",
-     "consent"),
-    ("personal-email", {"booking": "https://x.org.uk/?by=jane.smith@gmail.com"}, 10,
-     "personal-data", "jane.smith@gmail.com"),
+    (
+        "no-consent",
+        {"lead_teachers": "[{name: Bo Lead, consent: false}]"},
+        10,
+        "no-consent",
+        "consent",
+    ),
+    (
+        "personal-email",
+        {"booking": "https://x.org.uk/?by=jane.smith@gmail.com"},
+        10,
+        "personal-data",
+        "jane.smith@gmail.com",
+    ),
     ("phone", {"booking": "https://x.org.uk/ 0113 496 0000"}, 10, "bad-link", "https"),
     ("not-https", {"booking": "http://bookings.leeds-hub.org.uk/"}, 10, "bad-link", "https"),
     ("stale", {"date": "2027-01-05"}, 7, "stale-status", "held or cancelled"),
@@ -84,15 +115,22 @@ def write_delivery(root: Path, name: str, fields: dict[str, str], body: str = "N
 
 
 @pytest.mark.parametrize("name,fields,line,rule,words", BAD, ids=[b[0] for b in BAD])
-def test_each_bad_delivery_is_refused_at_its_line(tmp_path: Path, build_day: None, name: str,
-                                                  fields: dict[str, str], line: int, rule: str,
-                                                  words: str) -> None:
+def test_each_bad_delivery_is_refused_at_its_line(
+    tmp_path: Path,
+    build_day: None,
+    name: str,
+    fields: dict[str, str],
+    line: int,
+    rule: str,
+    words: str,
+) -> None:
     root = tiny_site(tmp_path / "src")
     path = write_delivery(root, f"2027-05-05-{name}", fields)
     found = load_catalog(root, load_vocabulary()).findings
     mine = [f for f in found if f.path == path]
-    assert any(f.line == line and f.rule == rule and words in str(f) for f in mine), \
-        "\n".join(map(str, found))
+    assert any(f.line == line and f.rule == rule and words in str(f) for f in mine), "\n".join(
+        map(str, found)
+    )
 
 
 def test_a_phone_number_in_the_notes_is_refused(tmp_path: Path, build_day: None) -> None:
@@ -106,20 +144,31 @@ def test_a_centre_with_a_persons_contact_is_refused(tmp_path: Path, build_day: N
     root = tiny_site(tmp_path / "src")
     (root / "centres" / "york.md").write_text(
         "---\nname: York Hub\ntown: York\nregion: yorkshire\ncontact: jane.smith@gmail.com\n"
-        "---\nCall 01904 496 000.\n", encoding="utf-8")
-    found = {(f.line, f.rule) for f in load_catalog(root, load_vocabulary()).findings
-             if f.path == "centres/york.md"}
+        "---\nCall 01904 496 000.\n",
+        encoding="utf-8",
+    )
+    found = {
+        (f.line, f.rule)
+        for f in load_catalog(root, load_vocabulary()).findings
+        if f.path == "centres/york.md"
+    }
     assert found == {(4, "bad-value")}  # the region first: the file is not read further
     (root / "centres" / "york.md").write_text(
         "---\nname: York Hub\ntown: York\nregion: yorkshire-humber\n"
-        "contact: jane.smith@gmail.com\n---\nCall 01904 496 000.\n", encoding="utf-8")
-    found = {(f.line, f.rule) for f in load_catalog(root, load_vocabulary()).findings
-             if f.path == "centres/york.md"}
+        "contact: jane.smith@gmail.com\n---\nCall 01904 496 000.\n",
+        encoding="utf-8",
+    )
+    found = {
+        (f.line, f.rule)
+        for f in load_catalog(root, load_vocabulary()).findings
+        if f.path == "centres/york.md"
+    }
     assert found == {(5, "personal-contact"), (7, "personal-data")}
 
 
 def test_cancelled_and_past_deliveries_have_no_packs(catalog: Catalog) -> None:
     from opencpd.core.packs.delivery import packs_for
+
     by_slug = {d.slug: d for d in catalog.deliveries}
     assert packs_for(catalog, by_slug["2027-02-10-bristol-transition"]) == []
     assert packs_for(catalog, by_slug["2026-12-01-leeds-speaking"]) == []
@@ -131,18 +180,22 @@ def test_cancelled_and_past_deliveries_have_no_packs(catalog: Catalog) -> None:
 
 def pages(catalog: Catalog) -> dict[str, str]:
     from opencpd.core.render import Renderer
+
     return published(Renderer(catalog, "16:00", "https://cpd.test-hub.org.uk/").pages())
 
 
-@pytest.mark.parametrize("uri,golden", [
-    ("calendar/index.md", "deliveries/calendar.md"),
-    ("calendar/region/south-west/index.md", "deliveries/region.md"),
-    ("calendar/held/index.md", "deliveries/held.md"),
-    ("centres/leeds-hub.md", "deliveries/centre.md"),
-    (f"{LEEDS}.md", "deliveries/delivery.md"),
-    ("deliveries/2027-02-10-bristol-transition.md", "deliveries/delivery-cancelled.md"),
-    ("feeds/deliveries.xml", "deliveries/feed.xml"),
-])
+@pytest.mark.parametrize(
+    "uri,golden",
+    [
+        ("calendar/index.md", "deliveries/calendar.md"),
+        ("calendar/region/south-west/index.md", "deliveries/region.md"),
+        ("calendar/held/index.md", "deliveries/held.md"),
+        ("centres/leeds-hub.md", "deliveries/centre.md"),
+        (f"{LEEDS}.md", "deliveries/delivery.md"),
+        ("deliveries/2027-02-10-bristol-transition.md", "deliveries/delivery-cancelled.md"),
+        ("feeds/deliveries.xml", "deliveries/feed.xml"),
+    ],
+)
 def test_pages_match_their_golden_files(catalog: Catalog, uri: str, golden: str) -> None:
     assert_golden(golden, pages(catalog)[uri])
 
@@ -152,8 +205,10 @@ def test_module_pages_show_their_next_twilights(catalog: Catalog) -> None:
     speaking = out["modules/ks2-speaking/index.md"]
     assert "## Twilights coming up" in speaking and "Leeds Languages Hub" in speaking
     assert "2026-12-01" not in speaking  # held: not coming up
-    assert "Twilights coming up" not in out["modules/ks3-reading/index.md"].split("---")[2] \
+    assert (
+        "Twilights coming up" not in out["modules/ks3-reading/index.md"].split("---")[2]
         or "Bristol" in out["modules/ks3-reading/index.md"]
+    )
 
 
 def test_examples_are_labelled_everywhere(catalog: Catalog) -> None:
@@ -164,8 +219,10 @@ def test_examples_are_labelled_everywhere(catalog: Catalog) -> None:
     assert "Example: " in out[f"{example}.ics"] and "CATEGORIES:Example" in out[f"{example}.ics"]
     assert "not a real event" in out["feeds/deliveries.xml"]
     from opencpd.core.delivery_pages import delivery_json_ld
-    assert delivery_json_ld(catalog, "https://x.org.uk/")[f"{example}.md"]["name"] \
-        .startswith("Example: ")
+
+    assert delivery_json_ld(catalog, "https://x.org.uk/")[f"{example}.md"]["name"].startswith(
+        "Example: "
+    )
 
 
 def events(text: str) -> list[Any]:
@@ -174,8 +231,8 @@ def events(text: str) -> list[Any]:
 
 def test_icalendar_parses_back_with_gmt_and_bst(catalog: Catalog) -> None:
     out = pages(catalog)
-    march, = events(out[f"{LEEDS}.ics"])  # after the clocks go forward (28 March 2027)
-    november, = events(out["deliveries/2027-11-03-bristol-reading.ics"])  # after they go back
+    (march,) = events(out[f"{LEEDS}.ics"])  # after the clocks go forward (28 March 2027)
+    (november,) = events(out["deliveries/2027-11-03-bristol-reading.ics"])  # after they go back
     start = march.decoded("dtstart")
     assert (start.hour, start.minute, start.utcoffset().total_seconds()) == (17, 5, 3600)
     assert march.decoded("dtend").strftime("%H:%M") == "19:05"
@@ -187,17 +244,24 @@ def test_icalendar_parses_back_with_gmt_and_bst(catalog: Catalog) -> None:
     assert str(cancelled["status"]) == "CANCELLED"
     assert icalendar.Calendar.from_ical(out["calendar/all.ics"]).walk("VTIMEZONE")
     region = {str(e["uid"]) for e in events(out["calendar/region/yorkshire-humber.ics"])}
-    assert region == {"2027-03-31-leeds-speaking@cpd.test-hub.org.uk",
-                      "2026-12-01-leeds-speaking@cpd.test-hub.org.uk"}
+    assert region == {
+        "2027-03-31-leeds-speaking@cpd.test-hub.org.uk",
+        "2026-12-01-leeds-speaking@cpd.test-hub.org.uk",
+    }
 
 
 def test_pages_stay_light_and_paginate(tmp_path: Path, build_day: None) -> None:
     root = tiny_site(tmp_path / "src")
     for n in range(45):
-        write_delivery(root, f"2027-06-{n % 28 + 1:02d}-x{n}",
-                       {"date": f"2027-06-{n % 28 + 1:02d}", "start": f'"{14 + n // 28}:00"'
-                        if n >= 28 else '"16:00"', "centre": "leeds-hub" if n < 28
-                        else "bristol-hub"})
+        write_delivery(
+            root,
+            f"2027-06-{n % 28 + 1:02d}-x{n}",
+            {
+                "date": f"2027-06-{n % 28 + 1:02d}",
+                "start": f'"{14 + n // 28}:00"' if n >= 28 else '"16:00"',
+                "centre": "leeds-hub" if n < 28 else "bristol-hub",
+            },
+        )
     catalog = load_catalog(root, load_vocabulary())
     assert not [f for f in catalog.findings if f.severity == "error"], catalog.findings[:3]
     out = pages(catalog)
@@ -213,19 +277,24 @@ def test_a_delivery_pack_read_back_with_pdftotext(catalog: Catalog, tmp_path: Pa
     from opencpd.core.packs.delivery import packs_for
     from opencpd.core.packs.html import pack_html
     from opencpd.core.packs.pdf import write_pdf
+
     delivery = next(d for d in catalog.deliveries if d.slug == LEEDS.split("/")[1])
     facilitator, _ = packs_for(catalog, delivery)
     html = pack_html(facilitator, catalog, PackOptions(site_url="https://cpd.test-hub.org.uk/"))
     pdf = tmp_path / "pack.pdf"
     write_pdf(html, catalog.root, catalog.root, pdf, "x" * 32)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Leeds Languages Hub" in text and "Wednesday 31 March 2027" in text
     assert "Ann Lead" in text and "17:05" in text and "19:05" in text
     assert "16:00" not in text  # nothing timed from the generic start
     sign_in = text.split("Sign-in sheet")[-1].split("Certificate of attendance")[0]
-    rows = [line.split()[0] for line in sign_in.splitlines()
-            if line.split() and line.split()[0].isdigit()]
+    rows = [
+        line.split()[0]
+        for line in sign_in.splitlines()
+        if line.split() and line.split()[0].isdigit()
+    ]
     assert rows == [str(n) for n in range(1, 8)]
     assert text.count("Certificate of attendance") == 7
     assert "cpd.test-hub.org.uk/deliveries/2027-03-31-leeds-speaking" in text
@@ -237,14 +306,18 @@ def test_a_delivery_pack_read_back_with_pdftotext(catalog: Catalog, tmp_path: Pa
 @pytest.fixture(scope="module")
 def served_tiny_site(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from opencpd.adapters.site import build_site
+
     source = tiny_site(tmp_path_factory.mktemp("deliveries") / "src")
     config = source / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
-    config.write_text(text + "\nextra_javascript:\n  - assets/javascripts/calendar.js\n",
-                      encoding="utf-8")
+    config.write_text(
+        text + "\nextra_javascript:\n  - assets/javascripts/calendar.js\n", encoding="utf-8"
+    )
     (source / "docs" / "assets" / "javascripts").mkdir(parents=True, exist_ok=True)
-    shutil.copy(TESTS.parent / "docs" / "assets" / "javascripts" / "calendar.js",
-                source / "docs" / "assets" / "javascripts" / "calendar.js")
+    shutil.copy(
+        TESTS.parent / "docs" / "assets" / "javascripts" / "calendar.js",
+        source / "docs" / "assets" / "javascripts" / "calendar.js",
+    )
     mp = pytest.MonkeyPatch()
     mp.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
     try:
@@ -260,13 +333,18 @@ def served_tiny_site(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def listed(page: Any) -> list[str]:
-    return [t.strip() for t in page.locator(".delivery-item:visible .delivery-item__what a:first-child")
-            .all_inner_texts()]
+    return [
+        t.strip()
+        for t in page.locator(
+            ".delivery-item:visible .delivery-item__what a:first-child"
+        ).all_inner_texts()
+    ]
 
 
 @pytest.mark.parametrize("javascript", [False, True], ids=["without-js", "with-js"])
-def test_calendar_filters_in_chromium(browser: Any, served_tiny_site: str,
-                                      javascript: bool) -> None:
+def test_calendar_filters_in_chromium(
+    browser: Any, served_tiny_site: str, javascript: bool
+) -> None:
     context = browser.new_context(java_script_enabled=javascript)
     page = context.new_page()
     try:
@@ -280,8 +358,7 @@ def test_calendar_filters_in_chromium(browser: Any, served_tiny_site: str,
         page.wait_for_url("**/calendar/language/de/")
         page.wait_for_function("document.querySelectorAll('.delivery-item').length === 1")
         assert listed(page) == ["Reading at KS3"]
-        assert page.locator("[data-calendar-filters] a[aria-current=page]").inner_text() == \
-            "German"
+        assert page.locator("[data-calendar-filters] a[aria-current=page]").inner_text() == "German"
         if javascript:  # followed in place: the same document, its address changed
             assert page.evaluate("window.notReloaded") is True
     finally:

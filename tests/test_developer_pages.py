@@ -53,12 +53,15 @@ def test_write_replaces_one_benchmarks_section_and_nothing_else(tmp_path: Path) 
     shutil.copy(PERFORMANCE, page)
     before = page.read_text("utf-8")
     scale = script("bench_scale")
-    scale.write_section(page, "New figures.\n", "<!-- bench_search:start -->",
-                        "<!-- bench_search:end -->")
+    scale.write_section(
+        page, "New figures.\n", "<!-- bench_search:start -->", "<!-- bench_search:end -->"
+    )
     after = page.read_text("utf-8")
     search = re.compile(r"<!-- bench_search:start -->.*?<!-- bench_search:end -->", re.S)
     assert search.search(after)[0] == (
-        "<!-- bench_search:start -->\nNew figures.\n<!-- bench_search:end -->")
+        "<!-- bench_search:start -->\nNew figures.\n<!-- bench_search:end -->"
+    )
+
     def rest(text: str) -> str:  # blank lines between sections may change
         return re.sub(r"\n{2,}", "\n\n", search.sub("", text))
 

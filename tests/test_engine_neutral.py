@@ -12,15 +12,17 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from opencpd.cli import main
 
 BIN = Path(sys.executable).parent
 
 
 def pages(site: Path) -> set[str]:
-    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")
-            if not p.relative_to(site).as_posix().startswith("pagefind")}
+    return {
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*.html")
+        if not p.relative_to(site).as_posix().startswith("pagefind")
+    }
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +31,7 @@ def finished(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     import shutil
 
     from tests.conftest import FIXTURE_SITE
+
     root = tmp_path_factory.mktemp("neutral")
     source, rendered, site = root / "src", root / "rendered", root / "site"
     shutil.copytree(FIXTURE_SITE, source)
@@ -38,9 +41,14 @@ def finished(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     assert done.exit_code == 0, done.output
     plain = yaml.safe_load((rendered / "mkdocs.yml").read_text("utf-8"))
     assert plain["plugins"] == []
-    built = subprocess.run([str(BIN / "mkdocs"), "build", "--strict", "-d", str(site)],
-                           cwd=rendered, capture_output=True, text=True, timeout=300,
-                           env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    built = subprocess.run(
+        [str(BIN / "mkdocs"), "build", "--strict", "-d", str(site)],
+        cwd=rendered,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+    )
     assert built.returncode == 0, built.stderr
     assert "opencpd" not in built.stderr.lower().replace("opencpd test site", "")
     done = runner.invoke(main, ["finish", "-f", config, str(site), "--rendered", str(rendered)])
@@ -48,8 +56,7 @@ def finished(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return rendered, site
 
 
-def test_rendered_pages_are_markdown_with_a_neutral_navigation(
-        finished: tuple[Path, Path]) -> None:
+def test_rendered_pages_are_markdown_with_a_neutral_navigation(finished: tuple[Path, Path]) -> None:
     rendered, _ = finished
     page = (rendered / "docs/modules/ks2-speaking/index.md").read_text("utf-8")
     assert page.startswith("---\n") and "title:" in page
@@ -61,9 +68,11 @@ def test_rendered_pages_are_markdown_with_a_neutral_navigation(
 
 
 def test_held_html_leaves_the_markdown_as_comments_naming_kept_fragments(
-        finished: tuple[Path, Path]) -> None:
+    finished: tuple[Path, Path],
+) -> None:
     rendered, _ = finished
     import json
+
     fragments = json.loads((rendered / "opencpd.json").read_text("utf-8"))["fragments"]
     assert fragments
     held = set()
@@ -75,14 +84,17 @@ def test_held_html_leaves_the_markdown_as_comments_naming_kept_fragments(
 
 
 def test_finish_gives_the_same_pages_search_and_packs_as_opencpd_build(
-        finished: tuple[Path, Path], built_site: Path) -> None:
+    finished: tuple[Path, Path], built_site: Path
+) -> None:
     _, site = finished
     assert pages(site) == pages(built_site)
     assert (site / "pagefind/pagefind.js").is_file()
-    assert sorted(p.name for p in (site / "packs").iterdir()) == \
-        sorted(p.name for p in (built_site / "packs").iterdir())
-    assert sorted(p.name for p in (site / "offline").iterdir()) == \
-        sorted(p.name for p in (built_site / "offline").iterdir())
+    assert sorted(p.name for p in (site / "packs").iterdir()) == sorted(
+        p.name for p in (built_site / "packs").iterdir()
+    )
+    assert sorted(p.name for p in (site / "offline").iterdir()) == sorted(
+        p.name for p in (built_site / "offline").iterdir()
+    )
     assert (site / "catalog.json").is_file()
     for page in sorted(pages(site)):
         html = (site / page).read_text("utf-8")
@@ -105,6 +117,7 @@ def test_search_finds_the_same_pages(finished: tuple[Path, Path], built_site: Pa
 
 def test_a_digest_the_renderer_did_not_make_is_dropped(tmp_path: Path) -> None:
     from opencpd.adapters.finish import HELD
+
     fragments = {"a" * 64: "<b>kept</b>"}
     html = f"<p><!--opencpd-html:{'a' * 64}--><!--opencpd-html:{'b' * 64}--></p>"
     assert HELD.sub(lambda m: fragments.get(m[1], ""), html) == "<p><b>kept</b></p>"

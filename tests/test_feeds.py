@@ -28,8 +28,7 @@ def test_module_feed_entries_link_to_the_resource_pages(fixture_catalog: Catalog
     module = next(m for m in fixture_catalog.published_modules if m.resources)
     root = ET.fromstring(found[f"feeds/{module.id}.xml"])
     entries = [e.get("href") for e in root.iterfind("a:entry/a:link", ATOM)]
-    assert entries == [SITE_URL + r.url for r in module.resources
-                       if r.meta.status == "approved"]
+    assert entries == [SITE_URL + r.url for r in module.resources if r.meta.status == "approved"]
     page = root.find("a:link[@rel='alternate']", ATOM)
     assert page is not None and page.get("href") == SITE_URL + module.url
 
@@ -59,22 +58,28 @@ def test_every_link_in_every_feed_leads_to_a_page(built_repo_site: BuiltSite) ->
 
 def announced(site: Path, page: Path) -> list[Path]:
     html = page.read_text(encoding="utf-8")
-    head = html[:html.index("</head>")]
+    head = html[: html.index("</head>")]
     assert '<link rel="alternate" type="application/atom' not in head, page
     # 404.html links from the site's root: it is served at any address
-    return [(site / href[1:] if href.startswith("/") else page.parent / href).resolve()
-            for href in ALTERNATE.findall(head)]
+    return [
+        (site / href[1:] if href.startswith("/") else page.parent / href).resolve()
+        for href in ALTERNATE.findall(head)
+    ]
 
 
 def test_every_page_announces_the_site_feed(built_repo_site: BuiltSite) -> None:
     site = built_repo_site.folder
     # a slide deck is a presentation opened from its session page, not a page of the site
     pages = sorted(p for p in site.rglob("*.html") if p.parent.name != "slides")
-    missing = [str(p.relative_to(site)) for p in pages
-               if (site / "feeds" / "resources.xml").resolve() not in announced(site, p)]
+    missing = [
+        str(p.relative_to(site))
+        for p in pages
+        if (site / "feeds" / "resources.xml").resolve() not in announced(site, p)
+    ]
     assert len(pages) > 100
-    assert not missing, "pages that do not announce the feed of new resources:\n" + \
-        "\n".join(missing[:20])
+    assert not missing, "pages that do not announce the feed of new resources:\n" + "\n".join(
+        missing[:20]
+    )
 
 
 def test_module_pages_announce_their_module_feed(built_repo_site: BuiltSite) -> None:
@@ -87,6 +92,5 @@ def test_module_pages_announce_their_module_feed(built_repo_site: BuiltSite) -> 
             found = announced(site, site / doc.url / "index.html")
             if feed not in found:
                 problems.append(f"{doc.url}: does not announce feeds/{module.id}.xml")
-            problems.extend(f"{doc.url}: announces a missing {f}" for f in found
-                            if not f.is_file())
+            problems.extend(f"{doc.url}: announces a missing {f}" for f in found if not f.is_file())
     assert not problems, "\n".join(problems)

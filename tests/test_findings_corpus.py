@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from opencpd.core.findings import Finding
 from opencpd.core.load import load_catalog
 from opencpd.core.vocabulary import load_vocabulary
@@ -35,8 +34,9 @@ def params(with_wording: bool = False) -> list[Any]:
         spec = expected(case)
         reasons = [spec["xfail"]] if spec.get("xfail") else []
         if with_wording:
-            reasons += sorted({NOT_WORDED[f["rule"]] for f in spec["findings"]
-                               if f["rule"] in NOT_WORDED})
+            reasons += sorted(
+                {NOT_WORDED[f["rule"]] for f in spec["findings"] if f["rule"] in NOT_WORDED}
+            )
         marks = [pytest.mark.xfail(reason=" ".join(reasons), strict=True)] if reasons else []
         out.append(pytest.param(case, id=case.name, marks=marks))
     return out
@@ -54,13 +54,19 @@ def test_corpus_is_large_enough() -> None:
 def test_findings(case: Path) -> None:
     spec = expected(case)
     found = findings(case)
-    assert sorted((f.path, f.line, f.rule) for f in found) == \
-        sorted((e["path"], e["line"], e["rule"]) for e in spec["findings"]), \
-        "\n".join(map(str, found))
+    assert sorted((f.path, f.line, f.rule) for f in found) == sorted(
+        (e["path"], e["line"], e["rule"]) for e in spec["findings"]
+    ), "\n".join(map(str, found))
     for want in spec["findings"]:
-        got = next((f for f in found if (f.path, f.line, f.rule) ==
-                    (want["path"], want["line"], want["rule"])
-                    and want.get("message", "") in f.message), None)
+        got = next(
+            (
+                f
+                for f in found
+                if (f.path, f.line, f.rule) == (want["path"], want["line"], want["rule"])
+                and want.get("message", "") in f.message
+            ),
+            None,
+        )
         assert got is not None, f"no finding with {want} among:\n" + "\n".join(map(str, found))
         if "column" in want:
             assert got.column == want["column"], str(got)
@@ -78,10 +84,23 @@ def test_findings_are_worded_path_line_rule_expected_got_hint(case: Path) -> Non
 
 def test_every_rule_in_the_corpus_is_a_known_kind() -> None:
     rules = {f["rule"] for case in CASES for f in expected(case)["findings"]}
-    assert {"yaml-syntax", "no-front-matter", "not-utf8", "duplicate-key", "missing-field",
-            "unknown-field", "bad-value", "wrong-type", "id-mismatch", "duplicate-id",
-            "agenda-total", "missing-file", "unknown-module", "empty-body",
-            "example-no-lang"} <= rules
+    assert {
+        "yaml-syntax",
+        "no-front-matter",
+        "not-utf8",
+        "duplicate-key",
+        "missing-field",
+        "unknown-field",
+        "bad-value",
+        "wrong-type",
+        "id-mismatch",
+        "duplicate-id",
+        "agenda-total",
+        "missing-file",
+        "unknown-module",
+        "empty-body",
+        "example-no-lang",
+    } <= rules
 
 
 def test_the_fixture_site_has_no_findings() -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-
 from opencpd.core.frontmatter import FrontMatterError, Source, parse
 
 SESSION = """\
@@ -27,8 +26,11 @@ Body line three.
 
 def test_values_and_body() -> None:
     source = parse("s.md", SESSION.encode())
-    assert source.data["agenda"][1] == {"minutes": 20, "activity": "Planning",
-                                        "materials": ["A3 paper", "pens"]}
+    assert source.data["agenda"][1] == {
+        "minutes": 20,
+        "activity": "Planning",
+        "materials": ["A3 paper", "pens"],
+    }
     assert source.body == "Body line one.\n\nBody line three.\n"
     assert source.body_line == 11
 
@@ -54,8 +56,11 @@ def test_where_falls_back_to_the_nearest_parent() -> None:
 def test_windows_line_endings_give_the_same_lines() -> None:
     plain = parse("s.md", SESSION.encode())
     crlf = parse("s.md", SESSION.replace("\n", "\r\n").encode())
-    assert (crlf.data, crlf.positions, crlf.key_positions) == \
-        (plain.data, plain.positions, plain.key_positions)
+    assert (crlf.data, crlf.positions, crlf.key_positions) == (
+        plain.data,
+        plain.positions,
+        plain.key_positions,
+    )
     assert "\r" not in crlf.body
     assert crlf.body_line == plain.body_line
 
@@ -71,10 +76,13 @@ def test_yaml_values_keep_their_types() -> None:
     assert source.data == {"reviewed": dt.date(2026, 9, 1), "consent": True, "rows": 0}
 
 
-@pytest.mark.parametrize("raw, line, column", [
-    (b"---\ntitle: Caf\xe9\n---\n", 2, 11),
-    (b"---\r\ntitle: ok\r\nsummary: na\xefve\r\n---\r\n", 3, 12),
-])
+@pytest.mark.parametrize(
+    "raw, line, column",
+    [
+        (b"---\ntitle: Caf\xe9\n---\n", 2, 11),
+        (b"---\r\ntitle: ok\r\nsummary: na\xefve\r\n---\r\n", 3, 12),
+    ],
+)
 def test_not_utf8_points_at_the_bad_byte(raw: bytes, line: int, column: int) -> None:
     with pytest.raises(FrontMatterError) as caught:
         parse("m.md", raw)

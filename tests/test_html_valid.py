@@ -27,18 +27,29 @@ def run_vnu(files: list[Path]) -> list[dict[str, Any]]:
     """The checker's messages on the files, from one Java process."""
     java = shutil.which("java")
     if java is None:
-        pytest.fail("Java is not installed: the Nu HTML Checker needs it. Install the Debian "
-                    "package default-jre-headless (scripts/test does).", pytrace=False)
+        pytest.fail(
+            "Java is not installed: the Nu HTML Checker needs it. Install the Debian "
+            "package default-jre-headless (scripts/test does).",
+            pytrace=False,
+        )
     if not VNU.is_file():
-        pytest.fail(f"{VNU.relative_to(REPO)} is missing: run `npm ci` (scripts/test does).",
-                    pytrace=False)
-    done = subprocess.run([java, "-jar", str(VNU), "--format", "json", "--exit-zero-always",
-                           *map(str, files)], capture_output=True, text=True, timeout=600)
+        pytest.fail(
+            f"{VNU.relative_to(REPO)} is missing: run `npm ci` (scripts/test does).", pytrace=False
+        )
+    done = subprocess.run(
+        [java, "-jar", str(VNU), "--format", "json", "--exit-zero-always", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     try:
         return json.loads(done.stderr)["messages"]  # type: ignore[no-any-return]
     except (json.JSONDecodeError, KeyError):
-        pytest.fail(f"the Nu HTML Checker did not report (exit {done.returncode}):\n"
-                    f"{done.stdout[-2000:]}{done.stderr[-2000:]}", pytrace=False)
+        pytest.fail(
+            f"the Nu HTML Checker did not report (exit {done.returncode}):\n"
+            f"{done.stdout[-2000:]}{done.stderr[-2000:]}",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -67,11 +78,14 @@ def describe(errors: list[dict[str, Any]]) -> str:
 
 
 @pytest.mark.parametrize("template", list(TEMPLATE_PAGES))
-def test_no_html_errors(template: str, built_repo_site: BuiltSite,
-                        vnu_errors: dict[Path, list[dict[str, Any]]]) -> None:
+def test_no_html_errors(
+    template: str, built_repo_site: BuiltSite, vnu_errors: dict[Path, list[dict[str, Any]]]
+) -> None:
     path = TEMPLATE_PAGES[template]
     file = page_file(built_repo_site.folder, path).resolve()
     assert file.is_file(), f"the build made no {template} page at {path or '/'}"
     errors = vnu_errors[file]
-    assert not errors, (f"the Nu HTML Checker found {len(errors)} errors on the {template} page "
-                        f"({path or '/'}):\n" + describe(errors))
+    assert not errors, (
+        f"the Nu HTML Checker found {len(errors)} errors on the {template} page "
+        f"({path or '/'}):\n" + describe(errors)
+    )

@@ -8,6 +8,7 @@ byte-identical afterwards, with no `.site-building-*` folder and no process of t
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -55,8 +56,12 @@ site.build_site(config_file, Path(site_dir), steps=steps)
 
 
 def fingerprint(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            if p.is_file() else "folder" for p in sorted(folder.rglob("*"))}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        if p.is_file()
+        else "folder"
+        for p in sorted(folder.rglob("*"))
+    }
 
 
 def leftovers(parent: Path) -> list[str]:
@@ -83,9 +88,20 @@ def start(source: Path, phase: str) -> tuple[subprocess.Popen[bytes], Path]:
     marker, log = source.parent / "reached", source.parent / "build.log"
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [sys.executable, "-c", DRIVER, str(source / "mkdocs.yml"), str(source / "site"),
-             phase, str(marker)], cwd=source, start_new_session=True, stdout=output,
-            stderr=output)
+            [
+                sys.executable,
+                "-c",
+                DRIVER,
+                str(source / "mkdocs.yml"),
+                str(source / "site"),
+                phase,
+                str(marker),
+            ],
+            cwd=source,
+            start_new_session=True,
+            stdout=output,
+            stderr=output,
+        )
     deadline = time.monotonic() + 120
     while not marker.exists():
         if process.poll() is not None:
@@ -108,18 +124,22 @@ def wait_for_the_group(group: int) -> bool:
 
 
 def stop_everything(group: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(group, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
 
 
-@pytest.mark.parametrize(("signum", "phase"), [
-    (signal.SIGTERM, "pages"), (signal.SIGINT, "pages"), (signal.SIGHUP, "pages"),
-    (signal.SIGTERM, "post-build"),
-])
-def test_a_build_stopped_by_a_signal_leaves_nothing_behind(source: Path, signum: int,
-                                                           phase: str) -> None:
+@pytest.mark.parametrize(
+    ("signum", "phase"),
+    [
+        (signal.SIGTERM, "pages"),
+        (signal.SIGINT, "pages"),
+        (signal.SIGHUP, "pages"),
+        (signal.SIGTERM, "post-build"),
+    ],
+)
+def test_a_build_stopped_by_a_signal_leaves_nothing_behind(
+    source: Path, signum: int, phase: str
+) -> None:
     site = source / "site"
     before = fingerprint(site)
     process, _ = start(source, phase)
@@ -159,15 +179,26 @@ def dead_pid() -> int:
 
 def test_only_folders_of_dead_builds_are_removed(tmp_path: Path) -> None:
     site, dead, alive = tmp_path / "site", dead_pid(), os.getpid()
-    names = [f".site-building-{dead}-a1b2", f".site-building-{alive}-c3d4", f".site-old-{dead}",
-             ".site-building-notes", f".other-building-{dead}-e5f6", "site"]
+    names = [
+        f".site-building-{dead}-a1b2",
+        f".site-building-{alive}-c3d4",
+        f".site-old-{dead}",
+        ".site-building-notes",
+        f".other-building-{dead}-e5f6",
+        "site",
+    ]
     for name in names:
         (tmp_path / name).mkdir()
         (tmp_path / name / "index.html").write_text(name)
     remove_stale(site)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [f".site-building-{alive}-c3d4", ".site-building-notes", f".other-building-{dead}-e5f6",
-         "site"])
+        [
+            f".site-building-{alive}-c3d4",
+            ".site-building-notes",
+            f".other-building-{dead}-e5f6",
+            "site",
+        ]
+    )
     assert (site / "index.html").read_text() == "site"
 
 
@@ -236,7 +267,8 @@ for message in messages(real.stdout):
 
 
 def test_the_bundle_is_what_pagefind_sent_not_what_it_left_on_disk(
-        built_once: Path, source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    built_once: Path, source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     slow = tmp_path / "pagefind-slow-writer"
     slow.write_text(SLOW_WRITER.format(python=sys.executable, binary=str(pagefind_binary())))
     slow.chmod(0o755)
@@ -248,7 +280,8 @@ def test_the_bundle_is_what_pagefind_sent_not_what_it_left_on_disk(
     assert bundle == fingerprint(built_once / "site" / "pagefind")  # as the real one makes it
 
 
-# --- what the build says ----------------------------------------------------------------------------
+# --- what the build says --------------------------------------------------------------------------
+
 
 def test_a_bundle_pagefind_did_not_make_does_not_blame_the_install() -> None:
     with pytest.raises(IndexingFailed) as caught:
@@ -272,6 +305,7 @@ def test_a_pagefind_that_cannot_start_blames_the_install(tmp_path: Path) -> None
 
 
 def write_page(site: Path) -> Path:
-    (site / "index.html").write_text(f"<html><body>{search.MARK}<h1>A page</h1></div>"
-                                     "</body></html>", "utf-8")
+    (site / "index.html").write_text(
+        f"<html><body>{search.MARK}<h1>A page</h1></div></body></html>", "utf-8"
+    )
     return site

@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-
 from opencpd.cli import main
 from opencpd.core.catalog import Catalog, Doc
 
@@ -71,9 +70,12 @@ def html_file(site: Path, doc: Doc[Any]) -> Path:
 def test_every_page_is_in_british_english(built_repo_site: BuiltSite) -> None:
     pages = sorted(built_repo_site.folder.rglob("*.html"))
     assert len(pages) > 100
-    wrong = [str(p.relative_to(built_repo_site.folder)) for p in pages
-             if not re.search(r'<html[^>]* lang="en-GB"', p.read_text(encoding="utf-8")[:2000])]
-    assert not wrong, "pages whose <html> is not lang=\"en-GB\":\n" + "\n".join(wrong)
+    wrong = [
+        str(p.relative_to(built_repo_site.folder))
+        for p in pages
+        if not re.search(r'<html[^>]* lang="en-GB"', p.read_text(encoding="utf-8")[:2000])
+    ]
+    assert not wrong, 'pages whose <html> is not lang="en-GB":\n' + "\n".join(wrong)
 
 
 def test_every_example_block_renders_in_its_language(built_repo_site: BuiltSite) -> None:
@@ -91,9 +93,11 @@ def test_every_example_block_renders_in_its_language(built_repo_site: BuiltSite)
                 passages.remove(lang)
                 checked += 1
             else:
-                problems.append(f"{doc.source}: an example with lang {lang!r} is not rendered "
-                                f"inside an element with lang={lang!r} on {page.name} of "
-                                f"{doc.url} (found {[b['passage'] for b in rendered]})")
+                problems.append(
+                    f"{doc.source}: an example with lang {lang!r} is not rendered "
+                    f"inside an element with lang={lang!r} on {page.name} of "
+                    f"{doc.url} (found {[b['passage'] for b in rendered]})"
+                )
     assert not problems, "\n".join(problems)
     assert checked >= 100, f"only {checked} worked examples found in the repository's content"
 
@@ -109,8 +113,7 @@ def test_no_example_block_in_the_site_lacks_a_language(built_repo_site: BuiltSit
     assert not untagged, "worked examples without fr, de, es (or cy):\n" + "\n".join(untagged)
 
 
-def test_every_module_has_examples_in_french_german_and_spanish(
-        built_repo_site: BuiltSite) -> None:
+def test_every_module_has_examples_in_french_german_and_spanish(built_repo_site: BuiltSite) -> None:
     catalog = built_repo_site.catalog
     assert len(catalog.modules) == 14
     missing = {}
@@ -126,8 +129,10 @@ def test_every_module_has_examples_in_french_german_and_spanish(
 
 def test_inline_foreign_words_keep_their_language(built_repo_site: BuiltSite) -> None:
     """`*la pomme*{lang=fr}` in a teacher's resource (untrusted, sanitised) keeps its lang."""
-    page = (built_repo_site.folder / "modules/ks2-phonics-early-reading/resources/"
-            "french-sound-swat-game/index.html").read_text(encoding="utf-8")
+    page = (
+        built_repo_site.folder / "modules/ks2-phonics-early-reading/resources/"
+        "french-sound-swat-game/index.html"
+    ).read_text(encoding="utf-8")
     assert re.search(r'<em lang="fr">oi</em>', page)
     assert re.search(r'<em lang="de">ei</em>', page)
 
@@ -154,8 +159,10 @@ def test_check_warns_about_an_example_without_a_language(content_copy: Path) -> 
 
     result = CliRunner().invoke(main, ["check", "-f", str(content_copy / "mkdocs.yml")])
     assert result.exit_code == 0, result.output  # a warning, not an error
-    expected = (f"modules/ks2-writing/module.md:{opening + 1}:1: "
-                "example-no-lang: a worked example has no language")
+    expected = (
+        f"modules/ks2-writing/module.md:{opening + 1}:1: "
+        "example-no-lang: a worked example has no language"
+    )
     assert expected in result.output, result.output
     assert "1 warnings" in result.output or "1 warning" in result.output
 
@@ -174,21 +181,25 @@ LANGUAGE_RULES = {"english-in-lang", "unmarked-foreign"}
 def language_findings_of(root: Path) -> list[str]:
     from opencpd.core.load import load_catalog
     from opencpd.core.vocabulary import load_vocabulary
-    return [str(f) for f in load_catalog(root, load_vocabulary()).findings
-            if f.rule in LANGUAGE_RULES]
+
+    return [
+        str(f) for f in load_catalog(root, load_vocabulary()).findings if f.rule in LANGUAGE_RULES
+    ]
 
 
 def test_check_finds_english_labels_and_unmarked_titles_in_the_planted_fixture() -> None:
     found = language_findings_of(LANGUAGE_FIXTURE)
     where = sorted(line.split(": ")[0] + ": " + line.split(": ")[1] for line in found)
     module = "modules/ks2-demo/module.md"
-    assert where == sorted([
-        f"{module}:15:1: english-in-lang",       # *Key word: trois*{lang=fr} in a sentence
-        f"{module}:20:1: english-in-lang",       # "Key word:" inside a French example
-        f"{module}:29:1: unmarked-foreign",      # a block title naming the verb haben
-        f"{module}:35:1: unmarked-foreign",      # German alt text with no lang
-        "modules/ks2-demo/handouts/sounds.md:2:1: unmarked-foreign",  # a German title
-    ]), "\n".join(found)
+    assert where == sorted(
+        [
+            f"{module}:15:1: english-in-lang",  # *Key word: trois*{lang=fr} in a sentence
+            f"{module}:20:1: english-in-lang",  # "Key word:" inside a French example
+            f"{module}:29:1: unmarked-foreign",  # a block title naming the verb haben
+            f"{module}:35:1: unmarked-foreign",  # German alt text with no lang
+            "modules/ks2-demo/handouts/sounds.md:2:1: unmarked-foreign",  # a German title
+        ]
+    ), "\n".join(found)
     assert any("got 'Key word:'" in line for line in found), found
     assert any("got 'haben'" in line for line in found), found
     assert all("warning" not in line and "(expected" in line for line in found), found
@@ -197,11 +208,14 @@ def test_check_finds_english_labels_and_unmarked_titles_in_the_planted_fixture()
 def test_the_checks_leave_marked_english_and_english_titles_alone() -> None:
     from opencpd.core.frontmatter import parse
     from opencpd.core.language import language_findings
-    text = ("---\ntitle: A counting rhyme in Spanish\n---\n"
-            "/// example | Year 3: counting\n    lang: es\n\n"
-            "*Year 3:*{lang=en-GB} Uno, dos, tres. El ciempiés tiene cien pies.\n///\n"
-            "Say *le week-end dernier*{lang=fr} and *ich spiele*{lang=de}.\n"
-            "![A poster of twelve French spellings](poster.png)\n")
+
+    text = (
+        "---\ntitle: A counting rhyme in Spanish\n---\n"
+        "/// example | Year 3: counting\n    lang: es\n\n"
+        "*Year 3:*{lang=en-GB} Uno, dos, tres. El ciempiés tiene cien pies.\n///\n"
+        "Say *le week-end dernier*{lang=fr} and *ich spiele*{lang=de}.\n"
+        "![A poster of twelve French spellings](poster.png)\n"
+    )
     assert language_findings(parse("x.md", text.encode())) == []
 
 

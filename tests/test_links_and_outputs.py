@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from opencpd.cli import main as opencpd
 from opencpd.core.attachments import Outputs
 from opencpd.core.catalog import Doc, field_name
@@ -44,8 +43,9 @@ def test_nothing_is_read_published_or_quoted_through_a_link(case: Path, tmp_path
         for finding in catalog.findings:
             assert not any(text in str(finding) for text in OUTSIDE), finding
         assert [m.id for m in catalog.modules] == ["ks2-demo"]
-        linked = {link.split("/")[3] for link in expected(case)["symlinks"]
-                  if link.startswith(DEMO)}
+        linked = {
+            link.split("/")[3] for link in expected(case)["symlinks"] if link.startswith(DEMO)
+        }
         assert not [r for _, r in catalog.resources if r.slug in linked]
         for _, resource in catalog.resources:
             assert "OUTSIDEMARKER" not in resource.body + resource.meta.title
@@ -70,8 +70,12 @@ def test_a_kept_resource_is_not_used_once_a_link_replaces_a_file(tmp_path: Path)
     (case,) = [c for c in CASES if c.name == "59-same-file-twice"]
     root = assemble([case], tmp_path)
     folder = root / DEMO / "same-file-twice"
-    (folder / "index.md").write_text((folder / "index.md").read_text("utf-8").replace(
-        "  - {path: ./cards.pdf, title: The same cards}\n", ""), "utf-8")
+    (folder / "index.md").write_text(
+        (folder / "index.md")
+        .read_text("utf-8")
+        .replace("  - {path: ./cards.pdf, title: The same cards}\n", ""),
+        "utf-8",
+    )
     kept = tmp_path / "kept.json"
     first = load_catalog(root, load_vocabulary(), kept=kept)
     assert first.findings == [] and [r.slug for _, r in first.resources] == ["same-file-twice"]
@@ -133,8 +137,9 @@ def test_two_resource_folders_differing_only_in_case(tmp_path: Path) -> None:
     assert [r.slug for _, r in catalog.resources] == ["same-file-twice"]
 
 
-@pytest.mark.parametrize("case", [c for c in CASES if "same-output" in str(expected(c))],
-                         ids=lambda c: c.name)
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if "same-output" in str(expected(c))], ids=lambda c: c.name
+)
 def test_no_two_attachments_are_published_under_one_name(case: Path, tmp_path: Path) -> None:
     catalog = load_catalog(assemble([case], tmp_path), load_vocabulary())
     published = list(Renderer(catalog).attachments())
@@ -160,9 +165,16 @@ def test_outputs_compare_names_as_a_careless_disk_does() -> None:
 
 def test_a_doc_knows_the_line_of_nested_values() -> None:
     assert field_name(("files", 2, "path")) == "files[2].path"
-    doc: Doc[None] = Doc(None, "a.md", "", 20, "a", "a.md",
-                         {"files": 15, "files[1]": 17, "files[1].path": 17, "files[1].alt": 18},
-                         {"files[1].path": 6, "files[1].alt": 5})
+    doc: Doc[None] = Doc(
+        None,
+        "a.md",
+        "",
+        20,
+        "a",
+        "a.md",
+        {"files": 15, "files[1]": 17, "files[1].path": 17, "files[1].alt": 18},
+        {"files[1].path": 6, "files[1].alt": 5},
+    )
     assert doc.where("files", 1, "alt") == (18, 5)
     assert doc.line("files", 1, "title") == 17  # not there: its entry
     assert doc.line("files", 4, "path") == 15  # no such entry: the field

@@ -23,14 +23,12 @@ def fragments(site: BuiltSite) -> dict[str, dict[str, Any]]:
 
 def listing_urls(site: BuiltSite) -> list[str]:
     catalog = site.catalog
-    urls = ["/modules/", "/resources/", "/key-stages/ks2/", "/themes/grammar/",
-            "/languages/fr/"]
+    urls = ["/modules/", "/resources/", "/key-stages/ks2/", "/themes/grammar/", "/languages/fr/"]
     urls += [f"/resources/{m.id}/" for m in catalog.published_modules]
     return urls
 
 
-def test_listing_pages_are_indexed_as_text_with_a_description(
-        built_repo_site: BuiltSite) -> None:
+def test_listing_pages_are_indexed_as_text_with_a_description(built_repo_site: BuiltSite) -> None:
     found = fragments(built_repo_site)
     problems = []
     for url in listing_urls(built_repo_site):
@@ -39,8 +37,7 @@ def test_listing_pages_are_indexed_as_text_with_a_description(
             problems.append(f"{url}: not indexed")
             continue
         content = fragment["content"]
-        problems += [f"{url}: indexes {tag!r}: {content[:200]}" for tag in TAGS
-                     if tag in content]
+        problems += [f"{url}: indexes {tag!r}: {content[:200]}" for tag in TAGS if tag in content]
         if not fragment["meta"].get("description"):
             problems.append(f"{url}: no description to show in results")
     assert not problems, "\n".join(problems)

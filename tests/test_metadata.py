@@ -10,7 +10,6 @@ from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
-
 from opencpd.cli import main
 from opencpd.core.catalog import Doc
 
@@ -23,9 +22,21 @@ RESOURCE = MODULE + "resources/french-sound-swat-game/"
 PENDING = "modules/ks3-assessment-feedback/resources/german-writing-feedback-codes/"
 SITE_URL = "https://opencpd.example.org/"
 ISO_DURATION = re.compile(r"^PT(?=\d)(\d+H)?(\d+M)?$")
-LRMI = ("name", "description", "educationalLevel", "inLanguage", "teaches", "keywords",
-        "audience", "learningResourceType", "timeRequired", "license", "author",
-        "dateModified", "isPartOf")
+LRMI = (
+    "name",
+    "description",
+    "educationalLevel",
+    "inLanguage",
+    "teaches",
+    "keywords",
+    "audience",
+    "learningResourceType",
+    "timeRequired",
+    "license",
+    "author",
+    "dateModified",
+    "isPartOf",
+)
 
 
 def json_ld(site: Path, path: str) -> dict[str, Any]:
@@ -76,8 +87,11 @@ def test_session_json_ld(built_repo_site: BuiltSite) -> None:
     data = json_ld(built_repo_site.folder, SESSION)
     assert_lrmi(data)
     assert data["timeRequired"] == "PT1H50M"  # duration: 110 (minutes) in its front matter
-    assert data["isPartOf"] == {"@type": "Course", "name": "Phonics and early reading",
-                                "url": SITE_URL + MODULE}
+    assert data["isPartOf"] == {
+        "@type": "Course",
+        "name": "Phonics and early reading",
+        "url": SITE_URL + MODULE,
+    }
 
 
 def test_resource_json_ld(built_repo_site: BuiltSite) -> None:
@@ -95,10 +109,13 @@ def test_every_module_session_and_resource_page_has_json_ld(built_repo_site: Bui
             assert_lrmi(data)
             assert minutes_of(data["timeRequired"]) == session.meta.duration, (
                 f"{session.url}: timeRequired {data['timeRequired']} for "
-                f"{session.meta.duration} minutes")
+                f"{session.meta.duration} minutes"
+            )
         for resource in module.resources:
-            assert_lrmi(json_ld(built_repo_site.folder, resource.url),
-                        tuple(p for p in LRMI if p != "timeRequired"))
+            assert_lrmi(
+                json_ld(built_repo_site.folder, resource.url),
+                tuple(p for p in LRMI if p != "timeRequired"),
+            )
 
 
 def json_ld_blocks(site: Path) -> dict[str, list[Any]]:
@@ -106,20 +123,27 @@ def json_ld_blocks(site: Path) -> dict[str, list[Any]]:
     found = {}
     for page in sorted(site.rglob("*.html")):
         html = page.read_text(encoding="utf-8")
-        found[str(page.relative_to(site))] = [json.loads(b) for b in re.findall(
-            r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL)]
+        found[str(page.relative_to(site))] = [
+            json.loads(b)
+            for b in re.findall(
+                r'<script type="application/ld\+json">(.*?)</script>', html, re.DOTALL
+            )
+        ]
     return found
 
 
-def test_every_content_page_has_json_ld_that_fits_schema_org(
-        built_repo_site: BuiltSite) -> None:
+def test_every_content_page_has_json_ld_that_fits_schema_org(built_repo_site: BuiltSite) -> None:
     """Handouts, publications and chapters too; checked against schema.org's vocabulary."""
     blocks = json_ld_blocks(built_repo_site.folder)
-    missing = [path for path, _, _ in content_pages(built_repo_site)
-               if len(blocks[path + "index.html"]) != 1]
+    missing = [
+        path
+        for path, _, _ in content_pages(built_repo_site)
+        if len(blocks[path + "index.html"]) != 1
+    ]
     assert not missing, "content pages without one JSON-LD block:\n" + "\n".join(missing)
-    wrong = [f"{path}: {p}" for path, found in blocks.items() for data in found
-             for p in problems(data)]
+    wrong = [
+        f"{path}: {p}" for path, found in blocks.items() for data in found for p in problems(data)
+    ]
     assert not wrong, "JSON-LD that does not fit schema.org:\n" + "\n".join(wrong[:40])
 
 
@@ -129,11 +153,15 @@ def test_publication_and_chapter_json_ld(built_repo_site: BuiltSite) -> None:
     data = json_ld(built_repo_site.folder, publication.url)
     assert "Book" in data["@type"] and data["name"] == publication.meta.title
     assert [part["url"] for part in data["hasPart"]] == [
-        SITE_URL + c.url for c in publication.chapters]
+        SITE_URL + c.url for c in publication.chapters
+    ]
     chapter = json_ld(built_repo_site.folder, publication.chapters[0].url)
     assert "Chapter" in chapter["@type"]
-    assert chapter["isPartOf"] == {"@type": "Book", "name": publication.meta.title,
-                                   "url": SITE_URL + publication.url}
+    assert chapter["isPartOf"] == {
+        "@type": "Book",
+        "name": publication.meta.title,
+        "url": SITE_URL + publication.url,
+    }
     assert chapter["inLanguage"] == "en-GB" and chapter["license"].startswith("https://")
 
 
@@ -153,26 +181,36 @@ def people_and_organisations(data: Any) -> list[dict[str, Any]]:
 
 
 def test_names_are_names_and_the_project_team_is_an_organisation(
-        built_repo_site: BuiltSite) -> None:
+    built_repo_site: BuiltSite,
+) -> None:
     blocks = json_ld_blocks(built_repo_site.folder)
-    agents = [(path, agent) for path, found in blocks.items()
-              for agent in people_and_organisations(found)]
+    agents = [
+        (path, agent) for path, found in blocks.items() for agent in people_and_organisations(found)
+    ]
     assert agents
-    wrong = [f"{path}: {agent}" for path, agent in agents
-             if "(" in agent["name"] or ")" in agent["name"]
-             or ("team" in agent["name"].lower() and agent["@type"] != "Organization")]
+    wrong = [
+        f"{path}: {agent}"
+        for path, agent in agents
+        if "(" in agent["name"]
+        or ")" in agent["name"]
+        or ("team" in agent["name"].lower() and agent["@type"] != "Organization")
+    ]
     assert not wrong, "\n".join(wrong)
     summary = "modules/ks2-writing/resources/film-into-writing-case-study/index.html"
-    assert blocks[summary][0]["author"] == {"@type": "Organization",
-                                            "name": "OpenCPD project team"}
+    assert blocks[summary][0]["author"] == {"@type": "Organization", "name": "OpenCPD project team"}
 
 
 def test_session_descriptions_read_as_sentences(built_repo_site: BuiltSite) -> None:
     blocks = json_ld_blocks(built_repo_site.folder)
-    descriptions = [(path, data["description"]) for path, found in blocks.items()
-                    for data in found if "description" in data]
-    wrong = [f"{path}: {text}" for path, text in descriptions
-             if re.search(r"[.!?][;,]|;\s*$|\.\.", text)]
+    descriptions = [
+        (path, data["description"])
+        for path, found in blocks.items()
+        for data in found
+        if "description" in data
+    ]
+    wrong = [
+        f"{path}: {text}" for path, text in descriptions if re.search(r"[.!?][;,]|;\s*$|\.\.", text)
+    ]
     assert not wrong, "\n".join(wrong[:10])
     session = json_ld(built_repo_site.folder, SESSION)["description"]
     assert session.endswith(".") and ". " in session
@@ -180,9 +218,14 @@ def test_session_descriptions_read_as_sentences(built_repo_site: BuiltSite) -> N
 
 def test_the_schema_org_check_finds_what_does_not_fit() -> None:
     """The checker itself: schema.org's vocabulary, not a list of our own."""
-    good = {"@context": "https://schema.org", "@type": "LearningResource", "name": "A",
-            "timeRequired": "PT1H50M", "dateModified": "2026-09-01",
-            "author": {"@type": "Organization", "name": "B"}}
+    good = {
+        "@context": "https://schema.org",
+        "@type": "LearningResource",
+        "name": "A",
+        "timeRequired": "PT1H50M",
+        "dateModified": "2026-09-01",
+        "author": {"@type": "Organization", "name": "B"},
+    }
     assert problems(good) == []
     assert problems({**good, "@type": "LearningThing"})
     assert problems({**good, "authorName": "B"})  # no such property
@@ -224,7 +267,7 @@ LICENCE_LINK = re.compile(r'<a href="(https://creativecommons\.org/licenses/[^"]
 
 def article(html: str) -> str:
     start = html.index('<article class="md-content__inner')
-    return html[start:html.index("</article>", start)]
+    return html[start : html.index("</article>", start)]
 
 
 def content_pages(site: BuiltSite) -> list[tuple[str, str, list[str]]]:
@@ -243,8 +286,9 @@ def content_pages(site: BuiltSite) -> list[tuple[str, str, list[str]]]:
         for doc in parts:
             pages.append((doc.url, url(module.meta.licence), credit))
         for resource in module.resources:
-            pages.append((resource.url, url(resource.meta.licence),
-                          [resource.meta.contributor.name]))
+            pages.append(
+                (resource.url, url(resource.meta.licence), [resource.meta.contributor.name])
+            )
     for publication in site.catalog.publications:
         credit = publication.meta.authors
         docs: list[Doc[Any]] = [publication, *publication.chapters]
@@ -254,7 +298,8 @@ def content_pages(site: BuiltSite) -> list[tuple[str, str, list[str]]]:
 
 
 def test_every_content_page_shows_its_licence_and_whom_to_credit(
-        built_repo_site: BuiltSite) -> None:
+    built_repo_site: BuiltSite,
+) -> None:
     pages = content_pages(built_repo_site)
     assert len(pages) > 100
     problems = []
@@ -270,8 +315,8 @@ def test_every_content_page_shows_its_licence_and_whom_to_credit(
 @pytest.mark.parametrize("path", ["", "modules/", "key-stages/ks2/", "about/", "search/", MODULE])
 def test_the_footer_says_how_content_may_be_reused(built_repo_site: BuiltSite, path: str) -> None:
     html = (built_repo_site.folder / path / "index.html").read_text(encoding="utf-8")
-    footer = html[html.index('<div class="md-copyright">'):]
-    footer = footer[:footer.index("</footer>")]
+    footer = html[html.index('<div class="md-copyright">') :]
+    footer = footer[: footer.index("</footer>")]
     assert "reuse" in footer and "credit" in footer
     assert LICENCE_LINK.search(footer), "the footer does not link to the default licence"
 
@@ -279,6 +324,9 @@ def test_the_footer_says_how_content_may_be_reused(built_repo_site: BuiltSite, p
 def test_every_page_shows_a_licence(built_repo_site: BuiltSite) -> None:
     # a slide deck is a presentation opened from its session page, not a page of the site
     pages = sorted(p for p in built_repo_site.folder.rglob("*.html") if p.parent.name != "slides")
-    missing = [str(p.relative_to(built_repo_site.folder)) for p in pages
-               if 'rel="license"' not in p.read_text(encoding="utf-8")]
+    missing = [
+        str(p.relative_to(built_repo_site.folder))
+        for p in pages
+        if 'rel="license"' not in p.read_text(encoding="utf-8")
+    ]
     assert not missing, "pages that link to no licence:\n" + "\n".join(missing)

@@ -8,26 +8,35 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
-
 from opencpd.core.catalog import Catalog
 from opencpd.core.model import Module, Session
 from opencpd.core.schema import schemas
 from opencpd.core.vocabulary import Vocabulary, load_vocabulary
+from pydantic import ValidationError
 
 MODULE: dict[str, Any] = {
-    "id": "ks2-writing", "title": "Writing at KS2", "key_stage": "KS2",
-    "themes": ["writing", "grammar"], "languages": ["fr", "de"],
-    "audience": ["primary-teachers"], "summary": "Writing in Years 3 to 6.",
+    "id": "ks2-writing",
+    "title": "Writing at KS2",
+    "key_stage": "KS2",
+    "themes": ["writing", "grammar"],
+    "languages": ["fr", "de"],
+    "audience": ["primary-teachers"],
+    "summary": "Writing in Years 3 to 6.",
     "outcomes": ["By the end, teachers can plan a writing sequence."],
-    "authors": ["OpenCPD project team"], "licence": "CC-BY-SA-4.0", "version": "1.0.0",
+    "authors": ["OpenCPD project team"],
+    "licence": "CC-BY-SA-4.0",
+    "version": "1.0.0",
     "reviewed": dt.date(2026, 9, 1),
 }
 SESSION: dict[str, Any] = {
-    "title": "Twilight", "kind": "twilight", "duration": 30,
+    "title": "Twilight",
+    "kind": "twilight",
+    "duration": 30,
     "objectives": ["Participants can plan."],
-    "agenda": [{"minutes": 10, "activity": "Welcome", "notes": "Smile."},
-               {"minutes": 20, "activity": "Planning", "materials": ["A3 paper"]}],
+    "agenda": [
+        {"minutes": 10, "activity": "Welcome", "notes": "Smile."},
+        {"minutes": 20, "activity": "Planning", "materials": ["A3 paper"]},
+    ],
 }
 
 
@@ -49,8 +58,10 @@ def test_a_valid_module_validates_with_defaults(vocab: Vocabulary) -> None:
 def test_a_valid_session_validates_with_defaults(vocab: Vocabulary) -> None:
     s = Session.model_validate(SESSION, context={"vocabulary": vocab})
     assert s.delivery == ["trainer-led"]
-    assert [(i.minutes, i.activity, i.notes) for i in s.agenda] == \
-        [(10, "Welcome", "Smile."), (20, "Planning", "")]
+    assert [(i.minutes, i.activity, i.notes) for i in s.agenda] == [
+        (10, "Welcome", "Smile."),
+        (20, "Planning", ""),
+    ]
     assert s.agenda[1].materials == ["A3 paper"]
     assert (s.handouts, s.gap_task) == ([], "")
 
@@ -63,12 +74,20 @@ def test_text_is_stripped(vocab: Vocabulary) -> None:
     assert module(vocab, title="  Writing  ").title == "Writing"
 
 
-@pytest.mark.parametrize("field, value", [
-    ("key_stage", "KS4"), ("themes", ["writing", "grammer"]), ("languages", ["fr-XX"]),
-    ("audience", ["parents"]), ("licence", "CC-BY"), ("strand", "elective"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("key_stage", "KS4"),
+        ("themes", ["writing", "grammer"]),
+        ("languages", ["fr-XX"]),
+        ("audience", ["parents"]),
+        ("licence", "CC-BY"),
+        ("strand", "elective"),
+    ],
+)
 def test_vocabulary_terms_are_checked_through_the_validation_context(
-        vocab: Vocabulary, field: str, value: object) -> None:
+    vocab: Vocabulary, field: str, value: object
+) -> None:
     with pytest.raises(ValidationError) as caught:
         module(vocab, **{field: value})
     (error,) = caught.value.errors()
@@ -80,10 +99,16 @@ def test_without_a_vocabulary_in_context_any_term_passes() -> None:
     assert Module.model_validate({**MODULE, "key_stage": "KS4"}).key_stage == "KS4"
 
 
-@pytest.mark.parametrize("changes", [
-    {"sumary": "x"}, {"id": "KS2 Writing"}, {"themes": []}, {"status": "publish"},
-    {"title": ""},
-])
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"sumary": "x"},
+        {"id": "KS2 Writing"},
+        {"themes": []},
+        {"status": "publish"},
+        {"title": ""},
+    ],
+)
 def test_invalid_modules_are_refused(vocab: Vocabulary, changes: dict[str, Any]) -> None:
     with pytest.raises(ValidationError):
         module(vocab, **changes)
@@ -97,8 +122,19 @@ def test_agenda_minutes_must_be_positive(vocab: Vocabulary) -> None:
 
 def test_schema_enums_come_from_the_vocabulary(vocab: Vocabulary) -> None:
     found = schemas(vocab)
-    assert set(found) == {"module", "session", "handout", "resource", "publication", "chapter",
-                          "centre", "delivery", "offer", "support-programme", "link-request"}
+    assert set(found) == {
+        "module",
+        "session",
+        "handout",
+        "resource",
+        "publication",
+        "chapter",
+        "centre",
+        "delivery",
+        "offer",
+        "support-programme",
+        "link-request",
+    }
     props = found["module"]["properties"]
     assert props["key_stage"]["enum"] == ["KS2", "KS3", "KS2-3", "all"]
     assert props["themes"]["items"]["enum"] == vocab.ids("themes")
@@ -135,15 +171,23 @@ def test_vocabulary_labels_and_urls(vocab: Vocabulary) -> None:
 
 def test_the_fixture_catalog_figures(fixture_catalog: Catalog) -> None:
     assert fixture_catalog.figures() == {
-        "modules": 3, "sessions": 4, "handouts": 1, "resources": 1, "publications": 1,
-        "chapters": 2, "minutes": 120 + 45 + 60 + 90,
+        "modules": 3,
+        "sessions": 4,
+        "handouts": 1,
+        "resources": 1,
+        "publications": 1,
+        "chapters": 2,
+        "minutes": 120 + 45 + 60 + 90,
     }
 
 
 def test_modules_are_grouped_in_vocabulary_order(fixture_catalog: Catalog) -> None:
     groups = fixture_catalog.modules_by("key_stage")
     assert {k: [m.id for m in v] for k, v in groups.items()} == {
-        "KS2": ["ks2-speaking"], "KS3": ["ks3-reading"], "KS2-3": ["ks2-3-transition"]}
+        "KS2": ["ks2-speaking"],
+        "KS3": ["ks3-reading"],
+        "KS2-3": ["ks2-3-transition"],
+    }
     assert list(groups) == ["KS2", "KS3", "KS2-3"]
     speaking = fixture_catalog.module("ks2-speaking")
     assert speaking is not None and speaking.twilight is not None

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-
 from opencpd.cli import main as opencpd
 from opencpd.core.frontmatter import parse
 from opencpd.core.load import load_catalog
@@ -31,7 +30,8 @@ def root(tmp_path: Path) -> Path:
 
 def new(root: Path, *args: str) -> Result:
     return CliRunner(env={"CI": None}).invoke(
-        opencpd, ["new", "resource", "-f", str(root / "mkdocs.yml"), *args])
+        opencpd, ["new", "resource", "-f", str(root / "mkdocs.yml"), *args]
+    )
 
 
 def check(root: Path) -> Result:
@@ -39,15 +39,31 @@ def check(root: Path) -> Result:
 
 
 def files(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
-def test_the_scaffold_is_a_valid_pending_resource_for_the_contributor_to_finish(
-        root: Path) -> None:
-    result = new(root, "--module", "ks2-speaking", "--title", "Café : les couleurs !",
-                 "--type", "game", "--languages", "fr,es", "--key-stage", "KS2",
-                 "--year-groups", "4,5", "--themes", "vocabulary,speaking")
+def test_the_scaffold_is_a_valid_pending_resource_for_the_contributor_to_finish(root: Path) -> None:
+    result = new(
+        root,
+        "--module",
+        "ks2-speaking",
+        "--title",
+        "Café : les couleurs !",
+        "--type",
+        "game",
+        "--languages",
+        "fr,es",
+        "--key-stage",
+        "KS2",
+        "--year-groups",
+        "4,5",
+        "--themes",
+        "vocabulary,speaking",
+    )
     assert result.exit_code == 0, result.output
     index = root / RESOURCES / "cafe-les-couleurs" / "index.md"
     assert f"created {RESOURCES}/cafe-les-couleurs/index.md (status: pending)" in result.output
@@ -74,8 +90,11 @@ def test_the_scaffold_is_a_valid_pending_resource_for_the_contributor_to_finish(
 
 def finish(index: Path) -> None:
     """What a contributor does: tick consent and replace every prompt."""
-    text = index.read_text("utf-8").replace("consent: false", "consent: true").replace(
-        "no_pupil_data: false", "no_pupil_data: true")
+    text = (
+        index.read_text("utf-8")
+        .replace("consent: false", "consent: true")
+        .replace("no_pupil_data: false", "no_pupil_data: true")
+    )
     for prompt in [*FIELD_PROMPTS.values(), *BODY_PROMPTS.values()]:
         text = text.replace(prompt, "Pupils play it in pairs.")
     index.write_text(text, "utf-8")
@@ -87,18 +106,26 @@ def test_an_untouched_scaffold_is_refused_by_check_at_each_line(root: Path) -> N
     lines = index.read_text("utf-8").split("\n")
     result = check(root)
     assert result.exit_code == 1 and "Traceback" not in result.output
-    found = {(int(m[1]), m[2]) for m in re.finditer(
-        r"^modules/ks2-speaking/resources/colour-bingo/index\.md:(\d+):\d+: ([a-z-]+): ",
-        result.stdout, re.MULTILINE)}
+    found = {
+        (int(m[1]), m[2])
+        for m in re.finditer(
+            r"^modules/ks2-speaking/resources/colour-bingo/index\.md:(\d+):\d+: ([a-z-]+): ",
+            result.stdout,
+            re.MULTILINE,
+        )
+    }
 
     def line(text: str) -> int:
         return next(n for n, t in enumerate(lines, 1) if text in t)
 
-    assert found == {(line("consent:"), "no-consent"), (line("no_pupil_data:"), "pupil-data"),
-                     (line("summary:"), "placeholder"), (line("contributor:"), "placeholder"),
-                     *((line(p), "placeholder") for p in BODY_PROMPTS.values())}
-    assert "1 error" not in result.stderr and "7 problems (7 errors, no warnings)" in \
-        result.stderr
+    assert found == {
+        (line("consent:"), "no-consent"),
+        (line("no_pupil_data:"), "pupil-data"),
+        (line("summary:"), "placeholder"),
+        (line("contributor:"), "placeholder"),
+        *((line(p), "placeholder") for p in BODY_PROMPTS.values()),
+    }
+    assert "1 error" not in result.stderr and "7 problems (7 errors, no warnings)" in result.stderr
     # approved as it stands, it is still refused: a prompt can never be published
     index.write_text(index.read_text("utf-8").replace("status: pending", "status: approved"))
     assert check(root).exit_code == 1
@@ -129,12 +156,14 @@ def test_it_refuses_to_overwrite(root: Path) -> None:
     first = new(root, "--module", "ks2-speaking", "--title", "Numbers game")
     assert first.exit_code == 0, first.output
     written = files(root / RESOURCES / "numbers-game")
-    second = new(root, "--module", "ks2-speaking", "--title", "Numbers game",
-                 "--type", "song-rhyme")
+    second = new(
+        root, "--module", "ks2-speaking", "--title", "Numbers game", "--type", "song-rhyme"
+    )
     assert second.exit_code == 1 and "refusing to overwrite" in second.output
     assert files(root / RESOURCES / "numbers-game") == written
-    third = new(root, "--module", "ks2-speaking", "--title", "Numbers game", "--slug",
-                "numbers-game-2")
+    third = new(
+        root, "--module", "ks2-speaking", "--title", "Numbers game", "--slug", "numbers-game-2"
+    )
     assert third.exit_code == 0, third.output
 
 
@@ -142,28 +171,51 @@ def test_an_unknown_module_is_refused_clearly(root: Path) -> None:
     result = new(root, "--module", "ks9-nothing", "--title", "A game")
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
-    assert ("there is no module 'ks9-nothing' (expected modules/ks9-nothing/module.md). "
-            "Known modules: ks2-speaking, ks3-reading.") in result.output
+    assert (
+        "there is no module 'ks9-nothing' (expected modules/ks9-nothing/module.md). "
+        "Known modules: ks2-speaking, ks3-reading."
+    ) in result.output
     assert not (root / "modules/ks9-nothing").exists()
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--type", "poster"], "'type' has a value that is not in the vocabulary (expected one "
-     "of lesson-plan"),
-    (["--languages", "fr,it"], "'languages[1]' has a value that is not in the vocabulary "
-     "(expected one of fr, de, es; got 'it')"),
-    (["--key-stage", "KS5"], "got 'KS5'). Did you mean"),
-    (["--year-groups", "4,x"], "--year-groups takes numbers such as 3,4"),
-    (["--year-groups", "14"], "'year_groups[0]' is not valid"),
-    (["--title", "<b>Bold</b> game"], "'title' contains markup"),
-    (["--title", "Ελληνικά"], "give one with --slug"),
-    (["--slug", "Not A Slug"], "give one with --slug"),
-    (["--key-stage", "KS2", "--year-groups", "3,12"], "year 12 is not in KS2 (expected years "
-     "3 to 6, got 12)"),
-], ids=["type", "language", "key-stage", "years-text", "years-range", "markup", "no-slug",
-        "bad-slug", "years-of-key-stage"])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            ["--type", "poster"],
+            "'type' has a value that is not in the vocabulary (expected one of lesson-plan",
+        ),
+        (
+            ["--languages", "fr,it"],
+            "'languages[1]' has a value that is not in the vocabulary "
+            "(expected one of fr, de, es; got 'it')",
+        ),
+        (["--key-stage", "KS5"], "got 'KS5'). Did you mean"),
+        (["--year-groups", "4,x"], "--year-groups takes numbers such as 3,4"),
+        (["--year-groups", "14"], "'year_groups[0]' is not valid"),
+        (["--title", "<b>Bold</b> game"], "'title' contains markup"),
+        (["--title", "Ελληνικά"], "give one with --slug"),
+        (["--slug", "Not A Slug"], "give one with --slug"),
+        (
+            ["--key-stage", "KS2", "--year-groups", "3,12"],
+            "year 12 is not in KS2 (expected years 3 to 6, got 12)",
+        ),
+    ],
+    ids=[
+        "type",
+        "language",
+        "key-stage",
+        "years-text",
+        "years-range",
+        "markup",
+        "no-slug",
+        "bad-slug",
+        "years-of-key-stage",
+    ],
+)
 def test_invalid_answers_are_refused_before_anything_is_written(
-        root: Path, args: list[str], message: str) -> None:
+    root: Path, args: list[str], message: str
+) -> None:
     before = files(root / "modules")
     title = [] if "--title" in args else ["--title", "A game"]
     result = new(root, "--module", "ks2-speaking", *title, *args)

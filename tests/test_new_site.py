@@ -17,8 +17,14 @@ LOCK = REPO / ("requirements-alt.lock" if STACK == "materialx" else "requirement
 
 def run(args: list[str], cwd: Path, timeout: int = 900) -> str:
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
-    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env={**env, "NO_MKDOCS_2_WARNING": "1"})
+    done = subprocess.run(
+        args,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**env, "NO_MKDOCS_2_WARNING": "1"},
+    )
     assert done.returncode == 0, f"{args}\n{done.stdout}\n{done.stderr}"
     return done.stdout + done.stderr
 
@@ -26,25 +32,54 @@ def run(args: list[str], cwd: Path, timeout: int = 900) -> str:
 def test_a_new_programme_builds_with_the_installed_wheel(tmp_path: Path) -> None:
     source = tmp_path / "source"  # what the wheel is built from, so the repository stays clean
     for name in ("pyproject.toml", "README.md"):
-        shutil.copy(REPO / name, source / name if source.exists() else
-                    (source.mkdir() or source / name))
-    shutil.copytree(REPO / "plugins", source / "plugins", symlinks=True,
-                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        shutil.copy(
+            REPO / name, source / name if source.exists() else (source.mkdir() or source / name)
+        )
+    shutil.copytree(
+        REPO / "plugins",
+        source / "plugins",
+        symlinks=True,
+        ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
+    )
     for folder in ("overrides", "assets"):  # the package's theme/ and site_assets/ link here
         shutil.copytree(REPO / "docs" / folder, source / "docs" / folder)
-    run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", str(source), "-w",
-         str(tmp_path / "dist")], tmp_path)
+    run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "-q",
+            "--no-deps",
+            str(source),
+            "-w",
+            str(tmp_path / "dist"),
+        ],
+        tmp_path,
+    )
     wheel = next((tmp_path / "dist").glob("opencpd-*.whl"))
     run([sys.executable, "-m", "venv", str(tmp_path / "venv")], tmp_path)
     bin_ = tmp_path / "venv" / "bin"
-    run([str(bin_ / "python"), "-m", "pip", "install", "-q", "-c", str(LOCK),
-         f"{wheel}[{STACK}]"], tmp_path)
-    where = run([str(bin_ / "python"), "-c", "import opencpd; print(opencpd.__file__)"],
-                tmp_path)
+    run(
+        [str(bin_ / "python"), "-m", "pip", "install", "-q", "-c", str(LOCK), f"{wheel}[{STACK}]"],
+        tmp_path,
+    )
+    where = run([str(bin_ / "python"), "-c", "import opencpd; print(opencpd.__file__)"], tmp_path)
     assert str(REPO) not in where
 
-    run([str(bin_ / "opencpd"), "new", "site", "programme", "--name", "Northern CPD",
-         "--theme", STACK], tmp_path)
+    run(
+        [
+            str(bin_ / "opencpd"),
+            "new",
+            "site",
+            "programme",
+            "--name",
+            "Northern CPD",
+            "--theme",
+            STACK,
+        ],
+        tmp_path,
+    )
     site = tmp_path / "programme"
     assert not (site / "docs" / "overrides").exists()
     run([str(bin_ / "opencpd"), "check", "--strict"], site)

@@ -40,8 +40,9 @@ def assert_styled(page: Any) -> None:
     assert styled["underline"] == "underline", styled
 
 
-def test_the_module_opens_from_disk_with_its_style_and_session_links(unpacked: Path,
-                                                                     page: Any) -> None:
+def test_the_module_opens_from_disk_with_its_style_and_session_links(
+    unpacked: Path, page: Any
+) -> None:
     requested: list[str] = []
     failed: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
@@ -62,8 +63,9 @@ def test_the_module_opens_from_disk_with_its_style_and_session_links(unpacked: P
     assert not failed, f"files missing from the offline copy: {failed}"
 
 
-def test_a_zip_is_made_again_only_when_its_module_changed(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_zip_is_made_again_only_when_its_module_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The second build copies unchanged modules' zips from the cache; the cache keeps one zip
     a module, and tidying one module's old zips never touches another's ("m1" and "m1-extra")."""
     from types import SimpleNamespace
@@ -74,18 +76,24 @@ def test_a_zip_is_made_again_only_when_its_module_changed(tmp_path: Path,
     for module in ("m1", "m1-extra"):
         (site / "modules" / module).mkdir(parents=True)
         (site / "modules" / module / "index.html").write_text(
-            f'<a href="sessions/">{module}</a>', "utf-8")
+            f'<a href="sessions/">{module}</a>', "utf-8"
+        )
     (site / "assets").mkdir()
     (site / "assets" / "site.css").write_text("body {}", "utf-8")
-    catalog = SimpleNamespace(published_modules=[
-        SimpleNamespace(id=m, meta=SimpleNamespace(title=m.upper())) for m in ("m1", "m1-extra")])
+    catalog = SimpleNamespace(
+        published_modules=[
+            SimpleNamespace(id=m, meta=SimpleNamespace(title=m.upper())) for m in ("m1", "m1-extra")
+        ]
+    )
     first = {p.name: p.read_bytes() for p in offline.write_offline_zips(site, catalog, cache)}
 
     made: list[str] = []
     write_zip = offline.write_zip
-    monkeypatch.setattr(offline, "write_zip",
-                        lambda site, module, files=None: made.append(module.id)
-                        or write_zip(site, module, files))
+    monkeypatch.setattr(
+        offline,
+        "write_zip",
+        lambda site, module, files=None: made.append(module.id) or write_zip(site, module, files),
+    )
     (site / "modules" / "m1-extra" / "index.html").write_text("changed", "utf-8")
     offline.write_offline_zips(site, catalog, cache)
 

@@ -27,7 +27,8 @@ SECRETS = ("AGENDA-NOTE", "FACILITATOR-ONLY")
 
 pytestmark = pytest.mark.skipif(
     not all(shutil.which(t) for t in ("pdftotext", "pdfinfo", "pdffonts", "pdftoppm")),
-    reason="poppler-utils is not installed (scripts/test installs it)")
+    reason="poppler-utils is not installed (scripts/test installs it)",
+)
 
 
 @dataclass
@@ -67,8 +68,9 @@ def made(tmp_path_factory: pytest.TempPathFactory) -> Made:
 
 
 def run(*command: str | Path) -> str:
-    done = subprocess.run([str(c) for c in command], capture_output=True, text=True,
-                          check=True, timeout=60)
+    done = subprocess.run(
+        [str(c) for c in command], capture_output=True, text=True, check=True, timeout=60
+    )
     return done.stdout
 
 
@@ -91,25 +93,42 @@ def squash(value: str) -> str:
 
 # What goes into each edition
 
+
 def test_facilitator_edition_has_the_running_order_with_clock_times(made: Made) -> None:
     words = squash(text(made.pdf("ks2-greetings-facilitator")))
-    for row in ("16:00–16:15 15 Welcome and warm-up whole group name cards",
-                "16:15–16:40 25 Greeting cards in pairs pairs greeting-cards handout",
-                "16:40–16:45 5 Break", "16:45–17:40 55 Planning a routine",
-                "17:40 100 End of session"):
+    for row in (
+        "16:00–16:15 15 Welcome and warm-up whole group name cards",
+        "16:15–16:40 25 Greeting cards in pairs pairs greeting-cards handout",
+        "16:40–16:45 5 Break",
+        "16:45–17:40 55 Planning a routine",
+        "17:40 100 End of session",
+    ):
         assert row in words, row
 
 
 def test_facilitator_edition_has_notes_materials_handouts_and_forms(made: Made) -> None:
     words = squash(text(made.pdf("ks2-greetings-facilitator")))
     for expected in (
-        "AGENDA-NOTE-ALPHA greet each participant", ("Materials: greeting-cards handout, mini "
-        "whiteboards"), "FACILITATOR-ONLY-DELTA", "FACILITATOR-ONLY-FOXTROT", "Greeting cards",
-        "Routine planner", "Greetings at KS2 — follow-up", "AGENDA-NOTE-ECHO",
-        "Use the greeting routine in every lesson", "Add a question to the routine",
-        "Sign-in sheet", "Name School Role Email", "consent*", "Evaluation form",
-        "What was most useful", "Before After", "Run a two-minute greeting routine",
-        "What support do you need", "Certificate of attendance", "This is to certify that",
+        "AGENDA-NOTE-ALPHA greet each participant",
+        ("Materials: greeting-cards handout, mini whiteboards"),
+        "FACILITATOR-ONLY-DELTA",
+        "FACILITATOR-ONLY-FOXTROT",
+        "Greeting cards",
+        "Routine planner",
+        "Greetings at KS2 — follow-up",
+        "AGENDA-NOTE-ECHO",
+        "Use the greeting routine in every lesson",
+        "Add a question to the routine",
+        "Sign-in sheet",
+        "Name School Role Email",
+        "consent*",
+        "Evaluation form",
+        "What was most useful",
+        "Before After",
+        "Run a two-minute greeting routine",
+        "What support do you need",
+        "Certificate of attendance",
+        "This is to certify that",
     ):
         assert expected in words, expected
 
@@ -117,45 +136,80 @@ def test_facilitator_edition_has_notes_materials_handouts_and_forms(made: Made) 
 def test_participant_edition_has_nothing_facilitator_only(made: Made) -> None:
     words = squash(text(made.pdf("ks2-greetings-participant")))
     assert not [s for s in SECRETS if s in words]
-    for absent in ("Sign-in sheet", "Certificate of attendance", "Session plan",
-                   "Some participants will be new"):
+    for absent in (
+        "Sign-in sheet",
+        "Certificate of attendance",
+        "Session plan",
+        "Some participants will be new",
+    ):
         assert absent not in words
-    for expected in ("Participant edition", "Aims", "Participants can run a greeting routine",
-                     "Greeting cards", "Routine planner", "Follow-up tasks",
-                     "Use the greeting routine in every lesson", "Reflection log",
-                     "What I tried", "What I will do next"):
+    for expected in (
+        "Participant edition",
+        "Aims",
+        "Participants can run a greeting routine",
+        "Greeting cards",
+        "Routine planner",
+        "Follow-up tasks",
+        "Use the greeting routine in every lesson",
+        "Reflection log",
+        "What I tried",
+        "What I will do next",
+    ):
         assert expected in words, expected
 
 
 def test_cover_names_the_module_and_links_to_its_page(made: Made) -> None:
     cover = squash(text(made.pdf("ks2-greetings-facilitator"), 1))
-    for expected in ("Greetings at KS2", "Facilitator edition", "Key Stage 2 (ages 7 to 11)",
-                     "French, German, Spanish", "1.2.0, reviewed 1 September 2026",
-                     "Creative Commons Attribution-ShareAlike 4.0",
-                     "cpd.languages-hub.org.uk/modules/ks2-greetings"):
+    for expected in (
+        "Greetings at KS2",
+        "Facilitator edition",
+        "Key Stage 2 (ages 7 to 11)",
+        "French, German, Spanish",
+        "1.2.0, reviewed 1 September 2026",
+        "Creative Commons Attribution-ShareAlike 4.0",
+        "cpd.languages-hub.org.uk/modules/ks2-greetings",
+    ):
         assert expected in cover, expected
 
 
 def test_handbook_has_charter_chapters_and_fillable_forms(made: Made) -> None:
     pdf = made.pdf("mini-toolkit-handbook")
     words = squash(text(pdf))
-    for expected in ("Mini Mentoring Toolkit", "The charter", "Inclusive.", "Confidential.",
-                     "The agreement", "Agreeing early avoids", "Pair agreement",
-                     "Our meeting calendar", "Greetings at KS2"):
+    for expected in (
+        "Mini Mentoring Toolkit",
+        "The charter",
+        "Inclusive.",
+        "Confidential.",
+        "The agreement",
+        "Agreeing early avoids",
+        "Pair agreement",
+        "Our meeting calendar",
+        "Greetings at KS2",
+    ):
         assert expected in words, expected
     assert info(pdf)["Form"].strip() == "AcroForm"
     from pypdf import PdfReader
+
     fields = PdfReader(pdf).get_fields() or {}
-    assert {"pair-agreement-1", "pair-agreement-2", "pair-agreement-3",
-            "meeting-calendar-4-2"} <= set(fields)
+    assert {
+        "pair-agreement-1",
+        "pair-agreement-2",
+        "pair-agreement-3",
+        "meeting-calendar-4-2",
+    } <= set(fields)
 
 
 # Paged media
 
+
 def test_page_counts_are_within_bounds_and_recorded(made: Made) -> None:
-    bounds = {"ks2-greetings-facilitator": (8, 16), "ks2-greetings-participant": (4, 9),
-              "ks3-questions-facilitator": (7, 14), "ks3-questions-participant": (3, 7),
-              "mini-toolkit-handbook": (4, 10)}
+    bounds = {
+        "ks2-greetings-facilitator": (8, 16),
+        "ks2-greetings-participant": (4, 9),
+        "ks3-questions-facilitator": (7, 14),
+        "ks3-questions-participant": (3, 7),
+        "mini-toolkit-handbook": (4, 10),
+    }
     for pack_id, (low, high) in bounds.items():
         pages = page_count(made.pdf(pack_id))
         assert low <= pages <= high, (pack_id, pages)
@@ -186,8 +240,14 @@ def test_table_of_contents_gives_the_right_page_numbers(made: Made) -> None:
     pdf = made.pdf("ks2-greetings-facilitator")
     contents = text(pdf, 2)
     listed = dict(re.findall(r"^\s*(\S.*?)\s*(?:\. )+\.?\s*(\d+)\s*$", contents, re.MULTILINE))
-    for title in ("Running order", "Session plan", "Greeting cards", "Sign-in sheet",
-                  "Evaluation form", "Certificate of attendance"):
+    for title in (
+        "Running order",
+        "Session plan",
+        "Greeting cards",
+        "Sign-in sheet",
+        "Evaluation form",
+        "Certificate of attendance",
+    ):
         assert title in listed, (title, contents)
         assert title in text(pdf, int(listed[title])), title
 
@@ -200,8 +260,12 @@ ROW = 9 / 25.4 * 72  # a sign-in row
 def words_at(pdf: Path, page: int) -> list[tuple[str, float]]:
     """(word, bottom in points from the top of the page) of each word above the footer."""
     xml = run("pdftotext", "-bbox", "-f", page, "-l", page, pdf, "-")
-    found = [(w, float(bottom)) for bottom, w in re.findall(
-        r'<word xMin="[^"]+" yMin="[^"]+" xMax="[^"]+" yMax="([^"]+)">([^<]*)</word>', xml)]
+    found = [
+        (w, float(bottom))
+        for bottom, w in re.findall(
+            r'<word xMin="[^"]+" yMin="[^"]+" xMax="[^"]+" yMax="([^"]+)">([^<]*)</word>', xml
+        )
+    ]
     return [(w, bottom) for w, bottom in found if bottom < PAGE_AREA_END]
 
 
@@ -223,8 +287,13 @@ def row_numbers(pdf: Path, pages: list[int]) -> list[int]:
 def test_the_contents_page_also_holds_the_aims_and_running_order(made: Made) -> None:
     """Parts shorter than a page follow on: no page of a pack is left mostly blank for them."""
     facilitator = squash(text(made.pdf("ks2-greetings-facilitator"), 2))
-    for title in ("Contents", "Aims", "Outcomes for teachers", "Running order",
-                  "16:00–16:15 15 Welcome and warm-up"):
+    for title in (
+        "Contents",
+        "Aims",
+        "Outcomes for teachers",
+        "Running order",
+        "16:00–16:15 15 Welcome and warm-up",
+    ):
         assert title in facilitator, title
     participant = squash(text(made.pdf("ks2-greetings-participant"), 2))
     assert "Contents" in participant and "Outcomes for teachers" in participant
@@ -239,8 +308,9 @@ def test_the_sign_in_sheet_fills_its_page(made: Made) -> None:
     assert text(pdf, page + 1).lstrip().startswith("Evaluation form")
 
 
-def test_a_sign_in_sheet_for_a_number_of_places_fills_its_last_page(made: Made,
-                                                                    tmp_path: Path) -> None:
+def test_a_sign_in_sheet_for_a_number_of_places_fills_its_last_page(
+    made: Made, tmp_path: Path
+) -> None:
     options = PackOptions(site_url=SITE_URL, places=30)
     cache = PackCache(tmp_path / "c")
     jobs = prepare(made.catalog, options, cache, ["ks2-greetings"])[:1]
@@ -260,6 +330,7 @@ def test_a_sign_in_sheet_for_a_number_of_places_fills_its_last_page(made: Made,
 
 def test_packs_are_tagged_pdf_in_british_english(made: Made) -> None:
     from pypdf import PdfReader
+
     for job in made.jobs.values():
         pdf = job.result.path  # type: ignore[union-attr]
         assert info(pdf)["Tagged"].strip() == "yes", job.pack.id
@@ -278,29 +349,48 @@ def test_a_placeholder_address_gives_no_qr_code_and_says_so(made: Made, tmp_path
         assert job.result is not None
         words = squash(text(job.result.path))
         assert "example.org" not in words
-        assert "Made without the web address of the site, so this pack has no link or QR code" \
+        assert (
+            "Made without the web address of the site, so this pack has no link or QR code"
             in squash(text(job.result.path, 1))
+        )
         assert not run("pdfimages", "-list", job.result.path).splitlines()[2:]
     made_cover = squash(text(made.pdf("ks3-questions-participant"), 1))
     assert "cpd.languages-hub.org.uk/modules/ks3-questions" in made_cover
 
 
-@pytest.mark.parametrize("address, placeholder", [
-    (PLACEHOLDER, True), ("", True), ("http://127.0.0.1:8000/", True), ("https://cpd.test/", True),
-    ("https://www.example.com/cpd/", True), ("http://[::1]/", True), ("ftp://cpd.org.uk/", True),
-    (SITE_URL, False), ("https://opencpd.github.io/opencpd/", False),
-    ("http://10.1.2.3/cpd/", False), ("https://examples.org.uk/", False),
-])
+@pytest.mark.parametrize(
+    "address, placeholder",
+    [
+        (PLACEHOLDER, True),
+        ("", True),
+        ("http://127.0.0.1:8000/", True),
+        ("https://cpd.test/", True),
+        ("https://www.example.com/cpd/", True),
+        ("http://[::1]/", True),
+        ("ftp://cpd.org.uk/", True),
+        (SITE_URL, False),
+        ("https://opencpd.github.io/opencpd/", False),
+        ("http://10.1.2.3/cpd/", False),
+        ("https://examples.org.uk/", False),
+    ],
+)
 def test_placeholder_addresses(address: str, placeholder: bool) -> None:
     from opencpd.core.packs.spec import placeholder_address
+
     assert placeholder_address(address) is placeholder
 
 
 def test_handouts_each_start_a_new_page(made: Made) -> None:
     pdf = made.pdf("ks2-greetings-facilitator")
-    starts = [n for n in range(1, page_count(pdf) + 1)
-              if re.match(r"\s*(Handouts\s+Print one copy.*\s+)?HANDOUT \d · GREETINGS AT KS2",
-                          text(pdf, n), re.DOTALL)]
+    starts = [
+        n
+        for n in range(1, page_count(pdf) + 1)
+        if re.match(
+            r"\s*(Handouts\s+Print one copy.*\s+)?HANDOUT \d · GREETINGS AT KS2",
+            text(pdf, n),
+            re.DOTALL,
+        )
+    ]
     assert len(starts) == 2, starts
     assert "Greeting cards" in text(pdf, starts[0])
     assert "Routine planner" in text(pdf, starts[1])
@@ -308,15 +398,26 @@ def test_handouts_each_start_a_new_page(made: Made) -> None:
 
 def test_bookmarks_follow_the_headings(made: Made) -> None:
     from pypdf import PdfReader
+
     outline = PdfReader(made.pdf("ks2-greetings-facilitator")).outline
 
     def titles(items: list) -> list[str]:
         return [t for i in items for t in (titles(i) if isinstance(i, list) else [i.title])]
 
     found = titles(outline)
-    for title in ("Greetings at KS2", "Aims", "Running order", "Session plan", "Handouts",
-                  "Greeting cards", "Routine planner", "Follow-up sessions", "Sign-in sheet",
-                  "Evaluation form", "Certificate of attendance"):
+    for title in (
+        "Greetings at KS2",
+        "Aims",
+        "Running order",
+        "Session plan",
+        "Handouts",
+        "Greeting cards",
+        "Routine planner",
+        "Follow-up sessions",
+        "Sign-in sheet",
+        "Evaluation form",
+        "Certificate of attendance",
+    ):
         assert title in found, (title, found)
 
 
@@ -340,35 +441,59 @@ def test_metadata_is_fixed_and_output_reproducible(made: Made, tmp_path: Path) -
 
 def test_pages_as_pictures_for_a_person_to_look_at(made: Made) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for pack_id, pages in (("ks2-greetings-facilitator", (1, 2, 3, 4)),
-                           ("ks2-greetings-participant", (4,)), ("mini-toolkit-handbook", (5,))):
+    for pack_id, pages in (
+        ("ks2-greetings-facilitator", (1, 2, 3, 4)),
+        ("ks2-greetings-participant", (4,)),
+        ("mini-toolkit-handbook", (5,)),
+    ):
         for page in pages:
             stem = ARTIFACTS / f"{pack_id}-page{page}"
-            run("pdftoppm", "-png", "-r", "60", "-singlefile", "-f", page, "-l", page,
-                made.pdf(pack_id), stem)
+            run(
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-singlefile",
+                "-f",
+                page,
+                "-l",
+                page,
+                made.pdf(pack_id),
+                stem,
+            )
             assert stem.with_suffix(".png").stat().st_size > 5_000
 
 
 def test_no_system_font_is_needed(made: Made, tmp_path: Path) -> None:
     """With fontconfig seeing no font at all, the pack still renders in the bundled font."""
     config = tmp_path / "fonts.conf"
-    config.write_text(f'<?xml version="1.0"?><fontconfig><cachedir>{tmp_path}/fc</cachedir>'
-                      "</fontconfig>", encoding="utf-8")
-    code = ("import sys; from pathlib import Path; from opencpd.core.load import load_catalog; "
-            "from opencpd.core.vocabulary import load_vocabulary; from opencpd.core import packs;"
-            "root = Path(sys.argv[1]); c = load_catalog(root, load_vocabulary()); "
-            f"o = packs.PackOptions(site_url={SITE_URL!r}); "
-            "k = packs.PackCache(Path(sys.argv[2])); j = packs.prepare(c, o, k, ['ks3-questions']);"
-            "packs.generate(j, c, o, k, workers=1); print(j[1].result.path)")
-    done = subprocess.run([sys.executable, "-W", "ignore", "-c", code, made.root, tmp_path / "c"],
-                          capture_output=True, text=True, timeout=120, check=False,
-                          env={**os.environ, "FONTCONFIG_FILE": str(config)})
+    config.write_text(
+        f'<?xml version="1.0"?><fontconfig><cachedir>{tmp_path}/fc</cachedir></fontconfig>',
+        encoding="utf-8",
+    )
+    code = (
+        "import sys; from pathlib import Path; from opencpd.core.load import load_catalog; "
+        "from opencpd.core.vocabulary import load_vocabulary; from opencpd.core import packs;"
+        "root = Path(sys.argv[1]); c = load_catalog(root, load_vocabulary()); "
+        f"o = packs.PackOptions(site_url={SITE_URL!r}); "
+        "k = packs.PackCache(Path(sys.argv[2])); j = packs.prepare(c, o, k, ['ks3-questions']);"
+        "packs.generate(j, c, o, k, workers=1); print(j[1].result.path)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-W", "ignore", "-c", code, made.root, tmp_path / "c"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env={**os.environ, "FONTCONFIG_FILE": str(config)},
+    )
     assert done.returncode == 0, done.stderr
     pdf = Path(done.stdout.strip())
     assert pdf.read_bytes() == made.pdf("ks3-questions-participant").read_bytes()
 
 
 # The cache
+
 
 def test_a_rebuild_with_no_change_makes_no_pack(made: Made) -> None:
     jobs = prepare(catalog_of(made.root), made.options, made.cache)
@@ -384,9 +509,12 @@ def test_a_change_to_one_module_remakes_only_its_two_packs(made: Made, tmp_path:
     cache = PackCache(root / ".cache" / "packs")
     jobs = prepare(catalog, made.options, cache)
     assert {j.pack.id: j.status for j in jobs} == {
-        "ks2-greetings-facilitator": "pending", "ks2-greetings-participant": "pending",
-        "ks3-questions-facilitator": "cached", "ks3-questions-participant": "cached",
-        "mini-toolkit-handbook": "cached"}
+        "ks2-greetings-facilitator": "pending",
+        "ks2-greetings-participant": "pending",
+        "ks3-questions-facilitator": "cached",
+        "ks3-questions-participant": "cached",
+        "mini-toolkit-handbook": "cached",
+    }
     generate(jobs, catalog, made.options, cache, workers=2)
     assert sorted(j.status for j in jobs) == ["cached"] * 3 + ["generated"] * 2
     assert len(list(cache.folder.glob("*.pdf"))) == 5  # the old versions are gone
@@ -401,6 +529,7 @@ def test_options_are_part_of_the_hash(made: Made) -> None:
 
 # Bad input: a finding with file and line, and no PDF
 
+
 def blocked(root: Path, options: PackOptions | None = None) -> tuple[list[str], list[PackJob]]:
     catalog = catalog_of(root)
     options = options or PackOptions(site_url=SITE_URL)
@@ -414,9 +543,12 @@ def test_a_missing_image_is_a_finding_not_a_broken_pdf(tmp_path: Path) -> None:
     (root / "modules/ks2-greetings/handouts/greeting-cards.png").unlink()
     problems, jobs = blocked(root)
     assert problems == [
-        ("modules/ks2-greetings/handouts/greeting-cards.md:5:1: missing-image: the image does "
-        "not exist (expected a file at modules/ks2-greetings/handouts/greeting-cards.png, got "
-        "none). Add the file or correct the path in the image link.")]
+        (
+            "modules/ks2-greetings/handouts/greeting-cards.md:5:1: missing-image: the image does "
+            "not exist (expected a file at modules/ks2-greetings/handouts/greeting-cards.png, got "
+            "none). Add the file or correct the path in the image link."
+        )
+    ]
     assert [j.status for j in jobs] == ["blocked", "blocked"]
     assert not (root / ".cache").exists()
 
@@ -425,12 +557,14 @@ def test_an_image_that_will_not_load_is_a_finding(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path / "p")
     (root / "modules/ks2-greetings/handouts/greeting-cards.png").write_bytes(b"not a picture")
     handout = root / "modules/ks2-greetings/handouts/routine-planner.md"
-    handout.write_text(handout.read_text("utf-8") + "\n![Logo](https://example.org/logo.png)\n",
-                       "utf-8")
+    handout.write_text(
+        handout.read_text("utf-8") + "\n![Logo](https://example.org/logo.png)\n", "utf-8"
+    )
     problems, jobs = blocked(root)
     assert [p.split(": ", 2)[:2] for p in problems] == [
         ["modules/ks2-greetings/handouts/greeting-cards.md:5:1", "broken-image"],
-        ["modules/ks2-greetings/handouts/routine-planner.md:13:1", "image-not-local"]]
+        ["modules/ks2-greetings/handouts/routine-planner.md:13:1", "image-not-local"],
+    ]
     assert {j.status for j in jobs} == {"blocked"}
 
 
@@ -438,20 +572,23 @@ def test_a_missing_handout_is_a_finding_not_a_broken_pdf(tmp_path: Path) -> None
     root = copy_fixture(tmp_path / "p")
     (root / "modules/ks2-greetings/handouts/routine-planner.md").unlink()
     problems, jobs = blocked(root)
-    assert any(p.startswith("modules/ks2-greetings/sessions/01-twilight.md:") and
-               "missing-file: the handout 'routine-planner' does not exist" in p
-               for p in problems), problems
+    assert any(
+        p.startswith("modules/ks2-greetings/sessions/01-twilight.md:")
+        and "missing-file: the handout 'routine-planner' does not exist" in p
+        for p in problems
+    ), problems
     assert {j.status for j in jobs} == {"blocked"}
 
 
 def test_an_agenda_that_does_not_add_up_is_a_finding(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path / "p")
     twilight = root / "modules/ks2-greetings/sessions/01-twilight.md"
-    twilight.write_text(twilight.read_text("utf-8").replace("minutes: 55", "minutes: 75"),
-                        "utf-8")
+    twilight.write_text(twilight.read_text("utf-8").replace("minutes: 55", "minutes: 75"), "utf-8")
     problems, jobs = blocked(root)
-    assert any(p.startswith("modules/ks2-greetings/sessions/01-twilight.md:9:") and
-               "agenda-total" in p for p in problems), problems
+    assert any(
+        p.startswith("modules/ks2-greetings/sessions/01-twilight.md:9:") and "agenda-total" in p
+        for p in problems
+    ), problems
     assert {j.status for j in jobs} == {"blocked"}
 
 
@@ -459,35 +596,48 @@ def test_a_running_order_past_a_sensible_end_is_a_finding(tmp_path: Path) -> Non
     root = copy_fixture(tmp_path / "p")
     problems, jobs = blocked(root, PackOptions(site_url=SITE_URL, start_time="19:00"))
     assert problems == [
-        ("modules/ks2-greetings/sessions/01-twilight.md:9:1: agenda-overrun: the running order "
-        "ends too late (expected an end by 20:00 when the session starts at 19:00, got 100 "
-        "minutes, ending at 20:40). Shorten the agenda items, or split the session into a "
-        "twilight and a follow-up.")]
+        (
+            "modules/ks2-greetings/sessions/01-twilight.md:9:1: agenda-overrun: the running order "
+            "ends too late (expected an end by 20:00 when the session starts at 19:00, got 100 "
+            "minutes, ending at 20:40). Shorten the agenda items, or split the session into a "
+            "twilight and a follow-up."
+        )
+    ]
     assert {j.status for j in jobs} == {"blocked"}
 
 
 def test_packs_load_nothing_from_outside_the_project(made: Made, tmp_path: Path) -> None:
     from opencpd.core.packs.pdf import ProjectFetcher
+
     fetch = ProjectFetcher(made.root)
     inside = made.root / "modules/ks2-greetings/handouts/greeting-cards.png"
     assert fetch.fetch(inside.as_uri()).read()[:4] == b"\x89PNG"
     outside = tmp_path / "secret.png"
     outside.write_bytes(inside.read_bytes())
-    for url in ("https://example.org/logo.png", "http://127.0.0.1/x.png", outside.as_uri(),
-                (made.root / ".." / "secret.png").as_uri(), "ftp://example.org/x"):
+    for url in (
+        "https://example.org/logo.png",
+        "http://127.0.0.1/x.png",
+        outside.as_uri(),
+        (made.root / ".." / "secret.png").as_uri(),
+        "ftp://example.org/x",
+    ):
         with pytest.raises(ValueError, match="outside the project"):
             fetch.fetch(url)
 
 
 # The site and the command line
 
+
 def test_module_and_publication_pages_link_their_packs(built_site: Path) -> None:
     module = squash((built_site / "modules/ks2-speaking/index.html").read_text("utf-8"))
     assert 'id="download-the-session-pack"' in module
     for edition in ("facilitator", "participant"):
         pdf = built_site / f"packs/ks2-speaking-{edition}.pdf"
-        match = re.search(rf'<a href="../../packs/ks2-speaking-{edition}.pdf">'
-                          rf'{edition.title()} edition</a> \(PDF, (\d+) KB, (\d+) pages\)', module)
+        match = re.search(
+            rf'<a href="../../packs/ks2-speaking-{edition}.pdf">'
+            rf"{edition.title()} edition</a> \(PDF, (\d+) KB, (\d+) pages\)",
+            module,
+        )
         assert match, edition
         assert int(match[1]) == round(pdf.stat().st_size / 1024)
         assert int(match[2]) == page_count(pdf)
@@ -499,25 +649,32 @@ def test_a_page_says_why_a_pack_is_not_linked(made: Made) -> None:
     """What a build or a served site cannot link is said where the link would be."""
     from opencpd.adapters.packs import pack_links
     from opencpd.core.render import Renderer
+
     jobs = prepare(made.catalog, made.options, PackCache(made.root / "empty"), ["ks2-greetings"])
     jobs[0].status, jobs[1].status = "making", "blocked"
     module = made.catalog.module("ks2-greetings")
     assert module is not None
     page = squash(Renderer(made.catalog, packs=pack_links(jobs)).module_pages(module)[module.page])
-    assert ("Facilitator edition (PDF): being made in the background while the site is served; "
-            "this page reloads with its link when it is ready.") in page
-    assert ("Participant edition (PDF): cannot be made until the problems in this content are "
-            "fixed (`opencpd check` lists them).") in page
+    assert (
+        "Facilitator edition (PDF): being made in the background while the site is served; "
+        "this page reloads with its link when it is ready."
+    ) in page
+    assert (
+        "Participant edition (PDF): cannot be made until the problems in this content are "
+        "fixed (`opencpd check` lists them)."
+    ) in page
     assert "Print-ready" not in page and ".pdf" not in page
 
 
 def test_a_second_build_makes_no_pack(built_site: Path) -> None:
     from opencpd.adapters.site import build_site
+
     source = built_site.parent
     cache = source / ".cache" / "packs"
     before = {p.name: p.stat().st_mtime_ns for p in cache.iterdir()}
     assert len([n for n in before if n.endswith(".pdf")]) == len(
-        list((built_site / "packs").glob("*.pdf")))
+        list((built_site / "packs").glob("*.pdf"))
+    )
     build_site(str(source / "mkdocs.yml"), source / "site-again")
     assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == before
     for pdf in (built_site / "packs").glob("*.pdf"):
@@ -525,17 +682,22 @@ def test_a_second_build_makes_no_pack(built_site: Path) -> None:
 
 
 def test_a_build_with_a_placeholder_address_says_so_and_goes_on(
-        site_copy: Path, built_site: Path, capfd: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    site_copy: Path,
+    built_site: Path,
+    capfd: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from opencpd.adapters import packs
     from opencpd.adapters.site import build_site
+
     monkeypatch.setattr(packs, "_warned", set())  # said once a process: an earlier build did
     shutil.copytree(built_site.parent / ".cache" / "packs", site_copy / ".cache" / "packs")
     build_site(str(site_copy / "mkdocs.yml"), site_copy / "site", search=False)  # strict
     warned = squash(capfd.readouterr().err)
-    assert ("WARNING - site_url in mkdocs.yml is 'https://opencpd.example.org/', which is no "
-            "published site: the session packs have no QR code or link to their pages online"
-            ) in warned
+    assert (
+        "WARNING - site_url in mkdocs.yml is 'https://opencpd.example.org/', which is no "
+        "published site: the session packs have no QR code or link to their pages online"
+    ) in warned
     assert "opencpd packs --site-url" in warned
     cover = squash(text(site_copy / "site/packs/ks2-speaking-participant.pdf", 1))
     assert "Made without the web address of the site" in cover
@@ -545,9 +707,23 @@ def test_a_build_with_a_placeholder_address_says_so_and_goes_on(
 
 def test_packs_command_prints_the_address_it_is_given(site_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["packs", "-f", str(site_copy / "mkdocs.yml"),
-                                       "ks3-reading", "-o", str(out), "-j", "1",
-                                       "--site-url", SITE_URL, "--places", "25"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "packs",
+            "-f",
+            str(site_copy / "mkdocs.yml"),
+            "ks3-reading",
+            "-o",
+            str(out),
+            "-j",
+            "1",
+            "--site-url",
+            SITE_URL,
+            "--places",
+            "25",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "no published site" not in result.output
     cover = squash(text(out / "ks3-reading-facilitator.pdf", 1))
@@ -558,14 +734,19 @@ def test_packs_command_prints_the_address_it_is_given(site_copy: Path, tmp_path:
 
 def test_packs_command_writes_the_named_packs(site_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["packs", "-f", str(site_copy / "mkdocs.yml"),
-                                       "ks2-speaking", "-o", str(out), "-j", "1"])
+    result = CliRunner().invoke(
+        main,
+        ["packs", "-f", str(site_copy / "mkdocs.yml"), "ks2-speaking", "-o", str(out), "-j", "1"],
+    )
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in out.iterdir()) == ["ks2-speaking-facilitator.pdf",
-                                                     "ks2-speaking-participant.pdf"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "ks2-speaking-facilitator.pdf",
+        "ks2-speaking-participant.pdf",
+    ]
     assert "ks2-speaking-facilitator.pdf" in result.output
-    again = CliRunner().invoke(main, ["packs", "-f", str(site_copy / "mkdocs.yml"), "nope",
-                                      "-o", str(out)])
+    again = CliRunner().invoke(
+        main, ["packs", "-f", str(site_copy / "mkdocs.yml"), "nope", "-o", str(out)]
+    )
     assert again.exit_code == 1
     assert "no published module or publication is called nope" in again.output
 

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 import yaml
 from mkdocs.commands.build import build
-
 from opencpd.adapters.site import load
 from opencpd.core.catalog import Catalog
 from opencpd.core.packs.html import pack_html
@@ -25,21 +24,30 @@ from opencpd.core.render import FORM_ROWS, PAGE_SIZE
 ROOT = Path(__file__).resolve().parent.parent
 LIMIT_KB = 60
 PAGES = 7  # of one module's list of resources: enough for the pager to leave some out
-SUMMARY = ("A sequence of six short activities on the weather, with a worksheet at three levels, "
-           "picture cards, a listening game and a writing frame, tried in two Year 5 classes "
-           "and adapted for mixed groups, with notes on what to cut when time is short and on "
-           "how to bring back the vocabulary in later lessons.")
+SUMMARY = (
+    "A sequence of six short activities on the weather, with a worksheet at three levels, "
+    "picture cards, a listening game and a writing frame, tried in two Year 5 classes "
+    "and adapted for mixed groups, with notes on what to cut when time is short and on "
+    "how to bring back the vocabulary in later lessons."
+)
 
 
 def heavy_resource(number: int, module: dict[str, Any]) -> str:
     """A resource as heavy in a list as a real one gets: long title and summary."""
     meta = {
         "title": f"The weather and the seasons: a six-lesson sequence with games (number {number})",
-        "summary": SUMMARY, "contributor": {"name": "Ms A. Teacher", "school": "Hill School"},
-        "consent": True, "no_pupil_data": True, "key_stage": module["key_stage"],
-        "year_groups": [5], "languages": module["languages"], "themes": module["themes"][:1],
-        "type": "pupil-work-anonymised", "licence": "CC-BY-4.0",
-        "submitted": f"2025-{number % 12 + 1:02d}-{number % 28 + 1:02d}", "status": "approved",
+        "summary": SUMMARY,
+        "contributor": {"name": "Ms A. Teacher", "school": "Hill School"},
+        "consent": True,
+        "no_pupil_data": True,
+        "key_stage": module["key_stage"],
+        "year_groups": [5],
+        "languages": module["languages"],
+        "themes": module["themes"][:1],
+        "type": "pupil-work-anonymised",
+        "licence": "CC-BY-4.0",
+        "submitted": f"2025-{number % 12 + 1:02d}-{number % 28 + 1:02d}",
+        "status": "approved",
     }
     return "---\n" + yaml.safe_dump(meta, sort_keys=False) + "---\nHow I use it.\n"
 
@@ -74,19 +82,24 @@ def test_every_page_is_under_the_limit(built: tuple[Path, Catalog, str]) -> None
 
 
 def test_a_long_blank_form_shows_a_few_rows_and_says_where_the_rest_are(
-        built: tuple[Path, Catalog, str]) -> None:
+    built: tuple[Path, Catalog, str],
+) -> None:
     site, catalog, _ = built
-    long_forms = [(publication, chapter, form) for publication in catalog.publications
-                  for chapter in publication.chapters for form in chapter.meta.templates
-                  if form.rows > FORM_ROWS]
+    long_forms = [
+        (publication, chapter, form)
+        for publication in catalog.publications
+        for chapter in publication.chapters
+        for form in chapter.meta.templates
+        if form.rows > FORM_ROWS
+    ]
     assert long_forms, "the programme has no form longer than the page shows: test another"
-    for publication, chapter, form in long_forms:
+    for _publication, chapter, form in long_forms:
         html = (site / chapter.url / "index.html").read_text("utf-8")
-        table = html[html.index(f'id="form-{form.id}"'):]
-        table = table[:table.index("</form>")]
+        table = html[html.index(f'id="form-{form.id}"') :]
+        table = table[: table.index("</form>")]
         assert len(re.findall(r"<tr>", table)) == 1 + FORM_ROWS, form.id  # header + rows
-        note = html[html.index('class="form-more"', html.index(f'id="form-{form.id}"')):]
-        note = note[:note.index("</p>")]
+        note = html[html.index('class="form-more"', html.index(f'id="form-{form.id}"')) :]
+        note = note[: note.index("</p>")]
         assert f"This form has {form.rows} rows; the first {FORM_ROWS} are shown here." in note
         assert "printable handbook (PDF)" in note and f"all {form.rows} rows" in note
         assert 'href="../"' in note, "the note links the publication, which has the pack"
@@ -107,14 +120,15 @@ def test_the_printable_pack_keeps_every_row(built: tuple[Path, Catalog, str]) ->
 
 
 def test_the_pager_links_the_first_the_last_and_the_nearest_pages(
-        built: tuple[Path, Catalog, str]) -> None:
+    built: tuple[Path, Catalog, str],
+) -> None:
     site, _, module = built
 
     def pager(page: int) -> tuple[list[str], str]:
         url = f"resources/{module}/" + (f"{page}/" if page > 1 else "")
         html = (site / url / "index.html").read_text("utf-8")
-        nav = html[html.index('<nav class="pager"'):]
-        nav = nav[:nav.index("</nav>")]
+        nav = html[html.index('<nav class="pager"') :]
+        nav = nav[: nav.index("</nav>")]
         return re.findall(r">([^<>]+)</(?:a|span)>", nav), nav
 
     first, _ = pager(1)
@@ -132,10 +146,16 @@ def test_the_pager_links_the_first_the_last_and_the_nearest_pages(
 def test_the_theme_markup_loses_its_indentation_and_nothing_else() -> None:
     from opencpd.core.compact import compact
 
-    kept = ['<article class="md-content__inner">\n  <pre><code>  two\n    four</code></pre>\n'
-            "</article>", "<script>\n  var a = `x\n  y`;\n</script>", "<textarea>\n a\n</textarea>"]
-    page = ('<nav>\n    <ul>\n      <li>\n        <a href="x">\n  Home\n  </a>\n</li>\n</ul>\n'
-            f'</nav>\n  {kept[0]}\n  {kept[1]}\n{kept[2]}  \n<footer>\n\n  Made with</footer>')
+    kept = [
+        '<article class="md-content__inner">\n  <pre><code>  two\n    four</code></pre>\n'
+        "</article>",
+        "<script>\n  var a = `x\n  y`;\n</script>",
+        "<textarea>\n a\n</textarea>",
+    ]
+    page = (
+        '<nav>\n    <ul>\n      <li>\n        <a href="x">\n  Home\n  </a>\n</li>\n</ul>\n'
+        f"</nav>\n  {kept[0]}\n  {kept[1]}\n{kept[2]}  \n<footer>\n\n  Made with</footer>"
+    )
     small = compact(page)
     assert small.startswith('<nav>\n<ul>\n<li>\n<a href="x">\nHome\n</a>\n</li>')
     assert all(part in small for part in kept) and "\n<footer>\nMade with</footer>" in small

@@ -9,7 +9,6 @@ import random
 import re
 
 import pytest
-
 from opencpd.core.untrusted import personal_data
 
 MB = 1_000_000
@@ -17,35 +16,54 @@ MB = 1_000_000
 # The patterns as they were before they were made linear: the reference for what is found.
 ORIGINAL = [
     (re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+"), "an email address"),
-    (re.compile(r"(?<!\d)(?:\+44\s?\d{2,4}|0\d{2,4})[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)"),
-     "a phone number"),
-    (re.compile(r"\b(?:[Pp]upil|[Ss]tudent|[Cc]hild)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?"),
-     "a pupil's name"),
+    (
+        re.compile(r"(?<!\d)(?:\+44\s?\d{2,4}|0\d{2,4})[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)"),
+        "a phone number",
+    ),
+    (
+        re.compile(r"\b(?:[Pp]upil|[Ss]tudent|[Cc]hild)\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?"),
+        "a pupil's name",
+    ),
     (re.compile(r"\b[A-Z]\d{11}[0-9A-Z]\b"), "a unique pupil number (UPN)"),
 ]
 
 
 def original(text: str) -> list[tuple[int, str, str]]:
-    return [(number, what, match.group())
-            for number, line in enumerate(text.split("\n"), 1)
-            for pattern, what in ORIGINAL for match in pattern.finditer(line)]
+    return [
+        (number, what, match.group())
+        for number, line in enumerate(text.split("\n"), 1)
+        for pattern, what in ORIGINAL
+        for match in pattern.finditer(line)
+    ]
 
 
 def test_finds_what_the_original_patterns_found() -> None:
-    alphabet = list("aZé0179.+-@_ \t\n") + ["Pupil ", "Child ", "Sam", "Lee", "+44 ", "07",
-                                               "school.org", "A1234567890", "x@y.z"]
+    alphabet = list("aZé0179.+-@_ \t\n") + [
+        "Pupil ",
+        "Child ",
+        "Sam",
+        "Lee",
+        "+44 ",
+        "07",
+        "school.org",
+        "A1234567890",
+        "x@y.z",
+    ]
     rng = random.Random(13)
     for _ in range(20_000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         assert sorted(personal_data(text)) == sorted(original(text)), repr(text)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Write to jo.bloggs+cpd@hill-school.org.uk today", ["jo.bloggs+cpd@hill-school.org.uk"]),
-    ("a@b.c+d@e.f", ["a@b.c", "+d@e.f"]),
-    ("two@@at.signs and me@x", []),
-    ("nomé@école.fr", ["nomé@école.fr"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Write to jo.bloggs+cpd@hill-school.org.uk today", ["jo.bloggs+cpd@hill-school.org.uk"]),
+        ("a@b.c+d@e.f", ["a@b.c", "+d@e.f"]),
+        ("two@@at.signs and me@x", []),
+        ("nomé@école.fr", ["nomé@école.fr"]),
+    ],
+)
 def test_addresses(text: str, expected: list[str]) -> None:
     assert [m for _, what, m in personal_data(text) if what == "an email address"] == expected
 

@@ -12,22 +12,32 @@ import pytest
 
 from .conftest_browser import TEMPLATE_PAGES, BuiltSite, ServedSite, search_for
 
-THIRD_PARTY_HOSTS = ("fonts.googleapis.com", "fonts.gstatic.com", "gstatic.com",
-                     "cdn.jsdelivr.net", "unpkg.com", "google-analytics.com",
-                     "googletagmanager.com", "cdnjs.cloudflare", "use.typekit.net", "plausible.io",
-                     "matomo")
+THIRD_PARTY_HOSTS = (
+    "fonts.googleapis.com",
+    "fonts.gstatic.com",
+    "gstatic.com",
+    "cdn.jsdelivr.net",
+    "unpkg.com",
+    "google-analytics.com",
+    "googletagmanager.com",
+    "cdnjs.cloudflare",
+    "use.typekit.net",
+    "plausible.io",
+    "matomo",
+)
 # Material's JavaScript bundle names two scripts it fetches only when a page needs them. Neither
 # can happen here, and test_material_fallbacks_never_apply checks why.
 MATERIAL_FALLBACKS = {
     "https://unpkg.com/mermaid@11/dist/mermaid.min.js": "only for ```mermaid diagrams",
     "https://unpkg.com/resize-observer-polyfill": "only in browsers without ResizeObserver "
-                                                 "(before 2020)",
+    "(before 2020)",
 }
 
 
 @pytest.mark.parametrize("template", list(TEMPLATE_PAGES))
-def test_every_request_goes_to_the_site_itself(template: str, served_site: ServedSite,
-                                               browser: Any) -> None:
+def test_every_request_goes_to_the_site_itself(
+    template: str, served_site: ServedSite, browser: Any
+) -> None:
     context = browser.new_context()
     try:
         page = context.new_page()
@@ -38,12 +48,16 @@ def test_every_request_goes_to_the_site_itself(template: str, served_site: Serve
             search_for(page)
             page.wait_for_load_state("networkidle")
         origin = urlsplit(served_site.url).netloc
-        elsewhere = [url for url in requests
-                     if urlsplit(url).scheme not in ("data", "blob")
-                     and urlsplit(url).netloc != origin]
+        elsewhere = [
+            url
+            for url in requests
+            if urlsplit(url).scheme not in ("data", "blob") and urlsplit(url).netloc != origin
+        ]
         assert requests, "no request recorded"
-        assert not elsewhere, (f"the {template} page requested from other hosts than {origin}:\n"
-                               + "\n".join(elsewhere))
+        assert not elsewhere, (
+            f"the {template} page requested from other hosts than {origin}:\n"
+            + "\n".join(elsewhere)
+        )
         cookies = context.cookies()
         assert cookies == [], f"the {template} page set cookies: {cookies}"
     finally:
@@ -53,13 +67,36 @@ def test_every_request_goes_to_the_site_itself(template: str, served_site: Serve
 class LoadedURLs(HTMLParser):
     """URLs an HTML page makes the browser load (not links a reader may follow)."""
 
-    LOADING = frozenset({("script", "src"), ("img", "src"), ("img", "srcset"), ("iframe", "src"),
-               ("audio", "src"), ("video", "src"), ("video", "poster"), ("source", "src"),
-               ("source", "srcset"), ("embed", "src"), ("object", "data"), ("track", "src"),
-               ("input", "src")})
-    LINK_LOADING = frozenset({"stylesheet", "preload", "modulepreload", "prefetch",
-                              "preconnect", "dns-prefetch", "icon", "apple-touch-icon",
-                              "manifest"})
+    LOADING = frozenset(
+        {
+            ("script", "src"),
+            ("img", "src"),
+            ("img", "srcset"),
+            ("iframe", "src"),
+            ("audio", "src"),
+            ("video", "src"),
+            ("video", "poster"),
+            ("source", "src"),
+            ("source", "srcset"),
+            ("embed", "src"),
+            ("object", "data"),
+            ("track", "src"),
+            ("input", "src"),
+        }
+    )
+    LINK_LOADING = frozenset(
+        {
+            "stylesheet",
+            "preload",
+            "modulepreload",
+            "prefetch",
+            "preconnect",
+            "dns-prefetch",
+            "icon",
+            "apple-touch-icon",
+            "manifest",
+        }
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -124,8 +161,15 @@ def test_no_script_names_a_third_party_host(built_repo_site: BuiltSite) -> None:
 
 def test_no_file_names_a_tracker_or_font_service(built_repo_site: BuiltSite) -> None:
     """A plain grep of everything text-like the site serves, whatever the file type."""
-    hosts = ("fonts.googleapis", "fonts.gstatic", "gstatic.com", "cdn.jsdelivr", "unpkg.com",
-             "google-analytics", "googletagmanager")
+    hosts = (
+        "fonts.googleapis",
+        "fonts.gstatic",
+        "gstatic.com",
+        "cdn.jsdelivr",
+        "unpkg.com",
+        "google-analytics",
+        "googletagmanager",
+    )
     problems = []
     for path in files(built_repo_site.folder, ".html", ".css", ".js", ".mjs", ".json", ".xml"):
         text = path.read_text(encoding="utf-8", errors="replace")
@@ -139,15 +183,18 @@ def test_no_file_names_a_tracker_or_font_service(built_repo_site: BuiltSite) -> 
 
 def test_material_fallbacks_never_apply(built_repo_site: BuiltSite) -> None:
     """Material fetches Mermaid only for a `mermaid` element; the site has none."""
-    with_mermaid = [str(p.relative_to(built_repo_site.folder))
-                    for p in files(built_repo_site.folder, ".html")
-                    if re.search(r'class="[^"]*\bmermaid\b', p.read_text(encoding="utf-8"))]
+    with_mermaid = [
+        str(p.relative_to(built_repo_site.folder))
+        for p in files(built_repo_site.folder, ".html")
+        if re.search(r'class="[^"]*\bmermaid\b', p.read_text(encoding="utf-8"))
+    ]
     assert not with_mermaid, f"pages with Mermaid diagrams (loaded from unpkg): {with_mermaid}"
 
 
 def test_the_theme_loads_no_web_fonts(built_repo_site: BuiltSite) -> None:
     home = (built_repo_site.folder / "index.html").read_text(encoding="utf-8")
     assert "fonts.googleapis" not in home
-    assert not re.search(r"@font-face[^}]*https?://",
-                         "".join(p.read_text(encoding="utf-8")
-                                 for p in files(built_repo_site.folder, ".css")))
+    assert not re.search(
+        r"@font-face[^}]*https?://",
+        "".join(p.read_text(encoding="utf-8") for p in files(built_repo_site.folder, ".css")),
+    )

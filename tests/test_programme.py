@@ -7,7 +7,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from opencpd.core.catalog import Catalog
 from opencpd.core.load import load_catalog
 from opencpd.core.vocabulary import load_vocabulary
@@ -56,15 +55,21 @@ def test_every_module_is_complete(catalog: Catalog) -> None:
         assert len(module.follow_ups) >= 2, module.id
         assert all(s.meta.gap_task for s in module.follow_ups), module.id
         assert "self-access" in module.body.lower(), module.id
-        texts = [module.body, *(s.body for s in module.sessions),
-                 *(h.body for h in module.handouts.values())]
+        texts = [
+            module.body,
+            *(s.body for s in module.sessions),
+            *(h.body for h in module.handouts.values()),
+        ]
         assert example_languages("\n".join(texts)) >= {"fr", "de", "es"}, module.id
 
 
 def test_three_publications(catalog: Catalog) -> None:
     publications = {p.id: p for p in catalog.publications}
-    assert set(publications) == {"ks2-transition-toolkit", "ks2-coordinators-handbook",
-                                 "peer-mentoring"}
+    assert set(publications) == {
+        "ks2-transition-toolkit",
+        "ks2-coordinators-handbook",
+        "peer-mentoring",
+    }
     for publication in publications.values():
         assert catalog.module(publication.meta.training_module or "") is not None
     toolkit = publications["ks2-transition-toolkit"]
@@ -76,16 +81,28 @@ def test_three_publications(catalog: Catalog) -> None:
     forms = {f.id: f for c in handbook.chapters for f in c.meta.templates}
     assert "languages-self-audit" in forms
     headings = {f.label.lower() for f in forms["scheme-of-work-pro-forma"].fields}
-    assert {"sequence of learning", "prior knowledge", "literacy", "numeracy",
-            "other learning skills", "expected outcomes"} <= headings
+    assert {
+        "sequence of learning",
+        "prior knowledge",
+        "literacy",
+        "numeracy",
+        "other learning skills",
+        "expected outcomes",
+    } <= headings
 
 
 def test_peer_mentoring_charter_and_forms(catalog: Catalog) -> None:
     mentoring = catalog.publication("peer-mentoring")
     assert mentoring is not None
     assert [p.title for p in mentoring.meta.charter] == [
-        "Inclusive", "Diverse", "Supportive", "Confidential", "Critical friendship",
-        "Professional development and wellbeing", "Peer mentoring"]
+        "Inclusive",
+        "Diverse",
+        "Supportive",
+        "Confidential",
+        "Critical friendship",
+        "Professional development and wellbeing",
+        "Peer mentoring",
+    ]
     forms = {f.id for c in mentoring.chapters for f in c.meta.templates}
     assert any("agreement" in f for f in forms)
     assert any("reflection" in f for f in forms)

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 import yaml
-
 from opencpd.core.catalog import Catalog
 from opencpd.core.load import load_catalog
 from opencpd.core.model import AgendaItem
@@ -27,15 +26,18 @@ def pages(fixture_catalog: Catalog) -> dict[str, str]:
     return published(Renderer(fixture_catalog, "16:00").pages())
 
 
-@pytest.mark.parametrize("page, golden", [
-    ("modules/ks2-speaking/index.md", "module.md"),
-    (TWILIGHT, "session-twilight.md"),
-    ("modules/ks2-speaking/sessions/02-follow-up.md", "session-follow-up.md"),
-    ("modules/ks2-speaking/handouts/question-cards.md", "handout.md"),
-    ("handbook/bridge-toolkit/index.md", "publication.md"),
-    ("handbook/bridge-toolkit/02-records.md", "chapter-with-form.md"),
-    ("key-stages/index.md", "key-stages.md"),
-])
+@pytest.mark.parametrize(
+    "page, golden",
+    [
+        ("modules/ks2-speaking/index.md", "module.md"),
+        (TWILIGHT, "session-twilight.md"),
+        ("modules/ks2-speaking/sessions/02-follow-up.md", "session-follow-up.md"),
+        ("modules/ks2-speaking/handouts/question-cards.md", "handout.md"),
+        ("handbook/bridge-toolkit/index.md", "publication.md"),
+        ("handbook/bridge-toolkit/02-records.md", "chapter-with-form.md"),
+        ("key-stages/index.md", "key-stages.md"),
+    ],
+)
 def test_pages_match_their_golden_files(pages: dict[str, str], page: str, golden: str) -> None:
     assert_golden(golden, pages[page])
 
@@ -65,13 +67,15 @@ def test_clock_and_running_order() -> None:
     assert clock("16:00", 130) == "18:10"
     assert clock("23:50", 20) == "00:10"
     items = [AgendaItem(minutes=m, activity=f"Step {m}") for m in (10, 20, 15)]
-    assert [(a, b) for a, b, _ in running_order(items, "16:00")] == \
-        [("16:00", "16:10"), ("16:10", "16:30"), ("16:30", "16:45")]
+    assert [(a, b) for a, b, _ in running_order(items, "16:00")] == [
+        ("16:00", "16:10"),
+        ("16:10", "16:30"),
+        ("16:30", "16:45"),
+    ]
 
 
 def test_relative_links() -> None:
-    assert relative_link("modules/a/index.md", "modules/a/sessions/01-twilight.md") == \
-        "../index.md"
+    assert relative_link("modules/a/index.md", "modules/a/sessions/01-twilight.md") == "../index.md"
     assert relative_link("key-stages/ks2.md", "modules/a/index.md") == "../../key-stages/ks2.md"
     assert relative_link("modules/index.md", "index.md") == "modules/index.md"
 
@@ -104,18 +108,29 @@ def nav_pages(node: Any) -> list[str]:
     return [p for item in node for p in nav_pages(item)]
 
 
-def test_navigation_groups_modules_by_key_stage_then_publications(
-        fixture_catalog: Catalog) -> None:
+def test_navigation_groups_modules_by_key_stage_then_publications(fixture_catalog: Catalog) -> None:
     navigation = Renderer(fixture_catalog).navigation()
-    assert titles(navigation) == ["KS2 modules", "KS3 modules", "Transition from KS2 to KS3",
-                                  "Publications", "Browse"]
-    assert navigation[0]["KS2 modules"] == [{"Speaking at KS2": [
-        "modules/ks2-speaking/index.md", "modules/ks2-speaking/sessions/01-twilight.md",
-        "modules/ks2-speaking/sessions/02-follow-up.md"]}]
+    assert titles(navigation) == [
+        "KS2 modules",
+        "KS3 modules",
+        "Transition from KS2 to KS3",
+        "Publications",
+        "Browse",
+    ]
+    assert navigation[0]["KS2 modules"] == [
+        {
+            "Speaking at KS2": [
+                "modules/ks2-speaking/index.md",
+                "modules/ks2-speaking/sessions/01-twilight.md",
+                "modules/ks2-speaking/sessions/02-follow-up.md",
+            ]
+        }
+    ]
 
 
 def test_resources_and_handouts_are_not_in_the_navigation(
-        fixture_catalog: Catalog, pages: dict[str, str]) -> None:
+    fixture_catalog: Catalog, pages: dict[str, str]
+) -> None:
     listed = nav_pages(Renderer(fixture_catalog).navigation())
     assert "modules/ks2-speaking/resources/greetings-song/index.md" in pages
     assert not [p for p in listed if "/resources/" in p or "/handouts/" in p]
@@ -146,13 +161,21 @@ def test_a_module_for_all_phases_gets_a_capitalised_section(tmp_path: Path) -> N
 
 
 def test_training_modules_are_titled_with_their_strand_label(tmp_path: Path) -> None:
-    catalog = variant(tmp_path, "ks2-3-transition", "key_stage: KS2-3",
-                      "key_stage: KS2-3\nstrand: training")
+    catalog = variant(
+        tmp_path, "ks2-3-transition", "key_stage: KS2-3", "key_stage: KS2-3\nstrand: training"
+    )
     label = catalog.vocabulary.label("strands", "training")
     navigation = Renderer(catalog).navigation()
-    assert {label: [{"From KS2 to KS3": [
-        "modules/ks2-3-transition/index.md",
-        "modules/ks2-3-transition/sessions/01-twilight.md"]}]} in navigation
+    assert {
+        label: [
+            {
+                "From KS2 to KS3": [
+                    "modules/ks2-3-transition/index.md",
+                    "modules/ks2-3-transition/sessions/01-twilight.md",
+                ]
+            }
+        ]
+    } in navigation
 
 
 def long_form_chapter(tmp_path: Path) -> Catalog:
@@ -168,23 +191,36 @@ def long_form_chapter(tmp_path: Path) -> Catalog:
 
 
 def test_a_long_table_form_shows_five_rows_and_links_the_full_form_in_the_pack(
-        tmp_path: Path) -> None:
-    pack = {"uri": "packs/bridge-toolkit-handbook.pdf", "label": "Handbook",
-            "edition": "handbook", "size": "80 KB", "pages": 6}
+    tmp_path: Path,
+) -> None:
+    pack = {
+        "uri": "packs/bridge-toolkit-handbook.pdf",
+        "label": "Handbook",
+        "edition": "handbook",
+        "size": "80 KB",
+        "pages": 6,
+    }
     page = Renderer(long_form_chapter(tmp_path), packs={"bridge-toolkit": [pack]}).pages()[
-        "handbook/bridge-toolkit/02-records.md"]
+        "handbook/bridge-toolkit/02-records.md"
+    ]
     rows = re.findall(r'name="transfer-record-(\d+)-1"', page)
     assert rows == ["1", "2", "3", "4", "5"]
-    assert ("Every form is also in the [printable handbook](../../packs/bridge-toolkit-handbook"
-            ".pdf) (PDF, 80 KB) to print on A4 or fill in on screen.") in page
-    assert ("This form has 12 rows; the first 5 are shown here.\n[Print the full form with all "
-            "12 rows](../../packs/bridge-toolkit-handbook.pdf#nameddest=form-transfer-record) "
-            "from the handbook (PDF, 80 KB).\n{ .form-more }") in page
+    assert (
+        "Every form is also in the [printable handbook](../../packs/bridge-toolkit-handbook"
+        ".pdf) (PDF, 80 KB) to print on A4 or fill in on screen."
+    ) in page
+    assert (
+        "This form has 12 rows; the first 5 are shown here.\n[Print the full form with all "
+        "12 rows](../../packs/bridge-toolkit-handbook.pdf#nameddest=form-transfer-record) "
+        "from the handbook (PDF, 80 KB).\n{ .form-more }"
+    ) in page
 
 
 def test_without_a_pack_a_long_table_form_points_to_the_publication(tmp_path: Path) -> None:
     page = Renderer(long_form_chapter(tmp_path)).pages()["handbook/bridge-toolkit/02-records.md"]
     assert len(re.findall(r'name="transfer-record-\d+-1"', page)) == 5
     assert "packs/" not in page
-    assert ("This form has 12 rows; the first 5 are shown here.\nThe printable handbook (PDF) of "
-            "[Bridge Toolkit](index.md) has the full form with all 12 rows.") in page
+    assert (
+        "This form has 12 rows; the first 5 are shown here.\nThe printable handbook (PDF) of "
+        "[Bridge Toolkit](index.md) has the full form with all 12 rows."
+    ) in page

@@ -23,8 +23,10 @@ from .conftest import FIXTURE_SITE
 
 ROOT = Path(__file__).resolve().parent.parent
 REPOSITORY_CONTENT = ("mkdocs.yml", "docs", "modules", "handbook")
-BUILD = ("import sys; from pathlib import Path; from opencpd.adapters.site import build_site; "
-         "build_site(sys.argv[1], Path(sys.argv[2]), parallel=sys.argv[3] == 'two CPUs')")
+BUILD = (
+    "import sys; from pathlib import Path; from opencpd.adapters.site import build_site; "
+    "build_site(sys.argv[1], Path(sys.argv[2]), parallel=sys.argv[3] == 'two CPUs')"
+)
 
 
 def copy_repository(target: Path) -> None:
@@ -37,18 +39,27 @@ def copy_repository(target: Path) -> None:
             shutil.copy2(source, target / name)
 
 
-def start_build(source: Path, site_dir: Path, seed: str, tz: str,
-                cpus: str = "two CPUs") -> subprocess.Popen[str]:
+def start_build(
+    source: Path, site_dir: Path, seed: str, tz: str, cpus: str = "two CPUs"
+) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k != "SOURCE_DATE_EPOCH"}
     env.update(PYTHONHASHSEED=seed, TZ=tz)
-    return subprocess.Popen([sys.executable, "-c", BUILD, str(source / "mkdocs.yml"),
-                             str(site_dir), cpus], cwd=source, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    return subprocess.Popen(
+        [sys.executable, "-c", BUILD, str(source / "mkdocs.yml"), str(site_dir), cpus],
+        cwd=source,
+        env=env,
+        text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
 
 
 def tree(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes()
-            for p in sorted(site.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in sorted(site.rglob("*"))
+        if p.is_file()
+    }
 
 
 def differences(first: dict[str, bytes], second: dict[str, bytes]) -> list[str]:
@@ -68,8 +79,10 @@ def test_two_builds_are_byte_identical(tmp_path: Path, content: str) -> None:
         else:
             copy_repository(source)
     sites = [sources[0] / "site", sources[1].parent / "public"]
-    builds = [start_build(sources[0], sites[0], "1", "UTC", "two CPUs"),
-              start_build(sources[1], sites[1], "2", "Pacific/Auckland", "one CPU")]
+    builds = [
+        start_build(sources[0], sites[0], "1", "UTC", "two CPUs"),
+        start_build(sources[1], sites[1], "2", "Pacific/Auckland", "one CPU"),
+    ]
     for build in builds:
         output, _ = build.communicate(timeout=900)
         assert build.returncode == 0, output
@@ -81,6 +94,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path, content: str) -> None:
 
 def test_the_sitemap_is_dated_from_the_build_date_not_the_clock(built_site: Path) -> None:
     from opencpd.adapters.site import build_date
+
     stamp = int(build_date(built_site.parent))  # the last commit's time, or a fixed date
     assert "SOURCE_DATE_EPOCH" not in os.environ  # the build does not leak its date
     with gzip.open(built_site / "sitemap.xml.gz") as packed:
@@ -91,25 +105,41 @@ def test_the_sitemap_is_dated_from_the_build_date_not_the_clock(built_site: Path
 
 def write_filter(folder: Path, name: str, filter_name: str, values: list) -> None:
     (folder / f"{name}.pf_filter").write_bytes(
-        gzip.compress(SIGNATURE + encode([filter_name, values]), mtime=0))
+        gzip.compress(SIGNATURE + encode([filter_name, values]), mtime=0)
+    )
 
 
 def fake_bundle(bundle: Path, shuffled: bool) -> None:
     """A Pagefind bundle whose filter values and filters are listed in HashMap order."""
     (bundle / "filter").mkdir(parents=True)
     values = [["French", [0, 2]], ["German", [1]], ["Spanish", [3]]]
-    write_filter(bundle / "filter", "en_aaaaaaa" if shuffled else "en_bbbbbbb", "language",
-                 values[::-1] if shuffled else values)
+    write_filter(
+        bundle / "filter",
+        "en_aaaaaaa" if shuffled else "en_bbbbbbb",
+        "language",
+        values[::-1] if shuffled else values,
+    )
     write_filter(bundle / "filter", "en_ccccccc", "key stage", [["KS2", [0, 1, 2, 3]]])
-    filters = [["language", "en_aaaaaaa" if shuffled else "en_bbbbbbb"],
-               ["key stage", "en_ccccccc"]]
-    meta = ["1.5.2", [["en_1234567", 10]], [], filters[::-1] if shuffled else filters,
-            [["title", [0, 1]]], ["title"]]
+    filters = [
+        ["language", "en_aaaaaaa" if shuffled else "en_bbbbbbb"],
+        ["key stage", "en_ccccccc"],
+    ]
+    meta = [
+        "1.5.2",
+        [["en_1234567", 10]],
+        [],
+        filters[::-1] if shuffled else filters,
+        [["title", [0, 1]]],
+        ["title"],
+    ]
     meta_hash = "en_1111111111" if shuffled else "en_2222222222"
     (bundle / f"pagefind.{meta_hash}.pf_meta").write_bytes(
-        gzip.compress(SIGNATURE + encode(meta), mtime=0))
-    entry = {"version": "1.5.2",
-             "languages": {"en": {"hash": meta_hash, "wasm": "en", "page_count": 4}}}
+        gzip.compress(SIGNATURE + encode(meta), mtime=0)
+    )
+    entry = {
+        "version": "1.5.2",
+        "languages": {"en": {"hash": meta_hash, "wasm": "en", "page_count": 4}},
+    }
     (bundle / "pagefind-entry.json").write_text(json.dumps(entry, separators=(",", ":")))
 
 

@@ -3,6 +3,7 @@ personal data, on real builds of tests/resources_fixture/ and on loads of tmp co
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import io
 import os
@@ -15,7 +16,6 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-
 from opencpd.adapters.site import build_site
 from opencpd.cli import main as opencpd
 from opencpd.core.attachments import human_size
@@ -29,8 +29,14 @@ from .golden import published
 
 FIXTURE = Path(__file__).parent / "resources_fixture"
 SPEAKING = "modules/ks2-speaking"
-HIDDEN = ["PENDINGMARKER", "REJECTEDMARKER", "zz-pending-secret", "rejected-reading-game",
-          "pending-dominoes", "rejected-race"]
+HIDDEN = [
+    "PENDINGMARKER",
+    "REJECTEDMARKER",
+    "zz-pending-secret",
+    "rejected-reading-game",
+    "pending-dominoes",
+    "rejected-race",
+]
 
 
 def copy_fixture(dest: Path) -> Path:
@@ -66,18 +72,17 @@ def page(site: Path, url: str) -> str:
 
 def between(html: str, start: str, end: str) -> str:
     i = html.index(start)
-    return html[i:html.index(end, i)]
+    return html[i : html.index(end, i)]
 
 
 def every_text(site: Path) -> Iterator[tuple[str, str]]:
     """(name, text) of every file of the site, looking inside zip and gzip files (offline
     copies, sitemap.xml.gz, search index fragments)."""
+
     def unpack(name: str, data: bytes) -> Iterator[tuple[str, str]]:
         if data[:2] == b"\x1f\x8b":
-            try:
+            with contextlib.suppress(OSError, EOFError):
                 data = gzip.decompress(data)
-            except (OSError, EOFError):
-                pass
         if data[:4] == b"PK\x03\x04":
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 for member in archive.namelist():
@@ -95,6 +100,7 @@ def every_text(site: Path) -> Iterator[tuple[str, str]]:
 
 # Pages -------------------------------------------------------------------------------------
 
+
 def test_approved_resource_page_has_facts_licence_attribution_and_downloads(site: Path) -> None:
     html = page(site, f"{SPEAKING}/resources/weather-bingo")
     body = between(html, 'class="resource-page"', 'id="reuse"')
@@ -107,16 +113,23 @@ def test_approved_resource_page_has_facts_licence_attribution_and_downloads(site
     assert "Creative Commons Attribution-ShareAlike 4.0" in body
     assert "CC-BY-SA-4.0" in body  # the badge
     attribution = between(html, 'class="attribution"', "</blockquote>")
-    assert ("“Weather bingo” by Ms A. Teacher, Hill Primary School, shared on OpenCPD "
-            "(https://opencpd.example.org/modules/ks2-speaking/resources/weather-bingo/), "
-            "licensed under Creative Commons Attribution-ShareAlike 4.0 "
-            "(https://creativecommons.org/licenses/by-sa/4.0/).") in attribution
+    assert (
+        "“Weather bingo” by Ms A. Teacher, Hill Primary School, shared on OpenCPD "
+        "(https://opencpd.example.org/modules/ks2-speaking/resources/weather-bingo/), "
+        "licensed under Creative Commons Attribution-ShareAlike 4.0 "
+        "(https://creativecommons.org/licenses/by-sa/4.0/)."
+    ) in attribution
     folder = FIXTURE / SPEAKING / "resources/weather-bingo"
-    for name, title, kind in [("weather-bingo.pdf", "Bingo cards", "PDF"),
-                              ("board.png", "The bingo board", "PNG image")]:
+    for name, title, kind in [
+        ("weather-bingo.pdf", "Bingo cards", "PDF"),
+        ("board.png", "The bingo board", "PNG image"),
+    ]:
         size = human_size((folder / name).stat().st_size)
-        assert re.search(rf'<a href="{re.escape(name)}"[^>]*>{title}</a>\s*'
-                         rf'<span class="file-info">\({kind}, {size}\)</span>', body), name
+        assert re.search(
+            rf'<a href="{re.escape(name)}"[^>]*>{title}</a>\s*'
+            rf'<span class="file-info">\({kind}, {size}\)</span>',
+            body,
+        ), name
         published = site / SPEAKING / "resources/weather-bingo" / name
         assert published.read_bytes() == (folder / name).read_bytes()
     assert 'alt="A grid of nine weather symbols"' in body
@@ -147,9 +160,18 @@ def test_preview_pending_shows_pending_with_banner_but_never_rejected(preview: P
 
 def test_preview_pending_is_refused_on_ci(tmp_path: Path) -> None:
     source = copy_fixture(tmp_path / "source")
-    result = CliRunner().invoke(opencpd, [
-        "build", "-f", str(source / "mkdocs.yml"), "-d", str(tmp_path / "site"),
-        "--preview-pending"], env={"CI": "true"})
+    result = CliRunner().invoke(
+        opencpd,
+        [
+            "build",
+            "-f",
+            str(source / "mkdocs.yml"),
+            "-d",
+            str(tmp_path / "site"),
+            "--preview-pending",
+        ],
+        env={"CI": "true"},
+    )
     assert result.exit_code != 0
     assert "refused on CI" in result.output
     assert not (tmp_path / "site").exists()
@@ -157,7 +179,7 @@ def test_preview_pending_is_refused_on_ci(tmp_path: Path) -> None:
 
 def test_module_page_lists_its_resources_newest_first_with_a_count(site: Path) -> None:
     html = page(site, SPEAKING)
-    section = html[html.index('id="teachers-resources"'):]
+    section = html[html.index('id="teachers-resources"') :]
     assert re.search(r"<span data-count>2</span>", section)
     assert "2 resources" in section
     assert section.index("Weather bingo") < section.index("A greetings song")
@@ -199,8 +221,21 @@ def test_resources_are_not_in_the_navigation(built: tuple[Path, object]) -> None
         assert "weather-bingo" not in sidebar and "greetings-song" not in sidebar, url
 
 
-UNSAFE = ["<script", "<iframe", "<style", "<form", "<input", "<object", "<embed", "onclick",
-          "onmouseover", "onerror", "onload", "javascript:", "data:"]
+UNSAFE = [
+    "<script",
+    "<iframe",
+    "<style",
+    "<form",
+    "<input",
+    "<object",
+    "<embed",
+    "onclick",
+    "onmouseover",
+    "onerror",
+    "onload",
+    "javascript:",
+    "data:",
+]
 
 
 def test_untrusted_html_is_sanitised(site: Path) -> None:
@@ -208,8 +243,18 @@ def test_untrusted_html_is_sanitised(site: Path) -> None:
     body = between(html, 'class="resource-body"', 'id="reuse"')
     for bad in UNSAFE:
         assert bad not in body.lower(), bad
-    for marker in ["XSS-SCRIPT-RAN", "XSS-ONCLICK", "XSS-HOVER", "XSS-IFRAME", "XSS-STYLE",
-                   "XSS-FORM", "XSS-OBJECT", "XSS-EMBED", "XSS-ONERROR", "evil.example"]:
+    for marker in [
+        "XSS-SCRIPT-RAN",
+        "XSS-ONCLICK",
+        "XSS-HOVER",
+        "XSS-IFRAME",
+        "XSS-STYLE",
+        "XSS-FORM",
+        "XSS-OBJECT",
+        "XSS-EMBED",
+        "XSS-ONERROR",
+        "evil.example",
+    ]:
         assert marker not in html, marker
     assert "<strong>bold</strong>" in body
     assert 'href="https://example.org/"' in body
@@ -220,8 +265,7 @@ def test_template_syntax_in_a_resource_stays_as_typed(site: Path) -> None:
     html = page(site, "modules/ks3-reading/resources/unsafe-page")
     resource = between(html, 'class="resource-page"', 'id="reuse"')
     assert "<h1>Reading detectives {{ 7 * 6 }}</h1>" in resource
-    assert "Templates stay as typed: {{ 7 * 6 }} and {% if true %}MACRO-RAN{% endif %}" \
-        in resource
+    assert "Templates stay as typed: {{ 7 * 6 }} and {% if true %}MACRO-RAN{% endif %}" in resource
     assert "42" not in resource
     for url in ["modules/ks3-reading", "resources"]:
         listing = between(page(site, url), "<article", "</article>")
@@ -236,14 +280,16 @@ def test_resource_filters_hide_what_does_not_match(served_site: ServedSite, page
     items = ".resource-list li"
     total = page.locator(items).count()
     language, kind = page.eval_on_selector(
-        items, "li => [li.dataset.lang.split(' ')[0], li.dataset.type]")
+        items, "li => [li.dataset.lang.split(' ')[0], li.dataset.type]"
+    )
     page.select_option('[data-filter="language"]', language)
     shown = page.eval_on_selector_all(f"{items}:not([hidden])", "l => l.map(li => li.dataset.lang)")
     assert shown and all(language in s.split() for s in shown)
     assert page.text_content("[data-count]") == str(len(shown))
     page.select_option('[data-filter="type"]', kind)
-    both = page.eval_on_selector_all(f"{items}:not([hidden])",
-                                     "l => l.map(li => [li.dataset.lang, li.dataset.type])")
+    both = page.eval_on_selector_all(
+        f"{items}:not([hidden])", "l => l.map(li => [li.dataset.lang, li.dataset.type])"
+    )
     assert both and all(language in lang.split() and t == kind for lang, t in both)
     page.select_option('[data-filter="language"]', "")
     page.select_option('[data-filter="type"]', "")
@@ -277,8 +323,13 @@ status: approved
 """
 
 
-def write_resource(root: Path, slug: str, files: list[str], body: str = "Some text.\n",
-                   summary: str = "What it is.") -> tuple[str, int, int]:
+def write_resource(
+    root: Path,
+    slug: str,
+    files: list[str],
+    body: str = "Some text.\n",
+    summary: str = "What it is.",
+) -> tuple[str, int, int]:
     """Write a resource; return its path, the line of 'files:' and the first body line."""
     folder = root / SPEAKING / "resources" / slug
     folder.mkdir(parents=True)
@@ -334,36 +385,76 @@ def _setup(case: str, folder: Path, outside: Path) -> None:
 
 
 CASES = [
-    ("docm", ["{path: plan.docm, title: Plan}"], "bad-attachment",
-     "got a macro-enabled Word file, .docm"),
-    ("docx-with-macros", ["{path: plan.docx, title: Plan}"], "bad-attachment",
-     "content does not match its extension (expected a Word document"),
+    (
+        "docm",
+        ["{path: plan.docm, title: Plan}"],
+        "bad-attachment",
+        "got a macro-enabled Word file, .docm",
+    ),
+    (
+        "docx-with-macros",
+        ["{path: plan.docx, title: Plan}"],
+        "bad-attachment",
+        "content does not match its extension (expected a Word document",
+    ),
     ("exe", ["{path: setup.exe, title: Setup}"], "bad-attachment", "got a program, .exe"),
-    ("exe-renamed-pdf", ["{path: worksheet.pdf, title: Sheet}"], "bad-attachment",
-     "content does not match its extension (expected a PDF"),
-    ("zip", ["{path: bundle.zip, title: All files}"], "bad-attachment",
-     "got an archive, .zip"),
-    ("png-named-pdf", ["{path: worksheet.pdf, title: Sheet}"], "bad-attachment",
-     "content does not match its extension (expected a PDF"),
-    ("oversize", ["{path: big.txt, title: Big}"], "bad-attachment",
-     "too large (expected at most 1000 bytes, got 5 KB)"),
-    ("dotdot", ["{path: ../weather-bingo/weather-bingo.pdf, title: Theirs}"], "bad-attachment",
-     "leaves the resource's folder"),
-    ("absolute", ["{path: /etc/passwd, title: Passwords}"], "bad-attachment",
-     "leaves the resource's folder"),
-    ("symlink-out", ["{path: link.pdf, title: Link}"], "bad-attachment",
-     "leaves the resource's folder"),
-    ("missing", ["{path: missing.pdf, title: Gone}"], "bad-attachment",
-     "listed but missing (expected missing.pdf"),
+    (
+        "exe-renamed-pdf",
+        ["{path: worksheet.pdf, title: Sheet}"],
+        "bad-attachment",
+        "content does not match its extension (expected a PDF",
+    ),
+    ("zip", ["{path: bundle.zip, title: All files}"], "bad-attachment", "got an archive, .zip"),
+    (
+        "png-named-pdf",
+        ["{path: worksheet.pdf, title: Sheet}"],
+        "bad-attachment",
+        "content does not match its extension (expected a PDF",
+    ),
+    (
+        "oversize",
+        ["{path: big.txt, title: Big}"],
+        "bad-attachment",
+        "too large (expected at most 1000 bytes, got 5 KB)",
+    ),
+    (
+        "dotdot",
+        ["{path: ../weather-bingo/weather-bingo.pdf, title: Theirs}"],
+        "bad-attachment",
+        "leaves the resource's folder",
+    ),
+    (
+        "absolute",
+        ["{path: /etc/passwd, title: Passwords}"],
+        "bad-attachment",
+        "leaves the resource's folder",
+    ),
+    (
+        "symlink-out",
+        ["{path: link.pdf, title: Link}"],
+        "bad-attachment",
+        "leaves the resource's folder",
+    ),
+    (
+        "missing",
+        ["{path: missing.pdf, title: Gone}"],
+        "bad-attachment",
+        "listed but missing (expected missing.pdf",
+    ),
     ("unlisted", ["{path: listed.txt, title: Listed}"], "unlisted-file", "got 'stray.pdf'"),
-    ("image-no-alt", ["{path: board.png, title: Board}"], "no-alt-text",
-     "expected alt: for board.png"),
+    (
+        "image-no-alt",
+        ["{path: board.png, title: Board}"],
+        "no-alt-text",
+        "expected alt: for board.png",
+    ),
 ]
 
 
 @pytest.mark.parametrize("case, files, rule, message", CASES, ids=[c[0] for c in CASES])
 def test_bad_attachment_gives_its_finding_at_the_line_of_its_entry(
-        tmp_path: Path, case: str, files: list[str], rule: str, message: str) -> None:
+    tmp_path: Path, case: str, files: list[str], rule: str, message: str
+) -> None:
     root = copy_fixture(tmp_path / "site")
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -392,8 +483,11 @@ def test_refused_attachments_are_never_copied_into_the_site(tmp_path: Path) -> N
 
 def test_attachments_in_a_subfolder_are_fine(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path / "site")
-    rel, _, _ = write_resource(root, "with-images", [
-        "{path: images/board.png, title: Board, alt: A grid of weather symbols}"])
+    rel, _, _ = write_resource(
+        root,
+        "with-images",
+        ["{path: images/board.png, title: Board, alt: A grid of weather symbols}"],
+    )
     (root / rel.removesuffix("index.md") / "images").mkdir()
     (root / rel.removesuffix("index.md") / "images/board.png").write_bytes(PNG)
     assert findings_for(root, rel) == []
@@ -401,28 +495,38 @@ def test_attachments_in_a_subfolder_are_fine(tmp_path: Path) -> None:
 
 def test_personal_data_is_flagged_with_path_and_line(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path / "site")
-    body = ("## How it was used\n\n"
-            "Write to me at jane.teacher@school.example.org for the answers.\n"
-            "Or ring the office on 07700 900123.\n"
-            "Our pupil Jane Smith made the best poster.\n"
-            "Her number is A12345678901B on the register.\n"
-            "Nothing personal on this line, just Year 4 and 2026.\n")
+    body = (
+        "## How it was used\n\n"
+        "Write to me at jane.teacher@school.example.org for the answers.\n"
+        "Or ring the office on 07700 900123.\n"
+        "Our pupil Jane Smith made the best poster.\n"
+        "Her number is A12345678901B on the register.\n"
+        "Nothing personal on this line, just Year 4 and 2026.\n"
+    )
     rel, files_line, body_line = write_resource(
-        root, "personal", ["{path: list-jo.bloggs@example.org.txt, title: Class list}"],
-        body, summary="Made with student Tom Jones.")
+        root,
+        "personal",
+        ["{path: list-jo.bloggs@example.org.txt, title: Class list}"],
+        body,
+        summary="Made with student Tom Jones.",
+    )
     (root / rel.removesuffix("index.md") / "list-jo.bloggs@example.org.txt").write_text("x")
     found = [f for f in findings_for(root, rel) if f.rule == "personal-data"]
     got = {(f.line, re.search(r"looks like (.+?) \(expected", f.message).group(1)) for f in found}
     assert got == {
-        (body_line + 2, "an email address"), (body_line + 3, "a phone number"),
-        (body_line + 4, "a pupil's name"), (body_line + 5, "a unique pupil number (UPN)"),
-        (files_line + 1, "an email address"), (3, "a pupil's name"),
+        (body_line + 2, "an email address"),
+        (body_line + 3, "a phone number"),
+        (body_line + 4, "a pupil's name"),
+        (body_line + 5, "a unique pupil number (UPN)"),
+        (files_line + 1, "an email address"),
+        (3, "a pupil's name"),
     }, found
     assert all(str(f).startswith(f"{rel}:") for f in found)
     result = CliRunner().invoke(opencpd, ["check", "-f", str(root / "mkdocs.yml")])
     assert result.exit_code == 1
-    assert f"{rel}:{body_line + 4}:1: personal-data: this looks like a pupil's name" \
-        in result.output
+    assert (
+        f"{rel}:{body_line + 4}:1: personal-data: this looks like a pupil's name" in result.output
+    )
 
 
 def test_the_fixture_itself_is_clean(tmp_path: Path) -> None:

@@ -17,7 +17,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-
 from opencpd.adapters import search
 from opencpd.adapters.search import run_pagefind, serve_last_index
 from opencpd.adapters.site import BuildFailed, build_site
@@ -39,8 +38,11 @@ def write_site(target: Path, content: Path = FIXTURE) -> Path:
     docs = shutil.copytree(REPO / "docs", target / "docs")
     config["docs_dir"] = str(docs)
     config["theme"]["custom_dir"] = str(docs / "overrides")
-    config["nav"] = [{"Home": "index.md"}, {"Find resources and modules": "browse.md"},
-                     {"Search": "search.md"}]
+    config["nav"] = [
+        {"Home": "index.md"},
+        {"Find resources and modules": "browse.md"},
+        {"Search": "search.md"},
+    ]
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "opencpd" in plugin:
             plugin["opencpd"] = {**(plugin["opencpd"] or {}), "content_dir": str(content)}
@@ -117,15 +119,16 @@ def test_shards_only_past_one_index_worth_of_pages() -> None:
     assert search.SHARD_PAGES < search.ONE_INDEX_PAGES
 
 
-def test_a_big_site_is_indexed_in_shards_of_title_ranges(search_site: Path,
-                                                         sharded_site: Path) -> None:
+def test_a_big_site_is_indexed_in_shards_of_title_ranges(
+    search_site: Path, sharded_site: Path
+) -> None:
     others = json.loads((sharded_site / "pagefind" / "shards.json").read_text("utf-8"))
     assert others == ["pagefind-2/", "pagefind-3/"]
     shards = [fragments(sharded_site, name) for name in ("pagefind", "pagefind-2", "pagefind-3")]
     assert all(shards)
     assert sorted(url for shard in shards for url in shard) == sorted(fragments(search_site))
     titles = [sorted(title_of(sharded_site, url) for url in shard) for shard in shards]
-    for first, second in zip(titles, titles[1:]):
+    for first, second in zip(titles, titles[1:], strict=False):
         assert first[-1] <= second[0], "shards are not ranges of titles"
 
 
@@ -136,12 +139,14 @@ def title_of(site: Path, url: str) -> str:
     return found.group(1)
 
 
-def test_the_index_made_while_building_matches_the_pages_written(search_site: Path,
-                                                                tmp_path: Path) -> None:
+def test_the_index_made_while_building_matches_the_pages_written(
+    search_site: Path, tmp_path: Path
+) -> None:
     """Pagefind gets each page before the theme wraps it; indexing the written pages instead
     must give the same index: the same text, filters, metadata and anchors for every URL."""
-    written = shutil.copytree(search_site, tmp_path / "site",
-                              ignore=shutil.ignore_patterns("pagefind*"))
+    written = shutil.copytree(
+        search_site, tmp_path / "site", ignore=shutil.ignore_patterns("pagefind*")
+    )
     run_pagefind(written)
     assert raw_fragments(written) == raw_fragments(search_site)
 
@@ -178,27 +183,41 @@ def test_only_articles_are_indexed(search_site: Path) -> None:
 
 
 def test_hidden_text_is_never_indexed(search_site: Path) -> None:
-    session = (search_site / "modules" / "ks2-sounds" / "sessions" / "01-twilight"
-               / "index.html").read_text("utf-8")
+    session = (
+        search_site / "modules" / "ks2-sounds" / "sessions" / "01-twilight" / "index.html"
+    ).read_text("utf-8")
     assert "quokkafacilitator" in session and "zanzibarnotes" in session  # shown, not indexed
-    assert not (search_site / "modules" / "ks2-sounds" / "resources" / "pending-platypus-quiz"
-                ).exists()
+    assert not (
+        search_site / "modules" / "ks2-sounds" / "resources" / "pending-platypus-quiz"
+    ).exists()
     for url, text in fragments(search_site).items():
         for word in HIDDEN_WORDS:
             assert word not in text.lower(), f"{url}: '{word}' was indexed"
 
 
 def test_pages_carry_filters_and_metadata(search_site: Path) -> None:
-    html = (search_site / "modules" / "ks2-sounds" / "resources" / "spanish-lighthouse-game"
-            / "index.html").read_text("utf-8")
-    tags = re.findall(r'<meta data-pagefind-(filter|meta)="([^"\[]+)\[content\]" '
-                      r'content="([^"]*)"[^>]*>', html)
+    html = (
+        search_site
+        / "modules"
+        / "ks2-sounds"
+        / "resources"
+        / "spanish-lighthouse-game"
+        / "index.html"
+    ).read_text("utf-8")
+    tags = re.findall(
+        r'<meta data-pagefind-(filter|meta)="([^"\[]+)\[content\]" '
+        r'content="([^"]*)"[^>]*>',
+        html,
+    )
     assert set(tags) >= {
-        ("filter", "key stage", "Key Stage 2 (ages 7 to 11)"), ("filter", "language", "Spanish"),
-        ("filter", "theme", "Vocabulary"), ("filter", "content type", "Teachers&#39; resource"),
-        ("filter", "resource type", "Game"), ("meta", "title", "The lighthouse: a Spanish "
-                                              "counting game"),
-        ("meta", "module", "Sounds and spelling at KS2"), ("meta", "key_stage", "KS2"),
+        ("filter", "key stage", "Key Stage 2 (ages 7 to 11)"),
+        ("filter", "language", "Spanish"),
+        ("filter", "theme", "Vocabulary"),
+        ("filter", "content type", "Teachers&#39; resource"),
+        ("filter", "resource type", "Game"),
+        ("meta", "title", "The lighthouse: a Spanish counting game"),
+        ("meta", "module", "Sounds and spelling at KS2"),
+        ("meta", "key_stage", "KS2"),
     }, tags
 
 
@@ -208,8 +227,9 @@ def test_preview_of_pending_resources_has_no_index(tmp_path: Path) -> None:
     assert not (tmp_path / "site" / "pagefind").exists()
 
 
-def test_pagefind_failing_while_building_fails_the_build(tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pagefind_failing_while_building_fails_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake = tmp_path / "fake-pagefind"
     fake.write_text("#!/bin/sh\necho 'Error: out of memory' >&2\nexit 3\n")
     fake.chmod(0o755)
@@ -240,15 +260,19 @@ def test_serve_reuses_the_last_index(tmp_path: Path, search_site: Path) -> None:
 
 
 def results(page: Any) -> list[str]:
-    page.wait_for_function("() => document.querySelector('.opencpd-results__status')"
-                           ".textContent !== ''", timeout=10_000)
+    page.wait_for_function(
+        "() => document.querySelector('.opencpd-results__status').textContent !== ''",
+        timeout=10_000,
+    )
     return page.locator(".opencpd-result h2").all_inner_texts()
 
 
 def wait_for_status(page: Any, pattern: str) -> str:
-    page.wait_for_function("p => new RegExp(p).test(document.querySelector("
-                           "'.opencpd-results__status').textContent)", arg=pattern,
-                           timeout=10_000)
+    page.wait_for_function(
+        "p => new RegExp(p).test(document.querySelector('.opencpd-results__status').textContent)",
+        arg=pattern,
+        timeout=10_000,
+    )
     return str(page.locator(".opencpd-results__status").inner_text())
 
 
@@ -298,14 +322,15 @@ def test_header_box_query_then_filter(site_url: str, page: Any) -> None:  # noqa
 
 
 def test_filters_combine(site_url: str, page: Any) -> None:  # noqa: F811
-    page.goto(site_url + "search/?q=lighthouse&language=French&language=German",
-              wait_until="load")
+    page.goto(site_url + "search/?q=lighthouse&language=French&language=German", wait_until="load")
     wait_for_status(page, "with the ticked filters")
     assert {"Sounds and spelling at KS2", "Word order at KS3"} <= set(results(page))
     page.check(f'input[value="{KS2_LABEL}"]')
     wait_for_status(page, r"^\d+ pages? found .*with the ticked filters")
-    page.wait_for_function("() => ![...document.querySelectorAll('.opencpd-result h2')]"
-                           ".some(h => h.textContent.includes('KS3'))")
+    page.wait_for_function(
+        "() => ![...document.querySelectorAll('.opencpd-result h2')]"
+        ".some(h => h.textContent.includes('KS3'))"
+    )
     assert "Sounds and spelling at KS2" in results(page)
 
 
@@ -315,8 +340,9 @@ def test_french_word_finds_the_french_example(site_url: str, page: Any) -> None:
     page.press("#opencpd-q", "Enter")
     wait_for_status(page, "found for “grenouilles”")
     assert results(page) == ["Sound cards"]
-    assert page.locator(".opencpd-result__excerpt mark").first.inner_text().startswith(
-        "grenouilles")
+    assert (
+        page.locator(".opencpd-result__excerpt mark").first.inner_text().startswith("grenouilles")
+    )
 
 
 def test_accents_are_optional(served_site: Any, page: Any) -> None:  # noqa: F811
@@ -356,14 +382,13 @@ def test_browse_lists_by_filters_without_a_query(site_url: str, page: Any) -> No
     wait_for_status(page, "A to Z")
     listed = results(page)
     assert "Sounds and spelling at KS2" in listed and "Search" not in listed
-    page.check("input[value=\"Teachers' resource\"]")
+    page.check('input[value="Teachers\' resource"]')
     wait_for_status(page, "^1 page match")
     assert results(page) == ["The lighthouse: a Spanish counting game"]
     assert "type=Teachers%27+resource" in page.url
 
 
-def test_shards_search_like_one_index(site_url: str, sharded_url: str,
-                                      page: Any) -> None:  # noqa: F811
+def test_shards_search_like_one_index(site_url: str, sharded_url: str, page: Any) -> None:  # noqa: F811
     seen = {}
     for url in (site_url, sharded_url):
         page.goto(url + "browse/", wait_until="load")
@@ -402,10 +427,10 @@ def test_search_downloads_no_lunr_index(site_url: str, page: Any) -> None:  # no
     assert all(url.startswith(site_url) for url in requested), "a request left the site"
 
 
-def test_says_search_is_off_without_an_index(tmp_path: Path, search_site: Path,
-                                            page: Any) -> None:  # noqa: F811
-    served = shutil.copytree(search_site, tmp_path / "served",
-                             ignore=shutil.ignore_patterns("pagefind"))
+def test_says_search_is_off_without_an_index(tmp_path: Path, search_site: Path, page: Any) -> None:  # noqa: F811
+    served = shutil.copytree(
+        search_site, tmp_path / "served", ignore=shutil.ignore_patterns("pagefind")
+    )
     server, url = serve(served)
     try:
         page.goto(url + "search/?q=lighthouse", wait_until="load")

@@ -21,7 +21,6 @@ from pathlib import Path
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
-
 from opencpd.adapters.packs import pack_options
 from opencpd.adapters.plugin import OpenCPDPlugin
 from opencpd.adapters.serving import classify, reload_modules
@@ -36,26 +35,36 @@ UNCHANGED = "modules/ks3-reading/index.html"
 
 # --- what a change asks for ---------------------------------------------------------------------
 
+
 def state(*paths: str) -> dict[str, tuple[int, int]]:
     return {f"/p/{path}": (1, 1) for path in paths}
 
 
-BEFORE = state("modules/m/module.md", "modules/m/resources/r/index.md", "docs/about.md",
-               "docs/overrides/main.html", "mkdocs.yml")
+BEFORE = state(
+    "modules/m/module.md",
+    "modules/m/resources/r/index.md",
+    "docs/about.md",
+    "docs/overrides/main.html",
+    "mkdocs.yml",
+)
 
 
-@pytest.mark.parametrize("changed, modules, everything", [
-    ("modules/m/resources/r/index.md", {"m"}, False),
-    ("modules/m/resources/new/index.md", {"m"}, False),
-    ("docs/about.md", set(), False),
-    ("docs/new.md", set(), True),
-    ("docs/overrides/main.html", set(), True),
-    ("modules/m/module.md", set(), True),
-    ("handbook/h/publication.md", set(), True),
-    ("mkdocs.yml", set(), True),
-])
+@pytest.mark.parametrize(
+    "changed, modules, everything",
+    [
+        ("modules/m/resources/r/index.md", {"m"}, False),
+        ("modules/m/resources/new/index.md", {"m"}, False),
+        ("docs/about.md", set(), False),
+        ("docs/new.md", set(), True),
+        ("docs/overrides/main.html", set(), True),
+        ("modules/m/module.md", set(), True),
+        ("handbook/h/publication.md", set(), True),
+        ("mkdocs.yml", set(), True),
+    ],
+)
 def test_only_resources_and_edited_pages_avoid_a_full_rebuild(
-        changed: str, modules: set[str], everything: bool) -> None:
+    changed: str, modules: set[str], everything: bool
+) -> None:
     after = {**BEFORE, f"/p/{changed}": (2, 1)}
     changes = classify(BEFORE, after, "/p/modules", "/p/docs", "/p/docs/overrides")
     assert changes.modules == modules
@@ -112,8 +121,9 @@ def serving(site_copy: Path, built_site: Path) -> Iterator[Serve]:
 
 
 def times(site: Path) -> dict[str, int]:
-    return {p.relative_to(site).as_posix(): p.stat().st_mtime_ns
-            for p in site.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(site).as_posix(): p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()
+    }
 
 
 def contents(site: Path) -> dict[str, bytes]:
@@ -135,14 +145,26 @@ def add_resource(source: Path) -> None:
     retitle(source)
 
 
-@pytest.mark.parametrize("edit, rebuilt", [
-    (retitle, {f"{SONG}/index.html", "modules/ks2-speaking/index.html", "catalog.json",
-               "resources/index.html", "resources/ks2-speaking/index.html"}),
-    (edit_page, {"about/index.html"}),
-    (add_resource, {UNCHANGED}),  # a page added changes every page's navigation
-])
-def test_a_rebuild_matches_a_fresh_build(serving: Serve, site_copy: Path, tmp_path: Path,
-                                         edit: Callable[[Path], None], rebuilt: set[str]) -> None:
+@pytest.mark.parametrize(
+    "edit, rebuilt",
+    [
+        (
+            retitle,
+            {
+                f"{SONG}/index.html",
+                "modules/ks2-speaking/index.html",
+                "catalog.json",
+                "resources/index.html",
+                "resources/ks2-speaking/index.html",
+            },
+        ),
+        (edit_page, {"about/index.html"}),
+        (add_resource, {UNCHANGED}),  # a page added changes every page's navigation
+    ],
+)
+def test_a_rebuild_matches_a_fresh_build(
+    serving: Serve, site_copy: Path, tmp_path: Path, edit: Callable[[Path], None], rebuilt: set[str]
+) -> None:
     site = tmp_path / "served"
     serving(site)
     before = times(site)
@@ -158,21 +180,26 @@ def test_a_rebuild_matches_a_fresh_build(serving: Serve, site_copy: Path, tmp_pa
     assert contents(site) == contents(fresh)
 
 
-def test_a_new_heading_reaches_every_pages_navigation(serving: Serve, site_copy: Path,
-                                                      tmp_path: Path) -> None:
+def test_a_new_heading_reaches_every_pages_navigation(
+    serving: Serve, site_copy: Path, tmp_path: Path
+) -> None:
     """A hand-written page that mkdocs.yml lists with no title is named by its heading in every
     page's navigation: a new heading builds every page again."""
     config = site_copy / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8").replace(
-        "  - About: about.md\n", "  - About: about.md\n  - contribute/share-a-resource.md\n"),
-        "utf-8")
+    config.write_text(
+        config.read_text("utf-8").replace(
+            "  - About: about.md\n", "  - About: about.md\n  - contribute/share-a-resource.md\n"
+        ),
+        "utf-8",
+    )
     site = tmp_path / "served"
     serving(site)
     assert "Share a resource" in (site / "about" / "index.html").read_text("utf-8")
     time.sleep(0.01)  # file times must tell the edit from the first build
     page = site_copy / "docs" / "contribute" / "share-a-resource.md"
-    page.write_text(page.read_text("utf-8").replace("# Share a resource", "# Send us a resource"),
-                    "utf-8")
+    page.write_text(
+        page.read_text("utf-8").replace("# Share a resource", "# Send us a resource"), "utf-8"
+    )
     serving(site)
     about = (site / "about" / "index.html").read_text("utf-8")
     assert "Send us a resource" in about and "Share a resource" not in about
@@ -209,7 +236,12 @@ class Server:
         env = {**os.environ, "TMPDIR": str(tmp), "NO_MKDOCS_2_WARNING": "1"}
         self.process = subprocess.Popen(
             [sys.executable, "-c", SERVE, str(source / "mkdocs.yml"), f"127.0.0.1:{self.port}"],
-            cwd=source, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            cwd=source,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
         self.lines: queue.Queue[str] = queue.Queue()
         self.log: list[str] = []
         self.reader = threading.Thread(target=self.read, daemon=True)
@@ -285,8 +317,9 @@ def zipped(server: Server, module: str) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def test_serve_shows_the_packs_and_zips_a_build_published(site_copy: Path, built_site: Path,
-                                                          tmp_path: Path) -> None:
+def test_serve_shows_the_packs_and_zips_a_build_published(
+    site_copy: Path, built_site: Path, tmp_path: Path
+) -> None:
     """The packs `opencpd build` made are served as they are, though the site is served at
     another address; the offline zips are made; the address is printed."""
     server = Server(with_packs(site_copy, built_site), tmp_path / "tmp")
@@ -296,14 +329,17 @@ def test_serve_shows_the_packs_and_zips_a_build_published(site_copy: Path, built
         for name in PACKS:
             assert f'href="../../packs/{name}"' in module
             assert server.file(f"packs/{name}") == (built_site / "packs" / name).read_bytes()
-        assert server.file("packs/bridge-toolkit-handbook.pdf") == \
-            (built_site / "packs/bridge-toolkit-handbook.pdf").read_bytes()
+        assert (
+            server.file("packs/bridge-toolkit-handbook.pdf")
+            == (built_site / "packs/bridge-toolkit-handbook.pdf").read_bytes()
+        )
         assert 'href="../../offline/ks2-speaking.zip"' in module
         files = zipped(server, "ks2-speaking")
         assert files[f"packs/{PACKS[0]}"] == (built_site / "packs" / PACKS[0]).read_bytes()
         assert "modules/ks2-speaking/index.html" in files
-        assert sorted(files) == sorted(zipfile.ZipFile(built_site / "offline/ks2-speaking.zip")
-                                       .namelist())
+        assert sorted(files) == sorted(
+            zipfile.ZipFile(built_site / "offline/ks2-speaking.zip").namelist()
+        )
     finally:
         server.stop()
     log = "\n".join(server.log)

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from opencpd.core.load import load_catalog
 from opencpd.core.slides import DeckCache, DeckOptions, findings, generate, make_deck, prepare
 from opencpd.core.vocabulary import load_vocabulary
@@ -53,7 +52,9 @@ def twilight_files(made: dict[str, Any]) -> dict[str, Path]:
 
 def test_every_session_gets_a_deck_in_three_forms(made: dict[str, Any]) -> None:
     assert [(j.session, j.status) for j in made["jobs"]] == [
-        ("01-twilight", "generated"), ("02-follow-up", "generated")]
+        ("01-twilight", "generated"),
+        ("02-follow-up", "generated"),
+    ]
     kinds = [s.kind for s in made["deck"].slides]
     assert kinds[0] == "title" and kinds[-1] == "closing"
     assert kinds.count("agenda") == 2 and "gap-task" in kinds and "objectives" in kinds
@@ -67,76 +68,138 @@ def test_powerpoint_titles_notes_and_lang(made: dict[str, Any]) -> None:
     deck = made["deck"]
     assert round(Emu(prs.slide_width).inches / Emu(prs.slide_height).inches, 3) == round(16 / 9, 3)
     assert len(prs.slides) == len(deck.slides)
-    titles = [next(s.text_frame.text for s in slide.shapes if s.name == "Title")
-              for slide in prs.slides]
+    titles = [
+        next(s.text_frame.text for s in slide.shapes if s.name == "Title") for slide in prs.slides
+    ]
     assert titles == [s.title for s in deck.slides]
-    notes = {t: slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
-             for t, slide in zip(titles, prs.slides, strict=True)}
+    notes = {
+        t: slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
+        for t, slide in zip(titles, prs.slides, strict=True)
+    }
     assert "SECRET-NOTE-ONE" in notes["Welcome and warm-up"]
     assert "SECRET-NOTE-SLIDE" in notes["Say hello"]
     assert "SECRET-PREPARE" in notes[deck.slides[0].title]
-    on_slides = " ".join(s.text_frame.text for slide in prs.slides for s in slide.shapes
-                         if s.has_text_frame)
+    on_slides = " ".join(
+        s.text_frame.text for slide in prs.slides for s in slide.shapes if s.has_text_frame
+    )
     assert not any(secret in on_slides for secret in SECRETS)
-    runs = {r.text: r._r.get_or_add_rPr().get("lang") for slide in prs.slides
-            for s in slide.shapes if s.has_text_frame
-            for p in s.text_frame.paragraphs for r in p.runs}
+    runs = {
+        r.text: r._r.get_or_add_rPr().get("lang")
+        for slide in prs.slides
+        for s in slide.shapes
+        if s.has_text_frame
+        for p in s.text_frame.paragraphs
+        for r in p.runs
+    }
     assert runs["Bonjour ! Ça va ?"] == "fr"
     assert runs["Say hello"] == "en-GB"
-    sizes = {r.font.size.pt for slide in prs.slides for s in slide.shapes if s.has_text_frame
-             and s.name != "TextBox" for p in s.text_frame.paragraphs for r in p.runs
-             if r.font.size and r.text.strip() and not re.fullmatch(r"\d+ / \d+", r.text)}
+    sizes = {
+        r.font.size.pt
+        for slide in prs.slides
+        for s in slide.shapes
+        if s.has_text_frame and s.name != "TextBox"
+        for p in s.text_frame.paragraphs
+        for r in p.runs
+        if r.font.size and r.text.strip() and not re.fullmatch(r"\d+ / \d+", r.text)
+    }
     assert min(sizes) >= 24
     pictures = [s for slide in prs.slides for s in slide.shapes if s.shape_type == 13]
     assert {p._element.nvPicPr.cNvPr.get("descr") for p in pictures} >= {
-        "Four greeting cards, one for each time of day"}
+        "Four greeting cards, one for each time of day"
+    }
 
 
 def test_pdf_is_16_9_tagged_with_clock_times_and_no_notes(made: dict[str, Any]) -> None:
     pdf = twilight_files(made)["pdf"]
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True,
-                          check=True).stdout
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     width, height = map(float, re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
     assert abs(width / height - 16 / 9) < 0.01
     assert re.search(r"Tagged:\s+yes", info)
     assert int(re.search(r"Pages:\s+(\d+)", info)[1]) == len(made["deck"].slides)
-    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
-                           check=True).stdout.splitlines()[2:]
+    fonts = subprocess.run(
+        ["pdffonts", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()[2:]
     assert fonts and all(line.split()[-5] == "yes" for line in fonts)  # embedded
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "16:00–16:10" in text and "16:10–17:00" in text
     assert "Bonjour ! Ça va ?" in text
     assert not any(secret in text for secret in SECRETS)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "48", "-f", "4", "-l", "4", "-singlefile",
-                    str(pdf), str(ARTIFACTS / "pdf-slide-4")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "48",
+            "-f",
+            "4",
+            "-l",
+            "4",
+            "-singlefile",
+            str(pdf),
+            str(ARTIFACTS / "pdf-slide-4"),
+        ],
+        check=True,
+    )
 
 
-def test_powerpoint_slide_as_png_when_libreoffice_is_there(made: dict[str, Any],
-                                                           tmp_path: Path) -> None:
+def test_powerpoint_slide_as_png_when_libreoffice_is_there(
+    made: dict[str, Any], tmp_path: Path
+) -> None:
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         pytest.skip("LibreOffice is not installed: no PNG of the PowerPoint file")
-    subprocess.run([office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path),
-                    str(twilight_files(made)["pptx"])], check=True, capture_output=True,
-                   timeout=180)
+    subprocess.run(
+        [
+            office,
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(twilight_files(made)["pptx"]),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     converted = next(tmp_path.glob("*.pdf"))
-    text = subprocess.run(["pdftotext", str(converted), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(converted), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Say hello" in text and "SECRET-NOTE-SLIDE" not in text
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["pdftoppm", "-png", "-r", "48", "-f", "4", "-l", "4", "-singlefile",
-                    str(converted), str(ARTIFACTS / "pptx-slide-4")], check=True)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "48",
+            "-f",
+            "4",
+            "-l",
+            "4",
+            "-singlefile",
+            str(converted),
+            str(ARTIFACTS / "pptx-slide-4"),
+        ],
+        check=True,
+    )
 
 
 def test_an_overflowing_slide_and_a_picture_without_alt_are_findings(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path)
     session = root / "modules" / "ks2-hello" / "sessions" / "01-twilight.md"
-    long = "\n".join(f"- Point {n}: a sentence long enough to take most of a line on screen."
-                     for n in range(12))
-    session.write_text(session.read_text() + f"\n/// slide | Too much\n\n{long}\n///\n\n"
-                       "/// slide | A picture\n\n![](cards.png)\n///\n", encoding="utf-8")
+    long = "\n".join(
+        f"- Point {n}: a sentence long enough to take most of a line on screen." for n in range(12)
+    )
+    session.write_text(
+        session.read_text() + f"\n/// slide | Too much\n\n{long}\n///\n\n"
+        "/// slide | A picture\n\n![](cards.png)\n///\n",
+        encoding="utf-8",
+    )
     lines = session.read_text().split("\n")
     catalog = load_catalog(root, load_vocabulary(None))
     found = {(f.rule, f.line) for f in findings(catalog)}
@@ -154,8 +217,10 @@ def test_an_edited_session_rebuilds_only_its_deck(made: dict[str, Any]) -> None:
     follow_up.write_text(follow_up.read_text() + "\nOne more line.\n", encoding="utf-8")
     try:
         edited = prepare(load_catalog(root, load_vocabulary(None)), OPTIONS, cache)
-        assert {j.session: j.status for j in edited} == {"01-twilight": "cached",
-                                                         "02-follow-up": "pending"}
+        assert {j.session: j.status for j in edited} == {
+            "01-twilight": "cached",
+            "02-follow-up": "pending",
+        }
     finally:
         follow_up.write_text(follow_up.read_text().replace("\nOne more line.\n", ""))
 
@@ -184,8 +249,9 @@ def watch(page: Any) -> dict[str, list[str]]:
     return seen
 
 
-def test_html_deck_keys_presenter_view_and_no_other_host(deck_url: str, page: Any,
-                                                         made: dict[str, Any]) -> None:
+def test_html_deck_keys_presenter_view_and_no_other_host(
+    deck_url: str, page: Any, made: dict[str, Any]
+) -> None:
     seen = watch(page)
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(deck_url)
@@ -203,8 +269,9 @@ def test_html_deck_keys_presenter_view_and_no_other_host(deck_url: str, page: An
     page.locator("button[data-action=previous]").click()
     assert page.locator(".slide.is-current").get_attribute("id") == f"slide-{total - 1}"
     page.keyboard.press("Home")
-    font = page.evaluate("getComputedStyle(document.querySelector('.slide.is-current .body'))"
-                         ".fontSize")
+    font = page.evaluate(
+        "getComputedStyle(document.querySelector('.slide.is-current .body')).fontSize"
+    )
     width = page.evaluate("document.querySelector('.slide.is-current').offsetWidth")
     assert float(font.removesuffix("px")) * 1280 / width >= 32  # 24 pt on a 1280 px slide
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -217,17 +284,18 @@ def test_html_deck_keys_presenter_view_and_no_other_host(deck_url: str, page: An
     presenter.wait_for_selector("body.presenter .presenter-panel")
     for _ in range(say_hello - 2):
         page.keyboard.press("ArrowRight")
-    presenter.wait_for_function("document.querySelector('#presenter-notes').textContent"
-                                ".includes('SECRET-NOTE-SLIDE')")
+    presenter.wait_for_function(
+        "document.querySelector('#presenter-notes').textContent.includes('SECRET-NOTE-SLIDE')"
+    )
     assert presenter.locator(".slide.is-current h2").text_content() == "Say hello"
     assert presenter.locator("#presenter-next .slide").count() == 1
     assert re.fullmatch(r"\d\d:\d\d", presenter.locator("#clock-now").text_content())
     presenter.keyboard.press("ArrowRight")  # the presenter drives the audience window
-    page.wait_for_function(f"document.querySelector('.slide.is-current').id === "
-                           f"'slide-{say_hello + 1}'")
+    page.wait_for_function(
+        f"document.querySelector('.slide.is-current').id === 'slide-{say_hello + 1}'"
+    )
     assert not page.locator(".slide.is-current .notes").is_visible()
-    assert not any(secret in page.locator(".slide.is-current").inner_text()
-                   for secret in SECRETS)
+    assert not any(secret in page.locator(".slide.is-current").inner_text() for secret in SECRETS)
     origin = deck_url.split("/modules/")[0]
     assert all(url.startswith(origin) for url in seen["requests"]), seen["requests"]
     assert seen["problems"] == []  # no CSP violation, no script error

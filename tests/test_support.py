@@ -13,25 +13,34 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
-
 from opencpd.core.catalog import Catalog
 from opencpd.core.load import load_catalog
 from opencpd.core.vocabulary import load_vocabulary
 
 from .conftest import FIXTURE_SITE, mkdocs_warnings
 from .conftest_browser import serve
-from .test_search import write_site
 from .golden import assert_golden, published
 from .test_resources import every_text
+from .test_search import write_site
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent
 FIXTURE = TESTS / "support_fixture"
 BUILD_DAY = "1799582400"  # 10 January 2027, 12:00 UTC
-HIDDEN = ["Withdrawnmarker", "Wilhelmina Withdrawnperson", "Zebedee Withdrawnschool",
-          "withdrawn-offer", "Expiredmarker", "Xavier Expiredperson", "Quentin Expiredschool",
-          "expired-offer", "Pendingmarker", "Petra Pendingperson", "pending-offer",
-          "Requestmarker"]
+HIDDEN = [
+    "Withdrawnmarker",
+    "Wilhelmina Withdrawnperson",
+    "Zebedee Withdrawnschool",
+    "withdrawn-offer",
+    "Expiredmarker",
+    "Xavier Expiredperson",
+    "Quentin Expiredschool",
+    "expired-offer",
+    "Pendingmarker",
+    "Petra Pendingperson",
+    "pending-offer",
+    "Requestmarker",
+]
 SHOWN = "Moor Lane Primary"  # the listed offer's school: on its page and its module's
 
 
@@ -52,52 +61,101 @@ def catalog(tmp_path: Path, build_day: None) -> Catalog:
 
 
 def test_only_listed_offers_within_their_review_date_are_published(catalog: Catalog) -> None:
-    assert [o.slug for o in catalog.offers] == ["speaking-grid", "phonics-routines",
-                                                "computing-plans"]
+    assert [o.slug for o in catalog.offers] == [
+        "speaking-grid",
+        "phonics-routines",
+        "computing-plans",
+    ]
     assert [str(f) for f in catalog.findings] == [
         "support/expired-offer.md:22:1: offer-expired: the offer expired after its review "
         "date, 31 December 2026 (expected a date on or after the build date, 10 January 2027). "
         "It is not published until it is reviewed: ask the school whether it stands and set a "
-        "new review date, or set status: withdrawn."]
+        "new review date, or set status: withdrawn."
+    ]
     assert catalog.findings[0].severity == "warning"
 
 
 # ---------------------------------------------------------------- bad input, path:line
 
-GOOD = {"title": "Phonics in Year 3", "subject": "languages", "themes": "[speaking]",
-        "phase": "primary", "key_stages": "[KS2]", "formats": "[visit]",
-        "school": "{name: Hill Primary, town: Derby, region: east-midlands}",
-        "colleague": "{name: Sam Lead, role: Languages lead, consent: true}",
-        "nomination": "{nominated_by_head: true, date: 2026-09-01}",
-        "availability": "Mondays", "capacity": "2", "charges": "free", "review": "2027-12-31",
-        "status": "listed", "submitted": "2026-09-10"}
+GOOD = {
+    "title": "Phonics in Year 3",
+    "subject": "languages",
+    "themes": "[speaking]",
+    "phase": "primary",
+    "key_stages": "[KS2]",
+    "formats": "[visit]",
+    "school": "{name: Hill Primary, town: Derby, region: east-midlands}",
+    "colleague": "{name: Sam Lead, role: Languages lead, consent: true}",
+    "nomination": "{nominated_by_head: true, date: 2026-09-01}",
+    "availability": "Mondays",
+    "capacity": "2",
+    "charges": "free",
+    "review": "2027-12-31",
+    "status": "listed",
+    "submitted": "2026-09-10",
+}
 BAD = [  # name, fields changed (None: left out), line, rule, words, severity
-    ("unknown-subject", {"subject": "maths"}, 3, "bad-value", "Did you mean 'mathematics'",
-     "error"),
+    (
+        "unknown-subject",
+        {"subject": "maths"},
+        3,
+        "bad-value",
+        "Did you mean 'mathematics'",
+        "error",
+    ),
     ("unknown-theme", {"themes": "[speeking]"}, 4, "bad-value", "speaking", "error"),
     ("unknown-format", {"formats": "[call]"}, 7, "bad-value", "remote-call", "error"),
-    ("unknown-region", {"school": "{name: Hill, town: Derby, region: midlands}"}, 8,
-     "bad-value", "east-midlands", "error"),
-    ("no-consent", {"colleague": "{name: Sam Lead, role: Lead, consent: false}"}, 9,
-     "no-consent", "shown nowhere", "warning"),
-    ("no-nomination", {"nomination": "{nominated_by_head: false, date: 2026-09-01}"}, 10,
-     "no-nomination", "headteacher", "error"),
+    (
+        "unknown-region",
+        {"school": "{name: Hill, town: Derby, region: midlands}"},
+        8,
+        "bad-value",
+        "east-midlands",
+        "error",
+    ),
+    (
+        "no-consent",
+        {"colleague": "{name: Sam Lead, role: Lead, consent: false}"},
+        9,
+        "no-consent",
+        "shown nowhere",
+        "warning",
+    ),
+    (
+        "no-nomination",
+        {"nomination": "{nominated_by_head: false, date: 2026-09-01}"},
+        10,
+        "no-nomination",
+        "headteacher",
+        "error",
+    ),
     ("nomination-missing", {"nomination": None}, 1, "missing-field", "nomination", "error"),
     ("listed-not-ready", {"availability": None}, 14, "not-ready", "availability", "error"),
-    ("pending-not-ready", {"availability": None, "status": "pending"}, 14, "not-ready",
-     "before listing", "warning"),
-    ("personal-email", {"availability": "Ask sam.lead@gmail.com"}, 11, "personal-data",
-     "sam.lead@gmail.com", "error"),
-    ("postcode", {"availability": "Mondays at LS1 4AB"}, 11, "personal-data", "postcode",
-     "error"),
-    ("review-too-far", {"review": "2030-01-01"}, 14, "review-too-far", "10 January 2029",
-     "error"),
+    (
+        "pending-not-ready",
+        {"availability": None, "status": "pending"},
+        14,
+        "not-ready",
+        "before listing",
+        "warning",
+    ),
+    (
+        "personal-email",
+        {"availability": "Ask sam.lead@gmail.com"},
+        11,
+        "personal-data",
+        "sam.lead@gmail.com",
+        "error",
+    ),
+    ("postcode", {"availability": "Mondays at LS1 4AB"}, 11, "personal-data", "postcode", "error"),
+    ("review-too-far", {"review": "2030-01-01"}, 14, "review-too-far", "10 January 2029", "error"),
     ("expired", {"review": "2026-12-01"}, 14, "offer-expired", "1 December 2026", "warning"),
 ]
 
 
-def write_offer(root: Path, name: str, fields: dict[str, str | None],
-                body: str = "What we offer.") -> str:
+def write_offer(
+    root: Path, name: str, fields: dict[str, str | None], body: str = "What we offer."
+) -> str:
     lines = [f"{k}: {v}" for k, v in {**GOOD, **fields}.items() if v is not None]
     path = root / "support" / f"{name}.md"
     path.write_text("---\n" + "\n".join(lines) + f"\n---\n{body}\n", encoding="utf-8")
@@ -105,15 +163,24 @@ def write_offer(root: Path, name: str, fields: dict[str, str | None],
 
 
 @pytest.mark.parametrize("name,fields,line,rule,words,severity", BAD, ids=[b[0] for b in BAD])
-def test_each_bad_offer_is_a_finding_at_its_line(tmp_path: Path, build_day: None, name: str,
-                                                 fields: dict[str, str | None], line: int,
-                                                 rule: str, words: str, severity: str) -> None:
+def test_each_bad_offer_is_a_finding_at_its_line(
+    tmp_path: Path,
+    build_day: None,
+    name: str,
+    fields: dict[str, str | None],
+    line: int,
+    rule: str,
+    words: str,
+    severity: str,
+) -> None:
     root = tiny_site(tmp_path / "src")
     path = write_offer(root, name, fields)
     catalog = load_catalog(root, load_vocabulary())
     mine = [f for f in catalog.findings if f.path == path]
-    assert any(f.line == line and f.rule == rule and words in str(f) and f.hint
-               and f.severity == severity for f in mine), "\n".join(map(str, mine))
+    assert any(
+        f.line == line and f.rule == rule and words in str(f) and f.hint and f.severity == severity
+        for f in mine
+    ), "\n".join(map(str, mine))
     published = name in [o.slug for o in catalog.offers]
     assert published == (rule == "no-consent")  # listed, without the colleague's name
 
@@ -121,20 +188,28 @@ def test_each_bad_offer_is_a_finding_at_its_line(tmp_path: Path, build_day: None
 def test_a_phone_number_in_the_text_is_refused(tmp_path: Path, build_day: None) -> None:
     root = tiny_site(tmp_path / "src")
     path = write_offer(root, "phone", {}, "Plans to share.\nRing Sam on 07700 900123.")
-    found = [(f.line, f.rule) for f in load_catalog(root, load_vocabulary()).findings
-             if f.path == path]
+    found = [
+        (f.line, f.rule) for f in load_catalog(root, load_vocabulary()).findings if f.path == path
+    ]
     assert found == [(19, "personal-data")]
 
 
 def test_programme_and_requests_are_checked(tmp_path: Path, build_day: None) -> None:
     root = tiny_site(tmp_path / "src")
     programme = root / "support" / "programme.md"
-    programme.write_text(programme.read_text("utf-8").replace(
-        "school-support@test-hub.org.uk", "jane.smith@gmail.com"), "utf-8")
+    programme.write_text(
+        programme.read_text("utf-8").replace(
+            "school-support@test-hub.org.uk", "jane.smith@gmail.com"
+        ),
+        "utf-8",
+    )
     request = root / "support" / "requests" / "2027-01-05-hill-primary.md"
-    request.write_text(request.read_text("utf-8").replace(
-        "offer: phonics-routines", "offer: phonics-routine").replace(
-        "Starting daily", "Call 0113 496 0000 about daily"), "utf-8")
+    request.write_text(
+        request.read_text("utf-8")
+        .replace("offer: phonics-routines", "offer: phonics-routine")
+        .replace("Starting daily", "Call 0113 496 0000 about daily"),
+        "utf-8",
+    )
     found = {(f.path, f.line, f.rule) for f in load_catalog(root, load_vocabulary()).findings}
     assert ("support/programme.md", 3, "personal-contact") in found
     assert ("support/requests/2027-01-05-hill-primary.md", 2, "unknown-offer") in found
@@ -146,17 +221,21 @@ def test_programme_and_requests_are_checked(tmp_path: Path, build_day: None) -> 
 
 def pages(catalog: Catalog) -> dict[str, str]:
     from opencpd.core.render import Renderer
+
     return published(Renderer(catalog, "16:00", "https://cpd.test-hub.org.uk/").pages())
 
 
-@pytest.mark.parametrize("uri,golden", [
-    ("support/index.md", "support/directory.md"),
-    ("support/region/south-west.md", "support/region.md"),
-    ("support/offers/phonics-routines.md", "support/offer.md"),
-    ("support/offers/computing-plans.md", "support/offer-example.md"),
-    ("support/how-it-works.md", "support/how-it-works.md"),
-    ("feeds/support.xml", "support/feed.xml"),
-])
+@pytest.mark.parametrize(
+    "uri,golden",
+    [
+        ("support/index.md", "support/directory.md"),
+        ("support/region/south-west.md", "support/region.md"),
+        ("support/offers/phonics-routines.md", "support/offer.md"),
+        ("support/offers/computing-plans.md", "support/offer-example.md"),
+        ("support/how-it-works.md", "support/how-it-works.md"),
+        ("feeds/support.xml", "support/feed.xml"),
+    ],
+)
 def test_pages_match_their_golden_files(catalog: Catalog, uri: str, golden: str) -> None:
     assert_golden(golden, pages(catalog)[uri])
 
@@ -164,14 +243,18 @@ def test_pages_match_their_golden_files(catalog: Catalog, uri: str, golden: str)
 def test_module_pages_show_the_offers_sharing_their_themes(catalog: Catalog) -> None:
     out = pages(catalog)
     speaking = out["modules/ks2-speaking/index.md"]
-    assert "## School-to-school support" in speaking and "Phonics routines in KS2 French" in \
-        speaking and "does not quality-assure" in speaking
+    assert (
+        "## School-to-school support" in speaking
+        and "Phonics routines in KS2 French" in speaking
+        and "does not quality-assure" in speaking
+    )
     assert "Assessing speaking" not in speaking  # assessment: not a theme of the module
     assert "School-to-school support" not in out["modules/ks3-reading/index.md"]
 
 
 def test_examples_are_labelled_everywhere(catalog: Catalog) -> None:
     from opencpd.core.export import export
+
     out = pages(catalog)
     example = out["support/offers/computing-plans.md"]
     assert "title: 'Example: A computing" in example and "not a real offer" in example
@@ -180,11 +263,13 @@ def test_examples_are_labelled_everywhere(catalog: Catalog) -> None:
     assert "not a real offer" in out["feeds/support.xml"]
     offers = export(catalog)["support_offers"]
     assert [o["title"] for o in offers if o["example"]] == [
-        "Example: A computing curriculum for mixed-age classes"]
+        "Example: A computing curriculum for mixed-age classes"
+    ]
 
 
 def test_every_support_page_says_the_team_links_and_does_not_quality_assure(
-        catalog: Catalog) -> None:
+    catalog: Catalog,
+) -> None:
     out = pages(catalog)
     support = [u for u in out if u.startswith("support/")]
     assert len(support) > 8
@@ -193,6 +278,7 @@ def test_every_support_page_says_the_team_links_and_does_not_quality_assure(
 
 def test_the_export_carries_only_consented_fields(tmp_path: Path, build_day: None) -> None:
     from opencpd.core.export import export
+
     root = tiny_site(tmp_path / "src")
     offer = root / "support" / "speaking-grid.md"
     offer.write_text(offer.read_text("utf-8").replace("consent: true", "consent: false"), "utf-8")
@@ -200,8 +286,10 @@ def test_the_export_carries_only_consented_fields(tmp_path: Path, build_day: Non
     data = export(catalog, "https://cpd.test-hub.org.uk/")["support_offers"]
     by_ref = {o["reference"]: o for o in data}
     assert set(by_ref) == {"speaking-grid", "phonics-routines", "computing-plans"}
-    assert by_ref["phonics-routines"]["colleague"] == {"name": "Rowan Listedname",
-                                                       "role": "Languages lead"}
+    assert by_ref["phonics-routines"]["colleague"] == {
+        "name": "Rowan Listedname",
+        "role": "Languages lead",
+    }
     assert "colleague" not in by_ref["speaking-grid"]
     text = json.dumps(data)
     assert "Alex Gridname" not in text and "nomination" not in text and "source" not in text
@@ -214,6 +302,7 @@ def test_the_export_carries_only_consented_fields(tmp_path: Path, build_day: Non
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from opencpd.adapters.site import build_site
+
     base = tmp_path_factory.mktemp("support-site")
     content = tiny_site(base / "content")
     config = write_site(base / "config", content)
@@ -255,8 +344,10 @@ def site_url(built: Path) -> Any:
 
 
 def titles(page: Any) -> list[str]:
-    page.wait_for_function("() => document.querySelector('.opencpd-results__status')"
-                           ".textContent !== ''", timeout=10_000)
+    page.wait_for_function(
+        "() => document.querySelector('.opencpd-results__status').textContent !== ''",
+        timeout=10_000,
+    )
     return page.locator(".opencpd-result h2").all_inner_texts()
 
 
@@ -265,31 +356,37 @@ def test_directory_filters_in_search_in_chromium(browser: Any, site_url: str) ->
     page = context.new_page()
     try:
         page.goto(site_url + "browse/?type=School-to-school+support+offer", wait_until="load")
-        page.wait_for_function("() => /3 pages/.test(document.querySelector("
-                               "'.opencpd-results__status').textContent)", timeout=10_000)
-        assert sorted(titles(page)) == ["Assessing speaking with a grid",
-                                        "Example: A computing curriculum for mixed-age classes",
-                                        "Phonics routines in KS2 French"]
-        for group in ("Subject (school-to-school support)", "Phase", "Region",
-                      "Form of support"):
+        page.wait_for_function(
+            "() => /3 pages/.test(document.querySelector('.opencpd-results__status').textContent)",
+            timeout=10_000,
+        )
+        assert sorted(titles(page)) == [
+            "Assessing speaking with a grid",
+            "Example: A computing curriculum for mixed-age classes",
+            "Phonics routines in KS2 French",
+        ]
+        for group in ("Subject (school-to-school support)", "Phase", "Region", "Form of support"):
             assert page.locator(f"fieldset:has(legend:text-is('{group}'))").is_visible(), group
         page.check("input[name=region][value='Yorkshire and the Humber']")
-        page.wait_for_function("() => /^1 page/.test(document.querySelector("
-                               "'.opencpd-results__status').textContent)", timeout=10_000)
+        page.wait_for_function(
+            "() => /^1 page/.test(document.querySelector('.opencpd-results__status').textContent)",
+            timeout=10_000,
+        )
         assert titles(page) == ["Phonics routines in KS2 French"]
         assert "region=Yorkshire+and+the+Humber" in page.url
         page.uncheck("input[name=region][value='Yorkshire and the Humber']")
         page.check("input[name=format][value='A remote call']")
         page.check("input[name=phase][value='Primary']")
-        page.wait_for_function("() => /^1 page/.test(document.querySelector("
-                               "'.opencpd-results__status').textContent)", timeout=10_000)
+        page.wait_for_function(
+            "() => /^1 page/.test(document.querySelector('.opencpd-results__status').textContent)",
+            timeout=10_000,
+        )
         assert titles(page) == ["Example: A computing curriculum for mixed-age classes"]
     finally:
         context.close()
 
 
-def test_directory_filter_links_in_chromium_without_javascript(browser: Any,
-                                                                site_url: str) -> None:
+def test_directory_filter_links_in_chromium_without_javascript(browser: Any, site_url: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
@@ -299,13 +396,15 @@ def test_directory_filter_links_in_chromium_without_javascript(browser: Any,
         page.click("[data-support-filters] a:text('South West')")
         page.wait_for_url("**/support/region/south-west/")
         assert page.locator(listed).all_inner_texts() == ["Assessing speaking with a grid"]
-        assert page.locator("[data-support-filters] a[aria-current=page]").inner_text() == \
-            "South West"
+        assert (
+            page.locator("[data-support-filters] a[aria-current=page]").inner_text() == "South West"
+        )
         page.click(f"{listed}:text('Assessing speaking')")
         page.wait_for_url("**/support/offers/speaking-grid/")
         mail = page.locator("a[href^='mailto:']").first.get_attribute("href")
-        assert mail == ("mailto:school-support@test-hub.org.uk?subject=Link%20request%3A%20"
-                        "speaking-grid")
+        assert mail == (
+            "mailto:school-support@test-hub.org.uk?subject=Link%20request%3A%20speaking-grid"
+        )
     finally:
         context.close()
 
@@ -315,38 +414,52 @@ def test_directory_filter_links_in_chromium_without_javascript(browser: Any,
 
 def issue_body(form_id: str, answers: dict[str, str], unticked: tuple[str, ...] = ()) -> str:
     from opencpd.intake import FORMS
+
     form = FORMS[form_id]
     parts = [f"### {q.label}\n\n{answers.get(q.id, '_No response_')}\n" for q in form.questions]
-    boxes = "\n".join(f"- [{' ' if t.id in unticked else 'X'}] {t.label}"
-                      for t in form.checklist)
+    boxes = "\n".join(f"- [{' ' if t.id in unticked else 'X'}] {t.label}" for t in form.checklist)
     parts.append(f"### {form.checklist_label}\n\n{boxes}\n")
     return "\n".join(parts)
 
 
 NOMINATION = {
-    "title": "Guided reading in Year 5 Spanish", "subject": "Languages (languages)",
-    "themes": "Reading (reading)", "phase": "Primary (primary)",
+    "title": "Guided reading in Year 5 Spanish",
+    "subject": "Languages (languages)",
+    "themes": "Reading (reading)",
+    "phase": "Primary (primary)",
     "key_stages": "Key Stage 2 (ages 7 to 11) (KS2)",
     "formats": "Hosting an observation (hosting), A remote call (remote-call)",
-    "school_name": "Brook Street Primary", "school_town": "Derby",
-    "school_region": "East Midlands (east-midlands)", "colleague_name": "Kim Reader",
-    "colleague_role": "Spanish lead", "availability": "Thursday afternoons",
-    "capacity": "2", "charges": "Free of charge",
+    "school_name": "Brook Street Primary",
+    "school_town": "Derby",
+    "school_region": "East Midlands (east-midlands)",
+    "colleague_name": "Kim Reader",
+    "colleague_role": "Spanish lead",
+    "availability": "Thursday afternoons",
+    "capacity": "2",
+    "charges": "Free of charge",
     "body": "Pupils read aloud in pairs. {{ 7 * 6 }} stays as typed.\n\n<script>alert(1)</script>",
 }
-REQUEST = {"offer": "phonics-routines", "school_name": "Askington Primary", "school_town": "Derby",
-           "school_region": "East Midlands (east-midlands)", "role": "Languages coordinator",
-           "need": "Starting daily phonics routines", "body": "We have tried songs."}
+REQUEST = {
+    "offer": "phonics-routines",
+    "school_name": "Askington Primary",
+    "school_town": "Derby",
+    "school_region": "East Midlands (east-midlands)",
+    "role": "Languages coordinator",
+    "need": "Starting daily phonics routines",
+    "body": "We have tried songs.",
+}
 
 
 def run_intake(root: Path, body: str, form: str) -> tuple[int, str]:
     from opencpd.intake.command import intake
+
     path = root.parent / f"{form}.md"
     path.write_text(body, encoding="utf-8")
-    result = CliRunner().invoke(intake, [str(path), "-f", str(root / "mkdocs.yml"), "--form",
-                                         form, "--submitted", "2027-01-08"])
-    assert result.exception is None or isinstance(result.exception, SystemExit), \
-        result.exception
+    result = CliRunner().invoke(
+        intake,
+        [str(path), "-f", str(root / "mkdocs.yml"), "--form", form, "--submitted", "2027-01-08"],
+    )
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.output
 
 
@@ -359,24 +472,27 @@ def repo(tmp_path: Path, build_day: None) -> Path:
 
 
 def test_a_nomination_becomes_a_pending_offer_published_once_listed(repo: Path) -> None:
-    code, output = run_intake(repo, issue_body("nominate-a-colleague", NOMINATION),
-                              "nominate-a-colleague")
+    code, output = run_intake(
+        repo, issue_body("nominate-a-colleague", NOMINATION), "nominate-a-colleague"
+    )
     assert code == 0, output
     written = repo / "support" / "brook-street-primary-guided-reading-in-year-5-spanish.md"
     assert "created support/brook-street-primary-guided-reading" in output
     text = written.read_text("utf-8")
     meta = yaml.safe_load(text.split("---")[1])
     assert meta["status"] == "pending" and meta["colleague"]["consent"] is True
-    assert meta["nomination"] == {"nominated_by_head": True, "date": __import__(
-        "datetime").date(2027, 1, 8)}
+    assert meta["nomination"] == {
+        "nominated_by_head": True,
+        "date": __import__("datetime").date(2027, 1, 8),
+    }
     catalog = load_catalog(repo, load_vocabulary())
     assert [f for f in catalog.findings if f.path.startswith("support/brook")] == []
-    assert "brook-street-primary-guided-reading-in-year-5-spanish" not in \
-        [o.slug for o in catalog.offers]
+    assert "brook-street-primary-guided-reading-in-year-5-spanish" not in [
+        o.slug for o in catalog.offers
+    ]
     written.write_text(text.replace("status: pending", "status: listed"), "utf-8")
     catalog = load_catalog(repo, load_vocabulary())
-    page = pages(catalog)["support/offers/brook-street-primary-guided-reading-in-year-5-"
-                          "spanish.md"]
+    page = pages(catalog)["support/offers/brook-street-primary-guided-reading-in-year-5-spanish.md"]
     assert "{{ 7 * 6 }} stays as typed" in page and "<script" not in page
     assert "Kim Reader, Spanish lead" in page
 
@@ -392,14 +508,16 @@ MALICIOUS = [
 ]
 
 
-@pytest.mark.parametrize("name,answers,unticked,rule", MALICIOUS,
-                         ids=[m[0] for m in MALICIOUS])
-def test_a_bad_nomination_writes_nothing(repo: Path, name: str, answers: dict[str, str],
-                                         unticked: tuple[str, ...], rule: str) -> None:
+@pytest.mark.parametrize("name,answers,unticked,rule", MALICIOUS, ids=[m[0] for m in MALICIOUS])
+def test_a_bad_nomination_writes_nothing(
+    repo: Path, name: str, answers: dict[str, str], unticked: tuple[str, ...], rule: str
+) -> None:
     before = sorted(p.name for p in (repo / "support").iterdir())
-    code, output = run_intake(repo, issue_body("nominate-a-colleague", {**NOMINATION,
-                                                                         **answers}, unticked),
-                              "nominate-a-colleague")
+    code, output = run_intake(
+        repo,
+        issue_body("nominate-a-colleague", {**NOMINATION, **answers}, unticked),
+        "nominate-a-colleague",
+    )
     assert code == 1 and f": {rule}: " in output, output
     assert "Nothing was written" in output
     assert sorted(p.name for p in (repo / "support").iterdir()) == before
@@ -416,16 +534,20 @@ def test_a_link_request_becomes_a_pending_request_never_published(repo: Path) ->
     assert "Askington" not in "".join(pages(catalog).values())
 
 
-@pytest.mark.parametrize("answers,rule", [
-    ({"offer": "../../mkdocs"}, "wrong-type"),
-    ({"need": "Call me on 07700 900123"}, "personal-data"),
-    ({"body": "My email is jo@hotmail.com"}, "personal-data"),
-    ({"role": "<script>alert(1)</script>"}, "not-plain-text"),
-], ids=["path-in-reference", "phone", "email", "script"])
-def test_a_bad_link_request_writes_nothing(repo: Path, answers: dict[str, str],
-                                           rule: str) -> None:
-    code, output = run_intake(repo, issue_body("ask-for-a-link", {**REQUEST, **answers}),
-                              "ask-for-a-link")
+@pytest.mark.parametrize(
+    "answers,rule",
+    [
+        ({"offer": "../../mkdocs"}, "wrong-type"),
+        ({"need": "Call me on 07700 900123"}, "personal-data"),
+        ({"body": "My email is jo@hotmail.com"}, "personal-data"),
+        ({"role": "<script>alert(1)</script>"}, "not-plain-text"),
+    ],
+    ids=["path-in-reference", "phone", "email", "script"],
+)
+def test_a_bad_link_request_writes_nothing(repo: Path, answers: dict[str, str], rule: str) -> None:
+    code, output = run_intake(
+        repo, issue_body("ask-for-a-link", {**REQUEST, **answers}), "ask-for-a-link"
+    )
     assert code == 1 and f": {rule}: " in output, output
     assert not (repo / "support" / "requests" / "2027-01-08-askington-primary.md").exists()
 
@@ -433,6 +555,7 @@ def test_a_bad_link_request_writes_nothing(repo: Path, answers: dict[str, str],
 def test_both_forms_are_generated_and_committed() -> None:
     from opencpd.intake import FORMS, settings
     from opencpd.intake.template import form_file, outputs
+
     written = outputs(settings(REPO))
     for form_id in ("nominate-a-colleague", "ask-for-a-link"):
         path = form_file(FORMS[form_id])
@@ -449,6 +572,7 @@ def test_both_forms_are_generated_and_committed() -> None:
 
 def test_the_forms_cover_every_field_of_their_models() -> None:
     from opencpd.intake import FORMS
+
     for form_id in ("nominate-a-colleague", "ask-for-a-link"):
         form = FORMS[form_id]
         asked = {q.target.split(".")[0] for q in form.questions}
@@ -461,18 +585,62 @@ def test_the_forms_cover_every_field_of_their_models() -> None:
 
 def test_new_offer_writes_a_pending_offer_left_for_the_moderator(repo: Path) -> None:
     from opencpd.cli import main
-    result = CliRunner().invoke(main, [
-        "new", "offer", "maths-mastery", "-f", str(repo / "mkdocs.yml"), "--title",
-        "Maths mastery in Year 5", "--subject", "mathematics", "--phase", "primary",
-        "--key-stage", "KS2", "--format", "visit", "--school", "Hill Primary", "--town",
-        "Derby", "--region", "east-midlands"])
+
+    result = CliRunner().invoke(
+        main,
+        [
+            "new",
+            "offer",
+            "maths-mastery",
+            "-f",
+            str(repo / "mkdocs.yml"),
+            "--title",
+            "Maths mastery in Year 5",
+            "--subject",
+            "mathematics",
+            "--phase",
+            "primary",
+            "--key-stage",
+            "KS2",
+            "--format",
+            "visit",
+            "--school",
+            "Hill Primary",
+            "--town",
+            "Derby",
+            "--region",
+            "east-midlands",
+        ],
+    )
     assert result.exit_code == 0, result.output
     catalog = load_catalog(repo, load_vocabulary())
     rules = {f.rule for f in catalog.findings if f.path == "support/maths-mastery.md"}
     assert rules == {"no-nomination", "no-consent", "not-ready"}
     assert "maths-mastery" not in [o.slug for o in catalog.offers]
-    bad = CliRunner().invoke(main, [
-        "new", "offer", "x", "-f", str(repo / "mkdocs.yml"), "--title", "T", "--subject",
-        "maths", "--phase", "primary", "--key-stage", "KS2", "--format", "visit", "--school",
-        "H", "--town", "D", "--region", "east-midlands"])
+    bad = CliRunner().invoke(
+        main,
+        [
+            "new",
+            "offer",
+            "x",
+            "-f",
+            str(repo / "mkdocs.yml"),
+            "--title",
+            "T",
+            "--subject",
+            "maths",
+            "--phase",
+            "primary",
+            "--key-stage",
+            "KS2",
+            "--format",
+            "visit",
+            "--school",
+            "H",
+            "--town",
+            "D",
+            "--region",
+            "east-midlands",
+        ],
+    )
     assert bad.exit_code == 1 and "Did you mean 'mathematics'" in bad.output

@@ -21,7 +21,6 @@ from .conftest import ExpectedWarnings
 from .test_atomic import assert_untouched, built_once, previous_site  # noqa: F401  (fixtures)
 from .test_reproducible import differences, tree
 
-
 # That the site built on two CPUs is byte-identical to one built on one CPU is tested with the
 # repository's content in test_reproducible.py (one build of each kind, in two checkouts).
 
@@ -49,8 +48,10 @@ def all_pages_to_the_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_warning_in_the_helper_fails_the_strict_build(
-        previous_site: tuple[Path, dict[str, str]], all_pages_to_the_helpers: None,
-        warnings_log: ExpectedWarnings) -> None:
+    previous_site: tuple[Path, dict[str, str]],
+    all_pages_to_the_helpers: None,
+    warnings_log: ExpectedWarnings,
+) -> None:
     site, before = previous_site
     warnings_log.expect(r"nowhere\.md")
     (site.parent / "docs" / "about.md").write_text("# About\n\n[A link](nowhere.md)\n", "utf-8")
@@ -58,14 +59,17 @@ def test_a_warning_in_the_helper_fails_the_strict_build(
         build_site(str(site.parent / "mkdocs.yml"), site, parallel=True)
     assert [m for m in warnings_log.handler.messages if "nowhere.md" in m] == [
         "Doc file 'about.md' contains a link 'nowhere.md', but the target is not found among "
-        "documentation files."]
+        "documentation files."
+    ]
     assert_untouched(site, before)
 
 
 def in_the_helper(work: Any) -> Any:
     """`work` in place of the helpers' work, for a test."""
+
     def run(*args: Any) -> Any:
         return work()
+
     return run
 
 
@@ -78,11 +82,17 @@ def killed() -> None:
 
 
 @pytest.mark.parametrize("where", ["convert", "write_pages"])
-@pytest.mark.parametrize("how, message", [(no_space, "No space left on device"),
-                                          (killed, "stopped with exit code -9")])
+@pytest.mark.parametrize(
+    "how, message", [(no_space, "No space left on device"), (killed, "stopped with exit code -9")]
+)
 def test_a_helper_that_fails_fails_the_build(
-        previous_site: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
-        warnings_log: ExpectedWarnings, where: str, how: Any, message: str) -> None:
+    previous_site: tuple[Path, dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    warnings_log: ExpectedWarnings,
+    where: str,
+    how: Any,
+    message: str,
+) -> None:
     site, before = previous_site
     warnings_log.expect(r"Error reading page|second CPU")
     monkeypatch.setattr(parallel, where, in_the_helper(how))  # the fork copies the change
@@ -95,8 +105,11 @@ def test_a_helper_that_fails_fails_the_build(
 
 @pytest.mark.parametrize("loop", ["_populate_page", "_build_page"])
 def test_a_build_that_fails_stops_its_helper(
-        previous_site: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch,
-        warnings_log: ExpectedWarnings, loop: str) -> None:
+    previous_site: tuple[Path, dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+    warnings_log: ExpectedWarnings,
+    loop: str,
+) -> None:
     """The build fails on its own first page while a helper works: the helper is stopped and
     reaped, and writes nothing more."""
     site, before = previous_site
@@ -124,8 +137,10 @@ def test_a_build_that_fails_stops_its_helper(
 
 
 def test_anchors_the_helper_found_are_checked_by_the_build(
-        previous_site: tuple[Path, dict[str, str]], all_pages_to_the_helpers: None,
-        warnings_log: ExpectedWarnings) -> None:
+    previous_site: tuple[Path, dict[str, str]],
+    all_pages_to_the_helpers: None,
+    warnings_log: ExpectedWarnings,
+) -> None:
     """MkDocs checks links to anchors after both loops, from what each page's conversion found:
     the helper sends that back, so a link to a missing heading is still caught, and a link to a
     heading that is there is not."""
@@ -135,13 +150,16 @@ def test_anchors_the_helper_found_are_checked_by_the_build(
     config.write_text(config.read_text("utf-8") + "\nvalidation:\n  anchors: warn\n", "utf-8")
     (site.parent / "docs" / "about.md").write_text(
         "# About\n\n## Who we are\n\nSee [us](#who-we-are), [the other page](other.md#here) "
-        "and [nothing](other.md#nowhere).\n", "utf-8")
+        "and [nothing](other.md#nowhere).\n",
+        "utf-8",
+    )
     (site.parent / "docs" / "other.md").write_text("# Other\n\n## Here\n\nText.\n", "utf-8")
     with pytest.raises(BuildFailed, match="1 warnings in strict mode"):
         build_site(str(config), site, parallel=True)
     assert [m for m in warnings_log.handler.messages if "contains a link" in m] == [
         "Doc file 'about.md' contains a link 'other.md#nowhere', but the doc 'other.md' does "
-        "not contain an anchor '#nowhere'."]
+        "not contain an anchor '#nowhere'."
+    ]
     assert_untouched(site, before)
 
 

@@ -9,7 +9,6 @@ from xml.etree import ElementTree as ET
 
 import markdown
 import pytest
-
 from opencpd.core.placed import hold, place
 from opencpd.core.svg import NotAnSvg, read_svg, safe_svg
 from opencpd.core.untrusted import safe_html
@@ -19,65 +18,103 @@ from opencpd.core.wellformed import NotWellFormed, json_document, xml_document
 FENCE = '```{ #__config autofocus onfocus="alert(1)" }\nx\n```'
 
 
-@pytest.mark.parametrize("html", [
-    f"<pre><code>{FENCE}</code></pre>",
-    '<p>{: onclick="alert(1)" } and *stars* and [a](b)</p>',
-    "<p>~~~\n/// example | x\n    lang: fr\n///\n~~~</p>",
-])
+@pytest.mark.parametrize(
+    "html",
+    [
+        f"<pre><code>{FENCE}</code></pre>",
+        '<p>{: onclick="alert(1)" } and *stars* and [a](b)</p>',
+        "<p>~~~\n/// example | x\n    lang: fr\n///\n~~~</p>",
+    ],
+)
 def test_held_html_comes_out_of_markdown_unchanged(html: str) -> None:
-    md = markdown.Markdown(extensions=["attr_list", "md_in_html", "pymdownx.superfences",
-                                       "opencpd.core.markdown_ext"])
+    md = markdown.Markdown(
+        extensions=["attr_list", "md_in_html", "pymdownx.superfences", "opencpd.core.markdown_ext"]
+    )
     converted = md.convert("# A page\n" + hold(html) + "After.\n")
     placed, fragments = place(converted)
     assert fragments == [html] and html in placed and "autofocus=" not in placed.replace(html, "")
 
 
-@pytest.mark.parametrize("forged", [
-    "<!--opencpd-html:PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==:" + "0" * 64 + "-->",
-    hold("<p>kept</p>").strip().replace("PHA+a2VwdDwvcD4=", "PHNjcmlwdD4="),
-    "<!--opencpd-html:not base64!:" + "a" * 64 + "-->",
-])
+@pytest.mark.parametrize(
+    "forged",
+    [
+        "<!--opencpd-html:PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==:" + "0" * 64 + "-->",
+        hold("<p>kept</p>").strip().replace("PHA+a2VwdDwvcD4=", "PHNjcmlwdD4="),
+        "<!--opencpd-html:not base64!:" + "a" * 64 + "-->",
+    ],
+)
 def test_a_placeholder_not_signed_by_this_build_is_dropped(forged: str) -> None:
     placed, fragments = place(f"<p>a</p>{forged}<p>b</p>")
     assert placed in ("<p>a</p><p>b</p>", f"<p>a</p>{forged}<p>b</p>") and fragments == []
     assert "script" not in placed or forged in placed  # never decoded
 
 
-@pytest.mark.parametrize("name, inside", [
-    ("sheet.pdf", "sheet.pdf"), ("sub/sheet.pdf", "sub/sheet.pdf"), ("./a.pdf", "a.pdf"),
-    ("my sheet.pdf", "my sheet.pdf"), ("fiche-élève.pdf", "fiche-élève.pdf"),
-    ("\x01//evil.example/a.pdf", None), ("\t/\t/evil.example/a.pdf", None),
-    ("/\\evil.example/a.pdf", None), ("\\\\evil.example\\a.pdf", None),
-    ("%2e%2e/%2e%2e/secret.pdf", None), ("a%2fb.pdf", None), ("../x.pdf", None),
-    ("sub/../../x.pdf", None), ("/etc/passwd", None), ("C:/x.pdf", None),
-    ("file:///etc/passwd", None), ("a.pdf#x", None), ("a.pdf?x=1", None), ("", None),
-])
+@pytest.mark.parametrize(
+    "name, inside",
+    [
+        ("sheet.pdf", "sheet.pdf"),
+        ("sub/sheet.pdf", "sub/sheet.pdf"),
+        ("./a.pdf", "a.pdf"),
+        ("my sheet.pdf", "my sheet.pdf"),
+        ("fiche-élève.pdf", "fiche-élève.pdf"),
+        ("\x01//evil.example/a.pdf", None),
+        ("\t/\t/evil.example/a.pdf", None),
+        ("/\\evil.example/a.pdf", None),
+        ("\\\\evil.example\\a.pdf", None),
+        ("%2e%2e/%2e%2e/secret.pdf", None),
+        ("a%2fb.pdf", None),
+        ("../x.pdf", None),
+        ("sub/../../x.pdf", None),
+        ("/etc/passwd", None),
+        ("C:/x.pdf", None),
+        ("file:///etc/passwd", None),
+        ("a.pdf#x", None),
+        ("a.pdf?x=1", None),
+        ("", None),
+    ],
+)
 def test_a_file_is_in_its_folder_only_as_a_browser_reads_it(name: str, inside: str | None) -> None:
     assert file_in_folder(name) == inside
 
 
-@pytest.mark.parametrize("reference, written", [
-    ("https://example.org/a", "https://example.org/a"), ("../other/", "../other/"),
-    ("  ../x  ", "../x"), ("mailto:office@school.example", "mailto:office@school.example"),
-    ("\x01//evil.example/x", "https://evil.example/x"), ("\\\\evil.example", "https://evil.example/"),
-    ("/\x01/x", "/%01/x"), ("java\tscript:alert(1)", None), ("\x01javascript:alert(1)", None),
-    ("JaVaScRiPt:alert(1)", None), ("data:text/html,<script>", None), ("vbscript:x", None),
-    ("file:///etc/passwd", None),
-])
+@pytest.mark.parametrize(
+    "reference, written",
+    [
+        ("https://example.org/a", "https://example.org/a"),
+        ("../other/", "../other/"),
+        ("  ../x  ", "../x"),
+        ("mailto:office@school.example", "mailto:office@school.example"),
+        ("\x01//evil.example/x", "https://evil.example/x"),
+        ("\\\\evil.example", "https://evil.example/"),
+        ("/\x01/x", "/%01/x"),
+        ("java\tscript:alert(1)", None),
+        ("\x01javascript:alert(1)", None),
+        ("JaVaScRiPt:alert(1)", None),
+        ("data:text/html,<script>", None),
+        ("vbscript:x", None),
+        ("file:///etc/passwd", None),
+    ],
+)
 def test_a_link_is_written_as_the_browser_reads_it(reference: str, written: str | None) -> None:
     assert link(reference) == written
 
 
 def test_a_picture_from_another_site_loses_its_source_however_it_is_written() -> None:
-    for source in ["\x01//evil.example/p.png", "\\\\evil.example/p.png", " \t//evil.example/p",
-                   "https://evil.example/p.png", "/\\evil.example/p.png"]:
+    for source in [
+        "\x01//evil.example/p.png",
+        "\\\\evil.example/p.png",
+        " \t//evil.example/p",
+        "https://evil.example/p.png",
+        "/\\evil.example/p.png",
+    ]:
         html = safe_html(f'<img src="{source}" alt="p">')
         assert "evil" not in html and 'alt="p"' in html, html
     assert 'src="pictures/p%20q.png"' in safe_html('<img src="pictures/p q.png" alt="p">')
 
 
-@pytest.mark.parametrize("text", ["Weather\x01 bingo", "Esc\x1b[2J", "nul\x00", "\ufffe",
-                                  "tab\tand\nline"])
+@pytest.mark.parametrize(
+    "text", ["Weather\x01 bingo", "Esc\x1b[2J", "nul\x00", "\ufffe", "tab\tand\nline"]
+)
 def test_xml_documents_are_well_formed_whatever_their_text(text: str) -> None:
     root = ET.Element("feed", {"title": text})
     ET.SubElement(root, "title").text = text
@@ -94,22 +131,27 @@ def test_json_that_cannot_be_written_is_refused_not_written(data: object) -> Non
     assert json.loads(json_document({"a": "é\u2028"})) == {"a": "é\u2028"}
 
 
-@pytest.mark.parametrize("svg", [
-    b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>',
-    b'<svg xmlns="http://www.w3.org/2000/svg"><text>&nbsp;</text></svg>',
-    b'<html><svg xmlns="http://www.w3.org/2000/svg"/></html>',
-    b"<svg><circle r='1'/></svg>",  # no SVG namespace: not an SVG document
-])
+@pytest.mark.parametrize(
+    "svg",
+    [
+        b'<!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>',
+        b'<svg xmlns="http://www.w3.org/2000/svg"><text>&nbsp;</text></svg>',
+        b'<html><svg xmlns="http://www.w3.org/2000/svg"/></html>',
+        b"<svg><circle r='1'/></svg>",  # no SVG namespace: not an SVG document
+    ],
+)
 def test_an_svg_that_is_not_a_plain_svg_document_is_refused(svg: bytes) -> None:
     with pytest.raises(NotAnSvg):
         read_svg(svg)
 
 
 def test_a_clean_svg_is_valid_xml_with_drawing_only() -> None:
-    svg = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
-           '<text>Il fait beau\u00a0!</text><script>alert(1)</script>after'
-           '<rect width="1" fill="url(https://evil.example/#a)" onclick="alert(2)"/>'
-           '<circle r="1" fill="url(#grad)" x:href="javascript:alert(3)"/></svg>')
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'
+        "<text>Il fait beau\u00a0!</text><script>alert(1)</script>after"
+        '<rect width="1" fill="url(https://evil.example/#a)" onclick="alert(2)"/>'
+        '<circle r="1" fill="url(#grad)" x:href="javascript:alert(3)"/></svg>'
+    )
     clean = safe_svg(svg.encode("utf-8"))
     ET.fromstring(clean.encode("utf-8"))
     assert "\u00a0" in clean and "script" not in clean and "evil" not in clean

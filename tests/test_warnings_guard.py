@@ -8,7 +8,8 @@ from .conftest import ExpectedWarnings, mkdocs_warnings
 
 
 def test_the_guard_sees_plugin_warnings_and_lets_expected_ones_through(
-        warnings_log: ExpectedWarnings) -> None:
+    warnings_log: ExpectedWarnings,
+) -> None:
     with mkdocs_warnings() as inner:
         logging.getLogger("mkdocs.plugins.opencpd").warning("m.md:1:1: bad-value: x")
         logging.getLogger("mkdocs.plugins.opencpd").info("not a warning")

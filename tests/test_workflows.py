@@ -16,18 +16,36 @@ from typing import Any
 
 import pytest
 import yaml
-
 from opencpd.intake import ACCEPTED, FORMS, LABELS
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 BIN = Path(sys.executable).parent  # the venv the tests run in: what scripts/test installed
 # Tools of the ubuntu-24.04 runner and shell words a `run:` may use besides our own commands.
-RUNNER_TOOLS = {"bash", "cat", "echo", "exit", "gh", "grep", "head", "sed", "set", "test", "true",
-                "{", "}", "if", "then", "else", "fi", "source"}
+RUNNER_TOOLS = {
+    "bash",
+    "cat",
+    "echo",
+    "exit",
+    "gh",
+    "grep",
+    "head",
+    "sed",
+    "set",
+    "test",
+    "true",
+    "{",
+    "}",
+    "if",
+    "then",
+    "else",
+    "fi",
+    "source",
+}
 # The install steps scripts/install.sh defines, for a workflow that needs no tests or browser.
-INSTALL_STEPS = set(re.findall(r"(?m)^(\w+)\(\) \{",
-                               (ROOT / "scripts/install.sh").read_text("utf-8")))
+INSTALL_STEPS = set(
+    re.findall(r"(?m)^(\w+)\(\) \{", (ROOT / "scripts/install.sh").read_text("utf-8"))
+)
 SEPARATORS = {"|", "||", "&&", ";", "{", "(", "then", "else"}
 
 
@@ -82,20 +100,32 @@ def commands(script: str) -> list[list[str]]:
 
 
 def all_commands() -> list[tuple[str, list[str]]]:
-    return [(path.name, words) for path in sorted(WORKFLOWS.glob("*.yml"))
-            for script in runs(load(path.name)) for words in commands(script)]
+    return [
+        (path.name, words)
+        for path in sorted(WORKFLOWS.glob("*.yml"))
+        for script in runs(load(path.name))
+        for words in commands(script)
+    ]
 
 
 @cache
 def help_text(*subcommand: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN / "opencpd"), *subcommand, "--help"], capture_output=True,
-                          check=False,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [str(BIN / "opencpd"), *subcommand, "--help"],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_there_are_four_workflows() -> None:
     assert sorted(p.name for p in WORKFLOWS.glob("*.y*ml")) == [
-        "deploy.yml", "intake.yml", "labels.yml", "pull-request.yml"]
+        "deploy.yml",
+        "intake.yml",
+        "labels.yml",
+        "pull-request.yml",
+    ]
 
 
 def test_the_pull_request_workflow_runs_on_every_pull_request() -> None:
@@ -109,15 +139,24 @@ def test_the_deploy_workflow_runs_on_pushes_to_main() -> None:
 
 
 def test_the_command_parser_reads_our_shell() -> None:
-    script = 'set +e\n.venv/bin/opencpd check > a.txt 2> b.txt\nstatus=$?\n' \
-             'grep -v x a.txt | head -50 | sed "s/^/- /"\n{ echo a; cat b; } > c.md'
-    assert commands(script) == [["set", "+e"], [".venv/bin/opencpd", "check"],
-                                ["grep", "-v", "x", "a.txt"], ["head", "-50"],
-                                ["sed", "s/^/- /"], ["echo", "a"], ["cat", "b"]]
+    script = (
+        "set +e\n.venv/bin/opencpd check > a.txt 2> b.txt\nstatus=$?\n"
+        'grep -v x a.txt | head -50 | sed "s/^/- /"\n{ echo a; cat b; } > c.md'
+    )
+    assert commands(script) == [
+        ["set", "+e"],
+        [".venv/bin/opencpd", "check"],
+        ["grep", "-v", "x", "a.txt"],
+        ["head", "-50"],
+        ["sed", "s/^/- /"],
+        ["echo", "a"],
+        ["cat", "b"],
+    ]
 
 
-@pytest.mark.parametrize(("workflow", "words"), all_commands(),
-                         ids=lambda v: " ".join(v) if isinstance(v, list) else v)
+@pytest.mark.parametrize(
+    ("workflow", "words"), all_commands(), ids=lambda v: " ".join(v) if isinstance(v, list) else v
+)
 def test_every_command_exists(workflow: str, words: list[str]) -> None:
     program = words[0]
     if program in ("bash", "source"):
@@ -131,19 +170,22 @@ def test_every_command_exists(workflow: str, words: list[str]) -> None:
     elif program.startswith(".venv/bin/"):
         name = program.removeprefix(".venv/bin/")
         declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
-        assert name in declared["scripts"] or name.startswith("python"), \
+        assert name in declared["scripts"] or name.startswith("python"), (
             f"{workflow} runs {program}, which pip install -e . does not create"
+        )
         assert (BIN / name).exists()
     else:
-        assert program in RUNNER_TOOLS, f"{workflow} runs {program!r}: neither ours nor a " \
-                                        "known runner tool"
+        assert program in RUNNER_TOOLS, (
+            f"{workflow} runs {program!r}: neither ours nor a known runner tool"
+        )
 
 
 OPENCPD_CALLS = [(w, words) for w, words in all_commands() if words[0] == ".venv/bin/opencpd"]
 
 
-@pytest.mark.parametrize(("workflow", "words"), OPENCPD_CALLS,
-                         ids=lambda v: " ".join(v) if isinstance(v, list) else v)
+@pytest.mark.parametrize(
+    ("workflow", "words"), OPENCPD_CALLS, ids=lambda v: " ".join(v) if isinstance(v, list) else v
+)
 def test_every_opencpd_subcommand_and_option_exists(workflow: str, words: list[str]) -> None:
     subcommand = words[1]
     listing = help_text().stdout
@@ -160,26 +202,34 @@ def test_the_workflows_install_with_the_readme_command_before_using_the_venv() -
             scripts = [s["run"] for s in job.get("steps", []) if "run" in s]
             uses_venv = [i for i, s in enumerate(scripts) if ".venv/" in s]
             if uses_venv:
-                installs = [i for i, s in enumerate(scripts) if "bash scripts/test" in s
-                            or "bash scripts/serve" in s
-                            or ("source scripts/install.sh" in s and "install_python" in s)]
+                installs = [
+                    i
+                    for i, s in enumerate(scripts)
+                    if "bash scripts/test" in s
+                    or "bash scripts/serve" in s
+                    or ("source scripts/install.sh" in s and "install_python" in s)
+                ]
                 assert installs and installs[0] < uses_venv[0], path.name
 
 
 def test_the_pull_request_workflow_checks_tests_builds_and_uploads_a_preview() -> None:
     workflow = load("pull-request.yml")
     scripts = runs(workflow)
-    order = [next(i for i, s in enumerate(scripts) if needle in s)
-             for needle in ("bash scripts/test", "opencpd check", "opencpd build")]
+    order = [
+        next(i for i, s in enumerate(scripts) if needle in s)
+        for needle in ("bash scripts/test", "opencpd check", "opencpd build")
+    ]
     assert order == sorted(order)
-    build = next(words for _, words in all_commands() if words[:2] == [".venv/bin/opencpd",
-                                                                      "build"])
+    build = next(
+        words for _, words in all_commands() if words[:2] == [".venv/bin/opencpd", "build"]
+    )
     site_dir = build[build.index("--site-dir") + 1]
     uploads = uses(workflow, "actions/upload-artifact")
     assert uploads, "no preview artifact is uploaded"
     assert uploads[0]["with"]["path"].rstrip("/") == site_dir
     assert steps(workflow).index(uploads[0]) > next(
-        i for i, s in enumerate(steps(workflow)) if "opencpd build" in s.get("run", ""))
+        i for i, s in enumerate(steps(workflow)) if "opencpd build" in s.get("run", "")
+    )
 
 
 def test_the_pull_request_workflow_annotates_and_comments_with_the_findings() -> None:
@@ -225,10 +275,15 @@ def test_builds_keep_their_cache(name: str) -> None:
 
 # GitHub's published schemas (SchemaStore's, as the pinned check-jsonschema package ships them)
 
+
 def schema_check(schema: str, *files: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", f"vendor.{schema}",
-                           *map(str, files)], capture_output=True, text=True, timeout=120,
-                          check=False)
+    return subprocess.run(
+        [str(BIN / "check-jsonschema"), "--builtin-schema", f"vendor.{schema}", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_the_workflows_are_valid_by_githubs_schema() -> None:
@@ -247,12 +302,15 @@ def test_the_issue_forms_and_chooser_are_valid_by_githubs_schemas() -> None:
 
 def test_the_schema_check_refuses_a_broken_workflow(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
-    broken.write_text("name: x\non: issues\njobs:\n  a:\n    runs-on: ubuntu-24.04\n"
-                      "    steps:\n      - run: true\n        uses: actions/checkout@v4\n")
+    broken.write_text(
+        "name: x\non: issues\njobs:\n  a:\n    runs-on: ubuntu-24.04\n"
+        "    steps:\n      - run: true\n        uses: actions/checkout@v4\n"
+    )
     assert schema_check("github-workflows", broken).returncode != 0
 
 
 # No text from an issue or pull request in a shell command -----------------------------------
+
 
 def interpolations(workflow: dict[str, Any]) -> list[str]:
     """Every `${{ }}` written inside a `run:` script or a github-script `script:`: GitHub pastes
@@ -283,24 +341,31 @@ jobs:
           BODY: ${{ github.event.issue.body }}
         run: printf '%s' "$BODY" > body.md
 """)
-    assert interpolations(hostile) == ["${{ github.event.issue.title }}",
-                                       "${{ github.event.issue.body }}"]
+    assert interpolations(hostile) == [
+        "${{ github.event.issue.title }}",
+        "${{ github.event.issue.body }}",
+    ]
 
 
 # The intake and labels workflows ---------------------------------------------------------------
 
+
 def test_the_intake_workflow_runs_on_the_accepted_label_with_least_permissions() -> None:
     workflow = load("intake.yml")
     assert triggers(workflow) == {"issues": {"types": ["labeled"]}}
-    assert workflow["permissions"] == {"contents": "write", "pull-requests": "write",
-                                       "issues": "write"}
+    assert workflow["permissions"] == {
+        "contents": "write",
+        "pull-requests": "write",
+        "issues": "write",
+    }
     (job,) = workflow["jobs"].values()
     assert f"github.event.label.name == '{ACCEPTED}'" in job["if"]
     assert "!github.event.issue.pull_request" in job["if"]
     (intake,) = [s for s in job["steps"] if "opencpd.intake.workflow" in s.get("run", "")]
     # The issue reaches the program as the event file GitHub writes, never as text in the step.
-    assert intake["run"].strip() == \
-        '.venv/bin/python -m opencpd.intake.workflow "$GITHUB_EVENT_PATH"'
+    assert (
+        intake["run"].strip() == '.venv/bin/python -m opencpd.intake.workflow "$GITHUB_EVENT_PATH"'
+    )
     assert set(intake["env"]) == {"GH_TOKEN"}
     assert "github.event" not in yaml.safe_dump(intake)
     # The checkout is of the repository's own branch, never the issue's or a fork's.
@@ -314,8 +379,10 @@ def test_the_labels_workflow_creates_every_label_the_forms_and_workflows_use() -
     assert "workflow_dispatch" in triggers(workflow)
     assert workflow["permissions"] == {"issues": "write"}
     created = [words for _, words in all_commands() if words[:3] == ["gh", "label", "create"]]
-    table = [[label.name, "--color", label.colour, "--description", label.description,
-              "--force"] for label in LABELS]
+    table = [
+        [label.name, "--color", label.colour, "--description", label.description, "--force"]
+        for label in LABELS
+    ]
     assert [words[3:] for words in created] == table
     used = {label for form in FORMS.values() for label in form.labels} | {ACCEPTED}
     assert used == {label.name for label in LABELS}

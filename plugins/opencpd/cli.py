@@ -39,9 +39,11 @@ def stopped(message: str) -> str:
     if not counts:
         return message
     total = sum(int(n) for n in re.findall(r"(\d+) \w+", counts[1]))
-    return (f"The build stopped on {plural(total, 'problem')}, listed above (the site build "
-            "is strict: an error or a warning stops it; `opencpd check` lists the content's "
-            "problems with their lines).")
+    return (
+        f"The build stopped on {plural(total, 'problem')}, listed above (the site build "
+        "is strict: an error or a warning stops it; `opencpd check` lists the content's "
+        "problems with their lines)."
+    )
 
 
 def _on_ci() -> bool:
@@ -50,6 +52,7 @@ def _on_ci() -> bool:
 
 def _config(config_file: str) -> MkDocsConfig:
     from .adapters.site import BuildFailed, load
+
     try:
         return load(config_file)
     except BuildFailed as exc:
@@ -71,13 +74,21 @@ def _catalog(config: MkDocsConfig) -> Catalog:
     """The Catalog exactly as the site build loads it (same vocabulary, same limits)."""
     options = config.plugins["opencpd"].config
     root, vocab_file = _paths(config)
-    return load_catalog(root, load_vocabulary(vocab_file),
-                        max_attachment_bytes=options.max_attachment_mb * 1024 * 1024)
+    return load_catalog(
+        root,
+        load_vocabulary(vocab_file),
+        max_attachment_bytes=options.max_attachment_mb * 1024 * 1024,
+    )
 
 
-config_option = click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
-                             type=click.Path(exists=True, dir_okay=False),
-                             help="The site's MkDocs configuration.")
+config_option = click.option(
+    "-f",
+    "--config-file",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The site's MkDocs configuration.",
+)
 
 
 @click.group()
@@ -88,18 +99,22 @@ def main() -> None:
 
 @main.command()
 @config_option
-@click.option("--strict", is_flag=True,
-              help="Fail on warnings too, as the (always strict) site build does.")
+@click.option(
+    "--strict", is_flag=True, help="Fail on warnings too, as the (always strict) site build does."
+)
 def check(config_file: str, strict: bool) -> None:
     """Check all content and list every problem with its file and line."""
     from .adapters.packs import pack_options
     from .core.packs import findings as pack_findings
+
     config = _config(config_file)
     catalog = _catalog(config)
     options = pack_options(config, config.plugins["opencpd"].config.start_time)
     from .core.slides import findings as slide_findings
-    found = sorted(set(catalog.findings) | set(pack_findings(catalog, options))
-                   | set(slide_findings(catalog)))
+
+    found = sorted(
+        set(catalog.findings) | set(pack_findings(catalog, options)) | set(slide_findings(catalog))
+    )
     for finding in found:
         click.echo(str(finding))
         if _on_ci():
@@ -107,8 +122,10 @@ def check(config_file: str, strict: bool) -> None:
     failed = errors(found)
     warned = len(found) - len(failed)
     figures = catalog.figures()
-    counted = ", ".join(plural(figures[name], name.removesuffix("s"))
-                        for name in ("modules", "sessions", "resources", "publications"))
+    counted = ", ".join(
+        plural(figures[name], name.removesuffix("s"))
+        for name in ("modules", "sessions", "resources", "publications")
+    )
     click.echo(f"Checked {counted}: {problems(len(failed), warned)}.", err=True)
     if failed or (strict and warned):
         sys.exit(1)
@@ -119,21 +136,32 @@ PREVIEW_DIR = ".preview"  # beside mkdocs.yml; holds a .gitignore of its own
 
 @main.command()
 @config_option
-@click.option("-d", "--site-dir", type=click.Path(),
-              help="Where to build (default: site/; .preview/ with --preview-pending).")
-@click.option("--preview-pending", is_flag=True,
-              help="Include resources awaiting moderation, bannered, in .preview/ (never the "
-                   "published folder; refused on CI).")
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(),
+    help="Where to build (default: site/; .preview/ with --preview-pending).",
+)
+@click.option(
+    "--preview-pending",
+    is_flag=True,
+    help="Include resources awaiting moderation, bannered, in .preview/ (never the "
+    "published folder; refused on CI).",
+)
 @click.option("-v", "--verbose", is_flag=True)
 def build(config_file: str, site_dir: str | None, preview_pending: bool, verbose: bool) -> None:
     """Build the whole site strictly; the old site stays unless the build succeeds."""
     from .adapters.site import BuildFailed, build_site, log_to_terminal
+
     if preview_pending and _on_ci():
-        raise click.ClickException("--preview-pending is refused on CI (CI=true): pending "
-                                   "resources must never be published.")
+        raise click.ClickException(
+            "--preview-pending is refused on CI (CI=true): pending "
+            "resources must never be published."
+        )
     project = Path(config_file).resolve().parent
-    target = Path(site_dir) if site_dir else project / PREVIEW_DIR if preview_pending \
-        else Path("site")
+    target = (
+        Path(site_dir) if site_dir else project / PREVIEW_DIR if preview_pending else Path("site")
+    )
     if preview_pending:
         _refuse_published_folder(target, project / _config(config_file).site_dir)
     log_to_terminal(verbose)
@@ -141,25 +169,33 @@ def build(config_file: str, site_dir: str | None, preview_pending: bool, verbose
         catalog = build_site(config_file, target, preview_pending)
     except BuildFailed as exc:
         raise click.ClickException(
-            f"{stopped(str(exc))} The previous site in {target}/ is unchanged.") from None
+            f"{stopped(str(exc))} The previous site in {target}/ is unchanged."
+        ) from None
     if preview_pending:
         # whatever folder it is in, `git add .` never takes a preview
         (target / ".gitignore").write_text("# A moderator's preview: never commit it\n*\n")
-        click.echo(f"Preview with resources awaiting moderation written to {target}/ (not the "
-                   f"published site). Open {target / 'index.html'} in a browser; delete the "
-                   "folder when you are done.", err=True)
+        click.echo(
+            f"Preview with resources awaiting moderation written to {target}/ (not the "
+            f"published site). Open {target / 'index.html'} in a browser; delete the "
+            "folder when you are done.",
+            err=True,
+        )
         return
     click.echo(f"Built {catalog.figures()['modules']} modules into {target}/", err=True)
 
 
 def _refuse_published_folder(preview: Path, published: Path) -> None:
     preview, published = preview.resolve(), published.resolve()
-    if preview == published or preview.is_relative_to(published) or \
-            published.is_relative_to(preview):
+    if (
+        preview == published
+        or preview.is_relative_to(published)
+        or published.is_relative_to(preview)
+    ):
         raise click.ClickException(
             f"a preview never writes where the site is published (expected a folder apart "
             f"from {published}, got {preview}). Leave out -d to use {PREVIEW_DIR}/, or name "
-            "another folder.")
+            "another folder."
+        )
 
 
 @main.command()
@@ -176,24 +212,33 @@ def serve(config_file: str, dev_addr: str) -> None:
 
     from .adapters.served import show_progress
     from .adapters.site import log_to_terminal, quiet_end_of_life_notice
+
     quiet_end_of_life_notice()
     log_to_terminal(verbose=False)
     show_progress()  # the address it serves on, each rebuild, the packs being made
     root, _ = _content(config_file)
     watch = [str(root / d) for d in ("modules", "handbook") if (root / d).is_dir()]
-    mkdocs_serve(config_file=config_file, livereload=True, watch=watch, dev_addr=dev_addr,
-                 build_type="dirty")
+    mkdocs_serve(
+        config_file=config_file, livereload=True, watch=watch, dev_addr=dev_addr, build_type="dirty"
+    )
 
 
 @main.command("export")
 @config_option
-@click.option("-o", "--output", default="-", show_default=True, type=click.File("w"),
-              help="Where to write the JSON ('-' for standard output).")
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    type=click.File("w"),
+    help="Where to write the JSON ('-' for standard output).",
+)
 def export_command(config_file: str, output: click.utils.LazyFile) -> None:
     """Write the whole Catalog as one JSON document (open data)."""
     import json
 
     from .core.export import export
+
     config = _config(config_file)
     catalog = _catalog(config)
     if errors(catalog.findings):
@@ -204,33 +249,47 @@ def export_command(config_file: str, output: click.utils.LazyFile) -> None:
 
 @main.command("render")
 @config_option
-@click.option("--out", required=True, type=click.Path(file_okay=False),
-              help="Folder to write docs/, nav.yml, SUMMARY.md and a plain mkdocs.yml into.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write docs/, nav.yml, SUMMARY.md and a plain mkdocs.yml into.",
+)
 def render_command(config_file: str, out: str) -> None:
     """Write the programme's pages as plain Markdown, for any engine (then `opencpd finish`)."""
     from .adapters.finish import render
     from .adapters.site import BuildFailed, log_to_terminal
+
     log_to_terminal()
     try:
         pages = render(config_file, Path(out))
     except BuildFailed as exc:
         raise click.ClickException(stopped(str(exc))) from None
-    click.echo(f"Rendered {plural(pages, 'page')} into {out}/ (build {out}/mkdocs.yml with any "
-               f"engine, then run `opencpd finish SITE --rendered {out}`).", err=True)
+    click.echo(
+        f"Rendered {plural(pages, 'page')} into {out}/ (build {out}/mkdocs.yml with any "
+        f"engine, then run `opencpd finish SITE --rendered {out}`).",
+        err=True,
+    )
 
 
 @main.command("finish")
 @config_option
 @click.argument("site", type=click.Path(exists=True, file_okay=False))
-@click.option("--rendered", required=True, type=click.Path(exists=True, file_okay=False),
-              help="The folder `opencpd render --out` wrote.")
+@click.option(
+    "--rendered",
+    required=True,
+    type=click.Path(exists=True, file_okay=False),
+    help="The folder `opencpd render --out` wrote.",
+)
 def finish_command(config_file: str, site: str, rendered: str) -> None:
     """Add search, metadata, the held HTML and offline zips to a site built from `render`."""
     from .adapters.finish import finish, offline_cache
     from .adapters.site import BuildFailed
+
     try:
-        indexed = finish(Path(site), Path(rendered), _catalog(_config(config_file)),
-                         offline_cache(config_file))
+        indexed = finish(
+            Path(site), Path(rendered), _catalog(_config(config_file)), offline_cache(config_file)
+        )
     except BuildFailed as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Finished {site}/: {plural(indexed, 'page')} indexed for search.", err=True)
@@ -239,41 +298,75 @@ def finish_command(config_file: str, site: str, rendered: str) -> None:
 @main.command("packs")
 @config_option
 @click.argument("ids", nargs=-1, metavar="[MODULE]...")
-@click.option("--delivery", "delivery_id", help="Make the packs of one delivery (its file "
-              "name in deliveries/) for its evening, in place of modules' packs.")
-@click.option("-o", "--out", default="site/packs", show_default=True,
-              type=click.Path(file_okay=False), help="Folder to write the PDFs into.")
-@click.option("-j", "--jobs", default=0, type=click.IntRange(min=0),
-              help="Processes that render packs (default: one per core, at most 4).")
-@click.option("--site-url", help="The address the site is published at, for the QR code and "
-              "links on the packs (default: site_url in mkdocs.yml).")
-@click.option("--places", default=0, type=click.IntRange(min=0),
-              help="Rows the sign-in sheet needs (default: as many as fill one page).")
-def packs_command(config_file: str, ids: tuple[str, ...], out: str, jobs: int,
-                  site_url: str | None, places: int, delivery_id: str | None = None) -> None:
+@click.option(
+    "--delivery",
+    "delivery_id",
+    help="Make the packs of one delivery (its file "
+    "name in deliveries/) for its evening, in place of modules' packs.",
+)
+@click.option(
+    "-o",
+    "--out",
+    default="site/packs",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the PDFs into.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    default=0,
+    type=click.IntRange(min=0),
+    help="Processes that render packs (default: one per core, at most 4).",
+)
+@click.option(
+    "--site-url",
+    help="The address the site is published at, for the QR code and "
+    "links on the packs (default: site_url in mkdocs.yml).",
+)
+@click.option(
+    "--places",
+    default=0,
+    type=click.IntRange(min=0),
+    help="Rows the sign-in sheet needs (default: as many as fill one page).",
+)
+def packs_command(
+    config_file: str,
+    ids: tuple[str, ...],
+    out: str,
+    jobs: int,
+    site_url: str | None,
+    places: int,
+    delivery_id: str | None = None,
+) -> None:
     """Make the session packs (PDF) of the named modules and publications, or of all."""
     if delivery_id:
         from .cli_deliveries import delivery_packs
+
         return delivery_packs(config_file, delivery_id, out, jobs)
     from .adapters.packs import export_packs
     from .adapters.site import BuildFailed
+
     try:
         made = export_packs(config_file, ids, Path(out), jobs or None, site_url, places)
     except (BuildFailed, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
-    problems = sorted({f for job in made for f in job.pack.findings}
-                      | {job.error for job in made if job.error})
+    problems = sorted(
+        {f for job in made for f in job.pack.findings} | {job.error for job in made if job.error}
+    )
     for finding in problems:
         click.echo(str(finding))
         if _on_ci():
             click.echo(finding.github())
     for job in made:
         if job.result:
-            click.echo(f"{out}/{job.pack.filename}: {job.result.pages} pages ({job.status})",
-                       err=True)
+            click.echo(
+                f"{out}/{job.pack.filename}: {job.result.pages} pages ({job.status})", err=True
+            )
         else:
-            click.echo(f"{job.pack.filename}: not made ({job.status}), see the problems above",
-                       err=True)
+            click.echo(
+                f"{job.pack.filename}: not made ({job.status}), see the problems above", err=True
+            )
     if any(not job.result for job in made):
         sys.exit(1)
 
@@ -281,15 +374,27 @@ def packs_command(config_file: str, ids: tuple[str, ...], out: str, jobs: int,
 @main.command("slides")
 @config_option
 @click.argument("ids", nargs=-1, metavar="[MODULE]...")
-@click.option("-o", "--out", default="site/slides", show_default=True,
-              type=click.Path(file_okay=False), help="Folder to write the decks into.")
-@click.option("-j", "--jobs", default=0, type=click.IntRange(min=0),
-              help="Processes that make decks (default: one per core, at most 4).")
+@click.option(
+    "-o",
+    "--out",
+    default="site/slides",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write the decks into.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    default=0,
+    type=click.IntRange(min=0),
+    help="Processes that make decks (default: one per core, at most 4).",
+)
 def slides_command(config_file: str, ids: tuple[str, ...], out: str, jobs: int) -> None:
     """Make the slide decks (HTML, 16:9 PDF, PowerPoint) of every session of the named modules,
     or of all, into OUT/MODULE/SESSION.html|pdf|pptx."""
     from .adapters.site import BuildFailed
     from .adapters.slides import export_decks
+
     try:
         made = export_decks(config_file, ids, Path(out), jobs or None)
     except (BuildFailed, ValueError) as exc:
@@ -300,8 +405,10 @@ def slides_command(config_file: str, ids: tuple[str, ...], out: str, jobs: int) 
             if _on_ci():
                 click.echo(job.error.github())
         elif job.result:
-            click.echo(f"{out}/{job.module}/{job.session}: {job.result.slides} slides "
-                       f"({job.status})", err=True)
+            click.echo(
+                f"{out}/{job.module}/{job.session}: {job.result.slides} slides ({job.status})",
+                err=True,
+            )
     if any(not job.result for job in made):
         sys.exit(1)
 
@@ -314,12 +421,18 @@ def new() -> None:
 @new.command("site")
 @click.argument("target", type=click.Path(file_okay=False))
 @click.option("--name", default="Our CPD programme", show_default=True)
-@click.option("--theme", default="material", show_default=True,
-              type=click.Choice(["material", "materialx"]), help="The stack's theme.")
+@click.option(
+    "--theme",
+    default="material",
+    show_default=True,
+    type=click.Choice(["material", "materialx"]),
+    help="The stack's theme.",
+)
 def new_site_command(target: str, name: str, theme: str) -> None:
     """Create a minimal programme of your own: mkdocs.yml, a home page, one module."""
     from .scaffold import ScaffoldError
     from .scaffold_site import new_site
+
     try:
         paths = new_site(Path(target), name, theme=theme)
     except (ScaffoldError, ValueError) as exc:
@@ -336,6 +449,7 @@ def new_site_command(target: str, name: str, theme: str) -> None:
 def new_module_command(config_file: str, module_id: str, title: str, key_stage: str) -> None:
     """Create modules/MODULE_ID with module.md and a twilight session."""
     from .scaffold import ScaffoldError, new_module
+
     root, vocab_file = _content(config_file)
     try:
         paths = new_module(root, module_id, title, key_stage, load_vocabulary(vocab_file))
@@ -349,13 +463,19 @@ def new_module_command(config_file: str, module_id: str, title: str, key_stage: 
 @config_option
 @click.argument("module_id")
 @click.option("--title", required=True)
-@click.option("--kind", default="follow-up", show_default=True,
-              type=click.Choice(["twilight", "follow-up", "induction"]))
+@click.option(
+    "--kind",
+    default="follow-up",
+    show_default=True,
+    type=click.Choice(["twilight", "follow-up", "induction"]),
+)
 @click.option("--duration", default=45, show_default=True, type=int)
-def new_session_command(config_file: str, module_id: str, title: str, kind: str,
-                        duration: int) -> None:
+def new_session_command(
+    config_file: str, module_id: str, title: str, kind: str, duration: int
+) -> None:
     """Add the next numbered session to a module."""
     from .scaffold import ScaffoldError, new_session
+
     root, vocab_file = _content(config_file)
     try:
         path = new_session(root, module_id, title, kind, duration, load_vocabulary(vocab_file))
@@ -370,41 +490,69 @@ def _items(value: str | None) -> list[str] | None:
 
 @new.command("resource")
 @config_option
-@click.option("--module", "module_id", required=True, help="The module it goes with, e.g. "
-              "ks2-writing.")
+@click.option(
+    "--module", "module_id", required=True, help="The module it goes with, e.g. ks2-writing."
+)
 @click.option("--title", required=True, help="A short name for the resource.")
-@click.option("--type", "resource_type", default="worksheet", show_default=True,
-              help="lesson-plan, worksheet, slides, game, song-rhyme, case-study, ...")
+@click.option(
+    "--type",
+    "resource_type",
+    default="worksheet",
+    show_default=True,
+    help="lesson-plan, worksheet, slides, game, song-rhyme, case-study, ...",
+)
 @click.option("--languages", help="Language codes, e.g. fr,de (default: the module's first).")
 @click.option("--key-stage", help="KS2, KS3, KS2-3 or all (default: the module's).")
 @click.option("--themes", help="Themes, e.g. phonics,vocabulary (default: the module's first).")
 @click.option("--year-groups", help="Year groups, e.g. 3,4 (default: the key stage's).")
 @click.option("--name", "contributor", default="", help="Your name, as it should be credited.")
 @click.option("--slug", help="The folder's name (default: made from the title).")
-def new_resource_command(config_file: str, module_id: str, title: str, resource_type: str,
-                         languages: str | None, key_stage: str | None, themes: str | None,
-                         year_groups: str | None, contributor: str, slug: str | None) -> None:
+def new_resource_command(
+    config_file: str,
+    module_id: str,
+    title: str,
+    resource_type: str,
+    languages: str | None,
+    key_stage: str | None,
+    themes: str | None,
+    year_groups: str | None,
+    contributor: str,
+    slug: str | None,
+) -> None:
     """Create a pending resource in modules/MODULE/resources/, ready to fill in."""
     from .scaffold import ScaffoldError, new_resource
+
     root, vocab_file = _content(config_file)
     years = _items(year_groups)
     if years and not all(y.isdigit() for y in years):
-        raise click.ClickException(f"--year-groups takes numbers such as 3,4 "
-                                   f"(got {year_groups!r}).")
+        raise click.ClickException(
+            f"--year-groups takes numbers such as 3,4 (got {year_groups!r})."
+        )
     try:
-        path = new_resource(root, module_id, title, load_vocabulary(vocab_file),
-                            resource_type=resource_type, languages=_items(languages),
-                            key_stage=key_stage, themes=_items(themes),
-                            year_groups=[int(y) for y in years] if years else None,
-                            contributor=contributor, slug=slug)
+        path = new_resource(
+            root,
+            module_id,
+            title,
+            load_vocabulary(vocab_file),
+            resource_type=resource_type,
+            languages=_items(languages),
+            key_stage=key_stage,
+            themes=_items(themes),
+            year_groups=[int(y) for y in years] if years else None,
+            contributor=contributor,
+            slug=slug,
+        )
     except (ScaffoldError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"created {path.relative_to(root)} (status: pending). Fill in the prompts, add "
-               "your files to its folder and list them under files:, then run `opencpd check`.")
+    click.echo(
+        f"created {path.relative_to(root)} (status: pending). Fill in the prompts, add "
+        "your files to its folder and list them under files:, then run `opencpd check`."
+    )
 
 
 def _add_intake() -> None:
     from .intake.command import intake
+
     main.add_command(intake)
 
 
@@ -413,6 +561,7 @@ _add_intake()
 
 def _add_deliveries() -> None:
     from .cli_deliveries import add_commands
+
     add_commands(new, config_option)
 
 
@@ -421,6 +570,7 @@ _add_deliveries()
 
 def _add_support() -> None:
     from .cli_support import add_commands
+
     add_commands(new, config_option)
 
 

@@ -25,20 +25,27 @@ def add_commands(new: click.Group, config_option: click.Option) -> None:
     @click.argument("centre_id")
     @click.option("--name", required=True, help="The centre's name, as teachers know it.")
     @click.option("--town", required=True)
-    @click.option("--region", required=True, help="A region from vocabulary.yml, e.g. "
-                  "yorkshire-humber.")
-    @click.option("--contact", required=True, help="The centre's or hub's mailbox (bookings@…, "
-                  "cpd@…), never a person's address.")
-    def new_centre_command(config_file: str, centre_id: str, name: str, town: str, region: str,
-                           contact: str) -> None:
+    @click.option(
+        "--region", required=True, help="A region from vocabulary.yml, e.g. yorkshire-humber."
+    )
+    @click.option(
+        "--contact",
+        required=True,
+        help="The centre's or hub's mailbox (bookings@…, cpd@…), never a person's address.",
+    )
+    def new_centre_command(
+        config_file: str, centre_id: str, name: str, town: str, region: str, contact: str
+    ) -> None:
         """Create centres/CENTRE_ID.md."""
         from .cli import _content
         from .scaffold import ScaffoldError
         from .scaffold_deliveries import new_centre
+
         root, vocab_file = _content(config_file)
         try:
-            path = new_centre(root, centre_id, name, town, region, contact,
-                              load_vocabulary(vocab_file))
+            path = new_centre(
+                root, centre_id, name, town, region, contact, load_vocabulary(vocab_file)
+            )
         except (ScaffoldError, ValueError) as exc:
             raise click.ClickException(str(exc)) from None
         click.echo(f"created {path.relative_to(root)}")
@@ -50,36 +57,60 @@ def add_commands(new: click.Group, config_option: click.Option) -> None:
     @click.option("--date", "day", required=True, help="The date, e.g. 2027-01-20.")
     @click.option("--start", required=True, help="The start, e.g. 16:15.")
     @click.option("--places", default=24, show_default=True, type=click.IntRange(1, 200))
-    @click.option("--status", default="planned", show_default=True,
-                  type=click.Choice(["planned", "confirmed"]))
-    def new_delivery_command(config_file: str, module_id: str, centre_id: str, day: str,
-                             start: str, places: int, status: str) -> None:
+    @click.option(
+        "--status",
+        default="planned",
+        show_default=True,
+        type=click.Choice(["planned", "confirmed"]),
+    )
+    def new_delivery_command(
+        config_file: str,
+        module_id: str,
+        centre_id: str,
+        day: str,
+        start: str,
+        places: int,
+        status: str,
+    ) -> None:
         """Create deliveries/DATE-CENTRE-MODULE.md, planned, ready to fill in."""
         from .cli import _content
         from .scaffold import ScaffoldError
         from .scaffold_deliveries import new_delivery
+
         root, vocab_file = _content(config_file)
         try:
-            path = new_delivery(root, module_id, centre_id, _date(day), start,
-                                load_vocabulary(vocab_file), places, status)
+            path = new_delivery(
+                root,
+                module_id,
+                centre_id,
+                _date(day),
+                start,
+                load_vocabulary(vocab_file),
+                places,
+                status,
+            )
         except (ScaffoldError, ValueError) as exc:
             raise click.ClickException(str(exc)) from None
-        click.echo(f"created {path.relative_to(root)} (status: {status}). Add lead teachers, a "
-                   "booking link and practical notes, then run `opencpd check`.")
+        click.echo(
+            f"created {path.relative_to(root)} (status: {status}). Add lead teachers, a "
+            "booking link and practical notes, then run `opencpd check`."
+        )
 
 
 def delivery_packs(config_file: str, delivery_id: str, out: str, jobs: int) -> None:
     """`opencpd packs --delivery ID`."""
     from .adapters.delivery_packs import export_delivery_packs
     from .adapters.site import BuildFailed
+
     try:
         made = export_delivery_packs(config_file, delivery_id, Path(out), jobs or None)
     except (BuildFailed, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     for job in made:
         if job.result:
-            click.echo(f"{out}/{job.pack.filename}: {job.result.pages} pages ({job.status})",
-                       err=True)
+            click.echo(
+                f"{out}/{job.pack.filename}: {job.result.pages} pages ({job.status})", err=True
+            )
         else:
             click.echo(f"{job.pack.filename}: not made ({job.status}): {job.error}", err=True)
     if any(not job.result for job in made):

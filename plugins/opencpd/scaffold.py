@@ -29,20 +29,24 @@ def slugify(text: str, limit: int = 60) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if len(slug) > limit:
-        cut = slug[:limit + 1]
+        cut = slug[: limit + 1]
         slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:limit]
     return slug.strip("-")
 
 
-def front_matter(meta: dict, body: str, notes: dict[str, str] | None = None,
-                 width: int = 100) -> str:
+def front_matter(
+    meta: dict, body: str, notes: dict[str, str] | None = None, width: int = 100
+) -> str:
     """A page: `meta` as YAML front matter (a top-level key named in `notes` gets its note as
     a comment on its line) and `body`. Read back to be sure the notes changed no value."""
-    lines = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=width,
-                           default_flow_style=None).splitlines()
+    lines = yaml.safe_dump(
+        meta, allow_unicode=True, sort_keys=False, width=width, default_flow_style=None
+    ).splitlines()
     notes = notes or {}
-    text = "\n".join(f"{line}  # {notes[line.split(':')[0]]}"
-                     if line.split(":")[0] in notes else line for line in lines)
+    text = "\n".join(
+        f"{line}  # {notes[line.split(':')[0]]}" if line.split(":")[0] in notes else line
+        for line in lines
+    )
     text = f"---\n{text}\n---\n{body}"
     if notes and parse("index.md", text.encode("utf-8")).data != meta:
         raise ScaffoldError("could not write the front matter faithfully.")
@@ -52,8 +56,10 @@ def front_matter(meta: dict, body: str, notes: dict[str, str] | None = None,
 def write_new(path: Path, text: str) -> Path:
     """Write a file that must not exist yet (never overwrite), making its folders."""
     if path.exists():
-        raise ScaffoldError(f"{path} already exists; refusing to overwrite it. "
-                            "Choose another name or edit the file.")
+        raise ScaffoldError(
+            f"{path} already exists; refusing to overwrite it. "
+            "Choose another name or edit the file."
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as handle:
         handle.write(text)
@@ -64,62 +70,94 @@ def _write(path: Path, meta: dict, body: str) -> Path:
     return write_new(path, front_matter(meta, body))
 
 
-def new_module(root: Path, module_id: str, title: str, key_stage: str,
-               vocabulary: Vocabulary) -> list[Path]:
+def new_module(
+    root: Path, module_id: str, title: str, key_stage: str, vocabulary: Vocabulary
+) -> list[Path]:
     meta = {
-        "id": module_id, "title": title, "key_stage": key_stage, "strand": "core",
-        "themes": ["vocabulary"], "languages": ["fr", "de", "es"],
+        "id": module_id,
+        "title": title,
+        "key_stage": key_stage,
+        "strand": "core",
+        "themes": ["vocabulary"],
+        "languages": ["fr", "de", "es"],
         "audience": ["primary-teachers" if key_stage == "KS2" else "secondary-teachers"],
         "summary": f"What teachers gain from {title}, in one or two sentences.",
-        "outcomes": ["By the end, teachers can ..."], "authors": ["OpenCPD project team"],
-        "licence": "CC-BY-SA-4.0", "status": "draft", "version": "0.1.0",
+        "outcomes": ["By the end, teachers can ..."],
+        "authors": ["OpenCPD project team"],
+        "licence": "CC-BY-SA-4.0",
+        "status": "draft",
+        "version": "0.1.0",
         "reviewed": dt.date.today(),
     }
     _refuse_invalid("module", Module, meta, vocabulary)
     folder = root / "modules" / module_id
-    body = ("\n## Why this matters\n\nWrite the overview here.\n\n## Worked examples\n\n"
-            "/// example | A first example\n    lang: fr\n\nBonjour !\n///\n\n"
-            "## Using this module self-access\n\nTimings are illustrative.\n")
+    body = (
+        "\n## Why this matters\n\nWrite the overview here.\n\n## Worked examples\n\n"
+        "/// example | A first example\n    lang: fr\n\nBonjour !\n///\n\n"
+        "## Using this module self-access\n\nTimings are illustrative.\n"
+    )
     written = [_write(folder / "module.md", meta, body)]
-    written.append(new_session(root, module_id, f"{title}: twilight session", "twilight", 120,
-                               vocabulary))
+    written.append(
+        new_session(root, module_id, f"{title}: twilight session", "twilight", 120, vocabulary)
+    )
     return written
 
 
-def new_session(root: Path, module_id: str, title: str, kind: str, duration: int,
-                vocabulary: Vocabulary) -> Path:
+def new_session(
+    root: Path, module_id: str, title: str, kind: str, duration: int, vocabulary: Vocabulary
+) -> Path:
     folder = root / "modules" / module_id
     if not (folder / "module.md").is_file():
-        raise ScaffoldError(f"there is no module '{module_id}' (expected "
-                            f"modules/{module_id}/module.md). Create it with `opencpd new module`.")
+        raise ScaffoldError(
+            f"there is no module '{module_id}' (expected "
+            f"modules/{module_id}/module.md). Create it with `opencpd new module`."
+        )
     if duration < 20:
         raise ScaffoldError(f"a session needs at least 20 minutes (got {duration}).")
     number = len(list((folder / "sessions").glob("*.md"))) + 1
     slug = "twilight" if kind == "twilight" else kind
     meta = {
-        "title": title, "kind": kind, "duration": duration, "delivery": ["trainer-led"],
+        "title": title,
+        "kind": kind,
+        "duration": duration,
+        "delivery": ["trainer-led"],
         "objectives": ["Participants can ..."],
         "agenda": [
-            {"minutes": 10, "activity": "Welcome and aims", "grouping": "whole group",
-             "materials": [], "notes": "Introduce the aims of the session."},
-            {"minutes": duration - 20, "activity": "Main activity", "grouping": "pairs",
-             "materials": [], "notes": "Describe what participants do."},
-            {"minutes": 10, "activity": "Plenary and gap task", "grouping": "whole group",
-             "materials": [], "notes": "Agree what each participant will try in class."},
+            {
+                "minutes": 10,
+                "activity": "Welcome and aims",
+                "grouping": "whole group",
+                "materials": [],
+                "notes": "Introduce the aims of the session.",
+            },
+            {
+                "minutes": duration - 20,
+                "activity": "Main activity",
+                "grouping": "pairs",
+                "materials": [],
+                "notes": "Describe what participants do.",
+            },
+            {
+                "minutes": 10,
+                "activity": "Plenary and gap task",
+                "grouping": "whole group",
+                "materials": [],
+                "notes": "Agree what each participant will try in class.",
+            },
         ],
         "gap_task": "What participants try in their classroom before the next session.",
     }
     _refuse_invalid("session", Session, meta, vocabulary)
-    return _write(folder / "sessions" / f"{number:02d}-{slug}.md", meta,
-                  "\nFurther notes for the session.\n")
+    return _write(
+        folder / "sessions" / f"{number:02d}-{slug}.md", meta, "\nFurther notes for the session.\n"
+    )
 
 
 RESOURCE_NOTES = {
     "contributor": "your name, school and region, as the site should credit you",
-    "consent": "change to true if you agree to be credited with the name, school and region "
-               "above",
+    "consent": "change to true if you agree to be credited with the name, school and region above",
     "no_pupil_data": "change to true to confirm: no pupils' names, photos, marks or "
-                     "identifiable work",
+    "identifiable work",
     "status": "a moderator changes this to approved",
     "files": "each file in this folder: - {path: name.pdf, title: What it is}",
 }
@@ -149,57 +187,84 @@ def _module_defaults(file: Path) -> dict:
         return {}
 
 
-def _refuse_invalid(what: str, model: type[Module | Session | Resource], meta: dict,
-                    vocabulary: Vocabulary) -> None:
+def _refuse_invalid(
+    what: str, model: type[Module | Session | Resource], meta: dict, vocabulary: Vocabulary
+) -> None:
     """A ScaffoldError in the check's own words if `meta` is not valid."""
     problems = explain(model, meta, vocabulary)
     if problems:
-        raise ScaffoldError(f"the {what} would not be valid, so nothing was written: "
-                            + " ".join(problems))
+        raise ScaffoldError(
+            f"the {what} would not be valid, so nothing was written: " + " ".join(problems)
+        )
 
 
-def new_resource(root: Path, module_id: str, title: str, vocabulary: Vocabulary, *,
-                 resource_type: str = "worksheet", languages: list[str] | None = None,
-                 key_stage: str | None = None, themes: list[str] | None = None,
-                 year_groups: list[int] | None = None, contributor: str = "",
-                 slug: str | None = None) -> Path:
+def new_resource(
+    root: Path,
+    module_id: str,
+    title: str,
+    vocabulary: Vocabulary,
+    *,
+    resource_type: str = "worksheet",
+    languages: list[str] | None = None,
+    key_stage: str | None = None,
+    themes: list[str] | None = None,
+    year_groups: list[int] | None = None,
+    contributor: str = "",
+    slug: str | None = None,
+) -> Path:
     """A pending resource, modules/<module>/resources/<slug>/index.md, with prompts to fill."""
     module = root / "modules" / module_id
     if not (module / "module.md").is_file():
         known = sorted(p.parent.name for p in (root / "modules").glob("*/module.md"))
-        raise ScaffoldError(f"there is no module '{module_id}' (expected "
-                            f"modules/{module_id}/module.md). Known modules: "
-                            f"{', '.join(known) or 'none'}.")
+        raise ScaffoldError(
+            f"there is no module '{module_id}' (expected "
+            f"modules/{module_id}/module.md). Known modules: "
+            f"{', '.join(known) or 'none'}."
+        )
     slug = slug or slugify(title)
     if not re.match(SLUG, slug):
-        raise ScaffoldError(f"cannot make a folder name from the title (got {slug!r}); give one "
-                            "with --slug, in lower-case words joined by hyphens.")
+        raise ScaffoldError(
+            f"cannot make a folder name from the title (got {slug!r}); give one "
+            "with --slug, in lower-case words joined by hyphens."
+        )
     folder = module / "resources" / slug
     if folder.exists():
-        raise ScaffoldError(f"{folder} already exists; refusing to overwrite it. "
-                            "Choose another title or --slug, or edit the existing resource.")
+        raise ScaffoldError(
+            f"{folder} already exists; refusing to overwrite it. "
+            "Choose another title or --slug, or edit the existing resource."
+        )
     defaults = _module_defaults(module / "module.md")
 
     def pick(name: str, given: list[str] | None, fallback: str) -> list[str]:
         value = defaults.get(name)
-        found = [str(t) for t in value if str(t) in vocabulary.lists[name]] \
-            if isinstance(value, list) else []
+        found = (
+            [str(t) for t in value if str(t) in vocabulary.lists[name]]
+            if isinstance(value, list)
+            else []
+        )
         return given or found[:1] or [fallback]
 
     module_stage = str(defaults.get("key_stage", ""))
-    stage = key_stage or (module_stage if module_stage in vocabulary.lists["key_stages"]
-                          else "KS2")
+    stage = key_stage or (module_stage if module_stage in vocabulary.lists["key_stages"] else "KS2")
     meta = {
         "title": title,
         "summary": FIELD_PROMPTS[("summary",)],
-        "contributor": {"name": contributor or FIELD_PROMPTS[("contributor", "name")],
-                        "school": "", "region": ""},
-        "consent": False, "no_pupil_data": False,  # for the contributor to tick
-        "key_stage": stage, "year_groups": year_groups or list(_years(vocabulary, stage)),
+        "contributor": {
+            "name": contributor or FIELD_PROMPTS[("contributor", "name")],
+            "school": "",
+            "region": "",
+        },
+        "consent": False,
+        "no_pupil_data": False,  # for the contributor to tick
+        "key_stage": stage,
+        "year_groups": year_groups or list(_years(vocabulary, stage)),
         "languages": pick("languages", languages, "fr"),
         "themes": pick("themes", themes, "vocabulary"),
-        "type": resource_type, "licence": "CC-BY-4.0",
-        "submitted": dt.date.today(), "status": "pending", "files": [],
+        "type": resource_type,
+        "licence": "CC-BY-4.0",
+        "submitted": dt.date.today(),
+        "status": "pending",
+        "files": [],
     }
     _refuse_invalid("resource", Resource, meta, vocabulary)
     text = front_matter(meta, RESOURCE_BODY, RESOURCE_NOTES, width=4096)

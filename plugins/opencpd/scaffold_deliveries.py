@@ -22,57 +22,93 @@ Practical notes for this evening: parking, what to bring, where to find the room
 """
 
 
-def _refuse(what: str, model: type[Centre | Delivery], meta: dict,
-            vocabulary: Vocabulary) -> None:
+def _refuse(what: str, model: type[Centre | Delivery], meta: dict, vocabulary: Vocabulary) -> None:
     problems = explain(model, meta, vocabulary)
     if problems:
-        raise ScaffoldError(f"the {what} would not be valid, so nothing was written: "
-                            + " ".join(problems))
+        raise ScaffoldError(
+            f"the {what} would not be valid, so nothing was written: " + " ".join(problems)
+        )
 
 
 def _known(folder: Path, pattern: str) -> list[str]:
-    return sorted(p.stem if p.suffix == ".md" else p.name for p in folder.glob(pattern)) \
-        if folder.is_dir() else []
+    return (
+        sorted(p.stem if p.suffix == ".md" else p.name for p in folder.glob(pattern))
+        if folder.is_dir()
+        else []
+    )
 
 
 def _unknown(what: str, name: str, known: list[str], how: str) -> ScaffoldError:
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
     hint = f" Did you mean '{close[0]}'?" if close else f" {how}"
-    return ScaffoldError(f"there is no {what} '{name}' (expected one of "
-                         f"{', '.join(known) or 'none yet'}).{hint}")
+    return ScaffoldError(
+        f"there is no {what} '{name}' (expected one of {', '.join(known) or 'none yet'}).{hint}"
+    )
 
 
-def new_centre(root: Path, centre_id: str, name: str, town: str, region: str, contact: str,
-               vocabulary: Vocabulary) -> Path:
+def new_centre(
+    root: Path,
+    centre_id: str,
+    name: str,
+    town: str,
+    region: str,
+    contact: str,
+    vocabulary: Vocabulary,
+) -> Path:
     meta = {"name": name, "town": town, "region": region, "contact": contact}
     _refuse("centre", Centre, meta, vocabulary)
     if not organisation_mailbox(contact):
-        raise ScaffoldError(f"the contact looks like a person's address (expected an "
-                            f"organisation's mailbox such as bookings@ or cpd@, got {contact!r}).")
+        raise ScaffoldError(
+            f"the contact looks like a person's address (expected an "
+            f"organisation's mailbox such as bookings@ or cpd@, got {contact!r})."
+        )
     if slugify(centre_id) != centre_id:
-        raise ScaffoldError(f"a centre's id is lower-case words joined by hyphens (got "
-                            f"{centre_id!r}; try '{slugify(centre_id)}').")
+        raise ScaffoldError(
+            f"a centre's id is lower-case words joined by hyphens (got "
+            f"{centre_id!r}; try '{slugify(centre_id)}')."
+        )
     return write_new(root / "centres" / f"{centre_id}.md", front_matter(meta, CENTRE_BODY))
 
 
-def new_delivery(root: Path, module_id: str, centre_id: str, date: dt.date, start: str,
-                 vocabulary: Vocabulary, places: int = 24,
-                 status: str = "planned") -> Path:
+def new_delivery(
+    root: Path,
+    module_id: str,
+    centre_id: str,
+    date: dt.date,
+    start: str,
+    vocabulary: Vocabulary,
+    places: int = 24,
+    status: str = "planned",
+) -> Path:
     module_file = root / "modules" / module_id / "module.md"
     if not module_file.is_file():
-        raise _unknown("module", module_id, _known(root / "modules", "*"),
-                       "Create it with `opencpd new module`.")
+        raise _unknown(
+            "module",
+            module_id,
+            _known(root / "modules", "*"),
+            "Create it with `opencpd new module`.",
+        )
     if not (root / "centres" / f"{centre_id}.md").is_file():
-        raise _unknown("centre", centre_id, _known(root / "centres", "*.md"),
-                       "Create it with `opencpd new centre`.")
+        raise _unknown(
+            "centre",
+            centre_id,
+            _known(root / "centres", "*.md"),
+            "Create it with `opencpd new centre`.",
+        )
     try:
         languages = parse(module_file.name, module_file.read_bytes()).data.get("languages")
     except FrontMatterError:
         languages = None
-    meta = {"module": module_id, "centre": centre_id, "date": date, "start": start,
-            "places": places, "status": status,
-            "languages": languages if isinstance(languages, list) and languages else ["fr"],
-            "announced": dt.date.today()}
+    meta = {
+        "module": module_id,
+        "centre": centre_id,
+        "date": date,
+        "start": start,
+        "places": places,
+        "status": status,
+        "languages": languages if isinstance(languages, list) and languages else ["fr"],
+        "announced": dt.date.today(),
+    }
     _refuse("delivery", Delivery, meta, vocabulary)
     name = f"{date.isoformat()}-{centre_id}-{module_id}"
     return write_new(root / "deliveries" / f"{name}.md", front_matter(meta, DELIVERY_BODY))

@@ -36,17 +36,20 @@ themes:
 """
 
 
-def new_site(target: Path, name: str, site_url: str = "https://cpd.example.org/",
-             theme: str = "material") -> list[Path]:
+def new_site(
+    target: Path, name: str, site_url: str = "https://cpd.example.org/", theme: str = "material"
+) -> list[Path]:
     if target.exists() and any(target.iterdir()):
         raise ScaffoldError(f"{target} is not empty (expected a new or empty folder).")
-    written = [write_new(target / "mkdocs.yml",
-                         CONFIG.format(name=name, site_url=site_url, theme=theme)),
-               write_new(target / "docs" / "index.md", HOME.format(name=name)),
-               write_new(target / "vocabulary.yml", VOCABULARY)]
+    written = [
+        write_new(target / "mkdocs.yml", CONFIG.format(name=name, site_url=site_url, theme=theme)),
+        write_new(target / "docs" / "index.md", HOME.format(name=name)),
+        write_new(target / "vocabulary.yml", VOCABULARY),
+    ]
     vocabulary = load_vocabulary(target / "vocabulary.yml")
     written += new_module(target, "first-module", "Our first module", "KS2", vocabulary)
     module = target / "modules" / "first-module" / "module.md"
-    module.write_text(module.read_text("utf-8").replace("status: draft", "status: published"),
-                      "utf-8")
+    module.write_text(
+        module.read_text("utf-8").replace("status: draft", "status: published"), "utf-8"
+    )
     return written

@@ -26,27 +26,49 @@ addresses, phone numbers or home addresses: schools ask through the team. Delete
 """
 
 
-def new_offer(root: Path, offer_id: str, title: str, subject: str, phase: str,
-              key_stages: list[str], formats: list[str], school: str, town: str, region: str,
-              vocabulary: Vocabulary, today: dt.date | None = None) -> Path:
+def new_offer(
+    root: Path,
+    offer_id: str,
+    title: str,
+    subject: str,
+    phase: str,
+    key_stages: list[str],
+    formats: list[str],
+    school: str,
+    town: str,
+    region: str,
+    vocabulary: Vocabulary,
+    today: dt.date | None = None,
+) -> Path:
     today = today or dt.date.today()
     if slugify(offer_id) != offer_id or offer_id == PROGRAMME:
-        raise ScaffoldError(f"an offer's id is lower-case words joined by hyphens, and not "
-                            f"'{PROGRAMME}' (got {offer_id!r}; try '{slugify(offer_id)}-offer').")
+        raise ScaffoldError(
+            f"an offer's id is lower-case words joined by hyphens, and not "
+            f"'{PROGRAMME}' (got {offer_id!r}; try '{slugify(offer_id)}-offer')."
+        )
     meta = {
-        "title": title, "subject": subject, "themes": [], "phase": phase,
-        "key_stages": key_stages, "formats": formats,
+        "title": title,
+        "subject": subject,
+        "themes": [],
+        "phase": phase,
+        "key_stages": key_stages,
+        "formats": formats,
         "school": {"name": school, "town": town, "region": region},
         "colleague": {"name": "The colleague's name", "role": "Their role", "consent": False},
         "nomination": {"nominated_by_head": False, "date": today},
-        "availability": "", "capacity": 1, "charges": "free",
-        "review": today.replace(year=today.year + 1) if (today.month, today.day) != (2, 29)
+        "availability": "",
+        "capacity": 1,
+        "charges": "free",
+        "review": today.replace(year=today.year + 1)
+        if (today.month, today.day) != (2, 29)
         else today + dt.timedelta(days=365),
-        "status": "pending", "submitted": dt.date.fromordinal(today.toordinal()),  # no alias
+        "status": "pending",
+        "submitted": dt.date.fromordinal(today.toordinal()),  # no alias
     }
     problems = explain(Offer, meta, vocabulary)
     if problems:
-        raise ScaffoldError("the offer would not be valid, so nothing was written: "
-                            + " ".join(problems))
+        raise ScaffoldError(
+            "the offer would not be valid, so nothing was written: " + " ".join(problems)
+        )
     text = front_matter(meta, BODY, NOTES, width=4096)
     return write_new(root / "support" / f"{offer_id}.md", text)

@@ -11,8 +11,9 @@ from ..core.packs.delivery import packs_for
 from .packs import cache_dir, pack_options
 
 
-def export_delivery_packs(config_file: str, delivery_id: str, out: Path,
-                          workers: int | None = None) -> list[PackJob]:
+def export_delivery_packs(
+    config_file: str, delivery_id: str, out: Path, workers: int | None = None
+) -> list[PackJob]:
     from ..core.deliveries import packable
     from ..core.load import load_catalog
     from ..core.vocabulary import load_vocabulary
@@ -21,14 +22,17 @@ def export_delivery_packs(config_file: str, delivery_id: str, out: Path,
     config = load(config_file)
     settings = config.plugins["opencpd"].config
     root = (Path(config_file).resolve().parent / settings.content_dir).resolve()
-    catalog = load_catalog(root, load_vocabulary(
-        root / settings.vocabulary if settings.vocabulary else None))
+    catalog = load_catalog(
+        root, load_vocabulary(root / settings.vocabulary if settings.vocabulary else None)
+    )
     delivery = next((d for d in catalog.deliveries if d.slug == delivery_id), None)
     if delivery is None:
         known = ", ".join(d.slug for d in catalog.deliveries) or "none"
-        raise ValueError(f"there is no delivery {delivery_id!r} that can be published "
-                         f"(expected one of: {known}); `opencpd check` says why a file is left "
-                         "out")
+        raise ValueError(
+            f"there is no delivery {delivery_id!r} that can be published "
+            f"(expected one of: {known}); `opencpd check` says why a file is left "
+            "out"
+        )
     why = packable(catalog, delivery)
     if why:
         raise ValueError(f"no packs are made for {delivery_id}: {why}")

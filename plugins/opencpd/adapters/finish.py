@@ -22,6 +22,7 @@ link them and give their sizes) and copied by the engine as ordinary files.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -64,8 +65,9 @@ class Capture(BasePlugin):
         return files
 
     @event_priority(-100)  # after the macros are expanded
-    def on_page_markdown(self, markdown: str, *, page: Any, config: MkDocsConfig,
-                         files: Files) -> str:
+    def on_page_markdown(
+        self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files
+    ) -> str:
         self.markdown[page.file.src_uri] = (dict(page.meta or {}), markdown)
         return markdown
 
@@ -94,15 +96,12 @@ def render(config_file: str, out: Path) -> int:
     counted = Counted()
     logging.getLogger("mkdocs").addHandler(counted)
     try:
-        with build_date_from_git(Path(config_file).resolve().parent):
-            try:
-                build(config)
-            except Rendered:
-                pass
+        with build_date_from_git(Path(config_file).resolve().parent), contextlib.suppress(Rendered):
+            build(config)
     finally:
         logging.getLogger("mkdocs").removeHandler(counted)
     if counted.messages:
-        raise BuildFailed("Aborted with " f"{len(counted.messages)} warnings in strict mode!")
+        raise BuildFailed(f"Aborted with {len(counted.messages)} warnings in strict mode!")
     assert capture.files is not None
     docs = out / "docs"
     if out.exists():
@@ -121,12 +120,16 @@ def render(config_file: str, out: Path) -> int:
             pages[file.src_uri] = file.dest_uri
         else:
             target.write_bytes(file.content_bytes)
-    json_ld = {pages[src]: data for src, data in plugin.json_ld.items()  # type: ignore[attr-defined]
-               if src in pages}
+    json_ld = {
+        pages[src]: data
+        for src, data in plugin.json_ld.items()  # type: ignore[attr-defined]
+        if src in pages
+    }
     manifest = {"fragments": fragments, "json_ld": json_ld, "pages": pages}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), "utf-8")
-    (out / "nav.yml").write_text(yaml.safe_dump(config.nav, allow_unicode=True,
-                                                sort_keys=False), "utf-8")
+    (out / "nav.yml").write_text(
+        yaml.safe_dump(config.nav, allow_unicode=True, sort_keys=False), "utf-8"
+    )
     (out / "SUMMARY.md").write_text(summary(config.nav, capture.markdown), "utf-8")
     (out / "mkdocs.yml").write_text(plain_config(config), "utf-8")
     return len(pages)
@@ -141,6 +144,7 @@ def front_matter(meta: dict[str, Any]) -> str:
 def unheld(markdown: str, fragments: dict[str, str]) -> str:
     """The page's held fragments as `<!--opencpd-html:DIGEST-->`, each fragment kept aside;
     a placeholder this process did not sign is dropped, as `place` would."""
+
     def keep(match: re.Match[str]) -> str:
         _, placed = place(match[0])
         if not placed:
@@ -186,11 +190,17 @@ def plain_config(config: MkDocsConfig) -> str:
     if config.theme.custom_dir:
         theme["custom_dir"] = str(Path(config.theme.custom_dir).resolve())
     plain: dict[str, Any] = {
-        "site_name": config.site_name, "site_url": config.site_url or "",
-        "site_description": config.site_description or "", "docs_dir": "docs",
-        "theme": theme, "markdown_extensions": list(config.markdown_extensions),
-        "mdx_configs": None, "extra_javascript": [str(s) for s in config.extra_javascript],
-        "extra_css": list(config.extra_css), "plugins": [], "nav": config.nav,
+        "site_name": config.site_name,
+        "site_url": config.site_url or "",
+        "site_description": config.site_description or "",
+        "docs_dir": "docs",
+        "theme": theme,
+        "markdown_extensions": list(config.markdown_extensions),
+        "mdx_configs": None,
+        "extra_javascript": [str(s) for s in config.extra_javascript],
+        "extra_css": list(config.extra_css),
+        "plugins": [],
+        "nav": config.nav,
     }
     extensions = []
     for name in plain["markdown_extensions"]:
@@ -205,6 +215,7 @@ def finish(site: Path, rendered: Path, catalog: Catalog, cache: Path | None = No
     """Add what comes after HTML to `site`, built by any engine from `rendered`; the number
     of pages Pagefind indexed."""
     from .search import run_pagefind
+
     manifest = json.loads((rendered / MANIFEST).read_text("utf-8"))
     fragments: dict[str, str] = manifest["fragments"]
     json_ld: dict[str, Any] = manifest["json_ld"]
@@ -215,7 +226,7 @@ def finish(site: Path, rendered: Path, catalog: Catalog, cache: Path | None = No
         html = path.read_text("utf-8")
         placed: list[str] = []
 
-        def put(match: re.Match[str]) -> str:
+        def put(match: re.Match[str], placed: list[str] = placed) -> str:
             fragment = fragments.get(match[1], "")
             if fragment:
                 placed.append(fragment)
@@ -223,8 +234,12 @@ def finish(site: Path, rendered: Path, catalog: Catalog, cache: Path | None = No
 
         html = british(HELD.sub(put, html))
         if uri in json_ld:
-            html = html.replace("</head>", '<script type="application/ld+json">'
-                                f"{json_in_html(json_ld[uri])}</script>\n</head>", 1)
+            html = html.replace(
+                "</head>",
+                '<script type="application/ld+json">'
+                f"{json_in_html(json_ld[uri])}</script>\n</head>",
+                1,
+            )
         path.write_text(with_policy(html, placed), "utf-8")
     indexed = run_pagefind(site)
     write_offline_zips(site, catalog, cache)

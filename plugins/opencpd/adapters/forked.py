@@ -35,7 +35,7 @@ class Helper:
 
     @classmethod
     def start(cls, work: Callable[[], Any]) -> Helper:
-        answer = tempfile.TemporaryFile()
+        answer = tempfile.TemporaryFile()  # noqa: SIM115 (read after the child exits)
         gc.freeze()  # the collector would touch every object, and the copy would copy them all
         pid = os.fork()
         if pid == 0:
@@ -59,9 +59,11 @@ class Helper:
             logging.getLogger(name).log(level, message)
         if error or code != 0:
             why = f"failed: {error}" if error else f"stopped with exit code {code}"
-            raise PluginError(f"The process building part of the pages on the second CPU {why}. "
-                              "Fix what it says and build again; if it says nothing you can "
-                              "fix, report it with the build's output.")
+            raise PluginError(
+                f"The process building part of the pages on the second CPU {why}. "
+                "Fix what it says and build again; if it says nothing you can "
+                "fix, report it with the build's output."
+            )
         return result
 
     def kill(self) -> None:

@@ -21,6 +21,7 @@ pagefind-entry.json…), whether or not the build waited for the process to end.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import queue
 import subprocess
@@ -49,11 +50,15 @@ class PagefindProcess:
     """One `pagefind --service` process with one index in it."""
 
     def __init__(self, binary: Path, config: dict[str, Any], cwd: Path) -> None:
-        self.errors = tempfile.TemporaryFile()
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the process)
         try:
-            self.process = subprocess.Popen([str(binary), "--service"], cwd=cwd,
-                                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                            stderr=self.errors)
+            self.process = subprocess.Popen(
+                [str(binary), "--service"],
+                cwd=cwd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self.errors,
+            )
         except OSError as exc:
             self.errors.close()
             raise PagefindUnusable(f"Pagefind could not start ({exc})") from None
@@ -63,8 +68,10 @@ class PagefindProcess:
         self.next_id = 0
         self.lock = threading.Lock()
         self.outbox: queue.Queue[bytes | None] = queue.Queue()
-        self.threads = [threading.Thread(target=self._write, daemon=True),
-                        threading.Thread(target=self._read, daemon=True)]
+        self.threads = [
+            threading.Thread(target=self._write, daemon=True),
+            threading.Thread(target=self._read, daemon=True),
+        ]
         for thread in self.threads:
             thread.start()
         try:
@@ -89,8 +96,15 @@ class PagefindProcess:
 
     def add_page(self, html: str, source_path: str) -> None:
         self.pages += 1
-        self.ask({"type": "AddFile", "index_id": self.index_id, "file_path": source_path,
-                  "url": None, "file_contents": html})
+        self.ask(
+            {
+                "type": "AddFile",
+                "index_id": self.index_id,
+                "file_path": source_path,
+                "url": None,
+                "file_contents": html,
+            }
+        )
 
     def files(self) -> Bundle:
         """Wait for every page; the bundle's files as Pagefind makes them (path: content)."""
@@ -128,10 +142,8 @@ class PagefindProcess:
         except (BrokenPipeError, ValueError):
             pass  # the reader reports the process's end
         finally:
-            try:
+            with contextlib.suppress(BrokenPipeError):
                 stdin.close()
-            except BrokenPipeError:
-                pass
 
     def _read(self) -> None:
         stdout = self.process.stdout
@@ -176,8 +188,14 @@ class PagefindProcess:
         except ValueError:
             return ""
         lines = [line.strip() for line in text.splitlines() if line.strip()]
-        first = next((i for i, line in enumerate(lines)
-                      if line.lower().startswith(("error", "thread", "called"))), 0)
+        first = next(
+            (
+                i
+                for i, line in enumerate(lines)
+                if line.lower().startswith(("error", "thread", "called"))
+            ),
+            0,
+        )
         return " ".join(dict.fromkeys(lines[first:])).strip()
 
 
@@ -190,8 +208,9 @@ class ShardedIndex:
     shard is then a range of titles.
     """
 
-    def __init__(self, binary: Path, config: dict[str, Any], site: Path, bundle: str,
-                 shard_pages: int) -> None:
+    def __init__(
+        self, binary: Path, config: dict[str, Any], site: Path, bundle: str, shard_pages: int
+    ) -> None:
         self.binary, self.config, self.site, self.bundle = binary, config, site, bundle
         self.shard_pages = shard_pages
         self.written: list[Path] = []
@@ -217,7 +236,7 @@ class ShardedIndex:
             for first in range(0, len(pages), size):
                 process = self.current or PagefindProcess(self.binary, self.config, self.site)
                 self.current = process
-                for html, path in pages[first:first + size]:
+                for html, path in pages[first : first + size]:
                     if self.stopping:
                         return
                     process.add_page(html, path)
@@ -240,8 +259,9 @@ class ShardedIndex:
         if self.error:
             raise self.error
         if not self.written:
-            raise IndexingFailed("there was no page to index (no page is marked "
-                                 "data-pagefind-body)")
+            raise IndexingFailed(
+                "there was no page to index (no page is marked data-pagefind-body)"
+            )
         return self.written
 
     def close(self) -> None:
@@ -261,16 +281,20 @@ def checked(files: Bundle) -> Bundle:
     try:
         version = str(json.loads(files[ENTRY])["version"])
     except (KeyError, ValueError, TypeError) as exc:
-        raise IndexingFailed(f"its bundle has no readable {ENTRY} "
-                             f"({type(exc).__name__}: {exc})") from None
+        raise IndexingFailed(
+            f"its bundle has no readable {ENTRY} ({type(exc).__name__}: {exc})"
+        ) from None
     if not version.startswith(VERSION):
-        raise PagefindUnusable(f"Pagefind {version} is installed, and OpenCPD knows the bundle "
-                               f"of Pagefind {VERSION}x only")
+        raise PagefindUnusable(
+            f"Pagefind {version} is installed, and OpenCPD knows the bundle "
+            f"of Pagefind {VERSION}x only"
+        )
     try:
         return stable_bundle(files)
     except (ValueError, KeyError, TypeError, IndexError) as exc:
-        raise IndexingFailed(f"its bundle is not what Pagefind {version} makes "
-                             f"({type(exc).__name__}: {exc})") from None
+        raise IndexingFailed(
+            f"its bundle is not what Pagefind {version} makes ({type(exc).__name__}: {exc})"
+        ) from None
 
 
 def write_bundle(folder: Path, files: Bundle) -> None:

@@ -19,6 +19,7 @@ def define_env(env: Any) -> None:
         """The home page's ways in, from the Catalog: search, browse, sharing, every module
         and publication (core/templates/home.md.j2)."""
         from ..core.render import Renderer
+
         return Renderer(catalog()).home(env.page.file.src_uri)
 
     @env.macro
@@ -29,11 +30,14 @@ def define_env(env: Any) -> None:
         for module in catalog().published_modules:
             if key_stage is None or module.meta.key_stage == key_stage:
                 link = _relative(module.page, here)
-                rows.append(f"| [{module.meta.title}]({link}) | {module.meta.key_stage} | "
-                            f"{module.meta.summary} |")
+                rows.append(
+                    f"| [{module.meta.title}]({link}) | {module.meta.key_stage} | "
+                    f"{module.meta.summary} |"
+                )
         return "\n".join(rows)
 
 
 def _relative(target: str, here: str) -> str:
     from ..core.render import relative_link
+
     return relative_link(target, here)

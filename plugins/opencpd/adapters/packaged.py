@@ -19,13 +19,30 @@ from mkdocs.structure.files import File, Files
 PACKAGE = Path(__file__).resolve().parent.parent
 THEME = PACKAGE / "theme"
 ASSETS = PACKAGE / "site_assets"
-SCRIPTS = ("assets/resources.js", "assets/javascripts/searchbox.js",
-           "assets/javascripts/scroll-regions.js", "assets/javascripts/print-links.js",
-           "assets/javascripts/calendar.js", "assets/javascripts/drawer.js")
-STYLESHEETS = ("assets/stylesheets/opencpd.css", "assets/stylesheets/search.css",
-               "assets/print.css", "assets/stylesheets/calendar.css")
-EXTENSIONS = ("admonition", "attr_list", "md_in_html", "tables", "toc",
-              "pymdownx.details", "pymdownx.superfences", "opencpd.core.markdown_ext")
+SCRIPTS = (
+    "assets/resources.js",
+    "assets/javascripts/searchbox.js",
+    "assets/javascripts/scroll-regions.js",
+    "assets/javascripts/print-links.js",
+    "assets/javascripts/calendar.js",
+    "assets/javascripts/drawer.js",
+)
+STYLESHEETS = (
+    "assets/stylesheets/opencpd.css",
+    "assets/stylesheets/search.css",
+    "assets/print.css",
+    "assets/stylesheets/calendar.css",
+)
+EXTENSIONS = (
+    "admonition",
+    "attr_list",
+    "md_in_html",
+    "tables",
+    "toc",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "opencpd.core.markdown_ext",
+)
 
 
 def add_to_config(config: MkDocsConfig) -> None:

@@ -20,22 +20,26 @@ CACHE = Path(".cache") / "packs"
 # What a module or publication page says about a pack it cannot link yet, by the pack's status.
 NOT_LINKED = {
     "making": "being made in the background while the site is served; this page reloads with "
-              "its link when it is ready.",
+    "its link when it is ready.",
     "missing": "not made by this build (`opencpd build` makes the session packs).",
     "blocked": "cannot be made until the problems in this content are fixed "
-               "(`opencpd check` lists them).",
+    "(`opencpd check` lists them).",
     "failed": "could not be made; the terminal says why.",
 }
 
 
-def pack_options(config: MkDocsConfig, start_time: str, site_url: str | None = None,
-                 places: int = 0) -> PackOptions:
+def pack_options(
+    config: MkDocsConfig, start_time: str, site_url: str | None = None, places: int = 0
+) -> PackOptions:
     """The packs' options from mkdocs.yml; `site_url` (the published address) when serving,
     which changes config.site_url to the address it serves on."""
-    return PackOptions(start_time=start_time,
-                       site_url=config.site_url or "" if site_url is None else site_url,
-                       markdown_extensions=list(config.markdown_extensions),
-                       mdx_configs=dict(config.mdx_configs), places=places)
+    return PackOptions(
+        start_time=start_time,
+        site_url=config.site_url or "" if site_url is None else site_url,
+        markdown_extensions=list(config.markdown_extensions),
+        mdx_configs=dict(config.mdx_configs),
+        places=places,
+    )
 
 
 _warned: set[str] = set()
@@ -48,11 +52,14 @@ def warn_placeholder(site_url: str, source: str = "site_url in mkdocs.yml") -> N
         return
     _warned.add(site_url)
     given = f"is {site_url!r}" if site_url else "is not set"
-    click.echo(f"WARNING -  {source} {given}, which is no published site: the session packs "
-               "have no QR code or link to their pages online (their covers say so). Set "
-               "site_url in mkdocs.yml to the address the site is published at; to print packs "
-               "for a site published elsewhere, run `opencpd packs --site-url https://...`. "
-               "(Not an error: the build goes on.)", err=True)
+    click.echo(
+        f"WARNING -  {source} {given}, which is no published site: the session packs "
+        "have no QR code or link to their pages online (their covers say so). Set "
+        "site_url in mkdocs.yml to the address the site is published at; to print packs "
+        "for a site published elsewhere, run `opencpd packs --site-url https://...`. "
+        "(Not an error: the build goes on.)",
+        err=True,
+    )
 
 
 def cache_dir(config: MkDocsConfig) -> Path:
@@ -60,8 +67,14 @@ def cache_dir(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent / CACHE
 
 
-def make_packs(catalog: Catalog, options: PackOptions, folder: Path, make: bool,
-               only: Iterable[str] | None = None, workers: int | None = None) -> list[PackJob]:
+def make_packs(
+    catalog: Catalog,
+    options: PackOptions,
+    folder: Path,
+    make: bool,
+    only: Iterable[str] | None = None,
+    workers: int | None = None,
+) -> list[PackJob]:
     """Packs from the cache, and when `make` is set, the missing ones rendered (with a
     progress bar on a terminal). Without `make` a missing pack is left out, never waited for."""
     cache = PackCache(folder)
@@ -72,8 +85,7 @@ def make_packs(catalog: Catalog, options: PackOptions, folder: Path, make: bool,
             job.status = "missing"
         return jobs
     label = f"Making {len(todo)} session pack{'s' if len(todo) > 1 else ''}"
-    with click.progressbar(length=len(todo), label=label, file=sys.stderr,
-                           show_pos=True) as bar:
+    with click.progressbar(length=len(todo), label=label, file=sys.stderr, show_pos=True) as bar:
         generate(jobs, catalog, options, cache, workers, progress=lambda job: bar.update(1))
     return jobs
 
@@ -85,16 +97,25 @@ def pack_links(jobs: list[PackJob]) -> dict[str, list[dict[str, Any]]]:
     for job in jobs:
         facts = {"label": job.pack.label, "edition": job.pack.edition}
         if job.result:
-            facts |= {"uri": f"packs/{job.pack.filename}", "size": human_size(job.result.size),
-                      "pages": job.result.pages}
+            facts |= {
+                "uri": f"packs/{job.pack.filename}",
+                "size": human_size(job.result.size),
+                "pages": job.result.pages,
+            }
         else:
             facts |= {"uri": "", "note": NOT_LINKED.get(job.status, NOT_LINKED["failed"])}
         out.setdefault(job.pack.owner, []).append(facts)
     return out
 
 
-def export_packs(config_file: str, ids: Iterable[str], out: Path, workers: int | None = None,
-                 site_url: str | None = None, places: int = 0) -> list[PackJob]:
+def export_packs(
+    config_file: str,
+    ids: Iterable[str],
+    out: Path,
+    workers: int | None = None,
+    site_url: str | None = None,
+    places: int = 0,
+) -> list[PackJob]:
     """`opencpd packs`: make the packs of the named modules and publications (all when none
     are named) with the site's settings, and copy them into `out`. `site_url`, when given,
     is the address printed on them instead of mkdocs.yml's; `places`, the sign-in rows."""
@@ -110,11 +131,14 @@ def export_packs(config_file: str, ids: Iterable[str], out: Path, workers: int |
     known = [m.id for m in catalog.published_modules] + [p.id for p in catalog.publications]
     unknown = sorted(set(ids) - set(known))
     if unknown:
-        raise ValueError(f"no published module or publication is called {', '.join(unknown)} "
-                         f"(expected one of {', '.join(known)})")
+        raise ValueError(
+            f"no published module or publication is called {', '.join(unknown)} "
+            f"(expected one of {', '.join(known)})"
+        )
     options = pack_options(config, settings.start_time, site_url, places)
-    warn_placeholder(options.site_url, "--site-url" if site_url is not None else
-                     "site_url in mkdocs.yml")
+    warn_placeholder(
+        options.site_url, "--site-url" if site_url is not None else "site_url in mkdocs.yml"
+    )
     jobs = make_packs(catalog, options, cache_dir(config), True, list(ids) or None, workers)
     out.mkdir(parents=True, exist_ok=True)
     for job in jobs:

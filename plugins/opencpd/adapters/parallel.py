@@ -59,15 +59,16 @@ def the_last(pages: list[Page], share: float) -> list[Page]:
     for first in range(len(pages) - 1, -1, -1):
         left += sizes[first]
         if left >= total:
-            return pages[first + 1:] if left - total > sizes[first] / 2 else pages[first:]
+            return pages[first + 1 :] if left - total > sizes[first] / 2 else pages[first:]
     return pages
 
 
 class TwoCPUs(BasePlugin):
     """Added to `opencpd build` by `site._build`; never used while serving."""
 
-    def __init__(self, markdown_share: float = MARKDOWN_SHARE,
-                 theme_share: float = THEME_SHARE) -> None:
+    def __init__(
+        self, markdown_share: float = MARKDOWN_SHARE, theme_share: float = THEME_SHARE
+    ) -> None:
         self.markdown_share, self.theme_share = markdown_share, theme_share
         self.nav: Navigation | None = None
         self.converting: Helper | None = None
@@ -91,8 +92,7 @@ class TwoCPUs(BasePlugin):
         return "" if page.file.src_uri in self.theirs else None  # converted by the helper
 
     @event_priority(100)  # before any other plugin sees the page's HTML
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig,
-                        files: Files) -> str:
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         if page.file.src_uri not in self.theirs:
             return html
         if self.converted is None:
@@ -102,8 +102,9 @@ class TwoCPUs(BasePlugin):
             setattr(page, name, value)
         links = self.converted[page.file.src_uri].get("links_to_anchors")
         if links is not None:
-            page.links_to_anchors = {files.get_file_from_path(uri): anchors
-                                     for uri, anchors in links.items()}
+            page.links_to_anchors = {
+                files.get_file_from_path(uri): anchors for uri, anchors in links.items()
+            }
         return page.content or ""
 
     # --- the theme ------------------------------------------------------------------------------
@@ -161,6 +162,7 @@ def not_skipped(record: logging.LogRecord) -> bool:
 
 # --- in the copy --------------------------------------------------------------------------------
 
+
 def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, dict[str, Any]]:
     """Each page's Markdown as HTML, as MkDocs' `_populate_page` makes it, less the
     `on_page_content` hooks, which the build runs."""
@@ -170,13 +172,15 @@ def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, 
         try:
             page = config.plugins.on_pre_page(page, config=config, files=files)
             page.read_source(config)
-            page.markdown = config.plugins.on_page_markdown(page.markdown, page=page,
-                                                            config=config, files=files)
+            page.markdown = config.plugins.on_page_markdown(
+                page.markdown, page=page, config=config, files=files
+            )
             page.render(config, files)
         except Exception as exc:
             message = f"Error reading page '{page.file.src_uri}':"
             logging.getLogger("mkdocs.commands.build").error(
-                message if isinstance(exc, BuildError) else f"{message} {exc}")
+                message if isinstance(exc, BuildError) else f"{message} {exc}"
+            )
             raise
         finally:
             config._current_page = None
@@ -188,8 +192,9 @@ def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, 
     return converted
 
 
-def write_pages(pages: list[Page], config: MkDocsConfig, files: Files, nav: Navigation,
-                env: Any) -> None:
+def write_pages(
+    pages: list[Page], config: MkDocsConfig, files: Files, nav: Navigation, env: Any
+) -> None:
     """Write `pages` into the site as MkDocs would."""
     pages_of_the_site = documentation(files)
     for page in pages:

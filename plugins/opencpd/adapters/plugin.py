@@ -23,12 +23,12 @@ from ..core.export import export
 from ..core.load import load_catalog
 from ..core.metadata import Metadata
 from ..core.packs import PackJob
-from ..core.slides import DeckJob
-from ..core.support import blocks_build
-from ..core.theme_markup import valid_theme_markup
 from ..core.packs import findings as pack_findings
 from ..core.placed import place
 from ..core.render import Renderer
+from ..core.slides import DeckJob
+from ..core.support import blocks_build
+from ..core.theme_markup import valid_theme_markup
 from ..core.untrusted import keep_rendered, recall_rendered
 from ..core.vocabulary import load_vocabulary
 from ..core.wellformed import json_document
@@ -37,8 +37,8 @@ from .packs import cache_dir, make_packs, pack_links, pack_options, warn_placeho
 from .search import serve_last_index
 from .served import Served
 from .serving import Rebuilds
-from .slides import deck_files, deck_links, deck_options, make_decks, published_site_url
 from .slides import cache_dir as slides_cache
+from .slides import deck_files, deck_links, deck_options, make_decks, published_site_url
 
 log = get_plugin_logger(__name__)
 # Kept for the next build, beside mkdocs.yml: teachers' texts rendered to safe HTML, and the
@@ -105,29 +105,44 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         extra = root / self.config.vocabulary if self.config.vocabulary else None
         self.root = root
         if self.rebuilds:
-            self.catalog = self.rebuilds.catalog(config, root, extra, self.config.preview_pending,
-                                                 self.config.max_attachment_mb * 1024 * 1024)
+            self.catalog = self.rebuilds.catalog(
+                config,
+                root,
+                extra,
+                self.config.preview_pending,
+                self.config.max_attachment_mb * 1024 * 1024,
+            )
         else:
             kept = None if self.serving else project(config) / KEPT
-            self.catalog = load_catalog(root, load_vocabulary(extra),
-                                        self.config.preview_pending,
-                                        self.config.max_attachment_mb * 1024 * 1024, kept)
+            self.catalog = load_catalog(
+                root,
+                load_vocabulary(extra),
+                self.config.preview_pending,
+                self.config.max_attachment_mb * 1024 * 1024,
+                kept,
+            )
         for finding in self.catalog.findings:  # an expired offer leaves the site, unstopped
             (log.warning if blocks_build(finding) else log.info)(str(finding))
         self.decks = self.slide_decks(config)
         self.packs = self.session_packs(config)
         make = self.rebuilds.renderer if self.rebuilds else Renderer
-        renderer = make(self.catalog, self.config.start_time, config.site_url or "",
-                        self.config.edit_url, packs=pack_links(self.packs),
-                        slides=deck_links(self.decks))
+        renderer = make(
+            self.catalog,
+            self.config.start_time,
+            config.site_url or "",
+            self.config.edit_url,
+            packs=pack_links(self.packs),
+            slides=deck_links(self.decks),
+        )
         rendered = project(config) / RENDERED
         if not self.serving:  # serving keeps them in memory, for the modules it renders
             recall_rendered(rendered)
         self.pages = renderer.pages()
         if not self.serving:
             keep_rendered(rendered)
-        self.pages["catalog.json"] = json_document(export(self.catalog, config.site_url or ""),
-                                                   indent=1)
+        self.pages["catalog.json"] = json_document(
+            export(self.catalog, config.site_url or ""), indent=1
+        )
         self.json_ld = Metadata(self.catalog, config.site_url or "").all()
         self.json_ld.update(delivery_json_ld(self.catalog, config.site_url or ""))
         self.attachments = renderer.attachments()
@@ -156,9 +171,9 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     def slide_decks(self, config: MkDocsConfig) -> list[DeckJob]:
         """Decks from the cache; made first when the `packs` option is on (`opencpd build`)."""
         from ..core.slides import findings as slide_findings
+
         site_url = published_site_url(config) if self.serving else config.site_url or ""
-        options = deck_options(config, self.config.start_time, self.config.evaluation_url,
-                               site_url)
+        options = deck_options(config, self.config.start_time, self.config.evaluation_url, site_url)
         for finding in slide_findings(self.catalog, options):
             log.warning(str(finding))
         jobs = make_decks(self.catalog, options, slides_cache(config), self.config.packs)
@@ -176,8 +191,11 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             files.append(attachment_file(config, uri, source, self.generated))
         for job in self.packs:
             if job.result:
-                files.append(File.generated(config, f"packs/{job.pack.filename}",
-                                            abs_src_path=str(job.result.path)))
+                files.append(
+                    File.generated(
+                        config, f"packs/{job.pack.filename}", abs_src_path=str(job.result.path)
+                    )
+                )
         for file in deck_files(config, self.decks):
             files.append(file)
         return files
@@ -203,8 +221,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         return env
 
     @event_priority(-100)  # the last step on a page's HTML: nothing reads it again after this
-    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig,
-                        files: Files) -> str:
+    def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """Put the sanitised fragments that generated pages hold (core/placed.py) in place."""
         html, untrusted = place(html)
         if untrusted:
@@ -216,12 +233,15 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         data = self.json_ld.get(page.file.src_uri)
         if data:
             output = output.replace(
-                "</head>", f'<script type="application/ld+json">{json_in_html(data)}</script>'
-                "\n</head>", 1)
+                "</head>",
+                f'<script type="application/ld+json">{json_in_html(data)}</script>\n</head>',
+                1,
+            )
         return with_policy(output, self.untrusted.pop(page.file.src_uri, []))
 
-    def on_post_template(self, output_content: str, *, template_name: str,
-                         config: MkDocsConfig) -> str:
+    def on_post_template(
+        self, output_content: str, *, template_name: str, config: MkDocsConfig
+    ) -> str:
         # 404.html is a theme template, not a page
         return with_policy(compact(valid_theme_markup(british(output_content))), [])
 
@@ -245,8 +265,12 @@ def british(html: str) -> str:
     return html.replace('<html lang="en"', '<html lang="en-GB"', 1)
 
 
-def attachment_file(config: MkDocsConfig, uri: str, source: Path | str,
-                    generated: Callable[[MkDocsConfig, str, str], File]) -> File:
+def attachment_file(
+    config: MkDocsConfig,
+    uri: str,
+    source: Path | str,
+    generated: Callable[[MkDocsConfig, str, str], File],
+) -> File:
     """A teacher's attachment copied as it is; a Markdown attachment is never made a page."""
     src_uri = uri + ".txt" if uri.endswith(".md") else uri
     if isinstance(source, str):

@@ -47,6 +47,7 @@ EXCLUDE_SELECTORS = (".headerlink", ".md-source-file", ".md-content__button", ".
 def failed(message: str) -> Exception:
     """The build's own error (imported here: site.py imports this module to register it)."""
     from .site import BuildFailed
+
     return BuildFailed(message)
 
 
@@ -55,9 +56,11 @@ def pagefind_binary() -> Path:
     try:
         from pagefind_bin import get_executable  # type: ignore[import-untyped]
     except ImportError:
-        raise failed("Pagefind is not installed, so the search index cannot be built. "
-                     "Install it with `pip install 'pagefind[bin]==1.5.2'` (it is one of "
-                     "opencpd's dependencies).") from None
+        raise failed(
+            "Pagefind is not installed, so the search index cannot be built. "
+            "Install it with `pip install 'pagefind[bin]==1.5.2'` (it is one of "
+            "opencpd's dependencies)."
+        ) from None
     return Path(get_executable())
 
 
@@ -76,8 +79,10 @@ def what_pagefind_reads(html: str) -> str:
     tags = "".join(PAGEFIND_TAG.findall(html, 0, head))
     start = html.find(MARK, head)
     end = html.rfind("</article>")
-    return (f'<!doctype html><html lang="{INDEX_LANGUAGE}"><head>{tags}</head>'
-            f"<body>{html[start:end if end > start else len(html)]}</body></html>")
+    return (
+        f'<!doctype html><html lang="{INDEX_LANGUAGE}"><head>{tags}</head>'
+        f"<body>{html[start : end if end > start else len(html)]}</body></html>"
+    )
 
 
 def shard_pages(pages: int) -> int:
@@ -105,19 +110,30 @@ class IndexWhileBuilding(BasePlugin):
             tags = env.get_template("partials/pagefind.html")
             indexed = env.get_template("partials/pagefind-indexed.html").module.indexed
         except TemplateNotFound as exc:
-            raise failed(f"the theme overrides have no {exc.name}, which the search index "
-                         "needs (expected it in theme.custom_dir). Copy docs/overrides/partials "
-                         "from OpenCPD into your custom_dir.") from None
-        pages = sorted((file.page for file in files.documentation_pages()
-                        if indexed(file.page.meta or {})),
-                       key=lambda page: (title_key(page), page.file.src_uri))
+            raise failed(
+                f"the theme overrides have no {exc.name}, which the search index "
+                "needs (expected it in theme.custom_dir). Copy docs/overrides/partials "
+                "from OpenCPD into your custom_dir."
+            ) from None
+        pages = sorted(
+            (file.page for file in files.documentation_pages() if indexed(file.page.meta or {})),
+            key=lambda page: (title_key(page), page.file.src_uri),
+        )
         try:
-            self.index = ShardedIndex(self.binary, pagefind_config(), self.site_dir, BUNDLE,
-                                      shard_pages(len(pages)))
+            self.index = ShardedIndex(
+                self.binary, pagefind_config(), self.site_dir, BUNDLE, shard_pages(len(pages))
+            )
         except IndexingFailed as exc:
             raise indexing_failed(exc) from None
-        self.index.start([(for_pagefind(page, tags.render(page=page, config=config), config),
-                           page.file.dest_uri) for page in pages])
+        self.index.start(
+            [
+                (
+                    for_pagefind(page, tags.render(page=page, config=config), config),
+                    page.file.dest_uri,
+                )
+                for page in pages
+            ]
+        )
         return env
 
     def close(self) -> None:
@@ -131,8 +147,10 @@ def for_pagefind(page: Any, tags: str, config: MkDocsConfig) -> str:
     less what EXCLUDE_SELECTORS leaves out: a title if the text has none, then the text)."""
     content = page.content or ""
     title = "" if "<h1" in content else f"<h1>{page.title or config.site_name}</h1>"
-    return (f'<!doctype html><html lang="{INDEX_LANGUAGE}"><head>{tags}</head><body>{MARK}'
-            f"{title}{content}</div></body></html>")
+    return (
+        f'<!doctype html><html lang="{INDEX_LANGUAGE}"><head>{tags}</head><body>{MARK}'
+        f"{title}{content}</div></body></html>"
+    )
 
 
 def start_indexing(config: MkDocsConfig, site_dir: Path) -> IndexWhileBuilding | None:
@@ -157,8 +175,10 @@ def finish_indexing(indexing: IndexWhileBuilding) -> int:
         finish_bundles(indexing.site_dir, bundles)
     except IndexingFailed as exc:
         raise indexing_failed(exc) from None
-    log.info(f"Pagefind indexed {indexing.index.pages} pages into "
-             + ", ".join(f"{b.name}/" for b in bundles))
+    log.info(
+        f"Pagefind indexed {indexing.index.pages} pages into "
+        + ", ".join(f"{b.name}/" for b in bundles)
+    )
     return indexing.index.pages
 
 
@@ -171,23 +191,39 @@ def finish_bundles(site_dir: Path, bundles: list[Path]) -> None:
 
 def indexing_failed(exc: IndexingFailed) -> Exception:
     """The build's error. Only a Pagefind that cannot be used sends the reader to the install."""
-    fix = ("check that the pagefind[bin] package is installed, at the version opencpd "
-           "requires (pip install 'pagefind[bin]==1.5.2')." if isinstance(exc, PagefindUnusable)
-           else "if the message names nothing you can fix, report it with the build's output.")
-    return failed(f"Pagefind could not index the site: {str(exc).rstrip('.')}. The search "
-                  f"index is part of the site, so the build stops here; {fix}")
+    fix = (
+        "check that the pagefind[bin] package is installed, at the version opencpd "
+        "requires (pip install 'pagefind[bin]==1.5.2')."
+        if isinstance(exc, PagefindUnusable)
+        else "if the message names nothing you can fix, report it with the build's output."
+    )
+    return failed(
+        f"Pagefind could not index the site: {str(exc).rstrip('.')}. The search "
+        f"index is part of the site, so the build stops here; {fix}"
+    )
 
 
 def run_pagefind(site_dir: Path, binary: Path | None = None) -> int:
     """Index an already built site from its files (benchmarks, tests); the pages indexed."""
-    paths = sorted(p for p in site_dir.rglob("*.html")
-                   if not p.relative_to(site_dir).as_posix().startswith(BUNDLE))
-    pages = [(what_pagefind_reads(html), path.relative_to(site_dir).as_posix())
-             for path in paths if MARK in (html := path.read_text("utf-8"))]
+    paths = sorted(
+        p
+        for p in site_dir.rglob("*.html")
+        if not p.relative_to(site_dir).as_posix().startswith(BUNDLE)
+    )
+    pages = [
+        (what_pagefind_reads(html), path.relative_to(site_dir).as_posix())
+        for path in paths
+        if MARK in (html := path.read_text("utf-8"))
+    ]
     index = None
     try:
-        index = ShardedIndex(binary or pagefind_binary(), pagefind_config(), site_dir, BUNDLE,
-                             shard_pages(len(pages)))
+        index = ShardedIndex(
+            binary or pagefind_binary(),
+            pagefind_config(),
+            site_dir,
+            BUNDLE,
+            shard_pages(len(pages)),
+        )
         index.start(pages)
         bundles = index.write()
         finish_bundles(site_dir, bundles)

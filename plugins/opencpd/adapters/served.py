@@ -39,8 +39,11 @@ def show_progress() -> None:
     for handler in logging.getLogger("mkdocs").handlers:
         if getattr(handler, "name", "") == "opencpd":
             handler.setLevel(logging.INFO)
-            handler.addFilter(lambda record: record.levelno > logging.INFO
-                              or not record.getMessage().startswith(QUIET))
+            handler.addFilter(
+                lambda record: (
+                    record.levelno > logging.INFO or not record.getMessage().startswith(QUIET)
+                )
+            )
 
 
 # INFO lines that say nothing to a person editing content.
@@ -58,6 +61,7 @@ def _ignore_interrupt() -> None:
 
 def _render(html: str, root: Path, scratch: Path, key: str) -> int:
     from ..core.packs.pdf import write_pdf
+
     return write_pdf(html, root, root, scratch, key)
 
 
@@ -75,8 +79,9 @@ class PackMaker:
         self.stopping = threading.Event()
         self.signals = 0
 
-    def want(self, jobs: list[PackJob], catalog: Catalog, options: PackOptions,
-             cache: PackCache) -> None:
+    def want(
+        self, jobs: list[PackJob], catalog: Catalog, options: PackOptions, cache: PackCache
+    ) -> None:
         """Queue the jobs the cache lacks, marked as being made (or failed, if they did)."""
         with self.cond:
             before, self.wanted = self.wanted, {}
@@ -90,11 +95,14 @@ class PackMaker:
                 self.wanted[job.key] = (job, catalog, options, cache)
             if self.wanted.keys() - before.keys() and not self.stopping.is_set():
                 count = len(self.wanted)
-                log.info(f"Making {count} session pack{'s' if count > 1 else ''} in the "
-                         "background, one at a time; the pages link them when they are ready")
+                log.info(
+                    f"Making {count} session pack{'s' if count > 1 else ''} in the "
+                    "background, one at a time; the pages link them when they are ready"
+                )
                 if self.thread is None:
-                    self.thread = threading.Thread(target=self.run, name="opencpd-packs",
-                                                   daemon=True)
+                    self.thread = threading.Thread(
+                        target=self.run, name="opencpd-packs", daemon=True
+                    )
                     self.thread.start()
             self.cond.notify_all()
 
@@ -146,8 +154,10 @@ class PackMaker:
     def announce(self, made: list[str]) -> None:
         """Tell the server to build again, which links the packs (and shows failures)."""
         if made:
-            log.info(f"Session pack{'s' if len(made) > 1 else ''} ready: {', '.join(made)}; "
-                     "building the pages that link them")
+            log.info(
+                f"Session pack{'s' if len(made) > 1 else ''} ready: {', '.join(made)}; "
+                "building the pages that link them"
+            )
         self.signals += 1
         (self.ready / "packs-ready").write_text(f"{self.signals}\n", encoding="utf-8")
 
@@ -184,8 +194,9 @@ class Served:
         self.packs = PackMaker(self.folder / "ready")
         self.zips: dict[str, str] = {}  # module id -> key of the zip in the served site
 
-    def session_packs(self, catalog: Catalog, options: PackOptions,
-                      cache_folder: Path) -> list[PackJob]:
+    def session_packs(
+        self, catalog: Catalog, options: PackOptions, cache_folder: Path
+    ) -> list[PackJob]:
         """The packs in the cache; the others are made in the background."""
         cache = PackCache(cache_folder)
         jobs = prepare(catalog, options, cache)
@@ -198,8 +209,9 @@ class Served:
 
     def watch(self, server: Any) -> None:
         server.watch(str(self.folder / "ready"))
-        threading.Thread(target=self.packs.listening, args=(server,), daemon=True,
-                         name="opencpd-packs-heard").start()
+        threading.Thread(
+            target=self.packs.listening, args=(server,), daemon=True, name="opencpd-packs-heard"
+        ).start()
 
     def close(self) -> None:
         self.packs.stop()

@@ -64,23 +64,35 @@ def classify(before: State, after: State, modules: str, docs: str, theme: str | 
         parts = os.path.relpath(path, modules).split(os.sep)
         if len(parts) >= 4 and parts[1] == "resources" and parts[0] != "..":
             changes.modules.add(parts[0])
-        elif not (path.startswith(docs + os.sep) and path in before and path in after
-                  and not (theme and path.startswith(theme + os.sep))):
+        elif not (
+            path.startswith(docs + os.sep)
+            and path in before
+            and path in after
+            and not (theme and path.startswith(theme + os.sep))
+        ):
             changes.everything = changes.everything or f"{path} changed"
     return changes
 
 
-def reload_modules(catalog: Catalog, folders: set[str], include_pending: bool,
-                   max_attachment_bytes: int) -> Catalog | None:
+def reload_modules(
+    catalog: Catalog, folders: set[str], include_pending: bool, max_attachment_bytes: int
+) -> Catalog | None:
     """The Catalog with the modules in `folders` read again and everything else kept; None when
     one of them is not in it (then load it all)."""
     loaded = {m.source.split("/")[1]: m for m in catalog.modules}
     if not folders <= loaded.keys():
         return None
     loader = Loader(catalog.root, catalog.vocabulary, include_pending, max_attachment_bytes)
-    fresh = Catalog(catalog.root, catalog.vocabulary, publications=catalog.publications,
-                    centres=catalog.centres, deliveries=catalog.deliveries, today=catalog.today,
-                    offers=catalog.offers, support=catalog.support)
+    fresh = Catalog(
+        catalog.root,
+        catalog.vocabulary,
+        publications=catalog.publications,
+        centres=catalog.centres,
+        deliveries=catalog.deliveries,
+        today=catalog.today,
+        offers=catalog.offers,
+        support=catalog.support,
+    )
     for folder, module in loaded.items():
         if folder in folders:
             module = load_module(loader, catalog.root / "modules" / folder)  # type: ignore[assignment]
@@ -120,25 +132,41 @@ class Rebuilds:
         self.quiet = DirtyWarning()
         logging.getLogger("mkdocs.commands.build").addFilter(self.quiet)
 
-    def catalog(self, config: MkDocsConfig, root: Path, vocabulary: Path | None,
-                include_pending: bool, max_attachment_bytes: int) -> Catalog:
+    def catalog(
+        self,
+        config: MkDocsConfig,
+        root: Path,
+        vocabulary: Path | None,
+        include_pending: bool,
+        max_attachment_bytes: int,
+    ) -> Catalog:
         """The last build's Catalog, with what changed since then read again."""
-        watched = [str(root / "modules"), str(root / "handbook"), config.docs_dir,
-                   str(root / "centres"), str(root / "deliveries"), str(root / "support"),
-                   config.theme.custom_dir or "", config.config_file_path or "",
-                   str(vocabulary or "")]
+        watched = [
+            str(root / "modules"),
+            str(root / "handbook"),
+            config.docs_dir,
+            str(root / "centres"),
+            str(root / "deliveries"),
+            str(root / "support"),
+            config.theme.custom_dir or "",
+            config.config_file_path or "",
+            str(vocabulary or ""),
+        ]
         state = snapshot([p for p in watched if p])
-        changes = classify(self.state, state, str(root / "modules"), config.docs_dir,
-                           config.theme.custom_dir)
+        changes = classify(
+            self.state, state, str(root / "modules"), config.docs_dir, config.theme.custom_dir
+        )
         self.state = state
         reason = changes.everything if self.kept is not None else "first build"
         if self.kept is not None and not reason and changes.modules:
-            self.kept = reload_modules(self.kept, changes.modules, include_pending,
-                                       max_attachment_bytes)
+            self.kept = reload_modules(
+                self.kept, changes.modules, include_pending, max_attachment_bytes
+            )
             reason = "" if self.kept else "a module could not be read on its own"
         if reason:
-            self.kept = load_catalog(root, load_vocabulary(vocabulary), include_pending,
-                                     max_attachment_bytes)
+            self.kept = load_catalog(
+                root, load_vocabulary(vocabulary), include_pending, max_attachment_bytes
+            )
         self.everything = reason
         assert self.kept is not None
         return self.kept
@@ -177,14 +205,22 @@ class Rebuilds:
         new heading (its title in every page's navigation, unless mkdocs.yml names one), every
         page is built again."""
         self.nav = nav
-        edited = {page.file.src_uri: heading(page.file.abs_src_path) for page in nav.pages
-                  if page.file.generated_by is None and page.file.is_modified()}
-        renamed = sorted(uri for uri, title in edited.items()
-                         if uri in self.headings and self.headings[uri] != title)
+        edited = {
+            page.file.src_uri: heading(page.file.abs_src_path)
+            for page in nav.pages
+            if page.file.generated_by is None and page.file.is_modified()
+        }
+        renamed = sorted(
+            uri
+            for uri, title in edited.items()
+            if uri in self.headings and self.headings[uri] != title
+        )
         self.headings.update(edited)
         if renamed:
-            log.info(f"Building every page (the heading of {renamed[0]} changed, and the "
-                     "navigation shows it)")
+            log.info(
+                f"Building every page (the heading of {renamed[0]} changed, and the "
+                "navigation shows it)"
+            )
             clean_directory(config.site_dir)
             return
         for page in nav.pages:

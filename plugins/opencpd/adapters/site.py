@@ -55,8 +55,13 @@ def quiet_end_of_life_notice() -> None:
 def build_date(project: Path) -> str:
     """The last commit's time as a Unix timestamp; 2026-01-01 outside git."""
     try:
-        stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=project, text=True,
-                               capture_output=True, check=True).stdout.strip()
+        stamp = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=project,
+            text=True,
+            capture_output=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         stamp = ""
     return stamp or "1767225600"
@@ -85,9 +90,14 @@ def load(config_file: str, **overrides: object) -> MkDocsConfig:
         raise BuildFailed(f"{config_file}: {exc}") from None
 
 
-def build_site(config_file: str, site_dir: Path, preview_pending: bool = False,
-               steps: list[PostBuildStep] | None = None, search: bool = True,
-               parallel: bool | None = None) -> Catalog:
+def build_site(
+    config_file: str,
+    site_dir: Path,
+    preview_pending: bool = False,
+    steps: list[PostBuildStep] | None = None,
+    search: bool = True,
+    parallel: bool | None = None,
+) -> Catalog:
     """A strict build into a sibling temporary folder, indexed for search while it is built,
     then post-build steps, then the swap. Pages are built on two CPUs when there
     are two (`parallel`: None), or as told."""
@@ -96,12 +106,21 @@ def build_site(config_file: str, site_dir: Path, preview_pending: bool = False,
     with ending_cleanly() as signals:
         with signals.held():
             remove_stale(site_dir)
-            staging = Path(tempfile.mkdtemp(prefix=f"{staging_prefix(site_dir)}{os.getpid()}-",
-                                            dir=site_dir.parent))
+            staging = Path(
+                tempfile.mkdtemp(
+                    prefix=f"{staging_prefix(site_dir)}{os.getpid()}-", dir=site_dir.parent
+                )
+            )
         try:
             with build_date_from_git(Path(config_file).resolve().parent):
-                catalog = _build(config_file, staging, preview_pending, steps, search,
-                                 two_cpus() if parallel is None else parallel)
+                catalog = _build(
+                    config_file,
+                    staging,
+                    preview_pending,
+                    steps,
+                    search,
+                    two_cpus() if parallel is None else parallel,
+                )
             with signals.held():
                 swap_in(staging, site_dir)
         except BaseException:
@@ -221,8 +240,14 @@ def ending_cleanly() -> Iterator[Signals]:
         signals.restore()
 
 
-def _build(config_file: str, staging: Path, preview_pending: bool,
-           steps: list[PostBuildStep] | None, search: bool, parallel: bool) -> Catalog:
+def _build(
+    config_file: str,
+    staging: Path,
+    preview_pending: bool,
+    steps: list[PostBuildStep] | None,
+    search: bool,
+    parallel: bool,
+) -> Catalog:
     config = load(config_file, strict=True, site_dir=str(staging))
     plugin = config.plugins["opencpd"]
     plugin.config.preview_pending = preview_pending  # type: ignore[attr-defined]

@@ -18,15 +18,21 @@ from ..core.catalog import Catalog
 from ..core.slides import DeckCache, DeckJob, DeckOptions, generate, prepare
 
 CACHE = Path(".cache") / "slides"
-FORMS = {"html": "Slides to present (HTML)", "pdf": "Slides as PDF (16:9)",
-         "pptx": "Slides to edit (PowerPoint)"}
+FORMS = {
+    "html": "Slides to present (HTML)",
+    "pdf": "Slides as PDF (16:9)",
+    "pptx": "Slides to edit (PowerPoint)",
+}
 
 
-def deck_options(config: MkDocsConfig, start_time: str, evaluation_url: str = "",
-                 site_url: str | None = None) -> DeckOptions:
-    return DeckOptions(start_time=start_time,
-                       site_url=config.site_url or "" if site_url is None else site_url,
-                       evaluation_url=evaluation_url)
+def deck_options(
+    config: MkDocsConfig, start_time: str, evaluation_url: str = "", site_url: str | None = None
+) -> DeckOptions:
+    return DeckOptions(
+        start_time=start_time,
+        site_url=config.site_url or "" if site_url is None else site_url,
+        evaluation_url=evaluation_url,
+    )
 
 
 def published_site_url(config: MkDocsConfig) -> str:
@@ -46,8 +52,14 @@ def cache_dir(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent / CACHE
 
 
-def make_decks(catalog: Catalog, options: DeckOptions, folder: Path, make: bool,
-               only: Iterable[str] | None = None, workers: int | None = None) -> list[DeckJob]:
+def make_decks(
+    catalog: Catalog,
+    options: DeckOptions,
+    folder: Path,
+    make: bool,
+    only: Iterable[str] | None = None,
+    workers: int | None = None,
+) -> list[DeckJob]:
     """Decks from the cache, and when `make` is set, the missing ones made (with a progress
     bar). Without `make` (serving) a missing deck is left out, never waited for."""
     cache = DeckCache(folder)
@@ -57,9 +69,12 @@ def make_decks(catalog: Catalog, options: DeckOptions, folder: Path, make: bool,
         for job in todo:
             job.status = "missing"
         return jobs
-    with click.progressbar(length=len(todo), label=f"Making {len(todo)} slide deck"
-                           f"{'s' if len(todo) > 1 else ''}", file=sys.stderr,
-                           show_pos=True) as bar:
+    with click.progressbar(
+        length=len(todo),
+        label=f"Making {len(todo)} slide deck{'s' if len(todo) > 1 else ''}",
+        file=sys.stderr,
+        show_pos=True,
+    ) as bar:
         generate(jobs, catalog, options, cache, workers, progress=lambda job: bar.update(1))
     return jobs
 
@@ -71,19 +86,31 @@ def deck_links(jobs: list[DeckJob]) -> dict[str, dict[str, dict[str, Any]]]:
         if job.result:
             out.setdefault(job.module, {})[job.session] = {
                 "slides": job.result.slides,
-                "forms": [{"form": form, "label": label, "uri": f"{job.uri}.{form}",
-                           "size": human_size(job.result.sizes[form])}
-                          for form, label in FORMS.items()]}
+                "forms": [
+                    {
+                        "form": form,
+                        "label": label,
+                        "uri": f"{job.uri}.{form}",
+                        "size": human_size(job.result.sizes[form]),
+                    }
+                    for form, label in FORMS.items()
+                ],
+            }
     return out
 
 
 def deck_files(config: MkDocsConfig, jobs: list[DeckJob]) -> list[File]:
-    return [File.generated(config, f"{job.uri}.{form}", abs_src_path=str(path))
-            for job in jobs if job.result for form, path in job.result.files.items()]
+    return [
+        File.generated(config, f"{job.uri}.{form}", abs_src_path=str(path))
+        for job in jobs
+        if job.result
+        for form, path in job.result.files.items()
+    ]
 
 
-def export_decks(config_file: str, ids: Iterable[str], out: Path,
-                 workers: int | None = None) -> list[DeckJob]:
+def export_decks(
+    config_file: str, ids: Iterable[str], out: Path, workers: int | None = None
+) -> list[DeckJob]:
     """`opencpd slides`: make the decks of the named modules (all when none are named) with
     the site's settings, and copy them into `out`/<module>/."""
     from ..core.load import load_catalog
@@ -98,10 +125,11 @@ def export_decks(config_file: str, ids: Iterable[str], out: Path,
     known = [m.id for m in catalog.published_modules]
     unknown = sorted(set(ids) - set(known))
     if unknown:
-        raise ValueError(f"no published module is called {', '.join(unknown)} "
-                         f"(expected one of {', '.join(known)})")
-    options = deck_options(config, settings.start_time,
-                           getattr(settings, "evaluation_url", ""))
+        raise ValueError(
+            f"no published module is called {', '.join(unknown)} "
+            f"(expected one of {', '.join(known)})"
+        )
+    options = deck_options(config, settings.start_time, getattr(settings, "evaluation_url", ""))
     jobs = make_decks(catalog, options, cache_dir(config), True, list(ids) or None, workers)
     for job in jobs:
         if job.result:

@@ -22,6 +22,7 @@ def _starts(*signatures: bytes) -> Callable[[Path, bytes], bool]:
 
 def _office(required: str) -> Callable[[Path, bytes], bool]:
     """A zip-based office file that holds `required` and no macros."""
+
     def check(path: Path, head: bytes) -> bool:
         if not head.startswith(b"PK\x03\x04"):
             return False
@@ -30,9 +31,11 @@ def _office(required: str) -> Callable[[Path, bytes], bool]:
                 names = archive.namelist()
         except zipfile.BadZipFile:
             return False
-        macros = any(n.lower().endswith("vbaproject.bin") or n.lower().startswith("basic/")
-                     for n in names)
+        macros = any(
+            n.lower().endswith("vbaproject.bin") or n.lower().startswith("basic/") for n in names
+        )
         return not macros and any(n.startswith(required) for n in names)
+
     return check
 
 
@@ -71,8 +74,10 @@ ALLOWED: dict[str, tuple[str, Callable[[Path, bytes], bool]]] = {
     "jpeg": ("JPEG image", _starts(b"\xff\xd8\xff")),
     "gif": ("GIF image", _starts(b"GIF87a", b"GIF89a")),
     "svg": ("SVG image", _svg),
-    "mp3": ("MP3 audio", lambda p, h: h.startswith(b"ID3") or h[:2] in (b"\xff\xfb", b"\xff\xf3",
-                                                                         b"\xff\xf2")),
+    "mp3": (
+        "MP3 audio",
+        lambda p, h: h.startswith(b"ID3") or h[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2"),
+    ),
     "m4a": ("M4A audio", _mp4),
     "mp4": ("MP4 video", _mp4),
     "txt": ("Text", _text),
@@ -80,11 +85,22 @@ ALLOWED: dict[str, tuple[str, Callable[[Path, bytes], bool]]] = {
     "md": ("Markdown text", _text),
 }
 REFUSED = {
-    "docm": "a macro-enabled Word file", "xlsm": "a macro-enabled Excel file",
-    "pptm": "a macro-enabled PowerPoint file", "exe": "a program", "bat": "a script",
-    "cmd": "a script", "sh": "a script", "js": "a script", "msi": "an installer",
-    "zip": "an archive", "rar": "an archive", "7z": "an archive", "tar": "an archive",
-    "gz": "an archive", "html": "a web page", "htm": "a web page",
+    "docm": "a macro-enabled Word file",
+    "xlsm": "a macro-enabled Excel file",
+    "pptm": "a macro-enabled PowerPoint file",
+    "exe": "a program",
+    "bat": "a script",
+    "cmd": "a script",
+    "sh": "a script",
+    "js": "a script",
+    "msi": "an installer",
+    "zip": "an archive",
+    "rar": "an archive",
+    "7z": "an archive",
+    "tar": "an archive",
+    "gz": "an archive",
+    "html": "a web page",
+    "htm": "a web page",
 }
 IMAGES = {"png", "jpg", "jpeg", "gif", "svg"}
 
@@ -109,50 +125,69 @@ def inside(folder: Path, name: str) -> Path | None:
     return real if real.is_relative_to(folder.resolve()) else None
 
 
-def check_file(folder: Path, name: str, max_bytes: int = DEFAULT_MAX_BYTES
-               ) -> AttachmentProblem | None:
+def check_file(
+    folder: Path, name: str, max_bytes: int = DEFAULT_MAX_BYTES
+) -> AttachmentProblem | None:
     """What is wrong with one listed attachment, or None."""
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if inside(folder, name) is None:
         return AttachmentProblem(
             f"the attachment path leaves the resource's folder (expected a file name inside "
-            f"{folder.name}/, got {name!r})", "Put the file in the resource's folder and give "
-            "just its name.")
+            f"{folder.name}/, got {name!r})",
+            "Put the file in the resource's folder and give just its name.",
+        )
     path = folder / name
     if through_link(folder, name):
-        return AttachmentProblem(f"the attachment is a symbolic link, or inside one, not a file "
-                                 f"(expected a file, got a link at {name!r})",
-                                 "Copy the real file into the folder in place of the link.")
+        return AttachmentProblem(
+            f"the attachment is a symbolic link, or inside one, not a file "
+            f"(expected a file, got a link at {name!r})",
+            "Copy the real file into the folder in place of the link.",
+        )
     if extension in REFUSED:
-        return AttachmentProblem(f"this type of file cannot be published (expected one of "
-                                 f"{', '.join(sorted(ALLOWED))}; got {REFUSED[extension]}, "
-                                 f".{extension})", "Save it in an allowed format (e.g. .docx "
-                                 "instead of .docm, a PDF instead of an archive).")
+        return AttachmentProblem(
+            f"this type of file cannot be published (expected one of "
+            f"{', '.join(sorted(ALLOWED))}; got {REFUSED[extension]}, "
+            f".{extension})",
+            "Save it in an allowed format (e.g. .docx "
+            "instead of .docm, a PDF instead of an archive).",
+        )
     if extension not in ALLOWED:
-        return AttachmentProblem(f"this type of file is not allowed (expected one of "
-                                 f"{', '.join(sorted(ALLOWED))}; got .{extension or '(none)'})",
-                                 "Save it as a PDF or another allowed type.")
+        return AttachmentProblem(
+            f"this type of file is not allowed (expected one of "
+            f"{', '.join(sorted(ALLOWED))}; got .{extension or '(none)'})",
+            "Save it as a PDF or another allowed type.",
+        )
     if path.exists() and not path.is_file():
-        return AttachmentProblem(f"the attachment is not an ordinary file (expected a file, got "
-                                 f"{'a folder' if path.is_dir() else 'a pipe or a device'} at "
-                                 f"{name!r})", "List the files themselves, one entry each.")
+        return AttachmentProblem(
+            f"the attachment is not an ordinary file (expected a file, got "
+            f"{'a folder' if path.is_dir() else 'a pipe or a device'} at "
+            f"{name!r})",
+            "List the files themselves, one entry each.",
+        )
     if not path.is_file():
-        return AttachmentProblem(f"the attachment is listed but missing (expected {name} in the "
-                                 f"resource's folder, got no such file)",
-                                 "Add the file, or remove it from 'files'.")
+        return AttachmentProblem(
+            f"the attachment is listed but missing (expected {name} in the "
+            f"resource's folder, got no such file)",
+            "Add the file, or remove it from 'files'.",
+        )
     size = path.stat().st_size
     if size > max_bytes:
-        return AttachmentProblem(f"the attachment is too large (expected at most "
-                                 f"{human_size(max_bytes)}, got {human_size(size)})",
-                                 "Compress it or split it into smaller files.")
+        return AttachmentProblem(
+            f"the attachment is too large (expected at most "
+            f"{human_size(max_bytes)}, got {human_size(size)})",
+            "Compress it or split it into smaller files.",
+        )
     with path.open("rb") as handle:
         head = handle.read(64)
     label, matches = ALLOWED[extension]
     if not matches(path, head):
-        return AttachmentProblem(f"the file's content does not match its extension (expected "
-                                 f"a {label}, got something else)", "Re-save the file in the "
-                                 "format its name says, or rename it correctly. Macro-enabled "
-                                 "Office files are refused.")
+        return AttachmentProblem(
+            f"the file's content does not match its extension (expected "
+            f"a {label}, got something else)",
+            "Re-save the file in the "
+            "format its name says, or rename it correctly. Macro-enabled "
+            "Office files are refused.",
+        )
     return None
 
 

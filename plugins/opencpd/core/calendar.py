@@ -12,12 +12,26 @@ from collections import defaultdict
 from icalendar import Calendar, Event, vCalAddress
 
 from .catalog import Catalog, Doc
-from .deliveries import (LONDON, centre_of, ends, held, is_example, module_of, sessions_of,
-                         starts, title_of, upcoming)
+from .deliveries import (
+    LONDON,
+    centre_of,
+    ends,
+    held,
+    is_example,
+    module_of,
+    sessions_of,
+    starts,
+    title_of,
+    upcoming,
+)
 from .delivery_model import Delivery
 
-STATUS = {"planned": "TENTATIVE", "confirmed": "CONFIRMED", "cancelled": "CANCELLED",
-          "held": "CONFIRMED"}
+STATUS = {
+    "planned": "TENTATIVE",
+    "confirmed": "CONFIRMED",
+    "cancelled": "CANCELLED",
+    "held": "CONFIRMED",
+}
 FEED_PAST_DAYS = 60  # a subscribed feed keeps the recent past, not every year's evenings
 PRODID = "-//OpenCPD//Deliveries//EN"
 
@@ -30,8 +44,9 @@ def feed_uris(catalog: Catalog) -> dict[str, str]:
     """src_uri -> title of each subscribable feed."""
     out = {"calendar/all.ics": "OpenCPD: all twilights"}
     for region in sorted({c.meta.region for c in catalog.centres.values()}):
-        out[f"calendar/region/{region}.ics"] = \
+        out[f"calendar/region/{region}.ics"] = (
             f"OpenCPD: twilights in {catalog.vocabulary.label('regions', region)}"
+        )
     for module_id in sorted({d.meta.module for d in catalog.deliveries}):
         module = catalog.module(module_id)
         if module:
@@ -77,8 +92,7 @@ def event(catalog: Catalog, delivery: Doc[Delivery], site_url: str) -> Event:
     return found
 
 
-def calendar(catalog: Catalog, deliveries: list[Doc[Delivery]], site_url: str,
-             name: str) -> str:
+def calendar(catalog: Catalog, deliveries: list[Doc[Delivery]], site_url: str, name: str) -> str:
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -97,12 +111,16 @@ def calendars(catalog: Catalog, site_url: str) -> dict[str, str]:
     """src_uri -> iCalendar text: each delivery's file, and the subscribable feeds."""
     site_url = site_url.rstrip("/") + "/" if site_url else "/"
     recent = catalog.today - dt.timedelta(days=FEED_PAST_DAYS)
-    cancelled_past = [d for d in catalog.deliveries
-                      if d.meta.status == "cancelled" and d.meta.date < catalog.today]
-    shown = upcoming(catalog) + [d for d in held(catalog) + cancelled_past
-                                 if d.meta.date >= recent]
-    out = {ics_uri(d): calendar(catalog, [d], site_url, title_of(catalog, d))
-           for d in catalog.deliveries}
+    cancelled_past = [
+        d
+        for d in catalog.deliveries
+        if d.meta.status == "cancelled" and d.meta.date < catalog.today
+    ]
+    shown = upcoming(catalog) + [d for d in held(catalog) + cancelled_past if d.meta.date >= recent]
+    out = {
+        ics_uri(d): calendar(catalog, [d], site_url, title_of(catalog, d))
+        for d in catalog.deliveries
+    }
     groups: dict[str, list[Doc[Delivery]]] = defaultdict(list)
     for delivery in shown:
         groups["calendar/all.ics"].append(delivery)

@@ -14,8 +14,12 @@ from .vocabulary import Vocabulary
 
 T = TypeVar("T")
 # A module field -> the vocabulary list its values come from.
-VOCABULARY_OF = {"key_stage": "key_stages", "themes": "themes", "languages": "languages",
-                 "strand": "strands"}
+VOCABULARY_OF = {
+    "key_stage": "key_stages",
+    "themes": "themes",
+    "languages": "languages",
+    "strand": "strands",
+}
 
 
 def field_name(loc: tuple[str | int, ...]) -> str:

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 
-KEPT = re.compile(r"(<article\b.*?</article>|<script\b.*?</script>|<style\b.*?</style>"
-                  r"|<pre\b.*?</pre>|<textarea\b.*?</textarea>)", re.DOTALL | re.IGNORECASE)
+KEPT = re.compile(
+    r"(<article\b.*?</article>|<script\b.*?</script>|<style\b.*?</style>"
+    r"|<pre\b.*?</pre>|<textarea\b.*?</textarea>)",
+    re.DOTALL | re.IGNORECASE,
+)
 BLANK = re.compile(r"[ \t\r]*\n\s*")
 
 

@@ -43,8 +43,11 @@ class _Inline(HTMLParser):
         values = dict(attrs)
         if values.get("style"):
             self.style_attributes.append(values["style"] or "")
-        if tag == "script" and "src" not in values and \
-                (values.get("type") or "").lower() in JS_TYPES:
+        if (
+            tag == "script"
+            and "src" not in values
+            and (values.get("type") or "").lower() in JS_TYPES
+        ):
             self._open = self.scripts
         elif tag == "style":
             self._open = self.styles
@@ -87,7 +90,7 @@ def with_policy(html: str, untrusted: list[str]) -> str:
     """`html` with its policy as the first element of `<head>`; `untrusted`: the fragments of
     it made from teachers' text, whose inline code is never allowed."""
     head = html.find("<head>")
-    if head < 0 or 'http-equiv="Content-Security-Policy"' in html[:html.find("</head>")]:
+    if head < 0 or 'http-equiv="Content-Security-Policy"' in html[: html.find("</head>")]:
         return html
     trusted = html
     for fragment in untrusted:

@@ -31,12 +31,44 @@ LATEST_END = dt.time(21, 0)  # a twilight ends by then
 PACK_WEEKS = 6  # `opencpd build` makes the packs of confirmed deliveries this close
 FALLBACK_DAY = dt.date(2026, 1, 1)  # outside git, as adapters/site.build_date
 # Words that make a mailbox an organisation's (bookings@, cpd-hub@), not a person's.
-ROLE_WORDS = {"admin", "bookings", "booking", "contact", "courses", "cpd", "enquiries",
-              "enquiry", "events", "hello", "hub", "info", "languages", "mfl", "office",
-              "reception", "school", "team", "training", "twilights", "centre", "center"}
-PERSONAL_DOMAINS = {"gmail.com", "googlemail.com", "hotmail.com", "hotmail.co.uk", "outlook.com",
-                    "live.co.uk", "yahoo.com", "yahoo.co.uk", "icloud.com", "me.com", "aol.com",
-                    "btinternet.com"}
+ROLE_WORDS = {
+    "admin",
+    "bookings",
+    "booking",
+    "contact",
+    "courses",
+    "cpd",
+    "enquiries",
+    "enquiry",
+    "events",
+    "hello",
+    "hub",
+    "info",
+    "languages",
+    "mfl",
+    "office",
+    "reception",
+    "school",
+    "team",
+    "training",
+    "twilights",
+    "centre",
+    "center",
+}
+PERSONAL_DOMAINS = {
+    "gmail.com",
+    "googlemail.com",
+    "hotmail.com",
+    "hotmail.co.uk",
+    "outlook.com",
+    "live.co.uk",
+    "yahoo.com",
+    "yahoo.co.uk",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "btinternet.com",
+}
 
 
 def build_day(root: Path) -> dt.date:
@@ -45,8 +77,13 @@ def build_day(root: Path) -> dt.date:
     stamp = os.environ.get("SOURCE_DATE_EPOCH", "")
     if not stamp:
         try:
-            stamp = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, text=True,
-                                   capture_output=True, check=True).stdout.strip()
+            stamp = subprocess.run(
+                ["git", "log", "-1", "--format=%ct"],
+                cwd=root,
+                text=True,
+                capture_output=True,
+                check=True,
+            ).stdout.strip()
         except (OSError, subprocess.CalledProcessError):
             stamp = ""
     if not stamp.isdigit():
@@ -93,15 +130,19 @@ def is_past(catalog: Catalog, delivery: Doc[Delivery]) -> bool:
 
 def upcoming(catalog: Catalog) -> list[Doc[Delivery]]:
     """Soonest first; a cancelled one stays, marked, until its date has passed."""
-    return sorted((d for d in catalog.deliveries if not is_past(catalog, d)),
-                  key=lambda d: (d.meta.date, d.meta.start, d.slug))
+    return sorted(
+        (d for d in catalog.deliveries if not is_past(catalog, d)),
+        key=lambda d: (d.meta.date, d.meta.start, d.slug),
+    )
 
 
 def held(catalog: Catalog) -> list[Doc[Delivery]]:
     """Past deliveries that were run, most recent first."""
-    return sorted((d for d in catalog.deliveries
-                   if is_past(catalog, d) and d.meta.status != "cancelled"),
-                  key=lambda d: (d.meta.date, d.meta.start, d.slug), reverse=True)
+    return sorted(
+        (d for d in catalog.deliveries if is_past(catalog, d) and d.meta.status != "cancelled"),
+        key=lambda d: (d.meta.date, d.meta.start, d.slug),
+        reverse=True,
+    )
 
 
 def module_of(catalog: Catalog, delivery: Doc[Delivery]) -> ModuleDoc:
@@ -138,8 +179,7 @@ def packable(catalog: Catalog, delivery: Doc[Delivery]) -> str:
 def due_for_packs(catalog: Catalog) -> list[Doc[Delivery]]:
     """Confirmed deliveries in the coming PACK_WEEKS: `opencpd build` makes their packs."""
     until = catalog.today + dt.timedelta(weeks=PACK_WEEKS)
-    return [d for d in upcoming(catalog)
-            if d.meta.status == "confirmed" and d.meta.date <= until]
+    return [d for d in upcoming(catalog) if d.meta.status == "confirmed" and d.meta.date <= until]
 
 
 # ---------------------------------------------------------------- loading and checking
@@ -162,10 +202,16 @@ def load_deliveries(loader: Loader, catalog: Catalog) -> None:
             doc = loader.read(file, model, f"{folder}/{file.stem}.md")  # type: ignore[type-var]
             if doc is None or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", file.stem):
                 if doc is not None:
-                    loader.find(doc.source, 1, "bad-name", "the file name cannot be part of a "
-                                "web address (expected lower-case words joined by hyphens, got "
-                                f"{file.name!r})", "Rename the file: its name is the page's "
-                                "address and the id other files use.")
+                    loader.find(
+                        doc.source,
+                        1,
+                        "bad-name",
+                        "the file name cannot be part of a "
+                        "web address (expected lower-case words joined by hyphens, got "
+                        f"{file.name!r})",
+                        "Rename the file: its name is the page's "
+                        "address and the id other files use.",
+                    )
                 continue
             if model is Centre:
                 check_centre(loader, doc)
@@ -177,8 +223,7 @@ def load_deliveries(loader: Loader, catalog: Catalog) -> None:
 
 def _personal(loader: Loader, doc: Doc[Any], fields: list[tuple[str | int, ...]]) -> None:
     """A person's email address or any phone number in the named fields or the body."""
-    where = [((doc.body_line + n - 1, 1), what, text) for n, what, text
-             in personal_data(doc.body)]
+    where = [((doc.body_line + n - 1, 1), what, text) for n, what, text in personal_data(doc.body)]
     for loc in fields:
         value: Any = doc.meta
         for part in loc:
@@ -188,28 +233,44 @@ def _personal(loader: Loader, doc: Doc[Any], fields: list[tuple[str | int, ...]]
     for (line, column), what, text in where:
         if what == "an email address" and organisation_mailbox(text):
             continue
-        loader.find(doc.source, line, "personal-data", f"this looks like {what} of a person "
-                    f"(expected an organisation's mailbox, such as bookings@ or cpd@ a centre, "
-                    f"got {text!r})", "Give the centre's or hub's mailbox instead: a person's "
-                    "address or number is never published.", column=column)
+        loader.find(
+            doc.source,
+            line,
+            "personal-data",
+            f"this looks like {what} of a person "
+            f"(expected an organisation's mailbox, such as bookings@ or cpd@ a centre, "
+            f"got {text!r})",
+            "Give the centre's or hub's mailbox instead: a person's "
+            "address or number is never published.",
+            column=column,
+        )
 
 
 def check_centre(loader: Loader, centre: Doc[Centre]) -> None:
     contact = centre.meta.contact
     if not organisation_mailbox(contact):
         line, column = centre.where("contact")
-        loader.find(centre.source, line, "personal-contact", "the contact looks like a "
-                    f"person's address (expected an organisation's mailbox whose name says its "
-                    f"role, such as bookings@, cpd@ or languages.hub@, got {contact!r})",
-                    "Ask the centre for its bookings or CPD mailbox: a person's address is "
-                    "never published.", column=column)
+        loader.find(
+            centre.source,
+            line,
+            "personal-contact",
+            "the contact looks like a "
+            f"person's address (expected an organisation's mailbox whose name says its "
+            f"role, such as bookings@, cpd@ or languages.hub@, got {contact!r})",
+            "Ask the centre for its bookings or CPD mailbox: a person's address is "
+            "never published.",
+            column=column,
+        )
     _personal(loader, centre, [("name",), ("town",), ("address",), ("access",)])
 
 
 def _did_you_mean(value: str, known: list[str]) -> str:
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
-    return f"Did you mean '{close[0]}'?" if close else \
-        f"Known: {', '.join(known[:12])}{', …' if len(known) > 12 else ''}."
+    return (
+        f"Did you mean '{close[0]}'?"
+        if close
+        else f"Known: {', '.join(known[:12])}{', …' if len(known) > 12 else ''}."
+    )
 
 
 def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) -> bool:
@@ -220,55 +281,100 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
     module = catalog.module(meta.module)
     if module is None or module.meta.status != "published":
         known = [m.id for m in catalog.published_modules]
-        loader.find(source, delivery.line("module"), "unknown-module", "the delivery names "
-                    f"a module that is not published (expected one of the modules' ids, got "
-                    f"{meta.module!r})", _did_you_mean(meta.module, known))
+        loader.find(
+            source,
+            delivery.line("module"),
+            "unknown-module",
+            "the delivery names "
+            f"a module that is not published (expected one of the modules' ids, got "
+            f"{meta.module!r})",
+            _did_you_mean(meta.module, known),
+        )
         ok = False
     else:
         slugs = [s.slug for s in module.sessions]
         for index, name in enumerate(meta.sessions):
             if name not in slugs:
-                loader.find(source, delivery.line("sessions", index), "unknown-session",
-                            f"the module {module.id} has no session {name!r} (expected one of "
-                            f"{', '.join(slugs)})", _did_you_mean(name, slugs))
+                loader.find(
+                    source,
+                    delivery.line("sessions", index),
+                    "unknown-session",
+                    f"the module {module.id} has no session {name!r} (expected one of "
+                    f"{', '.join(slugs)})",
+                    _did_you_mean(name, slugs),
+                )
                 ok = False
         if not meta.sessions and module.twilight is None:
-            loader.find(source, delivery.line("module"), "unknown-session", f"the module "
-                        f"{module.id} has no twilight session (expected one to run, got none)",
-                        "Name the sessions to run under 'sessions'.")
+            loader.find(
+                source,
+                delivery.line("module"),
+                "unknown-session",
+                f"the module {module.id} has no twilight session (expected one to run, got none)",
+                "Name the sessions to run under 'sessions'.",
+            )
             ok = False
     if meta.centre not in catalog.centres:
-        loader.find(source, delivery.line("centre"), "unknown-centre", "the delivery names a "
-                    f"centre that does not exist (expected a file centres/{meta.centre}.md, got "
-                    "none)", _did_you_mean(meta.centre, sorted(catalog.centres)) +
-                    " A new centre is made with `opencpd new centre`.")
+        loader.find(
+            source,
+            delivery.line("centre"),
+            "unknown-centre",
+            "the delivery names a "
+            f"centre that does not exist (expected a file centres/{meta.centre}.md, got "
+            "none)",
+            _did_you_mean(meta.centre, sorted(catalog.centres))
+            + " A new centre is made with `opencpd new centre`.",
+        )
         ok = False
     for index, lead in enumerate(meta.lead_teachers):
         if not lead.consent:
-            loader.find(source, delivery.line("lead_teachers", index), "no-consent", "a lead "
-                        "teacher's name is listed without their consent (expected consent: "
-                        f"true, got false for {lead.name!r})", "Ask them and set consent: "
-                        "true, or remove the name: it is not shown until then.", "warning")
+            loader.find(
+                source,
+                delivery.line("lead_teachers", index),
+                "no-consent",
+                "a lead "
+                "teacher's name is listed without their consent (expected consent: "
+                f"true, got false for {lead.name!r})",
+                "Ask them and set consent: true, or remove the name: it is not shown until then.",
+                "warning",
+            )
     if meta.booking and not _https(meta.booking):
-        loader.find(source, delivery.line("booking"), "bad-link", "the booking link is not a "
-                    f"secure web address (expected https://…, got {meta.booking!r})",
-                    "Use the booking page's https address, or leave 'booking' out to send "
-                    "teachers to the centre's mailbox.")
-    _personal(loader, delivery, [("booking",), *[("lead_teachers", i, "name")
-                                                 for i in range(len(meta.lead_teachers))]])
+        loader.find(
+            source,
+            delivery.line("booking"),
+            "bad-link",
+            "the booking link is not a "
+            f"secure web address (expected https://…, got {meta.booking!r})",
+            "Use the booking page's https address, or leave 'booking' out to send "
+            "teachers to the centre's mailbox.",
+        )
+    _personal(
+        loader,
+        delivery,
+        [("booking",), *[("lead_teachers", i, "name") for i in range(len(meta.lead_teachers))]],
+    )
     if ok:
         end = ends(catalog, delivery)
         if end.time() > LATEST_END or end.date() != meta.date:
-            loader.find(source, delivery.line("start"), "late-end", "the evening ends too late "
-                        f"(expected an end by {LATEST_END:%H:%M}, got {minutes_of(catalog, delivery)}"
-                        f" minutes from {meta.start}, ending at {end:%H:%M})",
-                        "Start earlier, or run fewer sessions that evening.")
-    if meta.date < catalog.today and meta.status in ("planned", "confirmed") and \
-            not meta.example:
-        loader.find(source, delivery.line("status"), "stale-status", f"the delivery's date "
-                    f"has passed but it is still {meta.status} (expected held or cancelled "
-                    f"after {meta.date.isoformat()})", "Mark it 'held' if it ran, or "
-                    "'cancelled' if it did not.", "warning")
+            loader.find(
+                source,
+                delivery.line("start"),
+                "late-end",
+                "the evening ends too late "
+                f"(expected an end by {LATEST_END:%H:%M}, got {minutes_of(catalog, delivery)}"
+                f" minutes from {meta.start}, ending at {end:%H:%M})",
+                "Start earlier, or run fewer sessions that evening.",
+            )
+    if meta.date < catalog.today and meta.status in ("planned", "confirmed") and not meta.example:
+        loader.find(
+            source,
+            delivery.line("status"),
+            "stale-status",
+            f"the delivery's date "
+            f"has passed but it is still {meta.status} (expected held or cancelled "
+            f"after {meta.date.isoformat()})",
+            "Mark it 'held' if it ran, or 'cancelled' if it did not.",
+            "warning",
+        )
     return ok
 
 
@@ -281,13 +387,19 @@ def _https(link: str) -> bool:
 
 def check_overlaps(loader: Loader, catalog: Catalog) -> None:
     """Two evenings at one centre that overlap (cancelled ones aside)."""
-    running = sorted((d for d in catalog.deliveries if d.meta.status != "cancelled"),
-                     key=lambda d: (d.meta.centre, starts(d)))
-    for before, after in zip(running, running[1:]):
-        if before.meta.centre == after.meta.centre and \
-                starts(after) < ends(catalog, before):
-            loader.find(after.source, after.line("start"), "overlap", "two deliveries at "
-                        f"{after.meta.centre} overlap (expected one evening at a time, got this "
-                        f"one from {after.meta.start} and {before.source} until "
-                        f"{ends(catalog, before):%H:%M} on {after.meta.date.isoformat()})",
-                        "Move one to another date or time, or cancel one.")
+    running = sorted(
+        (d for d in catalog.deliveries if d.meta.status != "cancelled"),
+        key=lambda d: (d.meta.centre, starts(d)),
+    )
+    for before, after in zip(running, running[1:], strict=False):
+        if before.meta.centre == after.meta.centre and starts(after) < ends(catalog, before):
+            loader.find(
+                after.source,
+                after.line("start"),
+                "overlap",
+                "two deliveries at "
+                f"{after.meta.centre} overlap (expected one evening at a time, got this "
+                f"one from {after.meta.start} and {before.source} until "
+                f"{ends(catalog, before):%H:%M} on {after.meta.date.isoformat()})",
+                "Move one to another date or time, or cancel one.",
+            )

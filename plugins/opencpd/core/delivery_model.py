@@ -30,8 +30,9 @@ def _email(value: str) -> str:
     return value
 
 
-ClockTime = Annotated[str, AfterValidator(_clock), Field(json_schema_extra={
-    "pattern": CLOCK.pattern})]
+ClockTime = Annotated[
+    str, AfterValidator(_clock), Field(json_schema_extra={"pattern": CLOCK.pattern})
+]
 Email = Annotated[str, AfterValidator(_email)]
 
 

@@ -17,8 +17,18 @@ from xml.etree import ElementTree as ET
 
 from .calendar import calendars, feed_uris, ics_uri
 from .catalog import Catalog, Doc, ModuleDoc
-from .deliveries import (centre_of, ends, held, is_example, is_past, module_of, sessions_of,
-                         starts, title_of, upcoming)
+from .deliveries import (
+    centre_of,
+    ends,
+    held,
+    is_example,
+    is_past,
+    module_of,
+    sessions_of,
+    starts,
+    title_of,
+    upcoming,
+)
 from .delivery_model import Centre, Delivery
 from .placed import hold
 from .render import front_matter, page_url, running_order
@@ -47,14 +57,25 @@ class Facet:
 
 
 FACETS = [
-    Facet("region", "Region", lambda c, d: [centre_of(c, d).meta.region],
-          lambda c, v: c.vocabulary.label("regions", v)),
-    Facet("module", "Module", lambda c, d: [d.meta.module],
-          lambda c, v: m.meta.title if (m := c.module(v)) else v),
-    Facet("key-stage", "Key stage", lambda c, d: [module_of(c, d).meta.key_stage],
-          lambda c, v: v),
-    Facet("language", "Language", lambda c, d: list(d.meta.languages),
-          lambda c, v: c.vocabulary.label("languages", v)),
+    Facet(
+        "region",
+        "Region",
+        lambda c, d: [centre_of(c, d).meta.region],
+        lambda c, v: c.vocabulary.label("regions", v),
+    ),
+    Facet(
+        "module",
+        "Module",
+        lambda c, d: [d.meta.module],
+        lambda c, v: m.meta.title if (m := c.module(v)) else v,
+    ),
+    Facet("key-stage", "Key stage", lambda c, d: [module_of(c, d).meta.key_stage], lambda c, v: v),
+    Facet(
+        "language",
+        "Language",
+        lambda c, d: list(d.meta.languages),
+        lambda c, v: c.vocabulary.label("languages", v),
+    ),
 ]
 
 
@@ -63,7 +84,7 @@ def _pages(folder: str, count: int) -> list[str]:
 
 
 def _chunks(items: list[Any]) -> list[list[Any]]:
-    return [items[i:i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
+    return [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
 
 
 class DeliveryPages:
@@ -76,17 +97,27 @@ class DeliveryPages:
         c = self.catalog
         module, centre = module_of(c, delivery), centre_of(c, delivery)
         start, end = starts(delivery), ends(c, delivery)
-        return {"d": delivery, "m": delivery.meta, "module": module, "centre": centre,
-                "start": start, "end": end, "example": is_example(c, delivery),
-                "past": is_past(c, delivery), "title": title_of(c, delivery),
-                "zone": start.tzname(), "sessions": sessions_of(c, delivery)}
+        return {
+            "d": delivery,
+            "m": delivery.meta,
+            "module": module,
+            "centre": centre,
+            "start": start,
+            "end": end,
+            "example": is_example(c, delivery),
+            "past": is_past(c, delivery),
+            "title": title_of(c, delivery),
+            "zone": start.tzname(),
+            "sessions": sessions_of(c, delivery),
+        }
 
     def html(self, template: str, here: str, **context: Any) -> str:
         return self.r.html(template, here, facets=FACETS, **context)
 
     def page(self, here: str, meta: dict[str, Any], template: str, **context: Any) -> str:
-        return front_matter({"render_macros": False, "content_type": "delivery-listing", **meta}) \
-            + hold(self.html(template, here, **context))
+        return front_matter(
+            {"render_macros": False, "content_type": "delivery-listing", **meta}
+        ) + hold(self.html(template, here, **context))
 
     def all(self) -> dict[str, str]:
         c = self.catalog
@@ -102,9 +133,16 @@ class DeliveryPages:
                     groups[value].append(delivery)
             for value in self.values(facet):
                 label = facet.label_of(c, value)
-                out.update(self.listing(f"calendar/{facet.folder}/{value.lower()}",
-                                        f"Twilights: {label}", groups.get(value, []),
-                                        "upcoming", facet=facet, value=value))
+                out.update(
+                    self.listing(
+                        f"calendar/{facet.folder}/{value.lower()}",
+                        f"Twilights: {label}",
+                        groups.get(value, []),
+                        "upcoming",
+                        facet=facet,
+                        value=value,
+                    )
+                )
         out.update(self.listing(HELD, "Twilights held", held(c), "held"))
         for centre in c.centres.values():
             out[centre.page] = self.centre_page(centre)
@@ -119,28 +157,51 @@ class DeliveryPages:
         key stages and languages of those (in vocabulary order)."""
         c = self.catalog
         found = {v for d in c.deliveries for v in facet.values(c, d)}
-        order = {"region": c.vocabulary.ids("regions"), "language": c.vocabulary.ids("languages"),
-                 "key-stage": c.vocabulary.ids("key_stages"),
-                 "module": [m.id for m in c.published_modules]}[facet.folder]
+        order = {
+            "region": c.vocabulary.ids("regions"),
+            "language": c.vocabulary.ids("languages"),
+            "key-stage": c.vocabulary.ids("key_stages"),
+            "module": [m.id for m in c.published_modules],
+        }[facet.folder]
         if facet.folder == "region":
             found |= {centre.meta.region for centre in c.centres.values()}
         return [v for v in order if v in found]
 
-    def listing(self, folder: str, title: str, items: list[Doc[Delivery]], kind: str,
-                facet: Facet | None = None, value: str = "") -> dict[str, str]:
+    def listing(
+        self,
+        folder: str,
+        title: str,
+        items: list[Doc[Delivery]],
+        kind: str,
+        facet: Facet | None = None,
+        value: str = "",
+    ) -> dict[str, str]:
         chunks = _chunks(items)
         pages = _pages(folder, len(chunks))
-        centres = [ct for ct in self.catalog.centres.values() if ct.meta.region == value] \
-            if facet and facet.folder == "region" else []
+        centres = (
+            [ct for ct in self.catalog.centres.values() if ct.meta.region == value]
+            if facet and facet.folder == "region"
+            else []
+        )
         out = {}
         for number, (here, chunk) in enumerate(zip(pages, chunks, strict=True), 1):
             out[here] = self.page(
-                here, {"title": title if number == 1 else f"{title} (page {number})"},
-                "calendar.html.j2", title=title, items=[self.facts(d) for d in chunk],
-                total=len(items), number=number, pages=pages, kind=kind,
-                page_urls=[page_url(p) for p in pages], facet=facet,
-                value=value, centres=centres, filters=self.filters(),
-                subscribe=self.subscribe_uri(facet, value))
+                here,
+                {"title": title if number == 1 else f"{title} (page {number})"},
+                "calendar.html.j2",
+                title=title,
+                items=[self.facts(d) for d in chunk],
+                total=len(items),
+                number=number,
+                pages=pages,
+                kind=kind,
+                page_urls=[page_url(p) for p in pages],
+                facet=facet,
+                value=value,
+                centres=centres,
+                filters=self.filters(),
+                subscribe=self.subscribe_uri(facet, value),
+            )
         return out
 
     def filters(self) -> list[tuple[Facet, list[tuple[str, str]]]]:
@@ -156,25 +217,46 @@ class DeliveryPages:
         soon = [self.facts(d) for d in upcoming(self.catalog) if d.meta.centre == centre.slug]
         done = [d for d in held(self.catalog) if d.meta.centre == centre.slug]
         title = ("Example: " if centre.meta.example else "") + centre.meta.name
-        return self.page(centre.page, {"title": title, "content_type": "centre",
-                                       "description": f"Twilights at {centre.meta.name}"},
-                         "centre.html.j2", centre=centre, c=centre.meta, title=title,
-                         items=soon[:PAGE_SIZE], more=len(soon) > PAGE_SIZE, held=len(done),
-                         notes=safe_html(centre.body) if centre.body.strip() else "")
+        return self.page(
+            centre.page,
+            {
+                "title": title,
+                "content_type": "centre",
+                "description": f"Twilights at {centre.meta.name}",
+            },
+            "centre.html.j2",
+            centre=centre,
+            c=centre.meta,
+            title=title,
+            items=soon[:PAGE_SIZE],
+            more=len(soon) > PAGE_SIZE,
+            held=len(done),
+            notes=safe_html(centre.body) if centre.body.strip() else "",
+        )
 
     def delivery_page(self, delivery: Doc[Delivery]) -> str:
         facts = self.facts(delivery)
-        sessions = [(s, running_order(s.meta.agenda, self.clock_after(delivery, i)))
-                    for i, s in enumerate(facts["sessions"])]
+        sessions = [
+            (s, running_order(s.meta.agenda, self.clock_after(delivery, i)))
+            for i, s in enumerate(facts["sessions"])
+        ]
         return self.page(
-            delivery.page, {"title": facts["title"], "content_type": "delivery",
-                            "description": f"{facts['module'].meta.title} at "
-                                           f"{facts['centre'].meta.name}, "
-                                           f"{facts['start']:%-d %B %Y}"},
-            "delivery.html.j2", **facts, order=sessions, ics=ics_uri(delivery),
+            delivery.page,
+            {
+                "title": facts["title"],
+                "content_type": "delivery",
+                "description": f"{facts['module'].meta.title} at "
+                f"{facts['centre'].meta.name}, "
+                f"{facts['start']:%-d %B %Y}",
+            },
+            "delivery.html.j2",
+            **facts,
+            order=sessions,
+            ics=ics_uri(delivery),
             region_ics=f"calendar/region/{facts['centre'].meta.region}.ics",
             packs=self.r.packs.get(f"delivery-{delivery.slug}", []),
-            notes=safe_html(delivery.body) if delivery.body.strip() else "")
+            notes=safe_html(delivery.body) if delivery.body.strip() else "",
+        )
 
     def clock_after(self, delivery: Doc[Delivery], index: int) -> str:
         """The clock time session `index` of the evening starts at."""
@@ -186,22 +268,31 @@ class DeliveryPages:
         soon = [d for d in upcoming(self.catalog) if d.meta.module == module.id]
         if not soon:
             return ""
-        return "\n## Twilights coming up\n" + hold(self.html(
-            "next_deliveries.html.j2", here, items=[self.facts(d) for d in soon[:NEXT]],
-            total=len(soon), all=f"calendar/module/{module.id}/", module=module))
+        return "\n## Twilights coming up\n" + hold(
+            self.html(
+                "next_deliveries.html.j2",
+                here,
+                items=[self.facts(d) for d in soon[:NEXT]],
+                total=len(soon),
+                all=f"calendar/module/{module.id}/",
+                module=module,
+            )
+        )
 
     def feed(self) -> str:
         """An Atom feed of deliveries, newest announced first."""
         c, site = self.catalog, self.r.site_url or "/"
-        newest = sorted(c.deliveries, key=lambda d: (d.meta.announced, d.slug),
-                        reverse=True)[:FEED_LIMIT]
+        newest = sorted(c.deliveries, key=lambda d: (d.meta.announced, d.slug), reverse=True)[
+            :FEED_LIMIT
+        ]
         ET.register_namespace("", ATOM)
         feed = ET.Element(f"{{{ATOM}}}feed")
         ET.SubElement(feed, f"{{{ATOM}}}title").text = "OpenCPD: new twilights"
         ET.SubElement(feed, f"{{{ATOM}}}id").text = site + FEED
         ET.SubElement(feed, f"{{{ATOM}}}link", href=site + FEED, rel="self")
-        ET.SubElement(feed, f"{{{ATOM}}}link", href=site + "calendar/", rel="alternate",
-                      type="text/html")
+        ET.SubElement(
+            feed, f"{{{ATOM}}}link", href=site + "calendar/", rel="alternate", type="text/html"
+        )
         updated = newest[0].meta.announced if newest else c.today
         ET.SubElement(feed, f"{{{ATOM}}}updated").text = f"{updated.isoformat()}T00:00:00Z"
         for delivery in newest:
@@ -211,19 +302,25 @@ class DeliveryPages:
             ET.SubElement(entry, f"{{{ATOM}}}title").text = f"{status}{f['title']}"
             ET.SubElement(entry, f"{{{ATOM}}}id").text = site + delivery.url
             ET.SubElement(entry, f"{{{ATOM}}}link", href=site + delivery.url)
-            ET.SubElement(entry, f"{{{ATOM}}}updated").text = \
-                f"{delivery.meta.announced.isoformat()}T00:00:00Z"
+            ET.SubElement(
+                entry, f"{{{ATOM}}}updated"
+            ).text = f"{delivery.meta.announced.isoformat()}T00:00:00Z"
             author = ET.SubElement(entry, f"{{{ATOM}}}author")
             ET.SubElement(author, f"{{{ATOM}}}name").text = f["centre"].meta.name
-            ET.SubElement(entry, f"{{{ATOM}}}category", term=delivery.meta.module,
-                          label=f["module"].meta.title)
+            ET.SubElement(
+                entry,
+                f"{{{ATOM}}}category",
+                term=delivery.meta.module,
+                label=f["module"].meta.title,
+            )
             if f["example"]:
                 ET.SubElement(entry, f"{{{ATOM}}}category", term="example", label="Example")
             ET.SubElement(entry, f"{{{ATOM}}}summary").text = (
                 ("An example shipped with OpenCPD, not a real event. " if f["example"] else "")
                 + f"{f['start']:%A %-d %B %Y, %H:%M}–{f['end']:%H:%M} at "
                 f"{f['centre'].meta.name}, {f['centre'].meta.town}: {delivery.meta.places} "
-                f"places ({delivery.meta.status}).")
+                f"places ({delivery.meta.status})."
+            )
         return xml_document(feed)
 
 
@@ -233,37 +330,58 @@ def delivery_json_ld(catalog: Catalog, site_url: str) -> dict[str, dict[str, Any
     status = {"cancelled": "https://schema.org/EventCancelled"}
     out = {}
     for delivery in catalog.deliveries:
-        meta, module, centre = delivery.meta, module_of(catalog, delivery), \
-            centre_of(catalog, delivery)
+        meta, module, centre = (
+            delivery.meta,
+            module_of(catalog, delivery),
+            centre_of(catalog, delivery),
+        )
         example = is_example(catalog, delivery)
-        address = {"@type": "PostalAddress", "addressLocality": centre.meta.town,
-                   "addressRegion": catalog.vocabulary.label("regions", centre.meta.region),
-                   "addressCountry": "GB"}
+        address = {
+            "@type": "PostalAddress",
+            "addressLocality": centre.meta.town,
+            "addressRegion": catalog.vocabulary.label("regions", centre.meta.region),
+            "addressCountry": "GB",
+        }
         if centre.meta.address:
             address["streetAddress"] = centre.meta.address
         found: dict[str, Any] = {
-            "@context": "https://schema.org", "@type": "CourseInstance",
-            "name": title_of(catalog, delivery), "url": site + delivery.url,
-            "description": ("An example shipped with OpenCPD, not a real event. " if example
-                            else "") + module.meta.summary,
+            "@context": "https://schema.org",
+            "@type": "CourseInstance",
+            "name": title_of(catalog, delivery),
+            "url": site + delivery.url,
+            "description": (
+                "An example shipped with OpenCPD, not a real event. " if example else ""
+            )
+            + module.meta.summary,
             "startDate": starts(delivery).isoformat(),
             "endDate": ends(catalog, delivery).isoformat(),
             "eventStatus": status.get(meta.status, "https://schema.org/EventScheduled"),
             "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-            "courseMode": "onsite", "inLanguage": ["en-GB", *meta.languages],
+            "courseMode": "onsite",
+            "inLanguage": ["en-GB", *meta.languages],
             "maximumAttendeeCapacity": meta.places,
             "location": {"@type": "Place", "name": centre.meta.name, "address": address},
-            "organizer": {"@type": "Organization", "name": centre.meta.name,
-                          "email": centre.meta.contact},
-            "workFeatured": {"@type": "Course", "name": module.meta.title,
-                             "url": site + module.url},
+            "organizer": {
+                "@type": "Organization",
+                "name": centre.meta.name,
+                "email": centre.meta.contact,
+            },
+            "workFeatured": {
+                "@type": "Course",
+                "name": module.meta.title,
+                "url": site + module.url,
+            },
         }
         leads = [{"@type": "Person", "name": t.name} for t in meta.lead_teachers if t.consent]
         if leads:
             found["instructor"] = leads
         if meta.booking:
-            found["offers"] = {"@type": "Offer", "url": meta.booking, "price": 0,
-                               "priceCurrency": "GBP"}
+            found["offers"] = {
+                "@type": "Offer",
+                "url": meta.booking,
+                "price": 0,
+                "priceCurrency": "GBP",
+            }
         out[delivery.page] = found
     return out
 

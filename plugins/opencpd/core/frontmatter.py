@@ -63,21 +63,33 @@ def decode(path: str, raw: bytes) -> str:
     """`raw` as text; a file read whole or as its first MAX_FILE_BYTES + 1 bytes (the loader
     reads no more) is refused if it is longer than MAX_FILE_BYTES."""
     if len(raw) > MAX_FILE_BYTES:
-        raise FrontMatterError(Finding(
-            path, 1, 1, "too-large",
-            f"the file is too large to be a page (expected at most {_size(MAX_FILE_BYTES)}, "
-            f"got more)", "Keep the page's text in the file and put large material in "
-            "attached files, or split the page in two."))
+        raise FrontMatterError(
+            Finding(
+                path,
+                1,
+                1,
+                "too-large",
+                f"the file is too large to be a page (expected at most {_size(MAX_FILE_BYTES)}, "
+                f"got more)",
+                "Keep the page's text in the file and put large material in "
+                "attached files, or split the page in two.",
+            )
+        )
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise FrontMatterError(Finding(
-            path, line, column, "not-utf8",
-            f"the file is not UTF-8 text (expected UTF-8, got byte 0x{raw[exc.start]:02x})",
-            "Save the file as UTF-8 in your editor (File > Save with encoding > UTF-8).",
-        )) from None
+        raise FrontMatterError(
+            Finding(
+                path,
+                line,
+                column,
+                "not-utf8",
+                f"the file is not UTF-8 text (expected UTF-8, got byte 0x{raw[exc.start]:02x})",
+                "Save the file as UTF-8 in your editor (File > Save with encoding > UTF-8).",
+            )
+        ) from None
 
 
 def parse(path: str, raw: bytes) -> Source:
@@ -86,28 +98,44 @@ def parse(path: str, raw: bytes) -> Source:
     text = decode(path, raw).removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        raise FrontMatterError(Finding(
-            path, 1, 1, "no-front-matter",
-            f"the file has no front matter (expected '---' on line 1, got {lines[0][:30]!r})",
-            "Start the file with a line '---', the YAML fields, then another '---'.",
-        ))
+        raise FrontMatterError(
+            Finding(
+                path,
+                1,
+                1,
+                "no-front-matter",
+                f"the file has no front matter (expected '---' on line 1, got {lines[0][:30]!r})",
+                "Start the file with a line '---', the YAML fields, then another '---'.",
+            )
+        )
     try:
         end = next(i for i, line in enumerate(lines[1:], 1) if line.rstrip() in ("---", "..."))
     except StopIteration:
-        raise FrontMatterError(Finding(
-            path, 1, 1, "no-front-matter",
-            "the front matter is never closed (expected a second '---' line, got end of file)",
-            "Add a line '---' after the last YAML field.",
-        )) from None
+        raise FrontMatterError(
+            Finding(
+                path,
+                1,
+                1,
+                "no-front-matter",
+                "the front matter is never closed (expected a second '---' line, got end of file)",
+                "Add a line '---' after the last YAML field.",
+            )
+        ) from None
     front = "\n".join(lines[1:end])
     if len(front) > MAX_FRONT_MATTER_CHARS:
-        raise FrontMatterError(Finding(
-            path, 2, 1, "too-large",
-            f"the front matter is too long (expected at most {_size(MAX_FRONT_MATTER_CHARS)} "
-            f"between the '---' lines, got {_size(len(front))})",
-            "Keep the fields short and move long text into the page below the second '---'."))
+        raise FrontMatterError(
+            Finding(
+                path,
+                2,
+                1,
+                "too-large",
+                f"the front matter is too long (expected at most {_size(MAX_FRONT_MATTER_CHARS)} "
+                f"between the '---' lines, got {_size(len(front))})",
+                "Keep the fields short and move long text into the page below the second '---'.",
+            )
+        )
     data, positions, keys = _load_yaml(path, front, offset=1)
-    body = "\n".join(lines[end + 1:])
+    body = "\n".join(lines[end + 1 :])
     return Source(path, data, body, end + 2, positions, keys)
 
 
@@ -129,8 +157,11 @@ def _text_keys(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             raise yaml.constructor.ConstructorError(
-                "while constructing a mapping", node.start_mark,
-                "found a list or a set of fields used as a field name", key_node.start_mark)
+                "while constructing a mapping",
+                node.start_mark,
+                "found a list or a set of fields used as a field name",
+                key_node.start_mark,
+            )
         mapping[key_node.value] = loader.construct_object(value_node, deep=deep)
     return mapping
 
@@ -206,16 +237,23 @@ def _load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict,
             loader.dispose()
     except _TooDeep as exc:
         line = exc.mark.line + 1 + offset if exc.mark else 1 + offset
-        raise FrontMatterError(_too_deep(path, line, exc.mark.column + 1 if exc.mark else 1))
+        raise FrontMatterError(
+            _too_deep(path, line, exc.mark.column + 1 if exc.mark else 1)
+        ) from None
     except yaml.MarkedYAMLError as exc:
         raise FrontMatterError(_syntax_finding(path, exc, offset)) from None
     if not isinstance(data, dict):
-        raise FrontMatterError(Finding(
-            path, 1 + offset, 1, "wrong-type",
-            f"the front matter is not a set of fields (expected 'name: value' lines, "
-            f"got {_kind(data)})",
-            "Write one 'field: value' per line.",
-        ))
+        raise FrontMatterError(
+            Finding(
+                path,
+                1 + offset,
+                1,
+                "wrong-type",
+                f"the front matter is not a set of fields (expected 'name: value' lines, "
+                f"got {_kind(data)})",
+                "Write one 'field: value' per line.",
+            )
+        )
     positions: dict[Path_, tuple[int, int]] = {}
     keys: dict[Path_, tuple[int, int]] = {}
     if node is None:  # '---' then '---': no fields at all
@@ -234,11 +272,15 @@ def _kind(data: Any) -> str:
 
 
 def _too_deep(path: str, line: int, column: int) -> Finding:
-    return Finding(path, line, column, "too-deep",
-                   f"the front matter is nested too deeply (expected at most {MAX_DEPTH} "
-                   "levels of lists and fields, got more from here)",
-                   "Write each field as 'field: value' or a short list; no field needs lists "
-                   "inside lists.")
+    return Finding(
+        path,
+        line,
+        column,
+        "too-deep",
+        f"the front matter is nested too deeply (expected at most {MAX_DEPTH} "
+        "levels of lists and fields, got more from here)",
+        "Write each field as 'field: value' or a short list; no field needs lists inside lists.",
+    )
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -271,11 +313,18 @@ def _check_bounds(path: str, root: yaml.Node | None, offset: int) -> None:
         if key in depth:
             continue
         if key in open_:  # reached again while its own children are being counted
-            raise FrontMatterError(Finding(
-                path, node.start_mark.line + 1 + offset, node.start_mark.column + 1,
-                "yaml-alias", "a value contains itself through an alias (expected an alias "
-                "*name to repeat a value written before it, got one inside the value '&name' "
-                "marks)", "Write the value out in full instead of using '&' and '*'."))
+            raise FrontMatterError(
+                Finding(
+                    path,
+                    node.start_mark.line + 1 + offset,
+                    node.start_mark.column + 1,
+                    "yaml-alias",
+                    "a value contains itself through an alias (expected an alias "
+                    "*name to repeat a value written before it, got one inside the value '&name' "
+                    "marks)",
+                    "Write the value out in full instead of using '&' and '*'.",
+                )
+            )
         open_.add(key)
         stack.append((node, True))
         stack.extend((c, False) for c in _children(node) if id(c) not in depth)
@@ -289,12 +338,20 @@ def _check_bounds(path: str, root: yaml.Node | None, offset: int) -> None:
             if total > MAX_VALUES:
                 where = key_node
                 break
-        raise FrontMatterError(Finding(
-            path, where.start_mark.line + 1 + offset, where.start_mark.column + 1, "too-large",
-            f"the front matter holds too many values (expected at most {MAX_VALUES:,}, "
-            "counting each use of an alias *name in full, got more)",
-            "Shorten the lists, and write values out instead of repeating them with '&' and "
-            "'*'." if len(depth) <= MAX_VALUES else "Shorten the lists."))
+        raise FrontMatterError(
+            Finding(
+                path,
+                where.start_mark.line + 1 + offset,
+                where.start_mark.column + 1,
+                "too-large",
+                f"the front matter holds too many values (expected at most {MAX_VALUES:,}, "
+                "counting each use of an alias *name in full, got more)",
+                "Shorten the lists, and write values out instead of repeating them with '&' and "
+                "'*'."
+                if len(depth) <= MAX_VALUES
+                else "Shorten the lists.",
+            )
+        )
 
 
 def _syntax_finding(path: str, exc: yaml.MarkedYAMLError, offset: int) -> Finding:
@@ -305,87 +362,141 @@ def _syntax_finding(path: str, exc: yaml.MarkedYAMLError, offset: int) -> Findin
     mark = exc.problem_mark or exc.context_mark
     context_line = exc.context_mark.line if exc.context_mark else None
     detail, hint = _plain_words(problem, exc.context or "", mark, context_line)
-    if context_line is not None and mark is not None and context_line < mark.line and (
-            "end of stream" in problem or "could not find expected ':'" in problem
-            or re.match(r"expected ',' or '[]}]'", problem)):
+    if (
+        context_line is not None
+        and mark is not None
+        and context_line < mark.line
+        and (
+            "end of stream" in problem
+            or "could not find expected ':'" in problem
+            or re.match(r"expected ',' or '[]}]'", problem)
+        )
+    ):
         mark = exc.context_mark  # an unclosed quote, list or set of fields: where it opens
     line, col = (mark.line + 1 + offset, mark.column + 1) if mark else (1 + offset, 1)
-    return Finding(path, line, col, "yaml-syntax",
-                   f"the front matter is not valid YAML ({detail})", hint)
+    return Finding(
+        path, line, col, "yaml-syntax", f"the front matter is not valid YAML ({detail})", hint
+    )
 
 
 QUOTE_HINT = "Put quotes around text that contains ': ' or ' #', e.g. summary: \"Bingo: a game\"."
-CLOSERS = {"quoted scalar": "the closing quotation mark", "flow sequence": "the closing ']'",
-           "flow mapping": "the closing '}'"}
+CLOSERS = {
+    "quoted scalar": "the closing quotation mark",
+    "flow sequence": "the closing ']'",
+    "flow mapping": "the closing '}'",
+}
 
 
-def _plain_words(problem: str, context: str, mark: yaml.Mark | None,
-                 context_line: int | None) -> tuple[str, str]:
+def _plain_words(
+    problem: str, context: str, mark: yaml.Mark | None, context_line: int | None
+) -> tuple[str, str]:
     """What went wrong ("expected X, got Y") and how to fix it, for PyYAML's `problem`."""
     closer = next((v for k, v in CLOSERS.items() if k in context), "")
     unclosed = context_line is not None and mark is not None and context_line < mark.line
     if "end of stream" in problem or (closer and unclosed):
         what = closer or "the end of a value"
         ended = "end of stream" in problem or "<stream end>" in problem
-        got = "the end of the front matter" if ended or mark is None \
+        got = (
+            "the end of the front matter"
+            if ended or mark is None
             else f"the next field on line {mark.line + 2}"
-        ends = {"the closing ']'": "Close the list with ']' on the line where it starts.",
-                "the closing '}'": "Close the fields with '}' on the line where they start."}
-        return (f"expected {what}, got {got}",
-                ends.get(what, "Close the quotation on the same line, or remove the opening "
-                         "quotation mark."))
+        )
+        ends = {
+            "the closing ']'": "Close the list with ']' on the line where it starts.",
+            "the closing '}'": "Close the fields with '}' on the line where they start.",
+        }
+        return (
+            f"expected {what}, got {got}",
+            ends.get(
+                what, "Close the quotation on the same line, or remove the opening quotation mark."
+            ),
+        )
     if re.match(r"expected ',' or '[]}]'", problem):
-        return ("expected ',' between the items of a list in brackets, got "
-                f"{_token(problem.rsplit('but got ', 1)[-1])}", QUOTE_HINT)
+        return (
+            "expected ',' between the items of a list in brackets, got "
+            f"{_token(problem.rsplit('but got ', 1)[-1])}",
+            QUOTE_HINT,
+        )
     if "mapping values are not allowed" in problem:
-        return ("expected one 'field: value' on each line, got a second ': ' on this line, or "
-                "a field indented under another", f"{QUOTE_HINT} Start each field at the "
-                "beginning of its line.")
+        return (
+            "expected one 'field: value' on each line, got a second ': ' on this line, or "
+            "a field indented under another",
+            f"{QUOTE_HINT} Start each field at the beginning of its line.",
+        )
     if "sequence entries are not allowed" in problem:
-        return ("expected a value after ': ', got a list item '- ' on the same line",
-                "Start the list on the next line: one '- item' per line, indented under the "
-                "field.")
+        return (
+            "expected a value after ': ', got a list item '- ' on the same line",
+            "Start the list on the next line: one '- item' per line, indented under the field.",
+        )
     if "could not find expected ':'" in problem:
-        return ("expected 'field: value', got a line without ': '",
-                "Add the field's name and ': ', or indent a continued text under its field.")
+        return (
+            "expected 'field: value', got a line without ': '",
+            "Add the field's name and ': ', or indent a continued text under its field.",
+        )
     if problem.startswith("expected <block end>") or "<block" in problem:
-        return ("expected each item to line up with the one above it, got a line indented "
-                "differently", "Indent the items of a list (and the fields of an item) by the "
-                "same number of spaces.")
+        return (
+            "expected each item to line up with the one above it, got a line indented differently",
+            "Indent the items of a list (and the fields of an item) by the same number of spaces.",
+        )
     if "'\\t'" in problem or "\t" in problem:
         return ("expected spaces, got a tab", "Replace the tab with spaces.")
     found = re.match(r"found undefined alias '?([^']*)'?", problem)
     if found:
-        return (f"expected '&{found[1]}' before '*{found[1]}', got no such name",
-                "Put quotes around text that starts with '*', or name the value with "
-                f"'&{found[1]}' before using '*{found[1]}'.")
+        return (
+            f"expected '&{found[1]}' before '*{found[1]}', got no such name",
+            "Put quotes around text that starts with '*', or name the value with "
+            f"'&{found[1]}' before using '*{found[1]}'.",
+        )
     if "used as a field name" in problem or "unhashable key" in problem:
-        return ("expected a field name before ':', got a list or a set of fields",
-                "Write the field's name before ': '; quote text that starts with '[' or '{'.")
+        return (
+            "expected a field name before ':', got a list or a set of fields",
+            "Write the field's name before ': '; quote text that starts with '[' or '{'.",
+        )
     if "escape character" in problem:
-        return ("expected \\\\, \\\" or \\n after a backslash in double quotes, got another "
-                "character", "Use single quotes around the text, or write the backslash twice.")
+        return (
+            'expected \\\\, \\" or \\n after a backslash in double quotes, got another character',
+            "Use single quotes around the text, or write the backslash twice.",
+        )
     if "constructor for the tag" in problem:
-        return ("expected plain values, got a YAML tag starting with '!'",
-                "Remove the tag (the word starting with '!'), or put quotes around the text.")
+        return (
+            "expected plain values, got a YAML tag starting with '!'",
+            "Remove the tag (the word starting with '!'), or put quotes around the text.",
+        )
     if "duplicate anchor" in (context + problem):
-        return ("expected each '&name' once, got the same name twice",
-                "Give the second one another name.")
+        return (
+            "expected each '&name' once, got the same name twice",
+            "Give the second one another name.",
+        )
     wording = re.match(r"expected (.+), but (?:found|got) (.+)", problem)
     if wording:
         return (f"expected {wording[1]}, got {wording[2]}", QUOTE_HINT)
-    return (f"expected 'field: value' lines, got something YAML cannot read: "
-            f"{problem.removeprefix('found ') or 'unknown'}", QUOTE_HINT)
+    return (
+        f"expected 'field: value' lines, got something YAML cannot read: "
+        f"{problem.removeprefix('found ') or 'unknown'}",
+        QUOTE_HINT,
+    )
 
 
 def _token(name: str) -> str:
-    names = {"':'": "':' inside an item", "'<stream end>'": "the end of the front matter",
-             "'-'": "a '-' inside the brackets", "'?'": "a '?' inside the brackets"}
+    names = {
+        "':'": "':' inside an item",
+        "'<stream end>'": "the end of the front matter",
+        "'-'": "a '-' inside the brackets",
+        "'?'": "a '?' inside the brackets",
+    }
     return names.get(name, name)
 
 
-def _walk(node: yaml.Node, loc: Path_, positions: dict, keys: dict, offset: int,
-          path: str, duplicates: list[Finding], seen_nodes: set[int]) -> None:
+def _walk(
+    node: yaml.Node,
+    loc: Path_,
+    positions: dict,
+    keys: dict,
+    offset: int,
+    path: str,
+    duplicates: list[Finding],
+    seen_nodes: set[int],
+) -> None:
     positions[loc] = (node.start_mark.line + 1 + offset, node.start_mark.column + 1)
     if id(node) in seen_nodes:
         return  # an alias (*name) of a node already walked: no loops, no exponential walks
@@ -396,15 +507,19 @@ def _walk(node: yaml.Node, loc: Path_, positions: dict, keys: dict, offset: int,
             key = str(key_node.value)
             where = (key_node.start_mark.line + 1 + offset, key_node.start_mark.column + 1)
             if key in seen:
-                duplicates.append(Finding(
-                    path, *where, "duplicate-key",
-                    f"the field '{key}' is given twice (expected each field once, got a second)",
-                    "Delete one of the two, keeping the value you mean.",
-                ))
+                duplicates.append(
+                    Finding(
+                        path,
+                        *where,
+                        "duplicate-key",
+                        f"the field '{key}' is given twice "
+                        "(expected each field once, got a second)",
+                        "Delete one of the two, keeping the value you mean.",
+                    )
+                )
             seen.add(key)
             keys[loc + (key,)] = where
-            _walk(value_node, loc + (key,), positions, keys, offset, path, duplicates,
-                  seen_nodes)
+            _walk(value_node, loc + (key,), positions, keys, offset, path, duplicates, seen_nodes)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             _walk(item, loc + (index,), positions, keys, offset, path, duplicates, seen_nodes)

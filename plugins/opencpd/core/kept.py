@@ -9,8 +9,8 @@ import json
 import os
 import shutil
 from collections.abc import Iterable
-from pathlib import Path
 from dataclasses import astuple
+from pathlib import Path
 from typing import Any
 
 from .catalog import Doc
@@ -41,8 +41,10 @@ def recall(path: Path, version: str) -> dict[str, Any]:
 
 def keep(path: Path, version: str, data: dict[str, Any]) -> None:
     """Keep `data` in `path` under `version`, whole or not at all."""
-    replace_whole(path, lambda scratch: scratch.write_text(
-        json.dumps({"version": version, "data": data}), "utf-8"))
+    replace_whole(
+        path,
+        lambda scratch: scratch.write_text(json.dumps({"version": version, "data": data}), "utf-8"),
+    )
 
 
 def keep_copy(source: Path, path: Path) -> None:
@@ -65,8 +67,9 @@ class KeptResources:
 
     def __init__(self, path: Path, vocabulary: Vocabulary, max_attachment_bytes: int) -> None:
         self.path, self.vocabulary = path, vocabulary
-        self.version = code_version(sorted(Path(__file__).parent.glob("*.py")),
-                                    repr(vocabulary), str(max_attachment_bytes))
+        self.version = code_version(
+            sorted(Path(__file__).parent.glob("*.py")), repr(vocabulary), str(max_attachment_bytes)
+        )
         self.kept = recall(path, self.version)  # {} when none, damaged or older: load afresh
         self.used: dict[str, Any] = {}
 

@@ -21,8 +21,10 @@ BLOCK_OPEN = re.compile(r"^(/{3,})\s*([A-Za-z-]+)\s*(?:\|\s*(.*))?$")
 BLOCK_CLOSE = re.compile(r"^/{3,}\s*$")
 OPTION_LANG = re.compile(r"^\s+lang:\s*([A-Za-z-]+)")
 # *words*{lang=fr}, **words**{lang=fr}, [words]{lang=fr}; the attribute list may hold more.
-SPAN = re.compile(r"(\*{1,2}|_{1,2}|\[)(?P<text>[^*_\[\]\n]+?)(?:\1|\])"
-                  r"\{:?[^}\n]*?\blang=\"?(?P<lang>[A-Za-z-]+)\"?[^}\n]*\}")
+SPAN = re.compile(
+    r"(\*{1,2}|_{1,2}|\[)(?P<text>[^*_\[\]\n]+?)(?:\1|\])"
+    r"\{:?[^}\n]*?\blang=\"?(?P<lang>[A-Za-z-]+)\"?[^}\n]*\}"
+)
 IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\([^)\n]*\)(?P<attrs>\{[^}\n]*\})?")
 HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
@@ -88,16 +90,21 @@ def _line_findings(path: str, number: int, line: str, block: str | None) -> list
 
 def _without_spans(text: str, keep: str | None = None) -> str:
     """The text with its marked spans taken out (all of them, or those not in `keep`)."""
+
     def drop(match: re.Match[str]) -> str:
         return match.group("text") if keep and match.group("lang") == keep else " "
+
     return SPAN.sub(drop, text)
 
 
 def english_words(text: str) -> list[str]:
     """English labels and words in a passage meant to be in another language."""
     words = [m.group(0) for m in SCHOOL_LABEL.finditer(text)]
-    labels = [m.group("label") for m in LABEL.finditer(text)
-              if any(p in ENGLISH for p in m.group("label").lower().split())]
+    labels = [
+        m.group("label")
+        for m in LABEL.finditer(text)
+        if any(p in ENGLISH for p in m.group("label").lower().split())
+    ]
     words += [label + ":" for label in labels]
     inside = {w for label in words for w in label.rstrip(":").split()}
     words += [w for w in WORD.findall(text) if w.lower() in ENGLISH and w not in inside]
@@ -122,24 +129,41 @@ def _english(path: str, line: int, text: str, lang: str) -> list[Finding]:
     words = english_words(text)
     if not words:
         return []
-    return [Finding(
-        path, line, 1, "english-in-lang",
-        f"English inside a passage marked lang={lang} (expected {lang} only, got "
-        f"{', '.join(repr(w) for w in words)})",
-        "A screen reader speaks it in the wrong voice: move the English label outside the "
-        "passage, or mark it like this: *Key word:*{lang=en-GB}.", "warning")]
+    return [
+        Finding(
+            path,
+            line,
+            1,
+            "english-in-lang",
+            f"English inside a passage marked lang={lang} (expected {lang} only, got "
+            f"{', '.join(repr(w) for w in words)})",
+            "A screen reader speaks it in the wrong voice: move the English label outside the "
+            "passage, or mark it like this: *Key word:*{lang=en-GB}.",
+            "warning",
+        )
+    ]
 
 
 def _unmarked(path: str, line: int, text: str, where: str) -> list[Finding]:
     words = foreign_words(text)
     if not words:
         return []
-    hint = ("Titles, block titles and alt text are read in English and cannot carry a "
-            "language: reword them in English and give the foreign words in the text, marked "
-            "like this: *avoir*{lang=fr}.")
+    hint = (
+        "Titles, block titles and alt text are read in English and cannot carry a "
+        "language: reword them in English and give the foreign words in the text, marked "
+        "like this: *avoir*{lang=fr}."
+    )
     if where == "a heading":
         hint = "Mark the foreign words like this: *avoir*{lang=fr}."
-    return [Finding(
-        path, line, 1, "unmarked-foreign",
-        f"{where} has words in another language with no lang marking (expected English, got "
-        f"{', '.join(repr(w) for w in words)})", hint, "warning")]
+    return [
+        Finding(
+            path,
+            line,
+            1,
+            "unmarked-foreign",
+            f"{where} has words in another language with no lang marking (expected English, got "
+            f"{', '.join(repr(w) for w in words)})",
+            hint,
+            "warning",
+        )
+    ]

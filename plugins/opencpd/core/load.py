@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import posixpath
 import re
 import unicodedata
@@ -11,15 +12,15 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc, field_name
 from .attachments import DEFAULT_MAX_BYTES, IMAGES, Outputs, check_file
+from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc, field_name
 from .deliveries import load_deliveries
-from .support import load_support
 from .findings import Finding
 from .frontmatter import MAX_FILE_BYTES, FrontMatterError, Source, parse
 from .kept import KeptResources
 from .language import language_findings
 from .model import SLUG, Chapter, Handout, Module, Publication, Resource, Session
+from .support import load_support
 from .tree import Kind, Tree, children, kind, read_regular, walk
 from .untrusted import personal_data
 from .validate import salvage, validate
@@ -33,8 +34,13 @@ NEEDS_BODY = (Module, Handout, Chapter, Publication, Resource)
 class Loader:
     """Reads the content tree once; `findings` collects everything wrong with it."""
 
-    def __init__(self, root: Path, vocabulary: Vocabulary, include_pending: bool = False,
-                 max_attachment_bytes: int = DEFAULT_MAX_BYTES):
+    def __init__(
+        self,
+        root: Path,
+        vocabulary: Vocabulary,
+        include_pending: bool = False,
+        max_attachment_bytes: int = DEFAULT_MAX_BYTES,
+    ):
         self.root = root
         self.vocabulary = vocabulary
         self.include_pending = include_pending
@@ -45,8 +51,9 @@ class Loader:
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def read(self, path: Path, model: type[T], page: str,
-             partial: Callable[[Doc[T]], None] | None = None) -> Doc[T] | None:
+    def read(
+        self, path: Path, model: type[T], page: str, partial: Callable[[Doc[T]], None] | None = None
+    ) -> Doc[T] | None:
         """A regular file listed by `walk` (never a link), parsed and validated. A file with
         wrong fields is not returned; `partial` checks it as far as it is valid."""
         try:
@@ -70,27 +77,54 @@ class Loader:
         # Where every value is, and every field's key (the line a teacher looks for).
         where = {field_name(k): v for k, v in source.positions.items() if k}
         where.update({field_name(k): v for k, v in source.key_positions.items()})
-        doc = Doc(meta, source.path, source.body, source.body_line, slug, page,
-                  {k: v[0] for k, v in where.items()}, {k: v[1] for k, v in where.items()})
+        doc = Doc(
+            meta,
+            source.path,
+            source.body,
+            source.body_line,
+            slug,
+            page,
+            {k: v[0] for k, v in where.items()},
+            {k: v[1] for k, v in where.items()},
+        )
         if not valid and partial:
             partial(doc)
             return None
         return doc
 
-    def find(self, rel: str, line: int, rule: str, message: str, hint: str,
-             severity: str = "error", column: int = 1) -> None:
+    def find(
+        self,
+        rel: str,
+        line: int,
+        rule: str,
+        message: str,
+        hint: str,
+        severity: str = "error",
+        column: int = 1,
+    ) -> None:
         self.findings.append(Finding(rel, line, column, rule, message, hint, severity))  # type: ignore[arg-type]
 
     def refuse(self, path: Path, what: Kind) -> None:
         """A symbolic link, or a pipe or device, where content may be: never read, never
         published, and nothing quoted from what it points to."""
         if what == "link":
-            self.find(self.rel(path), 1, "symlink", "this is a symbolic link (expected a real "
-                      "file or folder, got a link, which is never followed)", "Put the file or "
-                      "folder itself here in place of the link, or delete the link.")
+            self.find(
+                self.rel(path),
+                1,
+                "symlink",
+                "this is a symbolic link (expected a real "
+                "file or folder, got a link, which is never followed)",
+                "Put the file or folder itself here in place of the link, or delete the link.",
+            )
         elif what == "other":
-            self.find(self.rel(path), 1, "not-a-file", "this is not an ordinary file (expected "
-                      "a file or a folder, got a pipe, a device or a socket)", "Delete it.")
+            self.find(
+                self.rel(path),
+                1,
+                "not-a-file",
+                "this is not an ordinary file (expected "
+                "a file or a folder, got a pipe, a device or a socket)",
+                "Delete it.",
+            )
 
     def refuse_all(self, tree: Tree) -> None:
         for rel, what in tree.refused:
@@ -114,10 +148,15 @@ class Loader:
         for path in paths:
             same = unicodedata.normalize("NFC", key(path)).lower()
             if same in seen:
-                self.find(self.rel(path), 1, "same-output", f"this would be published under "
-                          f"the same name as {self.rel(seen[same])!r} (expected names that "
-                          f"differ by more than capital letters, got {path.name!r})",
-                          "Rename one of the two.")
+                self.find(
+                    self.rel(path),
+                    1,
+                    "same-output",
+                    f"this would be published under "
+                    f"the same name as {self.rel(seen[same])!r} (expected names that "
+                    f"differ by more than capital letters, got {path.name!r})",
+                    "Rename one of the two.",
+                )
             else:
                 seen[same] = path
                 kept.append(path)
@@ -127,31 +166,47 @@ class Loader:
 def check_body(source: Source, model: type[BaseModel]) -> list[Finding]:
     findings = []
     if model in NEEDS_BODY and not source.body.strip():
-        findings.append(Finding(
-            source.path, source.body_line, 1, "empty-body",
-            "the page has no text after the front matter (expected Markdown, got nothing)",
-            "Write the page's text below the closing '---'."))
+        findings.append(
+            Finding(
+                source.path,
+                source.body_line,
+                1,
+                "empty-body",
+                "the page has no text after the front matter (expected Markdown, got nothing)",
+                "Write the page's text below the closing '---'.",
+            )
+        )
     lines = source.body.split("\n")
     for index, line in enumerate(lines):
         if EXAMPLE_OPEN.match(line):
             options = []
-            for follow in lines[index + 1:]:
+            for follow in lines[index + 1 :]:
                 if not follow.startswith("    "):
                     break
                 options.append(follow.strip())
             if not any(o.startswith("lang:") for o in options):
-                findings.append(Finding(
-                    source.path, source.body_line + index, 1, "example-no-lang",
-                    "a worked example has no language (expected 'lang: fr', 'de' or 'es', "
-                    "got none)",
-                    "Add an indented line '    lang: fr' under the '/// example' line.",
-                    "warning"))
+                findings.append(
+                    Finding(
+                        source.path,
+                        source.body_line + index,
+                        1,
+                        "example-no-lang",
+                        "a worked example has no language (expected 'lang: fr', 'de' or 'es', "
+                        "got none)",
+                        "Add an indented line '    lang: fr' under the '/// example' line.",
+                        "warning",
+                    )
+                )
     return findings
 
 
-def load_catalog(root: Path, vocabulary: Vocabulary, include_pending: bool = False,
-                 max_attachment_bytes: int = DEFAULT_MAX_BYTES,
-                 kept: Path | None = None) -> Catalog:
+def load_catalog(
+    root: Path,
+    vocabulary: Vocabulary,
+    include_pending: bool = False,
+    max_attachment_bytes: int = DEFAULT_MAX_BYTES,
+    kept: Path | None = None,
+) -> Catalog:
     """Everything under root/modules and root/handbook (and centres/, deliveries/); `kept`: a
     file where resources loaded by the last build are kept for the next one (KeptResources)."""
     loader = Loader(root, vocabulary, include_pending, max_attachment_bytes)
@@ -184,8 +239,11 @@ def pages_in(loader: Loader, tree: Tree, subfolder: str, pattern: str = "*.md") 
     """The Markdown files directly in `subfolder` of `tree` ('' for the folder itself) that
     match `pattern`, less those whose page another already takes."""
     prefix = f"{subfolder}/" if subfolder else ""
-    files = [path for rel, path in sorted(tree.files.items()) if rel.startswith(prefix)
-             and "/" not in rel[len(prefix):] and path.match(pattern)]
+    files = [
+        path
+        for rel, path in sorted(tree.files.items())
+        if rel.startswith(prefix) and "/" not in rel[len(prefix) :] and path.match(pattern)
+    ]
     return loader.clash(files, lambda p: p.stem)
 
 
@@ -197,19 +255,28 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
     if file is None:
         if kind(folder / "module.md") in ("link", "other"):
             return None  # a link or a special file: refused above
-        loader.find(loader.rel(folder), 1, "missing-file",
-                    f"the module folder has no module.md (expected {base}/module.md, got none)",
-                    "If you meant an existing module, move the files into its folder (check "
-                    "the spelling); otherwise create the module with `opencpd new module`.")
+        loader.find(
+            loader.rel(folder),
+            1,
+            "missing-file",
+            f"the module folder has no module.md (expected {base}/module.md, got none)",
+            "If you meant an existing module, move the files into its folder (check "
+            "the spelling); otherwise create the module with `opencpd new module`.",
+        )
         return None
     doc = loader.read(file, Module, f"{base}/index.md")
     if doc is None:
         return None
     module = ModuleDoc(**vars(doc))
     if module.meta.id != folder.name:
-        loader.find(module.source, module.line("id"), "id-mismatch",
-                    f"the module id does not match its folder (expected '{folder.name}', "
-                    f"got '{module.meta.id}')", "Make the id and the folder name the same.")
+        loader.find(
+            module.source,
+            module.line("id"),
+            "id-mismatch",
+            f"the module id does not match its folder (expected '{folder.name}', "
+            f"got '{module.meta.id}')",
+            "Make the id and the folder name the same.",
+        )
     for path in pages_in(loader, tree, "handouts"):
         handout = loader.read(path, Handout, f"{base}/handouts/{path.stem}.md")
         if handout:
@@ -221,17 +288,24 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
             module.sessions.append(session)
     resources = loader.folders(folder / "resources") if "resources" in tree.folders else []
     for bad in [p for p in resources if not re.fullmatch(SLUG, p.name)]:
-        loader.find(loader.rel(bad), 1, "bad-name", "the resource's folder name cannot be "
-                    "part of a web address (expected lower-case words joined by hyphens, e.g. "
-                    f"weather-bingo; got {bad.name!r})", "Rename the folder: its name becomes "
-                    "the page's address. The resource is not published until then.")
+        loader.find(
+            loader.rel(bad),
+            1,
+            "bad-name",
+            "the resource's folder name cannot be "
+            "part of a web address (expected lower-case words joined by hyphens, e.g. "
+            f"weather-bingo; got {bad.name!r})",
+            "Rename the folder: its name becomes "
+            "the page's address. The resource is not published until then.",
+        )
     named = [p for p in resources if re.fullmatch(SLUG, p.name)]
     for slug in loader.clash(named, lambda p: p.name):
         resource = load_resource(loader, slug, f"{base}/resources/{slug.name}/index.md")
-        if resource:
-            if resource.meta.status == "approved" or (
-                    loader.include_pending and resource.meta.status == "pending"):
-                module.resources.append(resource)
+        if resource and (
+            resource.meta.status == "approved"
+            or (loader.include_pending and resource.meta.status == "pending")
+        ):
+            module.resources.append(resource)
     module.resources.sort(key=lambda r: (r.meta.submitted, r.slug), reverse=True)
     return module
 
@@ -246,17 +320,16 @@ def load_resource(loader: Loader, folder: Path, page: str) -> Doc[Resource] | No
     path = tree.files["index.md"]
     key = ""
     if loader.kept:
-        try:
+        with contextlib.suppress(OSError):  # changed while it was listed: read afresh, keep nothing
             key = KeptResources.key(loader.rel(path), tree)
-        except OSError:  # changed while it was listed: read afresh, keep nothing
-            pass
     if key and loader.kept and (kept := loader.kept.get(key)) is not None:
         resource, findings = kept
         loader.findings += findings
         return resource
     before = len(loader.findings)
-    resource = loader.read(path, Resource, page,
-                           partial=lambda doc: check_resource(loader, doc, tree))
+    resource = loader.read(
+        path, Resource, page, partial=lambda doc: check_resource(loader, doc, tree)
+    )
     if resource:
         check_resource(loader, resource, tree)
     else:
@@ -272,16 +345,24 @@ def check_session(loader: Loader, session: Doc[Session], module: ModuleDoc) -> N
     meta = session.meta
     total = sum(item.minutes for item in meta.agenda)
     if total != meta.duration:
-        loader.find(session.source, session.line("agenda"), "agenda-total",
-                    f"the agenda does not add up to the session's duration (expected "
-                    f"{meta.duration} minutes, got {total})",
-                    "Change the items' minutes or the duration so that they agree.")
+        loader.find(
+            session.source,
+            session.line("agenda"),
+            "agenda-total",
+            f"the agenda does not add up to the session's duration (expected "
+            f"{meta.duration} minutes, got {total})",
+            "Change the items' minutes or the duration so that they agree.",
+        )
     for name in meta.handouts:
         if name not in module.handouts:
-            loader.find(session.source, session.line("handouts"),
-                        "missing-file", f"the handout '{name}' does not exist (expected "
-                        f"modules/{module.id}/handouts/{name}.md, got no such file)",
-                        "Create the handout or correct its name in 'handouts'.")
+            loader.find(
+                session.source,
+                session.line("handouts"),
+                "missing-file",
+                f"the handout '{name}' does not exist (expected "
+                f"modules/{module.id}/handouts/{name}.md, got no such file)",
+                "Create the handout or correct its name in 'handouts'.",
+            )
 
 
 def check_resource(loader: Loader, resource: Doc[Resource], folder: Path | Tree) -> None:
@@ -290,26 +371,48 @@ def check_resource(loader: Loader, resource: Doc[Resource], folder: Path | Tree)
     tree = folder if isinstance(folder, Tree) else walk(folder)
     meta, source = resource.meta, resource.source
     if not meta.consent:
-        loader.find(source, resource.line("consent"), "no-consent", "the contributor has not "
-                    "agreed to be credited (expected consent: true, got false)",
-                    "Publish only with the contributor's consent to the credit shown.")
+        loader.find(
+            source,
+            resource.line("consent"),
+            "no-consent",
+            "the contributor has not agreed to be credited (expected consent: true, got false)",
+            "Publish only with the contributor's consent to the credit shown.",
+        )
     if not meta.no_pupil_data:
-        loader.find(source, resource.line("no_pupil_data"), "pupil-data", "the resource is not "
-                    "confirmed free of pupils' personal data (expected no_pupil_data: true, got "
-                    "false)", "Remove names, photos and work that identify pupils, then confirm.")
+        loader.find(
+            source,
+            resource.line("no_pupil_data"),
+            "pupil-data",
+            "the resource is not "
+            "confirmed free of pupils' personal data (expected no_pupil_data: true, got "
+            "false)",
+            "Remove names, photos and work that identify pupils, then confirm.",
+        )
     check_attachments(loader, resource, tree)
-    where = [((resource.body_line + n - 1, 1), what, text)
-             for n, what, text in personal_data(resource.body)]
-    where += [(resource.where(name), what, text) for name in ("title", "summary")
-              for _, what, text in personal_data(getattr(meta, name))]
+    where = [
+        ((resource.body_line + n - 1, 1), what, text)
+        for n, what, text in personal_data(resource.body)
+    ]
+    where += [
+        (resource.where(name), what, text)
+        for name in ("title", "summary")
+        for _, what, text in personal_data(getattr(meta, name))
+    ]
     for index, a in enumerate(meta.files):
-        where += [(resource.where("files", index, ("path", "title", "alt")[n]), what, text)
-                  for n, value in enumerate((a.path, a.title, a.alt))
-                  for _, what, text in personal_data(value)]
+        where += [
+            (resource.where("files", index, ("path", "title", "alt")[n]), what, text)
+            for n, value in enumerate((a.path, a.title, a.alt))
+            for _, what, text in personal_data(value)
+        ]
     for (line, column), what, text in where:
-        loader.find(source, line, "personal-data", f"this looks like {what} (expected no "
-                    f"personal data, got {text!r})", "Remove it, or reword it so that nobody "
-                    "can be identified.", column=column)
+        loader.find(
+            source,
+            line,
+            "personal-data",
+            f"this looks like {what} (expected no personal data, got {text!r})",
+            "Remove it, or reword it so that nobody can be identified.",
+            column=column,
+        )
 
 
 def check_attachments(loader: Loader, resource: Doc[Resource], tree: Tree) -> None:
@@ -322,30 +425,53 @@ def check_attachments(loader: Loader, resource: Doc[Resource], tree: Tree) -> No
         line, column = resource.where("files", index, "path")
         problem = check_file(folder, attachment.path, loader.max_attachment_bytes)
         if posixpath.normpath(attachment.path) == "index.md":
-            loader.find(source, line, "own-page", "the resource's page is listed as one of its "
-                        "own attachments (expected the attachments' names, got 'index.md')",
-                        "Remove this entry from 'files': the page is published already.",
-                        column=column)
+            loader.find(
+                source,
+                line,
+                "own-page",
+                "the resource's page is listed as one of its "
+                "own attachments (expected the attachments' names, got 'index.md')",
+                "Remove this entry from 'files': the page is published already.",
+                column=column,
+            )
         elif problem:
-            loader.find(source, line, "bad-attachment", problem.message, problem.hint,
-                        column=column)
+            loader.find(
+                source, line, "bad-attachment", problem.message, problem.hint, column=column
+            )
         elif clash := outputs.claim(attachment.path):
             name, other = clash
-            loader.find(source, line, "same-output", f"this attachment would be published as "
-                        f"{name!r}, the same file as {other} in the built site (expected a name "
-                        f"of its own, got {attachment.path!r})", "Rename the file and its entry; "
-                        "names that differ only in capital letters count as the same.",
-                        column=column)
+            loader.find(
+                source,
+                line,
+                "same-output",
+                f"this attachment would be published as "
+                f"{name!r}, the same file as {other} in the built site (expected a name "
+                f"of its own, got {attachment.path!r})",
+                "Rename the file and its entry; "
+                "names that differ only in capital letters count as the same.",
+                column=column,
+            )
         if attachment.path.rsplit(".", 1)[-1].lower() in IMAGES and not attachment.alt:
             line, column = resource.where("files", index)
-            loader.find(source, line, "no-alt-text", "an image has no text alternative "
-                        f"(expected alt: for {attachment.path}, got none)",
-                        "Add 'alt: what the image shows' to the file's entry.", column=column)
+            loader.find(
+                source,
+                line,
+                "no-alt-text",
+                f"an image has no text alternative (expected alt: for {attachment.path}, got none)",
+                "Add 'alt: what the image shows' to the file's entry.",
+                column=column,
+            )
     for extra in sorted(tree.files):
         if extra != "index.md" and extra not in listed:
-            loader.find(source, resource.line("files"), "unlisted-file", "a file in the "
-                        f"resource's folder is not listed (expected it under files:, got "
-                        f"{extra!r} unlisted)", "List it under 'files' or delete it.")
+            loader.find(
+                source,
+                resource.line("files"),
+                "unlisted-file",
+                "a file in the "
+                f"resource's folder is not listed (expected it under files:, got "
+                f"{extra!r} unlisted)",
+                "List it under 'files' or delete it.",
+            )
     for link, what in tree.refused:  # a listed link is reported at its entry, above
         if not any(name == link or name.startswith(link + "/") for name in listed):
             loader.refuse(folder / link, what)
@@ -359,18 +485,28 @@ def load_publication(loader: Loader, folder: Path) -> PublicationDoc | None:
     if file is None:
         if kind(folder / "publication.md") in ("link", "other"):
             return None  # a link or a special file: refused above
-        loader.find(loader.rel(folder), 1, "missing-file", "the publication folder has no "
-                    f"publication.md (expected {base}/publication.md, got none)",
-                    "Add a publication.md with the publication's front matter.")
+        loader.find(
+            loader.rel(folder),
+            1,
+            "missing-file",
+            "the publication folder has no "
+            f"publication.md (expected {base}/publication.md, got none)",
+            "Add a publication.md with the publication's front matter.",
+        )
         return None
     doc = loader.read(file, Publication, f"{base}/index.md")
     if doc is None:
         return None
     publication = PublicationDoc(**vars(doc))
     if publication.meta.id != folder.name:
-        loader.find(publication.source, publication.line("id"), "id-mismatch",
-                    f"the publication id does not match its folder (expected '{folder.name}', "
-                    f"got '{publication.meta.id}')", "Make the id and the folder name the same.")
+        loader.find(
+            publication.source,
+            publication.line("id"),
+            "id-mismatch",
+            f"the publication id does not match its folder (expected '{folder.name}', "
+            f"got '{publication.meta.id}')",
+            "Make the id and the folder name the same.",
+        )
     for path in pages_in(loader, tree, "", "[0-9]*.md"):
         chapter = loader.read(path, Chapter, f"{base}/{path.stem}.md")
         if chapter:
@@ -382,16 +518,24 @@ def check_references(loader: Loader, catalog: Catalog) -> None:
     seen: dict[str, str] = {}
     for doc in [*catalog.modules, *catalog.publications]:
         if doc.id in seen:
-            loader.find(doc.source, doc.line("id"), "duplicate-id",
-                        f"the id '{doc.id}' is already used "
-                        f"(expected a unique id, got the same as {seen[doc.id]})",
-                        "Give one of them another id (and folder name).")
+            loader.find(
+                doc.source,
+                doc.line("id"),
+                "duplicate-id",
+                f"the id '{doc.id}' is already used "
+                f"(expected a unique id, got the same as {seen[doc.id]})",
+                "Give one of them another id (and folder name).",
+            )
         seen.setdefault(doc.id, doc.source)
     for publication in catalog.publications:
         wanted = publication.meta.training_module
         if wanted and catalog.module(wanted) is None:
-            loader.find(publication.source,
-                        publication.line("training_module"),
-                        "unknown-module", f"training_module names a module that does not exist "
-                        f"(expected one of {', '.join(m.id for m in catalog.modules)}; "
-                        f"got '{wanted}')", "Correct the id, or write the module first.")
+            loader.find(
+                publication.source,
+                publication.line("training_module"),
+                "unknown-module",
+                f"training_module names a module that does not exist "
+                f"(expected one of {', '.join(m.id for m in catalog.modules)}; "
+                f"got '{wanted}')",
+                "Correct the id, or write the module first.",
+            )

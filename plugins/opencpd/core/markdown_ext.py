@@ -59,9 +59,14 @@ class Facilitator(Block):
     ARGUMENT = None
 
     def on_create(self, parent: etree.Element) -> etree.Element:
-        box = etree.SubElement(parent, "div", {
-            "class": "admonition note facilitator-only", "data-pagefind-ignore": "all",
-        })
+        box = etree.SubElement(
+            parent,
+            "div",
+            {
+                "class": "admonition note facilitator-only",
+                "data-pagefind-ignore": "all",
+            },
+        )
         title = etree.SubElement(box, "p", {"class": "admonition-title"})
         title.text = self.argument or "For the facilitator"
         return box

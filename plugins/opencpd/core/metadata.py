@@ -9,8 +9,12 @@ from typing import Any
 from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc
 from .model import Chapter, Contributor, Handout, Resource, Session
 
-LEVELS = {"KS2": "Key Stage 2", "KS3": "Key Stage 3", "KS2-3": "Key Stages 2 and 3",
-          "all": "All phases"}
+LEVELS = {
+    "KS2": "Key Stage 2",
+    "KS3": "Key Stage 3",
+    "KS2-3": "Key Stages 2 and 3",
+    "all": "All phases",
+}
 SITE_LANGUAGE = "en-GB"  # every page is written in British English; examples are in others
 TEACHERS = {"@type": "EducationalAudience", "educationalRole": "teacher"}
 # A note in brackets after a name ("OpenCPD project team (summary)") says how the work was
@@ -26,8 +30,9 @@ def duration(minutes: int) -> str:
 
 def sentences(items: list[str]) -> str:
     """Items as one paragraph of sentences, each ended once: ['A.', 'B'] -> 'A. B.'"""
-    return " ".join(i.strip() if i.strip()[-1:] in ".!?" else i.strip() + "." for i in items
-                    if i.strip())
+    return " ".join(
+        i.strip() if i.strip()[-1:] in ".!?" else i.strip() + "." for i in items if i.strip()
+    )
 
 
 def plain_name(name: str) -> str:
@@ -45,7 +50,8 @@ class Metadata:
         self.site_url = site_url.rstrip("/") + "/" if site_url else "/"
         # The programme's own authors (its project team, its partners) are organisations.
         self.teams = {plain_name(a) for m in catalog.modules for a in m.meta.authors} | {
-            plain_name(a) for p in catalog.publications for a in p.meta.authors}
+            plain_name(a) for p in catalog.publications for a in p.meta.authors
+        }
 
     def url(self, doc: Doc) -> str:
         return self.site_url + doc.url
@@ -77,11 +83,12 @@ class Metadata:
     def person(self, contributor: Contributor) -> dict[str, Any]:
         """A teacher who shared a resource; the programme's own team is an organisation."""
         name = plain_name(contributor.name)
-        found: dict[str, Any] = {"@type": "Organization" if name in self.teams else "Person",
-                                 "name": name}
+        found: dict[str, Any] = {
+            "@type": "Organization" if name in self.teams else "Person",
+            "name": name,
+        }
         if contributor.school:
-            found["affiliation"] = {"@type": "EducationalOrganization",
-                                    "name": contributor.school}
+            found["affiliation"] = {"@type": "EducationalOrganization", "name": contributor.school}
         return found
 
     def _common(self, module: ModuleDoc) -> dict[str, Any]:
@@ -102,22 +109,29 @@ class Metadata:
     def module(self, module: ModuleDoc) -> dict[str, Any]:
         m = module.meta
         return {
-            **self._common(module), "@type": ["Course", "LearningResource"],
-            "name": m.title, "description": m.summary, "url": self.url(module),
+            **self._common(module),
+            "@type": ["Course", "LearningResource"],
+            "name": m.title,
+            "description": m.summary,
+            "url": self.url(module),
             "learningResourceType": "professional development module",
             "timeRequired": duration(sum(s.meta.duration for s in module.sessions)),
             "version": m.version,
-            "hasPart": [{"@type": "LearningResource", "name": s.meta.title, "url": self.url(s)}
-                        for s in module.sessions],
-            "isPartOf": {"@type": "CreativeWorkSeries", "name": "OpenCPD",
-                         "url": self.site_url},
+            "hasPart": [
+                {"@type": "LearningResource", "name": s.meta.title, "url": self.url(s)}
+                for s in module.sessions
+            ],
+            "isPartOf": {"@type": "CreativeWorkSeries", "name": "OpenCPD", "url": self.site_url},
         }
 
     def session(self, module: ModuleDoc, session: Doc[Session]) -> dict[str, Any]:
         s = session.meta
         return {
-            **self._common(module), "@type": "LearningResource",
-            "name": s.title, "description": sentences(s.objectives), "url": self.url(session),
+            **self._common(module),
+            "@type": "LearningResource",
+            "name": s.title,
+            "description": sentences(s.objectives),
+            "url": self.url(session),
             "learningResourceType": self.catalog.vocabulary.label("session_kinds", s.kind),
             "timeRequired": duration(s.duration),
             "isPartOf": self.course(module),
@@ -126,8 +140,11 @@ class Metadata:
     def handout(self, module: ModuleDoc, handout: Doc[Handout]) -> dict[str, Any]:
         h = handout.meta
         return {
-            **self._common(module), "@type": "LearningResource",
-            "name": h.title, "description": h.purpose, "url": self.url(handout),
+            **self._common(module),
+            "@type": "LearningResource",
+            "name": h.title,
+            "description": h.purpose,
+            "url": self.url(handout),
             "learningResourceType": "handout",
             "isPartOf": self.course(module),
         }
@@ -140,16 +157,21 @@ class Metadata:
         vocab = self.catalog.vocabulary
         contributor = self.person(r.contributor)
         return {
-            "@context": "https://schema.org", "@type": "LearningResource",
-            "name": r.title, "description": r.summary, "url": self.url(resource),
+            "@context": "https://schema.org",
+            "@type": "LearningResource",
+            "name": r.title,
+            "description": r.summary,
+            "url": self.url(resource),
             "educationalLevel": LEVELS.get(r.key_stage, r.key_stage),
             "inLanguage": languages(r.languages),
             "keywords": [vocab.label("themes", t) for t in r.themes],
             "teaches": [vocab.label("themes", t) for t in r.themes],
             "audience": TEACHERS,
             "learningResourceType": vocab.label("resource_types", r.type),
-            "license": self.licence(r.licence), "contributor": contributor,
-            "author": contributor, "dateCreated": r.submitted.isoformat(),
+            "license": self.licence(r.licence),
+            "contributor": contributor,
+            "author": contributor,
+            "dateCreated": r.submitted.isoformat(),
             "dateModified": r.submitted.isoformat(),
             "isPartOf": self.course(module),
         }
@@ -165,28 +187,39 @@ class Metadata:
             "dateModified": p.reviewed.isoformat(),
             "author": self.authors(p.authors),
             "educationalLevel": LEVELS.get(module.meta.key_stage, module.meta.key_stage)
-            if module else LEVELS["all"],
+            if module
+            else LEVELS["all"],
         }
 
     def publication(self, publication: PublicationDoc) -> dict[str, Any]:
         p = publication.meta
         return {
-            **self._publication_common(publication), "@type": ["Book", "LearningResource"],
-            "name": p.title, "description": p.summary, "url": self.url(publication),
+            **self._publication_common(publication),
+            "@type": ["Book", "LearningResource"],
+            "name": p.title,
+            "description": p.summary,
+            "url": self.url(publication),
             "learningResourceType": self.catalog.vocabulary.label("publication_kinds", p.kind),
             "version": p.version,
-            "hasPart": [{"@type": "Chapter", "name": c.meta.title, "url": self.url(c)}
-                        for c in publication.chapters],
-            "isPartOf": {"@type": "CreativeWorkSeries", "name": "OpenCPD",
-                         "url": self.site_url},
+            "hasPart": [
+                {"@type": "Chapter", "name": c.meta.title, "url": self.url(c)}
+                for c in publication.chapters
+            ],
+            "isPartOf": {"@type": "CreativeWorkSeries", "name": "OpenCPD", "url": self.site_url},
         }
 
     def chapter(self, publication: PublicationDoc, chapter: Doc[Chapter]) -> dict[str, Any]:
         c = chapter.meta
         return {
-            **self._publication_common(publication), "@type": ["Chapter", "LearningResource"],
-            "name": c.title, "description": c.summary, "url": self.url(chapter),
+            **self._publication_common(publication),
+            "@type": ["Chapter", "LearningResource"],
+            "name": c.title,
+            "description": c.summary,
+            "url": self.url(chapter),
             "learningResourceType": "publication chapter",
-            "isPartOf": {"@type": "Book", "name": publication.meta.title,
-                         "url": self.url(publication)},
+            "isPartOf": {
+                "@type": "Book",
+                "name": publication.meta.title,
+                "url": self.url(publication),
+            },
         }

@@ -24,15 +24,19 @@ class VocabTerm:
         if vocab is not None and value not in vocab.lists[self.list_name]:
             allowed = ", ".join(vocab.ids(self.list_name))
             raise PydanticCustomError(
-                "vocabulary", "{value!r} is not a known {name}",
+                "vocabulary",
+                "{value!r} is not a known {name}",
                 {"value": value, "name": self.list_name, "allowed": allowed},
             )
         return value
 
 
 def term(list_name: str) -> object:
-    return Annotated[str, AfterValidator(VocabTerm(list_name)),
-                     Field(json_schema_extra={"x-vocabulary": list_name})]
+    return Annotated[
+        str,
+        AfterValidator(VocabTerm(list_name)),
+        Field(json_schema_extra={"x-vocabulary": list_name}),
+    ]
 
 
 KeyStage = term("key_stages")
@@ -69,8 +73,11 @@ def _writable(value: Any) -> Any:
     for text in texts:
         found = UNWRITABLE.search(text) if isinstance(text, str) else None
         if found:
-            raise PydanticCustomError("unwritable", "contains the invisible character "
-                                      "{character}", {"character": f"U+{ord(found[0]):04X}"})
+            raise PydanticCustomError(
+                "unwritable",
+                "contains the invisible character {character}",
+                {"character": f"U+{ord(found[0]):04X}"},
+            )
     return value
 
 
@@ -205,11 +212,14 @@ class Chapter(Content):
 
 
 CONTENT_TYPES: dict[str, type[Content]] = {
-    "module": Module, "session": Session, "handout": Handout,
-    "resource": Resource, "publication": Publication, "chapter": Chapter,
+    "module": Module,
+    "session": Session,
+    "handout": Handout,
+    "resource": Resource,
+    "publication": Publication,
+    "chapter": Chapter,
 }
 
 # Centres and deliveries live in their own file, which adds them to CONTENT_TYPES.
-from . import delivery_model  # noqa: E402,F401
 # School-to-school support offers likewise (support_model.py).
-from . import support_model  # noqa: E402,F401
+from . import delivery_model, support_model  # noqa: E402,F401

@@ -32,8 +32,10 @@ def module_files(site: Path, module: ModuleDoc) -> list[Path]:
 
 
 def readme(module: ModuleDoc) -> str:
-    return (f"{module.meta.title}\n\nOpen modules/{module.id}/index.html in a browser. "
-            "Pages, handouts, packs and shared resources of this module are included.\n")
+    return (
+        f"{module.meta.title}\n\nOpen modules/{module.id}/index.html in a browser. "
+        "Pages, handouts, packs and shared resources of this module are included.\n"
+    )
 
 
 def write_zip(site: Path, module: ModuleDoc, files: list[Path] | None = None) -> Path:
@@ -60,8 +62,9 @@ def zip_key(site: Path, module: ModuleDoc, files: list[Path]) -> str:
     return digest.hexdigest()[:32]
 
 
-def cached_zip(site: Path, module: ModuleDoc, cache: Path,
-               written: dict[str, str] | None = None) -> Path:
+def cached_zip(
+    site: Path, module: ModuleDoc, cache: Path, written: dict[str, str] | None = None
+) -> Path:
     """The module's zip, copied from `cache` when its files are unchanged, else made and kept.
     With `written` (module id -> key of the zip in the site), a zip already in the site with
     the same files is left as it is (a rebuild while serving)."""
@@ -86,8 +89,9 @@ def cached_zip(site: Path, module: ModuleDoc, cache: Path,
     return target
 
 
-def write_offline_zips(site: Path, catalog: Catalog, cache: Path | None = None,
-                       written: dict[str, str] | None = None) -> list[Path]:
+def write_offline_zips(
+    site: Path, catalog: Catalog, cache: Path | None = None, written: dict[str, str] | None = None
+) -> list[Path]:
     if cache is None:
         return [write_zip(site, module) for module in catalog.published_modules]
     return [cached_zip(site, module, cache, written) for module in catalog.published_modules]

@@ -14,7 +14,7 @@ FIELD_PROMPTS: dict[tuple[str, ...], str] = {
 BODY_PROMPTS: dict[str, str] = {
     "What it is": "What the resource is and what pupils do with it.",
     "How I used it": "The class and year group, how long it took, what worked well and what "
-                     "you would change.",
+    "you would change.",
     "Adapting it": "How a colleague could use it with another language, year group or topic.",
 }
 

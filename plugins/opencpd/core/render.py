@@ -14,8 +14,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from .attachments import IMAGES, Outputs, check_file, human_size, kind_of
 from .catalog import VOCABULARY_OF, Catalog, Doc, ModuleDoc
-from .model import AgendaItem, Resource
 from .feeds import feed_uri, feeds
+from .model import AgendaItem, Resource
 from .placed import hold
 from .schema import schemas
 from .svg import safe_svg
@@ -31,14 +31,20 @@ INDEXES = {"key-stages": "key_stage", "themes": "themes", "languages": "language
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-                      autoescape=select_autoescape(["html.j2"], default=False))
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=select_autoescape(["html.j2"], default=False),
+    )
     env.filters["clock"] = clock
     env.filters["rel"] = relative_link
     env.filters["href"] = url_href
     env.filters["join_labels"] = lambda ids, catalog, name: ", ".join(
-        catalog.vocabulary.label(name, i) for i in ids)
+        catalog.vocabulary.label(name, i) for i in ids
+    )
     env.filters["date"] = lambda d: f"{d.day} {d:%B %Y}"
     return env
 
@@ -87,9 +93,15 @@ def front_matter(meta: dict[str, Any]) -> str:
 
 
 class Renderer:
-    def __init__(self, catalog: Catalog, start_time: str = "16:00", site_url: str = "",
-                 edit_url: str = "", packs: dict[str, list[dict[str, Any]]] | None = None,
-                 slides: dict[str, dict[str, dict[str, Any]]] | None = None):
+    def __init__(
+        self,
+        catalog: Catalog,
+        start_time: str = "16:00",
+        site_url: str = "",
+        edit_url: str = "",
+        packs: dict[str, list[dict[str, Any]]] | None = None,
+        slides: dict[str, dict[str, dict[str, Any]]] | None = None,
+    ):
         self.catalog = catalog
         self.slides = slides or {}  # module id -> session slug -> deck links (adapters/slides)
         self.packs = packs or {}  # owner id -> session pack links (adapters.packs.pack_links)
@@ -98,27 +110,42 @@ class Renderer:
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         self.env = environment()
         from .delivery_pages import DeliveryPages  # it builds on this module
+
         self.delivery_pages = DeliveryPages(self)
         from .support_pages import SupportPages
+
         self.support_pages = SupportPages(self)
 
     def html(self, template: str, here: str, **context: Any) -> str:
         """An autoescaped HTML fragment: how teachers' text reaches a page."""
         return self.env.get_template(template).render(
-            catalog=self.catalog, vocab=self.catalog.vocabulary, here=here, **context)
+            catalog=self.catalog, vocab=self.catalog.vocabulary, here=here, **context
+        )
 
     def page(self, template: str, page: str, meta: dict[str, Any], **context: Any) -> str:
         # Generated pages are never macro-rendered: they may quote teachers' text.
         head = front_matter({"render_macros": False, **meta})
         body = self.env.get_template(template).render(
-            catalog=self.catalog, here=page, start=self.start_time, vocab=self.catalog.vocabulary,
-            order=running_order, page_url=page_url, **context)
+            catalog=self.catalog,
+            here=page,
+            start=self.start_time,
+            vocab=self.catalog.vocabulary,
+            order=running_order,
+            page_url=page_url,
+            **context,
+        )
         return head + body + self.edit_link(context)
 
     def edit_link(self, context: dict[str, Any]) -> str:
         """'Suggest a change' for pages made from one content file."""
-        doc = next((context[k] for k in ("session", "handout", "chapter", "resource", "module",
-                                         "publication") if k in context), None)
+        doc = next(
+            (
+                context[k]
+                for k in ("session", "handout", "chapter", "resource", "module", "publication")
+                if k in context
+            ),
+            None,
+        )
         if not self.edit_url or doc is None or "pages" in context:
             return ""
         return f"\n[Suggest a change to this page]({self.edit_url}{doc.source}){{ .edit-link }}\n"
@@ -128,18 +155,35 @@ class Renderer:
         for module in self.catalog.published_modules:
             out.update(self.module_pages(module))
         for publication in self.catalog.publications:
-            meta = {"title": publication.meta.title, "content_type": "publication",
-                    "licence": publication.meta.licence, "description": publication.meta.summary}
-            out[publication.page] = self.page("publication.md.j2", publication.page, meta,
-                                              publication=publication,
-                                              packs=self.packs.get(publication.id, []))
+            meta = {
+                "title": publication.meta.title,
+                "content_type": "publication",
+                "licence": publication.meta.licence,
+                "description": publication.meta.summary,
+            }
+            out[publication.page] = self.page(
+                "publication.md.j2",
+                publication.page,
+                meta,
+                publication=publication,
+                packs=self.packs.get(publication.id, []),
+            )
             for chapter in publication.chapters:
-                meta = {**meta, "title": chapter.meta.title, "content_type": "chapter",
-                        "description": chapter.meta.summary}
-                out[chapter.page] = self.page("chapter.md.j2", chapter.page, meta,
-                                              publication=publication, chapter=chapter,
-                                              packs=self.packs.get(publication.id, []),
-                                              form_rows=FORM_ROWS)
+                meta = {
+                    **meta,
+                    "title": chapter.meta.title,
+                    "content_type": "chapter",
+                    "description": chapter.meta.summary,
+                }
+                out[chapter.page] = self.page(
+                    "chapter.md.j2",
+                    chapter.page,
+                    meta,
+                    publication=publication,
+                    chapter=chapter,
+                    packs=self.packs.get(publication.id, []),
+                    form_rows=FORM_ROWS,
+                )
         out.update(self.index_pages())
         out.update(self.delivery_pages.all())  # centres, deliveries, calendars
         out.update(self.support_pages.all())  # school-to-school support
@@ -150,69 +194,117 @@ class Renderer:
     def schema_files(self) -> dict[str, str]:
         """The JSON Schema of each content type, and a page listing them."""
         found = schemas(self.catalog.vocabulary)
-        out = {f"schemas/{name}.schema.json": json_document(schema)
-               for name, schema in found.items()}
-        out["schemas/index.md"] = self.page("schemas.md.j2", "schemas/index.md",
-                                            {"title": "JSON Schemas"}, names=list(found))
+        out = {
+            f"schemas/{name}.schema.json": json_document(schema) for name, schema in found.items()
+        }
+        out["schemas/index.md"] = self.page(
+            "schemas.md.j2", "schemas/index.md", {"title": "JSON Schemas"}, names=list(found)
+        )
         return out
 
     def module_pages(self, module: ModuleDoc) -> dict[str, str]:
         m = module.meta
-        meta = {"title": m.title, "content_type": "module", "key_stage": m.key_stage,
-                "languages": m.languages, "themes": m.themes, "licence": m.licence,
-                "module": m.title, "description": m.summary, "feed": feed_uri(module)}
-        resources_html = self.resource_list(module.page, [(module, r) for r in
-                                                          module.resources[:NEWEST]])
-        out = {module.page: self.page("module.md.j2", module.page, meta, module=module,
-                                      next_deliveries=self.delivery_pages.next_on_module(
-                                          module, module.page),
-                                      support_offers=self.support_pages.on_module(
-                                          module, module.page),
-                                      resources_html=resources_html,
-                                      all_resources=f"resources/{module.id}/index.md",
-                                      packs=self.packs.get(module.id, []),
-                                      slides=self.slides.get(module.id, {}))}
+        meta = {
+            "title": m.title,
+            "content_type": "module",
+            "key_stage": m.key_stage,
+            "languages": m.languages,
+            "themes": m.themes,
+            "licence": m.licence,
+            "module": m.title,
+            "description": m.summary,
+            "feed": feed_uri(module),
+        }
+        resources_html = self.resource_list(
+            module.page, [(module, r) for r in module.resources[:NEWEST]]
+        )
+        out = {
+            module.page: self.page(
+                "module.md.j2",
+                module.page,
+                meta,
+                module=module,
+                next_deliveries=self.delivery_pages.next_on_module(module, module.page),
+                support_offers=self.support_pages.on_module(module, module.page),
+                resources_html=resources_html,
+                all_resources=f"resources/{module.id}/index.md",
+                packs=self.packs.get(module.id, []),
+                slides=self.slides.get(module.id, {}),
+            )
+        }
         for resource in module.resources:
             out[resource.page] = self.resource_page(module, resource)
         for session in module.sessions:
             out[session.page] = self.page(
-                "session.md.j2", session.page, {**meta, "title": session.meta.title,
-                                                "content_type": "session"},
-                module=module, session=session,
-                slides=self.slides.get(module.id, {}).get(session.slug))
+                "session.md.j2",
+                session.page,
+                {**meta, "title": session.meta.title, "content_type": "session"},
+                module=module,
+                session=session,
+                slides=self.slides.get(module.id, {}).get(session.slug),
+            )
         for handout in module.handouts.values():
             out[handout.page] = self.page(
-                "handout.md.j2", handout.page, {**meta, "title": handout.meta.title,
-                                                "content_type": "handout"},
-                module=module, handout=handout, used_in=_sessions_using(module, handout))
+                "handout.md.j2",
+                handout.page,
+                {**meta, "title": handout.meta.title, "content_type": "handout"},
+                module=module,
+                handout=handout,
+                used_in=_sessions_using(module, handout),
+            )
         return out
 
     def resource_page(self, module: ModuleDoc, resource: Doc[Resource]) -> str:
         r = resource.meta
         folder = self.catalog.root / resource.source.rsplit("/", 1)[0]
         # Only what a browser reads as a file of this folder is linked (urls.file_in_folder)
-        attachments = [{
-            "href": href_of_file(inside), "title": a.title, "alt": a.alt,
-            "kind": kind_of(inside), "image": inside.rsplit(".", 1)[-1].lower() in IMAGES,
-            "size": human_size((folder / inside).stat().st_size)
-            if (folder / inside).is_file() else "missing",
-        } for a in r.files if (inside := file_in_folder(a.path)) is not None]
+        attachments = [
+            {
+                "href": href_of_file(inside),
+                "title": a.title,
+                "alt": a.alt,
+                "kind": kind_of(inside),
+                "image": inside.rsplit(".", 1)[-1].lower() in IMAGES,
+                "size": human_size((folder / inside).stat().st_size)
+                if (folder / inside).is_file()
+                else "missing",
+            }
+            for a in r.files
+            if (inside := file_in_folder(a.path)) is not None
+        ]
         licence = self.catalog.vocabulary.term("licences", r.licence)
         credit = r.contributor.name + (f", {r.contributor.school}" if r.contributor.school else "")
-        attribution = (f"“{r.title}” by {credit}, shared on OpenCPD "
-                       f"({self.site_url}{resource.url}), licensed under "
-                       f"{licence.label if licence else r.licence}"
-                       f"{f' ({licence.url})' if licence and licence.url else ''}.")
-        meta = {"title": r.title, "content_type": "resource", "key_stage": r.key_stage,
-                "languages": r.languages, "themes": r.themes, "licence": r.licence,
-                "resource_type": r.type, "module": module.meta.title, "description": r.summary,
-                "status": r.status, "feed": feed_uri(module)}
-        html = self.html("resource.html.j2", resource.page, resource=resource, module=module,
-                         edit_url=self.edit_url + resource.source if self.edit_url else "",
-                         module_link=relative_link(module.page, resource.page)
-                         .removesuffix("index.md"),
-                         attachments=attachments, licence=licence or {"label": r.licence},
-                         attribution=attribution, body_html=safe_html(resource.body))
+        attribution = (
+            f"“{r.title}” by {credit}, shared on OpenCPD "
+            f"({self.site_url}{resource.url}), licensed under "
+            f"{licence.label if licence else r.licence}"
+            f"{f' ({licence.url})' if licence and licence.url else ''}."
+        )
+        meta = {
+            "title": r.title,
+            "content_type": "resource",
+            "key_stage": r.key_stage,
+            "languages": r.languages,
+            "themes": r.themes,
+            "licence": r.licence,
+            "resource_type": r.type,
+            "module": module.meta.title,
+            "description": r.summary,
+            "status": r.status,
+            "feed": feed_uri(module),
+        }
+        html = self.html(
+            "resource.html.j2",
+            resource.page,
+            resource=resource,
+            module=module,
+            edit_url=self.edit_url + resource.source if self.edit_url else "",
+            module_link=relative_link(module.page, resource.page).removesuffix("index.md"),
+            attachments=attachments,
+            licence=licence or {"label": r.licence},
+            attribution=attribution,
+            body_html=safe_html(resource.body),
+        )
         return front_matter({"render_macros": False, **meta}) + hold(html)
 
     def attachments(self) -> dict[str, Path | str]:
@@ -230,65 +322,100 @@ class Renderer:
                 if check_file(folder, a.path, sys.maxsize) is not None or outputs.claim(a.path):
                     continue
                 out[base + posixpath.normpath(a.path)] = (
-                    safe_svg(path.read_bytes()) if a.path.lower().endswith(".svg")
-                    else path)
+                    safe_svg(path.read_bytes()) if a.path.lower().endswith(".svg") else path
+                )
         return out
 
     def resource_list(self, here: str, items: list, show_module: bool = False) -> str:
         """The list as Markdown that holds its HTML: it quotes teachers' titles and summaries."""
-        return hold(self.html("resource_list.html.j2", here, items=items,
-                              show_module=show_module))
+        return hold(self.html("resource_list.html.j2", here, items=items, show_module=show_module))
 
     def resource_index_pages(self) -> dict[str, str]:
         """The Resources page (newest, and counts per module) and, per module, every
         resource in pages of PAGE_SIZE, so that no page grows with the number of resources."""
-        newest = sorted(self.catalog.resources, key=lambda mr: (mr[1].meta.submitted,
-                                                                mr[1].slug), reverse=True)
+        newest = sorted(
+            self.catalog.resources, key=lambda mr: (mr[1].meta.submitted, mr[1].slug), reverse=True
+        )
         here = "resources/index.md"
-        out = {here: self.page("resources.md.j2", here, {
-            "title": "Teachers' resources",
-            "description": "Resources that teachers have shared, each checked by a moderator "
-                           "and free to reuse under the licence on its page."},
-                               resources_html=self.resource_list(here, newest[:NEWEST], True))}
+        out = {
+            here: self.page(
+                "resources.md.j2",
+                here,
+                {
+                    "title": "Teachers' resources",
+                    "description": "Resources that teachers have shared, "
+                    "each checked by a moderator and free to reuse under the licence on its page.",
+                },
+                resources_html=self.resource_list(here, newest[:NEWEST], True),
+            )
+        }
         for module in self.catalog.published_modules:
-            chunks = [module.resources[i:i + PAGE_SIZE]
-                      for i in range(0, len(module.resources), PAGE_SIZE)] or [[]]
-            pages = [f"resources/{module.id}/{'index' if n == 1 else n}.md"
-                     for n in range(1, len(chunks) + 1)]
+            chunks = [
+                module.resources[i : i + PAGE_SIZE]
+                for i in range(0, len(module.resources), PAGE_SIZE)
+            ] or [[]]
+            pages = [
+                f"resources/{module.id}/{'index' if n == 1 else n}.md"
+                for n in range(1, len(chunks) + 1)
+            ]
             for number, (page, chunk) in enumerate(zip(pages, chunks, strict=True), 1):
                 title = f"Resources for {module.meta.title}"
                 out[page] = self.page(
-                    "module_resources.md.j2", page,
-                    {"title": title if number == 1 else f"{title} (page {number})",
-                     "content_type": "listing", "feed": feed_uri(module),
-                     "description": f"Every resource teachers have shared for the module "
-                                    f"{module.meta.title}, newest first."},
-                    module=module, number=number, pages=pages,
-                    resources_html=self.resource_list(page, [(module, r) for r in chunk]))
+                    "module_resources.md.j2",
+                    page,
+                    {
+                        "title": title if number == 1 else f"{title} (page {number})",
+                        "content_type": "listing",
+                        "feed": feed_uri(module),
+                        "description": f"Every resource teachers have shared for the module "
+                        f"{module.meta.title}, newest first.",
+                    },
+                    module=module,
+                    number=number,
+                    pages=pages,
+                    resources_html=self.resource_list(page, [(module, r) for r in chunk]),
+                )
         return out
 
     def index_pages(self) -> dict[str, str]:
-        out = {"modules/index.md": self.page("modules.md.j2", "modules/index.md", {
-            "title": "All modules",
-            "description": _listing(self.catalog.published_modules)})}
+        out = {
+            "modules/index.md": self.page(
+                "modules.md.j2",
+                "modules/index.md",
+                {"title": "All modules", "description": _listing(self.catalog.published_modules)},
+            )
+        }
         out.update(self.resource_index_pages())
-        out["handbook/index.md"] = self.page("publications.md.j2", "handbook/index.md",
-                                             {"title": "Publications"})
+        out["handbook/index.md"] = self.page(
+            "publications.md.j2", "handbook/index.md", {"title": "Publications"}
+        )
         for folder, attribute in INDEXES.items():
             groups = self.catalog.modules_by(attribute)
             list_name = VOCABULARY_OF[attribute]
             here = f"{folder}/index.md"
-            out[here] = self.page("index_of_terms.md.j2", here, {
-                "title": f"By {_noun(folder)}",
-                "description": f"The modules listed by {_noun(folder)}."}, noun=_noun(folder),
-                                  groups=groups, list_name=list_name, folder=folder)
+            out[here] = self.page(
+                "index_of_terms.md.j2",
+                here,
+                {
+                    "title": f"By {_noun(folder)}",
+                    "description": f"The modules listed by {_noun(folder)}.",
+                },
+                noun=_noun(folder),
+                groups=groups,
+                list_name=list_name,
+                folder=folder,
+            )
             for term, modules in groups.items():
                 here = f"{folder}/{term.lower()}.md"
                 label = self.catalog.vocabulary.label(list_name, term)
-                out[here] = self.page("term.md.j2", here, {
-                    "title": label,
-                    "description": _listing(modules)},
-                                      label=label, modules=modules, term=term)
+                out[here] = self.page(
+                    "term.md.j2",
+                    here,
+                    {"title": label, "description": _listing(modules)},
+                    label=label,
+                    modules=modules,
+                    term=term,
+                )
         return out
 
     def module_groups(self) -> list[tuple[str, list[ModuleDoc]]]:
@@ -300,8 +427,11 @@ class Renderer:
             group = [m for m in core if m.meta.key_stage == stage]
             if group:
                 # "KS2 modules" reads best for a single key stage; others keep their label.
-                label = f"{stage} modules" if re.fullmatch(r"KS\d", stage) else \
-                    self.catalog.vocabulary.label("key_stages", stage)
+                label = (
+                    f"{stage} modules"
+                    if re.fullmatch(r"KS\d", stage)
+                    else self.catalog.vocabulary.label("key_stages", stage)
+                )
                 groups.append((label, group))
         for strand in self.catalog.vocabulary.ids("strands")[1:]:
             group = [m for m in self.catalog.published_modules if m.meta.strand == strand]
@@ -312,21 +442,42 @@ class Renderer:
     def home(self, here: str) -> str:
         """The home page's ways in: every module, publication, search, browse and sharing."""
         return self.env.get_template("home.md.j2").render(
-            catalog=self.catalog, vocab=self.catalog.vocabulary, here=here,
-            groups=self.module_groups(), figures=self.catalog.figures())
+            catalog=self.catalog,
+            vocab=self.catalog.vocabulary,
+            here=here,
+            groups=self.module_groups(),
+            figures=self.catalog.figures(),
+        )
 
     def navigation(self) -> list[dict[str, Any]]:
         """Modules grouped by key stage (core) or strand, then publications and indexes."""
-        sections: list[dict[str, Any]] = [{label: [_module_nav(m) for m in group]}
-                                          for label, group in self.module_groups()]
+        sections: list[dict[str, Any]] = [
+            {label: [_module_nav(m) for m in group]} for label, group in self.module_groups()
+        ]
         if self.catalog.publications:
-            sections.append({"Publications": ["handbook/index.md", *[
-                {p.meta.title: [p.page, *[c.page for c in p.chapters]]}
-                for p in self.catalog.publications]]})
-        sections.append({"Browse": ["modules/index.md", "resources/index.md",
-                                    *[f"{f}/index.md" for f in INDEXES]]})
+            sections.append(
+                {
+                    "Publications": [
+                        "handbook/index.md",
+                        *[
+                            {p.meta.title: [p.page, *[c.page for c in p.chapters]]}
+                            for p in self.catalog.publications
+                        ],
+                    ]
+                }
+            )
+        sections.append(
+            {
+                "Browse": [
+                    "modules/index.md",
+                    "resources/index.md",
+                    *[f"{f}/index.md" for f in INDEXES],
+                ]
+            }
+        )
         from .delivery_pages import delivery_navigation
         from .support_pages import support_navigation
+
         return sections + delivery_navigation(self.catalog) + support_navigation(self.catalog)
 
 
@@ -341,8 +492,7 @@ def _sessions_using(module: ModuleDoc, handout: Doc) -> list[Doc]:
 def _listing(modules: list[ModuleDoc]) -> str:
     """A listing page's description: what a search result shows for it."""
     titles = [m.meta.title for m in modules]
-    return (f"{len(titles)} module{'s' if len(titles) != 1 else ''}: "
-            + "; ".join(titles) + ".")
+    return f"{len(titles)} module{'s' if len(titles) != 1 else ''}: " + "; ".join(titles) + "."
 
 
 def _noun(folder: str) -> str:

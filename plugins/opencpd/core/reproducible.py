@@ -42,8 +42,9 @@ def stable_bundle(files: Bundle) -> Bundle:
     for language in entry["languages"].values():
         meta_path = f"pagefind.{language['hash']}.pf_meta"
         meta = parse_pf(stable.pop(meta_path), meta_path)
-        meta[META_FILTERS] = sorted([name, renamed.get(old, old)]
-                                    for name, old in meta[META_FILTERS])
+        meta[META_FILTERS] = sorted(
+            [name, renamed.get(old, old)] for name, old in meta[META_FILTERS]
+        )
         meta[META_SORTS] = sorted(meta[META_SORTS], key=lambda sort: sort[0])
         language["hash"], data = pack_pf(language["hash"], meta, 10)
         stable[f"pagefind.{language['hash']}.pf_meta"] = data
@@ -53,8 +54,11 @@ def stable_bundle(files: Bundle) -> Bundle:
 
 def stabilise_pagefind(bundle: Path) -> None:
     """The same for a bundle already written into the folder `bundle`."""
-    files = {p.relative_to(bundle).as_posix(): p.read_bytes()
-             for p in sorted(bundle.rglob("*")) if p.is_file()}
+    files = {
+        p.relative_to(bundle).as_posix(): p.read_bytes()
+        for p in sorted(bundle.rglob("*"))
+        if p.is_file()
+    }
     stable = stable_bundle(files)
     for gone in sorted(files.keys() - stable.keys()):
         (bundle / gone).unlink()
@@ -82,8 +86,10 @@ def pack_pf(old_name: str, value: Any, length: int) -> tuple[str, bytes]:
     """`value` as an index file, and its new name: `<language>_<hash of the content>`."""
     data = SIGNATURE + encode(value)
     language = old_name.rsplit("_", 1)[0]
-    return (f"{language}_{hashlib.sha1(data).hexdigest()[:length]}",
-            gzip.compress(data, 9, mtime=0))
+    return (
+        f"{language}_{hashlib.sha1(data).hexdigest()[:length]}",
+        gzip.compress(data, 9, mtime=0),
+    )
 
 
 def decode(data: bytes, i: int) -> tuple[Any, int]:
@@ -94,7 +100,7 @@ def decode(data: bytes, i: int) -> tuple[Any, int]:
         arg = info
     elif info <= 27:
         size = 1 << (info - 24)
-        arg, i = int.from_bytes(data[i:i + size], "big"), i + size
+        arg, i = int.from_bytes(data[i : i + size], "big"), i + size
     else:
         raise ValueError(f"unsupported CBOR item 0x{data[i - 1]:02x}")
     if major == 0:
@@ -102,9 +108,9 @@ def decode(data: bytes, i: int) -> tuple[Any, int]:
     if major == 1:
         return -1 - arg, i
     if major == 2:
-        return bytes(data[i:i + arg]), i + arg
+        return bytes(data[i : i + arg]), i + arg
     if major == 3:
-        return data[i:i + arg].decode("utf-8"), i + arg
+        return data[i : i + arg].decode("utf-8"), i + arg
     if major == 4:
         items = []
         for _ in range(arg):

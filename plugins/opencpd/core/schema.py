@@ -9,8 +9,10 @@ from .vocabulary import Vocabulary
 
 
 def schemas(vocabulary: Vocabulary) -> dict[str, dict[str, Any]]:
-    return {name: _with_enums(model.model_json_schema(), vocabulary)
-            for name, model in CONTENT_TYPES.items()}
+    return {
+        name: _with_enums(model.model_json_schema(), vocabulary)
+        for name, model in CONTENT_TYPES.items()
+    }
 
 
 def _with_enums(node: Any, vocabulary: Vocabulary) -> Any:

@@ -91,5 +91,6 @@ class LinkRequest(Content):
     status: Literal["pending", "linked", "closed"]
 
 
-CONTENT_TYPES.update({"offer": Offer, "support-programme": SupportProgramme,
-                      "link-request": LinkRequest})
+CONTENT_TYPES.update(
+    {"offer": Offer, "support-programme": SupportProgramme, "link-request": LinkRequest}
+)

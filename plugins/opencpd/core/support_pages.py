@@ -42,10 +42,12 @@ class Facet:
     search: str  # the Pagefind filter (docs/overrides/partials/pagefind.html)
 
 
-FACETS = [Facet("subject", "Subject", "subjects", "subject"),
-          Facet("phase", "Phase", "phases", "phase"),
-          Facet("region", "Region", "regions", "region"),
-          Facet("format", "Format", "support_formats", "support format")]
+FACETS = [
+    Facet("subject", "Subject", "subjects", "subject"),
+    Facet("phase", "Phase", "phases", "phase"),
+    Facet("region", "Region", "regions", "region"),
+    Facet("format", "Format", "support_formats", "support format"),
+]
 
 
 class SupportPages:
@@ -63,18 +65,29 @@ class SupportPages:
         meta = support.meta if support else None
         forms = meta.forms_url.rstrip("/") if meta and meta.forms_url else ""
         launch = self.catalog.module(meta.launch_module) if meta and meta.launch_module else None
-        return {"team": meta.team if meta else "the coordinating team",
-                "contact": meta.contact if meta else "", "forms": forms, "launch": launch,
-                "nominate": f"{forms}?{urlencode({'template': NOMINATION_FORM})}"
-                if forms else ""}
+        return {
+            "team": meta.team if meta else "the coordinating team",
+            "contact": meta.contact if meta else "",
+            "forms": forms,
+            "launch": launch,
+            "nominate": f"{forms}?{urlencode({'template': NOMINATION_FORM})}" if forms else "",
+        }
 
     def html(self, template: str, here: str, **context: Any) -> str:
-        return self.r.html(template, here, facets=FACETS, programme=self.programme(),
-                           title_of=title_of, colleague_of=shown_colleague, **context)
+        return self.r.html(
+            template,
+            here,
+            facets=FACETS,
+            programme=self.programme(),
+            title_of=title_of,
+            colleague_of=shown_colleague,
+            **context,
+        )
 
     def page(self, here: str, meta: dict[str, Any], template: str, **context: Any) -> str:
-        return front_matter({"render_macros": False, **meta}) + \
-            hold(self.html(template, here, **context))
+        return front_matter({"render_macros": False, **meta}) + hold(
+            self.html(template, here, **context)
+        )
 
     def all(self) -> dict[str, str]:
         if not self.active:
@@ -94,8 +107,9 @@ class SupportPages:
         """The offers under each value of a facet that has any, in vocabulary order."""
         found: dict[str, list[Doc[Offer]]] = {}
         for value in self.catalog.vocabulary.ids(facet.vocabulary):
-            offers = [o for o in self.catalog.offers
-                      if value in facet_values(self.catalog, o, facet.key)]
+            offers = [
+                o for o in self.catalog.offers if value in facet_values(self.catalog, o, facet.key)
+            ]
             if offers:
                 found[value] = offers
         return found
@@ -104,79 +118,122 @@ class SupportPages:
         vocab = self.catalog.vocabulary
         return [(f, [(v, vocab.label(f.vocabulary, v)) for v in self.groups(f)]) for f in FACETS]
 
-    def listing(self, here: str, facet: Facet | None, value: str,
-                offers: list[Doc[Offer]]) -> str:
+    def listing(self, here: str, facet: Facet | None, value: str, offers: list[Doc[Offer]]) -> str:
         vocab = self.catalog.vocabulary
         label = vocab.label(facet.vocabulary, value) if facet else ""
         title = f"School-to-school support: {label}" if facet else "School-to-school support"
         meta: dict[str, Any] = {
-            "title": title, "content_type": "support-listing",
+            "title": title,
+            "content_type": "support-listing",
             "description": f"{len(offers)} offer{'s' if len(offers) != 1 else ''} of support "
-                           "from schools to schools, nominated by their headteachers."}
+            "from schools to schools, nominated by their headteachers.",
+        }
         if facet:  # one directory in search results, not one for every filter
             meta["search"] = {"exclude": True}
-        return self.page(here, meta, "support_directory.html.j2", title=title, facet=facet,
-                         value=value, offers=offers, filters=self.filters(),
-                         browse="browse/?" + urlencode({"type": "School-to-school support "
-                                                        "offer"}, quote_via=quote))
+        return self.page(
+            here,
+            meta,
+            "support_directory.html.j2",
+            title=title,
+            facet=facet,
+            value=value,
+            offers=offers,
+            filters=self.filters(),
+            browse="browse/?"
+            + urlencode({"type": "School-to-school support offer"}, quote_via=quote),
+        )
 
     def search_meta(self, offer: Doc[Offer]) -> dict[str, Any]:
         vocab = self.catalog.vocabulary
         return {
-            "title": title_of(offer), "content_type": "support-offer",
+            "title": title_of(offer),
+            "content_type": "support-offer",
             "themes": list(offer.meta.themes),
             "description": ("An example, not a real offer. " if offer.meta.example else "")
             + f"{vocab.label('subjects', offer.meta.subject)}: {offer.meta.title}, offered by "
-              f"{offer.meta.school.name}, {offer.meta.school.town}.",
-            "search_filters": {f.search: [vocab.label(f.vocabulary, v) for v in
-                                          facet_values(self.catalog, offer, f.key)]
-                               for f in FACETS},
+            f"{offer.meta.school.name}, {offer.meta.school.town}.",
+            "search_filters": {
+                f.search: [
+                    vocab.label(f.vocabulary, v) for v in facet_values(self.catalog, offer, f.key)
+                ]
+                for f in FACETS
+            },
         }
 
     def offer_page(self, offer: Doc[Offer]) -> str:
         ref = reference(offer)
         programme = self.programme()
-        ask = f"{programme['forms']}?" + urlencode({"template": REQUEST_FORM, "offer": ref}) \
-            if programme["forms"] else ""
-        mail = (f"mailto:{programme['contact']}?" + urlencode(
-            {"subject": f"Link request: {ref}"}, quote_via=quote)) if programme["contact"] else ""
-        return self.page(offer.page, self.search_meta(offer), "support_offer.html.j2",
-                         offer=offer, m=offer.meta, ref=ref, ask=ask, mail=mail,
-                         body=safe_html(offer.body) if offer.body.strip() else "")
+        ask = (
+            f"{programme['forms']}?" + urlencode({"template": REQUEST_FORM, "offer": ref})
+            if programme["forms"]
+            else ""
+        )
+        mail = (
+            (
+                f"mailto:{programme['contact']}?"
+                + urlencode({"subject": f"Link request: {ref}"}, quote_via=quote)
+            )
+            if programme["contact"]
+            else ""
+        )
+        return self.page(
+            offer.page,
+            self.search_meta(offer),
+            "support_offer.html.j2",
+            offer=offer,
+            m=offer.meta,
+            ref=ref,
+            ask=ask,
+            mail=mail,
+            body=safe_html(offer.body) if offer.body.strip() else "",
+        )
 
     def how_page(self) -> str:
         support = self.catalog.support
-        return self.page(HOW, {"title": "How school-to-school support works",
-                               "content_type": "support-listing",
-                               "description": "How a school offers support, how another asks "
-                                              "for a link, and what the team does and does "
-                                              "not do."},
-                         "support_how.html.j2", count=len(self.catalog.offers),
-                         body=safe_html(support.body) if support and support.body.strip()
-                         else "")
+        return self.page(
+            HOW,
+            {
+                "title": "How school-to-school support works",
+                "content_type": "support-listing",
+                "description": "How a school offers support, how another asks "
+                "for a link, and what the team does and does "
+                "not do.",
+            },
+            "support_how.html.j2",
+            count=len(self.catalog.offers),
+            body=safe_html(support.body) if support and support.body.strip() else "",
+        )
 
     def on_module(self, module: ModuleDoc, here: str) -> str:
         """The offers sharing a theme with the module, for its page ('' when none)."""
         offers = matching(self.catalog, module)
         if not offers:
             return ""
-        return "\n## School-to-school support\n" + hold(self.html(
-            "support_on_module.html.j2", here, offers=offers[:ON_MODULE], total=len(offers),
-            module=module))
+        return "\n## School-to-school support\n" + hold(
+            self.html(
+                "support_on_module.html.j2",
+                here,
+                offers=offers[:ON_MODULE],
+                total=len(offers),
+                module=module,
+            )
+        )
 
     def feed(self) -> str:
         """An Atom feed of listed offers, newest first."""
         site = self.r.site_url or "/"
-        newest = sorted(self.catalog.offers, key=lambda o: (o.meta.submitted, o.slug),
-                        reverse=True)[:50]
+        newest = sorted(
+            self.catalog.offers, key=lambda o: (o.meta.submitted, o.slug), reverse=True
+        )[:50]
         vocab = self.catalog.vocabulary
         ET.register_namespace("", ATOM)
         feed = ET.Element(f"{{{ATOM}}}feed")
         ET.SubElement(feed, f"{{{ATOM}}}title").text = "OpenCPD: school-to-school support"
         ET.SubElement(feed, f"{{{ATOM}}}id").text = site + FEED
         ET.SubElement(feed, f"{{{ATOM}}}link", href=site + FEED, rel="self")
-        ET.SubElement(feed, f"{{{ATOM}}}link", href=site + "support/", rel="alternate",
-                      type="text/html")
+        ET.SubElement(
+            feed, f"{{{ATOM}}}link", href=site + "support/", rel="alternate", type="text/html"
+        )
         updated = newest[0].meta.submitted if newest else self.catalog.today
         ET.SubElement(feed, f"{{{ATOM}}}updated").text = f"{updated.isoformat()}T00:00:00Z"
         for offer in newest:
@@ -185,19 +242,24 @@ class SupportPages:
             ET.SubElement(entry, f"{{{ATOM}}}title").text = title_of(offer)
             ET.SubElement(entry, f"{{{ATOM}}}id").text = site + offer.url
             ET.SubElement(entry, f"{{{ATOM}}}link", href=site + offer.url)
-            ET.SubElement(entry, f"{{{ATOM}}}updated").text = \
-                f"{m.submitted.isoformat()}T00:00:00Z"
+            ET.SubElement(entry, f"{{{ATOM}}}updated").text = f"{m.submitted.isoformat()}T00:00:00Z"
             author = ET.SubElement(entry, f"{{{ATOM}}}author")
             ET.SubElement(author, f"{{{ATOM}}}name").text = m.school.name
-            ET.SubElement(entry, f"{{{ATOM}}}category", term=m.subject,
-                          label=vocab.label("subjects", m.subject))
+            ET.SubElement(
+                entry,
+                f"{{{ATOM}}}category",
+                term=m.subject,
+                label=vocab.label("subjects", m.subject),
+            )
             if m.example:
                 ET.SubElement(entry, f"{{{ATOM}}}category", term="example", label="Example")
             ET.SubElement(entry, f"{{{ATOM}}}summary").text = (
                 ("An example shipped with OpenCPD, not a real offer. " if m.example else "")
                 + f"{vocab.label('phases', m.phase)}, {m.school.name}, {m.school.town} "
                 f"({vocab.label('regions', m.school.region)}): "
-                + ", ".join(vocab.label("support_formats", f) for f in m.formats) + ".")
+                + ", ".join(vocab.label("support_formats", f) for f in m.formats)
+                + "."
+            )
         return xml_document(feed)
 
 
@@ -209,12 +271,21 @@ def support_export(catalog: Catalog, site_url: str) -> list[dict[str, Any]]:
     for offer in catalog.offers:
         m = offer.meta
         entry: dict[str, Any] = {
-            "reference": reference(offer), "url": site + offer.url, "title": title_of(offer),
-            "example": m.example, "subject": m.subject, "themes": list(m.themes),
-            "phase": m.phase, "key_stages": list(m.key_stages), "formats": list(m.formats),
+            "reference": reference(offer),
+            "url": site + offer.url,
+            "title": title_of(offer),
+            "example": m.example,
+            "subject": m.subject,
+            "themes": list(m.themes),
+            "phase": m.phase,
+            "key_stages": list(m.key_stages),
+            "formats": list(m.formats),
             "school": {"name": m.school.name, "town": m.school.town, "region": m.school.region},
-            "availability": m.availability, "capacity": m.capacity, "charges": m.charges,
-            "review": m.review.isoformat()}
+            "availability": m.availability,
+            "capacity": m.capacity,
+            "charges": m.charges,
+            "review": m.review.isoformat(),
+        }
         colleague = shown_colleague(offer)
         if colleague:
             entry["colleague"] = colleague

@@ -11,12 +11,57 @@ from xml.parsers import expat
 from .wellformed import NotWellFormed, xml_document
 
 SVG = "http://www.w3.org/2000/svg"
-TAGS = {"svg", "g", "path", "rect", "circle", "ellipse", "line", "polyline", "polygon",
-        "text", "tspan", "title", "desc", "defs", "linearGradient", "radialGradient", "stop"}
-ATTRIBUTES = {"x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "rx", "ry", "d", "points",
-              "width", "height", "viewBox", "fill", "stroke", "stroke-width", "transform",
-              "font-size", "font-family", "text-anchor", "opacity", "offset", "stop-color", "id",
-              "gradientUnits", "fx", "fy"}
+TAGS = {
+    "svg",
+    "g",
+    "path",
+    "rect",
+    "circle",
+    "ellipse",
+    "line",
+    "polyline",
+    "polygon",
+    "text",
+    "tspan",
+    "title",
+    "desc",
+    "defs",
+    "linearGradient",
+    "radialGradient",
+    "stop",
+}
+ATTRIBUTES = {
+    "x",
+    "y",
+    "x1",
+    "x2",
+    "y1",
+    "y2",
+    "cx",
+    "cy",
+    "r",
+    "rx",
+    "ry",
+    "d",
+    "points",
+    "width",
+    "height",
+    "viewBox",
+    "fill",
+    "stroke",
+    "stroke-width",
+    "transform",
+    "font-size",
+    "font-family",
+    "text-anchor",
+    "opacity",
+    "offset",
+    "stop-color",
+    "id",
+    "gradientUnits",
+    "fx",
+    "fy",
+}
 # url(...) may only name something in the same picture: url(#id)
 OUTSIDE_REFERENCE = re.compile(r"url\s*\(\s*(?!['\"]?#)", re.IGNORECASE)
 MAX_BYTES = 2 * 1024 * 1024
@@ -40,8 +85,9 @@ def _no_document_type(data: bytes) -> None:
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
-        raise NotAnSvg(f"it is not well-formed XML ({expat.ErrorString(exc.code)}, "
-                       f"line {exc.lineno})") from None
+        raise NotAnSvg(
+            f"it is not well-formed XML ({expat.ErrorString(exc.code)}, line {exc.lineno})"
+        ) from None
 
 
 def read_svg(data: bytes) -> ET.Element:
@@ -59,9 +105,14 @@ def _clean(element: ET.Element, depth: int) -> ET.Element | None:
     name = element.tag.removeprefix(f"{{{SVG}}}") if isinstance(element.tag, str) else ""
     if name not in TAGS or depth > MAX_DEPTH:
         return None
-    clean = ET.Element(f"{{{SVG}}}{name}", {
-        key: value for key, value in element.attrib.items()
-        if key in ATTRIBUTES and not OUTSIDE_REFERENCE.search(value)})
+    clean = ET.Element(
+        f"{{{SVG}}}{name}",
+        {
+            key: value
+            for key, value in element.attrib.items()
+            if key in ATTRIBUTES and not OUTSIDE_REFERENCE.search(value)
+        },
+    )
     clean.text = element.text
     for child in element:
         kept = _clean(child, depth + 1)

@@ -20,17 +20,36 @@ from __future__ import annotations
 import re
 
 # A script or style element, whole (skipped); or the start tag of an input or label.
-_TAG = re.compile(r"(<(script|style)\b.*?</\2\s*>)|<(input|label)\b[^<>]*>",
-                  re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(
+    r"(<(script|style)\b.*?</\2\s*>)|<(input|label)\b[^<>]*>", re.IGNORECASE | re.DOTALL
+)
 _ID = re.compile(r"""\sid\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE)
 _EMPTY_TABINDEX = re.compile(r"""\s+tabindex\s*=\s*(?:""|'')""", re.IGNORECASE)
-_AUTOCOMPLETE = re.compile(r"""\s+autocomplete(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""",
-                           re.IGNORECASE)
+_AUTOCOMPLETE = re.compile(
+    r"""\s+autocomplete(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?""", re.IGNORECASE
+)
 _TYPE = re.compile(r"""\stype\s*=\s*["']?([a-z-]+)""", re.IGNORECASE)
 _FOR = re.compile(r"""\s+for\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
 # Input types on which HTML allows `autocomplete` (besides hidden, which the theme never writes).
-_COMPLETABLE = frozenset({"color", "date", "datetime-local", "email", "hidden", "month", "number",
-                          "password", "range", "search", "tel", "text", "time", "url", "week"})
+_COMPLETABLE = frozenset(
+    {
+        "color",
+        "date",
+        "datetime-local",
+        "email",
+        "hidden",
+        "month",
+        "number",
+        "password",
+        "range",
+        "search",
+        "tel",
+        "text",
+        "time",
+        "url",
+        "week",
+    }
+)
 
 
 def valid_theme_markup(html: str) -> str:
@@ -49,7 +68,7 @@ def valid_theme_markup(html: str) -> str:
         else:
             target = _FOR.search(tag)
             if target and (target.group(1) or target.group(2) or "") not in ids:
-                tag = tag[:target.start()] + tag[target.end():]
+                tag = tag[: target.start()] + tag[target.end() :]
         return tag
 
     return _TAG.sub(mend, html)

@@ -47,8 +47,9 @@ class Tree:
     @property
     def refused(self) -> list[tuple[str, Kind]]:
         """What may be neither read nor published, in order."""
-        return sorted([(rel, "link") for rel in self.links] +
-                      [(rel, "other") for rel in self.others])
+        return sorted(
+            [(rel, "link") for rel in self.links] + [(rel, "other") for rel in self.others]
+        )
 
 
 def walk(folder: Path, skip: frozenset[str] = frozenset()) -> Tree:

@@ -28,8 +28,15 @@ CLASSES = {
     "p": {"admonition-title"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
-EXTENSIONS = ["tables", "admonition", "attr_list", "sane_lists", "fenced_code",
-              "opencpd.core.markdown_ext"]
+EXTENSIONS = [
+    "tables",
+    "admonition",
+    "attr_list",
+    "sane_lists",
+    "fenced_code",
+    "opencpd.core.markdown_ext",
+]
+
 
 def _urls_as_browsers_read_them(element: str, attribute: str, value: str) -> str | None:
     """Every URL in a teacher's text, judged and written as a browser will read it (urls.py).
@@ -63,9 +70,15 @@ def safe_html(text: str) -> str:
     key = hashlib.sha256(text.encode("utf-8")).hexdigest()
     html = _rendered.get(key)
     if html is None:
-        html = nh3.clean(_markdown().reset().convert(text), tags=TAGS, attributes=ATTRIBUTES,
-                         url_schemes=URL_SCHEMES, link_rel="noopener nofollow",
-                         attribute_filter=_urls_as_browsers_read_them, allowed_classes=CLASSES)
+        html = nh3.clean(
+            _markdown().reset().convert(text),
+            tags=TAGS,
+            attributes=ATTRIBUTES,
+            url_schemes=URL_SCHEMES,
+            link_rel="noopener nofollow",
+            attribute_filter=_urls_as_browsers_read_them,
+            allowed_classes=CLASSES,
+        )
         _rendered[key] = html
     _used.add(key)
     return html
@@ -80,9 +93,11 @@ _used: set[str] = set()
 def _renderer_version() -> str:
     """What the rendered HTML depends on besides the text: this code and the libraries."""
     here = Path(__file__)
-    return code_version([here, here.with_name("markdown_ext.py"), here.with_name("urls.py")],
-                        markdown.__version__,
-                        version("nh3"))
+    return code_version(
+        [here, here.with_name("markdown_ext.py"), here.with_name("urls.py")],
+        markdown.__version__,
+        version("nh3"),
+    )
 
 
 def recall_rendered(path: Path) -> None:
@@ -112,7 +127,7 @@ def _emails(text: str) -> Iterator[str]:
             domain = _DOMAIN.match(part)
             if local and domain:
                 yield f"{local}@{domain.group()}"
-                local = part[domain.end():]  # what follows the address ('+…') starts the next
+                local = part[domain.end() :]  # what follows the address ('+…') starts the next
             else:
                 local = part
 
@@ -131,10 +146,14 @@ def _matches(pattern: str) -> Callable[[str], Iterator[str]]:
 # (++), so that no part gives back characters for the next part to try again.
 PERSONAL_DATA: list[tuple[Callable[[str], Iterator[str]], str]] = [
     (_emails, "an email address"),
-    (_matches(r"(?<!\d)(?:\+44\s?\d{2,4}|0\d{2,4})[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)"),
-     "a phone number"),
-    (_matches(r"\b(?:[Pp]upil|[Ss]tudent|[Cc]hild)\s++[A-Z][a-z]++(?:\s++[A-Z][a-z]++)?+"),
-     "a pupil's name"),
+    (
+        _matches(r"(?<!\d)(?:\+44\s?\d{2,4}|0\d{2,4})[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)"),
+        "a phone number",
+    ),
+    (
+        _matches(r"\b(?:[Pp]upil|[Ss]tudent|[Cc]hild)\s++[A-Z][a-z]++(?:\s++[A-Z][a-z]++)?+"),
+        "a pupil's name",
+    ),
     (_matches(r"\b[A-Z]\d{11}[0-9A-Z]\b"), "a unique pupil number (UPN)"),
 ]
 
@@ -153,8 +172,11 @@ _DIGITS = re.compile(r"[0-9][0-9][0-9]")  # spelt out: three times as fast as \d
 def personal_data(text: str) -> list[tuple[int, str, str]]:
     """(line number from 1, what it looks like, the matched text) for likely personal data."""
     found: list[tuple[int, str, str]] = []
-    finders = [(find, what) for find, what in PERSONAL_DATA
-               if MIGHT_HAVE[what](text) and next(find(text), None) is not None]
+    finders = [
+        (find, what)
+        for find, what in PERSONAL_DATA
+        if MIGHT_HAVE[what](text) and next(find(text), None) is not None
+    ]
     if not finders:  # a match in one line is a match in the whole text: most texts stop here
         return found
     for number, line in enumerate(text.split("\n"), 1):

@@ -45,7 +45,7 @@ def file_in_folder(name: str) -> str | None:
     path = unquote(url.pathname)
     if not path.startswith(base) or path == base:
         return None
-    inside = path[len(base):]
+    inside = path[len(base) :]
     return inside if inside == posixpath.normpath(name) else None
 
 

@@ -16,13 +16,19 @@ from .vocabulary import Term, Vocabulary
 T = TypeVar("T", bound=BaseModel)
 
 EXPECTED = {
-    "string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
-    "int_from_float": "a whole number", "list_type": "a list, e.g. [fr, de]",
-    "bool_type": "true or false", "bool_parsing": "true or false",
-    "date_type": "a date like 2026-09-01", "date_parsing": "a date like 2026-09-01",
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "list_type": "a list, e.g. [fr, de]",
+    "bool_type": "true or false",
+    "bool_parsing": "true or false",
+    "date_type": "a date like 2026-09-01",
+    "date_parsing": "a date like 2026-09-01",
     "date_from_datetime_parsing": "a date like 2026-09-01",
     "date_from_datetime_inexact": "a date like 2026-09-01",
-    "dict_type": "a set of 'name: value' fields", "model_type": "a set of 'name: value' fields",
+    "dict_type": "a set of 'name: value' fields",
+    "model_type": "a set of 'name: value' fields",
     "model_attributes_type": "a set of 'name: value' fields",
     "string_pattern_mismatch": "lower-case words joined by hyphens, e.g. ks2-writing",
 }
@@ -41,8 +47,9 @@ def _got(value: Any) -> str:
     return text if len(text) <= 40 else text[:37] + "..."
 
 
-def validate(source: Source, model: type[T],
-             vocabulary: Vocabulary) -> tuple[T | None, list[Finding]]:
+def validate(
+    source: Source, model: type[T], vocabulary: Vocabulary
+) -> tuple[T | None, list[Finding]]:
     """Validate a file's front matter against `model`; every error becomes a Finding. The
     checks that need two fields (year groups and key stage) and the scaffold's prompts run
     even when other fields are wrong, so that one run reports every problem."""
@@ -83,8 +90,7 @@ def salvage(source: Source, model: type[T], vocabulary: Vocabulary) -> T | None:
             value = ...
         elif name in broken:
             value = [v for i, v in enumerate(value) if i not in (broken[name] or ())]
-        kind = Annotated[(info.annotation, *info.metadata)] if info.metadata \
-            else info.annotation
+        kind = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
         try:
             if value is not ...:
                 values[name] = TypeAdapter(kind).validate_python(value, context=context)
@@ -115,59 +121,110 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
     name, kind, value, ctx = _field(loc), err["type"], err.get("input"), err.get("ctx") or {}
     if kind == "missing":
         line, col = source.where(loc[:-1])
-        return Finding(source.path, line, col, "missing-field",
-                       f"the required field '{name}' is missing (expected a value, got nothing)",
-                       f"Add '{loc[-1]}: …' to the front matter.")
+        return Finding(
+            source.path,
+            line,
+            col,
+            "missing-field",
+            f"the required field '{name}' is missing (expected a value, got nothing)",
+            f"Add '{loc[-1]}: …' to the front matter.",
+        )
     if kind == "extra_forbidden":
         line, col = source.where(loc, key=True)
         known = list(_fields_at(model, loc[:-1]))
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_ -]*", str(loc[-1])):
             written = str(loc[-1])
-            return Finding(source.path, line, col, "unknown-field",
-                           f"a line starts with {written!r} and ':', which is not a field "
-                           f"name (expected a name such as {(known or ['title'])[0]}, got "
-                           f"{written!r})",
-                           "Write the field's name before the ':' (e.g. 'submitted: "
-                           "2026-01-01'), or put quotes around text that contains ': '.")
+            return Finding(
+                source.path,
+                line,
+                col,
+                "unknown-field",
+                f"a line starts with {written!r} and ':', which is not a field "
+                f"name (expected a name such as {(known or ['title'])[0]}, got "
+                f"{written!r})",
+                "Write the field's name before the ':' (e.g. 'submitted: "
+                "2026-01-01'), or put quotes around text that contains ': '.",
+            )
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         hint = f"Did you mean '{close[0]}'?" if close else f"Known fields: {', '.join(known)}."
-        return Finding(source.path, line, col, "unknown-field",
-                       f"'{name}' is not a field of a {model.__name__.lower()} "
-                       f"(expected one of the known fields, got '{loc[-1]}')", hint)
+        return Finding(
+            source.path,
+            line,
+            col,
+            "unknown-field",
+            f"'{name}' is not a field of a {model.__name__.lower()} "
+            f"(expected one of the known fields, got '{loc[-1]}')",
+            hint,
+        )
     line, col = source.where(loc)
     if kind == "vocabulary":
-        return Finding(source.path, line, col, "bad-value",
-                       f"'{name}' has a value that is not in the vocabulary "
-                       f"(expected one of {ctx['allowed']}; got {value!r})",
-                       _vocabulary_hint(str(value), ctx["allowed"].split(", "), model))
+        return Finding(
+            source.path,
+            line,
+            col,
+            "bad-value",
+            f"'{name}' has a value that is not in the vocabulary "
+            f"(expected one of {ctx['allowed']}; got {value!r})",
+            _vocabulary_hint(str(value), ctx["allowed"].split(", "), model),
+        )
     if kind in ("unwritable", "string_unicode"):
-        what = f"the invisible character {ctx['character']}" if ctx.get("character") \
+        what = (
+            f"the invisible character {ctx['character']}"
+            if ctx.get("character")
             else "a broken character (half of a surrogate pair)"
-        return Finding(source.path, line, col, "invisible-character",
-                       f"'{name}' contains {what} (expected ordinary text, got {_got(value)})",
-                       "Retype the text, or paste it as plain text: the character cannot be "
-                       "shown on a page or written into a feed.")
+        )
+        return Finding(
+            source.path,
+            line,
+            col,
+            "invisible-character",
+            f"'{name}' contains {what} (expected ordinary text, got {_got(value)})",
+            "Retype the text, or paste it as plain text: the character cannot be "
+            "shown on a page or written into a feed.",
+        )
     if kind == "plain_text":
-        return Finding(source.path, line, col, "not-plain-text",
-                       f"'{name}' contains markup (expected plain text, got {_got(value)})",
-                       "Remove HTML tags and links; put links in the page text instead.")
+        return Finding(
+            source.path,
+            line,
+            col,
+            "not-plain-text",
+            f"'{name}' contains markup (expected plain text, got {_got(value)})",
+            "Remove HTML tags and links; put links in the page text instead.",
+        )
     if kind == "literal_error":
-        return Finding(source.path, line, col, "bad-value",
-                       f"'{name}' has an unknown value (expected {ctx.get('expected')}; "
-                       f"got {_got(value)})", "Use one of the allowed values.")
+        return Finding(
+            source.path,
+            line,
+            col,
+            "bad-value",
+            f"'{name}' has an unknown value (expected {ctx.get('expected')}; got {_got(value)})",
+            "Use one of the allowed values.",
+        )
     expected = EXPECTED.get(kind) or err["msg"].removeprefix("Input should be ").lower()
-    hint = "Write a list like [fr, de] or one '- item' per line." if kind == "list_type" \
+    hint = (
+        "Write a list like [fr, de] or one '- item' per line."
+        if kind == "list_type"
         else f"Correct {_describe(loc)}."
-    return Finding(source.path, line, col, "wrong-type" if kind in EXPECTED else "bad-value",
-                   f"'{name}' is not valid (expected {expected}, got {_got(value)})", hint)
+    )
+    return Finding(
+        source.path,
+        line,
+        col,
+        "wrong-type" if kind in EXPECTED else "bad-value",
+        f"'{name}' is not valid (expected {expected}, got {_got(value)})",
+        hint,
+    )
 
 
 def _describe(loc: tuple) -> str:
     """A field's place in words: ('files', 1, 'alt') -> "'alt' of item 2 of 'files'"."""
     out = ""
     for part in loc:
-        out = f"item {part + 1} of {out}" if isinstance(part, int) else \
-            (f"'{part}' of {out}" if out else f"'{part}'")
+        out = (
+            f"item {part + 1} of {out}"
+            if isinstance(part, int)
+            else (f"'{part}' of {out}" if out else f"'{part}'")
+        )
     return out or "the front matter"
 
 
@@ -190,24 +247,35 @@ def _span(years: tuple[int, ...]) -> str:
     return "years " + ", ".join(map(str, ordered))
 
 
-def _year_groups(source: Source, model: type[BaseModel],
-                 vocabulary: Vocabulary) -> list[Finding]:
+def _year_groups(source: Source, model: type[BaseModel], vocabulary: Vocabulary) -> list[Finding]:
     """Year groups outside the key stage (the ranges are in vocabulary.yml)."""
     if not {"key_stage", "year_groups"} <= set(model.model_fields):
         return []
     stage, years = source.data.get("key_stage"), source.data.get("year_groups")
-    term: Term | None = next((t for t in vocabulary.lists["key_stages"].values()
-                              if isinstance(stage, str) and t.id.lower() == stage.lower()), None)
+    term: Term | None = next(
+        (
+            t
+            for t in vocabulary.lists["key_stages"].values()
+            if isinstance(stage, str) and t.id.lower() == stage.lower()
+        ),
+        None,
+    )
     if term is None or not term.years or not isinstance(years, list):
         return []
     findings = []
     for index, year in enumerate(years):
         if type(year) is int and 1 <= year <= 13 and year not in term.years:
             line, col = source.where(("year_groups", index))
-            findings.append(Finding(
-                source.path, line, col, "bad-value",
-                f"year {year} is not in {term.id} (expected {_span(term.years)}, got {year})",
-                f"Use the year groups of {term.label}, or change key_stage."))
+            findings.append(
+                Finding(
+                    source.path,
+                    line,
+                    col,
+                    "bad-value",
+                    f"year {year} is not in {term.id} (expected {_span(term.years)}, got {year})",
+                    f"Use the year groups of {term.label}, or change key_stage.",
+                )
+            )
     return findings
 
 
@@ -222,18 +290,31 @@ def _prompts_left(source: Source, model: type[BaseModel]) -> list[Finding]:
             value = value.get(part) if isinstance(value, dict) else None
         if isinstance(value, str) and value.strip() == prompt:
             line, col = source.where(loc)
-            findings.append(Finding(
-                source.path, line, col, "placeholder",
-                f"{_describe(loc)} still holds the scaffold's prompt (expected your own words, "
-                f"got {_got(value)})", "Replace the prompt with your own text."))
+            findings.append(
+                Finding(
+                    source.path,
+                    line,
+                    col,
+                    "placeholder",
+                    f"{_describe(loc)} still holds the scaffold's prompt (expected your own words, "
+                    f"got {_got(value)})",
+                    "Replace the prompt with your own text.",
+                )
+            )
     prompts = {text: heading for heading, text in BODY_PROMPTS.items()}
     for index, text in enumerate(source.body.split("\n")):
         if text.strip() in prompts:
-            findings.append(Finding(
-                source.path, source.body_line + index, 1, "placeholder",
-                f"the section '{prompts[text.strip()]}' still holds the scaffold's prompt "
-                f"(expected your own words, got {_got(text.strip())})",
-                "Replace the prompt with your own text, or delete the section."))
+            findings.append(
+                Finding(
+                    source.path,
+                    source.body_line + index,
+                    1,
+                    "placeholder",
+                    f"the section '{prompts[text.strip()]}' still holds the scaffold's prompt "
+                    f"(expected your own words, got {_got(text.strip())})",
+                    "Replace the prompt with your own text, or delete the section.",
+                )
+            )
     return findings
 
 
@@ -248,8 +329,10 @@ def _fields_at(model: type[BaseModel], loc: tuple) -> dict[str, Any]:
             return {}
         annotation = field.annotation
         args = getattr(annotation, "__args__", ())
-        current = next((a for a in (annotation, *args) if isinstance(a, type)
-                        and issubclass(a, BaseModel)), None)
+        current = next(
+            (a for a in (annotation, *args) if isinstance(a, type) and issubclass(a, BaseModel)),
+            None,
+        )
         if current is None:
             return {}
     return current.model_fields

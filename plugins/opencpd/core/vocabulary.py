@@ -41,6 +41,10 @@ def load_vocabulary(extra: Path | None = None) -> Vocabulary:
         for name, terms in data.items():
             target = vocab.lists.setdefault(name, {})
             for raw in terms:
-                target[str(raw["id"])] = Term(str(raw["id"]), str(raw["label"]), raw.get("url", ""),
-                                              tuple(int(y) for y in raw.get("years") or ()))
+                target[str(raw["id"])] = Term(
+                    str(raw["id"]),
+                    str(raw["label"]),
+                    raw.get("url", ""),
+                    tuple(int(y) for y in raw.get("years") or ()),
+                )
     return vocab

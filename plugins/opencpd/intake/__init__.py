@@ -11,5 +11,14 @@ from __future__ import annotations
 from .forms import Form, Plan, Settings, settings
 from .table import ACCEPTED, FORMS, LABELS, detect, form_for_labels
 
-__all__ = ["ACCEPTED", "FORMS", "LABELS", "Form", "Plan", "Settings", "detect", "form_for_labels",
-           "settings"]
+__all__ = [
+    "ACCEPTED",
+    "FORMS",
+    "LABELS",
+    "Form",
+    "Plan",
+    "Settings",
+    "detect",
+    "form_for_labels",
+    "settings",
+]

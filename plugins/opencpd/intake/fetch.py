@@ -35,9 +35,13 @@ ATTACHMENT_PATHS: dict[str, tuple[re.Pattern[str], ...]] = {
     "user-images.githubusercontent.com": (re.compile(rf"/\d+/{_UUID}\.[A-Za-z0-9]{{1,5}}"),),
 }
 # Where those addresses redirect to: GitHub's file storage, nowhere else.
-STORAGE_HOSTS = frozenset({"objects.githubusercontent.com",
-                           "private-user-images.githubusercontent.com",
-                           "user-images.githubusercontent.com"})
+STORAGE_HOSTS = frozenset(
+    {
+        "objects.githubusercontent.com",
+        "private-user-images.githubusercontent.com",
+        "user-images.githubusercontent.com",
+    }
+)
 MAX_REDIRECTS = 3
 _ESCAPED_SEPARATOR = re.compile(r"%(2e|2f|5c|00)", re.IGNORECASE)
 
@@ -51,8 +55,7 @@ def _parsed(address: str) -> URL | None:
         url = URL(address)
     except ValueError:
         return None
-    if url.href != address or url.protocol != "https:" or url.username or url.password \
-            or url.port:
+    if url.href != address or url.protocol != "https:" or url.username or url.password or url.port:
         return None
     return url
 
@@ -155,8 +158,10 @@ def _named_by_content(kept: Path, folder: Path) -> tuple[str, Path]:
         head = handle.read(64)
     ext = next((e for e in PICTURES if ALLOWED[e][1](kept, head)), None)
     if ext is None:
-        raise Refused("not fetched: it is not a picture GitHub could show (expected a PNG, "
-                      "JPEG or GIF image, got something else)")
+        raise Refused(
+            "not fetched: it is not a picture GitHub could show (expected a PNG, "
+            "JPEG or GIF image, got something else)"
+        )
     stem, number = kept.stem, 2
     name = f"{stem}.{ext}"
     while (folder / name).exists():
@@ -166,8 +171,7 @@ def _named_by_content(kept: Path, folder: Path) -> tuple[str, Path]:
     return name, named
 
 
-def _fetch(web: Web, address: str, name: str, folder: Path, max_bytes: int
-           ) -> tuple[str, int]:
+def _fetch(web: Web, address: str, name: str, folder: Path, max_bytes: int) -> tuple[str, int]:
     if not attachment_address(address):
         raise Refused("not fetched: it is not the address of a file attached to the issue")
     sniff = name.endswith(".*")
@@ -178,11 +182,12 @@ def _fetch(web: Web, address: str, name: str, folder: Path, max_bytes: int
         raise Refused(f"not fetched: {name!r} is not a new file name in the resource's folder")
     response = _follow(web, address)
     try:
-        length = response.headers.get("Content-Length") or response.headers.get(
-            "content-length")
+        length = response.headers.get("Content-Length") or response.headers.get("content-length")
         if length and length.isdigit() and int(length) > max_bytes:
-            raise Refused(f"not fetched: it is too large (expected at most "
-                          f"{human_size(max_bytes)}, got {human_size(int(length))})")
+            raise Refused(
+                f"not fetched: it is too large (expected at most "
+                f"{human_size(max_bytes)}, got {human_size(int(length))})"
+            )
         with tempfile.TemporaryDirectory(prefix="opencpd-intake-") as scratch:
             kept = Path(scratch) / name
             size = 0
@@ -190,8 +195,10 @@ def _fetch(web: Web, address: str, name: str, folder: Path, max_bytes: int
                 while chunk := response.read(64 * 1024):
                     size += len(chunk)
                     if size > max_bytes:
-                        raise Refused(f"not fetched: it is too large (expected at most "
-                                      f"{human_size(max_bytes)}, got more)")
+                        raise Refused(
+                            f"not fetched: it is too large (expected at most "
+                            f"{human_size(max_bytes)}, got more)"
+                        )
                     handle.write(chunk)
             if sniff:
                 name, kept = _named_by_content(kept, folder)

@@ -66,6 +66,7 @@ def settings(repository: Path, config_file: Path | None = None) -> Settings:
     if not config_file.is_file():
         return Settings(repository, load_vocabulary())
     from ..adapters.site import BuildFailed, load
+
     try:
         config = load(str(config_file))
     except BuildFailed as exc:
@@ -73,8 +74,9 @@ def settings(repository: Path, config_file: Path | None = None) -> Settings:
     options = config.plugins["opencpd"].config
     root = (config_file.resolve().parent / options.content_dir).resolve()
     extra = root / options.vocabulary if options.vocabulary else None
-    return Settings(root, load_vocabulary(extra), options.max_attachment_mb * 1024 * 1024,
-                    config.site_url or "")
+    return Settings(
+        root, load_vocabulary(extra), options.max_attachment_mb * 1024 * 1024, config.site_url or ""
+    )
 
 
 @dataclass
@@ -192,28 +194,41 @@ class Reader:
         self.config = config
         self.path = issue_path
 
-    def finding(self, line: int, rule: str, message: str, hint: str,
-                severity: str = "error") -> Finding:
+    def finding(
+        self, line: int, rule: str, message: str, hint: str, severity: str = "error"
+    ) -> Finding:
         return Finding(self.path, line, 1, rule, message, hint, severity)  # type: ignore[arg-type]
 
-    def plan(self, text: str, slug: str | None = None, submitted: dt.date | None = None,
-             issue: int | None = None) -> Plan:
+    def plan(
+        self,
+        text: str,
+        slug: str | None = None,
+        submitted: dt.date | None = None,
+        issue: int | None = None,
+    ) -> Plan:
         form = self.form
         plan = Plan(form)
         answers = sections(text.replace("\r\n", "\n").replace("\r", "\n"), form.labels_in_order)
         if not answers:
-            plan.problems.append(self.finding(
-                1, "not-a-form", "this is not an issue written with the form "
-                f"“{form.name}” (expected headings like '### {form.questions[0].label}', got "
-                "none)", f"Save the body of an issue made with the “{form.name}” form."))
+            plan.problems.append(
+                self.finding(
+                    1,
+                    "not-a-form",
+                    "this is not an issue written with the form "
+                    f"“{form.name}” (expected headings like '### {form.questions[0].label}', got "
+                    "none)",
+                    f"Save the body of an issue made with the “{form.name}” form.",
+                )
+            )
             return plan
         meta: dict[str, Any] = {}
         flagged: set[str] = set()
         positions: dict[tuple, tuple[int, int]] = {}
         for question in form.questions:
             section = answers.get(question.label) or Section(question.label, 1)
-            self.answer(question, section, question.label in answers, meta, plan, flagged,
-                        positions)
+            self.answer(
+                question, section, question.label in answers, meta, plan, flagged, positions
+            )
         self.ticks(answers, meta, plan)
         self.complete(meta, plan, answers, positions, submitted)
         plan.meta = {key: meta[key] for key in form.model.model_fields if key in meta}
@@ -221,9 +236,16 @@ class Reader:
         self.place(plan, slug, issue)
         return plan
 
-    def answer(self, question: Question, section: Section, present: bool,
-               meta: dict[str, Any], plan: Plan, flagged: set[str],
-               positions: dict[tuple, tuple[int, int]]) -> None:
+    def answer(
+        self,
+        question: Question,
+        section: Section,
+        present: bool,
+        meta: dict[str, Any],
+        plan: Plan,
+        flagged: set[str],
+        positions: dict[tuple, tuple[int, int]],
+    ) -> None:
         form, target = self.form, question.target
         answer, line = section.value, section.value_line
         positions[tuple(target.split("."))] = (line, 1)
@@ -232,11 +254,16 @@ class Reader:
         if not answer:
             if form.required(target):
                 flagged.add(target)
-                plan.problems.append(self.finding(
-                    line, "missing-answer", f"“{question.label}” has no answer (expected "
-                    f"{'a choice' if question.kind == 'dropdown' else 'some text'}, got "
-                    f"{'nothing' if present else 'no section'})",
-                    f"Ask the contributor to edit the issue and answer “{question.label}”."))
+                plan.problems.append(
+                    self.finding(
+                        line,
+                        "missing-answer",
+                        f"“{question.label}” has no answer (expected "
+                        f"{'a choice' if question.kind == 'dropdown' else 'some text'}, got "
+                        f"{'nothing' if present else 'no section'})",
+                        f"Ask the contributor to edit the issue and answer “{question.label}”.",
+                    )
+                )
             elif "." in target:
                 parent, name = target.split(".", 1)
                 meta.setdefault(parent, {})[name] = ""
@@ -247,12 +274,22 @@ class Reader:
             if unknown or not chosen:
                 flagged.add(target)
                 shown = ", ".join(table)
-                plan.problems.append(self.finding(
-                    line, "bad-answer", f"“{question.label}” is not one of the form's choices "
-                    f"(expected {'some of' if form.is_list(target) else 'one of'} {shown}; got "
-                    f"{', '.join(unknown) or answer!r})", "Ask the contributor to choose again "
-                    "in the issue" + (" (it may have been renamed)." if target not in
-                                      form.model.model_fields else ".")))
+                plan.problems.append(
+                    self.finding(
+                        line,
+                        "bad-answer",
+                        f"“{question.label}” is not one of the form's choices "
+                        f"(expected {'some of' if form.is_list(target) else 'one of'} {shown}; got "
+                        f"{', '.join(unknown) or answer!r})",
+                        "Ask the contributor to choose again "
+                        "in the issue"
+                        + (
+                            " (it may have been renamed)."
+                            if target not in form.model.model_fields
+                            else "."
+                        ),
+                    )
+                )
                 return
             value = chosen if form.is_list(target) else chosen[0]
             if target in form.model.model_fields:
@@ -281,31 +318,52 @@ class Reader:
             if tick.target:
                 meta[tick.target] = ticked
             if not ticked:
-                plan.problems.append(self.finding(
-                    line, "missing-tick", f"a required box is not ticked (expected [x] "
-                    f"“{tick.label}”, got {'an empty box' if section else 'no boxes'})",
-                    "Only the contributor can confirm this: ask them to tick it in the issue."))
+                plan.problems.append(
+                    self.finding(
+                        line,
+                        "missing-tick",
+                        f"a required box is not ticked (expected [x] "
+                        f"“{tick.label}”, got {'an empty box' if section else 'no boxes'})",
+                        "Only the contributor can confirm this: ask them to tick it in the issue.",
+                    )
+                )
 
-    def complete(self, meta: dict[str, Any], plan: Plan, answers: dict[str, Section],
-                 positions: dict[tuple, tuple[int, int]], submitted: dt.date | None) -> None:
+    def complete(
+        self,
+        meta: dict[str, Any],
+        plan: Plan,
+        answers: dict[str, Section],
+        positions: dict[tuple, tuple[int, int]],
+        submitted: dt.date | None,
+    ) -> None:
         """The fields the intake fills itself (a form's reader adds its own)."""
 
-    def check_model(self, plan: Plan, positions: dict[tuple, tuple[int, int]],
-                    flagged: set[str], answers: dict[str, Section]) -> None:
+    def check_model(
+        self,
+        plan: Plan,
+        positions: dict[tuple, tuple[int, int]],
+        flagged: set[str],
+        answers: dict[str, Section],
+    ) -> None:
         """The answers against the model, as `opencpd check` would see them."""
         source = Source(self.path, plan.meta, plan.body, 1, positions, positions)
         _, findings = validate(source, self.form.model, self.config.vocabulary)
         labels = {s.value_line: s.label for s in answers.values()}
         for finding in findings:
             name = re.search(r"'([^']+)'", finding.message)
-            if finding.rule == "missing-field" and name and any(
-                    f == name.group(1) or f.endswith("." + name.group(1)) for f in flagged):
+            if (
+                finding.rule == "missing-field"
+                and name
+                and any(f == name.group(1) or f.endswith("." + name.group(1)) for f in flagged)
+            ):
                 continue
             label = labels.get(finding.line)
-            hint = (f"In the issue, correct “{label}”: {finding.hint}" if label
-                    else finding.hint)
-            plan.problems.append(Finding(finding.path, finding.line, finding.column,
-                                         finding.rule, finding.message, hint))
+            hint = f"In the issue, correct “{label}”: {finding.hint}" if label else finding.hint
+            plan.problems.append(
+                Finding(
+                    finding.path, finding.line, finding.column, finding.rule, finding.message, hint
+                )
+            )
 
     def place(self, plan: Plan, slug: str | None, issue: int | None) -> None:
         """Where the page goes (plan.path); a form's reader says."""

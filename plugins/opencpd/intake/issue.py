@@ -104,10 +104,16 @@ def choose(answer: str, table: dict[str, Any], multiple: bool) -> tuple[list[Any
     rest = answer.strip()
     by_length = sorted(table, key=len, reverse=True)
     while rest:
-        text = next((t for t in by_length if rest.startswith(t)
-                     and (len(rest) == len(t) or rest[len(t):].startswith(","))), None)
+        text = next(
+            (
+                t
+                for t in by_length
+                if rest.startswith(t) and (len(rest) == len(t) or rest[len(t) :].startswith(","))
+            ),
+            None,
+        )
         if text is not None:
-            value, rest = table[text], rest[len(text):]
+            value, rest = table[text], rest[len(text) :]
         else:
             part, _, rest = rest.partition(",")
             value = aliases.get(part.strip().casefold())
@@ -125,14 +131,18 @@ def links(section: Section) -> list[Link]:
     for number, line in section.lines:
         spans = []
         for match in MARKDOWN_LINK.finditer(line):
-            spans.append((match.span(), Link(match.group(3), match.group(2),
-                                             bool(match.group(1)), number)))
+            spans.append(
+                (match.span(), Link(match.group(3), match.group(2), bool(match.group(1)), number))
+            )
         for match in HTML_IMAGE.finditer(line):
-            attributes = {m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)
-                          for m in ATTRIBUTE.finditer(match.group(0))}
+            attributes = {
+                m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)
+                for m in ATTRIBUTE.finditer(match.group(0))
+            }
             if attributes.get("src"):
-                spans.append((match.span(), Link(attributes["src"], attributes.get("alt", ""),
-                                                 True, number)))
+                spans.append(
+                    (match.span(), Link(attributes["src"], attributes.get("alt", ""), True, number))
+                )
         for match in BARE_URL.finditer(line):
             if not any(a <= match.start() < b for (a, b), _ in spans):
                 spans.append((match.span(), Link(match.group(0), "", False, number)))

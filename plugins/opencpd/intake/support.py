@@ -14,72 +14,161 @@ from ..core.deliveries import build_day
 from ..core.findings import Finding
 from ..core.load import Loader
 from ..core.model import SLUG
-from ..core.support import contact_details, check_offer, check_request
+from ..core.support import check_offer, check_request, contact_details
 from ..core.support_model import LinkRequest, Offer
 from ..scaffold import slugify
 from .forms import Form, Plan, Question, Reader, Settings, Tick, option_text
 from .issue import Section, sections
 
-CHARGES = {"Free of charge": "free", "Travel and cover expenses only": "expenses",
-           "Agreed between the schools": "by-arrangement"}
-NO_CONTACTS = ("Never give a personal email address, phone number or home address: schools "
-               "ask for a link through the coordinating team.")
+CHARGES = {
+    "Free of charge": "free",
+    "Travel and cover expenses only": "expenses",
+    "Agreed between the schools": "by-arrangement",
+}
+NO_CONTACTS = (
+    "Never give a personal email address, phone number or home address: schools "
+    "ask for a link through the coordinating team."
+)
 
 NOMINATION_QUESTIONS = (
-    Question("title", "What is offered", "input", "title",
-             "One line, as the directory will show it.", "Daily phonics routines in KS2 French"),
+    Question(
+        "title",
+        "What is offered",
+        "input",
+        "title",
+        "One line, as the directory will show it.",
+        "Daily phonics routines in KS2 French",
+    ),
     Question("subject", "Subject", "dropdown", "subject", "The subject of the offer."),
-    Question("themes", "Themes", "dropdown", "themes",
-             "Optional: the themes it covers (choose any)."),
+    Question(
+        "themes", "Themes", "dropdown", "themes", "Optional: the themes it covers (choose any)."
+    ),
     Question("phase", "Phase", "dropdown", "phase", "The phase the colleague teaches in."),
-    Question("key_stages", "Key stages", "dropdown", "key_stages",
-             "The key stages it is about (choose one or more)."),
-    Question("formats", "Forms of support", "dropdown", "formats",
-             "How the colleague can help (choose one or more)."),
-    Question("school_name", "School", "input", "school.name", "The school's name.",
-             "Moor Lane Primary School"),
+    Question(
+        "key_stages",
+        "Key stages",
+        "dropdown",
+        "key_stages",
+        "The key stages it is about (choose one or more).",
+    ),
+    Question(
+        "formats",
+        "Forms of support",
+        "dropdown",
+        "formats",
+        "How the colleague can help (choose one or more).",
+    ),
+    Question(
+        "school_name",
+        "School",
+        "input",
+        "school.name",
+        "The school's name.",
+        "Moor Lane Primary School",
+    ),
     Question("school_town", "Town", "input", "school.town", "The school's town.", "Leeds"),
     Question("school_region", "Region", "dropdown", "school.region", "The school's region."),
-    Question("colleague_name", "Colleague's name", "input", "colleague.name",
-             "Shown on the site only if the colleague agrees (the tick below).", "Sam Smith"),
-    Question("colleague_role", "Colleague's role", "input", "colleague.role",
-             "Their role at the school.", "Languages subject leader"),
-    Question("availability", "Availability", "input", "availability",
-             "When the colleague can help.", "Tuesday mornings in the spring term"),
-    Question("capacity", "Schools at a time", "input", "capacity",
-             "How many schools the colleague can support at once (a number).", "2"),
+    Question(
+        "colleague_name",
+        "Colleague's name",
+        "input",
+        "colleague.name",
+        "Shown on the site only if the colleague agrees (the tick below).",
+        "Sam Smith",
+    ),
+    Question(
+        "colleague_role",
+        "Colleague's role",
+        "input",
+        "colleague.role",
+        "Their role at the school.",
+        "Languages subject leader",
+    ),
+    Question(
+        "availability",
+        "Availability",
+        "input",
+        "availability",
+        "When the colleague can help.",
+        "Tuesday mornings in the spring term",
+    ),
+    Question(
+        "capacity",
+        "Schools at a time",
+        "input",
+        "capacity",
+        "How many schools the colleague can support at once (a number).",
+        "2",
+    ),
     Question("charges", "Costs", "dropdown", "charges", "Whether your school charges."),
-    Question("body", "About the offer", "textarea", "body",
-             "What your school does well, what a partner school would see or receive, and how "
-             "the work usually runs. " + NO_CONTACTS),
+    Question(
+        "body",
+        "About the offer",
+        "textarea",
+        "body",
+        "What your school does well, what a partner school would see or receive, and how "
+        "the work usually runs. " + NO_CONTACTS,
+    ),
 )
 NOMINATION_TICKS = (
-    Tick("head", "I am the headteacher and I nominate this colleague for school-to-school "
-         "support.", "nomination.nominated_by_head"),
-    Tick("consent", "The colleague agrees to be listed, and to be named on the site with the "
-         "role given.", "colleague.consent"),
-    Tick("no_contacts", "The answers hold no personal email address, phone number or home "
-         "address."),
+    Tick(
+        "head",
+        "I am the headteacher and I nominate this colleague for school-to-school support.",
+        "nomination.nominated_by_head",
+    ),
+    Tick(
+        "consent",
+        "The colleague agrees to be listed, and to be named on the site with the role given.",
+        "colleague.consent",
+    ),
+    Tick(
+        "no_contacts", "The answers hold no personal email address, phone number or home address."
+    ),
 )
 REQUEST_QUESTIONS = (
-    Question("offer", "Offer reference", "input", "offer",
-             "The reference on the offer's page.", "phonics-routines-primary"),
-    Question("school_name", "Your school", "input", "school.name", "Your school's name.",
-             "Hill Primary School"),
+    Question(
+        "offer",
+        "Offer reference",
+        "input",
+        "offer",
+        "The reference on the offer's page.",
+        "phonics-routines-primary",
+    ),
+    Question(
+        "school_name",
+        "Your school",
+        "input",
+        "school.name",
+        "Your school's name.",
+        "Hill Primary School",
+    ),
     Question("school_town", "Town", "input", "school.town", "Your school's town.", "Derby"),
     Question("school_region", "Region", "dropdown", "school.region", "Your school's region."),
-    Question("role", "Your role", "input", "role", "Your role, not your name.",
-             "Languages coordinator"),
-    Question("need", "What you would like help with", "input", "need",
-             "One line.", "Starting daily phonics routines in Years 3 and 4"),
-    Question("body", "More about your school's question", "textarea", "body",
-             "What you have tried, and what would make the link worthwhile. The team will "
-             "write to your school's office address. " + NO_CONTACTS),
+    Question(
+        "role", "Your role", "input", "role", "Your role, not your name.", "Languages coordinator"
+    ),
+    Question(
+        "need",
+        "What you would like help with",
+        "input",
+        "need",
+        "One line.",
+        "Starting daily phonics routines in Years 3 and 4",
+    ),
+    Question(
+        "body",
+        "More about your school's question",
+        "textarea",
+        "body",
+        "What you have tried, and what would make the link worthwhile. The team will "
+        "write to your school's office address. " + NO_CONTACTS,
+    ),
 )
 REQUEST_TICKS = (
     Tick("headteacher", "My headteacher knows that the school is asking for this link."),
-    Tick("no_contacts", "The answers hold no personal email address, phone number or home "
-         "address."),
+    Tick(
+        "no_contacts", "The answers hold no personal email address, phone number or home address."
+    ),
 )
 
 
@@ -89,18 +178,26 @@ def options(form: Form, question: Question, config: Settings) -> dict[str, Any]:
     list_name = form.vocabulary_list(question.target)
     if list_name is None:
         raise ValueError(f"the form's dropdown {question.id!r} has no vocabulary in the model")
-    return {option_text(term.label, term.id): term.id
-            for term in config.vocabulary.lists[list_name].values()}
+    return {
+        option_text(term.label, term.id): term.id
+        for term in config.vocabulary.lists[list_name].values()
+    }
 
 
 def introduction(what: str) -> Any:
     def text(config: Settings) -> str:
-        guide = (f"{config.site_url.rstrip('/')}/support/how-it-works/" if config.site_url
-                 else "the page How school-to-school support works")
-        return (f"{what} The coordinating team links schools; it does not quality-assure the "
-                "support, and the schools arrange times and any costs themselves. A moderator "
-                f"reads every submission before anything is published. How it works: {guide}"
-                f"\n\n**{NO_CONTACTS}**")
+        guide = (
+            f"{config.site_url.rstrip('/')}/support/how-it-works/"
+            if config.site_url
+            else "the page How school-to-school support works"
+        )
+        return (
+            f"{what} The coordinating team links schools; it does not quality-assure the "
+            "support, and the schools arrange times and any costs themselves. A moderator "
+            f"reads every submission before anything is published. How it works: {guide}"
+            f"\n\n**{NO_CONTACTS}**"
+        )
+
     return text
 
 
@@ -114,25 +211,44 @@ def _nest(meta: dict[str, Any]) -> None:
 class SupportReader(Reader):
     folder = "support"
 
-    def plan(self, text: str, slug: str | None = None, submitted: dt.date | None = None,
-             issue: int | None = None) -> Plan:
+    def plan(
+        self,
+        text: str,
+        slug: str | None = None,
+        submitted: dt.date | None = None,
+        issue: int | None = None,
+    ) -> Plan:
         """As any form's, but an answer holding contact details stops it: nothing with a
         personal email, phone number or postcode is written, even pending."""
         plan = super().plan(text, slug, submitted, issue)
-        answers = sections(text.replace("\r\n", "\n").replace("\r", "\n"),
-                           self.form.labels_in_order)
+        answers = sections(
+            text.replace("\r\n", "\n").replace("\r", "\n"), self.form.labels_in_order
+        )
         for section in answers.values():
             for number, what, found in contact_details(section.value):
-                plan.problems.append(self.finding(
-                    section.value_line + number - 1, "personal-data", f"“{section.label}” "
-                    f"holds what looks like {what} (expected no contact details, got "
-                    f"{found!r})", "Ask the school to edit the issue and remove it: requests "
-                    "go through the coordinating team's address."))
+                plan.problems.append(
+                    self.finding(
+                        section.value_line + number - 1,
+                        "personal-data",
+                        f"“{section.label}” "
+                        f"holds what looks like {what} (expected no contact details, got "
+                        f"{found!r})",
+                        "Ask the school to edit the issue and remove it: requests "
+                        "go through the coordinating team's address.",
+                    )
+                )
         return plan
 
-    def answer(self, question: Question, section: Section, present: bool,
-               meta: dict[str, Any], plan: Plan, flagged: set[str],
-               positions: dict[tuple, tuple[int, int]]) -> None:
+    def answer(
+        self,
+        question: Question,
+        section: Section,
+        present: bool,
+        meta: dict[str, Any],
+        plan: Plan,
+        flagged: set[str],
+        positions: dict[tuple, tuple[int, int]],
+    ) -> None:
         super().answer(question, section, present, meta, plan, flagged, positions)
         if "." in question.target and question.target in plan.places:  # school.region
             parent, name = question.target.split(".", 1)
@@ -146,25 +262,44 @@ class SupportReader(Reader):
         name = str(plan.meta.get("school", {}).get("name", ""))
         slug = slug or self.slug(plan, name, issue)
         if not re.fullmatch(SLUG, slug or "-"):
-            plan.problems.append(self.finding(1, "bad-slug", "the file name is not valid "
-                                 f"(expected lower-case words joined by hyphens, got {slug!r})",
-                                 "Give one with --slug."))
+            plan.problems.append(
+                self.finding(
+                    1,
+                    "bad-slug",
+                    "the file name is not valid "
+                    f"(expected lower-case words joined by hyphens, got {slug!r})",
+                    "Give one with --slug.",
+                )
+            )
             return
         plan.path = self.config.root / self.folder / f"{slug}.md"
         if plan.path.exists():
-            plan.problems.append(self.finding(1, "already-exists", "the file already exists "
-                                 f"(expected a new file, got {self.folder}/{slug}.md already "
-                                 "there)", "Nothing was overwritten. Choose another name with "
-                                 "--slug."))
+            plan.problems.append(
+                self.finding(
+                    1,
+                    "already-exists",
+                    "the file already exists "
+                    f"(expected a new file, got {self.folder}/{slug}.md already "
+                    "there)",
+                    "Nothing was overwritten. Choose another name with --slug.",
+                )
+            )
 
     def slug(self, plan: Plan, name: str, issue: int | None) -> str:
-        return slugify(f"{name} {plan.meta.get('title', '')}") or \
-            (f"offer-{issue}" if issue else "")
+        return slugify(f"{name} {plan.meta.get('title', '')}") or (
+            f"offer-{issue}" if issue else ""
+        )
 
 
 class NominationReader(SupportReader):
-    def complete(self, meta: dict[str, Any], plan: Plan, answers: dict[str, Section],
-                 positions: dict[tuple, tuple[int, int]], submitted: dt.date | None) -> None:
+    def complete(
+        self,
+        meta: dict[str, Any],
+        plan: Plan,
+        answers: dict[str, Section],
+        positions: dict[tuple, tuple[int, int]],
+        submitted: dt.date | None,
+    ) -> None:
         day = submitted or dt.date.today()
         meta.setdefault("nomination", {})["date"] = day
         meta["review"] = day + dt.timedelta(days=365)
@@ -175,8 +310,14 @@ class NominationReader(SupportReader):
 class RequestReader(SupportReader):
     folder = "support/requests"
 
-    def complete(self, meta: dict[str, Any], plan: Plan, answers: dict[str, Section],
-                 positions: dict[tuple, tuple[int, int]], submitted: dt.date | None) -> None:
+    def complete(
+        self,
+        meta: dict[str, Any],
+        plan: Plan,
+        answers: dict[str, Section],
+        positions: dict[tuple, tuple[int, int]],
+        submitted: dt.date | None,
+    ) -> None:
         meta["submitted"] = submitted or dt.date.today()
         meta["status"] = "pending"
         if isinstance(meta.get("offer"), str):
@@ -218,7 +359,7 @@ NOMINATE = Form(
     id="nominate-a-colleague",
     name="Nominate a colleague for school-to-school support",
     description="A headteacher nominates a member of staff with real expertise to support "
-                "other schools.",
+    "other schools.",
     title="Nomination: ",
     labels=("support-offer", "needs-moderation"),
     model=Offer,
@@ -230,10 +371,12 @@ NOMINATE = Form(
     options=options,
     reader=NominationReader,
     check=check_nomination,
-    review=("The school and the colleague: is the nomination from the school's headteacher "
-            "(the issue's author, or confirmed by email to the team)?",
-            "The text: no personal email, phone number, home address or pupil's name.",
-            "The findings of `opencpd check` below, and the offer's page in the preview."),
+    review=(
+        "The school and the colleague: is the nomination from the school's headteacher "
+        "(the issue's author, or confirmed by email to the team)?",
+        "The text: no personal email, phone number, home address or pupil's name.",
+        "The findings of `opencpd check` below, and the offer's page in the preview.",
+    ),
     approve="status: pending",
 )
 
@@ -252,9 +395,11 @@ ASK_FOR_A_LINK = Form(
     options=options,
     reader=RequestReader,
     check=check_link_request,
-    review=("The offer: is it still listed, and within its review date?",
-            "The text: no personal email, phone number or home address.",
-            "Then write to both schools' offices from the team's mailbox, copying in both "
-            "headteachers, and close the request (status: linked)."),
+    review=(
+        "The offer: is it still listed, and within its review date?",
+        "The text: no personal email, phone number or home address.",
+        "Then write to both schools' offices from the team's mailbox, copying in both "
+        "headteachers, and close the request (status: linked).",
+    ),
     approve="status: pending",
 )

@@ -12,8 +12,7 @@ from .issue import sections
 from .resource import SHARE_A_RESOURCE
 from .support import ASK_FOR_A_LINK, NOMINATE
 
-FORMS: dict[str, Form] = {form.id: form for form in (SHARE_A_RESOURCE, NOMINATE,
-                                                       ASK_FOR_A_LINK)}
+FORMS: dict[str, Form] = {form.id: form for form in (SHARE_A_RESOURCE, NOMINATE, ASK_FOR_A_LINK)}
 
 # The label a moderator adds to a form's issue to have the intake workflow open a pull request.
 ACCEPTED = "accepted for review"
@@ -43,7 +42,9 @@ def form_for_labels(labels: Iterable[str]) -> Form | None:
 
 def detect(text: str) -> Form | None:
     """The form whose questions the body answers most of (None if it answers none)."""
-    scores = {form.id: len(sections(text.replace("\r\n", "\n"), form.labels_in_order))
-              for form in FORMS.values()}
+    scores = {
+        form.id: len(sections(text.replace("\r\n", "\n"), form.labels_in_order))
+        for form in FORMS.values()
+    }
     best = max(scores, key=lambda key: scores[key], default=None)
     return FORMS[best] if best is not None and scores[best] else None

@@ -55,23 +55,37 @@ class GitHub(Protocol):
 class Api:
     """The real `GitHub`: its REST API with the workflow's token."""
 
-    def __init__(self, repository: str, token: str,
-                 api: str = "https://api.github.com") -> None:
+    def __init__(self, repository: str, token: str, api: str = "https://api.github.com") -> None:
         self.base = f"{api.rstrip('/')}/repos/{repository}"
         self.token = token
 
     def _call(self, method: str, path: str, data: dict[str, Any]) -> dict[str, Any]:
         request = urllib.request.Request(
-            f"{self.base}{path}", method=method, data=json.dumps(data).encode(),
-            headers={"Authorization": f"Bearer {self.token}",
-                     "Accept": "application/vnd.github+json",
-                     "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "opencpd-intake"})
+            f"{self.base}{path}",
+            method=method,
+            data=json.dumps(data).encode(),
+            headers={
+                "Authorization": f"Bearer {self.token}",
+                "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": "2022-11-28",
+                "User-Agent": "opencpd-intake",
+            },
+        )
         with urllib.request.urlopen(request, timeout=60) as answer:
             return dict(json.load(answer))
 
     def open_pull_request(self, title: str, body: str, head: str, base: str) -> PullRequest:
-        made = self._call("POST", "/pulls", {"title": title, "body": body, "head": head,
-                                             "base": base, "maintainer_can_modify": True})
+        made = self._call(
+            "POST",
+            "/pulls",
+            {
+                "title": title,
+                "body": body,
+                "head": head,
+                "base": base,
+                "maintainer_can_modify": True,
+            },
+        )
         return PullRequest(int(made["number"]), str(made["html_url"]))
 
     def comment(self, issue: int, body: str) -> None:
@@ -94,6 +108,7 @@ class Outcome:
 
 # Plain words ---------------------------------------------------------------------------------
 
+
 def fenced(lines: Iterable[str]) -> str:
     """Text shown as written: no Markdown, link, mention or HTML from the issue comes alive."""
     text = "\n".join(lines)
@@ -113,55 +128,71 @@ def counted(findings: list[Finding]) -> str:
     warned = len(findings) - failed
     if not findings:
         return "no problems"
-    return (f"{failed} error{'s' * (failed != 1)} and {warned} warning{'s' * (warned != 1)}")
+    return f"{failed} error{'s' * (failed != 1)} and {warned} warning{'s' * (warned != 1)}"
 
 
 def refusal(form: Form, plan: Plan) -> str:
     problems = sorted(plan.problems)
-    return "\n\n".join([
-        f"Thank you for sharing this. Before it can become a resource for moderation, "
-        f"{len(problems)} thing{'s' * (len(problems) != 1)} in the issue must change:",
-        fenced(in_words(f, "In the issue") for f in problems),
-        "Please edit the issue (the ··· menu at the top, then **Edit**) and put them right. "
-        f"A moderator then removes the “{ACCEPTED}” label and adds it again.",
-        "Nothing has been made from the issue yet."])
+    return "\n\n".join(
+        [
+            f"Thank you for sharing this. Before it can become a resource for moderation, "
+            f"{len(problems)} thing{'s' * (len(problems) != 1)} in the issue must change:",
+            fenced(in_words(f, "In the issue") for f in problems),
+            "Please edit the issue (the ··· menu at the top, then **Edit**) and put them right. "
+            f"A moderator then removes the “{ACCEPTED}” label and adds it again.",
+            "Nothing has been made from the issue yet.",
+        ]
+    )
 
 
 def files_in_words(fetched: list[Fetched]) -> list[str]:
     got = [f for f in fetched if not f.refused]
     lines = [f"- {f.name} ({human_size(f.size)}): fetched from the issue" for f in got]
-    lines += [f"- {f.name or 'a file'} ({f.url[:120]}): {f.refused}" for f in fetched
-              if f.refused]
+    lines += [f"- {f.name or 'a file'} ({f.url[:120]}): {f.refused}" for f in fetched if f.refused]
     return lines
 
 
-def pull_request_body(form: Form, plan: Plan, issue: int, page: str, line: int,
-                      fetched: list[Fetched], findings: list[Finding]) -> str:
+def pull_request_body(
+    form: Form,
+    plan: Plan,
+    issue: int,
+    page: str,
+    line: int,
+    fetched: list[Fetched],
+    findings: list[Finding],
+) -> str:
     review = "\n".join(f"- [ ] {item}" for item in form.review)
     ticks = "\n".join(f"- [x] {tick.label}" for tick in form.checklist)
     files = files_in_words(fetched)
-    return "\n\n".join([
-        f"Closes #{issue}. Made by the intake workflow from the “{form.name}” form of issue "
-        f"#{issue}, which a moderator labelled “{ACCEPTED}”. Nothing is published until this "
-        "pull request is approved and merged.",
-        f"## What to look at\n\n{review}",
-        f"The contributor ticked every box of the form:\n\n{ticks}",
-        "## Approving is one change\n\n"
-        f"In `{page}`, line {line}, change `{form.approve}` to `status: approved` (the "
-        "pencil on the file in **Files changed**, or `Edit file`), commit it to this branch, "
-        "and merge once the checks pass and the preview looks right. To refuse it, close this "
-        "pull request and say why on the issue.",
-        "## Files\n\n" + ("\n".join(files) if files else "The issue has no files."),
-        f"## What `opencpd check` found: {counted(findings)}\n\n"
-        + (fenced(in_words(f, page) for f in findings) if findings else
-           "The new resource passes the checks."),
-        "A pull request opened by a workflow starts no other workflow (GitHub's rule), so the "
-        "checks and their preview run when you commit the approval, or when you close and "
-        "reopen this pull request."])
+    return "\n\n".join(
+        [
+            f"Closes #{issue}. Made by the intake workflow from the “{form.name}” form of issue "
+            f"#{issue}, which a moderator labelled “{ACCEPTED}”. Nothing is published until this "
+            "pull request is approved and merged.",
+            f"## What to look at\n\n{review}",
+            f"The contributor ticked every box of the form:\n\n{ticks}",
+            "## Approving is one change\n\n"
+            f"In `{page}`, line {line}, change `{form.approve}` to `status: approved` (the "
+            "pencil on the file in **Files changed**, or `Edit file`), commit it to this branch, "
+            "and merge once the checks pass and the preview looks right. To refuse it, close this "
+            "pull request and say why on the issue.",
+            "## Files\n\n" + ("\n".join(files) if files else "The issue has no files."),
+            f"## What `opencpd check` found: {counted(findings)}\n\n"
+            + (
+                fenced(in_words(f, page) for f in findings)
+                if findings
+                else "The new resource passes the checks."
+            ),
+            "A pull request opened by a workflow starts no other workflow (GitHub's rule), so the "
+            "checks and their preview run when you commit the approval, or when you close and "
+            "reopen this pull request.",
+        ]
+    )
 
 
-def issue_comment(pull: PullRequest, fetched: list[Fetched], findings: list[Finding],
-                  page: str) -> str:
+def issue_comment(
+    pull: PullRequest, fetched: list[Fetched], findings: list[Finding], page: str
+) -> str:
     files = files_in_words(fetched)
     parts = [
         f"Thank you! A moderator has accepted this for review. Pull request #{pull.number} "
@@ -171,18 +202,27 @@ def issue_comment(pull: PullRequest, fetched: list[Fetched], findings: list[Find
     ]
     if files:
         parts.append("**Files**\n\n" + "\n".join(files))
-    parts.append(f"**What `opencpd check` found in the new resource: {counted(findings)}**"
-                 + (f"\n\n{fenced(in_words(f, page) for f in findings)}" if findings else ""))
+    parts.append(
+        f"**What `opencpd check` found in the new resource: {counted(findings)}**"
+        + (f"\n\n{fenced(in_words(f, page) for f in findings)}" if findings else "")
+    )
     return "\n\n".join(parts)
 
 
 # The work ------------------------------------------------------------------------------------
 
+
 def git(repo: Path, *args: str) -> str:
     env = {**os.environ, "GIT_TERMINAL_PROMPT": "0"}
-    done = subprocess.run(["git", "-c", f"user.name={BOT[0]}", "-c", f"user.email={BOT[1]}",
-                           *args], cwd=repo, env=env, capture_output=True, text=True,
-                          check=False, timeout=300)
+    done = subprocess.run(
+        ["git", "-c", f"user.name={BOT[0]}", "-c", f"user.email={BOT[1]}", *args],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     if done.returncode != 0:
         raise click.ClickException(f"git {args[0]} failed: {done.stderr.strip()}")
     return done.stdout
@@ -192,8 +232,9 @@ def skip(reason: str) -> Outcome:
     return Outcome("skipped", reason)
 
 
-def run(event: dict[str, Any], repo: Path, github: GitHub, web: Web,
-        remote: str = "origin") -> Outcome:
+def run(
+    event: dict[str, Any], repo: Path, github: GitHub, web: Web, remote: str = "origin"
+) -> Outcome:
     """Everything the workflow does for one `issues` event."""
     if event.get("action") != "labeled" or (event.get("label") or {}).get("name") != ACCEPTED:
         return skip(f"not the “{ACCEPTED}” label being added")
@@ -206,11 +247,13 @@ def run(event: dict[str, Any], repo: Path, github: GitHub, web: Web,
     number = int(issue["number"])
     body = str(issue.get("body") or "")
     created = str(issue.get("created_at") or "")[:10]
-    submitted = dt.date.fromisoformat(created) if re.fullmatch(r"\d{4}-\d\d-\d\d", created) \
-        else None
+    submitted = (
+        dt.date.fromisoformat(created) if re.fullmatch(r"\d{4}-\d\d-\d\d", created) else None
+    )
     config = settings(repo)
-    plan = read_issue(config, f"issue #{number}", body.encode("utf-8"), form.id,
-                      submitted=submitted, issue=number)
+    plan = read_issue(
+        config, f"issue #{number}", body.encode("utf-8"), form.id, submitted=submitted, issue=number
+    )
     if plan.problems:
         text = refusal(form, plan)
         github.comment(number, text)
@@ -220,13 +263,22 @@ def run(event: dict[str, Any], repo: Path, github: GitHub, web: Web,
     base = str((event.get("repository") or {}).get("default_branch") or "main")
     git(repo, "switch", "--force-create", branch)
     write(plan)
-    fetched = [fetch(web, d.url, d.name, plan.folder, config.max_attachment_bytes) if d.name
-               else Fetched("", d.url, refused="not fetched: its type is unknown; download "
-                            "it, name it with its real extension and list it under files:")
-               for d in plan.downloads]
-    pictures = [{"path": got.name, **d.entry} for d, got in zip(plan.downloads, fetched,
-                                                               strict=True)
-                if d.entry is not None and not got.refused]
+    fetched = [
+        fetch(web, d.url, d.name, plan.folder, config.max_attachment_bytes)
+        if d.name
+        else Fetched(
+            "",
+            d.url,
+            refused="not fetched: its type is unknown; download "
+            "it, name it with its real extension and list it under files:",
+        )
+        for d in plan.downloads
+    ]
+    pictures = [
+        {"path": got.name, **d.entry}
+        for d, got in zip(plan.downloads, fetched, strict=True)
+        if d.entry is not None and not got.refused
+    ]
     if pictures:  # named by their content: now they can be listed
         plan.meta["files"] = [*plan.meta.get("files", []), *pictures]
     if fetched and not any(f.refused for f in fetched) and DOWNLOADS_NOTE in plan.body:
@@ -234,10 +286,19 @@ def run(event: dict[str, Any], repo: Path, github: GitHub, web: Web,
     if pictures or DOWNLOADS_NOTE not in plan.body:
         plan.path.write_text(render(plan), encoding="utf-8")
     findings = form.check(config, plan)
-    page = plan.path.relative_to(repo.resolve()).as_posix() \
-        if plan.path.is_relative_to(repo.resolve()) else plan.path.as_posix()
-    line = next((n for n, text in enumerate(plan.path.read_text("utf-8").splitlines(), 1)
-                 if text.strip() == form.approve), 1)
+    page = (
+        plan.path.relative_to(repo.resolve()).as_posix()
+        if plan.path.is_relative_to(repo.resolve())
+        else plan.path.as_posix()
+    )
+    line = next(
+        (
+            n
+            for n, text in enumerate(plan.path.read_text("utf-8").splitlines(), 1)
+            if text.strip() == form.approve
+        ),
+        1,
+    )
     title = str(plan.meta.get("title", ""))[:120]
     git(repo, "add", "--", plan.folder.as_posix())
     git(repo, "commit", "-q", "-m", f"{form.title}{title} (from issue #{number}, pending)")
@@ -246,22 +307,37 @@ def run(event: dict[str, Any], repo: Path, github: GitHub, web: Web,
     pull = github.open_pull_request(f"{form.title}{title}", pr_body, branch, base)
     text = issue_comment(pull, fetched, findings, page)
     github.comment(number, text)
-    return Outcome("opened", branch=branch, comment=text, pull_request=pull,
-                   pull_request_body=pr_body, files=fetched, findings=findings)
+    return Outcome(
+        "opened",
+        branch=branch,
+        comment=text,
+        pull_request=pull,
+        pull_request_body=pr_body,
+        files=fetched,
+        findings=findings,
+    )
 
 
 @click.command()
 @click.argument("event_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--repository", type=click.Path(file_okay=False, exists=True, path_type=Path),
-              default=Path("."), show_default=True, help="The checked-out repository.")
+@click.option(
+    "--repository",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The checked-out repository.",
+)
 def main(event_file: Path, repository: Path) -> None:
     """Turn the issue of a saved `issues` event into a pull request (see the module's text)."""
     event = json.loads(event_file.read_text("utf-8"))
     token = os.environ.get("GH_TOKEN") or os.environ.get("GITHUB_TOKEN") or ""
     if not token:
         raise click.ClickException("no token: set GH_TOKEN to the workflow's github.token.")
-    github = Api(os.environ.get("GITHUB_REPOSITORY", ""), token,
-                 os.environ.get("GITHUB_API_URL", "https://api.github.com"))
+    github = Api(
+        os.environ.get("GITHUB_REPOSITORY", ""),
+        token,
+        os.environ.get("GITHUB_API_URL", "https://api.github.com"),
+    )
     outcome = run(event, repository.resolve(), github, Internet())
     click.echo(f"{outcome.action}: {outcome.reason or outcome.branch}")
     if outcome.pull_request:

@@ -11,5 +11,16 @@ from .build import PackJob, generate, prepare
 from .cache import CachedPack, PackCache
 from .spec import EDITIONS, PackOptions, SessionPack, content_hash, findings, plan
 
-__all__ = ["EDITIONS", "CachedPack", "PackCache", "PackJob", "PackOptions", "SessionPack",
-           "content_hash", "findings", "generate", "plan", "prepare"]
+__all__ = [
+    "EDITIONS",
+    "CachedPack",
+    "PackCache",
+    "PackJob",
+    "PackOptions",
+    "SessionPack",
+    "content_hash",
+    "findings",
+    "generate",
+    "plan",
+    "prepare",
+]

@@ -33,8 +33,9 @@ class PackJob:
         return self.result is not None
 
 
-def prepare(catalog: Catalog, options: PackOptions, cache: PackCache,
-            only: Iterable[str] | None = None) -> list[PackJob]:
+def prepare(
+    catalog: Catalog, options: PackOptions, cache: PackCache, only: Iterable[str] | None = None
+) -> list[PackJob]:
     """Every planned pack with its hash, taken from the cache where it can be."""
     wanted = set(only) if only is not None else None
     jobs = []
@@ -50,17 +51,25 @@ def prepare(catalog: Catalog, options: PackOptions, cache: PackCache,
     return jobs
 
 
-def generate(jobs: list[PackJob], catalog: Catalog, options: PackOptions, cache: PackCache,
-             workers: int | None = None, progress: Callable[[PackJob], None] | None = None,
-             render: Render | None = None) -> list[PackJob]:
+def generate(
+    jobs: list[PackJob],
+    catalog: Catalog,
+    options: PackOptions,
+    cache: PackCache,
+    workers: int | None = None,
+    progress: Callable[[PackJob], None] | None = None,
+    render: Render | None = None,
+) -> list[PackJob]:
     """Render the pending jobs, in `workers` processes (default: the machine's cores), or one
     after another with `render` (default: in this process)."""
     from .html import pack_html
 
     todo = [j for j in jobs if j.status == "pending"]
     workers = min(workers or os.cpu_count() or 1, len(todo), 4)
-    work = {j.pack.id: (pack_html(j.pack, catalog, options), cache.scratch(j.pack.id, j.key))
-            for j in todo}
+    work = {
+        j.pack.id: (pack_html(j.pack, catalog, options), cache.scratch(j.pack.id, j.key))
+        for j in todo
+    }
     root = catalog.root.resolve()
 
     def done(job: PackJob, pages: int | None, problem: BaseException | None) -> None:
@@ -87,8 +96,10 @@ def generate(jobs: list[PackJob], catalog: Catalog, options: PackOptions, cache:
     # spawn, not fork: the build may run beside threads (a server, a file watcher).
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(_render, work[j.pack.id][0], root, work[j.pack.id][1], j.key): j
-                   for j in todo}
+        futures = {
+            pool.submit(_render, work[j.pack.id][0], root, work[j.pack.id][1], j.key): j
+            for j in todo
+        }
         for future in as_completed(futures):
             problem = future.exception()
             done(futures[future], None if problem else future.result(), problem)
@@ -97,10 +108,18 @@ def generate(jobs: list[PackJob], catalog: Catalog, options: PackOptions, cache:
 
 def _render(html: str, root: Path, scratch: Path, key: str) -> int:
     from .pdf import write_pdf
+
     return write_pdf(html, root, root, scratch, key)
 
 
 def _failure(pack: SessionPack, catalog: Catalog, problem: BaseException | None) -> Finding:
-    return Finding(pack.source, 1, 1, "pack-failed", f"the {pack.label.lower()} of '{pack.owner}' "
-                   f"could not be made (expected a PDF, got {type(problem).__name__}: "
-                   f"{problem})", "Check the content for unusual HTML; report it if it persists.")
+    return Finding(
+        pack.source,
+        1,
+        1,
+        "pack-failed",
+        f"the {pack.label.lower()} of '{pack.owner}' "
+        f"could not be made (expected a PDF, got {type(problem).__name__}: "
+        f"{problem})",
+        "Check the content for unusual HTML; report it if it persists.",
+    )

@@ -15,8 +15,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..catalog import Catalog, Doc
-from ..deliveries import (centre_of, due_for_packs, ends, is_example, module_of, packable,
-                          sessions_of, starts)
+from ..deliveries import (
+    centre_of,
+    due_for_packs,
+    ends,
+    is_example,
+    module_of,
+    packable,
+    sessions_of,
+    starts,
+)
 from ..delivery_model import Delivery
 from ..render import running_order
 from .spec import PackOptions, SessionPack, module_docs
@@ -37,12 +45,20 @@ def packs_for(catalog: Catalog, delivery: Doc[Delivery]) -> list[DeliveryPack]:
     if packable(catalog, delivery):
         return []
     module, centre = module_of(catalog, delivery), centre_of(catalog, delivery)
-    sources = sorted({catalog.root / d.source for d in
-                      [*module_docs(module), delivery, centre]})
-    return [DeliveryPack(f"{OWNER}{delivery.slug}", delivery.source, edition,  # type: ignore[arg-type]
-                         module.meta.title, module.meta.reviewed, sources, [],
-                         delivery=delivery.slug)
-            for edition in ("facilitator", "participant")]
+    sources = sorted({catalog.root / d.source for d in [*module_docs(module), delivery, centre]})
+    return [
+        DeliveryPack(
+            f"{OWNER}{delivery.slug}",
+            delivery.source,
+            edition,  # type: ignore[arg-type]
+            module.meta.title,
+            module.meta.reviewed,
+            sources,
+            [],
+            delivery=delivery.slug,
+        )
+        for edition in ("facilitator", "participant")
+    ]
 
 
 def due_packs(catalog: Catalog) -> list[DeliveryPack]:
@@ -57,8 +73,9 @@ def materials(catalog: Catalog, delivery: Doc[Delivery]) -> list[tuple[str, int]
     for session in sessions_of(catalog, delivery):
         for item in session.meta.agenda:
             for material in item.materials:
-                each = re.search(r"\b(each|per|every|copies|copy|handout|sheet|card)",
-                                 material, re.IGNORECASE)
+                each = re.search(
+                    r"\b(each|per|every|copies|copy|handout|sheet|card)", material, re.IGNORECASE
+                )
                 found[material] = max(found.get(material, 0), places if each else 1)
         module = module_of(catalog, delivery)
         for name in session.meta.handouts:
@@ -75,22 +92,39 @@ def delivery_html(pack: DeliveryPack, catalog: Catalog, options: PackOptions) ->
     module, centre = module_of(catalog, delivery), centre_of(catalog, delivery)
     site_url = options.site_url.rstrip("/") + "/" if options.site_url else ""
     url = site_url + delivery.url if site_url else ""
-    md = PackMarkdown(catalog.root, site_url, pack.edition == "participant",
-                      options.markdown_extensions, options.mdx_configs)
+    md = PackMarkdown(
+        catalog.root,
+        site_url,
+        pack.edition == "participant",
+        options.markdown_extensions,
+        options.mdx_configs,
+    )
     sessions, clock = [], starts(delivery)
     for session in sessions_of(catalog, delivery):
         sessions.append((session, running_order(session.meta.agenda, f"{clock:%H:%M}")))
         clock += dt.timedelta(minutes=session.meta.duration)
     context: dict[str, Any] = {
-        "pack": pack, "catalog": catalog, "vocab": catalog.vocabulary, "md": md,
-        "facilitator": pack.edition == "facilitator", "m": module.meta, "module": module,
-        "d": delivery.meta, "centre": centre.meta, "start": starts(delivery),
-        "end": ends(catalog, delivery), "sessions": sessions, "example": is_example(catalog,
-                                                                                   delivery),
+        "pack": pack,
+        "catalog": catalog,
+        "vocab": catalog.vocabulary,
+        "md": md,
+        "facilitator": pack.edition == "facilitator",
+        "m": module.meta,
+        "module": module,
+        "d": delivery.meta,
+        "centre": centre.meta,
+        "start": starts(delivery),
+        "end": ends(catalog, delivery),
+        "sessions": sessions,
+        "example": is_example(catalog, delivery),
         "leads": [t.name for t in delivery.meta.lead_teachers if t.consent],
-        "checklist": materials(catalog, delivery), "handouts": handouts_in_order(module),
-        "url": url, "short_link": re.sub(r"^https?://", "", url).rstrip("/"),
-        "qr": qr_svg(url) if url else "", "authors": module.meta.authors,
-        "description": module.meta.summary, "keywords": [module.meta.key_stage],
+        "checklist": materials(catalog, delivery),
+        "handouts": handouts_in_order(module),
+        "url": url,
+        "short_link": re.sub(r"^https?://", "", url).rstrip("/"),
+        "qr": qr_svg(url) if url else "",
+        "authors": module.meta.authors,
+        "description": module.meta.summary,
+        "keywords": [module.meta.key_stage],
     }
     return environment().get_template("delivery.html.j2").render(**context)

@@ -18,16 +18,20 @@ from .markdown import PackMarkdown
 from .spec import PackOptions, SessionPack, placeholder_address
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-OUTCOME_LEAD = re.compile(r"^by the end,?\s+(teachers|participants)\s+(can|will be able to)\s+",
-                          re.IGNORECASE)
+OUTCOME_LEAD = re.compile(
+    r"^by the end,?\s+(teachers|participants)\s+(can|will be able to)\s+", re.IGNORECASE
+)
 
 
 def environment() -> Environment:
     # _form.md.j2 is shared with the site's chapter pages: the same forms, as PDF fields.
-    env = Environment(loader=ChoiceLoader([FileSystemLoader(TEMPLATES),
-                                           FileSystemLoader(PAGE_TEMPLATES)]),
-                      undefined=StrictUndefined, autoescape=True, trim_blocks=True,
-                      lstrip_blocks=True)
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(TEMPLATES), FileSystemLoader(PAGE_TEMPLATES)]),
+        undefined=StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["clock"] = clock
     env.filters["date"] = lambda d: f"{d.day} {d:%B %Y}"
     env.filters["can_do"] = can_do
@@ -41,8 +45,9 @@ def can_do(outcome: str) -> str:
 
 
 def qr_svg(url: str) -> Markup:
-    svg = segno.make(url, error="m").svg_inline(scale=1, border=0, omitsize=True,
-                                                dark="#000", title=f"QR code: {url}")
+    svg = segno.make(url, error="m").svg_inline(
+        scale=1, border=0, omitsize=True, dark="#000", title=f"QR code: {url}"
+    )
     return Markup(svg)
 
 
@@ -51,33 +56,61 @@ def pack_html(pack: SessionPack, catalog: Catalog, options: PackOptions) -> str:
         return pack.render_html(catalog, options)  # type: ignore[no-any-return]
     # A placeholder address would print a QR code and links to no site: the cover says so.
     site_url = "" if placeholder_address(options.site_url) else options.site_url.rstrip("/") + "/"
-    md = PackMarkdown(catalog.root, site_url, pack.edition == "participant",
-                      options.markdown_extensions, options.mdx_configs)
-    common = {"pack": pack, "catalog": catalog, "vocab": catalog.vocabulary, "md": md,
-              "start": options.start_time, "facilitator": pack.edition == "facilitator",
-              "places": options.places,
-              "labels": lambda ids, name: ", ".join(catalog.vocabulary.label(name, i)
-                                                    for i in ids)}
+    md = PackMarkdown(
+        catalog.root,
+        site_url,
+        pack.edition == "participant",
+        options.markdown_extensions,
+        options.mdx_configs,
+    )
+    common = {
+        "pack": pack,
+        "catalog": catalog,
+        "vocab": catalog.vocabulary,
+        "md": md,
+        "start": options.start_time,
+        "facilitator": pack.edition == "facilitator",
+        "places": options.places,
+        "labels": lambda ids, name: ", ".join(catalog.vocabulary.label(name, i) for i in ids),
+    }
     if pack.edition == "handbook":
         publication = catalog.publication(pack.owner)
         assert publication is not None
-        return environment().get_template("handbook.html.j2").render(
-            **common, **_link(site_url, publication), publication=publication, p=publication.meta,
-            trained=catalog.module(publication.meta.training_module or ""),
-            contents=handbook_contents(publication))
+        return (
+            environment()
+            .get_template("handbook.html.j2")
+            .render(
+                **common,
+                **_link(site_url, publication),
+                publication=publication,
+                p=publication.meta,
+                trained=catalog.module(publication.meta.training_module or ""),
+                contents=handbook_contents(publication),
+            )
+        )
     module = catalog.module(pack.owner)
     assert module is not None and module.twilight is not None
     handouts = handouts_in_order(module)
-    return environment().get_template("module.html.j2").render(
-        **common, **_link(site_url, module), module=module, m=module.meta,
-        twilight=module.twilight, rows=running_order(module.twilight.meta.agenda,
-                                                     options.start_time),
-        follow_ups=module.follow_ups, handouts=handouts,
-        contents=module_contents(pack, module, handouts))
+    return (
+        environment()
+        .get_template("module.html.j2")
+        .render(
+            **common,
+            **_link(site_url, module),
+            module=module,
+            m=module.meta,
+            twilight=module.twilight,
+            rows=running_order(module.twilight.meta.agenda, options.start_time),
+            follow_ups=module.follow_ups,
+            handouts=handouts,
+            contents=module_contents(pack, module, handouts),
+        )
+    )
 
 
-def module_contents(pack: SessionPack, module: ModuleDoc,
-                    handouts: list[Doc[Handout]]) -> list[tuple[str, str, int]]:
+def module_contents(
+    pack: SessionPack, module: ModuleDoc, handouts: list[Doc[Handout]]
+) -> list[tuple[str, str, int]]:
     """(id, title, level) of each part the table of contents lists."""
     facilitator = pack.edition == "facilitator"
     out = [("aims", "Aims", 1)]
@@ -88,8 +121,11 @@ def module_contents(pack: SessionPack, module: ModuleDoc,
         out += [(f"handout-{h.slug}", h.meta.title, 2) for h in handouts]
     out += [("follow-ups", "Follow-up sessions" if facilitator else "Follow-up tasks", 1)]
     if facilitator:
-        out += [("sign-in", "Sign-in sheet", 1), ("evaluation", "Evaluation form", 1),
-                ("certificate", "Certificate of attendance", 1)]
+        out += [
+            ("sign-in", "Sign-in sheet", 1),
+            ("evaluation", "Evaluation form", 1),
+            ("certificate", "Certificate of attendance", 1),
+        ]
     else:
         out += [("reflection-log", "Reflection log", 1)]
     return out

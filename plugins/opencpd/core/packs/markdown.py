@@ -81,13 +81,18 @@ class PackExtension(Extension):
 class PackMarkdown:
     """Converts the content's Markdown bodies for one pack."""
 
-    def __init__(self, root: Path, site_url: str, participant: bool,
-                 extensions: list[Any], configs: dict[str, Any]):
+    def __init__(
+        self,
+        root: Path,
+        site_url: str,
+        participant: bool,
+        extensions: list[Any],
+        configs: dict[str, Any],
+    ):
         configs = {**configs, "toc": {**configs.get("toc", {}), "permalink": False}}
         self.root = root
         self.extension = PackExtension(site_url, participant)
-        self.md = Markdown(extensions=[*extensions, self.extension],
-                           extension_configs=configs)
+        self.md = Markdown(extensions=[*extensions, self.extension], extension_configs=configs)
 
     def __call__(self, doc: Doc[Any], prefix: str, demote: int = 0) -> Markup:
         return self.text(doc.body, doc.source, doc.page, prefix, demote)

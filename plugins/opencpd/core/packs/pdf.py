@@ -20,8 +20,11 @@ VARIANT = "pdf/ua-1"
 # A part between these comments gets as many numbered rows as fill its pages, or the pages
 # that `places` rows need: `<!-- fill-page: ID places=N -->`, a `<thead id="ID-columns">` and
 # rows `<tr id="ID-row-1"><td class="n">1</td>...` one a line (rows after the first are copies).
-FILL = re.compile(r"<!-- fill-page: (?P<id>[\w-]+) places=(?P<places>\d+) -->\n"
-                  r"(?P<part>.*?)<!-- /fill-page -->\n?", re.DOTALL)
+FILL = re.compile(
+    r"<!-- fill-page: (?P<id>[\w-]+) places=(?P<places>\d+) -->\n"
+    r"(?P<part>.*?)<!-- /fill-page -->\n?",
+    re.DOTALL,
+)
 BODY = re.compile(r"<body\b[^>]*>")
 FAMILY = "OpenCPD Sans"
 FACES = {  # file: (weight, style)
@@ -36,7 +39,8 @@ def font_faces() -> str:
     return "\n".join(
         f'@font-face {{ font-family: "{FAMILY}"; font-weight: {weight}; font-style: {style}; '
         f'src: url("{(FONTS / name).as_uri()}"); }}'
-        for name, (weight, style) in FACES.items())
+        for name, (weight, style) in FACES.items()
+    )
 
 
 class ProjectFetcher(URLFetcher):  # type: ignore[misc]
@@ -67,8 +71,12 @@ def _stylesheet() -> tuple[CSS, FontConfiguration]:
     uses those fonts only for documents rendered with the same configuration."""
     fonts = FontConfiguration()
     css = font_faces() + "\n" + STYLESHEET.read_text(encoding="utf-8")
-    return CSS(string=css, base_url=STYLESHEET.parent.as_uri() + "/",
-               url_fetcher=ProjectFetcher(FONTS), font_config=fonts), fonts
+    return CSS(
+        string=css,
+        base_url=STYLESHEET.parent.as_uri() + "/",
+        url_fetcher=ProjectFetcher(FONTS),
+        font_config=fonts,
+    ), fonts
 
 
 def write_pdf(html: str, base: Path, root: Path, target: Path, identifier: str) -> int:
@@ -77,17 +85,17 @@ def write_pdf(html: str, base: Path, root: Path, target: Path, identifier: str) 
     html = FILL.sub(lambda part: fill_page(part, html, base, root), html)
     document = _render(html, base, root)
     target.parent.mkdir(parents=True, exist_ok=True)
-    document.write_pdf(target, pdf_forms=True, pdf_identifier=identifier[:32].encode(),
-                       pdf_variant=VARIANT)
+    document.write_pdf(
+        target, pdf_forms=True, pdf_identifier=identifier[:32].encode(), pdf_variant=VARIANT
+    )
     return len(document.pages)
 
 
 def _render(html: str, base: Path, root: Path) -> Any:
     css, fonts = _stylesheet()
-    return HTML(string=html, base_url=base.as_uri() + "/",
-                url_fetcher=ProjectFetcher(root, FONTS)).render(stylesheets=[css],
-                                                                font_config=fonts,
-                                                                pdf_forms=True)
+    return HTML(
+        string=html, base_url=base.as_uri() + "/", url_fetcher=ProjectFetcher(root, FONTS)
+    ).render(stylesheets=[css], font_config=fonts, pdf_forms=True)
 
 
 def fill_page(part: re.Match[str], html: str, base: Path, root: Path) -> str:
@@ -96,9 +104,11 @@ def fill_page(part: re.Match[str], html: str, base: Path, root: Path) -> str:
     its own with two rows: where they fall, and where the page area ends, give the count."""
     name, places = part["id"], int(part["places"])
     body = BODY.search(html)
-    head = html[:body.end()] if body else "<html><body>"
-    edges = "".join(f'<div id="{name}-{edge}" style="position: fixed; {edge}: 0; height: 0">'
-                    "</div>" for edge in ("top", "bottom"))
+    head = html[: body.end()] if body else "<html><body>"
+    edges = "".join(
+        f'<div id="{name}-{edge}" style="position: fixed; {edge}: 0; height: 0"></div>'
+        for edge in ("top", "bottom")
+    )
     probe = f"{head}\n{edges}\n{with_rows(part['part'], name, 2)}</body></html>"
     anchors = _render(probe, base, root).pages[0].anchors
     top, bottom = anchors[f"{name}-top"][1], anchors[f"{name}-bottom"][1]
@@ -117,9 +127,12 @@ def with_rows(part: str, name: str, count: int) -> str:
     first = row.search(part)
     if first is None:
         return part
-    copies = "".join(first[0].replace(f'id="{name}-row-1"', f'id="{name}-row-{n}"')
-                     .replace('<td class="n">1</td>', f'<td class="n">{n}</td>')
-                     for n in range(1, count + 1))
+    copies = "".join(
+        first[0]
+        .replace(f'id="{name}-row-1"', f'id="{name}-row-{n}"')
+        .replace('<td class="n">1</td>', f'<td class="n">{n}</td>')
+        for n in range(1, count + 1)
+    )
     rest = row.sub("", part)
     at = first.start()
     return rest[:at] + copies + rest[at:]

@@ -31,8 +31,14 @@ ASSETS = PACKAGE / "assets"
 FONTS = ASSETS / "fonts"
 # The same extensions as mkdocs.yml; the MkDocs adapter passes the configured ones.
 DEFAULT_EXTENSIONS: tuple[str, ...] = (
-    "admonition", "attr_list", "md_in_html", "tables", "toc", "pymdownx.details",
-    "pymdownx.superfences", "opencpd.core.markdown_ext",
+    "admonition",
+    "attr_list",
+    "md_in_html",
+    "tables",
+    "toc",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "opencpd.core.markdown_ext",
 )
 ENGINE_PACKAGES = ("weasyprint", "pydyf", "segno", "markdown", "pymdown-extensions")
 IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc=[\"']([^\"']+)", re.IGNORECASE)
@@ -50,11 +56,18 @@ class PackOptions:
     places: int = 0  # rows of the sign-in sheet; it fills its last page (0: one page)
 
     def fingerprint(self) -> str:
-        return json.dumps([self.start_time, self.site_url.rstrip("/"), self.latest_end,
-                           self.places,
-                           [e if isinstance(e, str) else repr(e)
-                            for e in self.markdown_extensions],
-                           self.mdx_configs], sort_keys=True, default=_stable)
+        return json.dumps(
+            [
+                self.start_time,
+                self.site_url.rstrip("/"),
+                self.latest_end,
+                self.places,
+                [e if isinstance(e, str) else repr(e) for e in self.markdown_extensions],
+                self.mdx_configs,
+            ],
+            sort_keys=True,
+            default=_stable,
+        )
 
 
 # Names reserved for examples and tests (RFC 2606, RFC 6761): no site is published there.
@@ -76,8 +89,9 @@ def placeholder_address(site_url: str) -> bool:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
-        return (host.rsplit(".", 1)[-1] in RESERVED_NAMES
-                or any(host == d or host.endswith("." + d) for d in RESERVED_DOMAINS))
+        return host.rsplit(".", 1)[-1] in RESERVED_NAMES or any(
+            host == d or host.endswith("." + d) for d in RESERVED_DOMAINS
+        )
     return address.is_loopback or address.is_unspecified or address.is_link_local
 
 
@@ -131,28 +145,48 @@ def plan(catalog: Catalog, options: PackOptions) -> list[SessionPack]:
         own += agenda_findings(module, options)
         known = _findings_in(catalog, module.source.rsplit("/", 1)[0] + "/")
         for edition in ("facilitator", "participant"):
-            packs.append(SessionPack(module.id, module.source, edition,  # type: ignore[arg-type]
-                                     module.meta.title,
-                                     module.meta.reviewed, sources, [],
-                                     sorted(set(known + own))))
+            packs.append(
+                SessionPack(
+                    module.id,
+                    module.source,
+                    edition,  # type: ignore[arg-type]
+                    module.meta.title,
+                    module.meta.reviewed,
+                    sources,
+                    [],
+                    sorted(set(known + own)),
+                )
+            )
     for publication in catalog.publications:
         docs = [publication, *publication.chapters]
         sources, own = _sources(catalog, docs)
         known = _findings_in(catalog, publication.source.rsplit("/", 1)[0] + "/")
         trained = catalog.module(publication.meta.training_module or "")
         extra = [trained.meta.title, trained.url] if trained else []
-        packs.append(SessionPack(publication.id, publication.source, "handbook",
-                                 publication.meta.title,
-                                 publication.meta.reviewed, sources, extra,
-                                 sorted(set(known + own))))
+        packs.append(
+            SessionPack(
+                publication.id,
+                publication.source,
+                "handbook",
+                publication.meta.title,
+                publication.meta.reviewed,
+                sources,
+                extra,
+                sorted(set(known + own)),
+            )
+        )
     from .delivery import due_packs  # the evening's packs of confirmed deliveries soon
+
     return packs + due_packs(catalog)
 
 
 def _findings_in(catalog: Catalog, folder: str) -> list[Finding]:
     """The catalogue's findings on a pack's files (a module's resources are not in it)."""
-    return [f for f in catalog.findings
-            if f.path.startswith(folder) and not f.path.startswith(folder + "resources/")]
+    return [
+        f
+        for f in catalog.findings
+        if f.path.startswith(folder) and not f.path.startswith(folder + "resources/")
+    ]
 
 
 def module_docs(module: ModuleDoc) -> list[Doc[Any]]:
@@ -196,23 +230,38 @@ def images(root: Path, doc: Doc[Any]) -> list[tuple[Path, Finding | None]]:
     return out
 
 
-def image_problem(root: Path, src: str, path: Path,
-                  where: tuple[str, int, int]) -> Finding | None:
+def image_problem(root: Path, src: str, path: Path, where: tuple[str, int, int]) -> Finding | None:
     if re.match(r"^[a-z][a-z0-9+.-]*:", src, re.IGNORECASE):
-        return Finding(*where, "image-not-local", f"packs are made offline, so an image must be "
-                       f"a file in the repository (expected a relative path, got {src!r})",
-                       "Save the image beside the page and link it by its file name.")
+        return Finding(
+            *where,
+            "image-not-local",
+            f"packs are made offline, so an image must be "
+            f"a file in the repository (expected a relative path, got {src!r})",
+            "Save the image beside the page and link it by its file name.",
+        )
     if not path.is_relative_to(root):
-        return Finding(*where, "image-outside", "the image is outside the project (expected a "
-                       f"path inside it, got {src!r})", "Move the image into the module's folder.")
+        return Finding(
+            *where,
+            "image-outside",
+            f"the image is outside the project (expected a path inside it, got {src!r})",
+            "Move the image into the module's folder.",
+        )
     if not path.is_file():
-        return Finding(*where, "missing-image", f"the image does not exist (expected a file at "
-                       f"{path.relative_to(root).as_posix()}, got none)",
-                       "Add the file or correct the path in the image link.")
+        return Finding(
+            *where,
+            "missing-image",
+            f"the image does not exist (expected a file at "
+            f"{path.relative_to(root).as_posix()}, got none)",
+            "Add the file or correct the path in the image link.",
+        )
     if not _loads(path):
-        return Finding(*where, "broken-image", f"the image cannot be read (expected a PNG, JPEG, "
-                       f"GIF, WebP or SVG file, got {src!r} that does not open)",
-                       "Export the image again, or replace it.")
+        return Finding(
+            *where,
+            "broken-image",
+            f"the image cannot be read (expected a PNG, JPEG, "
+            f"GIF, WebP or SVG file, got {src!r} that does not open)",
+            "Export the image again, or replace it.",
+        )
     return None
 
 
@@ -221,6 +270,7 @@ def _loads(path: Path) -> bool:
         head = path.read_bytes()[:2048].lower()
         return b"<svg" in head
     from PIL import Image, UnidentifiedImageError
+
     try:
         with Image.open(path) as image:
             image.verify()
@@ -241,21 +291,33 @@ def agenda_findings(module: ModuleDoc, options: PackOptions) -> list[Finding]:
     end = start + dt.timedelta(minutes=total)
     if end > latest:
         last = running_order(twilight.meta.agenda, options.start_time)[-1][1]
-        out.append(Finding(
-            twilight.source, twilight.line("agenda"), 1, "agenda-overrun",
-            f"the running order ends too late (expected an end by {options.latest_end} when the "
-            f"session starts at {options.start_time}, got {total} minutes, ending at "
-            f"{last if end.date() == start.date() else last + ' the next day'})",
-            "Shorten the agenda items, or split the session into a twilight and a follow-up."))
+        out.append(
+            Finding(
+                twilight.source,
+                twilight.line("agenda"),
+                1,
+                "agenda-overrun",
+                "the running order ends too late "
+                f"(expected an end by {options.latest_end} when the session starts at "
+                f"{options.start_time}, got {total} minutes, ending at "
+                f"{last if end.date() == start.date() else last + ' the next day'})",
+                "Shorten the agenda items, or split the session into a twilight and a follow-up.",
+            )
+        )
     return out
 
 
 def content_hash(pack: SessionPack, catalog: Catalog, options: PackOptions) -> str:
     """A hash of everything that goes into the pack: it names the cached PDF."""
     digest = hashlib.sha256()
-    for part in (FORMAT, engine_fingerprint(), pack.id, options.fingerprint(),
-                 repr(sorted((k, sorted(v.items())) for k, v in catalog.vocabulary.lists.items())),
-                 *pack.extra):
+    for part in (
+        FORMAT,
+        engine_fingerprint(),
+        pack.id,
+        options.fingerprint(),
+        repr(sorted((k, sorted(v.items())) for k, v in catalog.vocabulary.lists.items())),
+        *pack.extra,
+    ):
         digest.update(part.encode() + b"\0")
     for path in pack.sources:
         digest.update(_rel(catalog.root, path).encode() + b"\0")
@@ -271,11 +333,19 @@ def _rel(root: Path, path: Path) -> str:
 def engine_fingerprint() -> str:
     """Templates, stylesheet, fonts and the code that lays packs out."""
     here = Path(__file__).resolve().parent
-    files = sorted([*here.glob("*.py"), *(here / "templates").iterdir(), *FONTS.iterdir(),
-                    here.parent / "markdown_ext.py", here.parent / "templates" / "_form.md.j2",
-                    here.parent / "vocabulary.py"])
-    digest = hashlib.sha256(" ".join(
-        f"{name}={version(name)}" for name in ENGINE_PACKAGES).encode())
+    files = sorted(
+        [
+            *here.glob("*.py"),
+            *(here / "templates").iterdir(),
+            *FONTS.iterdir(),
+            here.parent / "markdown_ext.py",
+            here.parent / "templates" / "_form.md.j2",
+            here.parent / "vocabulary.py",
+        ]
+    )
+    digest = hashlib.sha256(
+        " ".join(f"{name}={version(name)}" for name in ENGINE_PACKAGES).encode()
+    )
     for path in files:
         if path.is_file():
             digest.update(path.name.encode() + hashlib.sha256(path.read_bytes()).digest())

@@ -7,5 +7,14 @@ from .build import DeckJob, findings, generate, prepare
 from .cache import CachedDeck, DeckCache
 from .deck import Deck, DeckOptions, make_deck
 
-__all__ = ["CachedDeck", "Deck", "DeckCache", "DeckJob", "DeckOptions", "findings",
-           "generate", "make_deck", "prepare"]
+__all__ = [
+    "CachedDeck",
+    "Deck",
+    "DeckCache",
+    "DeckJob",
+    "DeckOptions",
+    "findings",
+    "generate",
+    "make_deck",
+    "prepare",
+]

@@ -30,8 +30,7 @@ from .text import SlideMarkdown
 FORMAT = "opencpd-deck-1"  # bump when decks change in a way the hashed files do not show
 PACKAGE = Path(__file__).resolve().parent.parent.parent  # plugins/opencpd
 SITE_ASSETS = PACKAGE / "site_assets" / "slides"  # docs/assets/slides, shipped in the wheel
-ENGINE_PACKAGES = ("weasyprint", "pydyf", "python-pptx", "segno", "markdown",
-                   "pymdown-extensions")
+ENGINE_PACKAGES = ("weasyprint", "pydyf", "python-pptx", "segno", "markdown", "pymdown-extensions")
 Status = Literal["pending", "generated", "cached", "missing", "failed"]
 
 
@@ -54,11 +53,16 @@ class DeckJob:
         return f"modules/{self.module}/slides/{self.session}"
 
 
-def sessions(catalog: Catalog, only: Iterable[str] | None = None
-             ) -> list[tuple[ModuleDoc, Doc[Session]]]:
+def sessions(
+    catalog: Catalog, only: Iterable[str] | None = None
+) -> list[tuple[ModuleDoc, Doc[Session]]]:
     wanted = set(only) if only is not None else None
-    return [(m, s) for m in catalog.published_modules if wanted is None or m.id in wanted
-            for s in m.sessions]
+    return [
+        (m, s)
+        for m in catalog.published_modules
+        if wanted is None or m.id in wanted
+        for s in m.sessions
+    ]
 
 
 def findings(catalog: Catalog, options: DeckOptions | None = None) -> list[Finding]:
@@ -83,15 +87,26 @@ def resolver(root: Path, source: str) -> Callable[[str], Path | None]:
             return None
         path = (folder / src.split("#")[0].split("?")[0]).resolve()
         return path if path.is_relative_to(root) and path.is_file() else None
+
     return resolve
 
 
-def content_hash(catalog: Catalog, module: ModuleDoc, session: Doc[Session],
-                 options: DeckOptions) -> str:
+def content_hash(
+    catalog: Catalog, module: ModuleDoc, session: Doc[Session], options: DeckOptions
+) -> str:
     digest = hashlib.sha256()
     m = module.meta
-    for part in (FORMAT, engine_fingerprint(), options.fingerprint(), module.id, m.title,
-                 repr(m.authors), m.reviewed.isoformat(), session.slug, session.url):
+    for part in (
+        FORMAT,
+        engine_fingerprint(),
+        options.fingerprint(),
+        module.id,
+        m.title,
+        repr(m.authors),
+        m.reviewed.isoformat(),
+        session.slug,
+        session.url,
+    ):
         digest.update(part.encode() + b"\0")
     digest.update(hashlib.sha256((catalog.root / session.source).read_bytes()).digest())
     resolve = resolver(catalog.root, session.source)
@@ -106,9 +121,15 @@ def content_hash(catalog: Catalog, module: ModuleDoc, session: Doc[Session],
 def engine_fingerprint() -> str:
     """The code, templates, assets and libraries that lay decks out."""
     here = Path(__file__).resolve().parent
-    files = sorted([*here.glob("*.py"), *(here / "templates").iterdir(),
-                    *(SITE_ASSETS.iterdir() if SITE_ASSETS.is_dir() else []),
-                    here.parent / "markdown_ext.py", here.parent / "packs" / "pdf.py"])
+    files = sorted(
+        [
+            *here.glob("*.py"),
+            *(here / "templates").iterdir(),
+            *(SITE_ASSETS.iterdir() if SITE_ASSETS.is_dir() else []),
+            here.parent / "markdown_ext.py",
+            here.parent / "packs" / "pdf.py",
+        ]
+    )
     digest = hashlib.sha256(" ".join(f"{n}={version(n)}" for n in ENGINE_PACKAGES).encode())
     for path in files:
         if path.is_file():
@@ -116,8 +137,9 @@ def engine_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def prepare(catalog: Catalog, options: DeckOptions, cache: DeckCache,
-            only: Iterable[str] | None = None) -> list[DeckJob]:
+def prepare(
+    catalog: Catalog, options: DeckOptions, cache: DeckCache, only: Iterable[str] | None = None
+) -> list[DeckJob]:
     jobs = []
     for module, session in sessions(catalog, only):
         key = content_hash(catalog, module, session, options)
@@ -128,12 +150,20 @@ def prepare(catalog: Catalog, options: DeckOptions, cache: DeckCache,
     return jobs
 
 
-def make_forms(root: Path, module_id: str, slug: str, options: DeckOptions,
-               catalog: Catalog, targets: dict[str, Path], key: str) -> int:
+def make_forms(
+    root: Path,
+    module_id: str,
+    slug: str,
+    options: DeckOptions,
+    catalog: Catalog,
+    targets: dict[str, Path],
+    key: str,
+) -> int:
     """The deck of one session in its three forms, written to `targets`."""
     from .html import deck_html
     from .pdf import write_pdf
     from .powerpoint import write_pptx
+
     module = catalog.module(module_id)
     assert module is not None
     session = next(s for s in module.sessions if s.slug == slug)
@@ -145,9 +175,14 @@ def make_forms(root: Path, module_id: str, slug: str, options: DeckOptions,
     return len(deck.slides)
 
 
-def generate(jobs: list[DeckJob], catalog: Catalog, options: DeckOptions, cache: DeckCache,
-             workers: int | None = None,
-             progress: Callable[[DeckJob], None] | None = None) -> list[DeckJob]:
+def generate(
+    jobs: list[DeckJob],
+    catalog: Catalog,
+    options: DeckOptions,
+    cache: DeckCache,
+    workers: int | None = None,
+    progress: Callable[[DeckJob], None] | None = None,
+) -> list[DeckJob]:
     """Make the pending decks, in `workers` processes (default: the machine's cores, at
     most 4); each process makes whole decks."""
     todo = [j for j in jobs if j.status == "pending"]
@@ -162,19 +197,31 @@ def generate(jobs: list[DeckJob], catalog: Catalog, options: DeckOptions, cache:
             for path in scratch[job.id].values():
                 path.unlink(missing_ok=True)
             job.status = "failed"
-            job.error = Finding(job.source, 1, 1, "slides-failed",
-                                f"the slides of this session could not be made (expected "
-                                f"HTML, PDF and PowerPoint files, got {type(problem).__name__}"
-                                f": {problem})", "Check the slides' content; report it if "
-                                "it persists.")
+            job.error = Finding(
+                job.source,
+                1,
+                1,
+                "slides-failed",
+                f"the slides of this session could not be made (expected "
+                f"HTML, PDF and PowerPoint files, got {type(problem).__name__}"
+                f": {problem})",
+                "Check the slides' content; report it if it persists.",
+            )
         if progress:
             progress(job)
 
     if workers <= 1:
         for job in todo:
             try:
-                slides = make_forms(catalog.root, job.module, job.session, options, catalog,
-                                    scratch[job.id], job.key)
+                slides = make_forms(
+                    catalog.root,
+                    job.module,
+                    job.session,
+                    options,
+                    catalog,
+                    scratch[job.id],
+                    job.key,
+                )
             except Exception as exc:  # noqa: BLE001 - reported as a finding
                 done(job, None, exc)
             else:
@@ -183,9 +230,15 @@ def generate(jobs: list[DeckJob], catalog: Catalog, options: DeckOptions, cache:
     context = multiprocessing.get_context("spawn")  # the build may run beside threads
     per_worker = [todo[i::workers] for i in range(workers)]
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        futures = {pool.submit(_make_many, catalog, options,
-                               [(j.module, j.session, scratch[j.id], j.key) for j in part]):
-                   part for part in per_worker}
+        futures = {
+            pool.submit(
+                _make_many,
+                catalog,
+                options,
+                [(j.module, j.session, scratch[j.id], j.key) for j in part],
+            ): part
+            for part in per_worker
+        }
         for future in as_completed(futures):
             problem = future.exception()
             results = {} if problem else future.result()
@@ -198,13 +251,15 @@ def generate(jobs: list[DeckJob], catalog: Catalog, options: DeckOptions, cache:
     return jobs
 
 
-def _make_many(catalog: Catalog, options: DeckOptions,
-               work: list[tuple[str, str, dict[str, Path], str]]) -> dict[str, int | str]:
+def _make_many(
+    catalog: Catalog, options: DeckOptions, work: list[tuple[str, str, dict[str, Path], str]]
+) -> dict[str, int | str]:
     out: dict[str, int | str] = {}
     for module_id, slug, targets, key in work:
         try:
-            out[f"{module_id}--{slug}"] = make_forms(catalog.root, module_id, slug, options,
-                                                     catalog, targets, key)
+            out[f"{module_id}--{slug}"] = make_forms(
+                catalog.root, module_id, slug, options, catalog, targets, key
+            )
         except Exception as exc:  # noqa: BLE001 - the parent turns it into a finding
             out[f"{module_id}--{slug}"] = f"{type(exc).__name__}: {exc}"
     return out

@@ -54,7 +54,9 @@ class DeckCache:
         record.write_text(json.dumps({"key": key, "sizes": sizes, "slides": slides}), "utf-8")
         os.replace(record, stem.with_suffix(".json"))
         for old in self.folder.glob(f"{deck_id}--*"):
-            if old.name.split(".")[0] != stem.name and old.suffix in (".json", *[
-                    f".{f}" for f in FORMS]):
+            if old.name.split(".")[0] != stem.name and old.suffix in (
+                ".json",
+                *[f".{f}" for f in FORMS],
+            ):
                 old.unlink(missing_ok=True)
         return CachedDeck(files, sizes, slides)

@@ -34,8 +34,15 @@ class DeckOptions:
     date: str = ""
 
     def fingerprint(self) -> str:
-        return repr((self.start_time, self.site_url.rstrip("/"), self.evaluation_url,
-                     self.centre, self.date))
+        return repr(
+            (
+                self.start_time,
+                self.site_url.rstrip("/"),
+                self.evaluation_url,
+                self.centre,
+                self.date,
+            )
+        )
 
 
 @dataclass
@@ -75,34 +82,49 @@ class Deck:
 
 
 def _plain(paragraph: Paragraph) -> str:
-    return (paragraph.bullet + " " if paragraph.bullet else "") + \
-        "".join(r.text for r in paragraph.runs).strip()
+    return (paragraph.bullet + " " if paragraph.bullet else "") + "".join(
+        r.text for r in paragraph.runs
+    ).strip()
 
 
-def make_deck(module: ModuleDoc, session: Doc[Session], options: DeckOptions,
-              md: SlideMarkdown | None = None) -> Deck:
+def make_deck(
+    module: ModuleDoc, session: Doc[Session], options: DeckOptions, md: SlideMarkdown | None = None
+) -> Deck:
     md = md or SlideMarkdown()
     s = session.meta
     deck = Deck(module, session)
     blocks = read_blocks(session.body, session.body_line)
-    when = ", ".join(x for x in (options.centre, options.date, options.start_time
-                                 if options.centre or options.date else "") if x)
+    when = ", ".join(
+        x
+        for x in (
+            options.centre,
+            options.date,
+            options.start_time if options.centre or options.date else "",
+        )
+        if x
+    )
     subtitle = f"{s.duration} minutes" + (f" · {when}" if when else "")
     prepare = "\n\n".join(blocks.facilitator)
-    deck.slides.append(Slide("title", s.title, _with_notes(md, f"{subtitle}", prepare),
-                             module.meta.title))
+    deck.slides.append(
+        Slide("title", s.title, _with_notes(md, f"{subtitle}", prepare), module.meta.title)
+    )
     for n, chunk in enumerate(_chunks(s.objectives)):
-        deck.slides.append(Slide("objectives", _continued("Objectives", n),
-                                 md.convert("\n".join(f"- {_escape(o)}" for o in chunk))))
+        deck.slides.append(
+            Slide(
+                "objectives",
+                _continued("Objectives", n),
+                md.convert("\n".join(f"- {_escape(o)}" for o in chunk)),
+            )
+        )
     rows = running_order(s.agenda, options.start_time)
     lines = [f"- **{begin}–{end}** {_escape(item.activity)}" for begin, end, item in rows]
     for n, chunk in enumerate(_chunks(lines)):
-        deck.slides.append(Slide("order", _continued("Running order", n),
-                                 md.convert("\n".join(chunk))))
+        deck.slides.append(
+            Slide("order", _continued("Running order", n), md.convert("\n".join(chunk)))
+        )
     by_item: dict[int, list[Slide]] = {}
     for block in blocks.slides:
-        slide = Slide("content", block.title or s.title, md.convert(block.body),
-                      line=block.line)
+        slide = Slide("content", block.title or s.title, md.convert(block.body), line=block.line)
         by_item.setdefault(block.agenda, []).append(slide)
     deck.slides += by_item.pop(0, [])
     for number, (begin, end, item) in enumerate(rows, 1):
@@ -110,20 +132,25 @@ def make_deck(module: ModuleDoc, session: Doc[Session], options: DeckOptions,
         body = " · ".join(_escape(f) for f in facts)
         if item.materials:
             body += "\n\nYou need: " + ", ".join(_escape(m) for m in item.materials)
-        deck.slides.append(Slide("agenda", item.activity, _with_notes(md, body, item.notes),
-                                 f"{begin}–{end}"))
+        deck.slides.append(
+            Slide("agenda", item.activity, _with_notes(md, body, item.notes), f"{begin}–{end}")
+        )
         deck.slides += by_item.pop(number, [])
     for rest in by_item.values():  # an agenda number past the last item: checks.py says so
         deck.slides += rest
     if s.gap_task:
-        deck.slides.append(Slide("gap-task", "Before the next session",
-                                 md.convert(_escape(s.gap_task))))
-    url = options.evaluation_url or (options.site_url.rstrip("/") + "/" + session.url
-                                     if options.site_url else "")
+        deck.slides.append(
+            Slide("gap-task", "Before the next session", md.convert(_escape(s.gap_task)))
+        )
+    url = options.evaluation_url or (
+        options.site_url.rstrip("/") + "/" + session.url if options.site_url else ""
+    )
     closing = "Thank you. Please tell us how the session went" + (
-        f": [{_escape(_short(url))}]({url})" if url else ".")
-    deck.slides.append(Slide("closing", "Evaluation", md.convert(closing), module.meta.title,
-                             qr_url=url))
+        f": [{_escape(_short(url))}]({url})" if url else "."
+    )
+    deck.slides.append(
+        Slide("closing", "Evaluation", md.convert(closing), module.meta.title, qr_url=url)
+    )
     return deck
 
 
@@ -142,8 +169,8 @@ def _chunks(items: list[str]) -> list[list[str]]:
     while True:
         size = max(1, math.ceil(len(items) / slides))
         starts = range(0, len(items), size)
-        if size == 1 or all(sum(lines[i:i + size]) <= LINES for i in starts):
-            return [items[i:i + size] for i in starts] or [[]]
+        if size == 1 or all(sum(lines[i : i + size]) <= LINES for i in starts):
+            return [items[i : i + size] for i in starts] or [[]]
         slides += 1
 
 

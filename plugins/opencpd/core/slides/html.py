@@ -22,19 +22,26 @@ IMG = re.compile(r'(<img\b[^>]*?\bsrc=")([^"]*)(")')
 
 
 def qr_svg(url: str) -> Markup:
-    svg = segno.make(url, error="m").svg_inline(scale=1, border=2, omitsize=True, dark="#000",
-                                                light="#fff", title=f"QR code: {url}")
+    svg = segno.make(url, error="m").svg_inline(
+        scale=1, border=2, omitsize=True, dark="#000", light="#fff", title=f"QR code: {url}"
+    )
     return Markup(svg.replace("<svg ", '<svg role="img" aria-label="QR code of the link" ', 1))
 
 
 def _environment() -> Environment:
-    return Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
-                       autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    return Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        undefined=StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
 
 def with_images(html: str, resolve: Callable[[str], Path | None], inline: bool) -> str:
     """Each picture as a data: URL (the HTML deck: one file, any folder) or a file: URL (the
     PDF); one that is not a file of the project is left out."""
+
     def replace(match: re.Match[str]) -> str:
         path = resolve(match[2])
         if path is None:
@@ -44,12 +51,21 @@ def with_images(html: str, resolve: Callable[[str], Path | None], inline: bool) 
         kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         data = base64.b64encode(path.read_bytes()).decode("ascii")
         return f"{match[1]}data:{kind};base64,{data}{match[3]}"
+
     return IMG.sub(replace, html)
 
 
 def deck_html(deck: Deck, resolve: Callable[[str], Path | None]) -> str:
     depth = deck.uri.count("/")
-    page = _environment().get_template("deck.html.j2").render(
-        deck=deck, total=len(deck.slides), assets="../" * depth + "assets/slides/",
-        session_link=f"../sessions/{deck.session.slug}/", qr=qr_svg)
+    page = (
+        _environment()
+        .get_template("deck.html.j2")
+        .render(
+            deck=deck,
+            total=len(deck.slides),
+            assets="../" * depth + "assets/slides/",
+            session_link=f"../sessions/{deck.session.slug}/",
+            qr=qr_svg,
+        )
+    )
     return with_policy(with_images(page, resolve, inline=True), [])

@@ -19,25 +19,36 @@ STYLESHEET = Path(__file__).resolve().parent / "templates" / "deck-print.css"
 def _stylesheet() -> tuple[object, object]:
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
+
     fonts = FontConfiguration()
-    css = CSS(string=font_faces() + "\n" + STYLESHEET.read_text(encoding="utf-8"),
-              url_fetcher=ProjectFetcher(FONTS), font_config=fonts)
+    css = CSS(
+        string=font_faces() + "\n" + STYLESHEET.read_text(encoding="utf-8"),
+        url_fetcher=ProjectFetcher(FONTS),
+        font_config=fonts,
+    )
     return css, fonts
 
 
 def print_html(deck: Deck, resolve: Callable[[str], Path | None]) -> str:
-    page = _environment().get_template("deck-print.html.j2").render(
-        deck=deck, total=len(deck.slides), qr=qr_svg)
+    page = (
+        _environment()
+        .get_template("deck-print.html.j2")
+        .render(deck=deck, total=len(deck.slides), qr=qr_svg)
+    )
     return with_images(page, resolve, inline=False)
 
 
-def write_pdf(deck: Deck, resolve: Callable[[str], Path | None], root: Path,
-              target: Path, identifier: str) -> int:
+def write_pdf(
+    deck: Deck, resolve: Callable[[str], Path | None], root: Path, target: Path, identifier: str
+) -> int:
     from weasyprint import HTML
+
     css, fonts = _stylesheet()
-    document = HTML(string=print_html(deck, resolve), base_url=root.as_uri() + "/",
-                    url_fetcher=ProjectFetcher(root, FONTS)).render(
-        stylesheets=[css], font_config=fonts)
+    document = HTML(
+        string=print_html(deck, resolve),
+        base_url=root.as_uri() + "/",
+        url_fetcher=ProjectFetcher(root, FONTS),
+    ).render(stylesheets=[css], font_config=fonts)
     target.parent.mkdir(parents=True, exist_ok=True)
     document.write_pdf(target, pdf_identifier=identifier[:32].encode(), pdf_variant="pdf/ua-1")
     return len(document.pages)

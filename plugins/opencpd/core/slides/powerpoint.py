@@ -21,8 +21,7 @@ from .text import Image, Paragraph
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 MARGIN = Inches(1)
-NAVY, TEAL, INK = RGBColor(0x1A, 0x23, 0x7E), RGBColor(0x00, 0x69, 0x5C), RGBColor(0x11, 0x11,
-                                                                                   0x11)
+NAVY, TEAL, INK = RGBColor(0x1A, 0x23, 0x7E), RGBColor(0x00, 0x69, 0x5C), RGBColor(0x11, 0x11, 0x11)
 FIXED_TIME = (2026, 1, 1, 0, 0, 0)
 
 
@@ -44,8 +43,9 @@ def write_pptx(deck: Deck, resolve: Callable[[str], Path | None], target: Path) 
     return len(deck.slides)
 
 
-def _fill(page: object, slide: Slide, resolve: Callable[[str], Path | None], number: int,
-          total: int) -> None:
+def _fill(
+    page: object, slide: Slide, resolve: Callable[[str], Path | None], number: int, total: int
+) -> None:
     shapes = page.shapes  # type: ignore[attr-defined]
     top = Inches(0.6)
     width = WIDTH - 2 * MARGIN
@@ -58,8 +58,13 @@ def _fill(page: object, slide: Slide, resolve: Callable[[str], Path | None], num
     title = shapes.add_textbox(MARGIN, top, width, Inches(1))
     title.name = "Title"
     title.text_frame.word_wrap = True
-    _text(title.text_frame.paragraphs[0], slide.title, Pt(44 if slide.kind == "title" else 34),
-          NAVY, bold=True)
+    _text(
+        title.text_frame.paragraphs[0],
+        slide.title,
+        Pt(44 if slide.kind == "title" else 34),
+        NAVY,
+        bold=True,
+    )
     top += Inches(1.1 if slide.kind == "title" else 0.9)
     body = shapes.add_textbox(MARGIN, top, width, HEIGHT - top - Inches(0.6))
     frame = body.text_frame
@@ -85,11 +90,13 @@ def _fill(page: object, slide: Slide, resolve: Callable[[str], Path | None], num
         image = io.BytesIO()
         segno.make(slide.qr_url, error="m").save(image, kind="png", scale=10, border=2)
         image.seek(0)
-        shape = shapes.add_picture(image, WIDTH - MARGIN - Inches(2.2), HEIGHT - Inches(3),
-                                   Inches(2.2), Inches(2.2))
+        shape = shapes.add_picture(
+            image, WIDTH - MARGIN - Inches(2.2), HEIGHT - Inches(3), Inches(2.2), Inches(2.2)
+        )
         shape._element.nvPicPr.cNvPr.set("descr", f"QR code of {slide.qr_url}")
-    count = shapes.add_textbox(WIDTH - MARGIN - Inches(2), HEIGHT - Inches(0.55), Inches(2),
-                               Inches(0.4))
+    count = shapes.add_textbox(
+        WIDTH - MARGIN - Inches(2), HEIGHT - Inches(0.55), Inches(2), Inches(0.4)
+    )
     _text(count.text_frame.paragraphs[0], f"{number} / {total}", Pt(14), INK)
 
 

@@ -68,8 +68,16 @@ def read_blocks(body: str, first_line: int) -> Blocks:
             out.facilitator.append((f"**{heading}**\n\n" if heading else "") + text)
             continue
         agenda, problem = _agenda(options)
-        out.slides.append(SlideBlock(opened["title"] or "", agenda, text,
-                                     first_line + start, first_line + content_start, problem))
+        out.slides.append(
+            SlideBlock(
+                opened["title"] or "",
+                agenda,
+                text,
+                first_line + start,
+                first_line + content_start,
+                problem,
+            )
+        )
     return out
 
 

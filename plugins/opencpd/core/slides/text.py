@@ -12,8 +12,13 @@ from typing import Any
 from markdown import Markdown
 from markdown.treeprocessors import Treeprocessor
 
-EXTENSIONS = ["attr_list", "tables", "md_in_html", "pymdownx.superfences",
-              "opencpd.core.markdown_ext"]
+EXTENSIONS = [
+    "attr_list",
+    "tables",
+    "md_in_html",
+    "pymdownx.superfences",
+    "opencpd.core.markdown_ext",
+]
 BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "blockquote")
 
 
@@ -74,8 +79,12 @@ class SlideMarkdown:
         body = self.md.convert(text)
         notes_tree: etree.Element = self.md.slide_notes  # type: ignore[attr-defined]
         notes = "".join(self._serialise(child) for child in notes_tree)
-        return Converted(body, notes, self.parts(self.md.slide_tree),  # type: ignore[attr-defined]
-                         self.parts(notes_tree))
+        return Converted(
+            body,
+            notes,
+            self.parts(self.md.slide_tree),  # type: ignore[attr-defined]
+            self.parts(notes_tree),
+        )
 
     def _serialise(self, element: etree.Element) -> str:
         text = etree.tostring(element, encoding="unicode", method="html")
@@ -94,8 +103,9 @@ class SlideMarkdown:
         self._blocks(root, out, 0, "", "")
         return out
 
-    def _blocks(self, element: etree.Element, out: list[Any], level: int, lang: str,
-                bullet: str) -> None:
+    def _blocks(
+        self, element: etree.Element, out: list[Any], level: int, lang: str, bullet: str
+    ) -> None:
         for child in element:
             here = child.get("lang", lang)
             if child.tag == "img":
@@ -109,8 +119,9 @@ class SlideMarkdown:
             else:
                 self._blocks(child, out, level, here, bullet)
 
-    def _item(self, item: etree.Element, out: list[Any], level: int, lang: str,
-              bullet: str) -> None:
+    def _item(
+        self, item: etree.Element, out: list[Any], level: int, lang: str, bullet: str
+    ) -> None:
         """A list item: its own text as one paragraph, nested lists and paragraphs after."""
         inline = etree.Element("p")
         inline.text = item.text
@@ -127,8 +138,9 @@ class SlideMarkdown:
         holder.extend(rest)
         self._blocks(holder, out, level, lang, "")
 
-    def _paragraph(self, element: etree.Element, out: list[Any], level: int, lang: str,
-                   bullet: str) -> None:
+    def _paragraph(
+        self, element: etree.Element, out: list[Any], level: int, lang: str, bullet: str
+    ) -> None:
         runs: list[Run] = []
         heading = element.tag.startswith("h") or "admonition-title" in element.get("class", "")
         for img in element.iter("img"):
@@ -145,8 +157,9 @@ class SlideMarkdown:
         if any(r.text.strip() for r in runs):
             out.append(Paragraph(runs, level, bullet, heading))
 
-    def _runs(self, element: etree.Element, runs: list[Run], lang: str, bold: bool,
-              italic: bool) -> None:
+    def _runs(
+        self, element: etree.Element, runs: list[Run], lang: str, bold: bool, italic: bool
+    ) -> None:
         if element.tag in ("strong", "b", "th"):
             bold = True
         if element.tag in ("em", "i"):
