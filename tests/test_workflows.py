@@ -386,3 +386,54 @@ def test_the_labels_workflow_creates_every_label_the_forms_and_workflows_use() -
     assert [words[3:] for words in created] == table
     used = {label for form in FORMS.values() for label in form.labels} | {ACCEPTED}
     assert used == {label.name for label in LABELS}
+
+
+# Actions pinned to commit SHAs -------------------------------------------------------------------
+
+PINNED = re.compile(
+    r"^(?P<action>[\w.-]+/[\w./-]+)@(?P<sha>[0-9a-f]{40}) # (?P<version>v\d+(\.\d+){0,2})$"
+)
+
+
+def pins(text: str) -> list[str]:
+    """Every `uses:` of a workflow as written, its trailing comment included (YAML drops it)."""
+    return [m.group(1).strip() for m in re.finditer(r"(?m)^\s*(?:-\s+)?uses:\s*(.+)$", text)]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in WORKFLOWS.glob("*.yml")))
+def test_every_action_is_pinned_to_a_commit_with_its_version(name: str) -> None:
+    """A tag can be moved to other code; a commit cannot. The comment is the release the commit
+    is, for readers and for Dependabot, which updates both."""
+    text = (WORKFLOWS / name).read_text("utf-8")
+    written = pins(text)
+    assert len(written) == len(uses_anywhere(load(name)))
+    for use in written:
+        if use.startswith("./"):
+            continue  # an action of this repository, at the same commit
+        assert PINNED.match(use), f"{name}: {use!r} is not action@<40-hex commit> # vX.Y.Z"
+
+
+def uses_anywhere(workflow: dict[str, Any]) -> list[str]:
+    return [s["uses"] for s in steps(workflow) if "uses" in s] + [
+        job["uses"] for job in workflow["jobs"].values() if "uses" in job
+    ]
+
+
+def test_each_action_is_pinned_to_one_commit_in_every_workflow() -> None:
+    seen: dict[str, set[str]] = {}
+    for path in WORKFLOWS.glob("*.yml"):
+        for use in pins(path.read_text("utf-8")):
+            if found := PINNED.match(use):
+                seen.setdefault(found["action"], set()).add(use)
+    assert seen and all(len(variants) == 1 for variants in seen.values()), seen
+
+
+def test_the_pin_check_refuses_tags_short_shas_and_missing_versions() -> None:
+    text = (
+        "    steps:\n      - uses: actions/checkout@v4\n"
+        "      - uses: actions/cache@0057852 # v4.3.0\n"
+        "      - uses: actions/setup-python@a26af69be951a213d495a4c3e4e4022e16d87065\n"
+        "      - name: x\n"
+        "        uses: actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830 # v4\n"
+    )
+    assert [bool(PINNED.match(use)) for use in pins(text)] == [False, False, False, True]
