@@ -52,13 +52,13 @@ def failed(message: str) -> Exception:
 
 
 def pagefind_binary() -> Path:
-    """The Pagefind executable shipped by the `pagefind[bin]` wheel."""
+    """The Pagefind executable shipped by the `pagefind-bin` wheel."""
     try:
         from pagefind_bin import get_executable  # type: ignore[import-untyped]
     except ImportError:
         raise failed(
             "Pagefind is not installed, so the search index cannot be built. "
-            "Install it with `pip install 'pagefind[bin]==1.5.2'` (it is one of "
+            "Install it with `pip install 'pagefind-bin==1.5.2'` (it is one of "
             "opencpd's dependencies)."
         ) from None
     return Path(get_executable())
@@ -192,8 +192,8 @@ def finish_bundles(site_dir: Path, bundles: list[Path]) -> None:
 def indexing_failed(exc: IndexingFailed) -> Exception:
     """The build's error. Only a Pagefind that cannot be used sends the reader to the install."""
     fix = (
-        "check that the pagefind[bin] package is installed, at the version opencpd "
-        "requires (pip install 'pagefind[bin]==1.5.2')."
+        "check that the pagefind-bin package is installed, at the version opencpd "
+        "requires (pip install 'pagefind-bin==1.5.2')."
         if isinstance(exc, PagefindUnusable)
         else "if the message names nothing you can fix, report it with the build's output."
     )
