@@ -13,6 +13,19 @@ round, since the load of a shared machine drifts over minutes:
   theme and Markdown extensions, and Material's stock `search` plugin (what a plain Material site
   has). `--bare-floor` also measures it with no plugin at all.
 
+`--stack material|materialx|both` measures on the chosen stacks (README, "Two stacks"), each
+with its own interpreter (`.venv/` or `.venv-alt/`, `OPENCPD_STACK` set in the child), the floor
+built by that stack's engine and theme (MkDocs + Material, or ProperDocs + mkdocs-materialx),
+and a third build of the same content:
+
+- render + engine + finish: `opencpd render --out R`, a plain `mkdocs build` (`properdocs
+  build` on materialx) of R with no OpenCPD plugin, then `opencpd finish SITE --rendered R`
+  (README, "Without the plugin"), each step in its own child process, timed as a whole and per
+  step.
+
+Its report puts the stacks side by side (section "Two stacks at scale"); without `--stack` the
+script measures with the interpreter running it and writes the section "Scale", as before.
+
 Peak memory is the largest sum of the proportional memory (PSS) of the child and of every
 process under it (Pagefind indexes while MkDocs builds, and a forked helper builds half the
 pages, so all count; what a helper shares with the build counts once), read from /proc at most
@@ -20,6 +33,7 @@ once a second (see PeakMemory), and never less than the child's own ru_maxrss. C
 child and its children.
 
     python scripts/bench_scale.py --sizes 1000,5000,10000 --write scripts/performance.md
+    python scripts/bench_scale.py --sizes 1000,5000 --stack both --write scripts/performance.md
 """
 
 from __future__ import annotations
@@ -42,6 +56,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ("mkdocs.yml", "docs", "modules", "handbook")
 START, END = "<!-- bench_scale:start -->", "<!-- bench_scale:end -->"
+STACKS_START, STACKS_END = "<!-- bench_scale_stacks:start -->", "<!-- bench_scale_stacks:end -->"
 GOALS = {"ratio": 1.15, "growth": 11.0, "largest_kb": 60.0, "memory_mb": 2048.0}
 
 # A small valid one-page PDF: what a teacher's worksheet attachment looks like to the build.
@@ -264,6 +279,7 @@ class Run:
     memory_mb: float
     output: str = ""
     steps: dict[str, list[float]] = field(default_factory=dict)  # phase -> [wall, CPU]
+    load: float = 0.0  # the machine's load average (1 minute) when the build ended
 
 
 def process_tree(pid: int) -> tuple[list[int], int]:
@@ -317,8 +333,8 @@ class PeakMemory:
         self.peak_mb = max(self.peak_mb, sum(proportional_kb(n) for n in tree) / 1024)
 
 
-def measure(command: list[str], cwd: Path) -> Run:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0"}
+def measure(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> Run:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONHASHSEED": "0", **(env or {})}
     peak = PeakMemory()
     with tempfile.TemporaryFile("w+") as log:
         start = time.perf_counter()
@@ -347,7 +363,66 @@ def measure(command: list[str], cwd: Path) -> Run:
         if line.startswith("STEPS "):
             steps = json.loads(line.removeprefix("STEPS "))
     memory = max(peak.peak_mb, usage.ru_maxrss / 1024)
-    return Run(wall, usage.ru_utime + usage.ru_stime, memory, output, steps)
+    return Run(wall, usage.ru_utime + usage.ru_stime, memory, output, steps, os.getloadavg()[0])
+
+
+def in_steps(steps: dict[str, Run]) -> Run:
+    """Builds run one after another as one build: times add up, the peak is the largest."""
+    runs = list(steps.values())
+    return Run(
+        sum(r.wall for r in runs),
+        sum(r.cpu for r in runs),
+        max(r.memory_mb for r in runs),
+        "".join(r.output for r in runs),
+        {name: [r.wall, r.cpu] for name, r in steps.items()},
+        runs[-1].load,
+    )
+
+
+# --- the stacks --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stack:
+    """An engine and theme, with the interpreter that has them (README, "Two stacks")."""
+
+    name: str  # OPENCPD_STACK, which mkdocs.yml reads for the theme's name
+    python: str
+    engine: str  # the engine's command and module: mkdocs or properdocs
+    packages: tuple[str, ...]  # named, with their versions, in the report
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"OPENCPD_STACK": self.name}
+
+    def command(self, name: str) -> str:
+        """A console script installed beside the interpreter (opencpd)."""
+        return str(Path(self.python).parent / name)
+
+    def versions(self) -> str:
+        code = (
+            "import sys, importlib.metadata as m; "
+            "print(', '.join(f'{p} {m.version(p)}' for p in sys.argv[1:]))"
+        )
+        done = subprocess.run(
+            [self.python, "-c", code, *self.packages], capture_output=True, text=True, check=True
+        )
+        return done.stdout.strip()
+
+
+STACKS = {
+    "material": Stack(
+        "material", str(ROOT / ".venv/bin/python"), "mkdocs", ("mkdocs", "mkdocs-material")
+    ),
+    "materialx": Stack(
+        "materialx",
+        str(ROOT / ".venv-alt/bin/python"),
+        "properdocs",
+        ("properdocs", "mkdocs-materialx"),
+    ),
+}
+# Without --stack: the interpreter running this script, with the stack it was given.
+CURRENT = Stack(os.environ.get("OPENCPD_STACK", "material"), sys.executable, "mkdocs", ())
 
 
 def clocks() -> tuple[float, float]:
@@ -397,6 +472,7 @@ def child_dump(config_file: str, floor: str, plugins: str) -> None:
     """In the child: the Markdown our plugin generates, as a plain MkDocs project in `floor`."""
     import yaml
     from mkdocs.config import load_config
+    from mkdocs.utils.yaml import yaml_load
 
     source = Path(config_file).parent
     target = Path(floor)
@@ -415,7 +491,9 @@ def child_dump(config_file: str, floor: str, plugins: str) -> None:
             path.write_text(attachment, "utf-8")
         else:
             shutil.copyfile(attachment, path)
-    settings = yaml.safe_load((source / "mkdocs.yml").read_text("utf-8"))
+    with open(source / "mkdocs.yml", encoding="utf-8") as file:
+        settings = yaml_load(file)  # with !ENV read, as MkDocs reads it
+    settings["theme"]["name"] = config.theme.name  # material or materialx: OPENCPD_STACK
     settings["nav"] = config.nav
     settings["plugins"] = [p for p in plugins.split(",") if p]
     (target / "mkdocs.yml").write_text(yaml.safe_dump(settings, sort_keys=False), "utf-8")
@@ -439,6 +517,15 @@ class Result:
     site_mb: float
     ours_walls: list[float] = field(default_factory=list)  # every round, in order
     floor_walls: list[float] = field(default_factory=list)
+    # With --stack: the stack, its packages, render + engine + finish (the round with the median
+    # wall time, each step in its `steps`), every round, and each build's site: pages, the
+    # largest page's KB and path, by build ("ours", "floor", "render + engine + finish").
+    stack: str = ""
+    versions: str = ""
+    neutral: Run | None = None
+    neutral_walls: list[float] = field(default_factory=list)
+    sites: dict[str, list[Any]] = field(default_factory=dict)
+    loads: list[float] = field(default_factory=list)  # at the end of every build
 
     def ratio(self, run: Run | None = None, cpu: bool = False) -> float:
         run = run or self.ours
@@ -474,7 +561,7 @@ def site_figures(site: Path) -> tuple[int, float, str, float, float]:
     )
 
 
-def show(n: int, name: str, run: Run) -> None:
+def show(n: int | str, name: str, run: Run) -> None:
     steps = ", ".join(f"{k} {v[0]:.1f}/{v[1]:.1f}" for k, v in run.steps.items())
     print(
         f"[{n}] {name}: {run.wall:.1f} s wall, {run.cpu:.1f} s CPU, {run.memory_mb:.0f} MB"
@@ -483,71 +570,94 @@ def show(n: int, name: str, run: Run) -> None:
     )
 
 
-def bench(n: int, work: Path, bare: bool, rounds: int) -> Result:
-    """Build ours from an empty cache once, then ours and the floor in turn, `rounds` times:
-    the machine's load drifts over minutes, and both see the same drift."""
-    python = sys.executable
-    source = work / f"programme-{n}"
-    print(f"[{n}] generating {n} resources in {source}", flush=True)
+def bench(n: int, work: Path, bare: bool, rounds: int, stack: Stack, neutral: bool) -> Result:
+    """Build ours from an empty cache once, then ours, the floor (and render + engine + finish
+    if `neutral`) in turn, `rounds` times: the machine's load drifts over minutes, and all see
+    the same drift."""
+    python, tag = stack.python, f"{n} {stack.name}" if stack is not CURRENT else str(n)
+    source = work / f"programme-{n}-{stack.name}"
+    print(f"[{tag}] generating {n} resources in {source}", flush=True)
     words = make_programme(source, n)
-    site = work / f"site-{n}"
-    ours_command = [python, __file__, "_ours", str(source / "mkdocs.yml"), str(site)]
-    cold = measure(ours_command, source)
-    show(n, "ours, empty cache", cold)
+    config = str(source / "mkdocs.yml")
+    sites = {"ours": work / f"site-{n}", "render + engine + finish": work / f"neutral-{n}"}
+    ours_command = [python, __file__, "_ours", config, str(sites["ours"])]
+    cold = measure(ours_command, source, stack.env)
+    show(tag, "ours, empty cache", cold)
     floors = {}
     for name, plugins in [("floor", "search")] + ([("bare", "")] if bare else []):
         floors[name] = work / f"{name}-{n}"
         subprocess.run(
-            [python, __file__, "_dump", str(source / "mkdocs.yml"), str(floors[name]), plugins],
+            [python, __file__, "_dump", config, str(floors[name]), plugins],
             check=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **stack.env},
         )
+        sites[name] = floors[name] / "site"
+    rendered = work / f"rendered-{n}"
+    neutral_steps = {
+        "render": [stack.command("opencpd"), "render", "-f", config, "--out", str(rendered)],
+        stack.engine: [
+            *(python, "-m", stack.engine, "build", "--strict", "-q"),
+            *("-f", str(rendered / "mkdocs.yml"), "-d", str(sites["render + engine + finish"])),
+        ],
+        "finish": [
+            *(stack.command("opencpd"), "finish", "-f", config),
+            *(str(sites["render + engine + finish"]), "--rendered", str(rendered)),
+        ],
+    }
     edited = next((source / "modules").glob("*/resources/bench-00000/index.md"))
-    runs: dict[str, list[Run]] = {name: [] for name in ("ours", *floors)}
-    for number in range(1, rounds + 1):
+
+    def edit() -> None:
         # As in every pull request, one resource has changed since the last build: the search
-        # index is made again, the packs come from .cache/packs.
+        # index and that module's offline zip are made again, the packs come from .cache/packs.
         edited.write_text(edited.read_text("utf-8") + "\nEdited between two builds.\n", "utf-8")
-        runs["ours"].append(measure(ours_command, source))
-        show(n, f"ours, round {number}", runs["ours"][-1])
+
+    names = ("ours", *floors, *(["render + engine + finish"] if neutral else []))
+    runs: dict[str, list[Run]] = {name: [] for name in names}
+    for number in range(1, rounds + 1):
+        edit()
+        runs["ours"].append(measure(ours_command, source, stack.env))
+        show(tag, f"ours, round {number}", runs["ours"][-1])
         for name, floor in floors.items():
             shutil.rmtree(floor / "site", ignore_errors=True)
-            runs[name].append(
-                measure(
-                    [
-                        python,
-                        "-m",
-                        "mkdocs",
-                        "build",
-                        "-q",
-                        "-f",
-                        str(floor / "mkdocs.yml"),
-                        "-d",
-                        str(floor / "site"),
-                    ],
-                    floor,
-                )
-            )
-            show(n, f"{name}, round {number}", runs[name][-1])
-    figures = site_figures(site)
-    for folder in (site, source, *floors.values()):
-        shutil.rmtree(folder)
-    ours = median_run(runs["ours"])
-    ours.memory_mb = max(run.memory_mb for run in runs["ours"])
+            engine = [python, "-m", stack.engine, "build", "-q", "-f", str(floor / "mkdocs.yml")]
+            runs[name].append(measure([*engine, "-d", str(floor / "site")], floor, stack.env))
+            show(tag, f"{name}, round {number}", runs[name][-1])
+        if neutral:
+            edit()
+            shutil.rmtree(sites["render + engine + finish"], ignore_errors=True)
+            steps = {
+                step: measure(command, rendered if step == stack.engine else source, stack.env)
+                for step, command in neutral_steps.items()
+            }
+            runs["render + engine + finish"].append(in_steps(steps))
+            show(tag, f"render + engine + finish, round {number}", runs[names[-1]][-1])
+    figures = site_figures(sites["ours"])
+    pages = {name: list(site_figures(sites[name])[:3]) for name in runs}
+    for folder in (sites["ours"], source, rendered, *floors.values(), *sites.values()):
+        shutil.rmtree(folder, ignore_errors=True)
+    median = {name: median_run(done) for name, done in runs.items()}
+    for name, run in median.items():  # the peak of every round, not only the median's
+        run.memory_mb = max(r.memory_mb for r in runs[name])
     return Result(
         n,
         words,
         figures[0],
         cold,
-        ours,
-        median_run(runs["floor"]),
-        median_run(runs["bare"]) if bare else None,
+        median["ours"],
+        median["floor"],
+        median.get("bare"),
         figures[1],
         figures[2],
         figures[3],
         figures[4],
         [r.wall for r in runs["ours"]],
         [r.wall for r in runs["floor"]],
+        stack=stack.name if stack is not CURRENT else "",
+        versions=stack.versions() if stack.packages else "",
+        neutral=median.get("render + engine + finish"),
+        neutral_walls=[r.wall for r in runs.get("render + engine + finish", [])],
+        sites=pages,
+        loads=[r.load for r in (cold, *(r for done in runs.values() for r in done))],
     )
 
 
@@ -683,6 +793,159 @@ def report(results: list[Result], command: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+NEUTRAL = "render + engine + finish"
+BUILDS = {  # the builds of the stacks' report: its label, the site whose pages it shows
+    "ours": ("`opencpd build`", "ours"),
+    "cold": ("`opencpd build`, empty cache", "ours"),
+    "floor": ("floor: the engine and theme alone", "floor"),
+    "neutral": (f"{NEUTRAL}", NEUTRAL),
+}
+
+
+def seconds(run: Run | None) -> str:
+    return f"{run.wall:.1f} / {run.cpu:.1f}" if run else ""
+
+
+def ratio(a: Run | None, b: Run | None) -> str:
+    return f"{a.wall / b.wall:.2f} / {a.cpu / b.cpu:.2f}" if a and b else "not run"
+
+
+def stacks_report(results: list[Result], command: str) -> str:
+    """The stacks side by side: each build's time, memory and pages at each size."""
+    stacks = list(dict.fromkeys(r.stack for r in results))
+    sizes = sorted({r.n for r in results})
+    found = {(r.n, r.stack): r for r in results}
+    loads = sorted(x for r in results for x in r.loads)
+    versions = "; ".join(
+        f"*{s}*: {next(r.versions for r in results if r.stack == s)}" for s in stacks
+    )
+    lines = [
+        "## Two stacks at scale",
+        "",
+        (
+            "The programme plus N synthetic teachers' resources, as in *Scale* above, built on "
+            f'each stack (README, "Two stacks"; {versions}) with that stack\'s interpreter and '
+            f"`OPENCPD_STACK` set, on {os.cpu_count()} CPUs shared with other work, Python "
+            f"{sys.version.split()[0]}. *`opencpd build`* is measured after one resource was "
+            "edited, with what the previous build kept in `.cache/`; *empty cache* is the first "
+            "build. The *floor* is the stack's engine and theme alone (`mkdocs build` with "
+            "Material, `properdocs build` with mkdocs-materialx) building the Markdown our "
+            "Renderer makes, our plugins off and the theme's stock search on. "
+            f"*{NEUTRAL}* is `opencpd render --out R`, then the stack's engine building R "
+            "strictly with no OpenCPD plugin, then `opencpd finish SITE --rendered R`, each "
+            "in its own process, after the same one-resource edit and with the same `.cache/`. "
+            "Builds are made in turn, round after round, and each is shown by its median round. "
+            "Seconds of wall-clock time / CPU time (the build and every process under it); "
+            "peak memory is the largest sum of the proportional memory (PSS) of the build and "
+            "its processes (for "
+            f"{NEUTRAL}, the largest of its three steps); pages are the HTML pages written."
+        ),
+        "",
+        "| resources | build | "
+        + " | ".join(
+            f"{s}: wall / CPU s | {s}: peak memory | {s}: pages | {s}: largest page" for s in stacks
+        )
+        + " |",
+        "|---:|---|" + "---:|---:|---:|---:|" * len(stacks),
+    ]
+    for n in sizes:
+        for key, (label, site) in BUILDS.items():
+            cells = []
+            for s in stacks:
+                r = found.get((n, s))
+                run = getattr(r, key) if r else None
+                if not run:
+                    cells += ["not run", "", "", ""]
+                    continue
+                pages, largest_kb, _ = r.sites[site]
+                cells += [
+                    seconds(run),
+                    f"{run.memory_mb:,.0f} MB",
+                    f"{pages:,}",
+                    f"{largest_kb:.1f} KB",
+                ]
+            lines.append(f"| {n:,} | {label} | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Ratios, wall / CPU:",
+        "",
+        "| resources | | " + " | ".join(stacks) + " |",
+        "|---:|---|" + "---:|" * len(stacks),
+    ]
+    for n in sizes:
+        rows = {
+            "`opencpd build` / floor": lambda r: ratio(r.ours, r.floor),
+            f"{NEUTRAL} / `opencpd build`": lambda r: ratio(r.neutral, r.ours),
+            f"{NEUTRAL} / floor": lambda r: ratio(r.neutral, r.floor),
+        }
+        for label, value in rows.items():
+            cells = [value(found[n, s]) if (n, s) in found else "not run" for s in stacks]
+            lines.append(f"| {n:,} | {label} | " + " | ".join(cells) + " |")
+    if len(stacks) == 2:
+        a, b = stacks
+        pairs = [n for n in sizes if (n, a) in found and (n, b) in found]
+        lines += [
+            "",
+            f"{b} over {a}, wall / CPU: "
+            + "; ".join(
+                f"{n:,} resources: `opencpd build` {ratio(found[n, b].ours, found[n, a].ours)}, "
+                f"floor {ratio(found[n, b].floor, found[n, a].floor)}, "
+                f"{NEUTRAL} {ratio(found[n, b].neutral, found[n, a].neutral)}"
+                for n in pairs
+            )
+            + ".",
+        ]
+    lines += [
+        "",
+        f"{NEUTRAL}, step by step (wall / CPU seconds, the median round):",
+        "",
+        "| resources | stack | render | engine build | finish | whole | `opencpd build` |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for n in sizes:
+        for s in stacks:
+            r = found.get((n, s))
+            if not r or not r.neutral:
+                continue
+            steps = list(r.neutral.steps.items())
+            lines.append(
+                f"| {n:,} | {s} | "
+                + " | ".join(f"{wall:.1f} / {cpu:.1f}" for _, (wall, cpu) in steps)
+                + f" | {seconds(r.neutral)} | {seconds(r.ours)} |"
+            )
+    lines += [
+        "",
+        f"Every round, wall-clock seconds (`opencpd build` / floor / {NEUTRAL}): "
+        + "; ".join(
+            f"{s} {n:,}: "
+            + ", ".join(
+                " / ".join(f"{x:.1f}" for x in walls)
+                for walls in zip(r.ours_walls, r.floor_walls, r.neutral_walls, strict=False)
+            )
+            for n in sizes
+            for s in stacks
+            if (r := found.get((n, s)))
+        )
+        + ".",
+        "",
+        (
+            f"The machine's load average (1 minute) at the end of each of the "
+            f"{len(loads)} builds: {loads[0]:.1f} to {loads[-1]:.1f}, median "
+            f"{loads[(len(loads) - 1) // 2]:.1f}; {os.getloadavg()[0]:.1f} when the report "
+            "was written."
+        )
+        if loads
+        else "",
+        "",
+        "Reproduce with:",
+        "",
+        "```sh",
+        command,
+        "```",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def write_section(path: Path, text: str, start: str = START, end: str = END) -> None:
     """Put the section between its markers, replacing an earlier run and nothing else."""
     block = f"{start}\n{text}{end}\n"
@@ -697,7 +960,8 @@ def write_section(path: Path, text: str, start: str = START, end: str = END) -> 
 
 
 def load_result(saved: dict[str, Any]) -> Result:
-    runs = {k: Run(**saved[k]) if saved.get(k) else None for k in ("cold", "ours", "floor", "bare")}
+    names = ("cold", "ours", "floor", "bare", "neutral")
+    runs = {k: Run(**saved[k]) if saved.get(k) else None for k in names}
     return Result(**{**saved, **runs})
 
 
@@ -722,44 +986,78 @@ def main() -> None:
         default=3,
         help="builds of ours and of the floor, in turn (default: %(default)s)",
     )
+    parser.add_argument(
+        "--stack",
+        choices=["material", "materialx", "both"],
+        help="measure on this stack (or both), with render + engine + finish too, and write the "
+        "section 'Two stacks at scale' (default: the interpreter running this script, "
+        "section 'Scale')",
+    )
     parser.add_argument("--json", type=Path, help="also save the raw figures as JSON")
     parser.add_argument(
         "--from-json",
         type=Path,
-        help="write the report from figures saved with --json, building nothing",
+        nargs="+",
+        help="write the report from figures saved with --json (one file or several, merged), "
+        "building nothing",
     )
     args = parser.parse_args()
     if args.from_json:
-        results = [load_result(r) for r in json.loads(args.from_json.read_text("utf-8"))]
-        command = (
-            "python scripts/bench_scale.py --sizes "
-            + ",".join(str(r.n) for r in results)
-            + (f" --write {args.write}" if args.write else "")
-        )
-        text = report(results, command)
-        print(text)
-        if args.write:
-            write_section(args.write, text)
+        results = [
+            load_result(r) for saved in args.from_json for r in json.loads(saved.read_text("utf-8"))
+        ]
+        stacks = list(dict.fromkeys(r.stack for r in results if r.stack))
+        sizes = list(dict.fromkeys(r.n for r in results))
+        rounds = max(len(r.ours_walls) for r in results)
+        stack = None if not stacks else stacks[0] if len(stacks) == 1 else "both"
+        finish(results, command_line(sizes, stack, rounds, args.bare_floor, args.write), args.write)
         return
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",")]
-    command = (
-        "python scripts/bench_scale.py --sizes "
-        + ",".join(map(str, sizes))
-        + (f" --rounds {args.rounds}" if args.rounds != 3 else "")
-        + (" --bare-floor" if args.bare_floor else "")
-        + (f" --write {args.write}" if args.write else "")
-    )
+    stacks = [CURRENT]
+    if args.stack:
+        stacks = list(STACKS.values()) if args.stack == "both" else [STACKS[args.stack]]
+    for stack in stacks:
+        if not Path(stack.python).exists():
+            raise SystemExit(
+                f"{stack.python} is missing: make it with "
+                f"`OPENCPD_STACK={stack.name} bash scripts/test -q tests/test_site_build.py`"
+            )
+    command = command_line(sizes, args.stack, args.rounds, args.bare_floor, args.write)
     results = []
     with tempfile.TemporaryDirectory(prefix="opencpd-bench-") as work:
-        for n in sizes:
-            results.append(bench(n, Path(work), args.bare_floor, args.rounds))
-            if args.json:
-                args.json.write_text(json.dumps([asdict(r) for r in results], indent=1))
-    text = report(results, command)
+        for n in sizes:  # each size on every stack before the next size
+            for stack in stacks:
+                results.append(
+                    bench(n, Path(work), args.bare_floor, args.rounds, stack, bool(args.stack))
+                )
+                if args.json:
+                    args.json.write_text(json.dumps([asdict(r) for r in results], indent=1))
+    finish(results, command, args.write)
+
+
+def command_line(
+    sizes: list[int], stack: str | None, rounds: int, bare: bool, write: Path | None
+) -> str:
+    return (
+        "python scripts/bench_scale.py --sizes "
+        + ",".join(map(str, sizes))
+        + (f" --stack {stack}" if stack else "")
+        + (f" --rounds {rounds}" if rounds != 3 else "")
+        + (" --bare-floor" if bare else "")
+        + (f" --write {write}" if write else "")
+    )
+
+
+def finish(results: list[Result], command: str, write: Path | None) -> None:
+    """Print the report, and put it in its section of `write`."""
+    if any(r.stack for r in results):
+        text, markers = stacks_report(results, command), (STACKS_START, STACKS_END)
+    else:
+        text, markers = report(results, command), (START, END)
     print("\n" + text)
-    if args.write:
-        write_section(args.write, text)
-        print(f"written to {args.write}")
+    if write:
+        write_section(write, text, *markers)
+        print(f"written to {write}")
 
 
 if __name__ == "__main__":
