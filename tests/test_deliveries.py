@@ -237,6 +237,8 @@ def test_icalendar_parses_back_with_gmt_and_bst(catalog: Catalog) -> None:
     assert (start.hour, start.minute, start.utcoffset().total_seconds()) == (17, 5, 3600)
     assert march.decoded("dtend").strftime("%H:%M") == "19:05"
     assert str(march["dtstart"].params["TZID"]) == "Europe/London"
+    # name, address, town once (the address already ends with the town)
+    assert str(march["location"]) == "Leeds Languages Hub, 1 Test Street, Leeds"
     start = november.decoded("dtstart")
     assert (start.hour, start.utcoffset().total_seconds()) == (16, 0)
     feed = {str(e["uid"]): e for e in events(out["calendar/all.ics"])}
@@ -375,3 +377,25 @@ def test_passed_twilights_are_hidden_by_the_script(browser: Any, served_tiny_sit
         assert "1 twilight has passed" in page.locator("[data-passed-note]").inner_text()
     finally:
         context.close()
+
+
+def test_delivery_json_ld_fits_schema_org(served_tiny_site: str) -> None:
+    """Each delivery page's JSON-LD, as built, checked against schema.org's vocabulary."""
+    import json
+    import re
+    import urllib.request
+
+    from .schema_org import problems
+
+    for slug, status in [
+        (LEEDS.split("/")[1], "EventScheduled"),
+        ("2027-02-10-bristol-transition", "EventCancelled"),
+        ("2027-11-03-bristol-reading", "EventScheduled"),
+    ]:
+        with urllib.request.urlopen(f"{served_tiny_site}deliveries/{slug}/") as response:
+            html = response.read().decode("utf-8")
+        (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+        data = json.loads(block)
+        assert data["@type"] == "CourseInstance" and data["eventStatus"].endswith(status)
+        assert data["location"]["address"]["addressLocality"]
+        assert problems(data) == [], (slug, problems(data))

@@ -6,10 +6,11 @@ stays in the feeds as STATUS:CANCELLED so that a subscriber's calendar shows it 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections import defaultdict
 
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Component, Event, vCalAddress
 
 from .catalog import Catalog, Doc
 from .deliveries import (
@@ -58,6 +59,29 @@ def _host(site_url: str) -> str:
     return re.sub(r"^https?://", "", site_url).split("/")[0] or "opencpd.invalid"
 
 
+def location(name: str, address: str | None, town: str) -> str:
+    """'Leeds Languages Hub, 12 Park Row, Leeds': name, address and the town once (left out
+    when the name or the address already names it as a word)."""
+    parts = [name, *([address] if address else [])]
+    said = re.compile(rf"(?<!\w){re.escape(town)}(?!\w)", re.IGNORECASE)
+    if not any(said.search(part) for part in parts):
+        parts.append(town)
+    return ", ".join(parts)
+
+
+@functools.lru_cache(maxsize=8)
+def _london(first: int, last: int) -> Component:
+    """The VTIMEZONE of Europe/London from `first` to `last`: worked out once per build and
+    shared by every file (once per file, it was most of the time the calendars took)."""
+    cal = Calendar()
+    probe = Event()
+    probe.add("dtstart", dt.datetime(first, 6, 1, 12, 0, tzinfo=LONDON))
+    cal.add_component(probe)
+    cal.add_missing_timezones(dt.date(first, 1, 1), dt.date(last, 1, 1))
+    (zone,) = cal.walk("VTIMEZONE")
+    return zone
+
+
 def event(catalog: Catalog, delivery: Doc[Delivery], site_url: str) -> Event:
     meta = delivery.meta
     module, centre = module_of(catalog, delivery), centre_of(catalog, delivery)
@@ -66,7 +90,7 @@ def event(catalog: Catalog, delivery: Doc[Delivery], site_url: str) -> Event:
     summary = title_of(catalog, delivery)
     if meta.status == "cancelled":
         summary = f"Cancelled: {summary}"
-    place = ", ".join(p for p in (centre.meta.name, centre.meta.address, centre.meta.town) if p)
+    place = location(centre.meta.name, centre.meta.address, centre.meta.town)
     lines = [
         *(["This is an example shipped with OpenCPD, not a real event."] if example else []),
         f"{module.meta.title}: " + "; ".join(s.meta.title for s in sessions_of(catalog, delivery)),
@@ -101,9 +125,10 @@ def calendar(catalog: Catalog, deliveries: list[Doc[Delivery]], site_url: str, n
     cal.add("x-wr-timezone", str(LONDON))
     for delivery in deliveries:
         cal.add_component(event(catalog, delivery, site_url))
-    # The VTIMEZONE of Europe/London (GMT and BST), over the years the events need.
-    years = [d.meta.date.year for d in deliveries] or [catalog.today.year]
-    cal.add_missing_timezones(dt.date(min(years) - 1, 1, 1), dt.date(max(years) + 2, 1, 1))
+    # The VTIMEZONE of Europe/London (GMT and BST), before the events, over the years they need.
+    if deliveries:
+        years = [d.meta.date.year for d in deliveries]
+        cal.subcomponents.insert(0, _london(min(years) - 1, max(years) + 2))
     return cal.to_ical().decode("utf-8")
 
 

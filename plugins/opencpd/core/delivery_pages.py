@@ -9,6 +9,7 @@ as autoescaped HTML and held (core/placed.py): no Markdown pass reads it again.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,9 +92,43 @@ class DeliveryPages:
     def __init__(self, renderer: Renderer):
         self.r = renderer
         self.catalog = renderer.catalog
+        self._facts: dict[str, dict[str, Any]] = {}
+
+    # Sorted and grouped once: every centre and module page asks for its own deliveries, and
+    # scanning all of them each time made the pages' work grow with centres times deliveries.
+    @functools.cached_property
+    def soon(self) -> list[Doc[Delivery]]:
+        return upcoming(self.catalog)
+
+    @functools.cached_property
+    def done(self) -> list[Doc[Delivery]]:
+        return held(self.catalog)
+
+    @functools.cached_property
+    def soon_by(self) -> dict[tuple[str, str], list[Doc[Delivery]]]:
+        """('centre', id) and ('module', id) -> their upcoming deliveries, soonest first."""
+        out: dict[tuple[str, str], list[Doc[Delivery]]] = defaultdict(list)
+        for delivery in self.soon:
+            out["centre", delivery.meta.centre].append(delivery)
+            out["module", delivery.meta.module].append(delivery)
+        return out
+
+    @functools.cached_property
+    def done_by(self) -> dict[str, list[Doc[Delivery]]]:
+        """centre id -> the deliveries held there."""
+        out: dict[str, list[Doc[Delivery]]] = defaultdict(list)
+        for delivery in self.done:
+            out[delivery.meta.centre].append(delivery)
+        return out
 
     def facts(self, delivery: Doc[Delivery]) -> dict[str, Any]:
-        """What a listing or page says of one delivery."""
+        """What a listing or page says of one delivery (worked out once for each)."""
+        found = self._facts.get(delivery.source)
+        if found is None:
+            found = self._facts[delivery.source] = self._facts_of(delivery)
+        return found
+
+    def _facts_of(self, delivery: Doc[Delivery]) -> dict[str, Any]:
         c = self.catalog
         module, centre = module_of(c, delivery), centre_of(c, delivery)
         start, end = starts(delivery), ends(c, delivery)
@@ -124,7 +159,7 @@ class DeliveryPages:
         if not c.deliveries and not c.centres:
             return {}
         out: dict[str, str] = {}
-        soon = upcoming(c)
+        soon = self.soon
         out.update(self.listing("calendar", "Twilights near you", soon, "upcoming"))
         for facet in FACETS:
             groups: dict[str, list[Doc[Delivery]]] = defaultdict(list)
@@ -143,7 +178,7 @@ class DeliveryPages:
                         value=value,
                     )
                 )
-        out.update(self.listing(HELD, "Twilights held", held(c), "held"))
+        out.update(self.listing(HELD, "Twilights held", self.done, "held"))
         for centre in c.centres.values():
             out[centre.page] = self.centre_page(centre)
         for delivery in c.deliveries:
@@ -214,8 +249,8 @@ class DeliveryPages:
         return uri if uri in feed_uris(self.catalog) else ""
 
     def centre_page(self, centre: Doc[Centre]) -> str:
-        soon = [self.facts(d) for d in upcoming(self.catalog) if d.meta.centre == centre.slug]
-        done = [d for d in held(self.catalog) if d.meta.centre == centre.slug]
+        soon = self.soon_by.get(("centre", centre.slug), [])
+        done = len(self.done_by.get(centre.slug, []))
         title = ("Example: " if centre.meta.example else "") + centre.meta.name
         return self.page(
             centre.page,
@@ -228,9 +263,9 @@ class DeliveryPages:
             centre=centre,
             c=centre.meta,
             title=title,
-            items=soon[:PAGE_SIZE],
+            items=[self.facts(d) for d in soon[:PAGE_SIZE]],
             more=len(soon) > PAGE_SIZE,
-            held=len(done),
+            held=done,
             notes=safe_html(centre.body) if centre.body.strip() else "",
         )
 
@@ -265,7 +300,7 @@ class DeliveryPages:
 
     def next_on_module(self, module: ModuleDoc, here: str) -> str:
         """The next deliveries of a module, for its page (nothing when none is coming)."""
-        soon = [d for d in upcoming(self.catalog) if d.meta.module == module.id]
+        soon = self.soon_by.get(("module", module.id), [])
         if not soon:
             return ""
         return "\n## Twilights coming up\n" + hold(
