@@ -285,9 +285,15 @@ class Server:
 
 
 def test_serve_shows_an_edit_and_a_new_resource(site_copy: Path, tmp_path: Path) -> None:
+    """And an edited delivery (centres/ and deliveries/ are watched like modules/)."""
+    deliveries = Path(__file__).parent / "deliveries_fixture"
+    for folder in ("centres", "deliveries"):
+        shutil.copytree(deliveries / folder, site_copy / folder)
+    evening = site_copy / "deliveries" / "2027-03-31-leeds-speaking.md"
     server = Server(site_copy, tmp_path / "tmp")
     try:
         server.wait_for("Serving on")
+        assert "Bring a lesson plan" in server.page("deliveries/2027-03-31-leeds-speaking/")
         unchanged = (server.site / UNCHANGED).stat().st_mtime_ns
         retitle(site_copy)
         server.wait_for("Building only the pages that changed")
@@ -299,6 +305,11 @@ def test_serve_shows_an_edit_and_a_new_resource(site_copy: Path, tmp_path: Path)
         server.wait_for("Building every page")
         server.wait_for("Reloading browsers")
         assert "A hello song" in server.page(SONG.replace("greetings-song", "second-song") + "/")
+        text = evening.read_text(encoding="utf-8")
+        evening.write_text(text.replace("a lesson plan", "a song"), encoding="utf-8")
+        server.wait_for("Building every page")
+        server.wait_for("Reloading browsers")
+        assert "Bring a song you" in server.page("deliveries/2027-03-31-leeds-speaking/")
         assert "Traceback" not in "\n".join(server.log)
     finally:
         server.stop()
