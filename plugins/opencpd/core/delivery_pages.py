@@ -227,6 +227,7 @@ class DeliveryPages:
                 title=title,
                 items=[self.facts(d) for d in chunk],
                 total=len(items),
+                page_size=PAGE_SIZE,
                 number=number,
                 pages=pages,
                 kind=kind,
