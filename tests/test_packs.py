@@ -730,6 +730,25 @@ def test_packs_command_prints_the_address_it_is_given(site_copy: Path, tmp_path:
     assert "cpd.languages-hub.org.uk/modules/ks3-reading" in cover
     pdf = out / "ks3-reading-facilitator.pdf"
     assert len(row_numbers(pdf, sign_in_pages(pdf))) >= 25
+    # The facilitator edition links each session's deck in its three forms, with its size,
+    # at the address the packs are made for (the same decks a build publishes).
+    from opencpd.core.attachments import human_size
+
+    slides = squash(text(pdf))
+    decks = sorted((site_copy / ".cache" / "slides").glob("ks3-reading--*.json"))
+    assert decks, "no deck was made for the pack to link"
+    for record in decks:
+        session = record.name.split("--")[1]
+        for form, label in (
+            ("html", "Slides to present (HTML)"),
+            ("pdf", "Slides as PDF (16:9)"),
+            ("pptx", "Slides to edit (PowerPoint)"),
+        ):
+            size = human_size(record.with_suffix(f".{form}").stat().st_size)
+            assert f"{label} ({size})" in slides, (session, form)
+            address = f"cpd.languages-hub.org.uk/modules/ks3-reading/slides/{session}.{form}"
+            assert address in slides.replace(" ", ""), address
+    assert "Slides to present" not in squash(text(out / "ks3-reading-participant.pdf"))
 
 
 def test_packs_command_writes_the_named_packs(site_copy: Path, tmp_path: Path) -> None:

@@ -108,6 +108,25 @@ def pack_links(jobs: list[PackJob]) -> dict[str, list[dict[str, Any]]]:
     return out
 
 
+def module_decks(
+    config: MkDocsConfig,
+    settings: Any,
+    catalog: Catalog,
+    site_url: str,
+    only: list[str] | None,
+    workers: int | None,
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """The slide decks a build publishes (made when the cache lacks them), for the facilitator
+    editions to link: the same decks, so the same packs, as `opencpd build` makes."""
+    from .slides import cache_dir as slides_cache
+    from .slides import deck_links, deck_options, make_decks
+
+    options = deck_options(
+        config, settings.start_time, getattr(settings, "evaluation_url", ""), site_url
+    )
+    return deck_links(make_decks(catalog, options, slides_cache(config), True, only, workers))
+
+
 def export_packs(
     config_file: str,
     ids: Iterable[str],
@@ -136,6 +155,9 @@ def export_packs(
             f"(expected one of {', '.join(known)})"
         )
     options = pack_options(config, settings.start_time, site_url, places)
+    options.decks = module_decks(
+        config, settings, catalog, options.site_url, list(ids) or None, workers
+    )
     warn_placeholder(
         options.site_url, "--site-url" if site_url is not None else "site_url in mkdocs.yml"
     )

@@ -156,6 +156,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         in the background while serving. Made for the published address, not the served one."""
         site_url = published_site_url(config) if self.serving else config.site_url or ""
         options = pack_options(config, self.config.start_time, site_url)
+        options.decks = deck_links(self.decks)  # the facilitator edition links them
         warn_placeholder(site_url)
         for finding in pack_findings(self.catalog, options):
             log.warning(str(finding))

@@ -91,6 +91,7 @@ def pack_html(pack: SessionPack, catalog: Catalog, options: PackOptions) -> str:
     module = catalog.module(pack.owner)
     assert module is not None and module.twilight is not None
     handouts = handouts_in_order(module)
+    decks = deck_rows(module, options.decks.get(module.id, {}), site_url)
     return (
         environment()
         .get_template("module.html.j2")
@@ -103,19 +104,45 @@ def pack_html(pack: SessionPack, catalog: Catalog, options: PackOptions) -> str:
             rows=running_order(module.twilight.meta.agenda, options.start_time),
             follow_ups=module.follow_ups,
             handouts=handouts,
-            contents=module_contents(pack, module, handouts),
+            contents=module_contents(pack, module, handouts, decks),
+            decks=decks,
         )
     )
 
 
+def deck_rows(
+    module: ModuleDoc, decks: dict[str, dict[str, Any]], site_url: str
+) -> list[dict[str, Any]]:
+    """Each session's slide deck as the facilitator pack lists it: the session, the number of
+    slides, and each form's label, size and address on the site (none without a site)."""
+    return [
+        {
+            "title": session.meta.title,
+            "kind": session.meta.kind,
+            "slides": decks[session.slug]["slides"],
+            "forms": [
+                {**form, "url": site_url + form["uri"] if site_url else ""}
+                for form in decks[session.slug]["forms"]
+            ],
+        }
+        for session in module.sessions
+        if session.slug in decks
+    ]
+
+
 def module_contents(
-    pack: SessionPack, module: ModuleDoc, handouts: list[Doc[Handout]]
+    pack: SessionPack,
+    module: ModuleDoc,
+    handouts: list[Doc[Handout]],
+    decks: list[dict[str, Any]] | None = None,
 ) -> list[tuple[str, str, int]]:
     """(id, title, level) of each part the table of contents lists."""
     facilitator = pack.edition == "facilitator"
     out = [("aims", "Aims", 1)]
     if facilitator:
         out += [("running-order", "Running order", 1), ("session-plan", "Session plan", 1)]
+        if decks:
+            out += [("slides", "Slides", 1)]
     if handouts:
         out += [("handouts", "Handouts", 1)]
         out += [(f"handout-{h.slug}", h.meta.title, 2) for h in handouts]

@@ -54,6 +54,9 @@ class PackOptions:
     markdown_extensions: list[Any] = field(default_factory=lambda: list(DEFAULT_EXTENSIONS))
     mdx_configs: dict[str, Any] = field(default_factory=dict)
     places: int = 0  # rows of the sign-in sheet; it fills its last page (0: one page)
+    # owner id -> session slug -> its slide deck's links (adapters/slides.deck_links): the
+    # facilitator edition links each deck in its three forms, with their sizes
+    decks: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         return json.dumps(
@@ -317,6 +320,7 @@ def content_hash(pack: SessionPack, catalog: Catalog, options: PackOptions) -> s
         options.fingerprint(),
         repr(sorted((k, sorted(v.items())) for k, v in catalog.vocabulary.lists.items())),
         *pack.extra,
+        json.dumps(options.decks.get(pack.owner, {}), sort_keys=True),
     ):
         digest.update(part.encode() + b"\0")
     for path in pack.sources:
