@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
+
+import click
 
 from ..core.packs import PackCache, PackJob, content_hash, generate
 from ..core.packs.delivery import packs_for
@@ -48,4 +51,32 @@ def export_delivery_packs(
     for job in jobs:
         if job.result:
             shutil.copyfile(job.result.path, out / job.pack.filename)
+    evening_decks(config, settings, catalog, delivery, out)
     return jobs
+
+
+def evening_decks(config: Any, settings: Any, catalog: Any, delivery: Any, out: Path) -> None:
+    """The evening's slide decks beside its packs: OUT/delivery-ID/slides/SESSION.html|pdf|pptx
+    (centre, date and clock times from its start), with the HTML deck's script and stylesheet
+    in OUT/assets/slides/ where it looks for them."""
+    from ..core.slides import DeckCache
+    from ..core.slides.build import SITE_ASSETS
+    from ..core.slides.delivery import OWNER, delivery_decks
+    from .slides import cache_dir as slides_cache
+    from .slides import deck_options
+
+    options = deck_options(config, settings.start_time, getattr(settings, "evaluation_url", ""))
+    decks = delivery_decks(catalog, delivery, options, DeckCache(slides_cache(config)))
+    folder = out / f"{OWNER}{delivery.slug}" / "slides"
+    for job in decks:
+        if job.result:
+            folder.mkdir(parents=True, exist_ok=True)
+            for form, path in job.result.files.items():
+                shutil.copyfile(path, folder / f"{job.session}.{form}")
+            click.echo(
+                f"{folder}/{job.session}: {job.result.slides} slides ({job.status})", err=True
+            )
+        elif job.error:
+            click.echo(str(job.error), err=True)
+    if any(job.result for job in decks):
+        shutil.copytree(SITE_ASSETS, out / "assets" / "slides", dirs_exist_ok=True)

@@ -43,10 +43,11 @@ class DeckJob:
     status: Status
     result: CachedDeck | None = None
     error: Finding | None = None
+    owner: str = ""  # a delivery's decks: "delivery-<id>" (slides/delivery.py); else the module
 
     @property
     def id(self) -> str:
-        return f"{self.module}--{self.session}"
+        return f"{self.owner or self.module}--{self.session}"
 
     @property
     def uri(self) -> str:
