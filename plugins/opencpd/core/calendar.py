@@ -19,6 +19,7 @@ from .deliveries import (
     ends,
     held,
     is_example,
+    location,
     module_of,
     sessions_of,
     starts,
@@ -57,16 +58,6 @@ def feed_uris(catalog: Catalog) -> dict[str, str]:
 
 def _host(site_url: str) -> str:
     return re.sub(r"^https?://", "", site_url).split("/")[0] or "opencpd.invalid"
-
-
-def location(name: str, address: str | None, town: str) -> str:
-    """'Leeds Languages Hub, 12 Park Row, Leeds': name, address and the town once (left out
-    when the name or the address already names it as a word)."""
-    parts = [name, *([address] if address else [])]
-    said = re.compile(rf"(?<!\w){re.escape(town)}(?!\w)", re.IGNORECASE)
-    if not any(said.search(part) for part in parts):
-        parts.append(town)
-    return ", ".join(parts)
 
 
 @functools.lru_cache(maxsize=8)

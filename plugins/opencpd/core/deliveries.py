@@ -162,6 +162,24 @@ def title_of(catalog: Catalog, delivery: Doc[Delivery]) -> str:
     return f"Example: {title}" if is_example(catalog, delivery) else title
 
 
+def location(name: str, address: str | None, town: str) -> str:
+    """'Leeds Languages Hub, 12 Park Row, Leeds': name, address and the town once (left out
+    when the name or the address already names it as a word)."""
+    parts = [name, *([address] if address else [])]
+    return ", ".join([*parts, *([] if says(parts, town) else [town])])
+
+
+def says(parts: list[str], town: str) -> bool:
+    """Whether one of `parts` names `town` as a word ('Example Hub, Leeds' names Leeds)."""
+    word = re.compile(rf"(?<!\w){re.escape(town)}(?!\w)", re.IGNORECASE)
+    return any(word.search(part) for part in parts)
+
+
+def town_after(centre: Centre) -> str:
+    """The town to print after a centre's name: none when its name already says it."""
+    return "" if says([centre.name], centre.town) else centre.town
+
+
 def is_example(catalog: Catalog, delivery: Doc[Delivery]) -> bool:
     centre = catalog.centres.get(delivery.meta.centre)
     return delivery.meta.example or bool(centre and centre.meta.example)

@@ -24,10 +24,12 @@ from .deliveries import (
     held,
     is_example,
     is_past,
+    location,
     module_of,
     sessions_of,
     starts,
     title_of,
+    town_after,
     upcoming,
 )
 from .delivery_model import Centre, Delivery
@@ -143,11 +145,12 @@ class DeliveryPages:
             "past": is_past(c, delivery),
             "title": title_of(c, delivery),
             "zone": start.tzname(),
+            "town": town_after(centre.meta),  # none when the centre's name says it
             "sessions": sessions_of(c, delivery),
         }
 
     def html(self, template: str, here: str, **context: Any) -> str:
-        return self.r.html(template, here, facets=FACETS, **context)
+        return self.r.html(template, here, facets=FACETS, town_after=town_after, **context)
 
     def page(self, here: str, meta: dict[str, Any], template: str, **context: Any) -> str:
         return front_matter(
@@ -354,7 +357,8 @@ class DeliveryPages:
             ET.SubElement(entry, f"{{{ATOM}}}summary").text = (
                 ("An example shipped with OpenCPD, not a real event. " if f["example"] else "")
                 + f"{f['start']:%A %-d %B %Y, %H:%M}–{f['end']:%H:%M} at "
-                f"{f['centre'].meta.name}, {f['centre'].meta.town}: {delivery.meta.places} "
+                f"{location(f['centre'].meta.name, None, f['centre'].meta.town)}: "
+                f"{delivery.meta.places} "
                 f"places ({delivery.meta.status})."
             )
         return xml_document(feed)

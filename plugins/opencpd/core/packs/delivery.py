@@ -20,6 +20,7 @@ from ..deliveries import (
     due_for_packs,
     ends,
     is_example,
+    location,
     module_of,
     packable,
     sessions_of,
@@ -113,6 +114,7 @@ def delivery_html(pack: DeliveryPack, catalog: Catalog, options: PackOptions) ->
         "module": module,
         "d": delivery.meta,
         "centre": centre.meta,
+        "place": location(centre.meta.name, None, centre.meta.town),  # the town once
         "start": starts(delivery),
         "end": ends(catalog, delivery),
         "sessions": sessions,
