@@ -816,6 +816,7 @@ def stacks_report(results: list[Result], command: str) -> str:
     sizes = sorted({r.n for r in results})
     found = {(r.n, r.stack): r for r in results}
     loads = sorted(x for r in results for x in r.loads)
+    rounds = max(len(r.ours_walls) for r in results)
     versions = "; ".join(
         f"*{s}*: {next(r.versions for r in results if r.stack == s)}" for s in stacks
     )
@@ -823,18 +824,20 @@ def stacks_report(results: list[Result], command: str) -> str:
         "## Two stacks at scale",
         "",
         (
-            "The programme plus N synthetic teachers' resources, as in *Scale* above, built on "
+            "The programme plus N synthetic teachers' resources, as in *Scale*, built on "
             f'each stack (README, "Two stacks"; {versions}) with that stack\'s interpreter and '
             f"`OPENCPD_STACK` set, on {os.cpu_count()} CPUs shared with other work, Python "
             f"{sys.version.split()[0]}. *`opencpd build`* is measured after one resource was "
             "edited, with what the previous build kept in `.cache/`; *empty cache* is the first "
             "build. The *floor* is the stack's engine and theme alone (`mkdocs build` with "
             "Material, `properdocs build` with mkdocs-materialx) building the Markdown our "
-            "Renderer makes, our plugins off and the theme's stock search on. "
+            "Renderer makes, our plugins off (the site's `custom_dir` overrides kept) and the "
+            "theme's stock search on. "
             f"*{NEUTRAL}* is `opencpd render --out R`, then the stack's engine building R "
             "strictly with no OpenCPD plugin, then `opencpd finish SITE --rendered R`, each "
             "in its own process, after the same one-resource edit and with the same `.cache/`. "
-            "Builds are made in turn, round after round, and each is shown by its median round. "
+            f"Builds are made in turn, {rounds} rounds, and each is shown by its median round"
+            f"{' (of two, the faster)' if rounds == 2 else ''}. "
             "Seconds of wall-clock time / CPU time (the build and every process under it); "
             "peak memory is the largest sum of the proportional memory (PSS) of the build and "
             "its processes (for "
@@ -931,8 +934,7 @@ def stacks_report(results: list[Result], command: str) -> str:
         (
             f"The machine's load average (1 minute) at the end of each of the "
             f"{len(loads)} builds: {loads[0]:.1f} to {loads[-1]:.1f}, median "
-            f"{loads[(len(loads) - 1) // 2]:.1f}; {os.getloadavg()[0]:.1f} when the report "
-            "was written."
+            f"{loads[(len(loads) - 1) // 2]:.1f}."
         )
         if loads
         else "",
