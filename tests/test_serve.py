@@ -24,6 +24,8 @@ from mkdocs.config import load_config
 from opencpd.adapters.packs import pack_options
 from opencpd.adapters.plugin import OpenCPDPlugin
 from opencpd.adapters.serving import classify, reload_modules
+from opencpd.adapters.slides import cache_dir as slides_cache
+from opencpd.adapters.slides import deck_links, deck_options, make_decks
 from opencpd.core.load import load_catalog
 from opencpd.core.packs import PackCache, prepare
 from opencpd.core.vocabulary import load_vocabulary
@@ -383,5 +385,9 @@ def test_serve_makes_missing_packs_in_the_background(site_copy: Path, tmp_path: 
     assert "Traceback" not in "\n".join(server.log)
     config = load_config(str(site_copy / "mkdocs.yml"))  # as `opencpd build` reads it
     catalog = load_catalog(site_copy, load_vocabulary())
-    jobs = prepare(catalog, pack_options(config, "16:00"), PackCache(site_copy / ".cache/packs"))
+    options = pack_options(config, "16:00")
+    options.decks = deck_links(  # the facilitator editions link the decks, as a build does
+        make_decks(catalog, deck_options(config, "16:00"), slides_cache(config), False)
+    )
+    jobs = prepare(catalog, options, PackCache(site_copy / ".cache/packs"))
     assert {j.status for j in jobs} == {"cached"}, [(j.pack.id, j.status) for j in jobs]

@@ -363,3 +363,34 @@ def test_a_deck_made_for_a_delivery_has_its_centre_date_and_clock_times(
     # Made once: asked again, the evening's decks come from the cache, the site's are untouched.
     assert [j.status for j in delivery_decks(catalog, delivery, OPTIONS, cache)] == ["cached"]
     assert all(p.name.startswith("delivery-") for p in cache.folder.iterdir())
+
+
+def test_serving_makes_the_deck_of_an_edited_session_at_once(made: dict[str, Any]) -> None:
+    """`opencpd serve` shows what a build publishes: after an edit to one session its fresh
+    deck is made before the pages are built (the plugin passes at_most=SERVE_DECKS); a cold
+    cache (more decks missing than that) is left to `opencpd build`, never waited for."""
+    from opencpd.adapters.slides import SERVE_DECKS, deck_links, make_decks
+
+    root, folder = made["root"], made["cache"].folder
+    follow_up = root / "modules" / "ks2-hello" / "sessions" / "02-follow-up.md"
+    original = follow_up.read_text(encoding="utf-8")
+    follow_up.write_text(original + "\nEdited while serving.\n", encoding="utf-8")
+    try:
+        catalog = load_catalog(root, load_vocabulary(None))
+        left = make_decks(catalog, OPTIONS, folder, False, at_most=0)
+        assert {j.session: j.status for j in left}["02-follow-up"] == "missing"
+        jobs = make_decks(catalog, OPTIONS, folder, False, at_most=SERVE_DECKS)
+        assert {j.session: j.status for j in jobs} == {
+            "01-twilight": "cached",
+            "02-follow-up": "generated",
+        }
+        fresh = next(j for j in jobs if j.session == "02-follow-up")
+        assert fresh.key == next(
+            j.key for j in prepare(catalog, OPTIONS, made["cache"]) if j.session == "02-follow-up"
+        )
+        links = deck_links(jobs)["ks2-hello"]["02-follow-up"]
+        assert [f["uri"] for f in links["forms"]] == [
+            f"modules/ks2-hello/slides/02-follow-up.{form}" for form in ("html", "pdf", "pptx")
+        ]
+    finally:
+        follow_up.write_text(original, encoding="utf-8")

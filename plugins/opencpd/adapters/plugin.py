@@ -37,8 +37,15 @@ from .packs import cache_dir, make_packs, pack_links, pack_options, warn_placeho
 from .search import serve_last_index
 from .served import Served
 from .serving import Rebuilds
+from .slides import (
+    SERVE_DECKS,
+    deck_files,
+    deck_links,
+    deck_options,
+    make_decks,
+    published_site_url,
+)
 from .slides import cache_dir as slides_cache
-from .slides import deck_files, deck_links, deck_options, make_decks, published_site_url
 
 log = get_plugin_logger(__name__)
 # Kept for the next build, beside mkdocs.yml: teachers' texts rendered to safe HTML, and the
@@ -177,7 +184,13 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         options = deck_options(config, self.config.start_time, self.config.evaluation_url, site_url)
         for finding in slide_findings(self.catalog, options):
             log.warning(str(finding))
-        jobs = make_decks(self.catalog, options, slides_cache(config), self.config.packs)
+        jobs = make_decks(  # serving: an edited session's deck is made again at once
+            self.catalog,
+            options,
+            slides_cache(config),
+            self.config.packs,
+            at_most=SERVE_DECKS if self.serving else 0,
+        )
         for job in jobs:
             if job.error:
                 log.warning(str(job.error))

@@ -18,6 +18,9 @@ from ..core.catalog import Catalog
 from ..core.slides import DeckCache, DeckJob, DeckOptions, generate, prepare
 
 CACHE = Path(".cache") / "slides"
+# Serving makes up to this many missing decks before it builds (an edit to a session or two);
+# more (a cold cache) are left to `opencpd build` or `opencpd slides`, never waited for.
+SERVE_DECKS = 4
 FORMS = {
     "html": "Slides to present (HTML)",
     "pdf": "Slides as PDF (16:9)",
@@ -59,16 +62,29 @@ def make_decks(
     make: bool,
     only: Iterable[str] | None = None,
     workers: int | None = None,
+    at_most: int = 0,
 ) -> list[DeckJob]:
     """Decks from the cache, and when `make` is set, the missing ones made (with a progress
-    bar). Without `make` (serving) a missing deck is left out, never waited for."""
+    bar). Without `make`, up to `at_most` missing decks are made here (serving: the deck of a
+    session just edited, a second or so each, so the page links the deck a build would
+    publish); more are left out, never waited for."""
     cache = DeckCache(folder)
     jobs = prepare(catalog, options, cache, only)
     todo = [j for j in jobs if j.status == "pending"]
-    if not make or not todo:
+    if not todo:
+        return jobs
+    if not make and len(todo) > at_most:
         for job in todo:
             job.status = "missing"
+        if at_most:
+            click.echo(
+                f"INFO    -  {len(todo)} slide decks are not in the cache ({CACHE}): their "
+                "pages link no slides until `opencpd slides` or `opencpd build` makes them",
+                err=True,
+            )
         return jobs
+    if not make:
+        workers = 1  # a few decks: in this process, without starting others
     with click.progressbar(
         length=len(todo),
         label=f"Making {len(todo)} slide deck{'s' if len(todo) > 1 else ''}",
