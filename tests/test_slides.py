@@ -127,6 +127,15 @@ def test_pdf_is_16_9_tagged_with_clock_times_and_no_notes(made: dict[str, Any]) 
     assert "16:00–16:10" in text and "16:10–17:00" in text
     assert "Bonjour ! Ça va ?" in text
     assert not any(secret in text for secret in SECRETS)
+    # Every word inside the slide's 1 in side margins (a slide wider than its page cut text
+    # off at the right edge), and on its page.
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    right = [
+        float(x) for x in re.findall(r'<word xMin="[\d.]+" yMin="[\d.]+" xMax="([\d.]+)"', boxes)
+    ]
+    assert right and max(right) <= width - 72 + 1, max(right)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     subprocess.run(
         [
@@ -354,6 +363,7 @@ def test_a_deck_made_for_a_delivery_has_its_centre_date_and_clock_times(
         text=True,
         check=True,
     ).stdout
+    text = " ".join(text.split())  # lines wrap where the slide's width says
     assert "Leeds Languages Hub" in text and "Wednesday 31 March 2027" in text
     assert re.search(r"17:05–\d\d:\d\d", text) and "16:00" not in text
     order = " ".join(
