@@ -4,6 +4,7 @@ text ever reaches a shell command."""
 
 from __future__ import annotations
 
+import importlib.metadata as metadata
 import importlib.util
 import re
 import shlex
@@ -47,6 +48,15 @@ INSTALL_STEPS = set(
     re.findall(r"(?m)^(\w+)\(\) \{", (ROOT / "scripts/install.sh").read_text("utf-8"))
 )
 SEPARATORS = {"|", "||", "&&", ";", "{", "(", "then", "else"}
+
+
+def normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def declared_extra(extra: str) -> set[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    return {normal(re.split(r"[<>=!~\[; ]", r)[0]) for r in project["optional-dependencies"][extra]}
 
 
 def load(name: str) -> dict[str, Any]:
@@ -167,6 +177,13 @@ def test_every_command_exists(workflow: str, words: list[str]) -> None:
         pass
     elif program == ".venv/bin/python" and words[1:2] == ["-m"]:
         assert importlib.util.find_spec(words[2]) is not None, f"{workflow}: no {words[2]}"
+    elif program.startswith(".venv-alt/bin/"):
+        # The other stack's virtual environment (scripts/install.sh): a command its extra installs.
+        name = program.removeprefix(".venv-alt/bin/")
+        (script,) = metadata.entry_points(group="console_scripts", name=name)
+        assert script.dist and normal(script.dist.name) in declared_extra("materialx"), (
+            f"{workflow} runs {program}, which the materialx extra does not install"
+        )
     elif program.startswith(".venv/bin/"):
         name = program.removeprefix(".venv/bin/")
         declared = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
@@ -238,11 +255,11 @@ def test_the_pull_request_workflow_annotates_and_comments_with_the_findings() ->
     # `opencpd check` prints ::error annotations when CI is true.
     assert str(job.get("env", {}).get("CI", "")).lower() == "true"
     comment = next(s for s in steps(workflow) if "gh pr comment" in s.get("run", ""))
-    assert comment.get("if") == "always()"
+    assert comment.get("if") == "always() && matrix.stack == 'material'"
     assert workflow["permissions"]["pull-requests"] == "write"
     # The findings still fail the run after the preview and the comment.
     last = steps(workflow)[-1]
-    assert "check" in last.get("if", "") and "exit 1" in last["run"]
+    assert "steps.check.outputs.status != '0'" in last.get("if", "") and "exit 1" in last["run"]
 
 
 def test_the_deploy_workflow_publishes_the_build_on_pages() -> None:
@@ -437,3 +454,67 @@ def test_the_pin_check_refuses_tags_short_shas_and_missing_versions() -> None:
         "        uses: actions/cache@0057852bfaa89a56745cba8c7296529d2fc39830 # v4\n"
     )
     assert [bool(PINNED.match(use)) for use in pins(text)] == [False, False, False, True]
+
+
+# Both stacks in the pull-request workflow's matrix --------------------------------------------
+
+STACK_ONLY = re.compile(r"matrix\.stack == '(\w+)'")
+
+
+def stack_of(step: dict[str, Any]) -> str | None:
+    """The stack a step is limited to by its `if:`, or None when it runs on both."""
+    found = set(STACK_ONLY.findall(str(step.get("if", ""))))
+    assert len(found) <= 1, step
+    return found.pop() if found else None
+
+
+def ci_run_other_stack_tests() -> list[str]:
+    """The test files .ci/run runs on the other stack, after `export OPENCPD_STACK=materialx`."""
+    script = (ROOT / ".ci" / "run").read_text("utf-8").replace("\\\n", " ")
+    after = script.split("export OPENCPD_STACK=materialx", 1)[1]
+    line = next(line for line in after.splitlines() if line.startswith("bash scripts/test"))
+    return [word for word in line.split() if word.startswith("tests/")]
+
+
+def test_the_pull_request_workflow_runs_on_both_stacks() -> None:
+    workflow = load("pull-request.yml")
+    (job,) = workflow["jobs"].values()
+    assert job["strategy"]["matrix"] == {"stack": ["material", "materialx"]}
+    assert job["strategy"]["fail-fast"] is False
+    assert job["env"]["OPENCPD_STACK"] == "${{ matrix.stack }}"
+    by_stack: dict[str | None, list[str]] = {}
+    for step in job["steps"]:
+        by_stack.setdefault(stack_of(step), []).append(step.get("run", step.get("uses", "")))
+    # Each stack uses its own virtual environment (scripts/install.sh's stack_venv).
+    assert not any(".venv" in s for s in by_stack.get(None, []))
+    assert not any(".venv-alt/" in s for s in by_stack["material"])
+    assert not any(".venv/" in s for s in by_stack["materialx"])
+    # The default stack: the whole suite (no test named, so all of them).
+    assert "bash scripts/test -q" in by_stack["material"]
+    # The other stack: what .ci/run runs there, and a strict build by ProperDocs.
+    (tests,) = [s for s in by_stack["materialx"] if s.startswith("bash scripts/test")]
+    assert [w for w in tests.split() if w.startswith("tests/")] == ci_run_other_stack_tests()
+    (build,) = [s for s in by_stack["materialx"] if "properdocs build" in s]
+    assert "--strict" in build.split()
+
+
+def test_the_preview_and_the_comment_are_made_once() -> None:
+    workflow = load("pull-request.yml")
+    once = [
+        step
+        for step in steps(workflow)
+        if any(
+            needle in yaml.safe_dump(step)
+            for needle in ("opencpd check", "opencpd build", "gh pr comment", "ruff", "exit 1")
+        )
+        or step.get("uses", "").split("@")[0] in ("actions/upload-artifact", "actions/cache")
+    ]
+    assert len(once) == 7
+    assert {stack_of(step) for step in once} == {"material"}
+
+
+def test_the_other_stacks_tests_include_the_site_packs_and_new_site() -> None:
+    tests = ci_run_other_stack_tests()
+    for name in ("test_site_build.py", "test_packs.py", "test_engine_neutral.py"):
+        assert f"tests/{name}" in tests
+    assert all((ROOT / test).is_file() for test in tests)
