@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from opencpd.core.load import load_catalog
 from opencpd.core.slides import DeckCache, DeckOptions, findings, generate, make_deck, prepare
+from opencpd.core.slides.build import SITE_ASSETS
 from opencpd.core.vocabulary import load_vocabulary
 
 from .conftest_browser import serve
@@ -243,7 +244,7 @@ def deck_url(made: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> 
     target = site / "modules" / "ks2-hello" / "slides" / "01-twilight.html"
     target.parent.mkdir(parents=True)
     shutil.copyfile(twilight_files(made)["html"], target)
-    shutil.copytree(REPO / "docs" / "assets" / "slides", site / "assets" / "slides")
+    shutil.copytree(SITE_ASSETS, site / "assets" / "slides")  # shipped in the package
     server, url = serve(site)
     try:
         yield url + "modules/ks2-hello/slides/01-twilight.html"
