@@ -317,7 +317,7 @@ def served_tiny_site(tmp_path_factory: pytest.TempPathFactory) -> Any:
     )
     (source / "docs" / "assets" / "javascripts").mkdir(parents=True, exist_ok=True)
     shutil.copy(
-        TESTS.parent / "docs" / "assets" / "javascripts" / "calendar.js",
+        TESTS.parent / "plugins" / "opencpd" / "site_assets" / "javascripts" / "calendar.js",
         source / "docs" / "assets" / "javascripts" / "calendar.js",
     )
     mp = pytest.MonkeyPatch()
@@ -399,3 +399,17 @@ def test_delivery_json_ld_fits_schema_org(served_tiny_site: str) -> None:
         assert data["@type"] == "CourseInstance" and data["eventStatus"].endswith(status)
         assert data["location"]["address"]["addressLocality"]
         assert problems(data) == [], (slug, problems(data))
+
+
+def test_the_build_makes_packs_of_confirmed_deliveries_in_the_coming_weeks(
+    tmp_path: Path, build_day: None
+) -> None:
+    from opencpd.core.packs import PackOptions, plan
+
+    root = tiny_site(tmp_path / "src")
+    write_delivery(root, "2027-01-20-soon", {"date": "2027-01-20", "status": "confirmed"})
+    write_delivery(root, "2027-01-21-planned", {"date": "2027-01-21"})
+    write_delivery(root, "2027-03-03-later", {"date": "2027-03-03", "status": "confirmed"})
+    catalog = load_catalog(root, load_vocabulary())
+    due = sorted(p.id for p in plan(catalog, PackOptions()) if p.id.startswith("delivery-"))
+    assert due == [f"delivery-2027-01-20-soon-{e}" for e in ("facilitator", "participant")]

@@ -28,7 +28,9 @@ if TYPE_CHECKING:
 
 LONDON = ZoneInfo("Europe/London")
 LATEST_END = dt.time(21, 0)  # a twilight ends by then
-PACK_WEEKS = 6  # `opencpd build` makes the packs of confirmed deliveries this close
+# `opencpd build` makes the packs of confirmed deliveries this close: places and lead teachers
+# change until then, and at 3,000 deliveries a year six weeks meant 460 packs to make at once.
+PACK_WEEKS = 2
 FALLBACK_DAY = dt.date(2026, 1, 1)  # outside git, as adapters/site.build_date
 # Words that make a mailbox an organisation's (bookings@, cpd-hub@), not a person's.
 ROLE_WORDS = {
