@@ -219,6 +219,15 @@ def test_an_overflowing_slide_and_a_picture_without_alt_are_findings(tmp_path: P
     assert ("slide-overflow", lines.index("/// slide | Too much") + 1) in found
     assert ("slide-image-alt", lines.index("/// slide | A picture") + 1) in found
     assert all(f.path == source for f in findings(catalog))
+    # The deck is refused, not made unreadable: the job carries the finding, path:line.
+    cache = DeckCache(tmp_path / "cache")
+    jobs = generate(prepare(catalog, OPTIONS, cache, ["ks2-hello"]), catalog, OPTIONS, cache, 1)
+    twilight = next(j for j in jobs if j.session == "01-twilight")
+    assert twilight.status == "failed" and twilight.result is None
+    assert twilight.error is not None and twilight.error.path == source
+    assert twilight.error.rule in ("slide-overflow", "slide-image-alt")
+    assert not list(cache.folder.glob("ks2-hello--01-twilight*"))
+    assert next(j for j in jobs if j.session == "02-follow-up").status == "generated"
 
 
 def test_an_edited_session_rebuilds_only_its_deck(made: dict[str, Any]) -> None:

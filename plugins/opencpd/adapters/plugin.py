@@ -182,7 +182,8 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
 
         site_url = published_site_url(config) if self.serving else config.site_url or ""
         options = deck_options(config, self.config.start_time, self.config.evaluation_url, site_url)
-        for finding in slide_findings(self.catalog, options):
+        found = slide_findings(self.catalog, options)
+        for finding in found:
             log.warning(str(finding))
         jobs = make_decks(  # serving: an edited session's deck is made again at once
             self.catalog,
@@ -192,7 +193,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             at_most=SERVE_DECKS if self.serving else 0,
         )
         for job in jobs:
-            if job.error:
+            if job.error and job.error not in found:  # a refused deck's finding is said above
                 log.warning(str(job.error))
         return jobs
 

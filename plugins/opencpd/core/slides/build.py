@@ -151,6 +151,14 @@ def prepare(
     return jobs
 
 
+class Refused(Exception):
+    """A deck with an error in its slides (checks.py): the finding says where and why."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(str(finding))
+        self.finding = finding
+
+
 def make_forms(
     root: Path,
     module_id: str,
@@ -169,6 +177,16 @@ def make_forms(
     assert module is not None
     session = next(s for s in module.sessions if s.slug == slug)
     deck: Deck = make_deck(module, session, options)
+    refused = [
+        f
+        for f in [
+            *block_findings(module, session),
+            *(f for slide in deck.slides for f in slide_findings(session.source, slide)),
+        ]
+        if f.severity == "error"
+    ]
+    if refused:  # a slide that will not fit is not made, rather than made unreadable
+        raise Refused(refused[0])
     resolve = resolver(root, session.source)
     targets["html"].write_text(deck_html(deck, resolve), encoding="utf-8")
     write_pdf(deck, resolve, root.resolve(), targets["pdf"], key)
@@ -198,6 +216,11 @@ def generate(
             for path in scratch[job.id].values():
                 path.unlink(missing_ok=True)
             job.status = "failed"
+            if isinstance(problem, Refused):
+                job.error = problem.finding
+                if progress:
+                    progress(job)
+                return
             job.error = Finding(
                 job.source,
                 1,
@@ -247,6 +270,8 @@ def generate(
                 outcome = results.get(job.id)
                 if isinstance(outcome, int):
                     done(job, outcome, None)
+                elif isinstance(outcome, Finding):
+                    done(job, None, Refused(outcome))
                 else:
                     done(job, None, problem or RuntimeError(str(outcome)))
     return jobs
@@ -254,13 +279,15 @@ def generate(
 
 def _make_many(
     catalog: Catalog, options: DeckOptions, work: list[tuple[str, str, dict[str, Path], str]]
-) -> dict[str, int | str]:
-    out: dict[str, int | str] = {}
+) -> dict[str, int | str | Finding]:
+    out: dict[str, int | str | Finding] = {}
     for module_id, slug, targets, key in work:
         try:
             out[f"{module_id}--{slug}"] = make_forms(
                 catalog.root, module_id, slug, options, catalog, targets, key
             )
+        except Refused as refused:
+            out[f"{module_id}--{slug}"] = refused.finding
         except Exception as exc:  # noqa: BLE001 - the parent turns it into a finding
             out[f"{module_id}--{slug}"] = f"{type(exc).__name__}: {exc}"
     return out
