@@ -14,6 +14,7 @@ from pathlib import Path
 
 from opencpd.core.load import load_catalog
 from opencpd.core.slides import DeckCache, DeckOptions, generate, prepare
+from opencpd.core.slides.build import SITE_ASSETS
 from opencpd.core.vocabulary import load_vocabulary
 
 REPO = Path(__file__).resolve().parent.parent
@@ -49,7 +50,7 @@ def main() -> None:
         sizes = [p.stat().st_size for p in cache.folder.glob("*.html")]
         print(
             f"HTML deck: {min(sizes) // 1024}-{max(sizes) // 1024} KB, "
-            f"{sum(p.stat().st_size for p in (REPO / 'docs/assets/slides').iterdir()) // 1024}"
+            f"{sum(p.stat().st_size for p in SITE_ASSETS.iterdir()) // 1024}"
             " KB of script and stylesheet"
         )
 
