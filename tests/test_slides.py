@@ -414,3 +414,38 @@ def test_serving_makes_the_deck_of_an_edited_session_at_once(made: dict[str, Any
         ]
     finally:
         follow_up.write_text(original, encoding="utf-8")
+
+
+def test_packs_for_a_delivery_come_with_that_evenings_decks(
+    site_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`opencpd packs --delivery ID` writes the evening's decks beside its packs, the HTML
+    deck pointed at its script and stylesheet copied into the same folder."""
+    from click.testing import CliRunner
+    from opencpd.cli import main
+
+    from .test_deliveries import BUILD_DAY, LEEDS
+    from .test_deliveries import FIXTURE as DELIVERIES
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
+    for folder in ("centres", "deliveries"):
+        shutil.copytree(DELIVERIES / folder, site_copy / folder)
+    out, slug = tmp_path / "out", LEEDS.split("/")[1]
+    result = CliRunner().invoke(
+        main,
+        ["packs", "-f", str(site_copy / "mkdocs.yml"), "--delivery", slug, "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    folder = out / f"delivery-{slug}" / "slides"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "01-twilight.html",
+        "01-twilight.pdf",
+        "01-twilight.pptx",
+    ]
+    html = (folder / "01-twilight.html").read_text(encoding="utf-8")
+    assert "Leeds Languages Hub" in html and "17:05" in html
+    assets = re.findall(r'(?:src|href)="([^"]*assets/slides/[^"]+)"', html)
+    assert len(assets) >= 2  # the script and the stylesheet
+    for src in assets:
+        assert (folder / src).resolve().is_file(), src
+    assert f"{folder}/01-twilight: " in result.output

@@ -60,23 +60,18 @@ def evening_decks(config: Any, settings: Any, catalog: Any, delivery: Any, out: 
     (centre, date and clock times from its start), with the HTML deck's script and stylesheet
     in OUT/assets/slides/ where it looks for them."""
     from ..core.slides import DeckCache
-    from ..core.slides.build import SITE_ASSETS
     from ..core.slides.delivery import OWNER, delivery_decks
     from .slides import cache_dir as slides_cache
-    from .slides import deck_options
+    from .slides import copy_deck, deck_options
 
     options = deck_options(config, settings.start_time, getattr(settings, "evaluation_url", ""))
     decks = delivery_decks(catalog, delivery, options, DeckCache(slides_cache(config)))
     folder = out / f"{OWNER}{delivery.slug}" / "slides"
     for job in decks:
         if job.result:
-            folder.mkdir(parents=True, exist_ok=True)
-            for form, path in job.result.files.items():
-                shutil.copyfile(path, folder / f"{job.session}.{form}")
+            copy_deck(job, folder, out)
             click.echo(
                 f"{folder}/{job.session}: {job.result.slides} slides ({job.status})", err=True
             )
         elif job.error:
             click.echo(str(job.error), err=True)
-    if any(job.result for job in decks):
-        shutil.copytree(SITE_ASSETS, out / "assets" / "slides", dirs_exist_ok=True)

@@ -3,6 +3,7 @@ it, a progress bar, and the links pages show."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 from collections.abc import Iterable
@@ -149,7 +150,28 @@ def export_decks(
     jobs = make_decks(catalog, options, cache_dir(config), True, list(ids) or None, workers)
     for job in jobs:
         if job.result:
-            (out / job.module).mkdir(parents=True, exist_ok=True)
-            for form, path in job.result.files.items():
-                shutil.copyfile(path, out / job.module / f"{job.session}.{form}")
+            copy_deck(job, out / job.module, out)
     return jobs
+
+
+SITE_PREFIX = '"../../../assets/slides/'  # where a deck on the site finds its assets (html.py)
+
+
+def copy_deck(job: DeckJob, folder: Path, out: Path) -> None:
+    """A made deck's three files into `folder` as SESSION.html|pdf|pptx, the HTML deck
+    pointed at the script and stylesheet copied into OUT/assets/slides/, so that the deck
+    works from that folder, offline, as it does on the site."""
+    from ..core.slides.build import SITE_ASSETS
+
+    assert job.result is not None
+    folder.mkdir(parents=True, exist_ok=True)
+    assets = out / "assets" / "slides"
+    shutil.copytree(SITE_ASSETS, assets, dirs_exist_ok=True)
+    prefix = '"' + Path(os.path.relpath(assets, folder)).as_posix() + "/"
+    for form, path in job.result.files.items():
+        target = folder / f"{job.session}.{form}"
+        if form == "html":
+            text = path.read_text(encoding="utf-8")
+            target.write_text(text.replace(SITE_PREFIX, prefix), encoding="utf-8")
+        else:
+            shutil.copyfile(path, target)
