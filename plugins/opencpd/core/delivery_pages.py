@@ -193,6 +193,15 @@ class DeliveryPages:
     def values(self, facet: Facet) -> list[str]:
         """Every value a filter offers: the regions of the centres, the modules delivered, the
         key stages and languages of those (in vocabulary order)."""
+        return self._values[facet.folder]
+
+    @functools.cached_property
+    def _values(self) -> dict[str, list[str]]:
+        # Once per build: every calendar page shows the filters, and working them out for
+        # each page made the calendar's time grow with its pages times the deliveries.
+        return {facet.folder: self._values_of(facet) for facet in FACETS}
+
+    def _values_of(self, facet: Facet) -> list[str]:
         c = self.catalog
         found = {v for d in c.deliveries for v in facet.values(c, d)}
         order = {
@@ -243,14 +252,19 @@ class DeliveryPages:
             )
         return out
 
+    @functools.cache  # noqa: B019  (one DeliveryPages per Renderer, that is per build)
     def filters(self) -> list[tuple[Facet, list[tuple[str, str]]]]:
         return [(f, [(v, f.label_of(self.catalog, v)) for v in self.values(f)]) for f in FACETS]
+
+    @functools.cached_property
+    def feeds(self) -> dict[str, str]:
+        return feed_uris(self.catalog)
 
     def subscribe_uri(self, facet: Facet | None, value: str) -> str:
         if facet is None:
             return "calendar/all.ics"
         uri = f"calendar/{facet.folder}/{value}.ics"
-        return uri if uri in feed_uris(self.catalog) else ""
+        return uri if uri in self.feeds else ""
 
     def centre_page(self, centre: Doc[Centre]) -> str:
         soon = self.soon_by.get(("centre", centre.slug), [])
