@@ -94,6 +94,7 @@ def test_powerpoint_titles_notes_and_lang(made: dict[str, Any]) -> None:
         for r in p.runs
     }
     assert runs["Bonjour ! Ça va ?"] == "fr"
+    assert None not in runs.values(), runs  # bullets and numbers too
     assert runs["Say hello"] == "en-GB"
     sizes = {
         r.font.size.pt

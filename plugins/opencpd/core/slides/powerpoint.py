@@ -115,6 +115,7 @@ def _paragraph(paragraph: object, part: Paragraph, size: Emu) -> None:
         run = paragraph.add_run()  # type: ignore[attr-defined]
         run.text = ("    " * max(0, part.level - 1)) + part.bullet + " "
         run.font.size = size
+        run._r.get_or_add_rPr().set("lang", "en-GB")  # every run has a language
     for piece in part.runs:
         text = piece.text.replace("\n", " ") if piece.text != "\n" else "\v"
         if not text:
