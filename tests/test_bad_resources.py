@@ -92,7 +92,7 @@ def site_config(root: Path) -> Path:
     """The repository's mkdocs.yml (theme, overrides, scripts, plugins), pointed at `root`."""
     config = repository_config()
     config["docs_dir"] = str(root / "docs")
-    config["theme"]["custom_dir"] = str(REPO / "docs" / "overrides")
+    config["theme"].pop("custom_dir")  # the plugin adds the package's theme overrides
     config["nav"] = [{"Home": "index.md"}, {"Search": "search.md"}]
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "opencpd" in plugin:
@@ -256,7 +256,6 @@ def test_opencpd_check_prints_the_finding_without_a_traceback(case: Path, tmp_pa
 def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Catalog]:
     base = tmp_path_factory.mktemp("bad-resources-site")
     root = assemble([c for c in CASES if publishable(c)], base)
-    shutil.copytree(REPO / "docs" / "assets", root / "docs" / "assets")
     with mkdocs_warnings() as handler:
         catalog = build_site(str(root / "mkdocs.yml"), base / "site")
     assert handler.messages == [], handler.messages

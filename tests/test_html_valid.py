@@ -3,7 +3,7 @@
 The checker is the `vnu-jar` npm package pinned in package.json (installed by scripts/test), run
 with the Debian Java runtime. It runs once per test session, one Java process for every page in
 TEMPLATE_PAGES (conftest_browser.py); each page type is then its own test. The theme's own
-mistakes count too: they are mended by theme overrides (docs/overrides) and by the plugin
+mistakes count too: they are mended by theme overrides (plugins/opencpd/theme) and by the plugin
 (opencpd.core.theme_markup), and this test is what says a new theme version brought new ones.
 """
 

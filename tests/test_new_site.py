@@ -41,8 +41,6 @@ def test_a_new_programme_builds_with_the_installed_wheel(tmp_path: Path) -> None
         symlinks=True,
         ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"),
     )
-    for folder in ("overrides", "assets"):  # the package's theme/ and site_assets/ link here
-        shutil.copytree(REPO / "docs" / folder, source / "docs" / folder)
     run(
         [
             sys.executable,

@@ -773,7 +773,7 @@ def test_packs_command_writes_the_named_packs(site_copy: Path, tmp_path: Path) -
 def test_every_page_has_a_print_stylesheet() -> None:
     config = (TESTS.parent / "mkdocs.yml").read_text("utf-8")
     assert re.search(r"extra_css:\n(  - .*\n)*  - assets/print.css\n", config)
-    css = (TESTS.parent / "docs/assets/print.css").read_text("utf-8")
+    css = (TESTS.parent / "plugins/opencpd/site_assets/print.css").read_text("utf-8")
     assert "@media print" in css
     for hidden in (".md-header", ".md-sidebar", ".md-footer", ".md-search"):
         assert hidden in css

@@ -32,12 +32,13 @@ KS3 = "Key Stage 3 (ages 11 to 14)"
 
 
 def write_site(target: Path, content: Path = FIXTURE) -> Path:
-    """The repository's mkdocs.yml and docs (theme overrides, assets, search and browse pages),
-    pointed at `content` (the search fixture unless told); returns the config file."""
+    """The repository's mkdocs.yml and docs (search and browse pages; the plugin adds the theme
+    overrides and assets from the package), pointed at `content` (the search fixture unless
+    told); returns the config file."""
     config = repository_config()
     docs = shutil.copytree(REPO / "docs", target / "docs")
     config["docs_dir"] = str(docs)
-    config["theme"]["custom_dir"] = str(docs / "overrides")
+    config["theme"].pop("custom_dir")
     config["nav"] = [
         {"Home": "index.md"},
         {"Find resources and modules": "browse.md"},

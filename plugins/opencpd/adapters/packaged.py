@@ -32,6 +32,7 @@ STYLESHEETS = (
     "assets/stylesheets/search.css",
     "assets/print.css",
     "assets/stylesheets/calendar.css",
+    "assets/stylesheets/support.css",
 )
 EXTENSIONS = (
     "admonition",

@@ -32,7 +32,7 @@ from ..core.theme_markup import valid_theme_markup
 from ..core.untrusted import keep_rendered, recall_rendered
 from ..core.vocabulary import load_vocabulary
 from ..core.wellformed import json_document
-from .packaged import add_assets, add_pages, add_to_config
+from .packaged import ASSETS, THEME, add_assets, add_pages, add_to_config
 from .packs import cache_dir, make_packs, pack_links, pack_options, warn_placeholder
 from .search import serve_last_index
 from .served import Served
@@ -266,6 +266,9 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         for folder in ("modules", "handbook", "centres", "deliveries", "support"):
             if (self.root / folder).is_dir():
                 server.watch(str(self.root / folder))
+        for shipped in (THEME, ASSETS):  # the package's theme and assets, edited here or not
+            if shipped.is_dir():
+                server.watch(str(shipped))
         return server
 
 

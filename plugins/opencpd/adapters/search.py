@@ -1,11 +1,11 @@
 """Search: Pagefind indexes the pages while MkDocs puts them into the theme.
 
 Pagefind reads only what the theme marks `data-pagefind-body` (the article), with the filters
-and metadata the theme puts in `<head>` (docs/overrides/partials/pagefind.html). The browser
+and metadata the theme puts in `<head>` (opencpd/theme/partials/pagefind.html). The browser
 then downloads only the index chunks a query needs, not one index that grows with the site.
 Pagefind runs as a service in its own process (indexer.py), so that it indexes on a second core
 while MkDocs renders the pages; a site of more than ONE_INDEX_PAGES pages is indexed in shards,
-merged again in the browser (docs/assets/javascripts/search.js reads their list from
+merged again in the browser (opencpd/site_assets/javascripts/search.js reads their list from
 `pagefind/shards.json`).
 """
 
@@ -35,7 +35,7 @@ SHARDS_FILE = "shards.json"
 # most SHARD_PAGES (a 10,000-resource site: three shards, the build under 2 GB).
 ONE_INDEX_PAGES = 5500
 SHARD_PAGES = 3500
-MARK = "<div data-pagefind-body>"  # docs/overrides/main.html; pages without it are not indexed
+MARK = "<div data-pagefind-body>"  # opencpd/theme/main.html; pages without it are not indexed
 # Pagefind makes one index per `<html lang>` and ignores `lang` on passages, so a French page
 # would land in an index the English search page never loads. One index for every page keeps a
 # French word findable from anywhere; the `language` filter narrows by example language.
@@ -112,8 +112,8 @@ class IndexWhileBuilding(BasePlugin):
         except TemplateNotFound as exc:
             raise failed(
                 f"the theme overrides have no {exc.name}, which the search index "
-                "needs (expected it in theme.custom_dir). Copy docs/overrides/partials "
-                "from OpenCPD into your custom_dir."
+                "needs (the plugin adds the package's theme overrides after theme.custom_dir). "
+                "Take the partials/ of opencpd/theme into your custom_dir."
             ) from None
         pages = sorted(
             (file.page for file in files.documentation_pages() if indexed(file.page.meta or {})),

@@ -39,7 +39,7 @@ class Facet:
     key: str  # support.facet_values
     label: str
     vocabulary: str
-    search: str  # the Pagefind filter (docs/overrides/partials/pagefind.html)
+    search: str  # the Pagefind filter (opencpd/theme/partials/pagefind.html)
 
 
 FACETS = [
