@@ -132,8 +132,10 @@ print(json.dumps({"seconds": time.perf_counter() - start,
 def run(code: str, *args: str) -> dict:
     env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_DAY}
     done = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, check=True
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env
     )
+    if done.returncode:
+        sys.exit(f"{' '.join(args)}: the child failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -164,6 +166,11 @@ def bench(deliveries: int, centres: int, work: Path, rounds: int) -> None:
     plain_size = largest_page(plain / "site")
     size, page = largest_page(with_them / "site")
     calendar = len(list((with_them / "site" / "calendar").rglob("index.html")))
+    ours_size = max(
+        (p.stat().st_size, p.relative_to(with_them / "site").as_posix())
+        for folder in ("calendar", "deliveries", "centres")
+        for p in (with_them / "site" / folder).rglob("*.html")
+    )
     pages = [len(list(f.rglob("*.html"))) for f in (plain / "site", with_them / "site")]
     due = run(DUE, str(with_them))
     packs = run(PACKS, str(with_them))
@@ -173,7 +180,8 @@ def bench(deliveries: int, centres: int, work: Path, rounds: int) -> None:
         f"{pages[0]}): build {o:.1f} s against {b:.1f} s without ({(o / b - 1) * 100:+.1f}%; "
         f"rounds, with / without: {rounds_text}; the first build without deliveries, making "
         f"packs and decks: {first:.1f} s); largest page {size / 1024:.1f} KB ({page}; "
-        f"without deliveries {plain_size[0] / 1024:.1f} KB); {calendar} calendar pages; "
+        f"without deliveries {plain_size[0] / 1024:.1f} KB; the largest calendar, delivery or "
+        f"centre page {ours_size[0] / 1024:.1f} KB, {ours_size[1]}); {calendar} calendar pages; "
         f"{due['packs']} delivery packs due, found in the cache in {due['seconds']:.2f} s; "
         f"packs of one delivery made in {packs['seconds']:.1f} s ({packs['pages']} pages); "
         f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
