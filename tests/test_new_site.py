@@ -85,6 +85,9 @@ def test_a_new_programme_builds_with_the_installed_wheel(tmp_path: Path) -> None
     built = site / "site"
     home = (built / "index.html").read_text("utf-8")
     assert "Northern CPD" in home and "data-pagefind-body" in home
+    # The stack's engine built it: ProperDocs on materialx (adapters/engine.py), else MkDocs.
+    generator = "mkdocs-ProperDocs 1.6" if STACK == "materialx" else 'content="mkdocs-1.6'
+    assert generator in home
     assert (built / "modules/first-module/index.html").is_file()
     assert (built / "assets/stylesheets/opencpd.css").is_file()
     assert (built / "pagefind/pagefind.js").is_file()

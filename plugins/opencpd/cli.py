@@ -95,6 +95,9 @@ config_option = click.option(
 @click.version_option(package_name="opencpd")
 def main() -> None:
     """OpenCPD: compile languages-teaching CPD into a website and session packs."""
+    from .adapters import engine
+
+    engine.choose()  # ProperDocs on the materialx stack, before anything imports MkDocs
 
 
 @main.command()
