@@ -26,7 +26,6 @@ import datetime as dt
 import json
 import os
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -52,10 +51,7 @@ BUILD_DAY = "1799582400"  # 10 January 2027
 def copy_content(target: Path) -> None:
     for name in ("modules", "handbook", "docs"):
         shutil.copytree(REPO / name, target / name, symlinks=True)
-    # The theme's folder, named relative to this repository, is read from here.
-    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
-    text = re.sub(r"^(\s*custom_dir:\s*)(\S+)", lambda m: m[1] + str(REPO / m[2]), text, flags=re.M)
-    (target / "mkdocs.yml").write_text(text, encoding="utf-8")
+    shutil.copy2(REPO / "mkdocs.yml", target / "mkdocs.yml")
 
 
 def add_deliveries(target: Path, deliveries: int, centres: int, seed: int = 16) -> None:

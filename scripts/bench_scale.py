@@ -473,6 +473,7 @@ def child_dump(config_file: str, floor: str, plugins: str) -> None:
     import yaml
     from mkdocs.config import load_config
     from mkdocs.utils.yaml import yaml_load
+    from opencpd.adapters.packaged import ASSETS, THEME
 
     source = Path(config_file).parent
     target = Path(floor)
@@ -494,6 +495,8 @@ def child_dump(config_file: str, floor: str, plugins: str) -> None:
     with open(source / "mkdocs.yml", encoding="utf-8") as file:
         settings = yaml_load(file)  # with !ENV read, as MkDocs reads it
     settings["theme"]["name"] = config.theme.name  # material or materialx: OPENCPD_STACK
+    settings["theme"]["custom_dir"] = str(THEME)  # our theme overrides, which the plugin adds
+    shutil.copytree(ASSETS, target / "docs" / "assets", dirs_exist_ok=True)  # and our scripts
     settings["nav"] = config.nav
     settings["plugins"] = [p for p in plugins.split(",") if p]
     (target / "mkdocs.yml").write_text(yaml.safe_dump(settings, sort_keys=False), "utf-8")

@@ -82,8 +82,11 @@ def bench_scale() -> Any:
 def lunr_config(project: Path) -> Path:
     """The same site with Material's lunr search: its plugin and its stock header search box."""
     config = yaml.safe_load((project / "mkdocs.yml").read_text("utf-8"))
-    overrides = shutil.copytree(project / "docs" / "overrides", project / "overrides-lunr")
-    (overrides / "partials" / "header.html").unlink()
+    from material import templates  # Material's own header, with its search box, over ours
+
+    overrides = shutil.copytree(ROOT / "plugins" / "opencpd" / "theme", project / "overrides-lunr")
+    stock = Path(templates.__file__).parent / "partials" / "header.html"
+    shutil.copyfile(stock, overrides / "partials" / "header.html")
     config["theme"]["custom_dir"] = "overrides-lunr"
     config["plugins"].insert(0, "search")
     path = project / "mkdocs-lunr.yml"

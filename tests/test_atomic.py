@@ -35,7 +35,7 @@ def leftovers(parent: Path) -> list[str]:
 def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture site's sources with site/ built and the packs in .cache/packs."""
     source = tmp_path_factory.mktemp("atomic") / "src"
-    shutil.copytree(FIXTURE_SITE, source)  # follows the overrides symlink
+    shutil.copytree(FIXTURE_SITE, source)
     build_site(str(source / "mkdocs.yml"), source / "site")
     return source
 

@@ -92,7 +92,6 @@ def site_config(root: Path) -> Path:
     """The repository's mkdocs.yml (theme, overrides, scripts, plugins), pointed at `root`."""
     config = repository_config()
     config["docs_dir"] = str(root / "docs")
-    config["theme"].pop("custom_dir")  # the plugin adds the package's theme overrides
     config["nav"] = [{"Home": "index.md"}, {"Search": "search.md"}]
     for plugin in config["plugins"]:
         if isinstance(plugin, dict) and "opencpd" in plugin:

@@ -75,7 +75,7 @@ def test_two_builds_are_byte_identical(tmp_path: Path, content: str) -> None:
     sources = [tmp_path / "one" / "src", tmp_path / "two" / "checkout"]
     for source in sources:
         if content == "fixture":
-            shutil.copytree(FIXTURE_SITE, source)  # follows the overrides symlink
+            shutil.copytree(FIXTURE_SITE, source)
         else:
             copy_repository(source)
     sites = [sources[0] / "site", sources[1].parent / "public"]

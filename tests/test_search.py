@@ -38,7 +38,6 @@ def write_site(target: Path, content: Path = FIXTURE) -> Path:
     config = repository_config()
     docs = shutil.copytree(REPO / "docs", target / "docs")
     config["docs_dir"] = str(docs)
-    config["theme"].pop("custom_dir")
     config["nav"] = [
         {"Home": "index.md"},
         {"Find resources and modules": "browse.md"},

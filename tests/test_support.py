@@ -465,10 +465,7 @@ def run_intake(root: Path, body: str, form: str) -> tuple[int, str]:
 
 @pytest.fixture
 def repo(tmp_path: Path, build_day: None) -> Path:
-    root = tiny_site(tmp_path / "repo")
-    (root / "docs" / "overrides").unlink()
-    (root / "docs" / "overrides").symlink_to(REPO / "docs" / "overrides")
-    return root
+    return tiny_site(tmp_path / "repo")
 
 
 def test_a_nomination_becomes_a_pending_offer_published_once_listed(repo: Path) -> None:

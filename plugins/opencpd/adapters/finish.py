@@ -5,7 +5,8 @@ pages, the hand-written ones with their macros expanded, front matter put back) 
 with every other file of the site (attachments, packs, decks, feeds, stylesheets), into
 `OUT/docs/`; the navigation into `OUT/nav.yml` (MkDocs' `nav:`) and `OUT/SUMMARY.md` (a nested
 list of links, as literate-nav, mdBook and GitBook read it); and `OUT/mkdocs.yml`, a plain
-configuration without the OpenCPD plugin that any engine with MkDocs' configuration reads.
+configuration without the OpenCPD plugin that any engine with MkDocs' configuration reads, with
+the theme overrides it names in `OUT/theme/`.
 
 Sanitised HTML stays out of the Markdown (core/placed.py, issue 13): each fragment is written
 as an HTML comment naming its SHA-256, `<!--opencpd-html:DIGEST-->`, on a line of its own (an
@@ -41,6 +42,7 @@ from ..core.catalog import Catalog
 from ..core.csp import with_policy
 from ..core.offline import write_offline_zips
 from ..core.placed import PLACEHOLDER, place
+from .packaged import THEME
 from .plugin import british, json_in_html
 from .site import OFFLINE_CACHE, BuildFailed, build_date_from_git, load
 
@@ -131,8 +133,17 @@ def render(config_file: str, out: Path) -> int:
         yaml.safe_dump(config.nav, allow_unicode=True, sort_keys=False), "utf-8"
     )
     (out / "SUMMARY.md").write_text(summary(config.nav, capture.markdown), "utf-8")
+    write_theme(config, out / "theme")
     (out / "mkdocs.yml").write_text(plain_config(config), "utf-8")
     return len(pages)
+
+
+def write_theme(config: MkDocsConfig, target: Path) -> None:
+    """The theme overrides the engine needs beside the pages: the package's, with the site's own
+    custom_dir over them (a plain configuration names one folder, where the plugin adds two)."""
+    shutil.copytree(THEME, target)
+    if config.theme.custom_dir:
+        shutil.copytree(config.theme.custom_dir, target, dirs_exist_ok=True)
 
 
 def front_matter(meta: dict[str, Any]) -> str:
@@ -187,8 +198,7 @@ def plain_config(config: MkDocsConfig) -> str:
     for key in ("language", "features", "palette", "font"):
         if key in config.theme:
             theme[key] = config.theme[key]
-    if config.theme.custom_dir:
-        theme["custom_dir"] = str(Path(config.theme.custom_dir).resolve())
+    theme["custom_dir"] = "theme"  # written by write_theme
     plain: dict[str, Any] = {
         "site_name": config.site_name,
         "site_url": config.site_url or "",

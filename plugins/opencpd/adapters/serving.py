@@ -32,6 +32,7 @@ from ..core.catalog import Catalog, ModuleDoc
 from ..core.load import Loader, check_references, load_catalog, load_module
 from ..core.render import Renderer, environment
 from ..core.vocabulary import load_vocabulary
+from .packaged import ASSETS, THEME
 
 log = get_plugin_logger(__name__)
 State = dict[str, tuple[int, int]]  # file -> (modification time in ns, size)
@@ -149,6 +150,8 @@ class Rebuilds:
             str(root / "deliveries"),
             str(root / "support"),
             config.theme.custom_dir or "",
+            str(THEME),  # the package's theme and assets: an edit there changes every page
+            str(ASSETS),
             config.config_file_path or "",
             str(vocabulary or ""),
         ]
