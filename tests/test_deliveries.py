@@ -413,3 +413,18 @@ def test_the_build_makes_packs_of_confirmed_deliveries_in_the_coming_weeks(
     catalog = load_catalog(root, load_vocabulary())
     due = sorted(p.id for p in plan(catalog, PackOptions()) if p.id.startswith("delivery-"))
     assert due == [f"delivery-2027-01-20-soon-{e}" for e in ("facilitator", "participant")]
+
+
+def test_check_counts_the_centres_and_deliveries_it_checked(
+    tmp_path: Path, build_day: None
+) -> None:
+    from click.testing import CliRunner
+    from opencpd.cli import main
+
+    root = tiny_site(tmp_path / "src")
+    result = CliRunner().invoke(main, ["check", "-f", str(root / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    centres = len(list((root / "centres").glob("*.md")))
+    deliveries = len(list((root / "deliveries").glob("*.md")))
+    assert deliveries > 1
+    assert f", {centres} centres, {deliveries} deliveries: no problems." in result.stderr

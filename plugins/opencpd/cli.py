@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
 
 
-def plural(count: int, word: str) -> str:
+def plural(count: int, word: str, words: str = "") -> str:
     """'no errors', '1 error', '2 errors': the words check and build both use."""
-    return f"{count or 'no'} {word}{'' if count == 1 else 's'}"
+    return f"{count or 'no'} {word if count == 1 else words or word + 's'}"
 
 
 def problems(failed: int, warned: int) -> str:
@@ -126,8 +126,12 @@ def check(config_file: str, strict: bool) -> None:
     warned = len(found) - len(failed)
     figures = catalog.figures()
     counted = ", ".join(
-        plural(figures[name], name.removesuffix("s"))
-        for name in ("modules", "sessions", "resources", "publications")
+        [
+            plural(figures[name], name.removesuffix("s"))
+            for name in ("modules", "sessions", "resources", "publications")
+        ]
+        + [plural(len(catalog.centres), "centre")] * bool(catalog.centres)
+        + [plural(len(catalog.deliveries), "delivery", "deliveries")] * bool(catalog.deliveries)
     )
     click.echo(f"Checked {counted}: {problems(len(failed), warned)}.", err=True)
     if failed or (strict and warned):
