@@ -19,13 +19,13 @@ install_system_packages() {
 }
 
 # The stack, one setting (README, "Two stacks"): OPENCPD_STACK=material (the default: MkDocs 1.6 +
-# Material for MkDocs, in .venv/, pinned by requirements.lock) or OPENCPD_STACK=materialx
-# (ProperDocs + mkdocs-materialx, in .venv-alt/, pinned by requirements-alt.lock). mkdocs.yml
+# Material for MkDocs, in .venv/, pinned by requirements.txt) or OPENCPD_STACK=materialx
+# (ProperDocs + mkdocs-materialx, in .venv-alt/, pinned by requirements-alt.txt). mkdocs.yml
 # reads the same variable for the theme's name.
 stack_venv() { if [ "${OPENCPD_STACK:-material}" = materialx ]; then echo .venv-alt; else echo .venv; fi; }
 stack_lock() {
-  if [ "${OPENCPD_STACK:-material}" = materialx ]; then echo requirements-alt.lock
-  else echo requirements.lock; fi
+  if [ "${OPENCPD_STACK:-material}" = materialx ]; then echo requirements-alt.txt
+  else echo requirements.txt; fi
 }
 
 install_python() {  # $1: extras besides the stack's, e.g. "test"

@@ -21,7 +21,7 @@ from packaging.requirements import Requirement
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "plugins" / "opencpd"
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
-STACKS = {"material": "requirements.lock", "materialx": "requirements-alt.lock"}
+STACKS = {"material": "requirements.txt", "materialx": "requirements-alt.txt"}
 STACK = os.environ.get("OPENCPD_STACK", "material")
 # Declared but never imported, and why each is needed all the same.
 NOT_IMPORTED = {

@@ -12,7 +12,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 STACK = os.environ.get("OPENCPD_STACK", "material")
-LOCK = REPO / ("requirements-alt.lock" if STACK == "materialx" else "requirements.lock")
+LOCK = REPO / ("requirements-alt.txt" if STACK == "materialx" else "requirements.txt")
 
 
 def run(args: list[str], cwd: Path, timeout: int = 900) -> str:
