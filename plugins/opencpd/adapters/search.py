@@ -58,7 +58,7 @@ def pagefind_binary() -> Path:
     except ImportError:
         raise failed(
             "Pagefind is not installed, so the search index cannot be built. "
-            "Install it with `pip install 'pagefind-bin==1.5.2'` (it is one of "
+            "Install it with `pip install 'pagefind-bin>=1.5.2,<1.6'` (it is one of "
             "opencpd's dependencies)."
         ) from None
     return Path(get_executable())
@@ -193,7 +193,7 @@ def indexing_failed(exc: IndexingFailed) -> Exception:
     """The build's error. Only a Pagefind that cannot be used sends the reader to the install."""
     fix = (
         "check that the pagefind-bin package is installed, at the version opencpd "
-        "requires (pip install 'pagefind-bin==1.5.2')."
+        "requires (pip install 'pagefind-bin>=1.5.2,<1.6')."
         if isinstance(exc, PagefindUnusable)
         else "if the message names nothing you can fix, report it with the build's output."
     )
