@@ -93,6 +93,7 @@ def render(config_file: str, out: Path) -> int:
     config = load(config_file, strict=True)
     plugin = config.plugins["opencpd"]
     plugin.config.packs = True  # type: ignore[attr-defined]
+    plugin.shells = False  # type: ignore[attr-defined]  (every page is Markdown for the engine)
     capture = Capture()
     config.plugins["opencpd-render"] = capture
     counted = Counted()
@@ -102,6 +103,7 @@ def render(config_file: str, out: Path) -> int:
             build(config)
     finally:
         logging.getLogger("mkdocs").removeHandler(counted)
+        del plugin.shells  # MkDocs keeps one plugin object for the process: the next build fills
     if counted.messages:
         raise BuildFailed(f"Aborted with {len(counted.messages)} warnings in strict mode!")
     assert capture.files is not None

@@ -32,6 +32,7 @@ from ..core.theme_markup import valid_theme_markup
 from ..core.untrusted import keep_rendered, recall_rendered
 from ..core.vocabulary import load_vocabulary
 from ..core.wellformed import json_document
+from .filled import FilledPages
 from .packaged import ASSETS, THEME, add_assets, add_pages, add_to_config
 from .packs import cache_dir, make_packs, pack_links, pack_options, warn_placeholder
 from .search import serve_last_index
@@ -78,6 +79,10 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     json_ld: dict[str, dict[str, Any]]
 
     serving = False
+    shells = True  # centres' and deliveries' pages filled into a shell (`opencpd render`: not)
+    filled: FilledPages
+    nav: Navigation | None = None
+    files: Files | None = None
     untrusted: dict[str, list[str]]  # page -> the fragments of it made from teachers' text
     rebuilds: Rebuilds | None = None  # serving with dirty builds: build only what changed
     served: Served | None = None  # serving: the packs and zips a build publishes
@@ -140,11 +145,13 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             self.config.edit_url,
             packs=pack_links(self.packs),
             slides=deck_links(self.decks),
+            shells=self.shells,
         )
         rendered = project(config) / RENDERED
         if not self.serving:  # serving keeps them in memory, for the modules it renders
             recall_rendered(rendered)
         self.pages = renderer.pages()
+        self.filled = FilledPages(renderer.delivery_pages.shelled, renderer.delivery_pages.after)
         if not self.serving:
             keep_rendered(rendered)
         self.pages["catalog.json"] = json_document(
@@ -155,7 +162,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         self.attachments = renderer.attachments()
         config.nav = merge_nav(config.nav, renderer.navigation())
         if self.rebuilds:
-            self.rebuilds.plan(config, [*self.pages, *self.attachments])
+            self.rebuilds.plan(config, [*self.pages, *self.attachments, *self.filled.parts])
         return config
 
     def session_packs(self, config: MkDocsConfig) -> list[PackJob]:
@@ -221,6 +228,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         return File.generated(config, uri, content=text)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self.nav = nav
         if self.rebuilds:
             self.rebuilds.keep_titles(nav, config)
         return nav
@@ -233,7 +241,15 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
                 for name in ("title", "description"):
                     if isinstance(file.page.meta.get(name), str):
                         file.page.meta[name] = escape(file.page.meta[name])
+        self.files = files
+        if self.filled:  # every other page's Markdown is HTML: the navigation is complete
+            self.filled.build_shells(config, files, self.nav, env)
+            self.filled.write(config.site_dir, self.json_ld_element)
         return env
+
+    def json_ld_element(self, uri: str) -> str:
+        data = self.json_ld.get(uri)
+        return f'<script type="application/ld+json">{json_in_html(data)}</script>\n' if data else ""
 
     @event_priority(-100)  # the last step on a page's HTML: nothing reads it again after this
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
@@ -245,20 +261,22 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
 
     def on_post_page(self, output: str, *, page: Any, config: MkDocsConfig) -> str:
         output = compact(valid_theme_markup(british(output)))
-        data = self.json_ld.get(page.file.src_uri)
-        if data:
-            output = output.replace(
-                "</head>",
-                f'<script type="application/ld+json">{json_in_html(data)}</script>\n</head>',
-                1,
-            )
-        return with_policy(output, self.untrusted.pop(page.file.src_uri, []))
+        untrusted = self.untrusted.pop(page.file.src_uri, [])
+        if self.filled.keep(page.file.src_uri, output):  # a shell: kept, not written
+            return ""
+        element = self.json_ld_element(page.file.src_uri)
+        if element:
+            output = output.replace("</head>", f"{element}</head>", 1)
+        return with_policy(output, untrusted)
 
     def on_post_template(
         self, output_content: str, *, template_name: str, config: MkDocsConfig
     ) -> str:
         # 404.html is a theme template, not a page
-        return with_policy(compact(valid_theme_markup(british(output_content))), [])
+        output = with_policy(compact(valid_theme_markup(british(output_content))), [])
+        if template_name == "sitemap.xml" and self.filled and self.files is not None:
+            output = self.filled.sitemap(output, self.files)
+        return output
 
     def on_serve(self, server: Any, *, config: MkDocsConfig, builder: Any) -> Any:
         if self.served:

@@ -115,25 +115,26 @@ class IndexWhileBuilding(BasePlugin):
                 "needs (the plugin adds the package's theme overrides after theme.custom_dir). "
                 "Take the partials/ of opencpd/theme into your custom_dir."
             ) from None
-        pages = sorted(
-            (file.page for file in files.documentation_pages() if indexed(file.page.meta or {})),
-            key=lambda page: (title_key(page), page.file.src_uri),
-        )
+
+        def record(page: Any) -> str:
+            return for_pagefind(page, tags.render(page=page, config=config), config)
+
+        records = [
+            ((title_key(page), page.file.src_uri), record(page), page.file.dest_uri)
+            for page in (file.page for file in files.documentation_pages())
+            if indexed(page.meta or {})
+        ]
+        filled = getattr(config.plugins.get("opencpd"), "filled", None)
+        if filled:  # centres' and deliveries' pages filled into a shell (adapters/filled.py)
+            records += filled.records(indexed, record)
+        records.sort(key=lambda found: found[0])
         try:
             self.index = ShardedIndex(
-                self.binary, pagefind_config(), self.site_dir, BUNDLE, shard_pages(len(pages))
+                self.binary, pagefind_config(), self.site_dir, BUNDLE, shard_pages(len(records))
             )
         except IndexingFailed as exc:
             raise indexing_failed(exc) from None
-        self.index.start(
-            [
-                (
-                    for_pagefind(page, tags.render(page=page, config=config), config),
-                    page.file.dest_uri,
-                )
-                for page in pages
-            ]
-        )
+        self.index.start([(html, path) for _, html, path in records])
         return env
 
     def close(self) -> None:

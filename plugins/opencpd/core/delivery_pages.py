@@ -35,6 +35,7 @@ from .deliveries import (
 from .delivery_model import Centre, Delivery
 from .placed import hold
 from .render import front_matter, page_url, running_order
+from .shells import Parts, fillable
 from .untrusted import safe_html
 from .wellformed import xml_document
 
@@ -95,6 +96,12 @@ class DeliveryPages:
         self.r = renderer
         self.catalog = renderer.catalog
         self._facts: dict[str, dict[str, Any]] = {}
+        # src_uri -> the parts of each centre's and delivery's page the adapter fills into a
+        # shell (core/shells.py), when the renderer is asked for them instead of Markdown
+        self.shelled: dict[str, Parts] = {}
+        # src_uri of each of those -> the page before it in the site's order of pages (the
+        # sitemap's), or "" when none is
+        self.after: dict[str, str] = {}
 
     # Sorted and grouped once: every centre and module page asks for its own deliveries, and
     # scanning all of them each time made the pages' work grow with centres times deliveries.
@@ -153,9 +160,22 @@ class DeliveryPages:
         return self.r.html(template, here, facets=FACETS, town_after=town_after, **context)
 
     def page(self, here: str, meta: dict[str, Any], template: str, **context: Any) -> str:
-        return front_matter(
-            {"render_macros": False, "content_type": "delivery-listing", **meta}
-        ) + hold(self.html(template, here, **context))
+        return self.parts(here, meta, template, **context).markdown(front_matter)
+
+    def parts(self, here: str, meta: dict[str, Any], template: str, **context: Any) -> Parts:
+        return Parts(
+            here,
+            {"render_macros": False, "content_type": "delivery-listing", **meta},
+            self.html(template, here, **context),
+        )
+
+    def own_page(self, out: dict[str, str], parts: Parts) -> None:
+        """A centre's or delivery's page: its parts, for a shell, or its Markdown."""
+        if self.r.shells and fillable(parts.article):
+            self.shelled[parts.uri] = parts
+            self.after[parts.uri] = next((u for u in reversed(out) if u.endswith(".md")), "")
+        else:
+            out[parts.uri] = parts.markdown(front_matter)
 
     def all(self) -> dict[str, str]:
         c = self.catalog
@@ -183,9 +203,9 @@ class DeliveryPages:
                 )
         out.update(self.listing(HELD, "Twilights held", self.done, "held"))
         for centre in c.centres.values():
-            out[centre.page] = self.centre_page(centre)
+            self.own_page(out, self.centre_parts(centre))
         for delivery in c.deliveries:
-            out[delivery.page] = self.delivery_page(delivery)
+            self.own_page(out, self.delivery_parts(delivery))
         out.update(calendars(c, self.r.site_url))
         out[FEED] = self.feed()
         return out
@@ -267,10 +287,13 @@ class DeliveryPages:
         return uri if uri in self.feeds else ""
 
     def centre_page(self, centre: Doc[Centre]) -> str:
+        return self.centre_parts(centre).markdown(front_matter)
+
+    def centre_parts(self, centre: Doc[Centre]) -> Parts:
         soon = self.soon_by.get(("centre", centre.slug), [])
         done = len(self.done_by.get(centre.slug, []))
         title = ("Example: " if centre.meta.example else "") + centre.meta.name
-        return self.page(
+        return self.parts(
             centre.page,
             {
                 "title": title,
@@ -288,12 +311,15 @@ class DeliveryPages:
         )
 
     def delivery_page(self, delivery: Doc[Delivery]) -> str:
+        return self.delivery_parts(delivery).markdown(front_matter)
+
+    def delivery_parts(self, delivery: Doc[Delivery]) -> Parts:
         facts = self.facts(delivery)
         sessions = [
             (s, running_order(s.meta.agenda, self.clock_after(delivery, i)))
             for i, s in enumerate(facts["sessions"])
         ]
-        return self.page(
+        return self.parts(
             delivery.page,
             {
                 "title": facts["title"],

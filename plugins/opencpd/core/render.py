@@ -101,8 +101,11 @@ class Renderer:
         edit_url: str = "",
         packs: dict[str, list[dict[str, Any]]] | None = None,
         slides: dict[str, dict[str, dict[str, Any]]] | None = None,
+        shells: bool = False,
     ):
         self.catalog = catalog
+        # Centres' and deliveries' pages as parts for a shell (core/shells.py), not Markdown
+        self.shells = shells
         self.slides = slides or {}  # module id -> session slug -> deck links (adapters/slides)
         self.packs = packs or {}  # owner id -> session pack links (adapters.packs.pack_links)
         self.start_time = start_time

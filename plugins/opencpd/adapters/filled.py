@@ -1,0 +1,147 @@
+"""Centres' and deliveries' pages filled into a shell (core/shells.py), not built one by one.
+
+For each kind of page the build makes one shell page through MkDocs and the theme, exactly as
+it builds any page (`_populate_page`, then `_build_page`), keeps its HTML instead of writing
+it, and has the core fill every page of that kind into it. Each filled page also gets what
+MkDocs would have given it: its entry in sitemap.xml (in the place MkDocs would have put it)
+and its Pagefind record (adapters/search.py asks for them).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from markupsafe import escape
+from mkdocs.commands.build import _build_page, _populate_page, get_context
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from ..core.compact import compact
+from ..core.render import front_matter
+from ..core.shells import SLUG, Parts, Shell, ShellUnusable, page_shell
+
+ENTRY = re.compile(r"<url>(?:(?!</url>).)*" + re.escape(SLUG) + r".*?</url>\n?", re.DOTALL)
+
+
+class Kind:
+    """The pages of one kind and their shell page, built through the theme."""
+
+    def __init__(self, parts: list[Parts], config: MkDocsConfig) -> None:
+        self.parts = parts
+        shell = parts[0].shell()
+        self.page = Page(
+            None, File.generated(config, shell.uri, content=shell.markdown(front_matter)), config
+        )
+        self.html: Shell | None = None
+        self.record: Shell | None = None
+        self.entry = ""  # its sitemap entry, with the slug token
+
+    def url_of(self, url: str, parts: Parts) -> str:
+        return url.replace(SLUG, parts.slug)
+
+
+class FilledPages:
+    """What the plugin keeps of the pages it fills into shells, during one build."""
+
+    def __init__(self, parts: dict[str, Parts], after: dict[str, str]) -> None:
+        self.parts, self.after = parts, after
+        self.kinds: list[Kind] = []
+        self.building: dict[str, str] = {}  # src_uri of a shell page -> its HTML, once built
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    def build_shells(
+        self, config: MkDocsConfig, files: Files, nav: Navigation | None, env: Any
+    ) -> None:
+        """Build each kind's shell page through MkDocs and the theme (from the plugin's on_env,
+        once every page's Markdown is HTML: the navigation shows their titles)."""
+        grouped: dict[tuple[str, ...], list[Parts]] = defaultdict(list)
+        for parts in self.parts.values():
+            grouped[parts.kind].append(parts)
+        self.kinds = [Kind(group, config) for group in grouped.values()]
+        pages = list(files.documentation_pages())
+        for kind in self.kinds:
+            page, uri = kind.page, kind.page.file.src_uri
+            _populate_page(page, config, files)
+            for name in ("title", "description"):  # as the plugin's on_env does for every page
+                if isinstance(page.meta.get(name), str):
+                    page.meta[name] = escape(page.meta[name])
+            self.building[uri] = ""
+            _build_page(page, config, pages, nav, env)  # type: ignore[arg-type]
+            try:
+                kind.html = page_shell(self.building.pop(uri))
+            except ShellUnusable as exc:
+                raise PluginError(
+                    f"The pages of {page.file.src_uri.split('/')[0]} cannot be filled into "
+                    f"the theme's page: {exc}. Report it with the theme's name and version."
+                ) from None
+            sitemap = env.get_template("sitemap.xml").render(
+                get_context(nav, [page.file], config)  # type: ignore[arg-type]
+            )
+            found = ENTRY.search(compact(sitemap))
+            kind.entry = found[0] if found else ""
+
+    def keep(self, uri: str, html: str) -> bool:
+        """Keep a shell page's HTML (the plugin's on_post_page); False for any other page."""
+        if uri not in self.building:
+            return False
+        self.building[uri] = html
+        return True
+
+    def write(self, site_dir: str, json_ld: Callable[[str], str]) -> None:
+        """Write every filled page into the site; `json_ld`: the element a page's JSON-LD is
+        written in ("" when it has none)."""
+        for kind in self.kinds:
+            assert kind.html is not None
+            dest = kind.page.file.dest_uri
+            for parts in kind.parts:
+                target = Path(site_dir) / kind.url_of(dest, parts)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                html = kind.html.fill(parts, json_ld(parts.uri))
+                target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
+
+    def records(
+        self, indexed: Callable[[dict[str, Any]], Any], record: Callable[[Page], str]
+    ) -> list[tuple[tuple[str, str], str, str]]:
+        """Each indexed page's Pagefind record: (sort key, record, path in the site), the sort
+        key as adapters/search.py's for the pages MkDocs builds."""
+        out = []
+        for kind in self.kinds:
+            if not indexed(kind.page.meta or {}):
+                continue
+            shell = Shell(record(kind.page))
+            dest = kind.page.file.dest_uri
+            for parts in kind.parts:
+                key = str(escape(str(parts.meta.get("title") or ""))).lower()
+                out.append(((key, parts.uri), shell.fill(parts), kind.url_of(dest, parts)))
+        return out
+
+    def sitemap(self, xml: str, files: Files) -> str:
+        """sitemap.xml with each filled page's entry where MkDocs would have written it: after
+        the page before it in the site's order."""
+        entries: dict[str, list[str]] = defaultdict(list)
+        for kind in self.kinds:
+            for parts in kind.parts:
+                if kind.entry:
+                    entries[self.after.get(parts.uri, "")].append(kind.url_of(kind.entry, parts))
+        for after, found in entries.items():
+            file = files.get_file_from_path(after) if after else None
+            at = -1
+            if file is not None and file.page is not None:
+                url = file.page.canonical_url or file.page.abs_url or ""
+                loc = xml.find(f"<loc>{escape(url)}</loc>")
+                at = xml.find("</url>", loc) if loc >= 0 else -1
+                at = -1 if at < 0 else at + len("</url>\n")
+            if at < 0:  # the first page, or one the sitemap leaves out: after <urlset>
+                opening = xml.find("<url>")
+                at = opening if opening >= 0 else xml.rfind("</urlset>")
+            xml = xml[:at] + "".join(found) + xml[at:]
+        return xml

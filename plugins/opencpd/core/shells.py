@@ -1,0 +1,159 @@
+"""Pages filled into a shell: a centre's or a delivery's page without a pass through the engine.
+
+Every delivery's page sits at one depth (`deliveries/<id>/`), as does every centre's, and none
+is in the navigation, so what the engine and its theme write around one differs from another
+only in the page's own parts: its title, description, address, article and JSON-LD. The
+adapter builds ONE page of each kind through the engine, with tokens for those parts (no
+content can hold them: they are not what any part is made of), and hands over the HTML; the
+core puts each page's parts in place of the tokens with plain string operations, in one pass,
+so nothing put in is read again. The article is sanitised HTML already (core/placed.py), put
+where the engine would have put it after its last parse.
+
+Where the theme prints a part it may change it first; the changes Material for MkDocs makes
+(escaping, `striptags`, `lower`) are worked out here from the part as the engine would. A token
+the theme changed in any other way, or printed inside a script or style, leaves the shell
+unusable (`ShellUnusable`) rather than a page filled wrongly.
+
+The Content-Security-Policy of such a page is its shell's: the policy hashes the inline
+scripts and styles of the page less its article (core/csp.py), and the other parts are escaped
+text outside any script or style (JSON-LD is data, not script).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from .csp import _Inline, with_policy
+from .placed import hold
+
+MARK = "opencpd-shell"  # in every token, in any case: a token left over is found by it
+TITLE = "OpenCPD-Shell  Title"  # the capitals and the double spaces show what the theme did
+DESCRIPTION = "OpenCPD-Shell  Description"
+SLUG = "opencpd-shell-page"
+ARTICLE = "<h1>OpenCPD-Shell Article</h1>"  # with a heading, as every article put in has
+JSON_LD = "OpenCPD-Shell-JSON-LD"
+
+
+class ShellUnusable(Exception):
+    """The engine's page cannot serve as a shell; the message says why."""
+
+
+@dataclass(frozen=True)
+class Parts:
+    """What one page says of its own: its source (`<folder>/<slug>.md`), front matter and
+    article (sanitised HTML, with its own `<h1>`)."""
+
+    uri: str
+    meta: dict[str, Any]
+    article: str
+
+    @property
+    def folder(self) -> str:
+        return self.uri.rsplit("/", 1)[0]
+
+    @property
+    def slug(self) -> str:
+        return self.uri.rsplit("/", 1)[1].removesuffix(".md")
+
+    @property
+    def kind(self) -> tuple[str, ...]:
+        """Pages of one kind share a shell: the same folder and front matter but for the
+        title and description."""
+        same = {k: v for k, v in self.meta.items() if k not in ("title", "description")}
+        return (self.folder, repr(sorted(same.items())), repr(sorted(self.meta)))
+
+    def markdown(self, front_matter: Callable[[dict[str, Any]], str]) -> str:
+        """The page as the engine reads it: front matter, then the article held."""
+        return front_matter(self.meta) + hold(self.article)
+
+    def shell(self) -> Parts:
+        """The parts of the shell of this page's kind: tokens in place of its own."""
+        meta = dict(self.meta)
+        for name, token in (("title", TITLE), ("description", DESCRIPTION)):
+            if name in meta:
+                meta[name] = token
+        return Parts(f"{self.folder}/{SLUG}.md", meta, ARTICLE)
+
+
+def fillable(article: str) -> bool:
+    """Whether an article reads the same in a shell as in a page of its own: it has its own
+    heading (else the theme writes one from the title), closes no `<article>` (the compaction
+    keeps the article whole up to the first), holds no form control or label (the markup
+    mending reads those across the page) and no id the theme's labels may point at."""
+    return (
+        "<h1" in article
+        and "</article" not in article.lower()
+        and not re.search(r"<(input|label)\b", article, re.IGNORECASE)
+        and ' id="__' not in article
+    )
+
+
+def _text(value: Any) -> str:
+    return str(value or "")
+
+
+def _plain(value: Any) -> str:
+    """`striptags` on the escaped value, as the theme's templates apply it."""
+    return Markup(escape(_text(value))).striptags()
+
+
+def _fillers(parts: Parts, json_ld: str) -> dict[str, str]:
+    title, description = parts.meta.get("title"), parts.meta.get("description")
+    return {
+        TITLE: str(escape(_text(title))),
+        " ".join(TITLE.split()): str(escape(_plain(title))),
+        " ".join(TITLE.split()).lower(): str(escape(_plain(title).lower())),
+        DESCRIPTION: str(escape(_text(description))),
+        " ".join(DESCRIPTION.split()): str(escape(_plain(description))),
+        " ".join(DESCRIPTION.split()).lower(): str(escape(_plain(description).lower())),
+        SLUG: parts.slug,
+        ARTICLE: parts.article,
+        JSON_LD: json_ld,
+    }
+
+
+_TOKENS = sorted(_fillers(Parts("x/y.md", {}, ""), ""), key=len, reverse=True)
+_TOKEN = re.compile("|".join(re.escape(t) for t in _TOKENS))
+
+
+class Shell:
+    """A page of one kind as the engine wrote it, cut at its tokens."""
+
+    def __init__(self, html: str) -> None:
+        self.pieces = _TOKEN.split(html)
+        self.tokens = _TOKEN.findall(html)
+        left = [p for p in self.pieces if MARK in p.lower()]
+        if left:
+            at = left[0].lower().find(MARK)
+            raise ShellUnusable(
+                "the theme writes a part of the page in a way OpenCPD cannot fill in "
+                f"(…{left[0][max(0, at - 60) : at + 40]}…)"
+            )
+
+    def fill(self, parts: Parts, json_ld: str = "") -> str:
+        fillers = _fillers(parts, json_ld)
+        out = [self.pieces[0]]
+        for token, piece in zip(self.tokens, self.pieces[1:], strict=True):
+            out += (fillers[token], piece)
+        return "".join(out)
+
+
+def page_shell(html: str) -> Shell:
+    """The shell of a page from the engine's finished HTML of its shell page (the theme's markup
+    mended and compacted, no JSON-LD or policy yet): JSON-LD goes last in `<head>` and the
+    policy first, as the adapter puts them into every page."""
+    inline = _Inline()
+    inline.feed(html)
+    inline.close()
+    for text in inline.scripts + inline.styles + inline.style_attributes:
+        if MARK in text.lower():
+            raise ShellUnusable("the theme writes a part of the page inside a script or style")
+    if "</head>" not in html or html.count(ARTICLE) != 1:
+        raise ShellUnusable("the page has no head, or its article is not there once")
+    html = html.replace("</head>", f"{JSON_LD}</head>", 1)
+    return Shell(with_policy(html, [ARTICLE]))

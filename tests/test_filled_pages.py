@@ -1,0 +1,143 @@
+"""Centres' and deliveries' pages filled into a shell (core/shells.py, adapters/filled.py) are the
+pages MkDocs would have built: the tiny delivery site built both ways, byte for byte, with its
+search index and sitemap; served both ways; and the shell's refusals."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from opencpd.adapters.plugin import OpenCPDPlugin
+from opencpd.core import shells
+from opencpd.core.shells import Parts, Shell, ShellUnusable, fillable, page_shell
+
+from .conftest import mkdocs_warnings
+from .test_deliveries import BUILD_DAY, tiny_site
+
+# Escaped, collapsed and lowered differently by the theme in each place it prints a title
+AWKWARD = 'St Mary\'s & "All"  Saints   Hub'
+
+
+def contents(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tiny_site(tmp_path_factory.mktemp("filled") / "src")
+    centre = root / "centres" / "leeds-hub.md"
+    text = centre.read_text("utf-8").replace(
+        "name: Leeds Languages Hub", f"name: {json.dumps(AWKWARD)}"
+    )
+    centre.write_text(text, "utf-8")
+    return root
+
+
+class Counted:
+    """Shell.fill as it is, counting the pages it fills."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.pages: list[str] = []
+        fill = Shell.fill
+
+        def counted(shell: Shell, parts: Parts, json_ld: str = "") -> str:
+            self.pages.append(parts.uri)
+            return fill(shell, parts, json_ld)
+
+        monkeypatch.setattr(Shell, "fill", counted)
+
+
+def test_a_filled_site_is_the_site_mkdocs_builds(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from opencpd.adapters.site import build_site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
+    counted = Counted(monkeypatch)
+    with mkdocs_warnings() as handler:
+        build_site(str(source / "mkdocs.yml"), tmp_path / "filled")
+        monkeypatch.setattr(OpenCPDPlugin, "shells", False)  # every page through MkDocs
+        build_site(str(source / "mkdocs.yml"), tmp_path / "mkdocs")
+    assert handler.messages == [], handler.messages
+    own = {p for p in counted.pages if p.startswith(("centres/", "deliveries/"))}
+    assert len(own) == 6, "two centres and four deliveries are filled into their shells"
+    filled, built = contents(tmp_path / "filled"), contents(tmp_path / "mkdocs")
+    assert filled.keys() == built.keys()
+    assert [uri for uri in filled if filled[uri] != built[uri]] == []
+    page = filled["centres/leeds-hub/index.html"].decode("utf-8")
+    assert "<title>St Mary&#39;s &amp; &#34;All&#34;  Saints   Hub - " in page
+    assert 'content="st mary&#39;s &amp; &#34;all&#34; saints hub"' in page
+
+
+def test_serve_fills_the_pages_mkdocs_would_serve(
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
+    url = "http://127.0.0.1:8000/"
+    plugin: OpenCPDPlugin = load_config(str(source / "mkdocs.yml")).plugins["opencpd"]
+
+    def serve_build(site: Path) -> None:
+        plugin.on_startup(command="serve", dirty=True)
+        try:
+            config = load_config(str(source / "mkdocs.yml"), site_dir=str(site))
+            config.site_url = url
+            build(config, serve_url=url, dirty=True)
+        finally:
+            plugin.on_shutdown()
+            plugin.on_startup(command="build", dirty=False)
+
+    counted = Counted(monkeypatch)
+    serve_build(tmp_path / "filled")
+    assert len(counted.pages) == 6
+    monkeypatch.setattr(OpenCPDPlugin, "shells", False)
+    serve_build(tmp_path / "mkdocs")
+    assert contents(tmp_path / "filled") == contents(tmp_path / "mkdocs")
+
+
+PARTS = Parts(
+    "deliveries/x.md",
+    {"title": "A <b> & 'c'", "description": "Here  and   there"},
+    "<h1>A</h1><p>Body OpenCPD-Shell  Title</p>",
+)
+
+
+def test_the_parts_go_in_once_escaped_as_the_theme_prints_them() -> None:
+    html = (
+        f"<head><title>{shells.TITLE}</title>"
+        f'<meta content="{" ".join(shells.TITLE.split()).lower()}">'
+        f'<meta content="{shells.DESCRIPTION}"></head>'
+        f'<a href="/deliveries/{shells.SLUG}/">{shells.ARTICLE}</a>'
+    )
+    filled = page_shell(html).fill(PARTS, "<script>LD</script>\n")
+    assert filled.startswith('<head><meta http-equiv="Content-Security-Policy"')
+    assert "<title>A &lt;b&gt; &amp; &#39;c&#39;</title>" in filled
+    assert '<meta content="a &lt;b&gt; &amp; &#39;c&#39;">' in filled
+    assert '<meta content="Here  and   there"><script>LD</script>\n</head>' in filled
+    # the article's own text that looks like a token is not filled again
+    assert '<a href="/deliveries/x/"><h1>A</h1><p>Body OpenCPD-Shell  Title</p></a>' in filled
+
+
+def test_a_shell_the_theme_changed_otherwise_is_refused() -> None:
+    with pytest.raises(ShellUnusable, match="cannot fill"):
+        Shell(f"<head><title>{shells.TITLE.upper()}</title></head>{shells.ARTICLE}")
+    with pytest.raises(ShellUnusable, match="script or style"):
+        page_shell(f"<head><script>var t = '{shells.TITLE}'</script></head>{shells.ARTICLE}")
+    with pytest.raises(ShellUnusable, match="not there once"):
+        page_shell(f"<head></head>{shells.ARTICLE}{shells.ARTICLE}")
+
+
+@pytest.mark.parametrize(
+    "article, ok",
+    [
+        ("<h1>T</h1><p>x</p>", True),
+        ("<p>no heading</p>", False),
+        ("<h1>T</h1></article>", False),
+        ('<h1>T</h1><label for="x">x</label>', False),
+        ('<h1>T</h1><p id="__toc">x</p>', False),
+    ],
+)
+def test_only_articles_that_read_the_same_in_a_shell_are_filled(article: str, ok: bool) -> None:
+    assert fillable(article) is ok
