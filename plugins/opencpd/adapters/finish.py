@@ -16,7 +16,8 @@ built HTML, once and last. A comment typed by a contributor cannot smuggle HTML 
 fragment the renderer made is ever placed (a digest not in `opencpd.json` is dropped).
 
 `finish SITE` then adds what comes after HTML, to a site built by any engine: the fragments,
-the pages' JSON-LD, `lang="en-GB"`, the Content-Security-Policy, the Pagefind search index and
+the pages' JSON-LD, `lang="en-GB"`, the theme's markup mended and its indentation collapsed (as
+the plugin does), the Content-Security-Policy, the Pagefind search index and
 the offline zips. Session packs, decks, feeds and catalog.json are made by `render` (the pages
 link them and give their sizes) and copied by the engine as ordinary files.
 """
@@ -39,9 +40,11 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 
 from ..core.catalog import Catalog
+from ..core.compact import compact
 from ..core.csp import with_policy
 from ..core.offline import write_offline_zips
 from ..core.placed import PLACEHOLDER, place
+from ..core.theme_markup import valid_theme_markup
 from .packaged import THEME
 from .plugin import british, json_in_html
 from .site import OFFLINE_CACHE, BuildFailed, build_date_from_git, load
@@ -244,7 +247,7 @@ def finish(site: Path, rendered: Path, catalog: Catalog, cache: Path | None = No
                 placed.append(fragment)
             return fragment
 
-        html = british(HELD.sub(put, html))
+        html = compact(valid_theme_markup(british(HELD.sub(put, html))))  # as the plugin does
         if uri in json_ld:
             html = html.replace(
                 "</head>",
