@@ -252,6 +252,31 @@ def test_icalendar_parses_back_with_gmt_and_bst(catalog: Catalog) -> None:
     }
 
 
+def test_each_icalendar_file_is_the_librarys_whole_calendar(catalog: Catalog) -> None:
+    """Each event is serialised once per build and put into every file it belongs to: every
+    file is what the library writes when it serialises the whole calendar at once."""
+    from opencpd.core.calendar import LONDON, PRODID, _london, calendars, event
+
+    out = calendars(catalog, "https://cpd.test-hub.org.uk/")
+    assert len(out) > 5
+    for uri, text in out.items():
+        parsed = icalendar.Calendar.from_ical(text)
+        whole = icalendar.Calendar()
+        whole.add("prodid", PRODID)
+        whole.add("version", "2.0")
+        whole.add("calscale", "GREGORIAN")
+        whole.add("x-wr-calname", str(parsed["x-wr-calname"]))
+        whole.add("x-wr-timezone", str(LONDON))
+        slugs = [str(e["uid"]).split("@")[0] for e in parsed.walk("VEVENT")]
+        found = [d for slug in slugs for d in catalog.deliveries if d.slug == slug]
+        for delivery in found:
+            whole.add_component(event(catalog, delivery, "https://cpd.test-hub.org.uk/"))
+        if found:
+            years = [d.meta.date.year for d in found]
+            whole.subcomponents.insert(0, _london(min(years) - 1, max(years) + 2))
+        assert whole.to_ical().decode("utf-8") == text, uri
+
+
 def test_pages_stay_light_and_paginate(tmp_path: Path, build_day: None) -> None:
     root = tiny_site(tmp_path / "src")
     for n in range(45):

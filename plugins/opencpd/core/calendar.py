@@ -107,20 +107,52 @@ def event(catalog: Catalog, delivery: Doc[Delivery], site_url: str) -> Event:
     return found
 
 
-def calendar(catalog: Catalog, deliveries: list[Doc[Delivery]], site_url: str, name: str) -> str:
+END = b"END:VCALENDAR\r\n"
+
+
+def calendar(
+    catalog: Catalog,
+    deliveries: list[Doc[Delivery]],
+    site_url: str,
+    name: str,
+    events: dict[str, bytes] | None = None,
+) -> str:
+    """One iCalendar file of `deliveries`. `events`: each delivery's VEVENT as the library
+    serialised it, by slug (`serialised_events`), so that a delivery in several files is made
+    and written once per build, not once per file."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", str(LONDON))
-    for delivery in deliveries:
-        cal.add_component(event(catalog, delivery, site_url))
+    # The library folds and ends each content line on its own, so a calendar's text is its own
+    # lines, then each subcomponent's text, then its END: the subcomponents, serialised once,
+    # are put between the two rather than serialised again inside every file.
+    head = cal.to_ical()
+    assert head.endswith(END)
+    parts = [head[: -len(END)]]
     # The VTIMEZONE of Europe/London (GMT and BST), before the events, over the years they need.
     if deliveries:
         years = [d.meta.date.year for d in deliveries]
-        cal.subcomponents.insert(0, _london(min(years) - 1, max(years) + 2))
-    return cal.to_ical().decode("utf-8")
+        parts.append(_london_ical(min(years) - 1, max(years) + 2))
+    if events is None:
+        events = serialised_events(catalog, deliveries, site_url)
+    parts += [events[d.slug] for d in deliveries]
+    parts.append(END)
+    return b"".join(parts).decode("utf-8")
+
+
+@functools.lru_cache(maxsize=8)
+def _london_ical(first: int, last: int) -> bytes:
+    return _london(first, last).to_ical()
+
+
+def serialised_events(
+    catalog: Catalog, deliveries: list[Doc[Delivery]], site_url: str
+) -> dict[str, bytes]:
+    """slug -> the delivery's VEVENT, written by the library."""
+    return {d.slug: event(catalog, d, site_url).to_ical() for d in deliveries}
 
 
 def calendars(catalog: Catalog, site_url: str) -> dict[str, str]:
@@ -133,8 +165,9 @@ def calendars(catalog: Catalog, site_url: str) -> dict[str, str]:
         if d.meta.status == "cancelled" and d.meta.date < catalog.today
     ]
     shown = upcoming(catalog) + [d for d in held(catalog) + cancelled_past if d.meta.date >= recent]
+    events = serialised_events(catalog, catalog.deliveries, site_url)
     out = {
-        ics_uri(d): calendar(catalog, [d], site_url, title_of(catalog, d))
+        ics_uri(d): calendar(catalog, [d], site_url, title_of(catalog, d), events)
         for d in catalog.deliveries
     }
     groups: dict[str, list[Doc[Delivery]]] = defaultdict(list)
@@ -143,7 +176,7 @@ def calendars(catalog: Catalog, site_url: str) -> dict[str, str]:
         groups[f"calendar/region/{centre_of(catalog, delivery).meta.region}.ics"].append(delivery)
         groups[f"calendar/module/{delivery.meta.module}.ics"].append(delivery)
     for uri, title in feed_uris(catalog).items():
-        out[uri] = calendar(catalog, groups.get(uri, []), site_url, title)
+        out[uri] = calendar(catalog, groups.get(uri, []), site_url, title, events)
     return out
 
 
