@@ -15,7 +15,7 @@ from opencpd.core import shells
 from opencpd.core.shells import Parts, Shell, ShellUnusable, fillable, page_shell
 
 from .conftest import mkdocs_warnings
-from .test_deliveries import BUILD_DAY, tiny_site
+from .test_deliveries import BUILD_DAY, tiny_site, write_delivery
 
 # Escaped, collapsed and lowered differently by the theme in each place it prints a title
 AWKWARD = 'St Mary\'s & "All"  Saints   Hub'
@@ -33,6 +33,16 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "name: Leeds Languages Hub", f"name: {json.dumps(AWKWARD)}"
     )
     centre.write_text(text, "utf-8")
+    for n in range(45):  # calendar lists of several pages: calendar/2/, region/<region>/2/, ...
+        write_delivery(
+            root,
+            f"2027-06-{n % 28 + 1:02d}-x{n}",
+            {
+                "date": f"2027-06-{n % 28 + 1:02d}",
+                "start": f'"{14 + n // 28}:00"' if n >= 28 else '"16:00"',
+                "centre": "leeds-hub" if n < 28 else "bristol-hub",
+            },
+        )
     return root
 
 
@@ -63,8 +73,15 @@ def test_a_filled_site_is_the_site_mkdocs_builds(
         build_site(str(source / "mkdocs.yml"), tmp_path / "mkdocs")
     assert handler.messages == [], handler.messages
     own = {p for p in counted.pages if p.startswith(("centres/", "deliveries/"))}
-    assert len(own) == 6, "two centres and four deliveries are filled into their shells"
+    assert len(own) == 51, "two centres and 49 deliveries are filled into their shells"
+    calendar = {p for p in counted.pages if p.startswith("calendar/")}
+    # every calendar page but the two in the navigation: numbered pages of a list, and the
+    # first page of each filter's list (a folder's index.md)
+    assert {"calendar/2.md", "calendar/3.md", "calendar/region/yorkshire-humber/2.md"} <= calendar
+    assert "calendar/region/yorkshire-humber/index.md" in calendar
+    assert not {"calendar/index.md", "calendar/held/index.md"} & calendar
     filled, built = contents(tmp_path / "filled"), contents(tmp_path / "mkdocs")
+    assert "calendar/region/yorkshire-humber/2/index.html" in filled
     assert filled.keys() == built.keys()
     assert [uri for uri in filled if filled[uri] != built[uri]] == []
     page = filled["centres/leeds-hub/index.html"].decode("utf-8")
@@ -91,7 +108,8 @@ def test_serve_fills_the_pages_mkdocs_would_serve(
 
     counted = Counted(monkeypatch)
     serve_build(tmp_path / "filled")
-    assert len(counted.pages) == 6
+    assert len({p for p in counted.pages if p.startswith(("centres/", "deliveries/"))}) == 51
+    assert any(p.startswith("calendar/") for p in counted.pages)
     monkeypatch.setattr(OpenCPDPlugin, "shells", False)
     serve_build(tmp_path / "mkdocs")
     assert contents(tmp_path / "filled") == contents(tmp_path / "mkdocs")

@@ -127,11 +127,12 @@ class FilledPages:
     def sitemap(self, xml: str, files: Files) -> str:
         """sitemap.xml with each filled page's entry where MkDocs would have written it: after
         the page before it in the site's order."""
+        kind_of = {parts.uri: kind for kind in self.kinds for parts in kind.parts}
         entries: dict[str, list[str]] = defaultdict(list)
-        for kind in self.kinds:
-            for parts in kind.parts:
-                if kind.entry:
-                    entries[self.after.get(parts.uri, "")].append(kind.url_of(kind.entry, parts))
+        for uri, parts in self.parts.items():  # in the site's order, whatever their kind
+            kind = kind_of[uri]
+            if kind.entry:
+                entries[self.after.get(uri, "")].append(kind.url_of(kind.entry, parts))
         for after, found in entries.items():
             file = files.get_file_from_path(after) if after else None
             at = -1

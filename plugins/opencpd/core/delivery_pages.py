@@ -48,6 +48,7 @@ FEED_LIMIT = 50
 ATOM = "http://www.w3.org/2005/Atom"
 FEED = "feeds/deliveries.xml"
 HELD = "calendar/held"
+NAVIGATED = ("calendar/index.md", f"{HELD}/index.md")  # the Twilights section
 
 
 @dataclass(frozen=True)
@@ -170,8 +171,9 @@ class DeliveryPages:
         )
 
     def own_page(self, out: dict[str, str], parts: Parts) -> None:
-        """A centre's or delivery's page: its parts, for a shell, or its Markdown."""
-        if self.r.shells and fillable(parts.article):
+        """A page outside the navigation (a centre's, a delivery's, a calendar page but the
+        first of the calendar and of the held list): its parts, for a shell, or its Markdown."""
+        if self.r.shells and parts.uri not in NAVIGATED and fillable(parts.article):
             self.shelled[parts.uri] = parts
             self.after[parts.uri] = next((u for u in reversed(out) if u.endswith(".md")), "")
         else:
@@ -183,7 +185,7 @@ class DeliveryPages:
             return {}
         out: dict[str, str] = {}
         soon = self.soon
-        out.update(self.listing("calendar", "Twilights near you", soon, "upcoming"))
+        self.listing(out, "calendar", "Twilights near you", soon, "upcoming")
         for facet in FACETS:
             groups: dict[str, list[Doc[Delivery]]] = defaultdict(list)
             for delivery in soon:
@@ -191,17 +193,16 @@ class DeliveryPages:
                     groups[value].append(delivery)
             for value in self.values(facet):
                 label = facet.label_of(c, value)
-                out.update(
-                    self.listing(
-                        f"calendar/{facet.folder}/{value.lower()}",
-                        f"Twilights: {label}",
-                        groups.get(value, []),
-                        "upcoming",
-                        facet=facet,
-                        value=value,
-                    )
+                self.listing(
+                    out,
+                    f"calendar/{facet.folder}/{value.lower()}",
+                    f"Twilights: {label}",
+                    groups.get(value, []),
+                    "upcoming",
+                    facet=facet,
+                    value=value,
                 )
-        out.update(self.listing(HELD, "Twilights held", self.done, "held"))
+        self.listing(out, HELD, "Twilights held", self.done, "held")
         for centre in c.centres.values():
             self.own_page(out, self.centre_parts(centre))
         for delivery in c.deliveries:
@@ -236,13 +237,15 @@ class DeliveryPages:
 
     def listing(
         self,
+        out: dict[str, str],
         folder: str,
         title: str,
         items: list[Doc[Delivery]],
         kind: str,
         facet: Facet | None = None,
         value: str = "",
-    ) -> dict[str, str]:
+    ) -> None:
+        """The pages of one list into `out`, or into the pages filled into a shell."""
         chunks = _chunks(items)
         pages = _pages(folder, len(chunks))
         centres = (
@@ -250,9 +253,8 @@ class DeliveryPages:
             if facet and facet.folder == "region"
             else []
         )
-        out = {}
         for number, (here, chunk) in enumerate(zip(pages, chunks, strict=True), 1):
-            out[here] = self.page(
+            parts = self.parts(
                 here,
                 {"title": title if number == 1 else f"{title} (page {number})"},
                 "calendar.html.j2",
@@ -270,7 +272,7 @@ class DeliveryPages:
                 filters=self.filters(),
                 subscribe=self.subscribe_uri(facet, value),
             )
-        return out
+            self.own_page(out, parts)
 
     @functools.cache  # noqa: B019  (one DeliveryPages per Renderer, that is per build)
     def filters(self) -> list[tuple[Facet, list[tuple[str, str]]]]:
@@ -470,4 +472,4 @@ def delivery_navigation(catalog: Catalog) -> list[dict[str, Any]]:
     """A short section: the calendar and the held list (never a page per delivery)."""
     if not catalog.deliveries and not catalog.centres:
         return []
-    return [{"Twilights": ["calendar/index.md", f"{HELD}/index.md"]}]
+    return [{"Twilights": list(NAVIGATED)}]

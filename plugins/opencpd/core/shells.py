@@ -1,8 +1,10 @@
 """Pages filled into a shell: a centre's or a delivery's page without a pass through the engine.
 
-Every delivery's page sits at one depth (`deliveries/<id>/`), as does every centre's, and none
-is in the navigation, so what the engine and its theme write around one differs from another
-only in the page's own parts: its title, description, address, article and JSON-LD. The
+Every delivery's page sits at one depth (`deliveries/<id>/`), as does every centre's, and as do
+the calendar's pages of one list (`calendar/<n>/`, `calendar/region/<region>/`,
+`calendar/region/london/<n>/`); none of those is in the navigation, so what the engine and its
+theme write around one differs from another of its folder only in the page's own parts: its
+title, description, address, article and JSON-LD. The
 adapter builds ONE page of each kind through the engine, with tokens for those parts (no
 content can hold them: they are not what any part is made of), and hands over the HTML; the
 core puts each page's parts in place of the tokens with plain string operations, in one pass,
@@ -53,19 +55,29 @@ class Parts:
     article: str
 
     @property
+    def index(self) -> bool:
+        """Whether the source is a folder's `index.md` (`calendar/region/london/index.md`)
+        rather than `<folder>/<slug>.md`: both give the page the address `<folder>/<slug>/`."""
+        return self.uri.endswith("/index.md")
+
+    @property
+    def _path(self) -> str:
+        return self.uri.removesuffix("/index.md") if self.index else self.uri.removesuffix(".md")
+
+    @property
     def folder(self) -> str:
-        return self.uri.rsplit("/", 1)[0]
+        return self._path.rsplit("/", 1)[0]
 
     @property
     def slug(self) -> str:
-        return self.uri.rsplit("/", 1)[1].removesuffix(".md")
+        return self._path.rsplit("/", 1)[1]
 
     @property
     def kind(self) -> tuple[str, ...]:
-        """Pages of one kind share a shell: the same folder and front matter but for the
-        title and description."""
+        """Pages of one kind share a shell: the same folder, form of source and front matter
+        but for the title and description."""
         same = {k: v for k, v in self.meta.items() if k not in ("title", "description")}
-        return (self.folder, repr(sorted(same.items())), repr(sorted(self.meta)))
+        return (self.folder, str(self.index), repr(sorted(same.items())), repr(sorted(self.meta)))
 
     def markdown(self, front_matter: Callable[[dict[str, Any]], str]) -> str:
         """The page as the engine reads it: front matter, then the article held."""
@@ -77,7 +89,8 @@ class Parts:
         for name, token in (("title", TITLE), ("description", DESCRIPTION)):
             if name in meta:
                 meta[name] = token
-        return Parts(f"{self.folder}/{SLUG}.md", meta, ARTICLE)
+        uri = f"{self.folder}/{SLUG}/index.md" if self.index else f"{self.folder}/{SLUG}.md"
+        return Parts(uri, meta, ARTICLE)
 
 
 def fillable(article: str) -> bool:
