@@ -80,6 +80,33 @@ def test_relative_links() -> None:
     assert relative_link("modules/index.md", "index.md") == "modules/index.md"
 
 
+def test_relpath_is_posixpaths() -> None:
+    import itertools
+    import posixpath
+
+    from opencpd.core.render import relpath
+
+    paths = [
+        ".",
+        "./",
+        "index.md",
+        "modules/",
+        "modules/a",
+        "modules/a/",
+        "modules/ab/index.md",
+        "modules//a/./b/",
+        "calendar/region/london/",
+        "calendar/region/london/2/",
+        "deliveries/x/#notes",
+        "../up/",
+        "a/../b",
+        "/abs/olute",
+        "modules/a/sessions/01-twilight.md",
+    ]
+    for path, start in itertools.product(paths, paths):
+        assert relpath(path, start) == posixpath.relpath(path, start), (path, start)
+
+
 def front_matter(text: str) -> dict[str, Any]:
     assert text.startswith("---\n"), text[:40]
     return yaml.safe_load(text.split("---\n", 2)[1])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
 import re
 import sys
@@ -49,6 +50,7 @@ def environment() -> Environment:
     return env
 
 
+@functools.lru_cache(maxsize=4096)  # the same few times recur across every delivery's agenda
 def clock(start: str, minutes: int) -> str:
     """`16:00` plus `minutes`, as a 24-hour clock time."""
     base = dt.datetime.strptime(start, "%H:%M")
@@ -64,9 +66,27 @@ def running_order(items: list[AgendaItem], start: str) -> list[tuple[str, str, A
     return rows
 
 
+def relpath(path: str, start: str) -> str:
+    """`posixpath.relpath` of two relative paths within the site, without its trip through the
+    working directory (thousands of links a build: it was most of their cost). A path with `..`,
+    or an absolute one, goes to `posixpath.relpath` itself."""
+    if not path:
+        raise ValueError("no path specified")
+    to = [part for part in path.split("/") if part not in ("", ".")]
+    of = [part for part in start.split("/") if part not in ("", ".")]
+    if path[0] == "/" or start[:1] == "/" or ".." in to or ".." in of:
+        return posixpath.relpath(path, start)
+    same = 0
+    for a, b in zip(to, of, strict=False):
+        if a != b:
+            break
+        same += 1
+    return "/".join([".."] * (len(of) - same) + to[same:]) or "."
+
+
 def relative_link(target: str, here: str) -> str:
     """A Markdown link from page `here` to page `target` (both src_uris)."""
-    return posixpath.relpath(target, posixpath.dirname(here) or ".")
+    return relpath(target, posixpath.dirname(here) or ".")
 
 
 def page_url(page: str) -> str:
@@ -78,7 +98,7 @@ def page_url(page: str) -> str:
 
 def url_href(target: str, here: str) -> str:
     """A link for raw HTML from page `here` (src_uri) to a site URL like modules/x/."""
-    link = posixpath.relpath(target or ".", page_url(here) or ".")
+    link = relpath(target or ".", page_url(here) or ".")
     return link + "/" if target.endswith("/") and link != "." else link if link != "." else "./"
 
 
