@@ -58,22 +58,41 @@ class FilledPages:
     def __bool__(self) -> bool:
         return bool(self.parts)
 
-    def build_shells(
-        self, config: MkDocsConfig, files: Files, nav: Navigation | None, env: Any
-    ) -> None:
-        """Build each kind's shell page through MkDocs and the theme (from the plugin's on_env,
-        once every page's Markdown is HTML: the navigation shows their titles)."""
+    def prepare(self, config: MkDocsConfig, files: Files, nav: Navigation | None, env: Any) -> None:
+        """Each kind's shell page read as MkDocs reads a page, and its sitemap entry (from the
+        plugin's on_env, once every page's Markdown is HTML: the navigation shows their
+        titles). What search and the sitemap need of the filled pages is ready after this; the
+        shells are built through the theme by `make`."""
         grouped: dict[tuple[str, ...], list[Parts]] = defaultdict(list)
         for parts in self.parts.values():
             grouped[parts.kind].append(parts)
         self.kinds = [Kind(group, config) for group in grouped.values()]
-        pages = list(files.documentation_pages())
         for kind in self.kinds:
-            page, uri = kind.page, kind.page.file.src_uri
+            page = kind.page
             _populate_page(page, config, files)
             for name in ("title", "description"):  # as the plugin's on_env does for every page
                 if isinstance(page.meta.get(name), str):
                     page.meta[name] = escape(page.meta[name])
+            sitemap = env.get_template("sitemap.xml").render(
+                get_context(nav, [page.file], config)  # type: ignore[arg-type]
+            )
+            found = ENTRY.search(compact(sitemap))
+            kind.entry = found[0] if found else ""
+
+    def make(
+        self,
+        config: MkDocsConfig,
+        files: Files,
+        nav: Navigation | None,
+        env: Any,
+        json_ld: Callable[[str], str],
+    ) -> None:
+        """Build each kind's shell page through MkDocs and the theme, exactly as any page, and
+        write every page of that kind filled into it (`write`). The build on two CPUs runs
+        this in a forked copy, beside the pages MkDocs builds."""
+        pages = list(files.documentation_pages())
+        for kind in self.kinds:
+            page, uri = kind.page, kind.page.file.src_uri
             self.building[uri] = ""
             _build_page(page, config, pages, nav, env)  # type: ignore[arg-type]
             try:
@@ -83,11 +102,7 @@ class FilledPages:
                     f"The pages of {page.file.src_uri.split('/')[0]} cannot be filled into "
                     f"the theme's page: {exc}. Report it with the theme's name and version."
                 ) from None
-            sitemap = env.get_template("sitemap.xml").render(
-                get_context(nav, [page.file], config)  # type: ignore[arg-type]
-            )
-            found = ENTRY.search(compact(sitemap))
-            kind.entry = found[0] if found else ""
+        self.write(config.site_dir, json_ld)
 
     def keep(self, uri: str, html: str) -> bool:
         """Keep a shell page's HTML (the plugin's on_post_page); False for any other page."""

@@ -33,6 +33,7 @@ from ..core.untrusted import keep_rendered, recall_rendered
 from ..core.vocabulary import load_vocabulary
 from ..core.wellformed import json_document
 from .filled import FilledPages
+from .forked import Helper
 from .packaged import ASSETS, THEME, add_assets, add_pages, add_to_config
 from .packs import cache_dir, make_packs, pack_links, pack_options, warn_placeholder
 from .search import serve_last_index
@@ -81,6 +82,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     serving = False
     shells = True  # centres' and deliveries' pages filled into a shell (`opencpd render`: not)
     filled: FilledPages
+    filling: Helper | None = None  # the forked copy filling them, on two CPUs
     nav: Navigation | None = None
     files: Files | None = None
     untrusted: dict[str, list[str]]  # page -> the fragments of it made from teachers' text
@@ -99,6 +101,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             self.served.close()
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        self.filled_written()
         if self.serving:  # reuse the last `opencpd build`'s search index; never index here
             serve_last_index(Path(config.config_file_path).parent / "site", Path(config.site_dir))
         if self.served:
@@ -106,7 +109,22 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         if self.rebuilds:
             self.rebuilds.built()
 
+    def filled_written(self) -> None:
+        """Wait for the copy filling pages into shells, if one runs: its failure fails the
+        build."""
+        filling, self.filling = self.filling, None
+        if filling:
+            filling.result()
+
+    def stop_filling(self) -> None:
+        """Stop the copy filling pages, if it still runs (the build failed or was
+        interrupted)."""
+        filling, self.filling = self.filling, None
+        if filling:
+            filling.kill()
+
     def on_build_error(self, *, error: Exception) -> None:
+        self.stop_filling()
         if self.rebuilds:
             self.rebuilds.failed()
 
@@ -243,8 +261,19 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
                         file.page.meta[name] = escape(file.page.meta[name])
         self.files = files
         if self.filled:  # every other page's Markdown is HTML: the navigation is complete
-            self.filled.build_shells(config, files, self.nav, env)
-            self.filled.write(config.site_dir, self.json_ld_element)
+            self.filled.prepare(config, files, self.nav, env)
+            nav = self.nav
+
+            def make() -> None:
+                self.filled.make(config, files, nav, env, self.json_ld_element)
+
+            if "opencpd-two-cpus" in config.plugins:  # `opencpd build` on two CPUs or more
+                # A copy fills and writes them while this build and its other helper write
+                # the rest: they were a pause before either began (forked before that helper
+                # and Pagefind start, so it inherits neither).
+                self.filling = Helper.start(make)
+            else:
+                make()
         return env
 
     def json_ld_element(self, uri: str) -> str:

@@ -269,6 +269,7 @@ def _build(
     finally:
         if helper:
             helper.stop()  # a failed or interrupted build: its helper writes no more
+        plugin.stop_filling()  # and the copy filling pages into shells neither
         if indexing:
             indexing.close()
     return catalog
