@@ -207,7 +207,7 @@ class DeliveryPages:
             self.own_page(out, self.centre_parts(centre))
         for delivery in c.deliveries:
             self.own_page(out, self.delivery_parts(delivery))
-        out.update(calendars(c, self.r.site_url))
+        out.update(self.r.icalendars() if self.r.icalendars else calendars(c, self.r.site_url))
         out[FEED] = self.feed()
         return out
 

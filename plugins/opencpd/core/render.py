@@ -7,6 +7,7 @@ import functools
 import posixpath
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -122,8 +123,12 @@ class Renderer:
         packs: dict[str, list[dict[str, Any]]] | None = None,
         slides: dict[str, dict[str, dict[str, Any]]] | None = None,
         shells: bool = False,
+        icalendars: Callable[[], dict[str, str]] | None = None,
     ):
         self.catalog = catalog
+        # The deliveries' iCalendar files (core/calendar.calendars), when the adapter has them
+        # made apart, on another CPU; else the deliveries' pages make them
+        self.icalendars = icalendars
         # Centres' and deliveries' pages as parts for a shell (core/shells.py), not Markdown
         self.shells = shells
         self.slides = slides or {}  # module id -> session slug -> deck links (adapters/slides)
