@@ -383,7 +383,7 @@ def test_calendar_filters_in_chromium(
             page.evaluate("window.notReloaded = true")
         page.click("[data-calendar-filters] a:text('German')")
         page.wait_for_url("**/calendar/language/de/")
-        page.wait_for_function("document.querySelectorAll('.delivery-item').length === 1")
+        page.wait_for_function("() => document.querySelectorAll('.delivery-item').length === 1")
         assert listed(page) == ["Reading at KS3"]
         assert page.locator("[data-calendar-filters] a[aria-current=page]").inner_text() == "German"
         if javascript:  # followed in place: the same document, its address changed

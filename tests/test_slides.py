@@ -307,14 +307,17 @@ def test_html_deck_keys_presenter_view_and_no_other_host(
     for _ in range(say_hello - 2):
         page.keyboard.press("ArrowRight")
     presenter.wait_for_function(
-        "document.querySelector('#presenter-notes').textContent.includes('SECRET-NOTE-SLIDE')"
+        "() => document.querySelector('#presenter-notes').textContent.includes('SECRET-NOTE-SLIDE')"
     )
     assert presenter.locator(".slide.is-current h2").text_content() == "Say hello"
     assert presenter.locator("#presenter-next .slide").count() == 1
     assert re.fullmatch(r"\d\d:\d\d", presenter.locator("#clock-now").text_content())
     presenter.keyboard.press("ArrowRight")  # the presenter drives the audience window
+    # a function, not an expression: Playwright evaluates an expression again on every poll,
+    # which the deck's policy (no 'unsafe-eval') refuses once the first poll has failed
     page.wait_for_function(
-        f"document.querySelector('.slide.is-current').id === 'slide-{say_hello + 1}'"
+        "id => document.querySelector('.slide.is-current').id === id",
+        arg=f"slide-{say_hello + 1}",
     )
     assert not page.locator(".slide.is-current .notes").is_visible()
     assert not any(secret in page.locator(".slide.is-current").inner_text() for secret in SECRETS)
