@@ -359,11 +359,20 @@ def test_serve_shows_the_packs_and_zips_a_build_published(
     assert "Making" not in log and "Traceback" not in log, log
 
 
-def test_serve_makes_missing_packs_in_the_background(site_copy: Path, tmp_path: Path) -> None:
-    """With no pack in the cache, the pages say they are being made and link them once they
-    are; the packs made are those a build then finds in the cache."""
+def test_serve_makes_missing_packs_and_decks_in_the_background(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    """With no pack or deck in the cache, the pages say the packs are being made and link packs
+    and decks once they are; what was made is what a build then finds in the cache. (A fifth
+    session: more decks missing than serving makes before the pages, SERVE_DECKS.)"""
+    sessions = site_copy / "modules"
+    follow_up = (sessions / "ks2-speaking/sessions/02-follow-up.md").read_text(encoding="utf-8")
+    (sessions / "ks3-reading/sessions/02-follow-up.md").write_text(
+        follow_up.replace("Speaking at KS2", "Reading at KS3"), encoding="utf-8"
+    )
     server = Server(site_copy, tmp_path / "tmp")
     try:
+        server.wait_for("5 slide decks in the background")
         server.wait_for("session packs in the background")
         server.wait_for(f"Serving on http://127.0.0.1:{server.port}/")
         module = server.page("modules/ks2-speaking/")
@@ -372,10 +381,15 @@ def test_serve_makes_missing_packs_in_the_background(site_copy: Path, tmp_path: 
                 server.file(f"packs/{PACKS[0]}")
         else:  # on a fast machine the packs may be ready already
             assert "Session packs ready" in "\n".join(server.log), module
+        server.wait_for("Slide decks ready", minutes=5)
         server.wait_for("Session packs ready", minutes=5)
         server.wait_for("Reloading browsers")
         module = server.page("modules/ks2-speaking/")
         assert "being made" not in module
+        reading = server.page("modules/ks3-reading/")
+        for form in ("html", "pdf", "pptx"):
+            assert f'href="slides/02-follow-up.{form}"' in reading, reading
+        assert server.file("modules/ks3-reading/slides/02-follow-up.pdf")[:5] == b"%PDF-"
         for name in PACKS:
             assert f'href="../../packs/{name}"' in module
             assert server.file(f"packs/{name}")[:5] == b"%PDF-"
@@ -386,8 +400,8 @@ def test_serve_makes_missing_packs_in_the_background(site_copy: Path, tmp_path: 
     config = load_config(str(site_copy / "mkdocs.yml"))  # as `opencpd build` reads it
     catalog = load_catalog(site_copy, load_vocabulary())
     options = pack_options(config, "16:00")
-    options.decks = deck_links(  # the facilitator editions link the decks, as a build does
-        make_decks(catalog, deck_options(config, "16:00"), slides_cache(config), False)
-    )
+    decks = make_decks(catalog, deck_options(config, "16:00"), slides_cache(config), False)
+    assert {j.status for j in decks} == {"cached"}, [(j.id, j.status) for j in decks]
+    options.decks = deck_links(decks)  # the facilitator editions link the decks, as a build does
     jobs = prepare(catalog, options, PackCache(site_copy / ".cache/packs"))
     assert {j.status for j in jobs} == {"cached"}, [(j.pack.id, j.status) for j in jobs]

@@ -237,6 +237,9 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             slides_cache(config),
             self.config.packs,
             at_most=SERVE_DECKS if self.serving else 0,
+            later=self.served.later_decks(self.catalog, options, slides_cache(config))
+            if self.served
+            else None,
         )
         for job in jobs:
             if job.error and job.error not in found:  # a refused deck's finding is said above

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -64,25 +64,24 @@ def make_decks(
     only: Iterable[str] | None = None,
     workers: int | None = None,
     at_most: int = 0,
+    later: Callable[[list[DeckJob]], None] | None = None,
 ) -> list[DeckJob]:
     """Decks from the cache, and when `make` is set, the missing ones made (with a progress
     bar). Without `make`, up to `at_most` missing decks are made here (serving: the deck of a
     session just edited, a second or so each, so the page links the deck a build would
-    publish); more are left out, never waited for."""
+    publish); more are handed to `later` (serving: made in the background, and linked when
+    ready) or left out, never waited for."""
     cache = DeckCache(folder)
     jobs = prepare(catalog, options, cache, only)
     todo = [j for j in jobs if j.status == "pending"]
     if not todo:
         return jobs
     if not make and len(todo) > at_most:
-        for job in todo:
-            job.status = "missing"
-        if at_most:
-            click.echo(
-                f"INFO    -  {len(todo)} slide decks are not in the cache ({CACHE}): their "
-                "pages link no slides until `opencpd slides` or `opencpd build` makes them",
-                err=True,
-            )
+        if later:
+            later(todo)
+        else:
+            for job in todo:
+                job.status = "missing"
         return jobs
     if not make:
         workers = 1  # a few decks: in this process, without starting others

@@ -31,7 +31,7 @@ FORMAT = "opencpd-deck-1"  # bump when decks change in a way the hashed files do
 PACKAGE = Path(__file__).resolve().parent.parent.parent  # plugins/opencpd
 SITE_ASSETS = PACKAGE / "site_assets" / "slides"  # assets/slides/ in the site, shipped in the wheel
 ENGINE_PACKAGES = ("weasyprint", "pydyf", "python-pptx", "segno", "markdown", "pymdown-extensions")
-Status = Literal["pending", "generated", "cached", "missing", "failed"]
+Status = Literal["pending", "generated", "cached", "missing", "making", "failed"]
 
 
 @dataclass
