@@ -174,3 +174,41 @@ def test_a_changed_attachment_is_checked_again(tmp_path: Path) -> None:
     fresh = load_catalog(root, load_vocabulary())
     assert catalog_facts(after) == catalog_facts(fresh) != catalog_facts(before)
     assert any(f.rule == "bad-attachment" for f in after.findings)
+
+
+def test_compiled_templates_are_kept_for_this_user_alone_outside_the_project(
+    tmp_path: Path,
+) -> None:
+    """The core's templates are compiled once and kept, where no pull request can put compiled
+    code, and a changed template is compiled again."""
+    import os
+    import stat
+
+    from jinja2 import Environment, FileSystemLoader
+    from opencpd.core.kept import compiled_templates
+    from opencpd.core.render import environment
+
+    env = environment()
+    kept = Path(env.bytecode_cache.directory)  # type: ignore[union-attr]
+    repository = Path(__file__).resolve().parent.parent
+    assert not kept.resolve().is_relative_to(repository)
+    mode = kept.lstat()
+    assert mode.st_uid == os.getuid() and stat.S_IMODE(mode.st_mode) == 0o700
+
+    (tmp_path / "page.j2").write_text("Bonjour {{ name }}", "utf-8")
+    kept_for = compiled_templates("a test's")
+    made = Environment(loader=FileSystemLoader(tmp_path), bytecode_cache=kept_for)
+    before = set(kept.iterdir())
+    assert made.get_template("page.j2").render(name="Léa") == "Bonjour Léa"
+    assert len(set(kept.iterdir()) - before) == 1  # compiled, and kept
+    (tmp_path / "page.j2").write_text("Guten Tag {{ name }}", "utf-8")
+    again = Environment(loader=FileSystemLoader(tmp_path), bytecode_cache=kept_for)
+    assert again.get_template("page.j2").render(name="Lena") == "Guten Tag Lena"
+    # the same source in an environment that escapes: compiled for it, not taken from the other
+    (tmp_path / "page.j2").write_text("Bonjour {{ name }}", "utf-8")
+    escaping = Environment(
+        loader=FileSystemLoader(tmp_path),
+        autoescape=True,
+        bytecode_cache=compiled_templates("another, escaping"),
+    )
+    assert escaping.get_template("page.j2").render(name="<b>") == "Bonjour &lt;b&gt;"

@@ -51,10 +51,12 @@ class Counted:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.pages: list[str] = []
+        self.folders: dict[int, set[str]] = {}  # each shell -> the folders of its pages
         fill = Shell.fill
 
         def counted(shell: Shell, parts: Parts, json_ld: str = "") -> str:
             self.pages.append(parts.uri)
+            self.folders.setdefault(id(shell), set()).add(parts.folder)
             return fill(shell, parts, json_ld)
 
         monkeypatch.setattr(Shell, "fill", counted)
@@ -81,6 +83,13 @@ def test_a_filled_site_is_the_site_mkdocs_builds(
     assert {"calendar/2.md", "calendar/3.md", "calendar/region/yorkshire-humber/2.md"} <= calendar
     assert "calendar/region/yorkshire-humber/index.md" in calendar
     assert not {"calendar/index.md", "calendar/held/index.md"} & calendar
+    # one shell for the numbered pages of every filter's list: a folder as deep, whose first
+    # level (calendar/, in the navigation) is the same
+    assert {"calendar/region/yorkshire-humber", "calendar/key-stage/ks2"} in [
+        folders & {"calendar/region/yorkshire-humber", "calendar/key-stage/ks2"}
+        for folders in counted.folders.values()
+    ]
+    assert len(counted.folders) == 5  # centres, deliveries, calendar/N, filters' first pages, N
     filled, built = contents(tmp_path / "filled"), contents(tmp_path / "mkdocs")
     assert "calendar/region/yorkshire-humber/2/index.html" in filled
     assert filled.keys() == built.keys()
@@ -160,3 +169,19 @@ def test_a_shell_the_theme_changed_otherwise_is_refused() -> None:
 )
 def test_only_articles_that_read_the_same_in_a_shell_are_filled(article: str, ok: bool) -> None:
     assert fillable(article) is ok
+
+
+def test_a_shell_stands_for_every_folder_as_deep() -> None:
+    parts = Parts("calendar/region/london/2.md", {"title": "T"}, "<h1>T</h1>")
+    shell = parts.shell(1)
+    folder = f"calendar/{shells.FOLDER}2/{shells.FOLDER}3"
+    assert shell.uri == f"{folder}/{shells.SLUG}.md"
+    assert parts.kind(1) == Parts("calendar/module/ks3-reading/3.md", {"title": "U"}, "").kind(1)
+    assert parts.kind(1) != Parts("calendar/held/3.md", {"title": "U"}, "").kind(1)  # shallower
+    entry = f"<loc>https://x.org/{folder}/{shells.SLUG}/</loc>"
+    assert parts.at_address(entry) == "<loc>https://x.org/calendar/region/london/2/</loc>"
+    html = f'<head></head><link href="https://x.org/{folder}/{shells.SLUG}/">{shells.ARTICLE}'
+    assert 'href="https://x.org/calendar/region/london/2/"' in page_shell(html).fill(parts)
+    mixed = f'<head></head><a href="{shells.FOLDER}2/{shells.SLUG}/">{shells.ARTICLE}</a>{folder}'
+    with pytest.raises(ShellUnusable):
+        page_shell(mixed)

@@ -33,9 +33,9 @@ ENTRY = re.compile(r"<url>(?:(?!</url>).)*" + re.escape(SLUG) + r".*?</url>\n?",
 class Kind:
     """The pages of one kind and their shell page, built through the theme."""
 
-    def __init__(self, parts: list[Parts], config: MkDocsConfig) -> None:
+    def __init__(self, parts: list[Parts], real: int, config: MkDocsConfig) -> None:
         self.parts = parts
-        shell = parts[0].shell()
+        shell = parts[0].shell(real)
         self.page = Page(
             None, File.generated(config, shell.uri, content=shell.markdown(front_matter)), config
         )
@@ -44,7 +44,18 @@ class Kind:
         self.entry = ""  # its sitemap entry, with the slug token
 
     def url_of(self, url: str, parts: Parts) -> str:
-        return url.replace(SLUG, parts.slug)
+        return parts.at_address(url)
+
+
+def shared_levels(folder: str, urls: list[str]) -> int:
+    """How many levels of `folder` start the address of one of `urls` (the pages in the
+    navigation, which the theme links to): the engine's links to those are shorter."""
+    levels = folder.split("/")
+    for n in range(len(levels), 0, -1):
+        start = "/".join(levels[:n]) + "/"
+        if any(url.startswith(start) for url in urls):
+            return n
+    return 0
 
 
 class FilledPages:
@@ -63,10 +74,15 @@ class FilledPages:
         plugin's on_env, once every page's Markdown is HTML: the navigation shows their
         titles). What search and the sitemap need of the filled pages is ready after this; the
         shells are built through the theme by `make`."""
+        navigated = [page.url for page in nav.pages] if nav else []
         grouped: dict[tuple[str, ...], list[Parts]] = defaultdict(list)
+        real: dict[tuple[str, ...], int] = {}
         for parts in self.parts.values():
-            grouped[parts.kind].append(parts)
-        self.kinds = [Kind(group, config) for group in grouped.values()]
+            levels = shared_levels(parts.folder, navigated)
+            kind = parts.kind(levels)
+            grouped[kind].append(parts)
+            real[kind] = levels
+        self.kinds = [Kind(group, real[kind], config) for kind, group in grouped.items()]
         for kind in self.kinds:
             page = kind.page
             _populate_page(page, config, files)
@@ -99,7 +115,7 @@ class FilledPages:
                 kind.html = page_shell(self.building.pop(uri))
             except ShellUnusable as exc:
                 raise PluginError(
-                    f"The pages of {page.file.src_uri.split('/')[0]} cannot be filled into "
+                    f"The pages of {kind.parts[0].folder.split('/')[0]} cannot be filled into "
                     f"the theme's page: {exc}. Report it with the theme's name and version."
                 ) from None
         self.write(config.site_dir, json_ld)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ from ..core.compact import compact
 from ..core.csp import with_policy
 from ..core.delivery_pages import delivery_json_ld
 from ..core.export import export
+from ..core.kept import compiled_templates
 from ..core.load import load_catalog
 from ..core.metadata import Metadata
 from ..core.packs import PackJob
@@ -277,7 +280,10 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         """Every page's title and description escaped once, before any template prints them:
-        the theme prints them as they are, and a title shows in other pages' navigation too."""
+        the theme prints them as they are, and a title shows in other pages' navigation too.
+        The theme's templates are compiled once and kept, as the core's are (kept.py)."""
+        theme = f"theme {config.theme.name} {installed(config.theme.name)} {config.theme.dirs}"
+        env.bytecode_cache = env.bytecode_cache or compiled_templates(theme)
         for file in files.documentation_pages():
             if file.page is not None:
                 for name in ("title", "description"):
@@ -341,6 +347,15 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             if shipped.is_dir():
                 server.watch(str(shipped))
         return server
+
+
+def installed(theme: str) -> str:
+    """The versions of the engine and the theme that make the theme's environment."""
+    versions = []
+    for name in ("mkdocs", "properdocs", f"mkdocs-{theme}"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions.append(f"{name} {metadata.version(name)}")
+    return ", ".join(versions)
 
 
 def json_in_html(data: Any) -> str:

@@ -4,14 +4,20 @@ as loaded."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import hashlib
 import json
 import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import astuple
+from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from jinja2 import BytecodeCache, FileSystemBytecodeCache
+from jinja2.bccache import Bucket
 
 from .catalog import Doc
 from .findings import Finding
@@ -106,3 +112,27 @@ class KeptResources:
     def save(self) -> None:
         """Keep what this build used."""
         keep(self.path, self.version, self.used)
+
+
+class _Compiled(FileSystemBytecodeCache):
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):  # a full or read-only disk: compiled next time
+            super().dump_bytecode(bucket)
+
+
+@functools.cache
+def compiled_templates(settings: str) -> BytecodeCache | None:
+    """Compiled Jinja templates kept between builds (a third of a small site's build went on
+    compiling them again). Jinja keeps them in this user's own folder of the system's temporary
+    folder, refused unless the user alone can write it, and compiles a template again when its
+    source changed. Never in the project's `.cache/`: a pull request could put compiled code
+    there. What a template compiles to also depends on its environment (one autoescapes, another
+    not), so each file is named by `settings` (which environment, with the versions of what
+    makes it), this package's code and Jinja's version: no environment loads another's. None
+    when that folder cannot be made: templates are compiled every time."""
+    package = Path(__file__).resolve().parent.parent
+    version = code_version(sorted(package.rglob("*.py")), settings, metadata.version("jinja2"))
+    try:
+        return _Compiled(pattern=f"opencpd-{version[:32]}-%s.cache")
+    except (OSError, RuntimeError):
+        return None

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from .attachments import IMAGES, Outputs, check_file, human_size, kind_of
 from .catalog import VOCABULARY_OF, Catalog, Doc, ModuleDoc
 from .feeds import feed_uri, feeds
+from .kept import compiled_templates
 from .model import AgendaItem, Resource
 from .placed import hold
 from .schema import schemas
@@ -40,6 +41,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=select_autoescape(["html.j2"], default=False),
+        bytecode_cache=compiled_templates("pages"),
     )
     env.filters["clock"] = clock
     env.filters["rel"] = relative_link

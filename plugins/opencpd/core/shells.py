@@ -37,6 +37,8 @@ MARK = "opencpd-shell"  # in every token, in any case: a token left over is foun
 TITLE = "OpenCPD-Shell  Title"  # the capitals and the double spaces show what the theme did
 DESCRIPTION = "OpenCPD-Shell  Description"
 SLUG = "opencpd-shell-page"
+FOLDER = "opencpd-shell-folder"  # with its level: `opencpd-shell-folder2/opencpd-shell-folder3`
+_FOLDER = re.compile(rf"{FOLDER}[1-9](?:/{FOLDER}[1-9])*")
 ARTICLE = "<h1>OpenCPD-Shell Article</h1>"  # with a heading, as every article put in has
 JSON_LD = "OpenCPD-Shell-JSON-LD"
 
@@ -72,25 +74,48 @@ class Parts:
     def slug(self) -> str:
         return self._path.rsplit("/", 1)[1]
 
-    @property
-    def kind(self) -> tuple[str, ...]:
-        """Pages of one kind share a shell: the same folder, form of source and front matter
-        but for the title and description."""
+    def kind(self, real: int) -> tuple[str, ...]:
+        """Pages of one kind share a shell: a folder as deep whose first `real` levels are the
+        same, the same form of source, and the same front matter but for the title and
+        description. The engine's links between pages that share the start of their address
+        are shorter, so `real` is as many levels as any page of the site's navigation shares
+        with the folder (the adapter knows them): the rest are tokens. Thus
+        `calendar/region/london/2` and `calendar/module/ks3-reading/2` share one."""
         same = {k: v for k, v in self.meta.items() if k not in ("title", "description")}
-        return (self.folder, str(self.index), repr(sorted(same.items())), repr(sorted(self.meta)))
+        return (folder_token(self.folder, real), str(self.index), repr(sorted(same.items())))
+
+    def at_address(self, text: str) -> str:
+        """`text` (a shell's address, or its sitemap entry) with this page's folder and slug in
+        place of the tokens."""
+        return _FOLDER.sub(lambda found: self.levels(found[0]), text).replace(SLUG, self.slug)
+
+    def levels(self, token: str) -> str:
+        """The levels of this page's folder that a folder token stands for."""
+        first = int(token[len(FOLDER)]) - 1
+        return "/".join(self.folder.split("/")[first : first + token.count("/") + 1])
 
     def markdown(self, front_matter: Callable[[dict[str, Any]], str]) -> str:
         """The page as the engine reads it: front matter, then the article held."""
         return front_matter(self.meta) + hold(self.article)
 
-    def shell(self) -> Parts:
+    def shell(self, real: int) -> Parts:
         """The parts of the shell of this page's kind: tokens in place of its own."""
         meta = dict(self.meta)
         for name, token in (("title", TITLE), ("description", DESCRIPTION)):
             if name in meta:
                 meta[name] = token
-        uri = f"{self.folder}/{SLUG}/index.md" if self.index else f"{self.folder}/{SLUG}.md"
+        folder = folder_token(self.folder, real)
+        uri = f"{folder}/{SLUG}/index.md" if self.index else f"{folder}/{SLUG}.md"
         return Parts(uri, meta, ARTICLE)
+
+
+def folder_token(folder: str, real: int) -> str:
+    """`folder` with its levels after the first `real` as tokens: `calendar/FOLDER2/FOLDER3`
+    for `calendar/region/london` with one real level."""
+    levels = folder.split("/")
+    if len(levels) > 9:
+        raise ShellUnusable(f"the folder {folder} is more than 9 levels deep")
+    return "/".join(levels[:real] + [f"{FOLDER}{n}" for n in range(real + 1, len(levels) + 1)])
 
 
 def fillable(article: str) -> bool:
@@ -131,7 +156,7 @@ def _fillers(parts: Parts, json_ld: str) -> dict[str, str]:
 
 
 _TOKENS = sorted(_fillers(Parts("x/y.md", {}, ""), ""), key=len, reverse=True)
-_TOKEN = re.compile("|".join(re.escape(t) for t in _TOKENS))
+_TOKEN = re.compile("|".join([_FOLDER.pattern, *(re.escape(t) for t in _TOKENS)]))
 
 
 class Shell:
@@ -141,6 +166,8 @@ class Shell:
         self.pieces = _TOKEN.split(html)
         self.tokens = _TOKEN.findall(html)
         left = [p for p in self.pieces if MARK in p.lower()]
+        if len({t for t in self.tokens if t.startswith(FOLDER)}) > 1:
+            left = left or [next(t for t in self.tokens if t.startswith(FOLDER))]
         if left:
             at = left[0].lower().find(MARK)
             raise ShellUnusable(
@@ -152,7 +179,7 @@ class Shell:
         fillers = _fillers(parts, json_ld)
         out = [self.pieces[0]]
         for token, piece in zip(self.tokens, self.pieces[1:], strict=True):
-            out += (fillers[token], piece)
+            out += (fillers[token] if token in fillers else parts.levels(token), piece)
         return "".join(out)
 
 

@@ -11,6 +11,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..catalog import Catalog, Doc, ModuleDoc, PublicationDoc
+from ..kept import compiled_templates
 from ..model import Handout
 from ..render import TEMPLATES as PAGE_TEMPLATES
 from ..render import clock, running_order
@@ -31,6 +32,7 @@ def environment() -> Environment:
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=compiled_templates("packs"),
     )
     env.filters["clock"] = clock
     env.filters["date"] = lambda d: f"{d.day} {d:%B %Y}"

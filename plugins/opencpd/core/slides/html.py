@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from ..csp import with_policy
+from ..kept import compiled_templates
 from .deck import Deck
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -35,6 +36,7 @@ def _environment() -> Environment:
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=compiled_templates("slides"),
     )
 
 
