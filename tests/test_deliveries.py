@@ -293,6 +293,11 @@ def test_pages_stay_light_and_paginate(tmp_path: Path, build_day: None) -> None:
     assert not [f for f in catalog.findings if f.severity == "error"], catalog.findings[:3]
     out = pages(catalog)
     assert {"calendar/index.md", "calendar/2.md", "calendar/3.md"} <= set(out)
+    # search finds the calendar once, not once a page and filter (nor the held list's pages)
+    excluded = {u for u, t in out.items() if "search:\n  exclude: true" in t.split("\n---", 1)[0]}
+    listed = {u for u, t in out.items() if "content_type: delivery-listing" in t}
+    assert listed - excluded == {"calendar/index.md", "calendar/held/index.md"}
+    assert {"calendar/2.md", "calendar/region/yorkshire-humber/2.md"} <= excluded
     assert max(len(t.encode()) for u, t in out.items() if u.endswith(".md")) < 60_000
 
 

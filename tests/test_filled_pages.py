@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from opencpd.adapters.filled import FilledPages
 from opencpd.adapters.plugin import OpenCPDPlugin
 from opencpd.core import shells
 from opencpd.core.shells import Parts, Shell, ShellUnusable, fillable, page_shell
@@ -47,19 +49,20 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 class Counted:
-    """Shell.fill as it is, counting the pages it fills."""
+    """The pages the build fills into shells (as FilledPages.prepare groups them, in the build's
+    own process: a forked copy may write them)."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.pages: list[str] = []
-        self.folders: dict[int, set[str]] = {}  # each shell -> the folders of its pages
-        fill = Shell.fill
+        self.folders: list[set[str]] = []  # each shell's: the folders of its pages
+        prepare = FilledPages.prepare
 
-        def counted(shell: Shell, parts: Parts, json_ld: str = "") -> str:
-            self.pages.append(parts.uri)
-            self.folders.setdefault(id(shell), set()).add(parts.folder)
-            return fill(shell, parts, json_ld)
+        def counted(filled: FilledPages, *args: Any) -> None:
+            prepare(filled, *args)
+            self.pages += [p.uri for kind in filled.kinds for p in kind.parts]
+            self.folders += [{p.folder for p in kind.parts} for kind in filled.kinds]
 
-        monkeypatch.setattr(Shell, "fill", counted)
+        monkeypatch.setattr(FilledPages, "prepare", counted)
 
 
 def test_a_filled_site_is_the_site_mkdocs_builds(
@@ -87,7 +90,7 @@ def test_a_filled_site_is_the_site_mkdocs_builds(
     # level (calendar/, in the navigation) is the same
     assert {"calendar/region/yorkshire-humber", "calendar/key-stage/ks2"} in [
         folders & {"calendar/region/yorkshire-humber", "calendar/key-stage/ks2"}
-        for folders in counted.folders.values()
+        for folders in counted.folders
     ]
     assert len(counted.folders) == 5  # centres, deliveries, calendar/N, filters' first pages, N
     filled, built = contents(tmp_path / "filled"), contents(tmp_path / "mkdocs")

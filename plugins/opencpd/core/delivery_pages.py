@@ -254,9 +254,12 @@ class DeliveryPages:
             else []
         )
         for number, (here, chunk) in enumerate(zip(pages, chunks, strict=True), 1):
+            meta: dict[str, Any] = {"title": title if number == 1 else f"{title} (page {number})"}
+            if facet or number > 1:  # in search results: the calendar and the held list, once
+                meta["search"] = {"exclude": True}
             parts = self.parts(
                 here,
-                {"title": title if number == 1 else f"{title} (page {number})"},
+                meta,
                 "calendar.html.j2",
                 title=title,
                 items=[self.facts(d) for d in chunk],
