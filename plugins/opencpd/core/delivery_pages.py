@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
+from markupsafe import Markup
+
 from .calendar import calendars, feed_uris, ics_uri
 from .catalog import Catalog, Doc, ModuleDoc
 from .deliveries import (
@@ -34,7 +36,7 @@ from .deliveries import (
 )
 from .delivery_model import Centre, Delivery
 from .placed import hold
-from .render import front_matter, page_url, running_order
+from .render import front_matter, page_url, running_order, url_href
 from .shells import Parts, fillable
 from .untrusted import safe_html
 from .wellformed import xml_document
@@ -97,6 +99,7 @@ class DeliveryPages:
         self.r = renderer
         self.catalog = renderer.catalog
         self._facts: dict[str, dict[str, Any]] = {}
+        self._entries: dict[tuple[str, str, str], Markup] = {}
         # src_uri -> the parts of each centre's and delivery's page the adapter fills into a
         # shell (core/shells.py), when the renderer is asked for them instead of Markdown
         self.shelled: dict[str, Parts] = {}
@@ -156,6 +159,24 @@ class DeliveryPages:
             "town": town_after(centre.meta),  # none when the centre's name says it
             "sessions": sessions_of(c, delivery),
         }
+
+    def entries(self, deliveries: list[Doc[Delivery]], here: str) -> list[Markup]:
+        """Each delivery's entry in a list on page `here`. An entry holds the delivery's facts
+        and two links, to its page and its centre's: it is made once for each delivery and
+        those two links (a delivery is listed on five or six pages, most of them as deep)."""
+        out, macros = [], None
+        for delivery in deliveries:
+            facts = self.facts(delivery)
+            links = url_href(delivery.url, here), url_href(facts["centre"].url, here)
+            key = (delivery.source, *links)
+            entry = self._entries.get(key)
+            if entry is None:  # autoescaped HTML, from the macro the lists' templates import
+                macros = macros or self.r.env.get_template("_deliveries.html.j2").make_module(
+                    {"catalog": self.catalog, "vocab": self.catalog.vocabulary, "here": here}
+                )
+                entry = self._entries[key] = Markup(macros.item(facts))
+            out.append(entry)
+        return out
 
     def html(self, template: str, here: str, **context: Any) -> str:
         return self.r.html(template, here, facets=FACETS, town_after=town_after, **context)
@@ -262,7 +283,7 @@ class DeliveryPages:
                 meta,
                 "calendar.html.j2",
                 title=title,
-                items=[self.facts(d) for d in chunk],
+                items=self.entries(chunk, here),
                 total=len(items),
                 page_size=PAGE_SIZE,
                 number=number,
@@ -309,7 +330,7 @@ class DeliveryPages:
             centre=centre,
             c=centre.meta,
             title=title,
-            items=[self.facts(d) for d in soon[:PAGE_SIZE]],
+            items=self.entries(soon[:PAGE_SIZE], centre.page),
             more=len(soon) > PAGE_SIZE,
             held=done,
             notes=safe_html(centre.body) if centre.body.strip() else "",
@@ -324,15 +345,17 @@ class DeliveryPages:
             (s, running_order(s.meta.agenda, self.clock_after(delivery, i)))
             for i, s in enumerate(facts["sessions"])
         ]
+        meta: dict[str, Any] = {
+            "title": facts["title"],
+            "content_type": "delivery",
+            "description": f"{facts['module'].meta.title} at {facts['centre'].meta.name}, "
+            f"{facts['start']:%-d %B %Y}",
+        }
+        if facts["past"]:  # search finds twilights to come; the held list and centres keep these
+            meta["search"] = {"exclude": True}
         return self.parts(
             delivery.page,
-            {
-                "title": facts["title"],
-                "content_type": "delivery",
-                "description": f"{facts['module'].meta.title} at "
-                f"{facts['centre'].meta.name}, "
-                f"{facts['start']:%-d %B %Y}",
-            },
+            meta,
             "delivery.html.j2",
             **facts,
             order=sessions,
@@ -356,7 +379,7 @@ class DeliveryPages:
             self.html(
                 "next_deliveries.html.j2",
                 here,
-                items=[self.facts(d) for d in soon[:NEXT]],
+                items=self.entries(soon[:NEXT], here),
                 total=len(soon),
                 all=f"calendar/module/{module.id}/",
                 module=module,
