@@ -167,7 +167,7 @@ def test_the_next_build_removes_what_a_killed_build_left(source: Path) -> None:
     assert [n for n in leftovers(source) if n.startswith(f".site-building-{process.pid}-")]
     (source / "docs" / "about.md").write_text("# About\n\nChanged after the kill.\n", "utf-8")
     build_site(str(source / "mkdocs.yml"), source / "site")
-    assert leftovers(source) == []
+    assert leftovers(source) == [".site-spare"]  # the site replaced, for the next build
     assert "Changed after the kill." in (source / "site" / "about" / "index.html").read_text()
 
 
@@ -183,6 +183,9 @@ def test_only_folders_of_dead_builds_are_removed(tmp_path: Path) -> None:
         f".site-building-{dead}-a1b2",
         f".site-building-{alive}-c3d4",
         f".site-old-{dead}",
+        f".site-spare-{dead}",
+        f".site-spare-{alive}",
+        ".site-spare",
         ".site-building-notes",
         f".other-building-{dead}-e5f6",
         "site",
@@ -194,6 +197,8 @@ def test_only_folders_of_dead_builds_are_removed(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [
             f".site-building-{alive}-c3d4",
+            f".site-spare-{alive}",
+            ".site-spare",
             ".site-building-notes",
             f".other-building-{dead}-e5f6",
             "site",

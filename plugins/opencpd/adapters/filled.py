@@ -5,6 +5,9 @@ it builds any page (`_populate_page`, then `_build_page`), keeps its HTML instea
 it, and has the core fill every page of that kind into it. Each filled page also gets what
 MkDocs would have given it: its entry in sitemap.xml (in the place MkDocs would have put it)
 and its Pagefind record (adapters/search.py asks for them).
+
+The filled pages, and the files the plugin makes that are not pages (iCalendar files, feeds),
+are written through `core/recycled.py`: an unchanged file of the site a build replaces is kept.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from markupsafe import escape
@@ -24,10 +26,25 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..core.compact import compact
+from ..core.recycled import Recycled
 from ..core.render import front_matter
 from ..core.shells import SLUG, Parts, Shell, ShellUnusable, page_shell
 
 ENTRY = re.compile(r"<url>(?:(?!</url>).)*" + re.escape(SLUG) + r".*?</url>\n?", re.DOTALL)
+
+
+class WrittenFile(File):
+    """A file the plugin made, written through `Recycled` (kept if unchanged)."""
+
+    recycled: Recycled | None = None
+
+    def copy_file(self, dirty: bool = False) -> None:
+        content = self._content
+        if self.recycled is None or content is None:
+            super().copy_file(dirty)
+            return
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        self.recycled.write(self.dest_uri, data)
 
 
 class Kind:
@@ -102,6 +119,7 @@ class FilledPages:
         nav: Navigation | None,
         env: Any,
         json_ld: Callable[[str], str],
+        recycled: Recycled,
     ) -> None:
         """Build each kind's shell page through MkDocs and the theme, exactly as any page, and
         write every page of that kind filled into it (`write`). The build on two CPUs runs
@@ -118,7 +136,7 @@ class FilledPages:
                     f"The pages of {kind.parts[0].folder.split('/')[0]} cannot be filled into "
                     f"the theme's page: {exc}. Report it with the theme's name and version."
                 ) from None
-        self.write(config.site_dir, json_ld)
+        self.write(recycled, json_ld)
 
     def keep(self, uri: str, html: str) -> bool:
         """Keep a shell page's HTML (the plugin's on_post_page); False for any other page."""
@@ -127,17 +145,25 @@ class FilledPages:
         self.building[uri] = html
         return True
 
-    def write(self, site_dir: str, json_ld: Callable[[str], str]) -> None:
+    def write(self, recycled: Recycled, json_ld: Callable[[str], str]) -> None:
         """Write every filled page into the site; `json_ld`: the element a page's JSON-LD is
         written in ("" when it has none)."""
         for kind in self.kinds:
             assert kind.html is not None
             dest = kind.page.file.dest_uri
             for parts in kind.parts:
-                target = Path(site_dir) / kind.url_of(dest, parts)
-                target.parent.mkdir(parents=True, exist_ok=True)
                 html = kind.html.fill(parts, json_ld(parts.uri))
-                target.write_bytes(html.encode("utf-8", errors="xmlcharrefreplace"))
+                recycled.write(
+                    kind.url_of(dest, parts), html.encode("utf-8", errors="xmlcharrefreplace")
+                )
+
+    def dest_uris(self) -> set[str]:
+        """Where in the site the filled pages are written."""
+        return {k.url_of(k.page.file.dest_uri, p) for k in self.kinds for p in k.parts}
+
+    def folders(self) -> set[str]:
+        """The site's folders the filled pages are written in, by their first level."""
+        return {uri.split("/", 1)[0] for uri in self.parts if "/" in uri}
 
     def records(
         self, indexed: Callable[[dict[str, Any]], Any], record: Callable[[Page], str]

@@ -29,6 +29,7 @@ from ..core.metadata import Metadata
 from ..core.packs import PackJob
 from ..core.packs import findings as pack_findings
 from ..core.placed import place
+from ..core.recycled import Recycled
 from ..core.render import Renderer
 from ..core.slides import DeckJob
 from ..core.support import blocks_build
@@ -36,7 +37,7 @@ from ..core.theme_markup import valid_theme_markup
 from ..core.untrusted import keep_rendered, recall_rendered
 from ..core.vocabulary import load_vocabulary
 from ..core.wellformed import json_document
-from .filled import FilledPages
+from .filled import FilledPages, WrittenFile
 from .forked import Helper
 from .packaged import ASSETS, THEME, add_assets, add_pages, add_to_config
 from .packs import cache_dir, make_packs, pack_links, pack_options, warn_placeholder
@@ -84,6 +85,8 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     json_ld: dict[str, dict[str, Any]]
 
     serving = False
+    spare: Path | None = None  # the site the last build replaced (`opencpd build`, site.py)
+    recycled: Recycled
     shells = True  # centres' and deliveries' pages filled into a shell (`opencpd render`: not)
     filled: FilledPages
     filling: Helper | None = None  # the forked copy filling them, on two CPUs
@@ -107,6 +110,9 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.filled_written()
+        if self.recycled.taken and self.files is not None:  # what the spare held, unwritten
+            written = {f.dest_uri for f in self.files if f.inclusion.is_included()}
+            self.recycled.sweep(written | self.filled.dest_uris())
         if self.serving:  # reuse the last `opencpd build`'s search index; never index here
             serve_last_index(Path(config.config_file_path).parent / "site", Path(config.site_dir))
         if self.served:
@@ -136,6 +142,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.untrusted = {}
+        self.recycled = Recycled(Path(config.site_dir), None if self.serving else self.spare)
         add_to_config(config)  # theme overrides, scripts, extensions (packaged.py)
         root = (Path(config.config_file_path).parent / self.config.content_dir).resolve()
         extra = root / self.config.vocabulary if self.config.vocabulary else None
@@ -252,6 +259,10 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         add_assets(files, config)
         add_pages(files, config)
+        ours = self.filled.folders()  # the folders it writes itself: taken from the spare
+        ours.update(uri.split("/", 1)[0] for uri in self.pages if "/" in uri and is_file(uri))
+        for folder in sorted(ours):
+            self.recycled.take(folder)
         for uri, content in self.pages.items():
             files.append(self.generated(config, uri, content))
         for uri, source in self.attachments.items():
@@ -270,6 +281,10 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     def generated(self, config: MkDocsConfig, uri: str, text: str) -> File:
         if self.rebuilds:  # its JSON-LD goes into its HTML too: a change to it rebuilds it
             return self.rebuilds.file(config, uri, text, json.dumps(self.json_ld.get(uri)))
+        if is_file(uri):  # not a page: written by the plugin, kept if unchanged
+            file = WrittenFile.generated(config, uri, content=text)
+            file.recycled = self.recycled
+            return file
         return File.generated(config, uri, content=text)
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -295,7 +310,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             nav = self.nav
 
             def make() -> None:
-                self.filled.make(config, files, nav, env, self.json_ld_element)
+                self.filled.make(config, files, nav, env, self.json_ld_element, self.recycled)
 
             if "opencpd-two-cpus" in config.plugins:  # `opencpd build` on two CPUs or more
                 # A copy fills and writes them while this build and its other helper write
@@ -347,6 +362,11 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             if shipped.is_dir():
                 server.watch(str(shipped))
         return server
+
+
+def is_file(uri: str) -> bool:
+    """Whether a generated source is a file of the site as it is, not a page."""
+    return not uri.endswith(".md")
 
 
 def installed(theme: str) -> str:

@@ -4,6 +4,9 @@ The temporary folder is `.<site>-building-<pid>-<random>` beside the site. A bui
 or is stopped by SIGINT, SIGTERM or SIGHUP, removes it (and stops its helper and Pagefind)
 before it ends; one killed by SIGKILL cannot, so each build first removes the folders left by
 builds whose process is gone.
+
+The site a build replaces is kept beside it as `.<site>-spare`, and the next build takes the
+folders it writes itself out of it (core/recycled.py), then removes the rest.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from ..core.catalog import Catalog
 from ..core.offline import write_offline_zips
+from ..core.recycled import claim_spare, keep_as_spare
 from .parallel import TwoCPUs, two_cpus
 
 PostBuildStep = Callable[[MkDocsConfig, Path, Catalog], None]
@@ -111,6 +115,7 @@ def build_site(
                     prefix=f"{staging_prefix(site_dir)}{os.getpid()}-", dir=site_dir.parent
                 )
             )
+            spare = claim_spare(site_dir)
         try:
             with build_date_from_git(Path(config_file).resolve().parent):
                 catalog = _build(
@@ -120,6 +125,7 @@ def build_site(
                     steps,
                     search,
                     two_cpus() if parallel is None else parallel,
+                    spare,
                 )
             with signals.held():
                 swap_in(staging, site_dir)
@@ -127,6 +133,10 @@ def build_site(
             with signals.held():
                 shutil.rmtree(staging, ignore_errors=True)
             raise
+        finally:
+            if spare:  # what this build did not take of it
+                with signals.held():
+                    shutil.rmtree(spare, ignore_errors=True)
     return catalog
 
 
@@ -138,7 +148,7 @@ def remove_stale(site_dir: Path) -> None:
     """Remove what builds killed by SIGKILL left beside `site_dir`: their staging folders, and
     the previous site they had moved aside, which goes back if the site is missing (killed
     between the two renames of `swap_in`). Only folders whose build process is gone."""
-    left = re.compile(rf"\.{re.escape(site_dir.name)}-(building|old)-(\d+)(-[^/]*)?")
+    left = re.compile(rf"\.{re.escape(site_dir.name)}-(building|old|spare)-(\d+)(-[^/]*)?")
     for path in sorted(site_dir.parent.iterdir()):
         found = left.fullmatch(path.name)
         if found is None or running(int(found[2])):
@@ -247,9 +257,11 @@ def _build(
     steps: list[PostBuildStep] | None,
     search: bool,
     parallel: bool,
+    spare: Path | None = None,
 ) -> Catalog:
     config = load(config_file, strict=True, site_dir=str(staging))
     plugin = config.plugins["opencpd"]
+    plugin.spare = spare  # type: ignore[attr-defined]
     plugin.config.preview_pending = preview_pending  # type: ignore[attr-defined]
     plugin.config.packs = True  # type: ignore[attr-defined]
     helper = TwoCPUs() if parallel else None
@@ -276,7 +288,8 @@ def _build(
 
 
 def swap_in(staging: Path, site_dir: Path) -> None:
-    """Replace `site_dir` by `staging` with two renames, so readers never see a half site."""
+    """Replace `site_dir` by `staging` with two renames, so readers never see a half site; the
+    site replaced is kept as the next build's spare."""
     old = None
     if site_dir.exists():
         old = site_dir.with_name(f".{site_dir.name}-old-{os.getpid()}")
@@ -288,7 +301,7 @@ def swap_in(staging: Path, site_dir: Path) -> None:
             old.rename(site_dir)  # put the previous site back
         raise
     if old:
-        shutil.rmtree(old, ignore_errors=True)
+        keep_as_spare(old, site_dir)
 
 
 def log_to_terminal(verbose: bool = False) -> None:

@@ -1,0 +1,119 @@
+"""The site a build replaces is the next build's spare (core/recycled.py, adapters/site.py): the
+folders the plugin writes itself are taken from it, an unchanged file is kept as it is, and the
+site is still the one a build from nothing makes, byte for byte."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from opencpd.adapters.site import build_site
+from opencpd.core.recycled import Recycled
+
+from .test_deliveries import BUILD_DAY, LEEDS, tiny_site, write_delivery
+from .test_filled_pages import contents
+
+
+def leftovers(parent: Path) -> list[str]:
+    return sorted(p.name for p in parent.iterdir() if p.name.startswith(".site-"))
+
+
+def test_a_rebuilt_site_keeps_what_is_unchanged_and_is_the_site_built_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
+    root = tiny_site(tmp_path / "src")
+    for n in range(6):
+        write_delivery(root, f"2027-05-1{n}-x{n}", {"date": f"2027-05-1{n}"})
+    site, spare = root / "site", root / ".site-spare"
+    build_site(str(root / "mkdocs.yml"), site, search=False)
+    assert leftovers(root) == []  # nothing was replaced
+    build_site(str(root / "mkdocs.yml"), site, search=False)
+    assert leftovers(root) == [".site-spare"]  # the first site, for the next build
+    kept = spare / "deliveries" / "2027-05-11-x1" / "index.html"
+    inode = kept.stat().st_ino
+    # a link and a second name in the spare's folders: removed, never written through
+    outside = tmp_path / "outside.html"
+    outside.write_text("not the site's")
+    os.symlink(outside, spare / "deliveries" / "2027-05-12-x2" / "index.html.tmp")
+    (spare / "deliveries" / "2027-05-13-x3" / "index.html").unlink()
+    os.symlink(outside, spare / "deliveries" / "2027-05-13-x3" / "index.html")
+    (spare / "deliveries" / "2027-05-14-x4.ics").unlink()
+    os.link(outside, spare / "deliveries" / "2027-05-14-x4.ics")
+    (spare / "deliveries" / "stale.html").write_text("from an older build")
+    # what changed since: one delivery gone, another edited
+    (root / "deliveries" / "2027-05-10-x0.md").unlink()
+    write_delivery(root, "2027-05-15-x5", {"date": "2027-05-15"}, body="Park at the back.")
+
+    build_site(str(root / "mkdocs.yml"), site, search=False)
+    assert leftovers(root) == [".site-spare"]
+    assert (site / "deliveries" / "2027-05-11-x1" / "index.html").stat().st_ino == inode
+    assert outside.read_text() == "not the site's" and outside.stat().st_nlink == 1
+    assert not (site / "deliveries" / "2027-05-10-x0").exists()
+    assert not (site / "deliveries" / "2027-05-10-x0.ics").exists()
+    assert "Park at the back." in (site / "deliveries" / "2027-05-15-x5" / "index.html").read_text()
+    assert not any(p.is_symlink() for p in site.rglob("*"))
+    assert (site / LEEDS / "index.html").is_file()
+    fresh = tmp_path / "fresh"
+    build_site(str(root / "mkdocs.yml"), fresh, search=False)
+    built, afresh = contents(site), contents(fresh)
+    assert built.keys() == afresh.keys()
+    assert [uri for uri in built if built[uri] != afresh[uri]] == []
+
+
+def test_a_failed_build_removes_the_spare_it_took(tmp_path: Path) -> None:
+    root = tmp_path / "src"
+    (root / "site").mkdir(parents=True)
+    (root / ".site-spare" / "calendar").mkdir(parents=True)
+    (root / "mkdocs.yml").write_text("site_name: [\n")
+    with pytest.raises(Exception, match="mkdocs.yml"):
+        build_site(str(root / "mkdocs.yml"), root / "site")
+    assert leftovers(root) == []
+    assert (root / "site").is_dir()
+
+
+def test_files_are_kept_written_over_or_swept(tmp_path: Path) -> None:
+    spare, site = tmp_path / "spare", tmp_path / "site"
+    (spare / "calendar" / "2").mkdir(parents=True)
+    (spare / "calendar" / "old" / "deep").mkdir(parents=True)
+    (spare / "calendar" / "2" / "index.html").write_bytes(b"same")
+    (spare / "calendar" / "all.ics").write_bytes(b"before")
+    (spare / "calendar" / "region").write_bytes(b"a file where a folder goes")
+    (spare / "calendar" / "old" / "deep" / "gone.html").write_bytes(b"gone")
+    (spare / "elsewhere").mkdir()
+    os.symlink(spare / "elsewhere", spare / "centres")
+    site.mkdir()
+    recycled = Recycled(site, spare)
+    for folder in ("calendar", "centres", "deliveries", "../x", "a/b"):
+        recycled.take(folder)
+    assert recycled.taken == ["calendar"]  # a link and a missing folder are not taken
+    same = (site / "calendar" / "2" / "index.html").stat()
+    recycled.write("calendar/2/index.html", b"same")
+    recycled.write("calendar/all.ics", b"after")
+    recycled.write("calendar/region/london/index.html", b"london")
+    recycled.write("centres/leeds/index.html", b"leeds")
+    assert (site / "calendar" / "2" / "index.html").stat().st_mtime_ns == same.st_mtime_ns
+    assert (site / "calendar" / "all.ics").read_bytes() == b"after"
+    assert (site / "calendar" / "region" / "london" / "index.html").read_bytes() == b"london"
+    recycled.sweep(
+        {
+            "calendar/2/index.html",
+            "calendar/all.ics",
+            "calendar/region/london/index.html",
+            "centres/leeds/index.html",
+        }
+    )
+    assert sorted(p.relative_to(site).as_posix() for p in site.rglob("*")) == [
+        "calendar",
+        "calendar/2",
+        "calendar/2/index.html",
+        "calendar/all.ics",
+        "calendar/region",
+        "calendar/region/london",
+        "calendar/region/london/index.html",
+        "centres",
+        "centres/leeds",
+        "centres/leeds/index.html",
+    ]
+    assert (spare / "elsewhere").is_dir() and not (site / "centres").is_symlink()
