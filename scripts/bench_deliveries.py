@@ -6,7 +6,9 @@ adds the centres and deliveries to one, and builds each with `build_site` (as `o
 strict, Pagefind, offline zips; each build in a fresh child process). The first build of the
 site without deliveries makes the session packs and slide decks; its `.cache/` is copied to the
 other site, so that both build from a kept cache, as CI does. Then the two are built in turn,
-`--rounds` times, and each is shown by its median round (the machine is shared).
+`--rounds` times, and each is shown by its median round (the machine is shared): first with no
+site before them, as on a CI runner, then each after an earlier build, whose site is kept as the
+spare the next build takes unchanged files from (core/recycled.py), as on a coordinator's machine.
 
 The packs of the confirmed deliveries in the coming weeks are made once and then kept in the
 cache like the other packs; in the rounds they are found in the cache (what a later build does),
@@ -156,13 +158,25 @@ def bench(deliveries: int, centres: int, work: Path, rounds: int) -> None:
     add_deliveries(with_them, deliveries, centres)
     first = run(CHILD, str(plain / "mkdocs.yml"), str(plain / "site"))["seconds"]
     shutil.copytree(plain / ".cache", with_them / ".cache")
+
+    def build(folder: Path, code: str, afresh: bool) -> float:
+        if afresh:  # no site before it, and so no spare
+            for name in ("site", ".site-spare"):
+                shutil.rmtree(folder / name, ignore_errors=True)
+        return run(code, str(folder / "mkdocs.yml"), str(folder / "site"))["seconds"]
+
+    fresh: tuple[list[float], list[float]] = ([], [])
+    for _ in range(rounds):
+        fresh[0].append(build(plain, CHILD, afresh=True))
+        fresh[1].append(build(with_them, NO_DUE_PACKS, afresh=True))
+    for folder, code in ((plain, CHILD), (with_them, NO_DUE_PACKS)):
+        build(folder, code, afresh=False)  # a site to replace, which becomes the spare
     base, ours = [], []
     for _ in range(rounds):
-        base.append(run(CHILD, str(plain / "mkdocs.yml"), str(plain / "site"))["seconds"])
-        ours.append(
-            run(NO_DUE_PACKS, str(with_them / "mkdocs.yml"), str(with_them / "site"))["seconds"]
-        )
+        base.append(build(plain, CHILD, afresh=False))
+        ours.append(build(with_them, NO_DUE_PACKS, afresh=False))
     b, o = statistics.median(base), statistics.median(ours)
+    fb, fo = statistics.median(fresh[0]), statistics.median(fresh[1])
     plain_size = largest_page(plain / "site")
     size, page = largest_page(with_them / "site")
     calendar = len(list((with_them / "site" / "calendar").rglob("index.html")))
@@ -174,11 +188,14 @@ def bench(deliveries: int, centres: int, work: Path, rounds: int) -> None:
     pages = [len(list(f.rglob("*.html"))) for f in (plain / "site", with_them / "site")]
     due = run(DUE, str(with_them))
     packs = run(PACKS, str(with_them))
-    rounds_text = ", ".join(f"{x:.1f} / {y:.1f}" for x, y in zip(ours, base, strict=True))
+    rounds_text = ", ".join(f"{x:.2f} / {y:.2f}" for x, y in zip(ours, base, strict=True))
+    fresh_text = ", ".join(f"{x:.2f} / {y:.2f}" for x, y in zip(*reversed(fresh), strict=True))
     print(
         f"{deliveries} deliveries over {centres} centres ({pages[1]} HTML pages against "
-        f"{pages[0]}): build {o:.1f} s against {b:.1f} s without ({(o / b - 1) * 100:+.1f}%; "
-        f"rounds, with / without: {rounds_text}; the first build without deliveries, making "
+        f"{pages[0]}): build after an earlier one {o:.2f} s against {b:.2f} s without "
+        f"({(o / b - 1) * 100:+.1f}%; rounds, with / without: {rounds_text}); with no site "
+        f"before it {fo:.2f} s against {fb:.2f} s ({(fo / fb - 1) * 100:+.1f}%; {fresh_text}); "
+        f"the first build without deliveries, making "
         f"packs and decks: {first:.1f} s); largest page {size / 1024:.1f} KB ({page}; "
         f"without deliveries {plain_size[0] / 1024:.1f} KB; the largest calendar, delivery or "
         f"centre page {ours_size[0] / 1024:.1f} KB, {ours_size[1]}); {calendar} calendar pages; "

@@ -212,3 +212,59 @@ def test_compiled_templates_are_kept_for_this_user_alone_outside_the_project(
         bytecode_cache=compiled_templates("another, escaping"),
     )
     assert escaping.get_template("page.j2").render(name="<b>") == "Bonjour &lt;b&gt;"
+
+
+def deliveries_facts(catalog: object) -> tuple[list[object], list[object], list[object]]:
+    """Findings, centres and deliveries as the site would use them."""
+    docs = [*catalog.centres.values(), *catalog.deliveries]  # type: ignore[attr-defined]
+    return (
+        list(catalog.findings),  # type: ignore[attr-defined]
+        [(d.source, d.meta, d.body, d.body_line, d.slug, d.page, d.lines) for d in docs],
+        [d.columns for d in docs],
+    )
+
+
+def test_kept_centres_and_deliveries_give_the_catalog_read_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The delivery fixture and every bad delivery of test_deliveries, loaded afresh and from
+    what a load kept: the same findings, centres and deliveries, and no file read again; a
+    delivery whose file is unchanged is still checked against the centres (one removed)."""
+    from opencpd.core import load as loading
+    from opencpd.core.load import load_catalog
+    from opencpd.core.vocabulary import load_vocabulary
+
+    from .test_deliveries import BAD, BUILD_DAY, tiny_site, write_delivery
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
+    root = tiny_site(tmp_path / "src")
+    for name, fields, *_ in BAD:
+        write_delivery(root, name, fields)
+    centre = root / "centres" / "leeds-hub.md"
+    centre.write_text(centre.read_text("utf-8") + "\nOr call Jo on 07700 900123.\n", "utf-8")
+    kept = tmp_path / "kept.json"
+    fresh = load_catalog(root, load_vocabulary())
+    assert load_catalog(root, load_vocabulary(), kept=kept).findings == fresh.findings
+    rules = {f.rule for f in fresh.findings}
+    assert {"personal-data", "unknown-centre", "no-consent"} <= rules, rules
+    assert [f for f in fresh.findings if f.path == "centres/leeds-hub.md"]
+
+    reads: list[Path] = []
+    real_read = loading.Loader.read
+
+    def counting_read(self: object, path: Path, *args: object, **options: object) -> object:
+        reads.append(path)
+        return real_read(self, path, *args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loading.Loader, "read", counting_read)
+    again = load_catalog(root, load_vocabulary(), kept=kept)
+    assert deliveries_facts(again) == deliveries_facts(fresh)
+    assert not [p for p in reads if p.parent.name in ("centres", "deliveries")], reads
+
+    centre.unlink()
+    monkeypatch.setattr(loading.Loader, "read", real_read)
+    without = load_catalog(root, load_vocabulary())
+    assert deliveries_facts(load_catalog(root, load_vocabulary(), kept=kept)) == deliveries_facts(
+        without
+    )
+    assert len(without.deliveries) < len(fresh.deliveries)

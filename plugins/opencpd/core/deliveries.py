@@ -12,6 +12,7 @@ import difflib
 import os
 import re
 import subprocess
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -219,7 +220,8 @@ def load_deliveries(loader: Loader, catalog: Catalog) -> None:
         tree = walk(path)
         loader.refuse_all(tree)
         for file in pages_in(loader, tree, ""):
-            doc = loader.read(file, model, f"{folder}/{file.stem}.md")  # type: ignore[type-var]
+            check = partial(check_centre, loader) if model is Centre else None
+            doc = loader.read_kept(file, model, f"{folder}/{file.stem}.md", check)  # type: ignore[type-var,arg-type]
             if doc is None or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", file.stem):
                 if doc is not None:
                     loader.find(
@@ -234,7 +236,6 @@ def load_deliveries(loader: Loader, catalog: Catalog) -> None:
                     )
                 continue
             if model is Centre:
-                check_centre(loader, doc)
                 catalog.centres[doc.slug] = doc
             elif check_delivery(loader, doc, catalog):
                 catalog.deliveries.append(doc)

@@ -1,6 +1,6 @@
 """What one build keeps for the next (in `.cache/`, beside mkdocs.yml): files written whole or
-not at all, JSON used only if the code that wrote it is the code reading it, and the resources
-as loaded."""
+not at all, JSON used only if the code that wrote it is the code reading it, and the resources,
+centres and deliveries as loaded."""
 
 from __future__ import annotations
 
@@ -14,16 +14,18 @@ from collections.abc import Iterable
 from dataclasses import astuple
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import BytecodeCache, FileSystemBytecodeCache
 from jinja2.bccache import Bucket
+from pydantic import BaseModel
 
 from .catalog import Doc
 from .findings import Finding
-from .model import Resource
 from .tree import Tree, read_regular
 from .vocabulary import Vocabulary
+
+T = TypeVar("T", bound=BaseModel)
 
 
 def code_version(sources: Iterable[Path], *extra: str) -> str:
@@ -65,11 +67,13 @@ def replace_whole(path: Path, write: Any) -> None:
     os.replace(scratch, path)  # another build reading `path` sees the old file or the new one
 
 
-class KeptResources:
-    """Resources as an earlier build loaded them, by a hash of everything loading one reads:
-    its folder's files, the vocabulary, the attachment size limit and this package's code. An
-    unchanged resource is not parsed, validated and checked again; its findings come back with
-    it. `opencpd check` never uses this: it always reads everything afresh."""
+class KeptDocs:
+    """Resources, centres and deliveries as an earlier build loaded them, by a hash of
+    everything loading one reads: a resource's folder, a centre's or delivery's file, the
+    vocabulary, the attachment size limit and this package's code. An unchanged one is not
+    parsed, validated and checked again; the findings of its own checks come back with it (a
+    delivery's checks against the modules and centres are made again). `opencpd check` never
+    uses this: it always reads everything afresh."""
 
     def __init__(self, path: Path, vocabulary: Vocabulary, max_attachment_bytes: int) -> None:
         self.path, self.vocabulary = path, vocabulary
@@ -93,7 +97,14 @@ class KeptResources:
                 digest.update(hashlib.sha256(read_regular(tree.files[name])).digest())
         return digest.hexdigest()
 
-    def get(self, key: str) -> tuple[Doc[Resource] | None, list[Finding]] | None:
+    @staticmethod
+    def file_key(rel: str, path: Path) -> str:
+        """A hash of one file (a centre's or a delivery's), never followed if a link."""
+        digest = hashlib.sha256(b"file\0" + rel.encode("utf-8", "surrogateescape") + b"\0")
+        digest.update(read_regular(path))
+        return digest.hexdigest()
+
+    def get(self, key: str, model: type[T]) -> tuple[Doc[T] | None, list[Finding]] | None:
         saved = self.kept.get(key)
         if saved is None:
             return None
@@ -102,10 +113,10 @@ class KeptResources:
         if saved["doc"] is None:
             return None, findings
         doc = dict(saved["doc"])
-        meta = Resource.model_validate(doc.pop("meta"), context={"vocabulary": self.vocabulary})
+        meta = model.model_validate(doc.pop("meta"), context={"vocabulary": self.vocabulary})
         return Doc(meta, **doc), findings
 
-    def put(self, key: str, doc: Doc[Resource] | None, findings: list[Finding]) -> None:
+    def put(self, key: str, doc: Doc[Any] | None, findings: list[Finding]) -> None:
         saved = None if doc is None else {**vars(doc), "meta": doc.meta.model_dump(mode="json")}
         self.used[key] = {"doc": saved, "findings": [list(astuple(f)) for f in findings]}
 

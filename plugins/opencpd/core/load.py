@@ -17,7 +17,7 @@ from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc, field_name
 from .deliveries import load_deliveries
 from .findings import Finding
 from .frontmatter import MAX_FILE_BYTES, FrontMatterError, Source, parse
-from .kept import KeptResources
+from .kept import KeptDocs
 from .language import language_findings
 from .model import SLUG, Chapter, Handout, Module, Publication, Resource, Session
 from .support import load_support
@@ -46,7 +46,7 @@ class Loader:
         self.include_pending = include_pending
         self.max_attachment_bytes = max_attachment_bytes
         self.findings: list[Finding] = []
-        self.kept: KeptResources | None = None
+        self.kept: KeptDocs | None = None
 
     def rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
@@ -90,6 +90,27 @@ class Loader:
         if not valid and partial:
             partial(doc)
             return None
+        return doc
+
+    def read_kept(
+        self, path: Path, model: type[T], page: str, check: Callable[[Doc[T]], None] | None = None
+    ) -> Doc[T] | None:
+        """`read`, then `check` (checks of this file alone), or what they gave the last build if
+        the file is unchanged (KeptDocs)."""
+        key = ""
+        if self.kept:
+            with contextlib.suppress(OSError):  # gone or replaced since it was listed
+                key = KeptDocs.file_key(self.rel(path), path)
+        if key and self.kept and (kept := self.kept.get(key, model)) is not None:
+            doc, findings = kept
+            self.findings += findings
+            return doc
+        before = len(self.findings)
+        doc = self.read(path, model, page)
+        if doc is not None and check:
+            check(doc)
+        if key and self.kept:
+            self.kept.put(key, doc, self.findings[before:])
         return doc
 
     def find(
@@ -208,10 +229,11 @@ def load_catalog(
     kept: Path | None = None,
 ) -> Catalog:
     """Everything under root/modules and root/handbook (and centres/, deliveries/); `kept`: a
-    file where resources loaded by the last build are kept for the next one (KeptResources)."""
+    file where the resources, centres and deliveries loaded by the last build are kept for the
+    next one (KeptDocs)."""
     loader = Loader(root, vocabulary, include_pending, max_attachment_bytes)
     if kept is not None:
-        loader.kept = KeptResources(kept, vocabulary, max_attachment_bytes)
+        loader.kept = KeptDocs(kept, vocabulary, max_attachment_bytes)
     catalog = Catalog(root, vocabulary)
     for top in ("modules", "handbook"):
         if kind(root / top) == "link":
@@ -321,8 +343,8 @@ def load_resource(loader: Loader, folder: Path, page: str) -> Doc[Resource] | No
     key = ""
     if loader.kept:
         with contextlib.suppress(OSError):  # changed while it was listed: read afresh, keep nothing
-            key = KeptResources.key(loader.rel(path), tree)
-    if key and loader.kept and (kept := loader.kept.get(key)) is not None:
+            key = KeptDocs.key(loader.rel(path), tree)
+    if key and loader.kept and (kept := loader.kept.get(key, Resource)) is not None:
         resource, findings = kept
         loader.findings += findings
         return resource
