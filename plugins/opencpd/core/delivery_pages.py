@@ -350,9 +350,10 @@ class DeliveryPages:
             "content_type": "delivery",
             "description": f"{facts['module'].meta.title} at {facts['centre'].meta.name}, "
             f"{facts['start']:%-d %B %Y}",
+            # Search finds a centre's page, which lists its twilights to come, and the module's,
+            # which lists the next ones: not one result for each evening a module is given.
+            "search": {"exclude": True},
         }
-        if facts["past"]:  # search finds twilights to come; the held list and centres keep these
-            meta["search"] = {"exclude": True}
         return self.parts(
             delivery.page,
             meta,
