@@ -268,3 +268,70 @@ def test_kept_centres_and_deliveries_give_the_catalog_read_afresh(
         without
     )
     assert len(without.deliveries) < len(fresh.deliveries)
+
+
+def test_kept_deliveries_are_made_again_when_what_they_show_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The deliveries' pages, list entries and iCalendar events kept by one build and used by
+    the next: the pages are those made afresh, nothing is made again while nothing changed, and
+    an edited module, centre or build day makes again exactly the deliveries it shows in."""
+    from opencpd.core import calendar
+    from opencpd.core.delivery_pages import DeliveryPages
+    from opencpd.core.kept import KeptDeliveries
+    from opencpd.core.load import load_catalog
+    from opencpd.core.render import Renderer
+    from opencpd.core.vocabulary import load_vocabulary
+
+    from .test_deliveries import BUILD_DAY, tiny_site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
+    root, kept_file = tiny_site(tmp_path / "src"), tmp_path / "deliveries.json"
+    events: list[str] = []
+    real_event = calendar.event
+
+    def counted_event(catalog: object, delivery: object, site_url: str) -> object:
+        events.append(delivery.slug)  # type: ignore[attr-defined]
+        return real_event(catalog, delivery, site_url)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(calendar, "event", counted_event)
+    pages_made: list[str] = []
+    real_html = DeliveryPages.html
+
+    def counted_html(self: object, template: str, here: str, **context: object) -> str:
+        if template == "delivery.html.j2":
+            pages_made.append(here.removeprefix("deliveries/").removesuffix(".md"))
+        return real_html(self, template, here, **context)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DeliveryPages, "html", counted_html)
+
+    def render(keep: bool) -> tuple[object, ...]:
+        catalog = load_catalog(root, load_vocabulary())
+        kept = KeptDeliveries(kept_file, catalog.vocabulary, "settings") if keep else None
+        renderer = Renderer(catalog, site_url="https://cpd.example.org/", shells=True, kept=kept)
+        pages = renderer.pages()
+        if kept:
+            kept.save()
+        shelled = {u: (p.meta, p.article) for u, p in renderer.delivery_pages.shelled.items()}
+        return pages, shelled
+
+    def made_again() -> list[str]:
+        events.clear()
+        pages_made.clear()
+        kept = render(keep=True)
+        made = sorted(events)
+        assert sorted(pages_made) == made  # each delivery's page made again with its event
+        assert kept == render(keep=False)
+        return made
+
+    assert render(keep=True) == render(keep=False)
+    assert made_again() == []
+    module = root / "modules" / "ks2-speaking" / "module.md"
+    module.write_text(module.read_text("utf-8").replace("Speaking at KS2", "Talking at KS2"))
+    assert made_again() == ["2026-12-01-leeds-speaking", "2027-03-31-leeds-speaking"]
+    centre = root / "centres" / "bristol-hub.md"
+    centre.write_text(centre.read_text("utf-8").replace("Bristol Languages Hub", "Avon Hub"))
+    assert made_again() == ["2027-02-10-bristol-transition", "2027-11-03-bristol-reading"]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(BUILD_DAY) + 86400))
+    assert len(made_again()) == 4
+    assert made_again() == []

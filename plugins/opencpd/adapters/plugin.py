@@ -23,7 +23,7 @@ from ..core.compact import compact
 from ..core.csp import with_policy
 from ..core.delivery_pages import delivery_json_ld
 from ..core.export import export
-from ..core.kept import compiled_templates
+from ..core.kept import KeptDeliveries, compiled_templates
 from ..core.load import load_catalog
 from ..core.metadata import Metadata
 from ..core.packs import PackJob
@@ -59,6 +59,7 @@ log = get_plugin_logger(__name__)
 # resources as loaded (a resource whose folder is unchanged is not read and checked again).
 RENDERED = Path(".cache") / "rendered.json"
 KEPT = Path(".cache") / "resources.json"
+KEPT_DELIVERIES = Path(".cache") / "deliveries.json"  # what was made of each delivery
 
 
 def project(config: MkDocsConfig) -> Path:
@@ -83,6 +84,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     packs: list[PackJob]
     decks: list[DeckJob]
     json_ld: dict[str, dict[str, Any]]
+    kept: KeptDeliveries
 
     serving = False
     spare: Path | None = None  # the site the last build replaced (`opencpd build`, site.py)
@@ -166,6 +168,11 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             )
         for finding in self.catalog.findings:  # an expired offer leaves the site, unstopped
             (log.warning if blocks_build(finding) else log.info)(str(finding))
+        settings = (
+            f"{config.site_url} {self.config.start_time} {self.config.edit_url} {self.shells}"
+        )
+        kept = None if self.serving else project(config) / KEPT_DELIVERIES
+        self.kept = KeptDeliveries(kept, self.catalog.vocabulary, settings)
         icalendars = self.icalendars_apart(config)
         self.decks = self.slide_decks(config)
         self.packs = self.session_packs(config)
@@ -179,11 +186,13 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             slides=deck_links(self.decks),
             shells=self.shells,
             icalendars=icalendars,
+            kept=self.kept,
         )
         rendered = project(config) / RENDERED
         if not self.serving:  # serving keeps them in memory, for the modules it renders
             recall_rendered(rendered)
         self.pages = renderer.pages()
+        self.kept.save()
         self.filled = FilledPages(renderer.delivery_pages.shelled, renderer.delivery_pages.after)
         if not self.serving:
             keep_rendered(rendered)
@@ -202,15 +211,17 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         """On two CPUs, a copy of the build makes the deliveries' iCalendar files while this
         one makes the slide decks, packs and pages (they grow with the deliveries: 1.6 s at
         3,000); None: the deliveries' pages make them."""
-        catalog, site_url = self.catalog, config.site_url or ""
+        catalog, site_url, kept = self.catalog, config.site_url or "", self.kept
         if not catalog.deliveries or "opencpd-two-cpus" not in config.plugins:
             return None
-        self.making = Helper.start(lambda: calendars(catalog, site_url))
+        self.making = Helper.start(lambda: (calendars(catalog, site_url, kept), kept.made))
 
         def made() -> dict[str, str]:
             making, self.making = self.making, None
             assert making is not None
-            return making.result()
+            files, events = making.result()
+            kept.take(events)  # the events the copy made, kept for the next build
+            return files
 
         return made
 

@@ -27,6 +27,7 @@ from .deliveries import (
     upcoming,
 )
 from .delivery_model import Delivery
+from .kept import KeptDeliveries
 
 STATUS = {
     "planned": "TENTATIVE",
@@ -149,14 +150,30 @@ def _london_ical(first: int, last: int) -> bytes:
 
 
 def serialised_events(
-    catalog: Catalog, deliveries: list[Doc[Delivery]], site_url: str
+    catalog: Catalog,
+    deliveries: list[Doc[Delivery]],
+    site_url: str,
+    kept: KeptDeliveries | None = None,
 ) -> dict[str, bytes]:
-    """slug -> the delivery's VEVENT, written by the library."""
-    return {d.slug: event(catalog, d, site_url).to_ical() for d in deliveries}
+    """slug -> the delivery's VEVENT, written by the library (or as an earlier build did)."""
+    if kept is None:
+        return {d.slug: event(catalog, d, site_url).to_ical() for d in deliveries}
+    out = {}
+    for delivery in deliveries:
+        key = kept.key(catalog, delivery, f"event {site_url}")
+        text = kept.get(key)
+        if text is None:
+            text = event(catalog, delivery, site_url).to_ical().decode("utf-8")
+            kept.put(key, text)
+        out[delivery.slug] = text.encode("utf-8")
+    return out
 
 
-def calendars(catalog: Catalog, site_url: str) -> dict[str, str]:
-    """src_uri -> iCalendar text: each delivery's file, and the subscribable feeds."""
+def calendars(
+    catalog: Catalog, site_url: str, kept: KeptDeliveries | None = None
+) -> dict[str, str]:
+    """src_uri -> iCalendar text: each delivery's file, and the subscribable feeds; `kept`:
+    each delivery's event as earlier builds made it (KeptDeliveries)."""
     site_url = site_url.rstrip("/") + "/" if site_url else "/"
     recent = catalog.today - dt.timedelta(days=FEED_PAST_DAYS)
     cancelled_past = [
@@ -165,7 +182,7 @@ def calendars(catalog: Catalog, site_url: str) -> dict[str, str]:
         if d.meta.status == "cancelled" and d.meta.date < catalog.today
     ]
     shown = upcoming(catalog) + [d for d in held(catalog) + cancelled_past if d.meta.date >= recent]
-    events = serialised_events(catalog, catalog.deliveries, site_url)
+    events = serialised_events(catalog, catalog.deliveries, site_url, kept)
     out = {
         ics_uri(d): calendar(catalog, [d], site_url, title_of(catalog, d), events)
         for d in catalog.deliveries

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from .deliveries import (
     upcoming,
 )
 from .delivery_model import Centre, Delivery
+from .kept import KeptDeliveries
 from .placed import hold
 from .render import front_matter, page_url, running_order, url_href
 from .shells import Parts, fillable
@@ -98,6 +100,8 @@ class DeliveryPages:
     def __init__(self, renderer: Renderer):
         self.r = renderer
         self.catalog = renderer.catalog
+        # what earlier builds made of each delivery (the adapter keeps it in .cache/)
+        self.kept = renderer.kept or KeptDeliveries(None, self.catalog.vocabulary, "")
         self._facts: dict[str, dict[str, Any]] = {}
         self._entries: dict[tuple[str, str, str], Markup] = {}
         # src_uri -> the parts of each centre's and delivery's page the adapter fills into a
@@ -170,11 +174,16 @@ class DeliveryPages:
             links = url_href(delivery.url, here), url_href(facts["centre"].url, here)
             key = (delivery.source, *links)
             entry = self._entries.get(key)
-            if entry is None:  # autoescaped HTML, from the macro the lists' templates import
-                macros = macros or self.r.env.get_template("_deliveries.html.j2").make_module(
-                    {"catalog": self.catalog, "vocab": self.catalog.vocabulary, "here": here}
-                )
-                entry = self._entries[key] = Markup(macros.item(facts))
+            if entry is None:
+                kept_key = self.kept.key(self.catalog, delivery, f"entry {' '.join(links)}")
+                text = self.kept.get(kept_key)
+                if text is None:  # autoescaped HTML, from the macro the lists' templates import
+                    macros = macros or self.r.env.get_template("_deliveries.html.j2").make_module(
+                        {"catalog": self.catalog, "vocab": self.catalog.vocabulary, "here": here}
+                    )
+                    text = str(macros.item(facts))
+                    self.kept.put(kept_key, text)
+                entry = self._entries[key] = Markup(text)
             out.append(entry)
         return out
 
@@ -228,7 +237,10 @@ class DeliveryPages:
             self.own_page(out, self.centre_parts(centre))
         for delivery in c.deliveries:
             self.own_page(out, self.delivery_parts(delivery))
-        out.update(self.r.icalendars() if self.r.icalendars else calendars(c, self.r.site_url))
+        made = (
+            self.r.icalendars() if self.r.icalendars else calendars(c, self.r.site_url, self.kept)
+        )
+        out.update(made)
         out[FEED] = self.feed()
         return out
 
@@ -341,10 +353,6 @@ class DeliveryPages:
 
     def delivery_parts(self, delivery: Doc[Delivery]) -> Parts:
         facts = self.facts(delivery)
-        sessions = [
-            (s, running_order(s.meta.agenda, self.clock_after(delivery, i)))
-            for i, s in enumerate(facts["sessions"])
-        ]
         meta: dict[str, Any] = {
             "title": facts["title"],
             "content_type": "delivery",
@@ -354,16 +362,28 @@ class DeliveryPages:
             # which lists the next ones: not one result for each evening a module is given.
             "search": {"exclude": True},
         }
-        return self.parts(
+        packs = self.r.packs.get(f"delivery-{delivery.slug}", [])
+        key = self.kept.key(self.catalog, delivery, f"page {json.dumps(packs, default=str)}")
+        article = self.kept.get(key)
+        if article is None:
+            article = self.html(
+                "delivery.html.j2",
+                delivery.page,
+                **facts,
+                order=[
+                    (s, running_order(s.meta.agenda, self.clock_after(delivery, i)))
+                    for i, s in enumerate(facts["sessions"])
+                ],
+                ics=ics_uri(delivery),
+                region_ics=f"calendar/region/{facts['centre'].meta.region}.ics",
+                packs=packs,
+                notes=safe_html(delivery.body) if delivery.body.strip() else "",
+            )
+            self.kept.put(key, article)
+        return Parts(
             delivery.page,
-            meta,
-            "delivery.html.j2",
-            **facts,
-            order=sessions,
-            ics=ics_uri(delivery),
-            region_ics=f"calendar/region/{facts['centre'].meta.region}.ics",
-            packs=self.r.packs.get(f"delivery-{delivery.slug}", []),
-            notes=safe_html(delivery.body) if delivery.body.strip() else "",
+            {"render_macros": False, "content_type": "delivery-listing", **meta},
+            article,
         )
 
     def clock_after(self, delivery: Doc[Delivery], index: int) -> str:

@@ -147,3 +147,73 @@ def compiled_templates(settings: str) -> BytecodeCache | None:
         return _Compiled(pattern=f"opencpd-{version[:32]}-%s.cache")
     except (OSError, RuntimeError):
         return None
+
+
+class KeptDeliveries:
+    """What earlier builds made of each delivery: its page's article, its entries in the lists
+    and its iCalendar event, by a hash of everything that goes into them (the delivery's file,
+    its module and sessions, its centre, the build day, the vocabulary, `settings` (the site's
+    address and the like) and this package's code and templates). A delivery edited, or whose
+    module or centre changed, is made again; the others are not (at 3,000 deliveries, making
+    them was about a third of the build). With no `path` nothing is kept between builds."""
+
+    def __init__(self, path: Path | None, vocabulary: Vocabulary, settings: str) -> None:
+        package = Path(__file__).parent
+        sources = sorted([*package.glob("*.py"), *(package / "templates").glob("*.j2")])
+        self.path = path
+        self.version = code_version(sources, repr(vocabulary), settings)
+        self.kept: dict[str, str] = recall(path, self.version) if path else {}
+        self.used: dict[str, str] = {}
+        self.made: dict[str, str] = {}  # made in this process (a forked copy sends them back)
+        self._digests: dict[str, str] = {}
+
+    def key(self, catalog: Any, delivery: Doc[Any], what: str) -> str:
+        """The key of `what` ("page", "event", an entry's links) made of `delivery`."""
+        base = self._digests.get(delivery.source)
+        if base is None:
+            module = catalog.module(delivery.meta.module)
+            centre = catalog.centres.get(delivery.meta.centre)
+            base = self._digests[delivery.source] = _digest(
+                str(catalog.today),
+                _doc(delivery),
+                self._of(module, lambda m: [_doc(m), *(_doc(s) for s in m.sessions)]),
+                self._of(centre, lambda c: [_doc(c)]),
+            )
+        return _digest(base, what)
+
+    def _of(self, doc: Any, parts: Any) -> str:
+        if doc is None:
+            return ""
+        found = self._digests.get(doc.source)
+        if found is None:
+            found = self._digests[doc.source] = _digest(*parts(doc))
+        return found
+
+    def get(self, key: str) -> str | None:
+        found = self.used.get(key)
+        if found is None:
+            found = self.kept.get(key)
+            if found is not None:
+                self.used[key] = found
+        return found
+
+    def put(self, key: str, value: str) -> None:
+        self.used[key] = self.made[key] = value
+
+    def take(self, made: dict[str, str]) -> None:
+        """What a forked copy made."""
+        self.used.update(made)
+        self.made.update(made)
+
+    def save(self) -> None:
+        """Keep what this build used, if it differs from what was kept."""
+        if self.path and (self.made or self.used.keys() != self.kept.keys()):
+            keep(self.path, self.version, self.used)
+
+
+def _doc(doc: Doc[Any]) -> str:
+    return "\0".join((doc.source, doc.page, doc.meta.model_dump_json(), doc.body))
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0\1".join(parts).encode("utf-8", "surrogateescape")).hexdigest()

@@ -17,7 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from .attachments import IMAGES, Outputs, check_file, human_size, kind_of
 from .catalog import VOCABULARY_OF, Catalog, Doc, ModuleDoc
 from .feeds import feed_uri, feeds
-from .kept import compiled_templates
+from .kept import KeptDeliveries, compiled_templates
 from .model import AgendaItem, Resource
 from .placed import hold
 from .schema import schemas
@@ -126,8 +126,10 @@ class Renderer:
         slides: dict[str, dict[str, dict[str, Any]]] | None = None,
         shells: bool = False,
         icalendars: Callable[[], dict[str, str]] | None = None,
+        kept: KeptDeliveries | None = None,
     ):
         self.catalog = catalog
+        self.kept = kept  # what earlier builds made of each delivery; None: nothing kept
         # The deliveries' iCalendar files (core/calendar.calendars), when the adapter has them
         # made apart, on another CPU; else the deliveries' pages make them
         self.icalendars = icalendars
