@@ -183,10 +183,15 @@ def calendars(
     ]
     shown = upcoming(catalog) + [d for d in held(catalog) + cancelled_past if d.meta.date >= recent]
     events = serialised_events(catalog, catalog.deliveries, site_url, kept)
-    out = {
-        ics_uri(d): calendar(catalog, [d], site_url, title_of(catalog, d), events)
-        for d in catalog.deliveries
-    }
+    out = {}
+    for delivery in catalog.deliveries:  # its own file: as an earlier build made it, if kept
+        key = kept.key(catalog, delivery, f"file {site_url}") if kept else ""
+        text = kept.get(key) if kept else None
+        if text is None:
+            text = calendar(catalog, [delivery], site_url, title_of(catalog, delivery), events)
+            if kept:
+                kept.put(key, text)
+        out[ics_uri(delivery)] = text
     groups: dict[str, list[Doc[Delivery]]] = defaultdict(list)
     for delivery in shown:
         groups["calendar/all.ics"].append(delivery)
