@@ -214,13 +214,13 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         catalog, site_url, kept = self.catalog, config.site_url or "", self.kept
         if not catalog.deliveries or "opencpd-two-cpus" not in config.plugins:
             return None
-        self.making = Helper.start(lambda: (calendars(catalog, site_url, kept), kept.made))
+        self.making = Helper.start(lambda: (calendars(catalog, site_url, kept), kept.report()))
 
         def made() -> dict[str, str]:
             making, self.making = self.making, None
             assert making is not None
             files, events = making.result()
-            kept.take(events)  # the events the copy made, kept for the next build
+            kept.take(events)  # the events the copy made and used, kept for the next build
             return files
 
         return made

@@ -82,6 +82,7 @@ class KeptDocs:
         )
         self.kept = recall(path, self.version)  # {} when none, damaged or older: load afresh
         self.used: dict[str, Any] = {}
+        self.changed = False  # something read afresh
 
     @staticmethod
     def key(rel: str, tree: Tree) -> str:
@@ -119,10 +120,12 @@ class KeptDocs:
     def put(self, key: str, doc: Doc[Any] | None, findings: list[Finding]) -> None:
         saved = None if doc is None else {**vars(doc), "meta": doc.meta.model_dump(mode="json")}
         self.used[key] = {"doc": saved, "findings": [list(astuple(f)) for f in findings]}
+        self.changed = True
 
     def save(self) -> None:
-        """Keep what this build used."""
-        keep(self.path, self.version, self.used)
+        """Keep what this build used, if it differs from what was kept."""
+        if self.changed or self.used.keys() != self.kept.keys():
+            keep(self.path, self.version, self.used)
 
 
 class _Compiled(FileSystemBytecodeCache):
@@ -200,10 +203,16 @@ class KeptDeliveries:
     def put(self, key: str, value: str) -> None:
         self.used[key] = self.made[key] = value
 
-    def take(self, made: dict[str, str]) -> None:
-        """What a forked copy made."""
+    def report(self) -> tuple[dict[str, str], list[str]]:
+        """What a forked copy made, and which kept ones it used, for the build (`take`)."""
+        return self.made, [key for key in self.used if key not in self.made]
+
+    def take(self, report: tuple[dict[str, str], list[str]]) -> None:
+        """What a forked copy made and used, kept for the next build."""
+        made, used = report
         self.used.update(made)
         self.made.update(made)
+        self.used.update((key, self.kept[key]) for key in used if key in self.kept)
 
     def save(self) -> None:
         """Keep what this build used, if it differs from what was kept."""
