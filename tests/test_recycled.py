@@ -4,6 +4,7 @@ site is still the one a build from nothing makes, byte for byte."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -29,10 +30,14 @@ def test_a_rebuilt_site_keeps_what_is_unchanged_and_is_the_site_built_afresh(
     site, spare = root / "site", root / ".site-spare"
     build_site(str(root / "mkdocs.yml"), site, search=False)
     assert leftovers(root) == []  # nothing was replaced
+    made = json.loads((root / ".cache" / "deliveries.json").read_text("utf-8"))["data"]
     build_site(str(root / "mkdocs.yml"), site, search=False)
     assert leftovers(root) == [".site-spare"]  # the first site, for the next build
-    kept = spare / "deliveries" / "2027-05-11-x1" / "index.html"
-    inode = kept.stat().st_ino
+    # what was made of each delivery is kept whole, also what a forked copy made and used
+    kept = json.loads((root / ".cache" / "deliveries.json").read_text("utf-8"))["data"]
+    assert kept == made and any("BEGIN:VEVENT" in text for text in kept.values())
+    unchanged = spare / "deliveries" / "2027-05-11-x1" / "index.html"
+    inode = unchanged.stat().st_ino
     # a link and a second name in the spare's folders: removed, never written through
     outside = tmp_path / "outside.html"
     outside.write_text("not the site's")
