@@ -296,9 +296,12 @@ def test_kept_deliveries_are_made_again_when_what_they_show_changed(
 
     monkeypatch.setattr(calendar, "event", counted_event)
     pages_made: list[str] = []
+    templates: list[str] = []
+    kept_templates: list[str] = []  # what the last render with kept deliveries made
     real_html = DeliveryPages.html
 
     def counted_html(self: object, template: str, here: str, **context: object) -> str:
+        templates.append(template)
         if template == "delivery.html.j2":
             pages_made.append(here.removeprefix("deliveries/").removesuffix(".md"))
         return real_html(self, template, here, **context)  # type: ignore[arg-type]
@@ -318,14 +321,18 @@ def test_kept_deliveries_are_made_again_when_what_they_show_changed(
     def made_again() -> list[str]:
         events.clear()
         pages_made.clear()
+        templates.clear()
         kept = render(keep=True)
         made = sorted(events)
+        kept_templates[:] = templates
         assert sorted(pages_made) == made  # each delivery's page made again with its event
         assert kept == render(keep=False)
         return made
 
     assert render(keep=True) == render(keep=False)
     assert made_again() == []
+    # nor a calendar page or a centre's: only the module pages' short lists are made
+    assert set(kept_templates) == {"next_deliveries.html.j2"}, kept_templates
     module = root / "modules" / "ks2-speaking" / "module.md"
     module.write_text(module.read_text("utf-8").replace("Speaking at KS2", "Talking at KS2"))
     assert made_again() == ["2026-12-01-leeds-speaking", "2027-03-31-leeds-speaking"]

@@ -164,17 +164,20 @@ class DeliveryPages:
             "sessions": sessions_of(c, delivery),
         }
 
-    def entries(self, deliveries: list[Doc[Delivery]], here: str) -> list[Markup]:
+    def entries(
+        self, deliveries: list[Doc[Delivery]], here: str, keys: list[str] | None = None
+    ) -> list[Markup]:
         """Each delivery's entry in a list on page `here`. An entry holds the delivery's facts
         and two links, to its page and its centre's: it is made once for each delivery and
-        those two links (a delivery is listed on five or six pages, most of them as deep)."""
+        those two links (a delivery is listed on five or six pages, most of them as deep), or
+        kept from an earlier build; `keys` gets the key it is kept by."""
         out, macros = [], None
         for delivery in deliveries:
             facts = self.facts(delivery)
             links = url_href(delivery.url, here), url_href(facts["centre"].url, here)
             key = (delivery.source, *links)
-            entry = self._entries.get(key)
-            if entry is None:
+            found = self._entries.get(key)
+            if found is None:
                 kept_key = self.kept.key(self.catalog, delivery, f"entry {' '.join(links)}")
                 text = self.kept.get(kept_key)
                 if text is None:  # autoescaped HTML, from the macro the lists' templates import
@@ -183,9 +186,25 @@ class DeliveryPages:
                     )
                     text = str(macros.item(facts))
                     self.kept.put(kept_key, text)
-                entry = self._entries[key] = Markup(text)
-            out.append(entry)
+                found = self._entries[key] = (Markup(text), kept_key)
+            out.append(found[0])
+            if keys is not None:
+                keys.append(found[1])
         return out
+
+    def kept_list(self, key: str, make: Callable[[list[str]], str]) -> str:
+        """A list's article as an earlier build made it, with the entries it holds kept too
+        (for the lists that will change), or `make(keys)`, which gives their keys."""
+        article = self.kept.get(key)
+        if article is not None:
+            for entry in (self.kept.get(f"{key} entries") or "").split():
+                self.kept.get(entry)
+            return article
+        keys: list[str] = []
+        article = make(keys)
+        self.kept.put(key, article)
+        self.kept.put(f"{key} entries", " ".join(keys))
+        return article
 
     def html(self, template: str, here: str, **context: Any) -> str:
         return self.r.html(template, here, facets=FACETS, town_after=town_after, **context)
@@ -194,10 +213,12 @@ class DeliveryPages:
         return self.parts(here, meta, template, **context).markdown(front_matter)
 
     def parts(self, here: str, meta: dict[str, Any], template: str, **context: Any) -> Parts:
+        return self.listing_parts(here, meta, self.html(template, here, **context))
+
+    @staticmethod
+    def listing_parts(here: str, meta: dict[str, Any], article: str) -> Parts:
         return Parts(
-            here,
-            {"render_macros": False, "content_type": "delivery-listing", **meta},
-            self.html(template, here, **context),
+            here, {"render_macros": False, "content_type": "delivery-listing", **meta}, article
         )
 
     def own_page(self, out: dict[str, str], parts: Parts) -> None:
@@ -286,29 +307,37 @@ class DeliveryPages:
             if facet and facet.folder == "region"
             else []
         )
+        filters = [(f.folder, values) for f, values in self.filters()]
         for number, (here, chunk) in enumerate(zip(pages, chunks, strict=True), 1):
             meta: dict[str, Any] = {"title": title if number == 1 else f"{title} (page {number})"}
             if facet or number > 1:  # in search results: the calendar and the held list, once
                 meta["search"] = {"exclude": True}
-            parts = self.parts(
-                here,
-                meta,
-                "calendar.html.j2",
-                title=title,
-                items=self.entries(chunk, here),
-                total=len(items),
-                page_size=PAGE_SIZE,
-                number=number,
-                pages=pages,
-                kind=kind,
-                page_urls=[page_url(p) for p in pages],
-                facet=facet,
-                value=value,
-                centres=centres,
-                filters=self.filters(),
-                subscribe=self.subscribe_uri(facet, value),
+            context = {
+                "title": title,
+                "total": len(items),
+                "page_size": PAGE_SIZE,
+                "number": number,
+                "pages": pages,
+                "kind": kind,
+                "page_urls": [page_url(p) for p in pages],
+                "value": value,
+                "subscribe": self.subscribe_uri(facet, value),
+            }
+            shows = repr((here, sorted(context.items()), facet and facet.folder, filters))
+            key = self.kept.list_key(self.catalog, chunk, f"calendar {shows}", centres)
+            article = self.kept_list(
+                key,
+                lambda keys, chunk=chunk, here=here, context=context: self.html(
+                    "calendar.html.j2",
+                    here,
+                    items=self.entries(chunk, here, keys),
+                    facet=facet,
+                    centres=centres,
+                    filters=self.filters(),
+                    **context,
+                ),
             )
-            self.own_page(out, parts)
+            self.own_page(out, self.listing_parts(here, meta, article))
 
     @functools.cache  # noqa: B019  (one DeliveryPages per Renderer, that is per build)
     def filters(self) -> list[tuple[Facet, list[tuple[str, str]]]]:
@@ -331,22 +360,28 @@ class DeliveryPages:
         soon = self.soon_by.get(("centre", centre.slug), [])
         done = len(self.done_by.get(centre.slug, []))
         title = ("Example: " if centre.meta.example else "") + centre.meta.name
-        return self.parts(
-            centre.page,
-            {
-                "title": title,
-                "content_type": "centre",
-                "description": f"Twilights at {centre.meta.name}",
-            },
-            "centre.html.j2",
-            centre=centre,
-            c=centre.meta,
-            title=title,
-            items=self.entries(soon[:PAGE_SIZE], centre.page),
-            more=len(soon) > PAGE_SIZE,
-            held=done,
-            notes=safe_html(centre.body) if centre.body.strip() else "",
+        meta = {
+            "title": title,
+            "content_type": "centre",
+            "description": f"Twilights at {centre.meta.name}",
+        }
+        more = len(soon) > PAGE_SIZE
+        key = self.kept.list_key(self.catalog, soon[:PAGE_SIZE], f"centre {more} {done}", [centre])
+        article = self.kept_list(
+            key,
+            lambda keys: self.html(
+                "centre.html.j2",
+                centre.page,
+                centre=centre,
+                c=centre.meta,
+                title=title,
+                items=self.entries(soon[:PAGE_SIZE], centre.page, keys),
+                more=more,
+                held=done,
+                notes=safe_html(centre.body) if centre.body.strip() else "",
+            ),
         )
+        return self.listing_parts(centre.page, meta, article)
 
     def delivery_page(self, delivery: Doc[Delivery]) -> str:
         return self.delivery_parts(delivery).markdown(front_matter)
@@ -380,11 +415,7 @@ class DeliveryPages:
                 notes=safe_html(delivery.body) if delivery.body.strip() else "",
             )
             self.kept.put(key, article)
-        return Parts(
-            delivery.page,
-            {"render_macros": False, "content_type": "delivery-listing", **meta},
-            article,
-        )
+        return self.listing_parts(delivery.page, meta, article)
 
     def clock_after(self, delivery: Doc[Delivery], index: int) -> str:
         """The clock time session `index` of the evening starts at."""

@@ -184,6 +184,17 @@ class KeptDeliveries:
             )
         return _digest(base, what)
 
+    def list_key(
+        self, catalog: Any, deliveries: list[Doc[Any]], what: str, docs: list[Doc[Any]]
+    ) -> str:
+        """The key of a page listing `deliveries` (a calendar page, a centre's page): `what`
+        says all else that it shows, but for the pages of `docs` (centres) it names."""
+        return _digest(
+            what,
+            *(self.key(catalog, delivery, "listed") for delivery in deliveries),
+            *(self._of(doc, lambda d: [_doc(d)]) for doc in docs),
+        )
+
     def _of(self, doc: Any, parts: Any) -> str:
         if doc is None:
             return ""
