@@ -68,11 +68,13 @@ def _hash(text: str) -> str:
     return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
-def policy(trusted_html: str) -> str:
-    """The policy for a page whose HTML, less teachers' fragments, is `trusted_html`."""
-    found = _Inline()
-    found.feed(trusted_html)
-    found.close()
+def policy(trusted_html: str, found: _Inline | None = None) -> str:
+    """The policy for a page whose HTML, less teachers' fragments, is `trusted_html`
+    (`found`: its inline code, if the caller has parsed it already)."""
+    if found is None:
+        found = _Inline()
+        found.feed(trusted_html)
+        found.close()
     scripts = " ".join(sorted({_hash(s) for s in found.scripts}))
     styles = " ".join(sorted({_hash(s) for s in found.styles}))
     attributes = " ".join(sorted({_hash(s) for s in found.style_attributes}))
@@ -86,15 +88,16 @@ def policy(trusted_html: str) -> str:
     return "; ".join(f"{name} {value}" for name, value in directives.items())
 
 
-def with_policy(html: str, untrusted: list[str]) -> str:
+def with_policy(html: str, untrusted: list[str], found: _Inline | None = None) -> str:
     """`html` with its policy as the first element of `<head>`; `untrusted`: the fragments of
-    it made from teachers' text, whose inline code is never allowed."""
+    it made from teachers' text, whose inline code is never allowed; `found`: the inline code
+    of `html` less those, if the caller has parsed it already."""
     head = html.find("<head>")
     if head < 0 or 'http-equiv="Content-Security-Policy"' in html[: html.find("</head>")]:
         return html
     trusted = html
     for fragment in untrusted:
         trusted = trusted.replace(fragment, "", 1)
-    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(trusted)}">'
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{policy(trusted, found)}">'
     at = head + len("<head>")
     return html[:at] + meta + html[at:]

@@ -196,4 +196,5 @@ def page_shell(html: str) -> Shell:
     if "</head>" not in html or html.count(ARTICLE) != 1:
         raise ShellUnusable("the page has no head, or its article is not there once")
     html = html.replace("</head>", f"{JSON_LD}</head>", 1)
-    return Shell(with_policy(html, [ARTICLE]))
+    # the article token holds no inline code: the page's is what was parsed above
+    return Shell(with_policy(html, [ARTICLE], inline))
