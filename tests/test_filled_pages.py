@@ -73,7 +73,7 @@ def test_a_filled_site_is_the_site_mkdocs_builds(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
     counted = Counted(monkeypatch)
     with mkdocs_warnings() as handler:
-        # on two CPUs: forked copies make the iCalendar files and fill the pages
+        # on two CPUs: a forked copy fills the pages
         build_site(str(source / "mkdocs.yml"), tmp_path / "filled", parallel=True)
         monkeypatch.setattr(OpenCPDPlugin, "shells", False)  # every page through MkDocs
         build_site(str(source / "mkdocs.yml"), tmp_path / "mkdocs", parallel=False)

@@ -33,7 +33,7 @@ def test_a_rebuilt_site_keeps_what_is_unchanged_and_is_the_site_built_afresh(
     made = json.loads((root / ".cache" / "deliveries.json").read_text("utf-8"))["data"]
     build_site(str(root / "mkdocs.yml"), site, search=False)
     assert leftovers(root) == [".site-spare"]  # the first site, for the next build
-    # what was made of each delivery is kept whole, also what a forked copy made and used
+    # what was made of each delivery is kept whole from one build to the next
     kept = json.loads((root / ".cache" / "deliveries.json").read_text("utf-8"))["data"]
     assert kept == made and any("BEGIN:VEVENT" in text for text in kept.values())
     unchanged = spare / "deliveries" / "2027-05-11-x1" / "index.html"

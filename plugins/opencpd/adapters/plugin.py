@@ -17,7 +17,6 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
-from ..core.calendar import calendars
 from ..core.catalog import Catalog
 from ..core.compact import compact
 from ..core.csp import with_policy
@@ -92,7 +91,6 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     shells = True  # centres' and deliveries' pages filled into a shell (`opencpd render`: not)
     filled: FilledPages
     filling: Helper | None = None  # the forked copy filling them, on two CPUs
-    making: Helper | None = None  # the forked copy making the iCalendar files, on two CPUs
     nav: Navigation | None = None
     files: Files | None = None
     untrusted: dict[str, list[str]]  # page -> the fragments of it made from teachers' text
@@ -130,12 +128,11 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             filling.result()
 
     def stop_filling(self) -> None:
-        """Stop the copies filling pages or making iCalendar files, if they still run (the
-        build failed or was interrupted)."""
-        for helper in (self.filling, self.making):
-            if helper:
-                helper.kill()
-        self.filling = self.making = None
+        """Stop the copy filling pages, if it still runs (the build failed or was
+        interrupted)."""
+        if self.filling:
+            self.filling.kill()
+        self.filling = None
 
     def on_build_error(self, *, error: Exception) -> None:
         self.stop_filling()
@@ -173,7 +170,6 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         )
         kept = None if self.serving else project(config) / KEPT_DELIVERIES
         self.kept = KeptDeliveries(kept, self.catalog.vocabulary, settings)
-        icalendars = self.icalendars_apart(config)
         self.decks = self.slide_decks(config)
         self.packs = self.session_packs(config)
         make = self.rebuilds.renderer if self.rebuilds else Renderer
@@ -185,7 +181,6 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             packs=pack_links(self.packs),
             slides=deck_links(self.decks),
             shells=self.shells,
-            icalendars=icalendars,
             kept=self.kept,
         )
         rendered = project(config) / RENDERED
@@ -206,24 +201,6 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         if self.rebuilds:
             self.rebuilds.plan(config, [*self.pages, *self.attachments, *self.filled.parts])
         return config
-
-    def icalendars_apart(self, config: MkDocsConfig) -> Callable[[], dict[str, str]] | None:
-        """On two CPUs, a copy of the build makes the deliveries' iCalendar files while this
-        one makes the slide decks, packs and pages (they grow with the deliveries: 1.6 s at
-        3,000); None: the deliveries' pages make them."""
-        catalog, site_url, kept = self.catalog, config.site_url or "", self.kept
-        if not catalog.deliveries or "opencpd-two-cpus" not in config.plugins:
-            return None
-        self.making = Helper.start(lambda: (calendars(catalog, site_url, kept), kept.report()))
-
-        def made() -> dict[str, str]:
-            making, self.making = self.making, None
-            assert making is not None
-            files, events = making.result()
-            kept.take(events)  # the events the copy made and used, kept for the next build
-            return files
-
-        return made
 
     def session_packs(self, config: MkDocsConfig) -> list[PackJob]:
         """Packs from the cache; made first when the `packs` option is on (`opencpd build`), or

@@ -258,10 +258,7 @@ class DeliveryPages:
             self.own_page(out, self.centre_parts(centre))
         for delivery in c.deliveries:
             self.own_page(out, self.delivery_parts(delivery))
-        made = (
-            self.r.icalendars() if self.r.icalendars else calendars(c, self.r.site_url, self.kept)
-        )
-        out.update(made)
+        out.update(calendars(c, self.r.site_url, self.kept))
         out[FEED] = self.feed()
         return out
 

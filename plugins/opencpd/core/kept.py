@@ -167,7 +167,7 @@ class KeptDeliveries:
         self.version = code_version(sources, repr(vocabulary), settings)
         self.kept: dict[str, str] = recall(path, self.version) if path else {}
         self.used: dict[str, str] = {}
-        self.made: dict[str, str] = {}  # made in this process (a forked copy sends them back)
+        self.made: dict[str, str] = {}  # made by this build
         self._digests: dict[str, str] = {}
 
     def key(self, catalog: Any, delivery: Doc[Any], what: str) -> str:
@@ -213,17 +213,6 @@ class KeptDeliveries:
 
     def put(self, key: str, value: str) -> None:
         self.used[key] = self.made[key] = value
-
-    def report(self) -> tuple[dict[str, str], list[str]]:
-        """What a forked copy made, and which kept ones it used, for the build (`take`)."""
-        return self.made, [key for key in self.used if key not in self.made]
-
-    def take(self, report: tuple[dict[str, str], list[str]]) -> None:
-        """What a forked copy made and used, kept for the next build."""
-        made, used = report
-        self.used.update(made)
-        self.made.update(made)
-        self.used.update((key, self.kept[key]) for key in used if key in self.kept)
 
     def save(self) -> None:
         """Keep what this build used, if it differs from what was kept."""

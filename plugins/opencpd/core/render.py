@@ -7,7 +7,6 @@ import functools
 import posixpath
 import re
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -125,14 +124,10 @@ class Renderer:
         packs: dict[str, list[dict[str, Any]]] | None = None,
         slides: dict[str, dict[str, dict[str, Any]]] | None = None,
         shells: bool = False,
-        icalendars: Callable[[], dict[str, str]] | None = None,
         kept: KeptDeliveries | None = None,
     ):
         self.catalog = catalog
         self.kept = kept  # what earlier builds made of each delivery; None: nothing kept
-        # The deliveries' iCalendar files (core/calendar.calendars), when the adapter has them
-        # made apart, on another CPU; else the deliveries' pages make them
-        self.icalendars = icalendars
         # Centres' and deliveries' pages as parts for a shell (core/shells.py), not Markdown
         self.shells = shells
         self.slides = slides or {}  # module id -> session slug -> deck links (adapters/slides)
