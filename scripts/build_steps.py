@@ -32,7 +32,7 @@ STEPS = [  # module, function or Class.method
     ("opencpd.adapters.plugin", "OpenCPDPlugin.slide_decks"),
     ("opencpd.adapters.plugin", "OpenCPDPlugin.session_packs"),
     ("opencpd.core.render", "Renderer.pages"),
-    ("opencpd.adapters.plugin", "calendars"),
+    ("opencpd.core.delivery_pages", "calendars"),
     ("opencpd.core.calendar", "serialised_events"),
     ("opencpd.core.kept", "KeptDeliveries.key"),
     ("opencpd.core.kept", "KeptDocs.save"),

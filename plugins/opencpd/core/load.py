@@ -96,19 +96,31 @@ class Loader:
         self, path: Path, model: type[T], page: str, check: Callable[[Doc[T]], None] | None = None
     ) -> Doc[T] | None:
         """`read`, then `check` (checks of this file alone), or what they gave the last build if
-        the file is unchanged (KeptDocs)."""
+        the file is unchanged."""
+
+        def read_and_check() -> Doc[T] | None:
+            doc = self.read(path, model, page)
+            if doc is not None and check:
+                check(doc)
+            return doc
+
+        return self.kept_or(lambda: KeptDocs.file_key(self.rel(path), path), model, read_and_check)
+
+    def kept_or(
+        self, key_of: Callable[[], str], model: type[T], make: Callable[[], Doc[T] | None]
+    ) -> Doc[T] | None:
+        """What `make` gives (a file read and checked), or what it gave the last build for the
+        same key, with its findings (KeptDocs)."""
         key = ""
         if self.kept:
-            with contextlib.suppress(OSError):  # gone or replaced since it was listed
-                key = KeptDocs.file_key(self.rel(path), path)
+            with contextlib.suppress(OSError):  # changed while listed: read afresh, keep nothing
+                key = key_of()
         if key and self.kept and (kept := self.kept.get(key, model)) is not None:
             doc, findings = kept
             self.findings += findings
             return doc
         before = len(self.findings)
-        doc = self.read(path, model, page)
-        if doc is not None and check:
-            check(doc)
+        doc = make()
         if key and self.kept:
             self.kept.put(key, doc, self.findings[before:])
         return doc
@@ -340,27 +352,18 @@ def load_resource(loader: Loader, folder: Path, page: str) -> Doc[Resource] | No
         loader.refuse_all(tree)
         return None
     path = tree.files["index.md"]
-    key = ""
-    if loader.kept:
-        with contextlib.suppress(OSError):  # changed while it was listed: read afresh, keep nothing
-            key = KeptDocs.key(loader.rel(path), tree)
-    if key and loader.kept and (kept := loader.kept.get(key, Resource)) is not None:
-        resource, findings = kept
-        loader.findings += findings
-        return resource
-    before = len(loader.findings)
-    resource = loader.read(
-        path, Resource, page, partial=lambda doc: check_resource(loader, doc, tree)
-    )
-    if resource:
-        check_resource(loader, resource, tree)
-    else:
-        loader.refuse_all(tree)
-    if tree.refused:
-        resource = None
-    if key and loader.kept:
-        loader.kept.put(key, resource, loader.findings[before:])
-    return resource
+
+    def read_and_check() -> Doc[Resource] | None:
+        resource = loader.read(
+            path, Resource, page, partial=lambda doc: check_resource(loader, doc, tree)
+        )
+        if resource:
+            check_resource(loader, resource, tree)
+        else:
+            loader.refuse_all(tree)
+        return None if tree.refused else resource
+
+    return loader.kept_or(lambda: KeptDocs.key(loader.rel(path), tree), Resource, read_and_check)
 
 
 def check_session(loader: Loader, session: Doc[Session], module: ModuleDoc) -> None:
