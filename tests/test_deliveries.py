@@ -218,7 +218,7 @@ def test_examples_are_labelled_everywhere(catalog: Catalog) -> None:
     assert "Example, not a real event" in out["calendar/index.md"]
     assert "Example: " in out[f"{example}.ics"] and "CATEGORIES:Example" in out[f"{example}.ics"]
     assert "not a real event" in out["feeds/deliveries.xml"]
-    from opencpd.core.delivery_pages import delivery_json_ld
+    from opencpd.core.metadata import delivery_json_ld
 
     assert delivery_json_ld(catalog, "https://x.org.uk/")[f"{example}.md"]["name"].startswith(
         "Example: "

@@ -20,11 +20,10 @@ from mkdocs.structure.nav import Navigation
 from ..core.catalog import Catalog
 from ..core.compact import compact
 from ..core.csp import with_policy
-from ..core.delivery_pages import delivery_json_ld
 from ..core.export import export
 from ..core.kept import KeptDeliveries, compiled_templates
 from ..core.load import load_catalog
-from ..core.metadata import Metadata
+from ..core.metadata import Metadata, delivery_json_ld
 from ..core.packs import PackJob
 from ..core.packs import findings as pack_findings
 from ..core.placed import place

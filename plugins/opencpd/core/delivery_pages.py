@@ -1,6 +1,6 @@
 """The pages of centres and deliveries: the calendar (paginated, with filters that are links),
 a page per region, centre and delivery, the held list, and the next deliveries on a module's
-page; with the Atom feed of new deliveries and each delivery's JSON-LD.
+page; with the Atom feed of new deliveries (their JSON-LD is core/metadata.py's).
 
 Every page quotes coordinators' text (a centre's name, notes, a booking link), so each is made
 as autoescaped HTML and held (core/placed.py): no Markdown pass reads it again.
@@ -209,14 +209,9 @@ class DeliveryPages:
     def html(self, template: str, here: str, **context: Any) -> str:
         return self.r.html(template, here, facets=FACETS, town_after=town_after, **context)
 
-    def page(self, here: str, meta: dict[str, Any], template: str, **context: Any) -> str:
-        return self.parts(here, meta, template, **context).markdown(front_matter)
-
-    def parts(self, here: str, meta: dict[str, Any], template: str, **context: Any) -> Parts:
-        return self.listing_parts(here, meta, self.html(template, here, **context))
-
     @staticmethod
-    def listing_parts(here: str, meta: dict[str, Any], article: str) -> Parts:
+    def parts(here: str, meta: dict[str, Any], article: str) -> Parts:
+        """One page's parts, with the front matter every calendar, centre and delivery page has."""
         return Parts(
             here, {"render_macros": False, "content_type": "delivery-listing", **meta}, article
         )
@@ -334,7 +329,7 @@ class DeliveryPages:
                     **context,
                 ),
             )
-            self.own_page(out, self.listing_parts(here, meta, article))
+            self.own_page(out, self.parts(here, meta, article))
 
     @functools.cache  # noqa: B019  (one DeliveryPages per Renderer, that is per build)
     def filters(self) -> list[tuple[Facet, list[tuple[str, str]]]]:
@@ -378,7 +373,7 @@ class DeliveryPages:
                 notes=safe_html(centre.body) if centre.body.strip() else "",
             ),
         )
-        return self.listing_parts(centre.page, meta, article)
+        return self.parts(centre.page, meta, article)
 
     def delivery_page(self, delivery: Doc[Delivery]) -> str:
         return self.delivery_parts(delivery).markdown(front_matter)
@@ -412,7 +407,7 @@ class DeliveryPages:
                 notes=safe_html(delivery.body) if delivery.body.strip() else "",
             )
             self.kept.put(key, article)
-        return self.listing_parts(delivery.page, meta, article)
+        return self.parts(delivery.page, meta, article)
 
     def clock_after(self, delivery: Doc[Delivery], index: int) -> str:
         """The clock time session `index` of the evening starts at."""
@@ -479,68 +474,6 @@ class DeliveryPages:
                 f"places ({delivery.meta.status})."
             )
         return xml_document(feed)
-
-
-def delivery_json_ld(catalog: Catalog, site_url: str) -> dict[str, dict[str, Any]]:
-    """src_uri of each delivery's page -> its schema.org CourseInstance (an Event)."""
-    site = site_url.rstrip("/") + "/" if site_url else "/"
-    status = {"cancelled": "https://schema.org/EventCancelled"}
-    out = {}
-    for delivery in catalog.deliveries:
-        meta, module, centre = (
-            delivery.meta,
-            module_of(catalog, delivery),
-            centre_of(catalog, delivery),
-        )
-        example = is_example(catalog, delivery)
-        address = {
-            "@type": "PostalAddress",
-            "addressLocality": centre.meta.town,
-            "addressRegion": catalog.vocabulary.label("regions", centre.meta.region),
-            "addressCountry": "GB",
-        }
-        if centre.meta.address:
-            address["streetAddress"] = centre.meta.address
-        found: dict[str, Any] = {
-            "@context": "https://schema.org",
-            "@type": "CourseInstance",
-            "name": title_of(catalog, delivery),
-            "url": site + delivery.url,
-            "description": (
-                "An example shipped with OpenCPD, not a real event. " if example else ""
-            )
-            + module.meta.summary,
-            "startDate": starts(delivery).isoformat(),
-            "endDate": ends(catalog, delivery).isoformat(),
-            "eventStatus": status.get(meta.status, "https://schema.org/EventScheduled"),
-            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-            "courseMode": "onsite",
-            "inLanguage": ["en-GB", *meta.languages],
-            "maximumAttendeeCapacity": meta.places,
-            "location": {"@type": "Place", "name": centre.meta.name, "address": address},
-            "organizer": {
-                "@type": "Organization",
-                "name": centre.meta.name,
-                "email": centre.meta.contact,
-            },
-            "workFeatured": {
-                "@type": "Course",
-                "name": module.meta.title,
-                "url": site + module.url,
-            },
-        }
-        leads = [{"@type": "Person", "name": t.name} for t in meta.lead_teachers if t.consent]
-        if leads:
-            found["instructor"] = leads
-        if meta.booking:
-            found["offers"] = {
-                "@type": "Offer",
-                "url": meta.booking,
-                "price": 0,
-                "priceCurrency": "GBP",
-            }
-        out[delivery.page] = found
-    return out
 
 
 def delivery_navigation(catalog: Catalog) -> list[dict[str, Any]]:

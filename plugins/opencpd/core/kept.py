@@ -20,7 +20,7 @@ from jinja2 import BytecodeCache, FileSystemBytecodeCache
 from jinja2.bccache import Bucket
 from pydantic import BaseModel
 
-from .catalog import Doc
+from .catalog import Catalog, Doc
 from .findings import Finding
 from .tree import Tree, read_regular
 from .vocabulary import Vocabulary
@@ -170,7 +170,7 @@ class KeptDeliveries:
         self.made: dict[str, str] = {}  # made by this build
         self._digests: dict[str, str] = {}
 
-    def key(self, catalog: Any, delivery: Doc[Any], what: str) -> str:
+    def key(self, catalog: Catalog, delivery: Doc[Any], what: str) -> str:
         """The key of `what` ("page", "event", an entry's links) made of `delivery`."""
         base = self._digests.get(delivery.source)
         if base is None:
@@ -185,7 +185,7 @@ class KeptDeliveries:
         return _digest(base, what)
 
     def list_key(
-        self, catalog: Any, deliveries: list[Doc[Any]], what: str, docs: list[Doc[Any]]
+        self, catalog: Catalog, deliveries: list[Doc[Any]], what: str, docs: list[Doc[Any]]
     ) -> str:
         """The key of a page listing `deliveries` (a calendar page, a centre's page): `what`
         says all else that it shows, but for the pages of `docs` (centres) it names."""

@@ -1,5 +1,5 @@
 """schema.org JSON-LD with LRMI properties for every content page: modules, sessions, handouts,
-resources, publications and chapters."""
+resources, publications and chapters; and each delivery's, a CourseInstance of its module."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc
+from .deliveries import centre_of, ends, is_example, module_of, starts, title_of
 from .model import Chapter, Contributor, Handout, Resource, Session
 
 LEVELS = {
@@ -223,3 +224,65 @@ class Metadata:
                 "url": self.url(publication),
             },
         }
+
+
+def delivery_json_ld(catalog: Catalog, site_url: str) -> dict[str, dict[str, Any]]:
+    """src_uri of each delivery's page -> its schema.org CourseInstance (an Event)."""
+    site = site_url.rstrip("/") + "/" if site_url else "/"
+    status = {"cancelled": "https://schema.org/EventCancelled"}
+    out = {}
+    for delivery in catalog.deliveries:
+        meta, module, centre = (
+            delivery.meta,
+            module_of(catalog, delivery),
+            centre_of(catalog, delivery),
+        )
+        example = is_example(catalog, delivery)
+        address = {
+            "@type": "PostalAddress",
+            "addressLocality": centre.meta.town,
+            "addressRegion": catalog.vocabulary.label("regions", centre.meta.region),
+            "addressCountry": "GB",
+        }
+        if centre.meta.address:
+            address["streetAddress"] = centre.meta.address
+        found: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "CourseInstance",
+            "name": title_of(catalog, delivery),
+            "url": site + delivery.url,
+            "description": (
+                "An example shipped with OpenCPD, not a real event. " if example else ""
+            )
+            + module.meta.summary,
+            "startDate": starts(delivery).isoformat(),
+            "endDate": ends(catalog, delivery).isoformat(),
+            "eventStatus": status.get(meta.status, "https://schema.org/EventScheduled"),
+            "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+            "courseMode": "onsite",
+            "inLanguage": ["en-GB", *meta.languages],
+            "maximumAttendeeCapacity": meta.places,
+            "location": {"@type": "Place", "name": centre.meta.name, "address": address},
+            "organizer": {
+                "@type": "Organization",
+                "name": centre.meta.name,
+                "email": centre.meta.contact,
+            },
+            "workFeatured": {
+                "@type": "Course",
+                "name": module.meta.title,
+                "url": site + module.url,
+            },
+        }
+        leads = [{"@type": "Person", "name": t.name} for t in meta.lead_teachers if t.consent]
+        if leads:
+            found["instructor"] = leads
+        if meta.booking:
+            found["offers"] = {
+                "@type": "Offer",
+                "url": meta.booking,
+                "price": 0,
+                "priceCurrency": "GBP",
+            }
+        out[delivery.page] = found
+    return out
