@@ -122,3 +122,45 @@ def test_files_are_kept_written_over_or_swept(tmp_path: Path) -> None:
         "centres/leeds/index.html",
     ]
     assert (spare / "elsewhere").is_dir() and not (site / "centres").is_symlink()
+
+
+def test_a_file_recorded_as_made_of_the_same_things_is_kept_without_being_made(
+    tmp_path: Path,
+) -> None:
+    first, second, third = tmp_path / "first", tmp_path / "second", tmp_path / "third"
+    first.mkdir()
+    recycled = Recycled(first)
+    for n in range(3):
+        recycled.write(f"deliveries/d{n}.ics", f"event {n}".encode(), f"key {n}")
+    recycled.write("deliveries/unrecorded.ics", b"no key")
+    assert sorted(recycled.made) == [f"deliveries/d{n}.ics" for n in range(3)]
+    before = [recycled.made]
+
+    def never() -> bytes:
+        raise AssertionError("made again although nothing it is made of changed")
+
+    second.mkdir()
+    recycled = Recycled(second, first, before)
+    recycled.take("deliveries")
+    # an edit since the record (here: same size, its time set as an editor would)
+    edited = second / "deliveries" / "d1.ics"
+    edited.write_bytes(b"EDITED 1")
+    os.utime(edited, ns=(edited.stat().st_atime_ns, edited.stat().st_mtime_ns + 10**9))
+    recycled.write("deliveries/d0.ics", never, "key 0")
+    recycled.write("deliveries/d1.ics", lambda: b"event 1", "key 1")
+    recycled.write("deliveries/d2.ics", lambda: b"changed", "key 2b")
+    assert edited.read_bytes() == b"event 1"  # made again, not kept
+    assert (second / "deliveries" / "d2.ics").read_bytes() == b"changed"
+    assert sorted(recycled.made) == [f"deliveries/d{n}.ics" for n in range(3)]
+    assert recycled.made["deliveries/d0.ics"] == before[0]["deliveries/d0.ics"]
+
+    # a record from another site, or a file replaced by one with another inode: made again
+    third.mkdir()
+    (second / "deliveries" / "d0.ics").unlink()
+    (second / "deliveries" / "d0.ics").write_bytes(b"event 0")
+    recycled = Recycled(third, second, [*before, recycled.made])
+    recycled.take("deliveries")
+    made = []
+    recycled.write("deliveries/d0.ics", lambda: made.append(1) or b"event 0", "key 0")
+    assert made == [1]  # compared instead: the same bytes, so the file is kept
+    assert (third / "deliveries" / "d0.ics").read_bytes() == b"event 0"

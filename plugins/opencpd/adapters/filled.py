@@ -12,6 +12,8 @@ are written through `core/recycled.py`: an unchanged file of the site a build re
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -44,7 +46,7 @@ class WrittenFile(File):
             super().copy_file(dirty)
             return
         data = content.encode("utf-8") if isinstance(content, str) else content
-        self.recycled.write(self.dest_uri, data)
+        self.recycled.write(self.dest_uri, data, hashlib.blake2b(data, digest_size=16).hexdigest())
 
 
 class Kind:
@@ -62,6 +64,10 @@ class Kind:
 
     def url_of(self, url: str, parts: Parts) -> str:
         return parts.at_address(url)
+
+
+def _filled(shell: Shell, parts: Parts, json_ld: str) -> bytes:
+    return shell.fill(parts, json_ld).encode("utf-8", errors="xmlcharrefreplace")
 
 
 def shared_levels(folder: str, urls: list[str]) -> int:
@@ -94,8 +100,11 @@ class FilledPages:
         navigated = [page.url for page in nav.pages] if nav else []
         grouped: dict[tuple[str, ...], list[Parts]] = defaultdict(list)
         real: dict[tuple[str, ...], int] = {}
+        shared: dict[str, int] = {}  # folder -> its levels shared (3,000 deliveries: one)
         for parts in self.parts.values():
-            levels = shared_levels(parts.folder, navigated)
+            levels = shared.get(parts.folder)
+            if levels is None:
+                levels = shared[parts.folder] = shared_levels(parts.folder, navigated)
             kind = parts.kind(levels)
             grouped[kind].append(parts)
             real[kind] = levels
@@ -147,14 +156,18 @@ class FilledPages:
 
     def write(self, recycled: Recycled, json_ld: Callable[[str], str]) -> None:
         """Write every filled page into the site; `json_ld`: the element a page's JSON-LD is
-        written in ("" when it has none)."""
+        written in ("" when it has none). A page is filled only if it is not in the site as
+        an earlier build filled it from the same shell and parts (`Recycled.write`)."""
         for kind in self.kinds:
-            assert kind.html is not None
+            shell = kind.html
+            assert shell is not None
             dest = kind.page.file.dest_uri
             for parts in kind.parts:
-                html = kind.html.fill(parts, json_ld(parts.uri))
+                element = json_ld(parts.uri)
                 recycled.write(
-                    kind.url_of(dest, parts), html.encode("utf-8", errors="xmlcharrefreplace")
+                    kind.url_of(dest, parts),
+                    functools.partial(_filled, shell, parts, element),
+                    shell.made_of(parts, element),
                 )
 
     def dest_uris(self) -> set[str]:

@@ -27,7 +27,7 @@ from ..core.metadata import Metadata, delivery_json_ld
 from ..core.packs import PackJob
 from ..core.packs import findings as pack_findings
 from ..core.placed import place
-from ..core.recycled import Recycled
+from ..core.recycled import Made, Recycled, keep_made, recall_made
 from ..core.render import Renderer
 from ..core.slides import DeckJob
 from ..core.support import blocks_build
@@ -58,6 +58,7 @@ log = get_plugin_logger(__name__)
 RENDERED = Path(".cache") / "rendered.json"
 KEPT = Path(".cache") / "resources.json"
 KEPT_DELIVERIES = Path(".cache") / "deliveries.json"  # what was made of each delivery
+SITE_FILES = Path(".cache") / "site-files.json"  # what the files the plugin wrote were made of
 
 
 def project(config: MkDocsConfig) -> Path:
@@ -87,6 +88,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     serving = False
     spare: Path | None = None  # the site the last build replaced (`opencpd build`, site.py)
     recycled: Recycled
+    made: Path | None = None  # where what the files it wrote were made of is recorded
     shells = True  # centres' and deliveries' pages filled into a shell (`opencpd render`: not)
     filled: FilledPages
     filling: Helper | None = None  # the forked copy filling them, on two CPUs
@@ -112,6 +114,8 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         if self.recycled.taken and self.files is not None:  # what the spare held, unwritten
             written = {f.dest_uri for f in self.files if f.inclusion.is_included()}
             self.recycled.sweep(written | self.filled.dest_uris())
+        if self.made:
+            keep_made(self.made, self.recycled.before, self.recycled.made)
         if self.serving:  # reuse the last `opencpd build`'s search index; never index here
             serve_last_index(Path(config.config_file_path).parent / "site", Path(config.site_dir))
         if self.served:
@@ -123,8 +127,8 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         """Wait for the copy filling pages into shells, if one runs: its failure fails the
         build."""
         filling, self.filling = self.filling, None
-        if filling:
-            filling.result()
+        if filling:  # with what it recorded of the pages it wrote
+            self.recycled.made.update(filling.result() or {})
 
     def stop_filling(self) -> None:
         """Stop the copy filling pages, if it still runs (the build failed or was
@@ -140,7 +144,12 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.untrusted = {}
-        self.recycled = Recycled(Path(config.site_dir), None if self.serving else self.spare)
+        self.made = None if self.serving else project(config) / SITE_FILES
+        self.recycled = Recycled(
+            Path(config.site_dir),
+            None if self.serving else self.spare,
+            recall_made(self.made) if self.made else [],
+        )
         add_to_config(config)  # theme overrides, scripts, extensions (packaged.py)
         root = (Path(config.config_file_path).parent / self.config.content_dir).resolve()
         extra = root / self.config.vocabulary if self.config.vocabulary else None
@@ -296,8 +305,9 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             self.filled.prepare(config, files, self.nav, env)
             nav = self.nav
 
-            def make() -> None:
+            def make() -> Made:
                 self.filled.make(config, files, nav, env, self.json_ld_element, self.recycled)
+                return self.recycled.made
 
             if "opencpd-two-cpus" in config.plugins:  # `opencpd build` on two CPUs or more
                 # A copy fills and writes them while this build and its other helper write

@@ -220,7 +220,7 @@ def load_deliveries(loader: Loader, catalog: Catalog) -> None:
         tree = walk(path)
         loader.refuse_all(tree)
         for file in pages_in(loader, tree, ""):
-            check = partial(check_centre, loader) if model is Centre else None
+            check = partial(check_centre if model is Centre else check_delivery_alone, loader)
             doc = loader.read_kept(file, model, f"{folder}/{file.stem}.md", check)  # type: ignore[type-var,arg-type]
             if doc is None or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", file.stem):
                 if doc is not None:
@@ -294,8 +294,41 @@ def _did_you_mean(value: str, known: list[str]) -> str:
     )
 
 
+def check_delivery_alone(loader: Loader, delivery: Doc[Delivery]) -> None:
+    """The checks of a delivery's file alone (kept with it from one build to the next)."""
+    meta, source = delivery.meta, delivery.source
+    for index, lead in enumerate(meta.lead_teachers):
+        if not lead.consent:
+            loader.find(
+                source,
+                delivery.line("lead_teachers", index),
+                "no-consent",
+                "a lead "
+                "teacher's name is listed without their consent (expected consent: "
+                f"true, got false for {lead.name!r})",
+                "Ask them and set consent: true, or remove the name: it is not shown until then.",
+                "warning",
+            )
+    if meta.booking and not _https(meta.booking):
+        loader.find(
+            source,
+            delivery.line("booking"),
+            "bad-link",
+            "the booking link is not a "
+            f"secure web address (expected https://…, got {meta.booking!r})",
+            "Use the booking page's https address, or leave 'booking' out to send "
+            "teachers to the centre's mailbox.",
+        )
+    _personal(
+        loader,
+        delivery,
+        [("booking",), *[("lead_teachers", i, "name") for i in range(len(meta.lead_teachers))]],
+    )
+
+
 def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) -> bool:
-    """Every check of one delivery; False when it cannot be published (unknown module,
+    """The checks of one delivery against the modules, centres and build day (those of its
+    file alone are `check_delivery_alone`'s); False when it cannot be published (unknown module,
     session or centre)."""
     meta, source = delivery.meta, delivery.source
     ok = True
@@ -346,33 +379,6 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
             + " A new centre is made with `opencpd new centre`.",
         )
         ok = False
-    for index, lead in enumerate(meta.lead_teachers):
-        if not lead.consent:
-            loader.find(
-                source,
-                delivery.line("lead_teachers", index),
-                "no-consent",
-                "a lead "
-                "teacher's name is listed without their consent (expected consent: "
-                f"true, got false for {lead.name!r})",
-                "Ask them and set consent: true, or remove the name: it is not shown until then.",
-                "warning",
-            )
-    if meta.booking and not _https(meta.booking):
-        loader.find(
-            source,
-            delivery.line("booking"),
-            "bad-link",
-            "the booking link is not a "
-            f"secure web address (expected https://…, got {meta.booking!r})",
-            "Use the booking page's https address, or leave 'booking' out to send "
-            "teachers to the centre's mailbox.",
-        )
-    _personal(
-        loader,
-        delivery,
-        [("booking",), *[("lead_teachers", i, "name") for i in range(len(meta.lead_teachers))]],
-    )
     if ok:
         end = ends(catalog, delivery)
         if end.time() > LATEST_END or end.date() != meta.date:

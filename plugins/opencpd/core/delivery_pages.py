@@ -23,7 +23,6 @@ from .calendar import calendars, feed_uris, ics_uri
 from .catalog import Catalog, Doc, ModuleDoc
 from .deliveries import (
     centre_of,
-    ends,
     held,
     is_example,
     is_past,
@@ -103,6 +102,7 @@ class DeliveryPages:
         # what earlier builds made of each delivery (the adapter keeps it in .cache/)
         self.kept = renderer.kept or KeptDeliveries(None, self.catalog.vocabulary, "")
         self._facts: dict[str, dict[str, Any]] = {}
+        self._towns: dict[str, str] = {}  # a centre's source -> the town after its name
         self._entries: dict[tuple[str, str, str], Markup] = {}
         # src_uri -> the parts of each centre's and delivery's page the adapter fills into a
         # shell (core/shells.py), when the renderer is asked for them instead of Markdown
@@ -148,7 +148,9 @@ class DeliveryPages:
     def _facts_of(self, delivery: Doc[Delivery]) -> dict[str, Any]:
         c = self.catalog
         module, centre = module_of(c, delivery), centre_of(c, delivery)
-        start, end = starts(delivery), ends(c, delivery)
+        sessions = sessions_of(c, delivery)
+        start = starts(delivery)
+        end = start + dt.timedelta(minutes=sum(s.meta.duration for s in sessions))  # as ends()
         return {
             "d": delivery,
             "m": delivery.meta,
@@ -160,9 +162,15 @@ class DeliveryPages:
             "past": is_past(c, delivery),
             "title": title_of(c, delivery),
             "zone": start.tzname(),
-            "town": town_after(centre.meta),  # none when the centre's name says it
-            "sessions": sessions_of(c, delivery),
+            "town": self._town_after(centre),  # none when the centre's name says it
+            "sessions": sessions,
         }
+
+    def _town_after(self, centre: Doc[Centre]) -> str:
+        found = self._towns.get(centre.source)
+        if found is None:
+            found = self._towns[centre.source] = town_after(centre.meta)
+        return found
 
     def entries(
         self, deliveries: list[Doc[Delivery]], here: str, keys: list[str] | None = None

@@ -36,6 +36,12 @@ def code_version(sources: Iterable[Path], *extra: str) -> str:
     return digest.hexdigest()
 
 
+@functools.cache
+def package_code() -> str:
+    """A hash of this package's code (read once for each process)."""
+    return code_version(sorted(Path(__file__).resolve().parent.parent.rglob("*.py")))
+
+
 def recall(path: Path, version: str) -> dict[str, Any]:
     """What was kept in `path` under `version`; {} if nothing, damaged, or made by other code."""
     try:
@@ -144,8 +150,7 @@ def compiled_templates(settings: str) -> BytecodeCache | None:
     not), so each file is named by `settings` (which environment, with the versions of what
     makes it), this package's code and Jinja's version: no environment loads another's. None
     when that folder cannot be made: templates are compiled every time."""
-    package = Path(__file__).resolve().parent.parent
-    version = code_version(sorted(package.rglob("*.py")), settings, metadata.version("jinja2"))
+    version = code_version([], package_code(), settings, metadata.version("jinja2"))
     try:
         return _Compiled(pattern=f"opencpd-{version[:32]}-%s.cache")
     except (OSError, RuntimeError):

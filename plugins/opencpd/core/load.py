@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import posixpath
 import re
 import unicodedata
@@ -49,6 +50,9 @@ class Loader:
         self.kept: KeptDocs | None = None
 
     def rel(self, path: Path) -> str:
+        text, root = str(path), str(self.root).rstrip(os.sep) + os.sep
+        if text.startswith(root):  # as relative_to, without its cost for every file
+            return text[len(root) :].replace(os.sep, "/")
         return path.relative_to(self.root).as_posix()
 
     def read(

@@ -17,18 +17,30 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+from .kept import keep, recall
+
+MADE_VERSION = "site files 1"
 
 
 class Recycled:
     """The files written into the site at `root`, with the folders taken from `spare` (None:
-    every file is written as new)."""
+    every file is written as new). `before`: what earlier builds recorded of the files they
+    wrote (`made`), so that a file made of the same things is kept without being made again."""
 
-    def __init__(self, root: Path, spare: Path | None = None) -> None:
+    def __init__(
+        self, root: Path, spare: Path | None = None, before: list[Made] | None = None
+    ) -> None:
         self.root, self.spare = root, spare
+        self.before = before or []
         self.kept: set[str] = set()  # files taken from the spare, relative to root
         self.folders: set[str] = set()  # folders taken from the spare, or made
         self.taken: list[str] = []
+        self.made: Made = {}  # rel -> [what it was made of, inode, size, modification time]
 
     def take(self, folder: str) -> None:
         """Move `folder` of the spare into the site, if the spare has it and the site has not
@@ -44,34 +56,63 @@ class Recycled:
             return
         self.taken.append(folder)
         self.folders.add(folder)
-        self._walk(target, folder)
+        self._walk(str(target), folder)
 
-    def _walk(self, path: Path, rel: str) -> None:
+    def _walk(self, path: str, rel: str) -> None:
         with os.scandir(path) as entries:
             for entry in entries:
                 name = f"{rel}/{entry.name}"
                 if entry.is_dir(follow_symlinks=False):
                     self.folders.add(name)
-                    self._walk(Path(entry.path), name)
-                elif entry.is_file(follow_symlinks=False) and entry.stat().st_nlink == 1:
+                    self._walk(entry.path, name)
+                elif entry.is_file(follow_symlinks=False):  # a second name: found by `write`
                     self.kept.add(name)
-                else:  # a link, a second name of a file, anything but a file: never written to
+                else:  # a link, anything but a file or a folder: never written through
                     os.unlink(entry.path)
 
-    def write(self, rel: str, data: bytes) -> None:
-        """Put `data` at `rel` in the site: left alone if the file taken there holds it."""
-        path = self.root / rel
-        if rel in self.kept:
-            try:
-                with open(path, "rb") as file:
-                    if file.read(len(data) + 1) == data:
-                        return
-            except OSError:
-                pass
+    def write(self, rel: str, data: bytes | Callable[[], bytes], made_of: str = "") -> None:
+        """Put `data` (or what calling it gives) at `rel` in the site. A file taken there that
+        holds it is left alone; so is one an earlier build recorded as made of `made_of` (a
+        hash of everything that goes into it) and that nothing changed since (its inode, size
+        and modification time are the ones recorded): then `data` is neither made nor read."""
+        path = os.path.join(self.root, rel)
+        found = self._taken_file(rel, path)
+        if found is not None:
+            mark = [made_of, found.st_ino, found.st_size, found.st_mtime_ns]
+            if made_of and any(made.get(rel) == mark for made in self.before):
+                self.made[rel] = mark
+                return
+            data = data() if callable(data) else data
+            if found.st_size == len(data) and _holds(path, data):
+                if made_of:
+                    self.made[rel] = mark
+                return
+        data = data() if callable(data) else data
         folder = rel.rpartition("/")[0]
         if folder and folder not in self.folders:
             self._make_folder(folder)
-        path.write_bytes(data)
+        with open(path, "wb") as file:
+            file.write(data)
+            if made_of:
+                file.flush()
+                done = os.fstat(file.fileno())
+                self.made[rel] = [made_of, done.st_ino, done.st_size, done.st_mtime_ns]
+
+    def _taken_file(self, rel: str, path: str) -> os.stat_result | None:
+        """The file at `rel` taken from the spare, if it is one with no other name; anything
+        else taken there is removed (never written through)."""
+        if rel not in self.kept:
+            return None
+        try:
+            found = os.lstat(path)
+        except OSError:
+            self.kept.discard(rel)
+            return None
+        if stat.S_ISREG(found.st_mode) and found.st_nlink == 1:
+            return found
+        os.unlink(path)
+        self.kept.discard(rel)
+        return None
 
     def _make_folder(self, folder: str) -> None:
         try:
@@ -86,15 +127,33 @@ class Recycled:
 
     def sweep(self, written: set[str]) -> None:
         """Remove what the taken folders held that this build did not write (`written`: every
-        file of the site, relative to its root), then the folders left empty."""
+        file of the site, relative to its root), then the folders that left empty."""
+        emptied = set()
         for rel in self.kept - written:
             # gone already, or a folder now where the spare had a file
             with contextlib.suppress(FileNotFoundError, IsADirectoryError):
                 os.unlink(self.root / rel)
-        for folder in sorted(self.folders, key=lambda f: f.count("/"), reverse=True):
-            with contextlib.suppress(OSError):
-                os.rmdir(self.root / folder)  # only if empty
+            emptied.add(rel.rpartition("/")[0])
+        emptied |= self.folders - {rel.rpartition("/")[0] for rel in written}  # empty before
+        for folder in sorted(emptied, key=lambda f: f.count("/"), reverse=True):
+            while folder:
+                try:
+                    os.rmdir(self.root / folder)  # only if empty
+                except OSError:
+                    break
+                folder = folder.rpartition("/")[0]
         self.kept = set()
+
+
+Made = dict[str, list[Any]]
+
+
+def _holds(path: str, data: bytes) -> bool:
+    try:
+        with open(path, "rb") as file:
+            return file.read(len(data) + 1) == data
+    except OSError:
+        return False
 
 
 def spare_of(site_dir: Path) -> Path:
@@ -118,3 +177,15 @@ def keep_as_spare(old: Path, site_dir: Path) -> None:
         os.rename(old, spare_of(site_dir))  # refused if a spare is there already
     except OSError:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def recall_made(path: Path) -> list[Made]:
+    """What the last two builds recorded of the files they wrote: the spare is the site of the
+    build before the last (the last one's replaced it), and an inode tells whose a file is."""
+    found = recall(path, MADE_VERSION)
+    return [made for made in found.get("builds", []) if isinstance(made, dict)][-2:]
+
+
+def keep_made(path: Path, before: list[Made], made: Made) -> None:
+    """Record what this build wrote, after what the build before it wrote."""
+    keep(path, MADE_VERSION, {"builds": [*before[-1:], made]})

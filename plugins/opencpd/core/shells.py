@@ -23,6 +23,8 @@ text outside any script or style (JSON-LD is data, not script).
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +33,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from .csp import _Inline, with_policy
+from .kept import package_code
 from .placed import hold
 
 MARK = "opencpd-shell"  # in every token, in any case: a token left over is found by it
@@ -118,17 +121,15 @@ def folder_token(folder: str, real: int) -> str:
     return "/".join(levels[:real] + [f"{FOLDER}{n}" for n in range(real + 1, len(levels) + 1)])
 
 
+_UNFILLABLE = re.compile(r"</article|<(?:input|label)\b")  # in the article in lower case
+
+
 def fillable(article: str) -> bool:
     """Whether an article reads the same in a shell as in a page of its own: it has its own
     heading (else the theme writes one from the title), closes no `<article>` (the compaction
     keeps the article whole up to the first), holds no form control or label (the markup
     mending reads those across the page) and no id the theme's labels may point at."""
-    return (
-        "<h1" in article
-        and "</article" not in article.lower()
-        and not re.search(r"<(input|label)\b", article, re.IGNORECASE)
-        and ' id="__' not in article
-    )
+    return "<h1" in article and ' id="__' not in article and not _UNFILLABLE.search(article.lower())
 
 
 def _text(value: Any) -> str:
@@ -174,6 +175,21 @@ class Shell:
                 "the theme writes a part of the page in a way OpenCPD cannot fill in "
                 f"(…{left[0][max(0, at - 60) : at + 40]}…)"
             )
+
+    @functools.cached_property
+    def _digest(self) -> Any:
+        digest = hashlib.blake2b(package_code().encode(), digest_size=16)
+        for text in (*self.pieces, *self.tokens):
+            digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
+        return digest
+
+    def made_of(self, parts: Parts, json_ld: str = "") -> str:
+        """A hash of all that `fill` makes a page of: this shell (and the code filling it),
+        the page's parts and its JSON-LD."""
+        digest = self._digest.copy()
+        for text in (parts.uri, repr(parts.meta), parts.article, json_ld):
+            digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
+        return digest.hexdigest()
 
     def fill(self, parts: Parts, json_ld: str = "") -> str:
         fillers = _fillers(parts, json_ld)
