@@ -181,8 +181,8 @@ class DeliveryPages:
         kept from an earlier build; `keys` gets the key it is kept by."""
         out, macros = [], None
         for delivery in deliveries:
-            facts = self.facts(delivery)
-            links = url_href(delivery.url, here), url_href(facts["centre"].url, here)
+            centre = centre_of(self.catalog, delivery)
+            links = url_href(delivery.url, here), url_href(centre.url, here)
             key = (delivery.source, *links)
             found = self._entries.get(key)
             if found is None:
@@ -192,7 +192,7 @@ class DeliveryPages:
                     macros = macros or self.r.env.get_template("_deliveries.html.j2").make_module(
                         {"catalog": self.catalog, "vocab": self.catalog.vocabulary, "here": here}
                     )
-                    text = str(macros.item(facts))
+                    text = str(macros.item(self.facts(delivery)))
                     self.kept.put(kept_key, text)
                 found = self._entries[key] = (Markup(text), kept_key)
             out.append(found[0])
@@ -387,12 +387,12 @@ class DeliveryPages:
         return self.delivery_parts(delivery).markdown(front_matter)
 
     def delivery_parts(self, delivery: Doc[Delivery]) -> Parts:
-        facts = self.facts(delivery)
-        meta: dict[str, Any] = {
-            "title": facts["title"],
+        c = self.catalog
+        meta: dict[str, Any] = {  # without the facts: a page kept from an earlier build needs none
+            "title": title_of(c, delivery),
             "content_type": "delivery",
-            "description": f"{facts['module'].meta.title} at {facts['centre'].meta.name}, "
-            f"{facts['start']:%-d %B %Y}",
+            "description": f"{module_of(c, delivery).meta.title} at "
+            f"{centre_of(c, delivery).meta.name}, {delivery.meta.date:%-d %B %Y}",
             # Search finds a centre's page, which lists its twilights to come, and the module's,
             # which lists the next ones: not one result for each evening a module is given.
             "search": {"exclude": True},
@@ -401,6 +401,7 @@ class DeliveryPages:
         key = self.kept.key(self.catalog, delivery, f"page {json.dumps(packs, default=str)}")
         article = self.kept.get(key)
         if article is None:
+            facts = self.facts(delivery)
             article = self.html(
                 "delivery.html.j2",
                 delivery.page,

@@ -10,6 +10,13 @@ moves the folders it writes itself (the deliveries', centres' and calendar's) ou
 into its own new site: a file whose bytes are the same is left as it is, another is written over,
 and what the new build does not write is removed (`sweep`). Only regular files and folders are
 taken: a link, or a file with a second name, is removed, never written through.
+
+Each file written is also recorded (`.cache/site-files.json`) with a hash of what it was made of
+(its shell, parts and code, or its bytes) and the inode, size and modification time it got. A
+file of the spare recorded as made of the same things, and untouched since, is kept without
+being made or read: at 3,000 deliveries, filling and comparing their pages was a second on the
+second CPU. Anything else about it (another inode, another time, no record) and the file is
+made and compared as before, so a record lost or from another site costs time, never a page.
 """
 
 from __future__ import annotations
