@@ -14,7 +14,7 @@ import mkdocs.commands.build as mkdocs_build
 import pytest
 from opencpd.adapters import parallel
 from opencpd.adapters import site as site_module
-from opencpd.adapters.parallel import Helper, TwoCPUs, every_other, the_last
+from opencpd.adapters.parallel import Claims, Helper, TwoCPUs, the_last
 from opencpd.adapters.site import BuildFailed, build_site
 
 from .conftest import ExpectedWarnings
@@ -26,10 +26,22 @@ from .test_reproducible import differences, tree
 
 
 def test_the_shares_cover_every_page_once() -> None:
-    pages = list(range(101))
-    assert len(every_other(pages, 0.5)) == 50
-    assert every_other(pages, 0.5)[:3] == [1, 3, 5]
-    assert every_other(pages, 1.0) == pages and every_other(pages, 0.0) == []
+    claims = Claims(5)
+    assert claims.last() == 4 and claims.first(0) and claims.last() == 3
+    assert claims.first(1) and claims.first(2)
+    assert claims.last() is None and not claims.first(3)  # the copy's already
+    claims.close()
+    claims = Claims(4)
+    pid = os.fork()  # the copy claims from the end in a forked process, as in a build
+    if pid == 0:
+        taken = []
+        while (n := claims.last()) is not None:
+            taken.append(n)
+        os._exit(0 if taken == [3, 2, 1, 0] else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert not claims.first(0)  # every page claimed by the copy
+    claims.close()
 
     class Page:
         def __init__(self, size: int) -> None:
@@ -44,7 +56,7 @@ def test_the_shares_cover_every_page_once() -> None:
 def all_pages_to_the_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every page converted and written by the helpers, so that whatever a test provokes
     happens in a helper."""
-    monkeypatch.setattr(site_module, "TwoCPUs", lambda: TwoCPUs(1.0, 1.0))
+    monkeypatch.setattr(site_module, "TwoCPUs", lambda: TwoCPUs(1.0, build_writes=False))
 
 
 def test_a_warning_in_the_helper_fails_the_strict_build(

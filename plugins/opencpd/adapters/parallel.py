@@ -8,8 +8,11 @@ pages exactly as MkDocs would and exits, while MkDocs does the rest.
 - Markdown: the copy converts the pages at the end of the list and sends back what MkDocs keeps
   of each (its HTML, table of contents, metadata, anchors). The build reads those pages as
   empty, and puts the copy's results in before any `on_page_content` hook sees them.
-- Theme: the copy writes every other page into the site. The build gives those pages an empty
-  template, which it renders in no time and does not write.
+- Theme: the build writes the pages from the first on, and the copy from the last back, each
+  claiming the next page it writes (`Claims`) until they meet: whatever else runs on either CPU
+  meanwhile (the static files, Pagefind, the copy filling pages into shells), both finish
+  together. A page the copy claimed gets an empty template in the build, which renders it in
+  no time and does not write it.
 
 The copy's warnings are logged again by the build, so `--strict` counts them, and its failure
 fails the build. `tests/test_two_cpus.py` checks that a site built this way is byte-identical to
@@ -18,9 +21,15 @@ one built on one CPU.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import logging
+import mmap
 import os
+import struct
 import sys
+import tempfile
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from jinja2 import ChoiceLoader, DictLoader
@@ -36,7 +45,6 @@ from .forked import Helper
 
 WRITTEN_ELSEWHERE = "opencpd-written-by-the-helper.html"  # an empty template
 MARKDOWN_SHARE = 0.5  # of the Markdown to convert, by length
-THEME_SHARE = 0.6  # of the pages: the build also copies the static files and feeds Pagefind
 # What MkDocs keeps of a page once its Markdown is HTML (Page.read_source and Page.render).
 CONVERTED = ("markdown", "meta", "content", "toc", "_title_from_render", "present_anchor_ids")
 
@@ -47,9 +55,43 @@ def two_cpus() -> bool:
     return sys.platform.startswith("linux") and len(os.sched_getaffinity(0)) > 1
 
 
-def every_other(pages: list[Any], share: float) -> list[Any]:
-    """`share` of the pages, spread over the site so that both halves are alike."""
-    return [page for i, page in enumerate(pages) if int((i + 1) * share) > int(i * share)]
+class Claims:
+    """The pages of one list claimed from both ends, the first by the build and the last by its
+    copy, each page once: a count in memory the copy shares (it is forked after this is made),
+    under a lock the system releases if its holder dies."""
+
+    def __init__(self, count: int) -> None:
+        self.memory = mmap.mmap(-1, 8)  # shared, not copied, by a forked process
+        self.memory[:] = struct.pack("ii", 0, count)  # the first page not claimed, the last + 1
+        self.lock = tempfile.TemporaryFile()  # noqa: SIM115 (lockf: one lock per process)
+
+    def first(self, index: int) -> bool:
+        """Claim page `index` for the build (it takes them in order): False if the copy has."""
+        with self._locked() as (_, end):
+            if index >= end:
+                return False
+            self.memory[:4] = struct.pack("i", index + 1)
+            return True
+
+    def last(self) -> int | None:
+        """Claim the last page not claimed yet, for the copy: None when none is left."""
+        with self._locked() as (start, end):
+            if end - 1 < start:
+                return None
+            self.memory[4:] = struct.pack("i", end - 1)
+            return end - 1
+
+    def close(self) -> None:
+        self.memory.close()
+        self.lock.close()
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[tuple[int, int]]:
+        fcntl.lockf(self.lock, fcntl.LOCK_EX)
+        try:
+            yield struct.unpack("ii", self.memory[:8])
+        finally:
+            fcntl.lockf(self.lock, fcntl.LOCK_UN)
 
 
 def the_last(pages: list[Page], share: float) -> list[Page]:
@@ -66,15 +108,15 @@ def the_last(pages: list[Page], share: float) -> list[Page]:
 class TwoCPUs(BasePlugin):
     """Added to `opencpd build` by `site._build`; never used while serving."""
 
-    def __init__(
-        self, markdown_share: float = MARKDOWN_SHARE, theme_share: float = THEME_SHARE
-    ) -> None:
-        self.markdown_share, self.theme_share = markdown_share, theme_share
+    def __init__(self, markdown_share: float = MARKDOWN_SHARE, build_writes: bool = True) -> None:
+        """`build_writes`: False, and the copy writes every page (tests/test_two_cpus.py)."""
+        self.markdown_share, self.build_writes = markdown_share, build_writes
         self.nav: Navigation | None = None
         self.converting: Helper | None = None
         self.theirs: set[str] = set()  # pages whose Markdown the helper converts
         self.converted: dict[str, dict[str, Any]] | None = None
         self.writing: Helper | None = None
+        self.claims: Claims | None = None  # the pages the build and the copy write
 
     # --- Markdown -------------------------------------------------------------------------------
 
@@ -114,14 +156,16 @@ class TwoCPUs(BasePlugin):
     @event_priority(-50)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         self.converted = None  # what the helper sent is in the pages now
-        theirs = every_other([file.page for file in documentation(files)], self.theme_share)
-        if not theirs or self.nav is None:
+        pages = [file.page for file in documentation(files)]
+        if not pages or self.nav is None:
             return env
         nav = self.nav
-        self.writing = Helper.start(lambda: write_pages(theirs, config, files, nav, env))
-        for page in theirs:
-            page.meta["template"] = WRITTEN_ELSEWHERE
+        claims = self.claims = Claims(len(pages))
+        self.writing = Helper.start(lambda: write_pages(pages, claims, config, files, nav, env))
         env.loader = ChoiceLoader([DictLoader({WRITTEN_ELSEWHERE: ""}), env.loader])
+        env.get_template = claimed_templates(
+            env, config, pages, claims if self.build_writes else None
+        )
         logging.getLogger("mkdocs.commands.build").addFilter(not_skipped)
         return env
 
@@ -133,6 +177,7 @@ class TwoCPUs(BasePlugin):
                 writing.result()
             finally:
                 logging.getLogger("mkdocs.commands.build").removeFilter(not_skipped)
+                self.close_claims()
 
     def on_build_error(self, *, error: Exception) -> None:
         self.stop()
@@ -144,6 +189,34 @@ class TwoCPUs(BasePlugin):
                 helper.kill()
         self.converting = self.writing = None
         logging.getLogger("mkdocs.commands.build").removeFilter(not_skipped)
+        self.close_claims()
+
+    def close_claims(self) -> None:
+        if self.claims:
+            self.claims.close()
+        self.claims = None
+
+
+def claimed_templates(
+    env: Any, config: MkDocsConfig, pages: list[Page], claims: Claims | None
+) -> Callable[..., Any]:
+    """The build's `env.get_template`: the first template MkDocs asks for while it builds a page
+    (the page's own) is the empty one if the copy claimed the page, or always without `claims`
+    (the copy then writes every page); any other, as it was."""
+    get_template = env.get_template
+    number = {page.file.src_uri: n for n, page in enumerate(pages)}
+    decided: set[int] = set()
+
+    def claimed(name: Any, *args: Any, **kwargs: Any) -> Any:
+        page = config._current_page
+        n = number.get(page.file.src_uri) if page is not None else None
+        if n is not None and n not in decided:
+            decided.add(n)
+            if claims is None or not claims.first(n):
+                return get_template(WRITTEN_ELSEWHERE)
+        return get_template(name, *args, **kwargs)
+
+    return claimed
 
 
 def documentation(files: Files) -> list[Any]:
@@ -193,9 +266,9 @@ def convert(pages: list[Page], config: MkDocsConfig, files: Files) -> dict[str, 
 
 
 def write_pages(
-    pages: list[Page], config: MkDocsConfig, files: Files, nav: Navigation, env: Any
+    pages: list[Page], claims: Claims, config: MkDocsConfig, files: Files, nav: Navigation, env: Any
 ) -> None:
-    """Write `pages` into the site as MkDocs would."""
+    """Write the pages the copy claims, from the last back, into the site as MkDocs would."""
     pages_of_the_site = documentation(files)
-    for page in pages:
-        _build_page(page, config, pages_of_the_site, nav, env)
+    while (n := claims.last()) is not None:
+        _build_page(pages[n], config, pages_of_the_site, nav, env)
