@@ -134,7 +134,7 @@ class Recycled:
 
     def sweep(self, written: set[str]) -> None:
         """Remove what the taken folders held that this build did not write (`written`: every
-        file of the site, relative to its root), then the folders that left empty."""
+        file of the site, relative to its root), then the folders left empty."""
         emptied = set()
         for rel in self.kept - written:
             # gone already, or a folder now where the spare had a file

@@ -178,18 +178,14 @@ class Shell:
 
     @functools.cached_property
     def _digest(self) -> Any:
-        digest = hashlib.blake2b(package_code().encode(), digest_size=16)
-        for text in (*self.pieces, *self.tokens):
-            digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
-        return digest
+        return _hashed(hashlib.blake2b(digest_size=16), package_code(), *self.pieces, *self.tokens)
 
     def made_of(self, parts: Parts, json_ld: str = "") -> str:
         """A hash of all that `fill` makes a page of: this shell (and the code filling it),
         the page's parts and its JSON-LD."""
-        digest = self._digest.copy()
-        for text in (parts.uri, repr(parts.meta), parts.article, json_ld):
-            digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
-        return digest.hexdigest()
+        return _hashed(
+            self._digest.copy(), parts.uri, repr(parts.meta), parts.article, json_ld
+        ).hexdigest()
 
     def fill(self, parts: Parts, json_ld: str = "") -> str:
         fillers = _fillers(parts, json_ld)
@@ -197,6 +193,14 @@ class Shell:
         for token, piece in zip(self.tokens, self.pieces[1:], strict=True):
             out += (fillers[token] if token in fillers else parts.levels(token), piece)
         return "".join(out)
+
+
+def _hashed(digest: Any, *texts: str) -> Any:
+    """`digest` updated with each text, its length first: no two lists of texts give one hash."""
+    for text in texts:
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(b"%d:" % len(data) + data)
+    return digest
 
 
 def page_shell(html: str) -> Shell:
