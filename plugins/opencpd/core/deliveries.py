@@ -123,8 +123,12 @@ def starts(delivery: Doc[Delivery]) -> dt.datetime:
 
 
 def ends(catalog: Catalog, delivery: Doc[Delivery]) -> dt.datetime:
+    return end_after(starts(delivery), sessions_of(catalog, delivery))
+
+
+def end_after(start: dt.datetime, sessions: list[Doc[Session]]) -> dt.datetime:
     # Wall-clock arithmetic: an evening never spans a change of the clocks (they go at 01:00).
-    return starts(delivery) + dt.timedelta(minutes=minutes_of(catalog, delivery))
+    return start + dt.timedelta(minutes=sum(s.meta.duration for s in sessions))
 
 
 def is_past(catalog: Catalog, delivery: Doc[Delivery]) -> bool:

@@ -23,6 +23,7 @@ from .calendar import calendars, feed_uris, ics_uri
 from .catalog import Catalog, Doc, ModuleDoc
 from .deliveries import (
     centre_of,
+    end_after,
     held,
     is_example,
     is_past,
@@ -150,7 +151,7 @@ class DeliveryPages:
         module, centre = module_of(c, delivery), centre_of(c, delivery)
         sessions = sessions_of(c, delivery)
         start = starts(delivery)
-        end = start + dt.timedelta(minutes=sum(s.meta.duration for s in sessions))  # as ends()
+        end = end_after(start, sessions)
         return {
             "d": delivery,
             "m": delivery.meta,

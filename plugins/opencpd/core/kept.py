@@ -230,4 +230,13 @@ def _doc(doc: Doc[Any]) -> str:
 
 
 def _digest(*parts: str) -> str:
-    return hashlib.sha256("\0\1".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+    return hashed(hashlib.sha256(), *parts).hexdigest()
+
+
+def hashed(digest: Any, *texts: str) -> Any:
+    """`digest` (a hashlib object) updated with each text, its length first: no two lists of
+    texts give one hash."""
+    for text in texts:
+        data = text.encode("utf-8", "surrogatepass")  # any lone surrogate too
+        digest.update(b"%d:" % len(data) + data)
+    return digest

@@ -33,7 +33,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from .csp import _Inline, with_policy
-from .kept import package_code
+from .kept import hashed, package_code
 from .placed import hold
 
 MARK = "opencpd-shell"  # in every token, in any case: a token left over is found by it
@@ -178,12 +178,12 @@ class Shell:
 
     @functools.cached_property
     def _digest(self) -> Any:
-        return _hashed(hashlib.blake2b(digest_size=16), package_code(), *self.pieces, *self.tokens)
+        return hashed(hashlib.blake2b(digest_size=16), package_code(), *self.pieces, *self.tokens)
 
     def made_of(self, parts: Parts, json_ld: str = "") -> str:
         """A hash of all that `fill` makes a page of: this shell (and the code filling it),
         the page's parts and its JSON-LD."""
-        return _hashed(
+        return hashed(
             self._digest.copy(), parts.uri, repr(parts.meta), parts.article, json_ld
         ).hexdigest()
 
@@ -193,14 +193,6 @@ class Shell:
         for token, piece in zip(self.tokens, self.pieces[1:], strict=True):
             out += (fillers[token] if token in fillers else parts.levels(token), piece)
         return "".join(out)
-
-
-def _hashed(digest: Any, *texts: str) -> Any:
-    """`digest` updated with each text, its length first: no two lists of texts give one hash."""
-    for text in texts:
-        data = text.encode("utf-8", "surrogatepass")
-        digest.update(b"%d:" % len(data) + data)
-    return digest
 
 
 def page_shell(html: str) -> Shell:
