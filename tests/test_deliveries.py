@@ -252,6 +252,19 @@ def test_icalendar_parses_back_with_gmt_and_bst(catalog: Catalog) -> None:
     }
 
 
+def test_only_twilights_still_to_come_have_a_file_to_add_to_a_calendar(catalog: Catalog) -> None:
+    """Nobody adds an evening already held to their calendar: a past delivery has no file of
+    its own and its page offers none, but it stays in the feeds' recent past."""
+    out = pages(catalog)
+    assert f"{LEEDS}.ics" in out and "Add to my calendar" in out[f"{LEEDS}.md"]
+    past = "deliveries/2026-12-01-leeds-speaking"
+    assert f"{past}.ics" not in out
+    assert "Add to my calendar" not in out[f"{past}.md"]
+    assert "Subscribe to twilights in" in out[f"{past}.md"]
+    feed = {str(e["uid"]) for e in events(out["calendar/all.ics"])}
+    assert "2026-12-01-leeds-speaking@cpd.test-hub.org.uk" in feed
+
+
 def test_each_icalendar_file_is_the_librarys_whole_calendar(catalog: Catalog) -> None:
     """Each event is serialised once per build and put into every file it belongs to: every
     file is what the library writes when it serialises the whole calendar at once."""

@@ -1,7 +1,9 @@
 """iCalendar (RFC 5545) files of deliveries, written with the `icalendar` library: one per
-delivery ("Add to my calendar") and subscribable feeds of everything, each region and each
-module. Times are in Europe/London with its VTIMEZONE (GMT and BST); a cancelled delivery
-stays in the feeds as STATUS:CANCELLED so that a subscriber's calendar shows it go."""
+delivery still to come at build time ("Add to my calendar": nobody adds an evening already
+held, and a held one stays in the feeds' recent past) and subscribable feeds of everything,
+each region and each module. Times are in Europe/London with its VTIMEZONE (GMT and BST); a
+cancelled delivery stays in the feeds as STATUS:CANCELLED so that a subscriber's calendar shows
+it go."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from .deliveries import (
     ends,
     held,
     is_example,
+    is_past,
     location,
     module_of,
     sessions_of,
@@ -39,8 +42,9 @@ FEED_PAST_DAYS = 60  # a subscribed feed keeps the recent past, not every year's
 PRODID = "-//OpenCPD//Deliveries//EN"
 
 
-def ics_uri(delivery: Doc[Delivery]) -> str:
-    return f"deliveries/{delivery.slug}.ics"
+def ics_uri(catalog: Catalog, delivery: Doc[Delivery]) -> str | None:
+    """Where the delivery's own file is; None once it is past (it has none)."""
+    return None if is_past(catalog, delivery) else f"deliveries/{delivery.slug}.ics"
 
 
 def feed_uris(catalog: Catalog) -> dict[str, str]:
@@ -172,8 +176,9 @@ def serialised_events(
 def calendars(
     catalog: Catalog, site_url: str, kept: KeptDeliveries | None = None
 ) -> dict[str, str]:
-    """src_uri -> iCalendar text: each delivery's file, and the subscribable feeds; `kept`:
-    each delivery's event as earlier builds made it (KeptDeliveries)."""
+    """src_uri -> iCalendar text: each delivery's file (if it is still to come), and the
+    subscribable feeds; `kept`: each delivery's event as earlier builds made it
+    (KeptDeliveries)."""
     site_url = site_url.rstrip("/") + "/" if site_url else "/"
     recent = catalog.today - dt.timedelta(days=FEED_PAST_DAYS)
     cancelled_past = [
@@ -185,13 +190,16 @@ def calendars(
     events = serialised_events(catalog, catalog.deliveries, site_url, kept)
     out = {}
     for delivery in catalog.deliveries:  # its own file: as an earlier build made it, if kept
+        uri = ics_uri(catalog, delivery)
+        if uri is None:
+            continue
         key = kept.key(catalog, delivery, f"file {site_url}") if kept else ""
         text = kept.get(key) if kept else None
         if text is None:
             text = calendar(catalog, [delivery], site_url, title_of(catalog, delivery), events)
             if kept:
                 kept.put(key, text)
-        out[ics_uri(delivery)] = text
+        out[uri] = text
     groups: dict[str, list[Doc[Delivery]]] = defaultdict(list)
     for delivery in shown:
         groups["calendar/all.ics"].append(delivery)

@@ -411,7 +411,7 @@ class DeliveryPages:
                     (s, running_order(s.meta.agenda, self.clock_after(delivery, i)))
                     for i, s in enumerate(facts["sessions"])
                 ],
-                ics=ics_uri(delivery),
+                ics=ics_uri(c, delivery),
                 region_ics=f"calendar/region/{facts['centre'].meta.region}.ics",
                 packs=packs,
                 notes=safe_html(delivery.body) if delivery.body.strip() else "",

@@ -174,9 +174,16 @@ class KeptDeliveries:
         self.used: dict[str, str] = {}
         self.made: dict[str, str] = {}  # made by this build
         self._digests: dict[str, str] = {}
+        self._keys: dict[tuple[str, str], str] = {}
 
     def key(self, catalog: Catalog, delivery: Doc[Any], what: str) -> str:
         """The key of `what` ("page", "event", an entry's links) made of `delivery`."""
+        found = self._keys.get((delivery.source, what))
+        if found is None:  # each delivery is in a dozen lists: its entry's key is asked as often
+            found = self._keys[delivery.source, what] = _digest(self._base(catalog, delivery), what)
+        return found
+
+    def _base(self, catalog: Catalog, delivery: Doc[Any]) -> str:
         base = self._digests.get(delivery.source)
         if base is None:
             module = catalog.module(delivery.meta.module)
@@ -187,7 +194,7 @@ class KeptDeliveries:
                 self._of(module, lambda m: [_doc(m), *(_doc(s) for s in m.sessions)]),
                 self._of(centre, lambda c: [_doc(c)]),
             )
-        return _digest(base, what)
+        return base
 
     def list_key(
         self, catalog: Catalog, deliveries: list[Doc[Any]], what: str, docs: list[Doc[Any]]
