@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 from opencpd.cli import main
+from opencpd.core.committed import committed_build_files
 
 from .conftest import ExpectedWarnings
 
@@ -232,3 +233,46 @@ def test_new_session_needs_an_existing_module(runner: CliRunner, site_copy: Path
     result = run(runner, site_copy, "new", "session", "no-such-module", "--title", "A session")
     assert_clean_failure(result)
     assert "there is no module 'no-such-module'" in result.stderr
+
+
+def git(folder: Path, *args: str) -> None:
+    subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
+
+
+def test_a_build_cache_from_the_repository_is_refused(
+    runner: CliRunner, site_copy: Path, warnings_log: ExpectedWarnings
+) -> None:
+    """The build trusts `.cache/` (core/committed.py): one committed to the repository, as a
+    pull request could, stops check and build before anything reads it."""
+    assert committed_build_files(site_copy) == []  # not a git work tree
+    git(site_copy, "init", "-q")
+    cache = site_copy / ".cache"
+    cache.mkdir()
+    (cache / "kept-by-the-build.json").write_text("{}", encoding="utf-8")  # ignored, untracked
+    (site_copy / ".gitignore").write_text(".cache/\n/site/\n", encoding="utf-8")
+    git(site_copy, "add", "-A")
+    git(site_copy, "commit", "-qm", "content")
+    assert committed_build_files(site_copy) == []
+    poisoned = cache / "rendered.json"  # a teacher's text mapped to finished HTML
+    poisoned.write_text('{"data": {"x": "<script>alert(1)</script>"}}', encoding="utf-8")
+    git(site_copy, "add", "-f", ".cache/rendered.json")
+    git(site_copy, "commit", "-qm", "a pull request's cache")
+    result = run(runner, site_copy, "check")
+    assert_clean_failure(result)
+    assert ".cache/rendered.json:1:1: build-cache-committed:" in result.stdout
+    assert "git rm -r -- .cache/rendered.json" in result.stdout
+    warnings_log.expect(r"build-cache-committed|keeps for itself is committed")
+    result = run(runner, site_copy, "build", "-d", str(site_copy / "site"))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "committed to the repository" in result.output
+    assert ".cache/rendered.json" in result.output
+    assert not (site_copy / "site").exists()
+    git(site_copy, "rm", "-q", "-r", "--", ".cache/rendered.json")  # as the hint says
+    git(site_copy, "commit", "-qm", "no cache")
+    result = run(runner, site_copy, "check")
+    assert result.exit_code == 0, result.output

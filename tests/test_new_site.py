@@ -92,3 +92,11 @@ def test_a_new_programme_builds_with_the_installed_wheel(tmp_path: Path) -> None
     assert (built / "assets/stylesheets/opencpd.css").is_file()
     assert (built / "pagefind/pagefind.js").is_file()
     assert list((built / "packs").glob("*.pdf"))
+    # Committed as it stands, the programme keeps the build's own folders out of git (the build
+    # refuses to read them from the repository: core/committed.py), and still builds.
+    run(["git", "init", "-q"], site)
+    run(["git", "add", "-A"], site)
+    committed = run(["git", "ls-files"], site).split()
+    assert "mkdocs.yml" in committed and ".gitignore" in committed
+    assert not [p for p in committed if p.startswith((".cache/", "site/", ".site-"))]
+    run([str(bin_ / "opencpd"), "check", "--strict"], site)

@@ -113,10 +113,14 @@ def check(config_file: str, strict: bool) -> None:
     config = _config(config_file)
     catalog = _catalog(config)
     options = pack_options(config, config.plugins["opencpd"].config.start_time)
+    from .core.committed import committed_build_files
     from .core.slides import findings as slide_findings
 
     found = sorted(
-        set(catalog.findings) | set(pack_findings(catalog, options)) | set(slide_findings(catalog))
+        set(catalog.findings)
+        | set(pack_findings(catalog, options))
+        | set(slide_findings(catalog))
+        | set(committed_build_files(Path(config.config_file_path).resolve().parent))
     )
     for finding in found:
         click.echo(str(finding))

@@ -35,6 +35,15 @@ themes:
   - {id: local-network, label: Our local network}
 """
 
+GITIGNORE = """\
+# What a build makes, and keeps for the next one: never committed (the build refuses a
+# committed .cache/ or .site-*/, since it trusts what it finds there).
+/site/
+/.site-*/
+/.cache/
+/.preview/
+"""
+
 
 def new_site(
     target: Path, name: str, site_url: str = "https://cpd.example.org/", theme: str = "material"
@@ -45,6 +54,7 @@ def new_site(
         write_new(target / "mkdocs.yml", CONFIG.format(name=name, site_url=site_url, theme=theme)),
         write_new(target / "docs" / "index.md", HOME.format(name=name)),
         write_new(target / "vocabulary.yml", VOCABULARY),
+        write_new(target / ".gitignore", GITIGNORE),
     ]
     vocabulary = load_vocabulary(target / "vocabulary.yml")
     written += new_module(target, "first-module", "Our first module", "KS2", vocabulary)

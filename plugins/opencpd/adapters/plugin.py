@@ -13,11 +13,13 @@ from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
 from ..core.catalog import Catalog
+from ..core.committed import committed_build_files
 from ..core.compact import compact
 from ..core.csp import with_policy
 from ..core.export import export
@@ -143,6 +145,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             self.rebuilds.failed()
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        refuse_committed_build_files(project(config))  # before anything is read from them
         self.untrusted = {}
         self.made = None if self.serving else project(config) / SITE_FILES
         self.recycled = Recycled(
@@ -359,6 +362,21 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             if shipped.is_dir():
                 server.watch(str(shipped))
         return server
+
+
+def refuse_committed_build_files(folder: Path) -> None:
+    """Stop, naming each, if git tracks files in the build's own folders (core/committed.py)."""
+    found = committed_build_files(folder)
+    for finding in found:
+        log.error(str(finding))
+    if found:
+        raise PluginError(
+            f"{len(found)} file{'s' if len(found) > 1 else ''} the build keeps for itself "
+            f"{'are' if len(found) > 1 else 'is'} committed to the repository (listed above, "
+            f"first {found[0].path}). The build reads none of them: delete them with "
+            "`git rm -r -- .cache` (and any `.site-*` folder), commit, and build again; the "
+            "build makes them anew from the content."
+        )
 
 
 def is_file(uri: str) -> bool:
