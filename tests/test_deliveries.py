@@ -421,6 +421,14 @@ def test_passed_twilights_are_hidden_by_the_script(browser: Any, served_tiny_sit
         page.goto(served_tiny_site + "calendar/")
         assert len(listed(page)) == 2
         assert "1 twilight has passed" in page.locator("[data-passed-note]").inner_text()
+        # Those already held on the build date are the held list: the script hides none.
+        page.goto(served_tiny_site + "calendar/held/")
+        assert len(listed(page)) == 1
+        assert page.locator("[data-passed-note]").inner_text() == ""
+        page.goto(served_tiny_site + "deliveries/2026-12-01-leeds-speaking/")
+        assert "has passed since" not in page.locator("article").inner_text()
+        page.goto(served_tiny_site + "deliveries/2027-02-10-bristol-transition/")  # since
+        assert "has passed since this page was made" in page.locator("article").inner_text()
     finally:
         context.close()
 
