@@ -260,6 +260,9 @@ def test_only_twilights_still_to_come_have_a_file_to_add_to_a_calendar(catalog: 
     past = "deliveries/2026-12-01-leeds-speaking"
     assert f"{past}.ics" not in out
     assert "Add to my calendar" not in out[f"{past}.md"]
+    assert "This twilight has taken place" in out[f"{past}.md"]  # it says so, with no script
+    assert 'href="../../calendar/held/"' in out[f"{past}.md"]
+    assert "has taken place" not in out[f"{LEEDS}.md"] and "data-passed-note" in out[f"{LEEDS}.md"]
     assert "Subscribe to twilights in" in out[f"{past}.md"]
     feed = {str(e["uid"]) for e in events(out["calendar/all.ics"])}
     assert "2026-12-01-leeds-speaking@cpd.test-hub.org.uk" in feed
