@@ -166,6 +166,63 @@ def test_a_centre_with_a_persons_contact_is_refused(tmp_path: Path, build_day: N
     assert found == {(5, "personal-contact"), (7, "personal-data")}
 
 
+def new(tmp_path: Path, *args: str) -> Any:
+    from click.testing import CliRunner
+    from opencpd.cli import main
+
+    command = ["new", *args[:1], "-f", str(tmp_path / "src" / "mkdocs.yml"), *args[1:]]
+    return CliRunner().invoke(main, command)
+
+
+def centre(centre_id: str, contact: str) -> list[str]:
+    return ["centre", centre_id, "--name", "Moor School", "--town", "Sheffield", "--region",
+            "yorkshire-humber", "--contact", contact]  # fmt: skip
+
+
+def delivery(module: str, at: str, day: str, start: str) -> list[str]:
+    return ["delivery", "--module", module, "--centre", at, "--date", day, "--start", start]
+
+
+def test_new_centre_and_delivery_pass_check(catalog: Catalog, tmp_path: Path) -> None:
+    """`opencpd new centre` and `opencpd new delivery` write files that pass the check as they
+    stand, or write nothing and say what is wrong."""
+    src = tmp_path / "src"
+    made = new(tmp_path, *centre("sheffield-school", "cpd@moor.sch.uk"))
+    assert made.exit_code == 0 and "created centres/sheffield-school.md" in made.output
+    made = new(tmp_path, *delivery("ks2-speaking", "sheffield-school", "2099-02-17", "16:15"))
+    assert made.exit_code == 0, made.output
+    assert "created deliveries/2099-02-17-sheffield-school-ks2-speaking.md" in made.output
+    assert "before today" not in made.output
+    text = (src / "deliveries" / "2099-02-17-sheffield-school-ks2-speaking.md").read_text()
+    for line in ("module: ks2-speaking", "centre: sheffield-school", "date: 2099-02-17",
+                 "start: '16:15'", "status: planned", "languages: [fr, es]"):  # fmt: skip
+        assert line in text, text
+    loaded = load_catalog(src, load_vocabulary())
+    assert loaded.findings == [] and len(loaded.deliveries) == 5 and len(loaded.centres) == 3
+    before = sorted(p.name for p in (src / "deliveries").iterdir())
+    refused = [  # (arguments, what the command says): nothing is written
+        (centre("jo", "jo.bloggs@gmail.com"), "looks like a person's address"),
+        (centre("Moor School", "cpd@moor.sch.uk"), "try 'moor-school'"),
+        (delivery("ks2-speakin", "leeds-hub", "2099-01-01", "16:00"), "you mean 'ks2-speaking'"),
+        (delivery("ks2-speaking", "leeds-hb", "2099-01-01", "16:00"), "Did you mean 'leeds-hub'"),
+        (delivery("ks2-speaking", "leeds-hub", "2099-01-01", "4pm"), "would not be valid"),
+        (delivery("ks2-speaking", "leeds-hub", "17/02/2099", "16:00"), "a date like 2027-01-20"),
+        (delivery("ks2-speaking", "sheffield-school", "2099-02-17", "16:15"), "already exists"),
+        # what only the rest of the content shows: `opencpd check`'s findings, before writing
+        (delivery("ks2-speaking", "leeds-hub", "2099-01-01", "20:30"), "late-end: the evening"),
+        (delivery("ks2-speaking", "leeds-hub", "2027-03-31", "18:00"), "overlap: two deliveries"),
+    ]  # fmt: skip
+    for args, says in refused:
+        result = new(tmp_path, *args)
+        assert result.exit_code != 0 and says in result.output, (args, result.output)
+        assert "Traceback" not in result.output
+    assert sorted(p.name for p in (src / "deliveries").iterdir()) == before
+    assert len(list((src / "centres").iterdir())) == 3
+    past = new(tmp_path, *delivery("ks2-speaking", "leeds-hub", "2020-05-06", "16:00"))
+    assert past.exit_code == 0 and "6 May 2020 is before today" in past.output
+    assert "set `status: held`" in past.output
+
+
 def test_cancelled_and_past_deliveries_have_no_packs(catalog: Catalog) -> None:
     from opencpd.core.packs.delivery import packs_for
 

@@ -78,12 +78,13 @@ def add_commands(new: click.Group, config_option: click.Option) -> None:
         from .scaffold_deliveries import new_delivery
 
         root, vocab_file = _content(config_file)
+        date = _date(day)
         try:
             path = new_delivery(
                 root,
                 module_id,
                 centre_id,
-                _date(day),
+                date,
                 start,
                 load_vocabulary(vocab_file),
                 places,
@@ -91,9 +92,34 @@ def add_commands(new: click.Group, config_option: click.Option) -> None:
             )
         except (ScaffoldError, ValueError) as exc:
             raise click.ClickException(str(exc)) from None
+        refuse_unless_checked(config_file, root, path)
         click.echo(
             f"created {path.relative_to(root)} (status: {status}). Add lead teachers, a "
             "booking link and practical notes, then run `opencpd check`."
+        )
+        today = dt.date.today()  # the author's day, not the build's: a typed date to look at
+        if date < today:
+            click.echo(
+                f"note: {date:%-d %B %Y} is before today ({today:%-d %B %Y}). If the twilight "
+                "has already run, set `status: held` in the file; otherwise correct the date "
+                "(the file name carries it too).",
+                err=True,
+            )
+
+
+def refuse_unless_checked(config_file: str, root: Path, path: Path) -> None:
+    """Remove the delivery just written, and say why, if `opencpd check` finds an error in it
+    against the rest of the content (an evening ending after 21:00, an overlap at the centre)."""
+    from .cli import _catalog, _config
+
+    rel = path.relative_to(root).as_posix()
+    found = [f for f in _catalog(_config(config_file)).findings if f.path == rel]
+    errors = [f for f in found if f.severity == "error"]
+    if errors:
+        path.unlink()
+        raise click.ClickException(
+            "the delivery would not pass `opencpd check`, so nothing was written:\n"
+            + "\n".join(str(f) for f in errors)
         )
 
 
