@@ -4,6 +4,7 @@ pdftotext, and the calendar's filters in headless Chromium with and without Java
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -323,6 +324,23 @@ def test_only_twilights_still_to_come_have_a_file_to_add_to_a_calendar(catalog: 
     assert "Subscribe to twilights in" in out[f"{past}.md"]
     feed = {str(e["uid"]) for e in events(out["calendar/all.ics"])}
     assert "2026-12-01-leeds-speaking@cpd.test-hub.org.uk" in feed
+
+
+def test_a_centres_page_lists_its_last_twilights_held(tmp_path: Path, build_day: None) -> None:
+    src = tiny_site(tmp_path / "src")
+    held = (src / "deliveries" / "2026-12-01-leeds-speaking.md").read_text()
+    for day in range(1, 7):  # six more held at Leeds, in October 2026
+        (src / "deliveries" / f"2026-10-0{day}-leeds.md").write_text(
+            held.replace("2026-12-01", f"2026-10-0{day}")
+        )
+    page = pages(load_catalog(src, load_vocabulary()))["centres/leeds-hub.md"]
+    held_part = page.split('<h2 id="held">')[1]
+    shown = re.findall(r"deliveries/([\w-]+)/", held_part)
+    assert shown == [  # the last five, most recent first
+        "2026-12-01-leeds-speaking",
+        *(f"2026-10-0{day}-leeds" for day in (6, 5, 4, 3)),
+    ]
+    assert "The last 5 of 7" in held_part and "calendar/held/" in held_part
 
 
 def test_each_icalendar_file_is_the_librarys_whole_calendar(catalog: Catalog) -> None:

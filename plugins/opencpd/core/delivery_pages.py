@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 20  # deliveries per calendar page: each page stays far under 60 KB
 NEXT = 3  # upcoming deliveries shown on a module's page
+RECENT_HELD = 5  # the last twilights held at a centre, shown on its page
 FEED_LIMIT = 50
 ATOM = "http://www.w3.org/2005/Atom"
 FEED = "feeds/deliveries.xml"
@@ -358,16 +359,18 @@ class DeliveryPages:
         return self.centre_parts(centre).markdown(front_matter)
 
     def centre_parts(self, centre: Doc[Centre]) -> Parts:
-        soon = self.soon_by.get(("centre", centre.slug), [])
-        done = len(self.done_by.get(centre.slug, []))
+        soon = self.soon_by.get(("centre", centre.slug), [])[:PAGE_SIZE]
+        held_here = self.done_by.get(centre.slug, [])
+        recent = held_here[:RECENT_HELD]  # most recent first
         title = ("Example: " if centre.meta.example else "") + centre.meta.name
         meta = {
             "title": title,
             "content_type": "centre",
             "description": f"Twilights at {centre.meta.name}",
         }
-        more = len(soon) > PAGE_SIZE
-        key = self.kept.list_key(self.catalog, soon[:PAGE_SIZE], f"centre {more} {done}", [centre])
+        more = len(self.soon_by.get(("centre", centre.slug), [])) > PAGE_SIZE
+        shows = f"centre {more} {len(held_here)} {len(soon)}"  # where the coming ones end
+        key = self.kept.list_key(self.catalog, soon + recent, shows, [centre])
         article = self.kept_list(
             key,
             lambda keys: self.html(
@@ -376,9 +379,10 @@ class DeliveryPages:
                 centre=centre,
                 c=centre.meta,
                 title=title,
-                items=self.entries(soon[:PAGE_SIZE], centre.page, keys),
+                items=self.entries(soon, centre.page, keys),
                 more=more,
-                held=done,
+                recent=self.entries(recent, centre.page, keys),
+                held=len(held_here),
                 notes=safe_html(centre.body) if centre.body.strip() else "",
             ),
         )
