@@ -113,6 +113,7 @@ def check(config_file: str, strict: bool) -> None:
     config = _config(config_file)
     catalog = _catalog(config)
     options = pack_options(config, config.plugins["opencpd"].config.start_time)
+    from .adapters.plugin import project
     from .core.committed import committed_build_files
     from .core.slides import findings as slide_findings
 
@@ -120,7 +121,7 @@ def check(config_file: str, strict: bool) -> None:
         set(catalog.findings)
         | set(pack_findings(catalog, options))
         | set(slide_findings(catalog))
-        | set(committed_build_files(Path(config.config_file_path).resolve().parent))
+        | set(committed_build_files(project(config)))
     )
     for finding in found:
         click.echo(str(finding))

@@ -113,8 +113,8 @@ def refuse_unless_checked(config_file: str, root: Path, path: Path) -> None:
     from .cli import _catalog, _config
 
     rel = path.relative_to(root).as_posix()
-    found = [f for f in _catalog(_config(config_file)).findings if f.path == rel]
-    errors = [f for f in found if f.severity == "error"]
+    found = _catalog(_config(config_file)).findings
+    errors = [f for f in found if f.path == rel and f.severity == "error"]
     if errors:
         path.unlink()
         raise click.ClickException(

@@ -19,7 +19,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
 from ..core.catalog import Catalog
-from ..core.committed import committed_build_files
+from ..core.committed import BUILD_OWN, committed_build_files
 from ..core.compact import compact
 from ..core.csp import with_policy
 from ..core.export import export
@@ -374,8 +374,8 @@ def refuse_committed_build_files(folder: Path) -> None:
             f"{len(found)} file{'s' if len(found) > 1 else ''} the build keeps for itself "
             f"{'are' if len(found) > 1 else 'is'} committed to the repository (listed above, "
             f"first {found[0].path}). The build reads none of them: delete them with "
-            "`git rm -r -- .cache` (and any `.site-*` folder), commit, and build again; the "
-            "build makes them anew from the content."
+            f"`git rm -r -- {' '.join(BUILD_OWN)}`, commit, and build again; the build makes "
+            "them anew from the content."
         )
 
 

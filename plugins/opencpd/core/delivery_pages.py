@@ -359,7 +359,8 @@ class DeliveryPages:
         return self.centre_parts(centre).markdown(front_matter)
 
     def centre_parts(self, centre: Doc[Centre]) -> Parts:
-        soon = self.soon_by.get(("centre", centre.slug), [])[:PAGE_SIZE]
+        coming = self.soon_by.get(("centre", centre.slug), [])
+        soon, more = coming[:PAGE_SIZE], len(coming) > PAGE_SIZE
         held_here = self.done_by.get(centre.slug, [])
         recent = held_here[:RECENT_HELD]  # most recent first
         title = ("Example: " if centre.meta.example else "") + centre.meta.name
@@ -368,7 +369,6 @@ class DeliveryPages:
             "content_type": "centre",
             "description": f"Twilights at {centre.meta.name}",
         }
-        more = len(self.soon_by.get(("centre", centre.slug), [])) > PAGE_SIZE
         shows = f"centre {more} {len(held_here)} {len(soon)}"  # where the coming ones end
         key = self.kept.list_key(self.catalog, soon + recent, shows, [centre])
         article = self.kept_list(
