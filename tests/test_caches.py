@@ -308,12 +308,17 @@ def test_kept_deliveries_are_made_again_when_what_they_show_changed(
 
     monkeypatch.setattr(DeliveryPages, "html", counted_html)
 
-    def render(keep: bool) -> tuple[object, ...]:
+    each_read: list[bool] = []  # whether a render read what was kept of each delivery
+
+    def render(keep: bool, packs: dict | None = None) -> tuple[object, ...]:
         catalog = load_catalog(root, load_vocabulary())
         kept = KeptDeliveries(kept_file, catalog.vocabulary, "settings") if keep else None
-        renderer = Renderer(catalog, site_url="https://cpd.example.org/", shells=True, kept=kept)
+        renderer = Renderer(
+            catalog, site_url="https://cpd.example.org/", packs=packs, shells=True, kept=kept
+        )
         pages = renderer.pages()
         if kept:
+            each_read.append("kept" in vars(kept))
             kept.save()
         shelled = {u: (p.meta, p.article) for u, p in renderer.delivery_pages.shelled.items()}
         return pages, shelled
@@ -331,8 +336,19 @@ def test_kept_deliveries_are_made_again_when_what_they_show_changed(
 
     assert render(keep=True) == render(keep=False)
     assert made_again() == []
-    # nor a calendar page or a centre's: only the module pages' short lists are made
-    assert set(kept_templates) == {"next_deliveries.html.j2"}, kept_templates
+    # nothing at all, not even the module pages' short lists: all the deliveries' pages were
+    # found whole, and what was kept of each delivery was not read
+    assert kept_templates == [] and each_read == [True, False], (kept_templates, each_read)
+    # a pack made for one delivery since: its page links it, the others are kept
+    packs = {
+        "delivery-2027-03-31-leeds-speaking": [
+            {"uri": "packs/x.pdf", "label": "Pack", "size": "1 MB"}
+        ]
+    }
+    kept_pages = render(keep=True, packs=packs)
+    assert kept_pages == render(keep=False, packs=packs) and each_read[-1]
+    assert "packs/x.pdf" in str(kept_pages)
+    assert render(keep=True, packs=packs) == kept_pages and not each_read[-1]
     module = root / "modules" / "ks2-speaking" / "module.md"
     module.write_text(module.read_text("utf-8").replace("Speaking at KS2", "Talking at KS2"))
     assert made_again() == ["2026-12-01-leeds-speaking", "2027-03-31-leeds-speaking"]

@@ -170,11 +170,45 @@ class KeptDeliveries:
         sources = sorted([*package.glob("*.py"), *(package / "templates").glob("*.j2")])
         self.path = path
         self.version = code_version(sources, repr(vocabulary), settings)
-        self.kept: dict[str, str] = recall(path, self.version) if path else {}
         self.used: dict[str, str] = {}
         self.made: dict[str, str] = {}  # made by this build
         self._digests: dict[str, str] = {}
         self._keys: dict[tuple[str, str], str] = {}
+        self._whole: tuple[str, dict[str, Any]] | None = None  # (key, pages) made by this build
+
+    @functools.cached_property
+    def kept(self) -> dict[str, str]:
+        """What was kept of each delivery, read when first asked for: a build that finds all
+        the deliveries' pages kept whole (`whole`) never reads it."""
+        return recall(self.path, self.version) if self.path else {}
+
+    @property
+    def whole_path(self) -> Path | None:
+        return self.path.with_name(f"{self.path.stem}-whole.json") if self.path else None
+
+    def whole_key(self, catalog: Catalog, *shows: str) -> str:
+        """The key of all the deliveries' pages at once: every delivery, centre and module
+        (with its sessions) as loaded, in order, the build day and `shows` (what else the
+        pages show, such as the links to the deliveries' packs)."""
+        return _digest(
+            "whole",
+            str(catalog.today),
+            *shows,
+            *(_doc(delivery) for delivery in catalog.deliveries),
+            *(self._of(centre, lambda c: [_doc(c)]) for centre in catalog.centres.values()),
+            *(
+                self._of(module, lambda m: [_doc(m), *(_doc(s) for s in m.sessions)])
+                for module in catalog.modules
+            ),
+        )
+
+    def whole(self, key: str) -> dict[str, Any] | None:
+        """All the deliveries' pages as an earlier build made them under `key`, or None."""
+        found = recall(self.whole_path, self.version) if self.whole_path else {}
+        return found.get("pages") if found.get("key") == key else None
+
+    def keep_whole(self, key: str, pages: dict[str, Any]) -> None:
+        self._whole = key, pages
 
     def key(self, catalog: Catalog, delivery: Doc[Any], what: str) -> str:
         """The key of `what` ("page", "event", an entry's links) made of `delivery`."""
@@ -227,9 +261,15 @@ class KeptDeliveries:
         self.used[key] = self.made[key] = value
 
     def save(self) -> None:
-        """Keep what this build used, if it differs from what was kept."""
-        if self.path and (self.made or self.used.keys() != self.kept.keys()):
+        """Keep what this build used, if it differs from what was kept, and the pages it made
+        whole. Nothing when it read nothing kept of each delivery: it found the pages whole."""
+        if not self.path:
+            return
+        if "kept" in vars(self) and (self.made or self.used.keys() != self.kept.keys()):
             keep(self.path, self.version, self.used)
+        if self._whole and self.whole_path:
+            key, pages = self._whole
+            keep(self.whole_path, self.version, {"key": key, "pages": pages})
 
 
 def _doc(doc: Doc[Any]) -> str:
