@@ -9,7 +9,8 @@ from xml.etree import ElementTree as ET
 
 import markdown
 import pytest
-from opencpd.core.placed import hold, place
+from opencpd.core import placed as placed_module
+from opencpd.core.placed import hold, place, reheld, unheld
 from opencpd.core.svg import NotAnSvg, read_svg, safe_svg
 from opencpd.core.untrusted import safe_html
 from opencpd.core.urls import file_in_folder, link
@@ -47,6 +48,26 @@ def test_a_placeholder_not_signed_by_this_build_is_dropped(forged: str) -> None:
     placed, fragments = place(f"<p>a</p>{forged}<p>b</p>")
     assert placed in ("<p>a</p><p>b</p>", f"<p>a</p>{forged}<p>b</p>") and fragments == []
     assert "script" not in placed or forged in placed  # never decoded
+
+
+def test_held_html_kept_for_a_later_build_is_placed_by_it_and_a_forgery_is_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What a build keeps on disk holds no signature of its own: the next build, another
+    process with another key, signs the fragments again; text that only looks like a
+    placeholder stays text, signed by nobody, and is dropped when placed."""
+    forged = "<!--opencpd-html:PHNjcmlwdD4=:" + "0" * 64 + "-->"
+    text = "# Twilights\n" + hold("<ul><li>Leeds</li></ul>") + forged + "\nAfter.\n"
+    kept = json.loads(json.dumps(unheld(text)))  # as on disk
+    assert kept[1] == "<ul><li>Leeds</li></ul>" and forged in kept[2] and len(kept) == 3
+    assert "opencpd-html:PHVs" not in json.dumps(kept)  # no placeholder of this process
+    assert reheld(kept) == text  # in this process: the same text
+    monkeypatch.setattr(placed_module, "_KEY", b"another build's key" * 2)
+    again = reheld(kept)
+    assert again != text and place(text)[1] == []  # this process's placeholders: dropped
+    html, fragments = place(again)
+    assert fragments == ["<ul><li>Leeds</li></ul>"] and "<script>" not in html
+    assert unheld("no fragment") == ["no fragment"]
 
 
 @pytest.mark.parametrize(

@@ -37,7 +37,7 @@ from .deliveries import (
 )
 from .delivery_model import Centre, Delivery
 from .kept import KeptDeliveries
-from .placed import hold
+from .placed import hold, reheld, unheld
 from .render import front_matter, page_url, running_order, url_href
 from .shells import Parts, fillable
 from .untrusted import safe_html
@@ -257,14 +257,21 @@ class DeliveryPages:
         if whole is not None:
             self.shelled = {u: Parts(u, meta, text) for u, (meta, text) in whole["shelled"].items()}
             self.after = whole["after"]
-            return whole["out"]
+            return {uri: reheld(pieces) for uri, pieces in whole["out"].items()}
         out = self._all()
-        shelled = {u: [p.meta, p.article] for u, p in self.shelled.items()}
-        self.kept.keep_whole(
-            self._whole_key,
-            {"out": out, "shelled": shelled, "after": self.after, "next": self._next},
-        )
+        self.kept.keep_whole(self._whole_key, lambda: self._to_keep(out))
         return out
+
+    def _to_keep(self, out: dict[str, str]) -> dict[str, Any]:
+        """What the next build takes whole (asked for as this build ends: the module pages ask
+        for their lists after `all`). The fragments held in the pages' Markdown are kept
+        unsigned (core/placed.py): the next build signs them with its own key."""
+        return {
+            "out": {uri: unheld(text) for uri, text in out.items()},
+            "shelled": {uri: [p.meta, p.article] for uri, p in self.shelled.items()},
+            "after": self.after,
+            "next": {key: unheld(text) for key, text in self._next.items()},
+        }
 
     def _all(self) -> dict[str, str]:
         c = self.catalog
@@ -463,7 +470,8 @@ class DeliveryPages:
             return ""
         key = f"{module.id} {here}"
         kept = self._whole["next"].get(key) if self._whole else None
-        found = self._next[key] = self._next_on_module(module, here) if kept is None else kept
+        found = self._next_on_module(module, here) if kept is None else reheld(kept)
+        self._next[key] = found
         return found
 
     def _next_on_module(self, module: ModuleDoc, here: str) -> str:

@@ -10,7 +10,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import astuple
 from importlib import metadata
 from pathlib import Path
@@ -174,7 +174,7 @@ class KeptDeliveries:
         self.made: dict[str, str] = {}  # made by this build
         self._digests: dict[str, str] = {}
         self._keys: dict[tuple[str, str], str] = {}
-        self._whole: tuple[str, dict[str, Any]] | None = None  # (key, pages) made by this build
+        self._whole: tuple[str, Callable[[], dict[str, Any]]] | None = None  # made by this build
 
     @functools.cached_property
     def kept(self) -> dict[str, str]:
@@ -207,7 +207,8 @@ class KeptDeliveries:
         found = recall(self.whole_path, self.version) if self.whole_path else {}
         return found.get("pages") if found.get("key") == key else None
 
-    def keep_whole(self, key: str, pages: dict[str, Any]) -> None:
+    def keep_whole(self, key: str, pages: Callable[[], dict[str, Any]]) -> None:
+        """Keep, as this build ends (`save`), what `pages()` then gives, under `key`."""
         self._whole = key, pages
 
     def key(self, catalog: Catalog, delivery: Doc[Any], what: str) -> str:
@@ -269,7 +270,7 @@ class KeptDeliveries:
             keep(self.path, self.version, self.used)
         if self._whole and self.whole_path:
             key, pages = self._whole
-            keep(self.whole_path, self.version, {"key": key, "pages": pages})
+            keep(self.whole_path, self.version, {"key": key, "pages": pages()})
 
 
 def _doc(doc: Doc[Any]) -> str:
