@@ -389,6 +389,33 @@ def test_a_deck_made_for_a_delivery_has_its_centre_date_and_clock_times(
     assert all(p.name.startswith("delivery-") for p in cache.folder.iterdir())
 
 
+@pytest.mark.parametrize(
+    "centre",
+    [
+        '*Hub*{: onclick="alert(1)" } [x](javascript:alert(2)) <b onmouseover=alert(3)>',
+        "Leeds\n{: onfocus=alert(3) autofocus }\n\n![leak][r]\n\n[r]: ../../../private/a.png",
+        "Leeds\u2028- [a]: x\r\n> # h\n1. one `code` \\{: #id }",
+    ],
+)
+def test_a_centres_name_on_a_title_slide_is_text_as_typed(
+    made: dict[str, Any], centre: str
+) -> None:
+    """A centre's name and town (a coordinator's, untrusted) are written on an evening's
+    title slide as typed: they make no link, picture, attribute or block of their own."""
+    from opencpd.core.slides.deck import ESCAPED
+    from opencpd.core.slides.text import SlideMarkdown
+
+    assert set(ESCAPED) == set(SlideMarkdown().md.ESCAPED_CHARS)  # every one escaped
+    module = made["catalog"].module("ks2-hello")
+    options = DeckOptions(site_url=OPTIONS.site_url, centre=centre, date="Wednesday 20 January")
+    title = make_deck(module, module.sessions[0], options).slides[0]
+    body = title.content.html
+    assert re.fullmatch(r"<p>[^<]*</p>", body.strip()), body  # one paragraph of text
+    assert all(not hasattr(part, "src") for part in title.content.parts)  # no picture
+    shown = "".join(run.text for part in title.content.parts for run in part.runs)
+    assert " ".join(centre.split()) in shown and "Wednesday 20 January" in shown
+
+
 def test_serving_makes_the_deck_of_an_edited_session_at_once(made: dict[str, Any]) -> None:
     """`opencpd serve` shows what a build publishes: after an edit to one session its fresh
     deck is made before the pages are built (the plugin passes at_most=SERVE_DECKS); a cold

@@ -94,8 +94,8 @@ def make_deck(
     s = session.meta
     deck = Deck(module, session)
     blocks = read_blocks(session.body, session.body_line)
-    when = ", ".join(
-        x
+    when = ", ".join(  # the centre's name and town: a coordinator's, untrusted
+        _escape(x)
         for x in (
             options.centre,
             options.date,
@@ -179,12 +179,18 @@ def _continued(title: str, number: int) -> str:
 
 
 def _escape(text: str) -> str:
-    """Front-matter text as literal Markdown text: it is the authors' own, but a stray `*` or
-    `<` in it should show as typed."""
-    out = html.escape(text, quote=False)
-    for char in "\\`*_[]#|":
+    """Front-matter text as literal Markdown text on one line, whoever wrote it: each of its
+    characters shows as typed, and none starts anything (an attribute list, a link or a
+    picture, a reference, a list, a block). Line breaks and runs of spaces are one space."""
+    out = html.escape(" ".join(text.split()), quote=False)
+    for char in ESCAPED:
         out = out.replace(char, "\\" + char)
     return out
+
+
+# Every character Python-Markdown lets a backslash make literal, the backslash first (the
+# slides' Markdown adds `|` and `/`: tests/test_slides.py checks the list against it).
+ESCAPED = "\\`*_{}[]()>#+-.!|/"
 
 
 def _short(url: str) -> str:

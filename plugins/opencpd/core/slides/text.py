@@ -72,7 +72,8 @@ class _Split(Treeprocessor):
 class SlideMarkdown:
     def __init__(self) -> None:
         self.md = Markdown(extensions=EXTENSIONS, output_format="html")
-        self.md.treeprocessors.register(_Split(self.md), "opencpd-slide-split", 1)
+        # after "unescape" (priority 0): both trees hold `*` where the text had `\*`
+        self.md.treeprocessors.register(_Split(self.md), "opencpd-slide-split", -1)
 
     def convert(self, text: str) -> Converted:
         self.md.reset()
