@@ -167,6 +167,33 @@ def test_a_centre_with_a_persons_contact_is_refused(tmp_path: Path, build_day: N
     assert found == {(5, "personal-contact"), (7, "personal-data")}
 
 
+@pytest.mark.parametrize(
+    "name, lines",
+    [
+        ("|\n  Leeds Languages\n  Hub", 2),
+        ('"Leeds Hub\\rBEGIN:VEVENT\\rSUMMARY:Not ours"', 3),
+        ('"Leeds\\u2028Hub"', 2),
+    ],
+    ids=["yaml-block", "carriage-return", "line-separator"],
+)
+def test_a_centres_name_on_two_lines_is_refused(
+    tmp_path: Path, build_day: None, name: str, lines: int
+) -> None:
+    """A name is one line: a calendar's name, a slide's title or a feed's entry would take a
+    line break in it for the start of something else."""
+    root = tiny_site(tmp_path / "src")
+    (root / "centres" / "york.md").write_text(
+        f"---\nname: {name}\ntown: York\nregion: yorkshire-humber\n"
+        "contact: bookings@york-hub.org.uk\n---\nParking at the back.\n",
+        encoding="utf-8",
+    )
+    found = [
+        f for f in load_catalog(root, load_vocabulary()).findings if f.path == "centres/york.md"
+    ]
+    assert [(f.line, f.rule) for f in found] == [(2, "not-one-line")], found
+    assert f"expected one line, got {lines} lines" in str(found[0]) and "one line" in found[0].hint
+
+
 def new(tmp_path: Path, *args: str) -> Any:
     from click.testing import CliRunner
     from opencpd.cli import main
@@ -366,6 +393,27 @@ def test_each_icalendar_file_is_the_librarys_whole_calendar(catalog: Catalog) ->
             years = [d.meta.date.year for d in found]
             whole.subcomponents.insert(0, _london(min(years) - 1, max(years) + 2))
         assert whole.to_ical().decode("utf-8") == text, uri
+
+
+def test_a_calendars_name_is_written_as_a_text(tmp_path: Path, build_day: None) -> None:
+    """Its commas and semicolons escaped as in any other text (the library leaves a property
+    it does not know, X-WR-CALNAME, as given): read back, the name is the centre's."""
+    from opencpd.core.calendar import calendars
+
+    root = tiny_site(tmp_path / "src")
+    centre = root / "centres" / "leeds-hub.md"
+    centre.write_text(
+        centre.read_text("utf-8").replace("Leeds Languages Hub", "Leeds Hub; Room 2, North")
+    )
+    catalog = load_catalog(root, load_vocabulary())
+    out = calendars(catalog, "https://cpd.test-hub.org.uk/")
+    text = out[f"{LEEDS}.ics"]
+    parsed = icalendar.Calendar.from_ical(text)
+    summary = parsed.walk("VEVENT")[0]["summary"]
+    assert str(summary) == "Speaking at KS2, Leeds Hub; Room 2, North"  # read as a text
+    # the name as the library writes that text: commas and semicolons escaped, once
+    assert parsed["x-wr-calname"].to_ical() == summary.to_ical()
+    assert "X-WR-CALNAME:Speaking at KS2\\, Leeds Hub\\; Room 2\\, North\r\n" in text
 
 
 def test_pages_stay_light_and_paginate(tmp_path: Path, build_day: None) -> None:

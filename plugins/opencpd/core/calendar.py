@@ -12,7 +12,7 @@ import functools
 import re
 from collections import defaultdict
 
-from icalendar import Calendar, Component, Event, vCalAddress
+from icalendar import Calendar, Component, Event, vCalAddress, vText
 
 from .catalog import Catalog, Doc
 from .deliveries import (
@@ -129,7 +129,7 @@ def calendar(
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", vText(name))  # a text: escaped, as the library escapes a summary
     cal.add("x-wr-timezone", str(LONDON))
     # The library folds and ends each content line on its own, so a calendar's text is its own
     # lines, then each subcomponent's text, then its END: the subcomponents, serialised once,

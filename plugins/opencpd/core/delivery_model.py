@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
-from .model import CONTENT_TYPES, Content, Language, PlainText, Slug, term
+from .model import CONTENT_TYPES, Content, Language, OneLine, PlainText, Slug, term
 
 Region = term("regions")
 CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -39,8 +39,8 @@ Email = Annotated[str, AfterValidator(_email)]
 class Centre(Content):
     """A local centre (a school or a hub) where twilights are run: `centres/<id>.md`."""
 
-    name: PlainText
-    town: PlainText
+    name: OneLine
+    town: OneLine
     region: Region  # type: ignore[valid-type]
     address: PlainText | None = None
     access: PlainText | None = None  # step-free access, parking, the door to use
@@ -49,7 +49,7 @@ class Centre(Content):
 
 
 class LeadTeacher(Content):
-    name: PlainText
+    name: OneLine
     consent: bool = False  # shown only with consent: true
 
 

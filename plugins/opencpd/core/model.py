@@ -58,8 +58,20 @@ def _plain(value: str) -> str:
     return value
 
 
-# Teachers' resources are untrusted: their short fields may not carry markup.
+LINE_BREAK = re.compile("\r\n|[\r\n\u2028\u2029]")  # the others are invisible characters
+
+
+def _one_line(value: str) -> str:
+    lines = len(LINE_BREAK.split(value))
+    if lines > 1:
+        raise PydanticCustomError("one_line", "must be on one line", {"lines": lines})
+    return value
+
+
+# Teachers' resources are untrusted: their short fields may not carry markup, and a name or a
+# title is one line (a calendar, a feed or a slide takes a line break in it for a new field).
 PlainText = Annotated[str, Field(min_length=1), AfterValidator(_plain)]
+OneLine = Annotated[str, Field(min_length=1), AfterValidator(_plain), AfterValidator(_one_line)]
 Slug = Annotated[str, Field(pattern=SLUG)]
 
 
@@ -137,21 +149,21 @@ class Handout(Content):
 
 
 class Contributor(Content):
-    name: PlainText
+    name: OneLine
     school: Annotated[str, AfterValidator(_plain)] = ""
     region: Annotated[str, AfterValidator(_plain)] = ""
 
 
 class Attachment(Content):
     path: Text
-    title: PlainText
+    title: OneLine
     alt: Annotated[str, AfterValidator(_plain)] = ""
 
 
 class Resource(Content):
     """A teacher's own resource, contributed to a module's open wiki."""
 
-    title: PlainText
+    title: OneLine
     summary: PlainText
     contributor: Contributor
     consent: bool

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from .model import CONTENT_TYPES, Content, PlainText, Slug, Text, _plain, term
+from .model import CONTENT_TYPES, Content, OneLine, Slug, Text, _plain, term
 
 Subject = term("subjects")
 Phase = term("phases")
@@ -26,16 +26,16 @@ LISTED_ONLY = ("availability", "capacity", "charges")
 class SupportSchool(Content):
     """The school that offers support: never a person's address or contact."""
 
-    name: PlainText
-    town: PlainText
+    name: OneLine
+    town: OneLine
     region: Region  # type: ignore[valid-type]
 
 
 class Colleague(Content):
     """The nominated colleague: their name and role are shown only with consent: true."""
 
-    name: PlainText
-    role: PlainText
+    name: OneLine
+    role: OneLine
     consent: bool
 
 
@@ -50,7 +50,7 @@ class Offer(Content):
     """What a nominated colleague offers other schools: `support/<id>.md`. Requests for a
     link go through the coordinating team's organisational address, never to the colleague."""
 
-    title: PlainText  # what is offered, in a line
+    title: OneLine  # what is offered, in a line
     subject: Subject  # type: ignore[valid-type]
     themes: list[Theme] = []  # type: ignore[valid-type]
     phase: Phase  # type: ignore[valid-type]
@@ -72,7 +72,7 @@ class SupportProgramme(Content):
     """`support/programme.md`: who links schools, and how a school asks. The body is the
     page "How school-to-school support works"."""
 
-    team: PlainText  # the coordinating team's name
+    team: OneLine  # the coordinating team's name
     contact: Text  # the team's organisational mailbox: every request goes through it
     launch_module: Slug | None = None  # the training module of the launch day
     forms_url: str = ""  # the repository's "new issue" address, for the two issue forms
@@ -85,8 +85,8 @@ class LinkRequest(Content):
 
     offer: Slug  # the offer's reference (its file name)
     school: SupportSchool  # the school asking
-    role: PlainText  # the asker's role, never their name or contact
-    need: PlainText  # what they would like help with, in a line
+    role: OneLine  # the asker's role, never their name or contact
+    need: OneLine  # what they would like help with, in a line
     submitted: dt.date
     status: Literal["pending", "linked", "closed"]
 

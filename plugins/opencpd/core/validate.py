@@ -191,6 +191,16 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             f"'{name}' contains markup (expected plain text, got {_got(value)})",
             "Remove HTML tags and links; put links in the page text instead.",
         )
+    if kind == "one_line":
+        return Finding(
+            source.path,
+            line,
+            col,
+            "not-one-line",
+            f"'{name}' is on more than one line (expected one line, got {ctx['lines']} lines)",
+            "Write it on one line after the colon, in quotes if it holds ': ' (no '|' or '>' "
+            "and no line break inside); longer notes go in the page text.",
+        )
     if kind == "literal_error":
         return Finding(
             source.path,
