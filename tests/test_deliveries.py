@@ -168,6 +168,35 @@ def test_a_centre_with_a_persons_contact_is_refused(tmp_path: Path, build_day: N
 
 
 @pytest.mark.parametrize(
+    "contact, notes, rule",
+    [
+        ("bookings@x.org.uk?cc=a%40other.example&body=hi", "Parking.", "bad-value"),
+        ("bookings.x?cc=a%40other.example@hub.org.uk", "Parking.", "bad-value"),
+        ("hub.jane.smith@protonmail.com", "Parking.", "personal-contact"),
+        (
+            "bookings@york-hub.org.uk",
+            "Ring \uff10\uff17\uff17\uff10\uff10 900123.",
+            "personal-data",
+        ),
+    ],
+    ids=["query", "query-in-mailbox", "personal-domain", "full-width-phone"],
+)
+def test_a_centres_contact_is_an_organisations_mailbox_and_nothing_more(
+    tmp_path: Path, build_day: None, contact: str, notes: str, rule: str
+) -> None:
+    root = tiny_site(tmp_path / "src")
+    (root / "centres" / "york.md").write_text(
+        f"---\nname: York Hub\ntown: York\nregion: yorkshire-humber\ncontact: {contact}\n"
+        f"---\n{notes}\n",
+        encoding="utf-8",
+    )
+    found = [
+        f for f in load_catalog(root, load_vocabulary()).findings if f.path == "centres/york.md"
+    ]
+    assert [f.rule for f in found] == [rule], found
+
+
+@pytest.mark.parametrize(
     "name, lines",
     [
         ("|\n  Leeds Languages\n  Hub", 2),

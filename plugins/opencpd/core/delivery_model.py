@@ -25,7 +25,8 @@ def _clock(value: str) -> str:
 
 
 def _email(value: str) -> str:
-    if not re.fullmatch(r"[^@\s<>()]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", value):
+    # a mailbox and nothing else: no `?`, `&` or `%` to add a copy or a text to a mailto: link
+    if not re.fullmatch(r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", value):
         raise PydanticCustomError("email", "an email address like bookings@centre.org.uk")
     return value
 

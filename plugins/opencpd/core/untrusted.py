@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+import unicodedata
 from collections.abc import Callable, Iterator
 from importlib.metadata import version
 from pathlib import Path
@@ -170,8 +171,11 @@ _DIGITS = re.compile(r"[0-9][0-9][0-9]")  # spelt out: three times as fast as \d
 
 
 def personal_data(text: str) -> list[tuple[int, str, str]]:
-    """(line number from 1, what it looks like, the matched text) for likely personal data."""
+    """(line number from 1, what it looks like, the matched text) for likely personal data,
+    looked for in the text as its compatibility forms read (full-width digits as digits)."""
     found: list[tuple[int, str, str]] = []
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
     finders = [
         (find, what)
         for find, what in PERSONAL_DATA
