@@ -166,6 +166,42 @@ def test_an_svg_that_is_not_a_plain_svg_document_is_refused(svg: bytes) -> None:
         read_svg(svg)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [
+        "url(https://evil.example/a)",
+        "URL( 'https://evil.example/a')",
+        "u\\rl(https://evil.example/a)",
+        "\\75 rl(https://evil.example/a)",
+        "\\000075rl(https://evil.example/a)",
+        "ur\\l(https://evil.example/a)",
+        "u\\72 l('https://evil.example/a')",
+        "image-set('https://evil.example/a' 1x)",
+        "red url(//evil.example/a)",
+        "src(https://evil.example/a)",
+    ],
+)
+def test_an_svg_value_that_a_browser_reads_as_an_outside_address_is_dropped(value: str) -> None:
+    """Drawing attributes are CSS to a browser, where a backslash starts an escape: a value
+    with one, or with a function other than colours, transforms and url(#id), is dropped."""
+    for name in ("fill", "stroke", "stop-color", "font-family", "transform"):
+        svg = f'<svg xmlns="http://www.w3.org/2000/svg"><rect {name}="{value}"/></svg>'
+        clean = safe_svg(svg.replace("&", "&amp;").encode("utf-8"))
+        assert "evil" not in clean and name not in clean, clean
+    kept = (
+        '<svg xmlns="http://www.w3.org/2000/svg"><rect fill="rgb(1, 2, 3)" stroke="url(#g)" '
+        'transform="rotate(45) translate(1 2)" font-family="\'Comic Sans\', sans-serif"/></svg>'
+    )
+    clean = safe_svg(kept.encode("utf-8"))
+    for part in (
+        'fill="rgb(1, 2, 3)"',
+        'stroke="url(#g)"',
+        'transform="rotate(45) translate(1 2)"',
+    ):
+        assert part in clean, clean
+    assert "Comic Sans" in clean
+
+
 def test_a_clean_svg_is_valid_xml_with_drawing_only() -> None:
     svg = (
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:x="http://www.w3.org/1999/xlink">'

@@ -91,7 +91,29 @@ config_option = click.option(
 )
 
 
-@click.group()
+class Commands(click.Group):
+    """The commands, each stopped by a fault of OpenCPD's own with a few lines saying so, not a
+    traceback: a teacher is told what happened and that their files are not the cause
+    (`OPENCPD_TRACEBACK=1` shows where it happened, for the report)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
+            raise
+        except Exception as exc:  # everything else is a fault of ours
+            if os.environ.get("OPENCPD_TRACEBACK"):
+                raise
+            name = ctx.invoked_subcommand or "opencpd"
+            raise click.ClickException(
+                f"`opencpd {name}` stopped on a fault in OpenCPD itself: "
+                f"{type(exc).__name__}: {exc}. Nothing was published: the site you had is as "
+                "it was. Please report it with the command you ran and this message; run it "
+                "again with OPENCPD_TRACEBACK=1 to add where it happened."
+            ) from None
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="opencpd")
 def main() -> None:
     """OpenCPD: compile languages-teaching CPD into a website and session packs."""

@@ -62,8 +62,34 @@ ATTRIBUTES = {
     "fx",
     "fy",
 }
-# url(...) may only name something in the same picture: url(#id)
-OUTSIDE_REFERENCE = re.compile(r"url\s*\(\s*(?!['\"]?#)", re.IGNORECASE)
+# A browser reads a drawing attribute's value as CSS, in which a backslash starts an escape
+# (`u\rl(` is `url(`): a value is kept only with no backslash, and with no function but these.
+# url(...) may only name something in the same picture: url(#id).
+FUNCTIONS = {
+    "rgb",
+    "rgba",
+    "hsl",
+    "hsla",
+    "matrix",
+    "translate",
+    "scale",
+    "rotate",
+    "skewx",
+    "skewy",
+}
+# a function is a name and "(" at once; each name is read once (the look-behind), in linear time
+FUNCTION = re.compile(r"(?<![\w-])([\w-]++)\((\s*+['\"]?+#)?+")
+
+
+def _drawing_value(value: str) -> bool:
+    if "\\" in value:
+        return False
+    return all(
+        name.lower() in FUNCTIONS or (name.lower() == "url" and to_id)
+        for name, to_id in FUNCTION.findall(value)
+    )
+
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
 
@@ -110,7 +136,7 @@ def _clean(element: ET.Element, depth: int) -> ET.Element | None:
         {
             key: value
             for key, value in element.attrib.items()
-            if key in ATTRIBUTES and not OUTSIDE_REFERENCE.search(value)
+            if key in ATTRIBUTES and _drawing_value(value)
         },
     )
     clean.text = element.text
