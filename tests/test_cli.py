@@ -96,6 +96,30 @@ def test_check_as_a_command_prints_no_traceback(site_copy: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize(
+    "fault, says",
+    [
+        (AssertionError("a library's own check"), "stopped on a fault in OpenCPD itself"),
+        (PermissionError(13, "Permission denied", "site"), "Permission denied (site)"),
+    ],
+)
+def test_a_fault_of_ours_or_of_the_disk_is_a_few_lines_not_a_traceback(
+    runner: CliRunner, site_copy: Path, monkeypatch: pytest.MonkeyPatch, fault: Exception, says: str
+) -> None:
+    import opencpd.cli
+
+    def fails(*args: object, **kwargs: object) -> None:
+        raise fault
+
+    monkeypatch.setattr(opencpd.cli, "load_catalog", fails)
+    result = run(runner, site_copy, "check")
+    assert_clean_failure(result)
+    assert says in result.output and "as it was" in result.output
+    # a developer asks for the traceback
+    monkeypatch.setenv("OPENCPD_TRACEBACK", "1")
+    assert run(runner, site_copy, "check").exception is fault
+
+
 def test_check_reports_an_empty_front_matter(runner: CliRunner, site_copy: Path) -> None:
     (site_copy / "modules" / "ks2-speaking" / "handouts" / "question-cards.md").write_text(
         "---\n---\nThe cards.\n", encoding="utf-8"

@@ -105,6 +105,15 @@ BAD = [  # name, fields changed, (line, rule) expected; the file's fields are in
     ("not-https", {"booking": "http://bookings.leeds-hub.org.uk/"}, 10, "bad-link", "https"),
     ("stale", {"date": "2027-01-05"}, 7, "stale-status", "held or cancelled"),
     ("overlap", {"date": "2027-03-31", "start": '"18:00"'}, 5, "overlap", "overlap"),
+    ("early", {"start": '"01:30"'}, 5, "early-start", "from 07:00"),
+    (
+        "repeated-session",
+        {"sessions": "[01-twilight, 02-follow-up, 02-follow-up]"},
+        10,
+        "repeated-session",
+        "places 2 and 3",
+    ),
+    ("far-future", {"date": "9999-12-31", "start": '"23:30"'}, 4, "bad-value", "2099-12-31"),
 ]
 
 
@@ -132,6 +141,34 @@ def test_each_bad_delivery_is_refused_at_its_line(
     assert any(f.line == line and f.rule == rule and words in str(f) for f in mine), "\n".join(
         map(str, found)
     )
+
+
+def test_an_evening_overlapping_any_earlier_one_at_its_centre_is_refused(
+    tmp_path: Path, build_day: None
+) -> None:
+    """16:00 to 18:45, then 16:30, then 18:00: the third overlaps the first, not the second."""
+    root = tiny_site(tmp_path / "src")
+    sessions = {"sessions": "[01-twilight, 02-follow-up]", "date": "2027-06-02"}
+    first = write_delivery(root, "2027-06-02-a", sessions)
+    second = write_delivery(root, "2027-06-02-b", {"date": "2027-06-02", "start": '"16:30"'})
+    third = write_delivery(root, "2027-06-02-c", {"date": "2027-06-02", "start": '"18:00"'})
+    found = load_catalog(root, load_vocabulary()).findings
+    overlaps = sorted(f.path for f in found if f.rule == "overlap")
+    assert overlaps == [second, third] and first not in overlaps, "\n".join(map(str, found))
+
+
+@pytest.mark.parametrize("folder", ["centres", "deliveries"])
+def test_a_centre_or_delivery_named_index_is_refused(
+    tmp_path: Path, build_day: None, folder: str
+) -> None:
+    """`index` is the folder's own page: a file of that name would take its address."""
+    root = tiny_site(tmp_path / "src")
+    source = root / folder / ("leeds-hub.md" if folder == "centres" else f"{LEEDS[11:]}.md")
+    (root / folder / "index.md").write_text(source.read_text("utf-8"), encoding="utf-8")
+    found = load_catalog(root, load_vocabulary()).findings
+    assert [(f.path, f.rule) for f in found if f.path.endswith("index.md")] == [
+        (f"{folder}/index.md", "bad-name")
+    ], found
 
 
 def test_a_phone_number_in_the_notes_is_refused(tmp_path: Path, build_day: None) -> None:
@@ -268,6 +305,8 @@ def test_new_centre_and_delivery_pass_check(catalog: Catalog, tmp_path: Path) ->
         # what only the rest of the content shows: `opencpd check`'s findings, before writing
         (delivery("ks2-speaking", "leeds-hub", "2099-01-01", "20:30"), "late-end: the evening"),
         (delivery("ks2-speaking", "leeds-hub", "2027-03-31", "18:00"), "overlap: two deliveries"),
+        # an evening before it that ends after it starts: reported on the one already there
+        (delivery("ks2-speaking", "leeds-hub", "2027-03-31", "16:00"), "overlap: two deliveries"),
     ]  # fmt: skip
     for args, says in refused:
         result = new(tmp_path, *args)

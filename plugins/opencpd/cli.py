@@ -105,11 +105,19 @@ class Commands(click.Group):
             if os.environ.get("OPENCPD_TRACEBACK"):
                 raise
             name = ctx.invoked_subcommand or "opencpd"
+            if isinstance(exc, OSError):  # the disk, a folder's permissions, a port in use
+                raise click.ClickException(
+                    f"`opencpd {name}` stopped: {exc.strerror or exc}"
+                    + (f" ({exc.filename})" if exc.filename else "")
+                    + ". Check that the folder can be written and the disk is not full (or, "
+                    "for serve, that nothing else uses the address). The site you had is as "
+                    "it was."
+                ) from None
             raise click.ClickException(
                 f"`opencpd {name}` stopped on a fault in OpenCPD itself: "
-                f"{type(exc).__name__}: {exc}. Nothing was published: the site you had is as "
-                "it was. Please report it with the command you ran and this message; run it "
-                "again with OPENCPD_TRACEBACK=1 to add where it happened."
+                f"{type(exc).__name__}: {exc}. The site you had is as it was. Please report "
+                "it with the command you ran and this message; run it again with "
+                "OPENCPD_TRACEBACK=1 to add where it happened."
             ) from None
 
 

@@ -79,6 +79,7 @@ def add_commands(new: click.Group, config_option: click.Option) -> None:
 
         root, vocab_file = _content(config_file)
         date = _date(day)
+        before = content_errors(config_file)
         try:
             path = new_delivery(
                 root,
@@ -92,7 +93,7 @@ def add_commands(new: click.Group, config_option: click.Option) -> None:
             )
         except (ScaffoldError, ValueError) as exc:
             raise click.ClickException(str(exc)) from None
-        refuse_unless_checked(config_file, root, path)
+        refuse_unless_checked(config_file, root, path, before)
         click.echo(
             f"created {path.relative_to(root)} (status: {status}). Add lead teachers, a "
             "booking link and practical notes, then run `opencpd check`."
@@ -107,19 +108,23 @@ def add_commands(new: click.Group, config_option: click.Option) -> None:
             )
 
 
-def refuse_unless_checked(config_file: str, root: Path, path: Path) -> None:
-    """Remove the delivery just written, and say why, if `opencpd check` finds an error in it
-    against the rest of the content (an evening ending after 21:00, an overlap at the centre)."""
+def content_errors(config_file: str) -> set[str]:
+    """The errors `opencpd check` finds in the content, each as it is reported."""
     from .cli import _catalog, _config
 
+    return {str(f) for f in _catalog(_config(config_file)).findings if f.severity == "error"}
+
+
+def refuse_unless_checked(config_file: str, root: Path, path: Path, before: set[str]) -> None:
+    """Remove the delivery just written, and say why, if `opencpd check` finds an error that
+    was not there `before` it, in it or in another file (an evening ending after 21:00, an
+    overlap at the centre with an evening that starts later, reported on that one)."""
     rel = path.relative_to(root).as_posix()
-    found = _catalog(_config(config_file)).findings
-    errors = [f for f in found if f.path == rel and f.severity == "error"]
+    errors = sorted(content_errors(config_file) - before)
     if errors:
         path.unlink()
         raise click.ClickException(
-            "the delivery would not pass `opencpd check`, so nothing was written:\n"
-            + "\n".join(str(f) for f in errors)
+            f"{rel} would not pass `opencpd check`, so nothing was written:\n" + "\n".join(errors)
         )
 
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 LONDON = ZoneInfo("Europe/London")
 LATEST_END = dt.time(21, 0)  # a twilight ends by then
+EARLIEST_START = dt.time(7, 0)  # and no session starts before (nor at a time the clocks skip)
 # `opencpd build` makes the packs of confirmed deliveries this close: places and lead teachers
 # change until then, and at 3,000 deliveries a year six weeks meant 460 packs to make at once.
 PACK_WEEKS = 2
@@ -245,15 +246,16 @@ def load_deliveries(loader: Loader, catalog: Catalog) -> None:
         for file in pages_in(loader, tree, ""):
             check = partial(check_centre if model is Centre else check_delivery_alone, loader)
             doc = loader.read_kept(file, model, f"{folder}/{file.stem}.md", check)  # type: ignore[type-var,arg-type]
-            if doc is None or not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", file.stem):
+            named = re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", file.stem) and file.stem != "index"
+            if doc is None or not named:
                 if doc is not None:
                     loader.find(
                         doc.source,
                         1,
                         "bad-name",
                         "the file name cannot be part of a "
-                        "web address (expected lower-case words joined by hyphens, got "
-                        f"{file.name!r})",
+                        "web address (expected lower-case words joined by hyphens, other "
+                        f"than index, got {file.name!r})",
                         "Rename the file: its name is the page's "
                         "address and the id other files use.",
                     )
@@ -371,7 +373,17 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
     else:
         slugs = [s.slug for s in module.sessions]
         for index, name in enumerate(meta.sessions):
-            if name not in slugs:
+            if name in meta.sessions[:index]:
+                loader.find(
+                    source,
+                    delivery.line("sessions", index),
+                    "repeated-session",
+                    f"the session {name!r} is named twice (expected each session once, got "
+                    f"it at places {meta.sessions.index(name) + 1} and {index + 1})",
+                    "Remove the second one: a session is run once in an evening.",
+                )
+                ok = False
+            elif name not in slugs:
                 loader.find(
                     source,
                     delivery.line("sessions", index),
@@ -400,6 +412,16 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
             "none)",
             _did_you_mean(meta.centre, sorted(catalog.centres))
             + " A new centre is made with `opencpd new centre`.",
+        )
+        ok = False
+    if starts(delivery).time() < EARLIEST_START:
+        loader.find(
+            source,
+            delivery.line("start"),
+            "early-start",
+            f"the evening starts too early (expected a start from "
+            f"{EARLIEST_START:%H:%M}, got {meta.start})",
+            "Write the start in the 24-hour clock: 16:15 for a quarter past four.",
         )
         ok = False
     if ok:
@@ -441,8 +463,12 @@ def check_overlaps(loader: Loader, catalog: Catalog) -> None:
         (d for d in catalog.deliveries if d.meta.status != "cancelled"),
         key=lambda d: (d.meta.centre, starts(d)),
     )
-    for before, after in zip(running, running[1:], strict=False):
-        if before.meta.centre == after.meta.centre and starts(after) < ends(catalog, before):
+    before: Doc[Delivery] | None = None  # of the evenings so far at this centre: the last to end
+    for after in running:
+        if before is None or before.meta.centre != after.meta.centre:
+            before = after
+            continue
+        if starts(after) < ends(catalog, before):
             loader.find(
                 after.source,
                 after.line("start"),
@@ -453,3 +479,5 @@ def check_overlaps(loader: Loader, catalog: Catalog) -> None:
                 f"{ends(catalog, before):%H:%M} on {after.meta.date.isoformat()})",
                 "Move one to another date or time, or cancel one.",
             )
+        if ends(catalog, after) > ends(catalog, before):
+            before = after

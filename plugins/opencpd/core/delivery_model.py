@@ -35,6 +35,8 @@ ClockTime = Annotated[
     str, AfterValidator(_clock), Field(json_schema_extra={"pattern": CLOCK.pattern})
 ]
 Email = Annotated[str, AfterValidator(_email)]
+# A date a calendar can hold with room to spare (the years around it are written too).
+Day = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2099, 12, 31))]
 
 
 class Centre(Content):
@@ -60,14 +62,14 @@ class Delivery(Content):
     module: Slug
     sessions: list[Slug] = []  # session file names (01-twilight); none: the module's twilight
     centre: Slug
-    date: dt.date
+    date: Day
     start: ClockTime
     lead_teachers: list[LeadTeacher] = []
     places: int = Field(gt=0, le=200)
     booking: str = ""  # an https link; none: book through the centre's contact
     status: Literal["planned", "confirmed", "cancelled", "held"]
     languages: list[Language] = Field(min_length=1)  # type: ignore[valid-type]
-    announced: dt.date  # when it was published: the feed of new deliveries is in this order
+    announced: Day  # when it was published: the feed of new deliveries is in this order
     example: bool = False
 
 
