@@ -50,6 +50,21 @@ def test_a_placeholder_not_signed_by_this_build_is_dropped(forged: str) -> None:
     assert "script" not in placed or forged in placed  # never decoded
 
 
+def test_a_text_too_slow_to_read_as_markdown_is_shown_as_plain_text() -> None:
+    """Each "[" and "<" makes Markdown read on to its paragraph's end: past the bound, the
+    text is not read as Markdown at all (the loader reports it), but shown, escaped."""
+    from opencpd.core.untrusted import MAX_MARKDOWN_WORK, markdown_work
+
+    bomb = "Intro.\n\n" + "[x](<b onclick=alert(1)>" * 20_000
+    work, line = markdown_work(bomb)
+    assert work > MAX_MARKDOWN_WORK and line == 3
+    html = safe_html(bomb)
+    assert html.startswith("<p>Intro.</p>\n<p>[x](&lt;b onclick") and "<b" not in html
+    page = "\n\n".join(f"A paragraph with [a link](https://example.org/{n})." for n in range(500))
+    assert markdown_work(page)[0] < MAX_MARKDOWN_WORK // 100  # a long page of links: far below
+    assert "<a " in safe_html(page)
+
+
 def test_held_html_kept_for_a_later_build_is_placed_by_it_and_a_forgery_is_not(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

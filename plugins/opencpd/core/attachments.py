@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .svg import NotAnSvg, read_svg
-from .urls import file_in_folder
+from .urls import MAX_NAME, file_in_folder
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 
@@ -129,6 +129,22 @@ def check_file(
     folder: Path, name: str, max_bytes: int = DEFAULT_MAX_BYTES
 ) -> AttachmentProblem | None:
     """What is wrong with one listed attachment, or None."""
+    if len(name) > MAX_NAME:
+        return AttachmentProblem(
+            f"the attachment's name is too long (expected at most {MAX_NAME} characters, got "
+            f"{len(name)})",
+            "Rename the file with a shorter name, and its entry under files:.",
+        )
+    try:
+        return _file_problem(folder, name, max_bytes)
+    except OSError as exc:  # a name the disk cannot hold, a file it cannot read
+        return AttachmentProblem(
+            f"the attachment cannot be read (expected a file, got {exc.strerror or exc})",
+            "Rename the file with a short, plain name, and its entry under files:.",
+        )
+
+
+def _file_problem(folder: Path, name: str, max_bytes: int) -> AttachmentProblem | None:
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if inside(folder, name) is None:
         return AttachmentProblem(

@@ -20,10 +20,10 @@ from .findings import Finding
 from .frontmatter import MAX_FILE_BYTES, FrontMatterError, Source, parse
 from .kept import KeptDocs
 from .language import language_findings
-from .model import SLUG, Chapter, Handout, Module, Publication, Resource, Session
+from .model import SLUG, UNWRITABLE, Chapter, Handout, Module, Publication, Resource, Session
 from .support import load_support
 from .tree import Kind, Tree, children, kind, read_regular, walk
-from .untrusted import personal_data
+from .untrusted import MAX_MARKDOWN_WORK, markdown_work, personal_data
 from .validate import salvage, validate
 from .vocabulary import Vocabulary
 
@@ -213,6 +213,7 @@ def check_body(source: Source, model: type[BaseModel]) -> list[Finding]:
                 "Write the page's text below the closing '---'.",
             )
         )
+    findings += _unreadable(source)
     lines = source.body.split("\n")
     for index, line in enumerate(lines):
         if EXAMPLE_OPEN.match(line):
@@ -234,6 +235,43 @@ def check_body(source: Source, model: type[BaseModel]) -> list[Finding]:
                         "warning",
                     )
                 )
+    return findings
+
+
+def _unreadable(source: Source) -> list[Finding]:
+    """An invisible character in the text (as in a field), and a text too slow to read as
+    Markdown (untrusted.markdown_work)."""
+    findings = []
+    found = UNWRITABLE.search(source.body)
+    if found:
+        line = source.body_line + source.body.count("\n", 0, found.start())
+        findings.append(
+            Finding(
+                source.path,
+                line,
+                found.start() - source.body.rfind("\n", 0, found.start()),
+                "invisible-character",
+                f"the text contains the invisible character U+{ord(found[0]):04X} (expected "
+                "ordinary text, got a control character)",
+                "Retype the line, or paste it as plain text: the character cannot be shown on "
+                "a page or written into a feed.",
+            )
+        )
+    work, line = markdown_work(source.body)
+    if work > MAX_MARKDOWN_WORK:
+        findings.append(
+            Finding(
+                source.path,
+                source.body_line + line - 1,
+                1,
+                "too-complex",
+                "the text has too many '[' and '<' for the length of its paragraphs to be read "
+                f"in reasonable time (expected at most {MAX_MARKDOWN_WORK:,}, their number "
+                f"times their paragraph's length, got {work:,})",
+                "Break long paragraphs up with blank lines, or write fewer links, pictures or "
+                "tags; the longest is the one starting here.",
+            )
+        )
     return findings
 
 

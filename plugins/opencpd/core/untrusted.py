@@ -7,6 +7,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Iterator
+from html import escape as html_escape
 from importlib.metadata import version
 from pathlib import Path
 
@@ -71,8 +72,13 @@ def safe_html(text: str) -> str:
     key = hashlib.sha256(text.encode("utf-8")).hexdigest()
     html = _rendered.get(key)
     if html is None:
+        converted = (
+            _markdown().reset().convert(text)
+            if markdown_work(text)[0] <= MAX_MARKDOWN_WORK
+            else _as_plain_text(text)  # too slow to read as Markdown: a finding says so
+        )
         html = nh3.clean(
-            _markdown().reset().convert(text),
+            converted,
             tags=TAGS,
             attributes=ATTRIBUTES,
             url_schemes=URL_SCHEMES,
@@ -83,6 +89,41 @@ def safe_html(text: str) -> str:
         _rendered[key] = html
     _used.add(key)
     return html
+
+
+# Python-Markdown reads on from each "[" (a link or a picture) and each "<" (a tag, an
+# address) to the end of its paragraph, so its time grows with their number times the
+# paragraph's length: 100 of them in a paragraph of 400,000 characters took 5 seconds, and a
+# 1 MB page of them hours. Real pages stay far below this bound (a 100 KB page with 500 links
+# in paragraphs of 1,000 characters: 500,000); a text above it is a finding, and is shown as
+# plain text rather than read as Markdown.
+MAX_MARKDOWN_WORK = 4_000_000
+_PARAGRAPH_BREAK = re.compile(r"\n(?:[ \t]*+\n)++")
+
+
+def markdown_work(text: str) -> tuple[int, int]:
+    """How much reading `text` as Markdown costs (each paragraph's "[" and "<", times its
+    length), and the line (from 1) where the dearest paragraph starts."""
+    work, worst, worst_line, line, start = 0, 0, 1, 1, 0
+    for found in (*_PARAGRAPH_BREAK.finditer(text), None):
+        end = found.start() if found else len(text)
+        paragraph = text[start:end]
+        cost = (paragraph.count("[") + paragraph.count("<")) * len(paragraph)
+        work += cost
+        if cost > worst:
+            worst, worst_line = cost, line
+        if found:
+            line += text.count("\n", start, found.end())
+            start = found.end()
+    return work, worst_line
+
+
+def _as_plain_text(text: str) -> str:
+    return "".join(
+        f"<p>{html_escape(part.strip())}</p>\n"
+        for part in _PARAGRAPH_BREAK.split(text)
+        if part.strip()
+    )
 
 
 # Teachers' texts rendered to safe HTML, by the SHA-256 of the text. Rendering is most of the

@@ -31,12 +31,15 @@ def read(reference: str, base: str = FOLDER) -> URL | None:
         return None
 
 
+MAX_NAME = 150  # characters: a file name a teacher can read, and any disk can hold
+
+
 def file_in_folder(name: str) -> str | None:
     """The path, relative to its folder, of the file a browser fetches for `name` written in
     a page of that folder, when it is the file the disk holds under `name`; otherwise None
     (the name leaves the folder, names another site, or the browser would fetch another file:
     control characters, backslashes, `%` escapes, `?` or `#`)."""
-    if not name or _CONTROL.search(name) or "\\" in name:
+    if not name or len(name) > MAX_NAME or _CONTROL.search(name) or "\\" in name:
         return None
     url = read(name)
     if url is None or url.host != SITE or url.search or url.hash:
