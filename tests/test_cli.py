@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -155,6 +156,10 @@ def test_successful_build_replaces_the_old_site(runner: CliRunner, site_copy: Pa
     assert not (old / "marker.txt").exists()
     assert (old / "index.html").is_file()
     assert (old / "modules" / "ks2-speaking" / "index.html").is_file()
+    # readable by a web server running as another user, as any folder the user makes
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert old.stat().st_mode & 0o777 == 0o777 & ~umask, oct(old.stat().st_mode)
 
 
 def test_check_and_build_agree_on_a_tree_with_only_warnings(

@@ -14,10 +14,10 @@ from __future__ import annotations
 import logging
 import os
 import re
+import secrets
 import shutil
 import signal
 import subprocess
-import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -110,11 +110,11 @@ def build_site(
     with ending_cleanly() as signals:
         with signals.held():
             remove_stale(site_dir)
-            staging = Path(
-                tempfile.mkdtemp(
-                    prefix=f"{staging_prefix(site_dir)}{os.getpid()}-", dir=site_dir.parent
-                )
+            # made as any folder is (with the user's umask: a web server reads it), not 0700
+            staging = site_dir.with_name(
+                f"{staging_prefix(site_dir)}{os.getpid()}-{secrets.token_hex(4)}"
             )
+            staging.mkdir()
             spare = claim_spare(site_dir)
         try:
             with build_date_from_git(Path(config_file).resolve().parent):
