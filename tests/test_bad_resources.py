@@ -9,6 +9,7 @@ import gzip
 import html
 import io
 import json
+import os
 import re
 import shutil
 import zipfile
@@ -117,6 +118,9 @@ def assemble(cases: list[Path], target: Path) -> Path:
             if not (outside / name).exists() and not Path(name).is_absolute():
                 (outside / name).write_bytes(b"%PDF-1.4\nsecret answers\n%%EOF\n")
             (root / link).symlink_to(outside / name)
+        for link, name in (expected(case).get("hard_links") or {}).items():
+            (outside / name).write_bytes(b"%PDF-1.4\nsecret answers\n%%EOF\n")
+            os.link(outside / name, root / link)
         for copy, original in (expected(case).get("copies") or {}).items():
             shutil.copyfile(root / original, root / copy)
         for rel, long in (expected(case).get("long_lines") or {}).items():

@@ -3,7 +3,9 @@ and no path leaving the resource's folder."""
 
 from __future__ import annotations
 
+import os
 import posixpath
+import stat
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -159,6 +161,12 @@ def _file_problem(folder: Path, name: str, max_bytes: int) -> AttachmentProblem 
             f"(expected a file, got a link at {name!r})",
             "Copy the real file into the folder in place of the link.",
         )
+    if _hard_linked(folder / name):  # after the links: no folder on its way is one
+        return AttachmentProblem(
+            f"the attachment has a second name elsewhere on the disk (expected a file of its "
+            f"own, got a hard link at {name!r})",
+            "Copy the real file into the folder (cp, not ln) in place of the link.",
+        )
     if extension in REFUSED:
         return AttachmentProblem(
             f"this type of file cannot be published (expected one of "
@@ -205,6 +213,14 @@ def _file_problem(folder: Path, name: str, max_bytes: int) -> AttachmentProblem 
             "Office files are refused.",
         )
     return None
+
+
+def _hard_linked(path: Path) -> bool:
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISREG(found.st_mode) and found.st_nlink > 1
 
 
 def through_link(folder: Path, name: str) -> bool:

@@ -162,6 +162,15 @@ class Loader:
                 "a file or a folder, got a pipe, a device or a socket)",
                 "Delete it.",
             )
+        elif what == "shared":
+            self.find(
+                self.rel(path),
+                1,
+                "hard-link",
+                "this file has a second name elsewhere on the disk (expected a file of its "
+                "own, got a hard link, which may be any file and is never read)",
+                "Copy the file here (cp, not ln), or delete it.",
+            )
 
     def refuse_all(self, tree: Tree) -> None:
         for rel, what in tree.refused:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-Kind = Literal["file", "folder", "link", "other", "missing"]
+Kind = Literal["file", "folder", "link", "other", "shared", "missing"]
 
 
 def kind(path: Path) -> Kind:
@@ -31,7 +31,11 @@ def _kind(entry: os.DirEntry[str]) -> Kind:
         return "link"
     if entry.is_dir(follow_symlinks=False):
         return "folder"
-    return "file" if entry.is_file(follow_symlinks=False) else "other"
+    if not entry.is_file(follow_symlinks=False):
+        return "other"
+    # a file with a second name (a hard link) may be any file of the disk, as a link may:
+    # git never makes one, so only a local build could meet it
+    return "shared" if entry.stat(follow_symlinks=False).st_nlink > 1 else "file"
 
 
 @dataclass
@@ -43,12 +47,15 @@ class Tree:
     folders: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)  # symbolic links: never followed
     others: list[str] = field(default_factory=list)  # pipes, devices, sockets: never opened
+    shared: list[str] = field(default_factory=list)  # files with a second name: never read
 
     @property
     def refused(self) -> list[tuple[str, Kind]]:
         """What may be neither read nor published, in order."""
         return sorted(
-            [(rel, "link") for rel in self.links] + [(rel, "other") for rel in self.others]
+            [(rel, "link") for rel in self.links]
+            + [(rel, "other") for rel in self.others]
+            + [(rel, "shared") for rel in self.shared]
         )
 
 
@@ -73,7 +80,7 @@ def walk(folder: Path, skip: frozenset[str] = frozenset()) -> Tree:
             elif what == "file":
                 tree.files[rel] = here / name
             else:
-                (tree.links if what == "link" else tree.others).append(rel)
+                {"link": tree.links, "shared": tree.shared}.get(what, tree.others).append(rel)
     tree.folders.sort()
     tree.links.sort()
     tree.others.sort()
