@@ -106,6 +106,9 @@ BAD = [  # name, fields changed, (line, rule) expected; the file's fields are in
     ("stale", {"date": "2027-01-05"}, 7, "stale-status", "held or cancelled"),
     ("overlap", {"date": "2027-03-31", "start": '"18:00"'}, 5, "overlap", "overlap"),
     ("early", {"start": '"01:30"'}, 5, "early-start", "from 07:00"),
+    ("unquoted-start", {"start": "16:00"}, 5, "wrong-type", "Put it in quotes"),
+    ("places-true", {"places": "true"}, 6, "wrong-type", "a whole number"),
+    ("places-text", {"places": "'20'"}, 6, "wrong-type", "a whole number"),
     (
         "repeated-session",
         {"sessions": "[01-twilight, 02-follow-up, 02-follow-up]"},

@@ -65,7 +65,7 @@ class Delivery(Content):
     date: Day
     start: ClockTime
     lead_teachers: list[LeadTeacher] = []
-    places: int = Field(gt=0, le=200)
+    places: int = Field(gt=0, le=200, strict=True)  # a number: not true, 20.0 or '20'
     booking: str = ""  # an https link; none: book through the centre's contact
     status: Literal["planned", "confirmed", "cancelled", "held"]
     languages: list[Language] = Field(min_length=1)  # type: ignore[valid-type]

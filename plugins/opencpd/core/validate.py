@@ -214,6 +214,9 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
     hint = (
         "Write a list like [fr, de] or one '- item' per line."
         if kind == "list_type"
+        else "Put it in quotes, as in start: '16:00': without them YAML reads a time as a "
+        "number of minutes."
+        if kind == "string_type" and type(value) is int and loc and loc[-1] == "start"
         else f"Correct {_describe(loc)}."
     )
     return Finding(
