@@ -543,6 +543,11 @@ def test_a_delivery_pack_read_back_with_pdftotext(catalog: Catalog, tmp_path: Pa
     assert rows == [str(n) for n in range(1, 8)]
     assert text.count("Certificate of attendance") == 7
     assert "cpd.test-hub.org.uk/deliveries/2027-03-31-leeds-speaking" in text
+    # for an address the site cannot be at, no QR code or link, as on the module's packs
+    placeholder = pack_html(
+        facilitator, catalog, PackOptions(site_url="https://opencpd.example.org/")
+    )
+    assert "opencpd.example.org" not in placeholder and "<svg" not in placeholder.split("<main")[0]
 
 
 # ---------------------------------------------------------------- the calendar in Chromium

@@ -28,7 +28,7 @@ from ..deliveries import (
 )
 from ..delivery_model import Delivery
 from ..render import running_order
-from .spec import PackOptions, SessionPack, module_docs
+from .spec import PackOptions, SessionPack, module_docs, placeholder_address
 
 OWNER = "delivery-"
 
@@ -91,7 +91,9 @@ def delivery_html(pack: DeliveryPack, catalog: Catalog, options: PackOptions) ->
 
     delivery = next(d for d in catalog.deliveries if d.slug == pack.delivery)
     module, centre = module_of(catalog, delivery), centre_of(catalog, delivery)
-    site_url = options.site_url.rstrip("/") + "/" if options.site_url else ""
+    # no QR code or link to an address the site cannot be at, as the module's packs
+    published = options.site_url and not placeholder_address(options.site_url)
+    site_url = options.site_url.rstrip("/") + "/" if published else ""
     url = site_url + delivery.url if site_url else ""
     md = PackMarkdown(
         catalog.root,
