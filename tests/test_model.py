@@ -162,6 +162,32 @@ def test_an_extra_vocabulary_file_adds_a_theme(tmp_path: Path) -> None:
         module(load_vocabulary(), themes=["drama"])
 
 
+@pytest.mark.parametrize(
+    "text, line, says",
+    [
+        ("regions: [\n  - {id: x", 2, "not valid YAML"),
+        ("- a\n- b\n", 1, "not a set of named lists"),
+        ("regions:\n", 1, "has no terms"),
+        ("themes:\n  - {id: songs}\n", 2, "not an id and a label"),
+        ("regions:\n  - {id: corn wall, label: Cornwall}\n", 2, "letters, digits and hyphens"),
+        ("key_stages:\n  - {id: KS5, label: KS5, years: [x]}\n", 2, "not whole numbers"),
+        (b"themes:\n  - {id: caf\xe9, label: x}\n", 1, "cannot be read"),
+    ],
+)
+def test_a_broken_vocabulary_file_is_refused_at_its_line(
+    tmp_path: Path, text: str | bytes, line: int, says: str
+) -> None:
+    from opencpd.core.vocabulary import VocabularyError
+
+    extra = tmp_path / "vocabulary.yml"
+    extra.write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(VocabularyError) as refused:
+        load_vocabulary(extra)
+    assert str(refused.value).startswith(f"{extra}:{line}: ") and says in str(refused.value)
+    with pytest.raises(VocabularyError, match="cannot be read"):
+        load_vocabulary(tmp_path)  # a folder
+
+
 def test_vocabulary_labels_and_urls(vocab: Vocabulary) -> None:
     assert vocab.label("key_stages", "KS2-3") == "Transition from KS2 to KS3"
     assert vocab.label("themes", "unknown-term") == "unknown-term"

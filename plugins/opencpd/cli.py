@@ -13,7 +13,7 @@ import click
 from .core.catalog import Catalog
 from .core.findings import errors
 from .core.load import load_catalog
-from .core.vocabulary import load_vocabulary
+from .core.vocabulary import VocabularyError, load_vocabulary
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -61,6 +61,11 @@ def _config(config_file: str) -> MkDocsConfig:
 
 def _paths(config: MkDocsConfig) -> tuple[Path, Path | None]:
     """The content root and extra vocabulary file named by mkdocs.yml's opencpd plugin."""
+    if "opencpd" not in config.plugins:
+        raise click.ClickException(
+            f"{config.config_file_path} does not use OpenCPD's plugin (expected 'opencpd' "
+            "under plugins:, got none). Add `- opencpd` under `plugins:` in mkdocs.yml."
+        )
     options = config.plugins["opencpd"].config
     root = (Path(config.config_file_path).resolve().parent / options.content_dir).resolve()
     return root, root / options.vocabulary if options.vocabulary else None
@@ -72,8 +77,8 @@ def _content(config_file: str) -> tuple[Path, Path | None]:
 
 def _catalog(config: MkDocsConfig) -> Catalog:
     """The Catalog exactly as the site build loads it (same vocabulary, same limits)."""
-    options = config.plugins["opencpd"].config
     root, vocab_file = _paths(config)
+    options = config.plugins["opencpd"].config
     return load_catalog(
         root,
         load_vocabulary(vocab_file),
@@ -101,6 +106,8 @@ class Commands(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
+        except VocabularyError as exc:  # the programme's own file, with its line
+            raise click.ClickException(str(exc)) from None
         except Exception as exc:  # everything else is a fault of ours
             if os.environ.get("OPENCPD_TRACEBACK"):
                 raise

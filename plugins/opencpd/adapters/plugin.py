@@ -35,7 +35,7 @@ from ..core.slides import DeckJob
 from ..core.support import blocks_build
 from ..core.theme_markup import valid_theme_markup
 from ..core.untrusted import keep_rendered, recall_rendered
-from ..core.vocabulary import load_vocabulary
+from ..core.vocabulary import VocabularyError, load_vocabulary
 from ..core.wellformed import json_document
 from .filled import FilledPages, WrittenFile
 from .forked import Helper
@@ -167,9 +167,13 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             )
         else:
             kept = None if self.serving else project(config) / KEPT
+            try:
+                vocabulary = load_vocabulary(extra)
+            except VocabularyError as exc:  # the programme's own file, with its line
+                raise PluginError(str(exc)) from None
             self.catalog = load_catalog(
                 root,
-                load_vocabulary(extra),
+                vocabulary,
                 self.config.preview_pending,
                 self.config.max_attachment_mb * 1024 * 1024,
                 kept,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,18 +34,94 @@ class Vocabulary:
         return self.lists.get(name, {}).get(term_id)
 
 
+class VocabularyError(ValueError):
+    """A vocabulary file that cannot be read: the message is `path:line: what. How to fix.`"""
+
+
+ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*")  # part of a web address: no space, no slash
+
+
 def load_vocabulary(extra: Path | None = None) -> Vocabulary:
     """The built-in vocabulary, with a programme's own terms added from `extra`."""
     vocab = Vocabulary()
     for path in [DEFAULT_FILE, extra] if extra else [DEFAULT_FILE]:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for name, terms in data.items():
+        for name, terms in _lists(path):
             target = vocab.lists.setdefault(name, {})
-            for raw in terms:
-                target[str(raw["id"])] = Term(
-                    str(raw["id"]),
-                    str(raw["label"]),
-                    raw.get("url", ""),
-                    tuple(int(y) for y in raw.get("years") or ()),
-                )
+            for term in terms:
+                target[term.id] = term
     return vocab
+
+
+def _lists(path: Path) -> list[tuple[str, list[Term]]]:
+    """Each list of `path` and its terms, checked; VocabularyError at the first problem."""
+
+    def refuse(node: yaml.Node | None, what: str, hint: str) -> VocabularyError:
+        line = node.start_mark.line + 1 if node is not None else 1
+        return VocabularyError(f"{path}:{line}: {what}. {hint}")
+
+    example = "regions: [{id: cornwall, label: Cornwall}]"
+    try:
+        text = path.read_text(encoding="utf-8")
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text) or {}
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or "text that is not UTF-8"
+        raise refuse(
+            None,
+            f"the vocabulary file cannot be read ({reason})",
+            "Check the 'vocabulary' setting in mkdocs.yml names a UTF-8 YAML file.",
+        ) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise VocabularyError(
+            f"{path}:{line}: the vocabulary file is not valid YAML ({getattr(exc, 'problem', exc)})"
+            ". Correct the line, as in: " + example
+        ) from None
+    if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
+        raise refuse(
+            root,
+            "the vocabulary is not a set of named lists (expected a name "
+            "and its terms, got something else)",
+            f"Write it as: {example}",
+        )
+    out = []
+    for key, value in root.value:
+        terms = data.get(key.value)
+        if not isinstance(terms, list) or not isinstance(value, yaml.SequenceNode):
+            raise refuse(
+                value,
+                f"the list {key.value!r} has no terms (expected a list of "
+                "terms, each with an id and a label)",
+                f"Write it as: {example}",
+            )
+        found = []
+        for raw, node in zip(terms, value.value, strict=True):
+            if (
+                not isinstance(raw, dict)
+                or not isinstance(raw.get("label"), str)
+                or not (isinstance(raw.get("id"), str | int) and ID.fullmatch(str(raw["id"])))
+            ):
+                raise refuse(
+                    node,
+                    f"a term of {key.value!r} is not an id and a label (expected "
+                    "an id of letters, digits and hyphens, and a label, got "
+                    f"{raw!r})",
+                    f"Write it as: {example}",
+                )
+            years = raw.get("years") or []
+            if not isinstance(years, list) or not all(type(y) is int for y in years):
+                raise refuse(
+                    node,
+                    f"the years of {raw['id']!r} are not whole numbers "
+                    f"(expected a list like [3, 4], got {years!r})",
+                    "Correct it.",
+                )
+            url = raw.get("url", "")
+            found.append(
+                Term(
+                    str(raw["id"]), raw["label"], url if isinstance(url, str) else "", tuple(years)
+                )
+            )
+        out.append((key.value, found))
+    return out
