@@ -401,6 +401,15 @@ def load_resource(loader: Loader, folder: Path, page: str) -> Doc[Resource] | No
     tree = walk(folder)
     if "index.md" not in tree.files:  # no page (or a link in its place): nothing is read
         loader.refuse_all(tree)
+        if not any(name == "index.md" for name, _ in tree.refused):
+            loader.find(
+                loader.rel(folder / "index.md"),
+                1,
+                "no-page",
+                "a folder in resources/ has no page (expected index.md, the resource's page, "
+                f"got {', '.join(sorted(tree.files)[:3]) or 'an empty folder'})",
+                "Add index.md (`opencpd new resource` writes one), or remove the folder.",
+            )
         return None
     path = tree.files["index.md"]
 
