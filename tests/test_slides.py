@@ -480,3 +480,12 @@ def test_packs_for_a_delivery_come_with_that_evenings_decks(
     for src in assets:
         assert (folder / src).resolve().is_file(), src
     assert f"{folder}/01-twilight: " in result.output
+    command = ["packs", "-f", str(site_copy / "mkdocs.yml"), "--delivery", slug, "-o", str(out)]
+    refused = CliRunner().invoke(main, [*command, "--places", "30"])
+    assert refused.exit_code == 2 and "a row for each of the places" in refused.output
+    # an evening `opencpd check` refuses (it would end after 21:00) has no packs to print
+    source = site_copy / f"{LEEDS}.md"
+    source.write_text(source.read_text("utf-8").replace('start: "17:05"', 'start: "20:00"'))
+    refused = CliRunner().invoke(main, command)
+    assert refused.exit_code == 1 and "until `opencpd check` passes it" in refused.output
+    assert "late-end" in refused.output and "Traceback" not in refused.output

@@ -389,10 +389,10 @@ def packs_command(
     delivery_id: str | None = None,
 ) -> None:
     """Make the session packs (PDF) of the named modules and publications, or of all."""
-    if delivery_id:
+    if delivery_id is not None:
         from .cli_deliveries import delivery_packs
 
-        return delivery_packs(config_file, delivery_id, out, jobs)
+        return delivery_packs(config_file, delivery_id, out, jobs, site_url, places)
     from .adapters.packs import export_packs
     from .adapters.site import BuildFailed
 

@@ -128,13 +128,20 @@ def refuse_unless_checked(config_file: str, root: Path, path: Path, before: set[
         )
 
 
-def delivery_packs(config_file: str, delivery_id: str, out: str, jobs: int) -> None:
+def delivery_packs(
+    config_file: str, delivery_id: str, out: str, jobs: int, site_url: str | None, places: int
+) -> None:
     """`opencpd packs --delivery ID`."""
     from .adapters.delivery_packs import export_delivery_packs
     from .adapters.site import BuildFailed
 
+    if places:
+        raise click.UsageError(
+            "--places is not for a delivery: its sign-in sheet has a row for each of the "
+            "places in its file (places:)."
+        )
     try:
-        made = export_delivery_packs(config_file, delivery_id, Path(out), jobs or None)
+        made = export_delivery_packs(config_file, delivery_id, Path(out), jobs or None, site_url)
     except (BuildFailed, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     for job in made:

@@ -15,7 +15,11 @@ from .packs import cache_dir, pack_options
 
 
 def export_delivery_packs(
-    config_file: str, delivery_id: str, out: Path, workers: int | None = None
+    config_file: str,
+    delivery_id: str,
+    out: Path,
+    workers: int | None = None,
+    site_url: str | None = None,
 ) -> list[PackJob]:
     from ..core.deliveries import packable
     from ..core.load import load_catalog
@@ -39,7 +43,15 @@ def export_delivery_packs(
     why = packable(catalog, delivery)
     if why:
         raise ValueError(f"no packs are made for {delivery_id}: {why}")
-    options = pack_options(config, settings.start_time)
+    wrong = [
+        str(f) for f in catalog.findings if f.path == delivery.source and f.severity == "error"
+    ]
+    if wrong:  # an evening ending after 21:00, overlapping another: not one to print for
+        raise ValueError(
+            f"no packs are made for {delivery_id} until `opencpd check` passes it:\n"
+            + "\n".join(wrong)
+        )
+    options = pack_options(config, settings.start_time, site_url)
     cache = PackCache(cache_dir(config))
     jobs = []
     for pack in packs_for(catalog, delivery):
