@@ -162,6 +162,19 @@ def test_successful_build_replaces_the_old_site(runner: CliRunner, site_copy: Pa
     assert old.stat().st_mode & 0o777 == 0o777 & ~umask, oct(old.stat().st_mode)
 
 
+def test_build_writes_the_site_dir_of_mkdocs_yml_wherever_it_is_run(
+    runner: CliRunner, site_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    config = site_copy / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8") + "\nsite_dir: public\n", encoding="utf-8")
+    result = run(runner, site_copy, "build")
+    assert result.exit_code == 0, result.output
+    assert (site_copy / "public" / "index.html").is_file() and list(elsewhere.iterdir()) == []
+
+
 def test_check_and_build_agree_on_a_tree_with_only_warnings(
     runner: CliRunner, site_copy: Path, warnings_log: ExpectedWarnings
 ) -> None:

@@ -208,8 +208,12 @@ def build(config_file: str, site_dir: str | None, preview_pending: bool, verbose
             "resources must never be published."
         )
     project = Path(config_file).resolve().parent
-    target = (
-        Path(site_dir) if site_dir else project / PREVIEW_DIR if preview_pending else Path("site")
+    target = (  # by default the site_dir of mkdocs.yml (site/ beside it), wherever one runs it
+        Path(site_dir)
+        if site_dir
+        else project / PREVIEW_DIR
+        if preview_pending
+        else Path(_config(config_file).site_dir)
     )
     if preview_pending:
         _refuse_published_folder(target, project / _config(config_file).site_dir)
