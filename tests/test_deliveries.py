@@ -300,6 +300,10 @@ def test_new_centre_and_delivery_pass_check(catalog: Catalog, tmp_path: Path) ->
     refused = [  # (arguments, what the command says): nothing is written
         (centre("jo", "jo.bloggs@gmail.com"), "looks like a person's address"),
         (centre("Moor School", "cpd@moor.sch.uk"), "try 'moor-school'"),
+        (centre("", "cpd@moor.sch.uk"), "lower-case words"),
+        (centre("index", "cpd@moor.sch.uk"), "other than index"),
+        ([*centre("moor", "cpd@moor.sch.uk")[:2], "--name", "Ring 0113 496 0000",
+          *centre("moor", "cpd@moor.sch.uk")[4:]], "personal-data"),
         (delivery("ks2-speakin", "leeds-hub", "2099-01-01", "16:00"), "you mean 'ks2-speaking'"),
         (delivery("ks2-speaking", "leeds-hb", "2099-01-01", "16:00"), "Did you mean 'leeds-hub'"),
         (delivery("ks2-speaking", "leeds-hub", "2099-01-01", "4pm"), "would not be valid"),

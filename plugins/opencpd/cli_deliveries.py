@@ -42,12 +42,14 @@ def add_commands(new: click.Group, config_option: click.Option) -> None:
         from .scaffold_deliveries import new_centre
 
         root, vocab_file = _content(config_file)
+        before = content_errors(config_file)
         try:
             path = new_centre(
                 root, centre_id, name, town, region, contact, load_vocabulary(vocab_file)
             )
         except (ScaffoldError, ValueError) as exc:
             raise click.ClickException(str(exc)) from None
+        refuse_unless_checked(config_file, root, path, before)  # a phone number in its name
         click.echo(f"created {path.relative_to(root)}")
 
     @new.command("delivery")
@@ -116,7 +118,7 @@ def content_errors(config_file: str) -> set[str]:
 
 
 def refuse_unless_checked(config_file: str, root: Path, path: Path, before: set[str]) -> None:
-    """Remove the delivery just written, and say why, if `opencpd check` finds an error that
+    """Remove the file just written, and say why, if `opencpd check` finds an error that
     was not there `before` it, in it or in another file (an evening ending after 21:00, an
     overlap at the centre with an evening that starts later, reported on that one)."""
     rel = path.relative_to(root).as_posix()

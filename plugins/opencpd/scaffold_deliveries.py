@@ -62,10 +62,10 @@ def new_centre(
             f"the contact looks like a person's address (expected an "
             f"organisation's mailbox such as bookings@ or cpd@, got {contact!r})."
         )
-    if slugify(centre_id) != centre_id:
+    if not centre_id or slugify(centre_id) != centre_id or centre_id == "index":
         raise ScaffoldError(
-            f"a centre's id is lower-case words joined by hyphens (got "
-            f"{centre_id!r}; try '{slugify(centre_id)}')."
+            f"a centre's id is lower-case words joined by hyphens, other than index (got "
+            f"{centre_id!r}; try '{slugify(centre_id) or 'leeds-hub'}')."
         )
     return write_new(root / "centres" / f"{centre_id}.md", front_matter(meta, CENTRE_BODY))
 
