@@ -278,8 +278,8 @@ class Server:
     def site(self) -> Path:
         return next(self.tmp.glob("mkdocs_*"))
 
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGINT)  # as Ctrl+C: MkDocs then shuts down cleanly
+    def stop(self, how: signal.Signals = signal.SIGINT) -> None:
+        self.process.send_signal(how)  # as Ctrl+C (or a service manager's stop): shut down cleanly
         self.process.wait(timeout=30)
         self.reader.join(timeout=30)
         assert self.process.stdout
@@ -354,9 +354,10 @@ def test_serve_shows_the_packs_and_zips_a_build_published(
             zipfile.ZipFile(built_site / "offline/ks2-speaking.zip").namelist()
         )
     finally:
-        server.stop()
+        server.stop(signal.SIGTERM)  # as a service manager stops it: cleaned up as for Ctrl+C
     log = "\n".join(server.log)
     assert "Making" not in log and "Traceback" not in log, log
+    assert not list((tmp_path / "tmp").glob("opencpd-serve*")), "the page cache is left behind"
 
 
 def test_serve_makes_missing_packs_and_decks_in_the_background(

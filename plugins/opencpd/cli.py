@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -271,6 +272,11 @@ def serve(config_file: str, dev_addr: str) -> None:
     show_progress()  # the address it serves on, each rebuild, the packs being made
     root, _ = _content(config_file)
     watch = [str(root / d) for d in ("modules", "handbook") if (root / d).is_dir()]
+
+    def stop(signum: int, frame: object) -> None:  # as Ctrl-C: the temporary folders go too
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     mkdocs_serve(
         config_file=config_file, livereload=True, watch=watch, dev_addr=dev_addr, build_type="dirty"
     )
