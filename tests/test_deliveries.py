@@ -109,6 +109,9 @@ BAD = [  # name, fields changed, (line, rule) expected; the file's fields are in
     ("unquoted-start", {"start": "16:00"}, 5, "wrong-type", "Put it in quotes"),
     ("places-true", {"places": "true"}, 6, "wrong-type", "a whole number"),
     ("places-text", {"places": "'20'"}, 6, "wrong-type", "a whole number"),
+    # the value as it was written in YAML, not as Python shows it
+    ("booking-true", {"booking": "true"}, 10, "wrong-type", "expected text, got true)"),
+    ("booking-date", {"booking": "2027-01-01"}, 10, "wrong-type", "got 2027-01-01)"),
     (
         "repeated-session",
         {"sessions": "[01-twilight, 02-follow-up, 02-follow-up]"},

@@ -312,11 +312,11 @@ def check_centre(loader: Loader, centre: Doc[Centre]) -> None:
 
 def _did_you_mean(value: str, known: list[str]) -> str:
     close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
-    return (
-        f"Did you mean '{close[0]}'?"
-        if close
-        else f"Known: {', '.join(known[:12])}{', …' if len(known) > 12 else ''}."
-    )
+    if close:
+        return f"Did you mean '{close[0]}'?"
+    if not known:
+        return "There are none yet."
+    return f"Known: {', '.join(known[:12])}{', …' if len(known) > 12 else ''}."
 
 
 def check_delivery_alone(loader: Loader, delivery: Doc[Delivery]) -> None:

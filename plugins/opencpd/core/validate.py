@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 from typing import Annotated, Any, TypeVar, get_origin
@@ -17,6 +18,7 @@ T = TypeVar("T", bound=BaseModel)
 
 EXPECTED = {
     "string_type": "text",
+    "string_too_short": "some text",
     "int_type": "a whole number",
     "int_parsing": "a whole number",
     "int_from_float": "a whole number",
@@ -39,10 +41,21 @@ def _field(loc: tuple) -> str:
 
 
 def _got(value: Any) -> str:
+    """A value as its author wrote it in YAML, not as Python shows it."""
     if isinstance(value, dict):
         return "a set of fields"
     if isinstance(value, list):
         return f"a list of {len(value)}"
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, bytes):
+        return "binary data"
+    if value == "":
+        return "nothing (an empty text)"
     text = repr(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
