@@ -311,6 +311,7 @@ def test_new_centre_and_delivery_pass_check(catalog: Catalog, tmp_path: Path) ->
         (delivery("ks2-speaking", "leeds-hb", "2099-01-01", "16:00"), "Did you mean 'leeds-hub'"),
         (delivery("ks2-speaking", "leeds-hub", "2099-01-01", "4pm"), "would not be valid"),
         (delivery("ks2-speaking", "leeds-hub", "17/02/2099", "16:00"), "a date like 2027-01-20"),
+        (delivery("ks2-speaking", "leeds-hub", "20990217", "16:00"), "a date like 2027-01-20"),
         (delivery("ks2-speaking", "sheffield-school", "2099-02-17", "16:15"), "already exists"),
         # what only the rest of the content shows: `opencpd check`'s findings, before writing
         (delivery("ks2-speaking", "leeds-hub", "2099-01-01", "20:30"), "late-end: the evening"),

@@ -386,7 +386,7 @@ def finish_command(config_file: str, site: str, rendered: str) -> None:
 @click.option(
     "--places",
     default=0,
-    type=click.IntRange(min=0),
+    type=click.IntRange(min=0, max=200),  # as a delivery's places
     help="Rows the sign-in sheet needs (default: as many as fill one page).",
 )
 def packs_command(

@@ -4,6 +4,7 @@ commands of centres and deliveries, registered on the `opencpd` group by cli.py.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 from pathlib import Path
 
@@ -13,7 +14,9 @@ from .core.vocabulary import load_vocabulary
 
 
 def _date(value: str) -> dt.date:
-    try:
+    try:  # written as the file will have it: not 20270120 nor 2027-W03-3
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter(f"expected a date like 2027-01-20, got {value!r}") from None
