@@ -3,9 +3,7 @@ and no path leaving the resource's folder."""
 
 from __future__ import annotations
 
-import os
 import posixpath
-import stat
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -13,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .svg import NotAnSvg, read_svg
+from .tree import has_second_name
 from .urls import MAX_NAME, file_in_folder
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -161,7 +160,7 @@ def _file_problem(folder: Path, name: str, max_bytes: int) -> AttachmentProblem 
             f"(expected a file, got a link at {name!r})",
             "Copy the real file into the folder in place of the link.",
         )
-    if _hard_linked(folder / name):  # after the links: no folder on its way is one
+    if path.exists() and has_second_name(path.lstat()):  # no folder on its way is a link
         return AttachmentProblem(
             f"the attachment has a second name elsewhere on the disk (expected a file of its "
             f"own, got a hard link at {name!r})",
@@ -213,14 +212,6 @@ def _file_problem(folder: Path, name: str, max_bytes: int) -> AttachmentProblem 
             "Office files are refused.",
         )
     return None
-
-
-def _hard_linked(path: Path) -> bool:
-    try:
-        found = os.lstat(path)
-    except OSError:
-        return False
-    return stat.S_ISREG(found.st_mode) and found.st_nlink > 1
 
 
 def through_link(folder: Path, name: str) -> bool:

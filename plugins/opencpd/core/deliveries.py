@@ -464,11 +464,13 @@ def check_overlaps(loader: Loader, catalog: Catalog) -> None:
         key=lambda d: (d.meta.centre, starts(d)),
     )
     before: Doc[Delivery] | None = None  # of the evenings so far at this centre: the last to end
+    until = dt.datetime.min  # when it ends
     for after in running:
+        end = ends(catalog, after)
         if before is None or before.meta.centre != after.meta.centre:
-            before = after
+            before, until = after, end
             continue
-        if starts(after) < ends(catalog, before):
+        if starts(after) < until:
             loader.find(
                 after.source,
                 after.line("start"),
@@ -476,8 +478,8 @@ def check_overlaps(loader: Loader, catalog: Catalog) -> None:
                 "two deliveries at "
                 f"{after.meta.centre} overlap (expected one evening at a time, got this "
                 f"one from {after.meta.start} and {before.source} until "
-                f"{ends(catalog, before):%H:%M} on {after.meta.date.isoformat()})",
+                f"{until:%H:%M} on {after.meta.date.isoformat()})",
                 "Move one to another date or time, or cancel one.",
             )
-        if ends(catalog, after) > ends(catalog, before):
-            before = after
+        if end > until:
+            before, until = after, end

@@ -33,9 +33,13 @@ def _kind(entry: os.DirEntry[str]) -> Kind:
         return "folder"
     if not entry.is_file(follow_symlinks=False):
         return "other"
-    # a file with a second name (a hard link) may be any file of the disk, as a link may:
-    # git never makes one, so only a local build could meet it
-    return "shared" if entry.stat(follow_symlinks=False).st_nlink > 1 else "file"
+    return "shared" if has_second_name(entry.stat(follow_symlinks=False)) else "file"
+
+
+def has_second_name(found: os.stat_result) -> bool:
+    """A regular file with a second name (a hard link): it may be any file of the disk, as a
+    symbolic link may. Git never makes one, so only a local build could meet it."""
+    return stat.S_ISREG(found.st_mode) and found.st_nlink > 1
 
 
 @dataclass

@@ -52,76 +52,92 @@ def load_vocabulary(extra: Path | None = None) -> Vocabulary:
     return vocab
 
 
+EXAMPLE = "regions: [{id: cornwall, label: Cornwall}]"
+
+
 def _lists(path: Path) -> list[tuple[str, list[Term]]]:
     """Each list of `path` and its terms, checked; VocabularyError at the first problem."""
+    root, data = _parsed(path)
+    if root is None:  # an empty file: nothing to add
+        return []
+    if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
+        raise _refused(
+            path,
+            root,
+            "the vocabulary is not a set of named lists (expected a "
+            "name and its terms, got something else)",
+        )
+    out = []
+    for key, value in root.value:
+        terms = data.get(key.value)
+        if not isinstance(terms, list) or not isinstance(value, yaml.SequenceNode):
+            raise _refused(
+                path,
+                value,
+                f"the list {key.value!r} has no terms (expected a list "
+                "of terms, each with an id and a label)",
+            )
+        found = [
+            _term(path, key.value, raw, node) for raw, node in zip(terms, value.value, strict=True)
+        ]
+        out.append((key.value, found))
+    return out
 
-    def refuse(node: yaml.Node | None, what: str, hint: str) -> VocabularyError:
-        line = node.start_mark.line + 1 if node is not None else 1
-        return VocabularyError(f"{path}:{line}: {what}. {hint}")
 
-    example = "regions: [{id: cornwall, label: Cornwall}]"
+def _parsed(path: Path) -> tuple[yaml.Node | None, object]:
+    """The file's YAML, read once: its nodes (which know their lines) and their values."""
     try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text) or {}
+        loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
+        try:
+            root = loader.get_single_node()
+            return root, loader.construct_document(root) if root is not None else None
+        finally:
+            loader.dispose()
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or "text that is not UTF-8"
-        raise refuse(
+        raise _refused(
+            path,
             None,
             f"the vocabulary file cannot be read ({reason})",
             "Check the 'vocabulary' setting in mkdocs.yml names a UTF-8 YAML file.",
         ) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or exc
         raise VocabularyError(
-            f"{path}:{line}: the vocabulary file is not valid YAML ({getattr(exc, 'problem', exc)})"
-            ". Correct the line, as in: " + example
+            f"{path}:{mark.line + 1 if mark else 1}: the vocabulary file is not valid YAML "
+            f"({problem}). Correct the line, as in: {EXAMPLE}"
         ) from None
-    if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
-        raise refuse(
-            root,
-            "the vocabulary is not a set of named lists (expected a name "
-            "and its terms, got something else)",
-            f"Write it as: {example}",
+
+
+def _term(path: Path, name: str, raw: object, node: yaml.Node) -> Term:
+    if not (
+        isinstance(raw, dict)
+        and isinstance(raw.get("label"), str)
+        and isinstance(raw.get("id"), str | int)
+        and ID.fullmatch(str(raw["id"]))
+    ):
+        raise _refused(
+            path,
+            node,
+            f"a term of {name!r} is not an id and a label (expected an "
+            f"id of letters, digits and hyphens, and a label, got {raw!r})",
         )
-    out = []
-    for key, value in root.value:
-        terms = data.get(key.value)
-        if not isinstance(terms, list) or not isinstance(value, yaml.SequenceNode):
-            raise refuse(
-                value,
-                f"the list {key.value!r} has no terms (expected a list of "
-                "terms, each with an id and a label)",
-                f"Write it as: {example}",
-            )
-        found = []
-        for raw, node in zip(terms, value.value, strict=True):
-            if (
-                not isinstance(raw, dict)
-                or not isinstance(raw.get("label"), str)
-                or not (isinstance(raw.get("id"), str | int) and ID.fullmatch(str(raw["id"])))
-            ):
-                raise refuse(
-                    node,
-                    f"a term of {key.value!r} is not an id and a label (expected "
-                    "an id of letters, digits and hyphens, and a label, got "
-                    f"{raw!r})",
-                    f"Write it as: {example}",
-                )
-            years = raw.get("years") or []
-            if not isinstance(years, list) or not all(type(y) is int for y in years):
-                raise refuse(
-                    node,
-                    f"the years of {raw['id']!r} are not whole numbers "
-                    f"(expected a list like [3, 4], got {years!r})",
-                    "Correct it.",
-                )
-            url = raw.get("url", "")
-            found.append(
-                Term(
-                    str(raw["id"]), raw["label"], url if isinstance(url, str) else "", tuple(years)
-                )
-            )
-        out.append((key.value, found))
-    return out
+    years = raw.get("years") or []
+    if not isinstance(years, list) or not all(type(y) is int for y in years):
+        raise _refused(
+            path,
+            node,
+            f"the years of {raw['id']!r} are not whole numbers "
+            f"(expected a list like [3, 4], got {years!r})",
+            "Correct it.",
+        )
+    url = raw.get("url", "")
+    return Term(str(raw["id"]), raw["label"], url if isinstance(url, str) else "", tuple(years))
+
+
+def _refused(
+    path: Path, node: yaml.Node | None, what: str, hint: str = f"Write it as: {EXAMPLE}"
+) -> VocabularyError:
+    line = node.start_mark.line + 1 if node is not None else 1
+    return VocabularyError(f"{path}:{line}: {what}. {hint}")
