@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from opencpd.adapters.site import build_site
 from opencpd.core import placed
-from opencpd.core.recycled import Recycled
+from opencpd.core.recycled import Recycled, keep_made, recall_made
+from opencpd.core.shells import Parts, Shell
 
 from .test_deliveries import BUILD_DAY, LEEDS, tiny_site, write_delivery
 from .test_filled_pages import contents
@@ -140,7 +141,7 @@ def test_a_file_recorded_as_made_of_the_same_things_is_kept_without_being_made(
         recycled.write(f"deliveries/d{n}.ics", f"event {n}".encode(), f"key {n}")
     recycled.write("deliveries/unrecorded.ics", b"no key")
     assert sorted(recycled.made) == [f"deliveries/d{n}.ics" for n in range(3)]
-    before = [recycled.made]
+    before = [{"files": recycled.made, "groups": {}}]
 
     def never() -> bytes:
         raise AssertionError("made again although nothing it is made of changed")
@@ -158,15 +159,70 @@ def test_a_file_recorded_as_made_of_the_same_things_is_kept_without_being_made(
     assert edited.read_bytes() == b"event 1"  # made again, not kept
     assert (second / "deliveries" / "d2.ics").read_bytes() == b"changed"
     assert sorted(recycled.made) == [f"deliveries/d{n}.ics" for n in range(3)]
-    assert recycled.made["deliveries/d0.ics"] == before[0]["deliveries/d0.ics"]
+    assert recycled.made["deliveries/d0.ics"] == before[0]["files"]["deliveries/d0.ics"]
 
     # a record from another site, or a file replaced by one with another inode: made again
     third.mkdir()
     (second / "deliveries" / "d0.ics").unlink()
     (second / "deliveries" / "d0.ics").write_bytes(b"event 0")
-    recycled = Recycled(third, second, [*before, recycled.made])
+    recycled = Recycled(third, second, [*before, {"files": recycled.made, "groups": {}}])
     recycled.take("deliveries")
     made = []
     recycled.write("deliveries/d0.ics", lambda: made.append(1) or b"event 0", "key 0")
     assert made == [1]  # compared instead: the same bytes, so the file is kept
     assert (third / "deliveries" / "d0.ics").read_bytes() == b"event 0"
+
+
+def test_what_a_group_of_files_was_made_of_is_taken_from_the_build_that_recorded_it(
+    tmp_path: Path,
+) -> None:
+    cache = tmp_path / "site-files.json"
+    recycled = Recycled(tmp_path / "first")
+    (tmp_path / "first").mkdir()
+    assert recycled.recorded("filled pages", "shells A") == {}  # no build recorded it yet
+    recycled.write("centres/a/index.html", b"<p>A</p>", "page a")
+    keep_made(cache, recycled)
+    recycled = Recycled(tmp_path / "second", tmp_path / "first", recall_made(cache))
+    assert recycled.recorded("filled pages", "shells B") == {}  # made of other things
+    found = recycled.recorded("filled pages", "shells A")
+    assert found["centres/a/index.html"][0] == "page a"
+    keep_made(cache, recycled)
+    assert [b["groups"] for b in recall_made(cache)] == [
+        {"filled pages": "shells A"},
+        {"filled pages": "shells A"},
+    ]
+    cache.write_text('{"version": "site files 2", "data": {"builds": [{"files": 1}, []]}}')
+    assert recall_made(cache) == []  # damaged: nothing recorded, everything made
+
+
+def test_filled_pages_made_of_the_same_are_kept_without_hashing_them_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
+    root = tiny_site(tmp_path / "src")
+    for n in range(3):
+        write_delivery(root, f"2027-05-1{n}-x{n}", {"date": f"2027-05-1{n}"})
+    site = root / "site"
+    hashed: list[str] = []
+    made_of = Shell.made_of
+
+    def counted(shell: Shell, parts: Parts, json_ld: str = "") -> str:
+        hashed.append(parts.uri)
+        return made_of(shell, parts, json_ld)
+
+    monkeypatch.setattr(Shell, "made_of", counted)
+    # on one CPU: the pages are hashed in this process, not in a forked copy
+    for _ in range(3):  # the third build's spare is the first build's site
+        monkeypatch.setattr(placed, "_KEY", secrets.token_bytes(32))
+        hashed.clear()
+        build_site(str(root / "mkdocs.yml"), site, search=False, parallel=False)
+    assert hashed == []  # every filled page's record taken as the earlier build wrote it
+    assert (site / "deliveries" / "2027-05-10-x0" / "index.html").is_file()
+    kept = contents(site)
+    write_delivery(root, "2027-05-11-x1", {"date": "2027-05-11"}, body="Park at the back.")
+    build_site(str(root / "mkdocs.yml"), site, search=False, parallel=False)
+    assert "deliveries/2027-05-11-x1.md" in hashed  # something changed: each page hashed
+    assert "Park at the back." in (site / "deliveries" / "2027-05-11-x1" / "index.html").read_text()
+    fresh = tmp_path / "fresh"
+    build_site(str(root / "mkdocs.yml"), fresh, search=False)
+    assert contents(site) == contents(fresh) != kept

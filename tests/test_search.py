@@ -248,6 +248,45 @@ def test_indexing_failure_fails_the_build(tmp_path: Path) -> None:
         run_pagefind(tmp_path, binary=tmp_path / "no-such-pagefind")
 
 
+def bundle_bytes(site: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("pagefind*/**/*")
+        if p.is_file()
+    }
+
+
+def test_an_index_of_the_same_pages_is_taken_from_the_spare_not_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = shutil.copytree(FIXTURE, tmp_path / "content")
+    config_file, site = write_site(tmp_path, content), tmp_path / "site"
+    build_site(str(config_file), site, steps=[])
+    first = bundle_bytes(site)
+    entry = (site / "pagefind" / "pagefind-entry.json").stat().st_ino
+    build_site(str(config_file), site, steps=[])  # the first site is now the spare
+
+    def never(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("Pagefind ran although the pages are the same")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(search, "ShardedIndex", never)
+        build_site(str(config_file), site, steps=[])
+    assert (site / "pagefind" / "pagefind-entry.json").stat().st_ino == entry  # taken whole
+    assert bundle_bytes(site) == first
+    # the spare's bundle (the second build's) edited since: not taken, made again
+    spare = tmp_path / ".site-spare" / "pagefind"
+    victim = next(spare.glob("fragment/*.pf_fragment"))
+    victim.write_bytes(b"not what Pagefind wrote")
+    build_site(str(config_file), site, steps=[])
+    assert bundle_bytes(site) == first
+    # a page edited: indexed again, with its new word
+    page = next(content.glob("modules/ks2-sounds/**/*.md"))
+    page.write_text(page.read_text("utf-8") + "\nWombatcheese.\n", "utf-8")
+    build_site(str(config_file), site, steps=[])
+    assert any("Wombatcheese" in text for text in fragments(site).values())
+
+
 def test_serve_reuses_the_last_index(tmp_path: Path, search_site: Path) -> None:
     served = tmp_path / "served"
     served.mkdir()

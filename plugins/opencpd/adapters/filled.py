@@ -28,6 +28,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from ..core.compact import compact
+from ..core.kept import hashed
 from ..core.recycled import Recycled
 from ..core.render import front_matter
 from ..core.shells import SLUG, Parts, Shell, ShellUnusable, page_shell
@@ -66,8 +67,12 @@ class Kind:
         return parts.at_address(url)
 
 
-def _filled(shell: Shell, parts: Parts, json_ld: str) -> bytes:
-    return shell.fill(parts, json_ld).encode("utf-8", errors="xmlcharrefreplace")
+def _filled(
+    shell: Shell, parts: Parts, element: str | None, json_ld: Callable[[str], str]
+) -> bytes:
+    """The page filled, with its JSON-LD's `element` (None: made now, with `json_ld`)."""
+    element = json_ld(parts.uri) if element is None else element
+    return shell.fill(parts, element).encode("utf-8", errors="xmlcharrefreplace")
 
 
 def shared_levels(folder: str, urls: list[str]) -> int:
@@ -84,8 +89,9 @@ def shared_levels(folder: str, urls: list[str]) -> int:
 class FilledPages:
     """What the plugin keeps of the pages it fills into shells, during one build."""
 
-    def __init__(self, parts: dict[str, Parts], after: dict[str, str]) -> None:
-        self.parts, self.after = parts, after
+    def __init__(self, parts: dict[str, Parts], after: dict[str, str], made_of: str = "") -> None:
+        """`made_of`: a hash of all the pages' parts and JSON-LD show ("": none is known)."""
+        self.parts, self.after, self.made_of = parts, after, made_of
         self.kinds: list[Kind] = []
         self.building: dict[str, str] = {}  # src_uri of a shell page -> its HTML, once built
 
@@ -157,18 +163,32 @@ class FilledPages:
     def write(self, recycled: Recycled, json_ld: Callable[[str], str]) -> None:
         """Write every filled page into the site; `json_ld`: the element a page's JSON-LD is
         written in ("" when it has none). A page is filled only if it is not in the site as
-        an earlier build filled it from the same shell and parts (`Recycled.write`)."""
+        an earlier build filled it from the same shell and parts (`Recycled.write`). When an
+        earlier build filled them all from the same shells and from parts that show the same
+        (`made_of`), what each page was made of is taken from its record rather than worked
+        out again (hashing 3,800 pages and their JSON-LD took a third of a second)."""
+        earlier = recycled.recorded("filled pages", self._made_of()) if self.made_of else {}
         for kind in self.kinds:
             shell = kind.html
             assert shell is not None
             dest = kind.page.file.dest_uri
             for parts in kind.parts:
-                element = json_ld(parts.uri)
+                rel = kind.url_of(dest, parts)
+                found = earlier.get(rel)
+                if found and isinstance(found[0], str):
+                    made_of, element = found[0], None
+                else:
+                    element = json_ld(parts.uri)
+                    made_of = shell.made_of(parts, element)
                 recycled.write(
-                    kind.url_of(dest, parts),
-                    functools.partial(_filled, shell, parts, element),
-                    shell.made_of(parts, element),
+                    rel, functools.partial(_filled, shell, parts, element, json_ld), made_of
                 )
+
+    def _made_of(self) -> str:
+        """A hash of all the filled pages are made of: `made_of`, each kind's shell and where
+        its pages go, and the code filling them."""
+        kinds = [(k.page.file.dest_uri, k.html.digest if k.html else "") for k in self.kinds]
+        return hashed(hashlib.blake2b(digest_size=16), self.made_of, repr(kinds)).hexdigest()
 
     def dest_uris(self) -> set[str]:
         """Where in the site the filled pages are written."""

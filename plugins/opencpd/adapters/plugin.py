@@ -117,7 +117,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             written = {f.dest_uri for f in self.files if f.inclusion.is_included()}
             self.recycled.sweep(written | self.filled.dest_uris())
         if self.made:
-            keep_made(self.made, self.recycled.before, self.recycled.made)
+            keep_made(self.made, self.recycled)
         if self.serving:  # reuse the last `opencpd build`'s search index; never index here
             serve_last_index(Path(config.config_file_path).parent / "site", Path(config.site_dir))
         if self.served:
@@ -130,7 +130,9 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         build."""
         filling, self.filling = self.filling, None
         if filling:  # with what it recorded of the pages it wrote
-            self.recycled.made.update(filling.result() or {})
+            made, groups = filling.result() or ({}, {})
+            self.recycled.made.update(made)
+            self.recycled.groups.update(groups)
 
     def stop_filling(self) -> None:
         """Stop the copy filling pages, if it still runs (the build failed or was
@@ -203,7 +205,12 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             recall_rendered(rendered)
         self.pages = renderer.pages()
         self.kept.save()
-        self.filled = FilledPages(renderer.delivery_pages.shelled, renderer.delivery_pages.after)
+        shown = renderer.delivery_pages
+        # all the filled pages show: what they are made of but for their shells (filled.py)
+        made_of = (
+            f"{self.kept.version} {shown.whole_key} {config.site_url}" if shown.shelled else ""
+        )
+        self.filled = FilledPages(shown.shelled, shown.after, made_of)
         if not self.serving:
             keep_rendered(rendered)
         self.pages["catalog.json"] = json_document(
@@ -312,9 +319,9 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             self.filled.prepare(config, files, self.nav, env)
             nav = self.nav
 
-            def make() -> Made:
+            def make() -> tuple[Made, dict[str, str]]:
                 self.filled.make(config, files, nav, env, self.json_ld_element, self.recycled)
-                return self.recycled.made
+                return self.recycled.made, self.recycled.groups
 
             if "opencpd-two-cpus" in config.plugins:  # `opencpd build` on two CPUs or more
                 # A copy fills and writes them while this build and its other helper write

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -22,12 +23,14 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import Files
 
+from ..core.kept_index import KeptIndex, index_key
 from .indexer import IndexingFailed, PagefindUnusable, ShardedIndex
 
 log = get_plugin_logger(__name__)
 
 BUNDLE = "pagefind"
 SHARDS_FILE = "shards.json"
+KEPT_INDEX = Path(".cache") / "search-index.json"  # what the last two builds' bundles hold
 # Pagefind holds about 250 KB a page in memory until it writes its files, beside the build's
 # own memory, which grows with the site too. Each shard costs a reader about 90 KB more to
 # download (its own copy of Pagefind's code), so one index is kept up to ONE_INDEX_PAGES pages
@@ -100,9 +103,13 @@ class IndexWhileBuilding(BasePlugin):
     HTML (on_env), Pagefind gets what it reads of each page, and indexes and writes its files
     on the second CPU while MkDocs puts the pages into the theme."""
 
-    def __init__(self, site_dir: Path, binary: Path) -> None:
+    def __init__(self, site_dir: Path, binary: Path, kept: KeptIndex | None = None) -> None:
         self.site_dir, self.binary = site_dir, binary
+        self.kept = kept or KeptIndex(None, None)
         self.index: ShardedIndex | None = None
+        self.key = ""
+        # the pages in the bundles taken as an earlier build made them, and their names
+        self.taken: tuple[int, list[str]] | None = None
 
     @event_priority(-100)  # last: after ThemeOnTwoCPUs has forked (Pagefind's process is ours)
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -128,13 +135,17 @@ class IndexWhileBuilding(BasePlugin):
         if filled:  # centres' and deliveries' pages filled into a shell (adapters/filled.py)
             records += filled.records(indexed, record)
         records.sort(key=lambda found: found[0])
+        pages = [(html, path) for _, html, path in records]
+        shard = shard_pages(len(pages))
+        self.key = index_key(pages, installed_pagefind(), json.dumps(pagefind_config()), str(shard))
+        self.taken = self.kept.take(self.key, self.site_dir)
+        if self.taken is not None:  # made of the same pages by an earlier build (kept_index.py)
+            return env
         try:
-            self.index = ShardedIndex(
-                self.binary, pagefind_config(), self.site_dir, BUNDLE, shard_pages(len(records))
-            )
+            self.index = ShardedIndex(self.binary, pagefind_config(), self.site_dir, BUNDLE, shard)
         except IndexingFailed as exc:
             raise indexing_failed(exc) from None
-        self.index.start([(html, path) for _, html, path in records])
+        self.index.start(pages)
         return env
 
     def close(self) -> None:
@@ -154,33 +165,48 @@ def for_pagefind(page: Any, tags: str, config: MkDocsConfig) -> str:
     )
 
 
-def start_indexing(config: MkDocsConfig, site_dir: Path) -> IndexWhileBuilding | None:
-    """Index the pages of the coming build; None for a preview with pending resources."""
+def installed_pagefind() -> str:
+    try:
+        return f"pagefind-bin {metadata.version('pagefind-bin')}"
+    except metadata.PackageNotFoundError:
+        return "pagefind-bin"
+
+
+def start_indexing(
+    config: MkDocsConfig, site_dir: Path, spare: Path | None = None
+) -> IndexWhileBuilding | None:
+    """Index the pages of the coming build; None for a preview with pending resources. With
+    the `spare` of the build (core/recycled.py), bundles made of the same pages are taken from
+    it rather than made again (core/kept_index.py)."""
     plugin = config.plugins.get("opencpd")
     if plugin is not None and getattr(plugin.config, "preview_pending", False):
         # Lists and pages of a preview show resources awaiting moderation: none of that may
         # ever be searchable, so a preview has no search index.
         log.info("no search index for a preview that includes pending resources")
         return None
-    indexing = IndexWhileBuilding(site_dir, pagefind_binary())
+    record = Path(config.config_file_path).parent / KEPT_INDEX
+    indexing = IndexWhileBuilding(site_dir, pagefind_binary(), KeptIndex(record, spare))
     config.plugins["opencpd-search"] = indexing
     return indexing
 
 
 def finish_indexing(indexing: IndexWhileBuilding) -> int:
     """Write the bundles into the site; the number of pages indexed. BuildFailed on errors."""
-    if indexing.index is None:
-        raise failed("Pagefind could not index the site: the build gave it no page.")
-    try:
-        bundles = indexing.index.write()
-        finish_bundles(indexing.site_dir, bundles)
-    except IndexingFailed as exc:
-        raise indexing_failed(exc) from None
-    log.info(
-        f"Pagefind indexed {indexing.index.pages} pages into "
-        + ", ".join(f"{b.name}/" for b in bundles)
-    )
-    return indexing.index.pages
+    if indexing.taken is not None:
+        pages, names = indexing.taken
+        log.info(f"The search index of {pages} pages is made of the same pages: kept as it was")
+    else:
+        if indexing.index is None:
+            raise failed("Pagefind could not index the site: the build gave it no page.")
+        try:
+            bundles = indexing.index.write()
+            finish_bundles(indexing.site_dir, bundles)
+        except IndexingFailed as exc:
+            raise indexing_failed(exc) from None
+        pages, names = indexing.index.pages, [b.name for b in bundles]
+        log.info(f"Pagefind indexed {pages} pages into " + ", ".join(f"{n}/" for n in names))
+    indexing.kept.remember(indexing.key, indexing.site_dir, names, pages)
+    return pages
 
 
 def finish_bundles(site_dir: Path, bundles: list[Path]) -> None:

@@ -267,7 +267,7 @@ def _build(
     helper = TwoCPUs() if parallel else None
     if helper:
         config.plugins["opencpd-two-cpus"] = helper
-    indexing = start_indexing(config, staging) if search else None
+    indexing = start_indexing(config, staging, spare) if search else None
     try:
         try:
             build(config)

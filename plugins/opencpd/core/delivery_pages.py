@@ -115,7 +115,9 @@ class DeliveryPages:
         self._next: dict[str, str] = {}  # "<module> <page>" -> its next deliveries, as made
 
     @functools.cached_property
-    def _whole_key(self) -> str:
+    def whole_key(self) -> str:
+        """A hash of all that every page, file and list these make shows (with the code and
+        settings of `kept.version`)."""
         packs = {k: v for k, v in self.r.packs.items() if k.startswith("delivery-")}
         shows = json.dumps([packs, self.r.site_url, self.r.shells], default=str, sort_keys=True)
         return self.kept.whole_key(self.catalog, shows)
@@ -125,7 +127,7 @@ class DeliveryPages:
         """Every page, file and list these make, as an earlier build made them, if nothing
         they show has changed since (KeptDeliveries.whole_key): each delivery's kept parts are
         then not even read (at 3,000 deliveries, finding them took a third of a second)."""
-        return self.kept.whole(self._whole_key)
+        return self.kept.whole(self.whole_key)
 
     # Sorted and grouped once: every centre and module page asks for its own deliveries, and
     # scanning all of them each time made the pages' work grow with centres times deliveries.
@@ -259,7 +261,7 @@ class DeliveryPages:
             self.after = whole["after"]
             return {uri: reheld(pieces) for uri, pieces in whole["out"].items()}
         out = self._all()
-        self.kept.keep_whole(self._whole_key, lambda: self._to_keep(out))
+        self.kept.keep_whole(self.whole_key, lambda: self._to_keep(out))
         return out
 
     def _to_keep(self, out: dict[str, str]) -> dict[str, Any]:

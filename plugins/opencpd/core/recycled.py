@@ -31,7 +31,7 @@ from typing import Any
 
 from .kept import keep, recall
 
-MADE_VERSION = "site files 1"
+MADE_VERSION = "site files 2"
 
 
 class Recycled:
@@ -40,7 +40,7 @@ class Recycled:
     wrote (`made`), so that a file made of the same things is kept without being made again."""
 
     def __init__(
-        self, root: Path, spare: Path | None = None, before: list[Made] | None = None
+        self, root: Path, spare: Path | None = None, before: list[Recorded] | None = None
     ) -> None:
         self.root, self.spare = root, spare
         self.before = before or []
@@ -48,6 +48,17 @@ class Recycled:
         self.folders: set[str] = set()  # folders taken from the spare, or made
         self.taken: list[str] = []
         self.made: Made = {}  # rel -> [what it was made of, inode, size, modification time]
+        self.groups: dict[str, str] = {}  # a group of files -> what all of them were made of
+
+    def recorded(self, group: str, made_of: str) -> Made:
+        """What an earlier build recorded of the files it wrote, if it recorded `group` (files
+        it wrote together) as made of `made_of` too: each of those files was then made of what
+        the file this build writes in its place is made of ({} if no build did)."""
+        self.groups[group] = made_of
+        for build in self.before:
+            if build["groups"].get(group) == made_of:
+                return build["files"]
+        return {}
 
     def take(self, folder: str) -> None:
         """Move `folder` of the spare into the site, if the spare has it and the site has not
@@ -86,7 +97,7 @@ class Recycled:
         found = self._taken_file(rel, path)
         if found is not None:
             mark = [made_of, found.st_ino, found.st_size, found.st_mtime_ns]
-            if made_of and any(made.get(rel) == mark for made in self.before):
+            if made_of and any(b["files"].get(rel) == mark for b in self.before):
                 self.made[rel] = mark
                 return
             data = data() if callable(data) else data
@@ -153,6 +164,7 @@ class Recycled:
 
 
 Made = dict[str, list[Any]]
+Recorded = dict[str, Any]  # one build's: {"files": Made, "groups": {group: made of}}
 
 
 def _holds(path: str, data: bytes) -> bool:
@@ -186,13 +198,44 @@ def keep_as_spare(old: Path, site_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def recall_made(path: Path) -> list[Made]:
+def marks(folder: Path) -> dict[str, list[int]] | None:
+    """Each file under `folder` (relative to it) with its inode, size and modification time;
+    None if the folder is missing or holds anything but folders and files with one name."""
+    found: dict[str, list[int]] = {}
+    try:
+        _marks(str(folder), "", found)
+    except (OSError, ValueError):
+        return None
+    return found
+
+
+def _marks(path: str, rel: str, found: dict[str, list[int]]) -> None:
+    with os.scandir(path) as entries:
+        for entry in entries:
+            name = f"{rel}{entry.name}"
+            done = entry.stat(follow_symlinks=False)
+            if stat.S_ISDIR(done.st_mode):
+                _marks(entry.path, f"{name}/", found)
+            elif stat.S_ISREG(done.st_mode) and done.st_nlink == 1:
+                found[name] = [done.st_ino, done.st_size, done.st_mtime_ns]
+            else:  # a link, a second name, anything else: never taken
+                raise ValueError(name)
+
+
+def recall_made(path: Path) -> list[Recorded]:
     """What the last two builds recorded of the files they wrote: the spare is the site of the
     build before the last (the last one's replaced it), and an inode tells whose a file is."""
     found = recall(path, MADE_VERSION)
-    return [made for made in found.get("builds", []) if isinstance(made, dict)][-2:]
+    return [
+        {"files": build["files"], "groups": build["groups"]}
+        for build in found.get("builds", [])
+        if isinstance(build, dict)
+        and isinstance(build.get("files"), dict)
+        and isinstance(build.get("groups"), dict)
+    ][-2:]
 
 
-def keep_made(path: Path, before: list[Made], made: Made) -> None:
+def keep_made(path: Path, recycled: Recycled) -> None:
     """Record what this build wrote, after what the build before it wrote."""
-    keep(path, MADE_VERSION, {"builds": [*before[-1:], made]})
+    build = {"files": recycled.made, "groups": recycled.groups}
+    keep(path, MADE_VERSION, {"builds": [*recycled.before[-1:], build]})

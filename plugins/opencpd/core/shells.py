@@ -180,6 +180,11 @@ class Shell:
     def _digest(self) -> Any:
         return hashed(hashlib.blake2b(digest_size=16), package_code(), *self.pieces, *self.tokens)
 
+    @property
+    def digest(self) -> str:
+        """A hash of this shell and the code filling it."""
+        return self._digest.hexdigest()
+
     def made_of(self, parts: Parts, json_ld: str = "") -> str:
         """A hash of all that `fill` makes a page of: this shell (and the code filling it),
         the page's parts and its JSON-LD."""
