@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
+from collections import ChainMap
+from collections.abc import Callable, Mapping
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     attachments: dict[str, Path | str]
     packs: list[PackJob]
     decks: list[DeckJob]
-    json_ld: dict[str, dict[str, Any]]
+    json_ld: Mapping[str, dict[str, Any]]
     kept: KeptDeliveries
 
     serving = False
@@ -216,8 +217,10 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         self.pages["catalog.json"] = json_document(
             export(self.catalog, config.site_url or ""), indent=1
         )
-        self.json_ld = Metadata(self.catalog, config.site_url or "").all()
-        self.json_ld.update(delivery_json_ld(self.catalog, config.site_url or ""))
+        self.json_ld = ChainMap(  # the deliveries' worked out when asked for
+            Metadata(self.catalog, config.site_url or "").all(),
+            delivery_json_ld(self.catalog, config.site_url or ""),
+        )
         self.attachments = renderer.attachments()
         config.nav = merge_nav(config.nav, renderer.navigation())
         if self.rebuilds:
