@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import os
 import re
 import subprocess
@@ -138,8 +139,13 @@ def minutes_of(catalog: Catalog, delivery: Doc[Delivery]) -> int:
 
 def starts(delivery: Doc[Delivery]) -> dt.datetime:
     """The evening's start in Europe/London (GMT or BST, as that date has it)."""
-    hour, minute = map(int, delivery.meta.start.split(":"))
-    return dt.datetime.combine(delivery.meta.date, dt.time(hour, minute), LONDON)
+    return _start(delivery.meta.date, delivery.meta.start)
+
+
+@functools.lru_cache(maxsize=4096)  # asked for five times a delivery, as checks and pages sort
+def _start(date: dt.date, start: str) -> dt.datetime:
+    hour, minute = map(int, start.split(":"))
+    return dt.datetime.combine(date, dt.time(hour, minute), LONDON)
 
 
 def ends(catalog: Catalog, delivery: Doc[Delivery]) -> dt.datetime:

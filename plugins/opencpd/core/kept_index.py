@@ -53,8 +53,10 @@ class KeptIndex:
         if self.spare is None:
             return None
         for build in self.before:
-            bundles = build.get("bundles")
+            bundles, pages = build.get("bundles"), build.get("pages")
             if build.get("key") != key or not isinstance(bundles, dict) or not bundles:
+                continue
+            if not isinstance(pages, int):
                 continue
             if all(
                 _safe(name) and marks(self.spare / name) == files for name, files in bundles.items()
@@ -68,7 +70,7 @@ class KeptIndex:
                     for name in taken:
                         shutil.rmtree(site / name, ignore_errors=True)
                     return None
-                return int(build.get("pages") or 0), taken
+                return pages, taken
         return None
 
     def remember(self, key: str, site: Path, bundles: list[str], pages: int) -> None:
