@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -280,6 +281,17 @@ def test_an_index_of_the_same_pages_is_taken_from_the_spare_not_made_again(
     victim.write_bytes(b"not what Pagefind wrote")
     build_site(str(config_file), site, steps=[])
     assert bundle_bytes(site) == first
+    # a link, or a second name, in the spare's bundle: never taken, never written through
+    outside = tmp_path / "outside.txt"
+    outside.write_text("not the site's")
+    fragment, entry = next(spare.glob("fragment/*.pf_fragment")), spare / "pagefind-entry.json"
+    fragment.unlink()
+    fragment.symlink_to(outside)
+    entry.unlink()
+    os.link(outside, entry)
+    build_site(str(config_file), site, steps=[])
+    assert bundle_bytes(site) == first and outside.read_text() == "not the site's"
+    assert not any(p.is_symlink() for p in site.rglob("*"))
     # a page edited: indexed again, with its new word
     page = next(content.glob("modules/ks2-sounds/**/*.md"))
     page.write_text(page.read_text("utf-8") + "\nWombatcheese.\n", "utf-8")

@@ -62,6 +62,8 @@ class Kind:
         self.html: Shell | None = None
         self.record: Shell | None = None
         self.entry = ""  # its sitemap entry, with the slug token
+        # where each page goes in the site, worked out once (in the build, before any copy)
+        self.dests = [p.at_address(self.page.file.dest_uri) for p in parts]
 
     def url_of(self, url: str, parts: Parts) -> str:
         return parts.at_address(url)
@@ -171,9 +173,7 @@ class FilledPages:
         for kind in self.kinds:
             shell = kind.html
             assert shell is not None
-            dest = kind.page.file.dest_uri
-            for parts in kind.parts:
-                rel = kind.url_of(dest, parts)
+            for parts, rel in zip(kind.parts, kind.dests, strict=True):
                 found = earlier.get(rel)
                 if found and isinstance(found[0], str):
                     made_of, element = found[0], None
@@ -192,7 +192,7 @@ class FilledPages:
 
     def dest_uris(self) -> set[str]:
         """Where in the site the filled pages are written."""
-        return {k.url_of(k.page.file.dest_uri, p) for k in self.kinds for p in k.parts}
+        return {dest for kind in self.kinds for dest in kind.dests}
 
     def folders(self) -> set[str]:
         """The site's folders the filled pages are written in, by their first level."""
@@ -208,10 +208,9 @@ class FilledPages:
             if not indexed(kind.page.meta or {}):
                 continue
             shell = Shell(record(kind.page))
-            dest = kind.page.file.dest_uri
-            for parts in kind.parts:
+            for parts, dest in zip(kind.parts, kind.dests, strict=True):
                 key = str(escape(str(parts.meta.get("title") or ""))).lower()
-                out.append(((key, parts.uri), shell.fill(parts), kind.url_of(dest, parts)))
+                out.append(((key, parts.uri), shell.fill(parts), dest))
         return out
 
     def sitemap(self, xml: str, files: Files) -> str:
