@@ -220,8 +220,14 @@ def compared(base: list[dict], ours: list[dict]) -> str:
     rounds = ", ".join(
         f"{x['seconds']:.2f} / {y['seconds']:.2f}" for x, y in zip(ours, base, strict=True)
     )
+    # each round's two builds ran one after the other: the median of their ratios is less
+    # swayed by a minute of this shared machine being slow than the ratio of the medians
+    paired = statistics.median(
+        x["seconds"] / y["seconds"] - 1 for x, y in zip(ours, base, strict=True)
+    )
     return (
-        f"{o:.2f} s against {b:.2f} s without ({(o / b - 1) * 100:+.1f}%; CPU time {co:.2f} s "
+        f"{o:.2f} s against {b:.2f} s without ({(o / b - 1) * 100:+.1f}%; the median of each "
+        f"round's extra {paired * 100:+.1f}%; CPU time {co:.2f} s "
         f"against {cb:.2f} s, {(co / cb - 1) * 100:+.1f}%, of which the kernel's {so:.2f} s "
         f"against {sb:.2f} s; rounds, with / without: {rounds})"
     )
