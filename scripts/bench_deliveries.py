@@ -15,7 +15,8 @@ cache like the other packs; in the rounds they are found in the cache (what a la
 and what a first build adds is printed apart: how many are due, what finding them in the cache
 costs, and the time to make both packs of one delivery from an empty cache.
 
-It prints the build times, the extra time in per cent (goal: under 5%), the CPU time the builds
+Each build starts after what the one before it wrote has gone to the disk (`sync`). It prints
+the build times, the extra time in per cent (goal: under 5%), the CPU time the builds
 took (the kernel's apart: on the machine we measure on, making a file or a folder took from
 0.05 to 0.9 ms of the kernel's time from one minute to the next), the largest page (goal: none
 over 60 KB), the number of calendar pages, and the load average.
@@ -139,6 +140,10 @@ print(json.dumps({"seconds": time.perf_counter() - start,
 
 
 def run(code: str, *args: str) -> dict:
+    # What the last build wrote goes to the disk first, untimed, or the next build may pay for
+    # it: in a run of 11 rounds at 3,000 deliveries, the builds after an earlier one took 0.89 s
+    # of the kernel's time (0.52 s in a run of 5), with a third more wall time.
+    os.sync()
     env = {**os.environ, "SOURCE_DATE_EPOCH": BUILD_DAY}
     done = subprocess.run(
         [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env
