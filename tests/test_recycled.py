@@ -23,13 +23,19 @@ def leftovers(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p.name.startswith(".site-"))
 
 
+def site_with_deliveries(folder: Path, count: int, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A tiny site with `count` deliveries in May 2027, built on the benchmarks' build day."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
+    root = tiny_site(folder)
+    for n in range(count):
+        write_delivery(root, f"2027-05-1{n}-x{n}", {"date": f"2027-05-1{n}"})
+    return root
+
+
 def test_a_rebuilt_site_keeps_what_is_unchanged_and_is_the_site_built_afresh(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
-    root = tiny_site(tmp_path / "src")
-    for n in range(6):
-        write_delivery(root, f"2027-05-1{n}-x{n}", {"date": f"2027-05-1{n}"})
+    root = site_with_deliveries(tmp_path / "src", 6, monkeypatch)
     site, spare = root / "site", root / ".site-spare"
     build_site(str(root / "mkdocs.yml"), site, search=False)
     assert leftovers(root) == []  # nothing was replaced
@@ -198,10 +204,7 @@ def test_what_a_group_of_files_was_made_of_is_taken_from_the_build_that_recorded
 def test_filled_pages_made_of_the_same_are_kept_without_hashing_them_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
-    root = tiny_site(tmp_path / "src")
-    for n in range(3):
-        write_delivery(root, f"2027-05-1{n}-x{n}", {"date": f"2027-05-1{n}"})
+    root = site_with_deliveries(tmp_path / "src", 3, monkeypatch)
     site = root / "site"
     hashed: list[str] = []
     made_of = Shell.made_of
