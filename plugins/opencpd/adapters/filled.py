@@ -65,9 +65,6 @@ class Kind:
         # where each page goes in the site, worked out once (in the build, before any copy)
         self.dests = [p.at_address(self.page.file.dest_uri) for p in parts]
 
-    def url_of(self, url: str, parts: Parts) -> str:
-        return parts.at_address(url)
-
 
 def _filled(
     shell: Shell, parts: Parts, element: str | None, json_ld: Callable[[str], str]
@@ -221,7 +218,7 @@ class FilledPages:
         for uri, parts in self.parts.items():  # in the site's order, whatever their kind
             kind = kind_of[uri]
             if kind.entry:
-                entries[self.after.get(uri, "")].append(kind.url_of(kind.entry, parts))
+                entries[self.after.get(uri, "")].append(parts.at_address(kind.entry))
         for after, found in entries.items():
             file = files.get_file_from_path(after) if after else None
             at = -1

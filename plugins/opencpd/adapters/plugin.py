@@ -208,9 +208,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         self.kept.save()
         shown = renderer.delivery_pages
         # all the filled pages show: what they are made of but for their shells (filled.py)
-        made_of = (
-            f"{self.kept.version} {shown.whole_key} {config.site_url}" if shown.shelled else ""
-        )
+        made_of = f"{self.kept.version} {shown.whole_key}" if shown.shelled else ""
         self.filled = FilledPages(shown.shelled, shown.after, made_of)
         if not self.serving:
             keep_rendered(rendered)
