@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import shutil
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,12 @@ def test_a_rebuilt_site_keeps_what_is_unchanged_and_is_the_site_built_afresh(
     (spare / "deliveries" / "2027-05-14-x4.ics").unlink()
     os.link(outside, spare / "deliveries" / "2027-05-14-x4.ics")
     (spare / "deliveries" / "stale.html").write_text("from an older build")
+    # and where MkDocs writes its own pages into a taken folder (the calendar's first pages)
+    (spare / "calendar" / "index.html").unlink()
+    os.link(outside, spare / "calendar" / "index.html")
+    shutil.rmtree(spare / "calendar" / "held")
+    (tmp_path / "outside").mkdir()
+    os.symlink(tmp_path / "outside", spare / "calendar" / "held")
     # what changed since: one delivery gone, another edited
     (root / "deliveries" / "2027-05-10-x0.md").unlink()
     write_delivery(root, "2027-05-15-x5", {"date": "2027-05-15"}, body="Park at the back.")
@@ -68,6 +75,7 @@ def test_a_rebuilt_site_keeps_what_is_unchanged_and_is_the_site_built_afresh(
     assert leftovers(root) == [".site-spare"]
     assert (site / "deliveries" / "2027-05-11-x1" / "index.html").stat().st_ino == inode
     assert outside.read_text() == "not the site's" and outside.stat().st_nlink == 1
+    assert list((tmp_path / "outside").iterdir()) == []
     assert not (site / "deliveries" / "2027-05-10-x0").exists()
     assert not (site / "deliveries" / "2027-05-10-x0.ics").exists()
     assert "Park at the back." in (site / "deliveries" / "2027-05-15-x5" / "index.html").read_text()

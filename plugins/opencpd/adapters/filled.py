@@ -40,12 +40,19 @@ class WrittenFile(File):
     """A file the plugin made, written through `Recycled` (kept if unchanged)."""
 
     recycled: Recycled | None = None
+    deferred = False  # written with the filled pages (`write`), not when MkDocs copies files
 
     def copy_file(self, dirty: bool = False) -> None:
-        content = self._content
-        if self.recycled is None or content is None:
+        if self.deferred:
+            return
+        if self.recycled is None or self._content is None:
             super().copy_file(dirty)
             return
+        self.write()
+
+    def write(self) -> None:
+        assert self.recycled is not None and self._content is not None
+        content = self._content
         data = content.encode("utf-8") if isinstance(content, str) else content
         self.recycled.write(self.dest_uri, data, hashlib.blake2b(data, digest_size=16).hexdigest())
 

@@ -114,9 +114,6 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.filled_written()
-        if self.recycled.taken and self.files is not None:  # what the spare held, unwritten
-            written = {f.dest_uri for f in self.files if f.inclusion.is_included()}
-            self.recycled.sweep(written | self.filled.dest_uris())
         if self.made:
             keep_made(self.made, self.recycled)
         if self.serving:  # reuse the last `opencpd build`'s search index; never index here
@@ -316,22 +313,49 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
                     if isinstance(file.page.meta.get(name), str):
                         file.page.meta[name] = escape(file.page.meta[name])
         self.files = files
+        self.write_own_files(config, files, env)
+        return env
+
+    def write_own_files(self, config: MkDocsConfig, files: Files, env: Any) -> None:
+        """The files the plugin writes itself (iCalendar files, feeds, the filled pages), and
+        what the folders taken from the spare held that this build does not write (swept).
+        On two CPUs a forked copy does it while this build writes the rest (at 300 deliveries,
+        the iCalendar files written here were a tenth of a second of the build)."""
+        site = {f.dest_uri for f in files if f.inclusion.is_included()}
+        own: list[WrittenFile] = []
+        for file in files:
+            if (
+                isinstance(file, WrittenFile)
+                and file._content is not None
+                and file.inclusion.is_included()
+            ):
+                own.append(file)
+            else:  # a file MkDocs writes into a taken folder: never through a link
+                self.recycled.clear_way(file.dest_uri)
         if self.filled:  # every other page's Markdown is HTML: the navigation is complete
             self.filled.prepare(config, files, self.nav, env)
-            nav = self.nav
+            site |= self.filled.dest_uris()
+        nav, recycled = self.nav, self.recycled
 
-            def make() -> tuple[Made, dict[str, str]]:
-                self.filled.make(config, files, nav, env, self.json_ld_element, self.recycled)
-                return self.recycled.made, self.recycled.groups
+        def write() -> tuple[Made, dict[str, str]]:
+            recycled.walk_taken()
+            for file in own:
+                file.write()
+            if self.filled:
+                self.filled.make(config, files, nav, env, self.json_ld_element, recycled)
+            if recycled.taken:
+                recycled.sweep(site)
+            return recycled.made, recycled.groups
 
-            if "opencpd-two-cpus" in config.plugins:  # `opencpd build` on two CPUs or more
-                # A copy fills and writes them while this build and its other helper write
-                # the rest: they were a pause before either began (forked before that helper
-                # and Pagefind start, so it inherits neither).
-                self.filling = Helper.start(make)
-            else:
-                make()
-        return env
+        for file in own:
+            file.deferred = True
+        if self.filled and "opencpd-two-cpus" in config.plugins:  # `opencpd build`, two CPUs
+            # A copy fills and writes them while this build and its other helper write
+            # the rest: they were a pause before either began (forked before that helper
+            # and Pagefind start, so it inherits neither).
+            self.filling = Helper.start(write)
+        else:
+            write()
 
     def json_ld_element(self, uri: str) -> str:
         data = self.json_ld.get(uri)

@@ -47,6 +47,7 @@ class Recycled:
         self.kept: set[str] = set()  # files taken from the spare, relative to root
         self.folders: set[str] = set()  # folders taken from the spare, or made
         self.taken: list[str] = []
+        self.walked: set[str] = set()  # taken folders this process listed (`walk_taken`)
         self.made: Made = {}  # rel -> [what it was made of, inode, size, modification time]
         self.groups: dict[str, str] = {}  # a group of files -> what all of them were made of
 
@@ -62,7 +63,7 @@ class Recycled:
 
     def take(self, folder: str) -> None:
         """Move `folder` of the spare into the site, if the spare has it and the site has not
-        (the build has not written into it yet)."""
+        (the build has not written into it yet). What it holds is listed by `walk_taken`."""
         if self.spare is None or folder in self.taken or "/" in folder or folder in ("", ".", ".."):
             return
         source, target = self.spare / folder, self.root / folder
@@ -74,7 +75,15 @@ class Recycled:
             return
         self.taken.append(folder)
         self.folders.add(folder)
-        self._walk(str(target), folder)
+
+    def walk_taken(self) -> None:
+        """List the files of the taken folders, and remove any link among them, before this
+        process writes into them (at 3,000 deliveries, 9,600 entries: the build's copy that
+        writes them lists them, not the build)."""
+        for folder in self.taken:
+            if folder not in self.walked:
+                self.walked.add(folder)
+                self._walk(str(self.root / folder), folder)
 
     def _walk(self, path: str, rel: str) -> None:
         with os.scandir(path) as entries:
@@ -88,12 +97,42 @@ class Recycled:
                 else:  # a link, anything but a file or a folder: never written through
                     os.unlink(entry.path)
 
+    def clear_way(self, rel: str) -> None:
+        """Make sure that a file something else writes at `rel` (a page MkDocs writes into a
+        taken folder) is written into the site, never through a link or a second name the
+        spare holds there: whatever stands on its way but a folder, or at its place but a
+        file with one name, is removed. Called before any copy lists the taken folders."""
+        top, _, rest = rel.partition("/")
+        if top not in self.taken or top in self.walked or not rest:
+            return
+        path = str(self.root / top)
+        parts = rest.split("/")
+        for n, part in enumerate(parts, 1):
+            path = os.path.join(path, part)
+            try:
+                found = os.lstat(path)
+            except OSError:
+                return  # nothing there: made as new
+            last = n == len(parts)
+            fine = (
+                (stat.S_ISREG(found.st_mode) and found.st_nlink == 1)
+                if last
+                else (stat.S_ISDIR(found.st_mode))
+            )
+            if not fine:
+                if stat.S_ISDIR(found.st_mode):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.unlink(path)
+                return
+
     def write(self, rel: str, data: bytes | Callable[[], bytes], made_of: str = "") -> None:
         """Put `data` (or what calling it gives) at `rel` in the site. A file taken there that
         holds it is left alone; so is one an earlier build recorded as made of `made_of` (a
         hash of everything that goes into it) and that nothing changed since (its inode, size
         and modification time are the ones recorded): then `data` is neither made nor read."""
         path = os.path.join(self.root, rel)
+        self.walk_taken()  # listed once, before this process writes into them
         found = self._taken_file(rel, path)
         if found is not None:
             mark = [made_of, found.st_ino, found.st_size, found.st_mtime_ns]
@@ -144,17 +183,25 @@ class Recycled:
         self.folders.add(folder)
 
     def sweep(self, written: set[str]) -> None:
-        """Remove what the taken folders held that this build did not write (`written`: every
-        file of the site, relative to its root), then the folders left empty."""
+        """Remove what the taken folders held that this build does not write (`written`: every
+        file of the site, relative to its root), then the folders left empty, but for those
+        a written file goes in (the build may not have written it yet)."""
+        self.walk_taken()
+        needed = set()
+        for rel in written:
+            folder = rel.rpartition("/")[0]
+            while folder and folder not in needed:
+                needed.add(folder)
+                folder = folder.rpartition("/")[0]
         emptied = set()
         for rel in self.kept - written:
             # gone already, or a folder now where the spare had a file
             with contextlib.suppress(FileNotFoundError, IsADirectoryError):
                 os.unlink(self.root / rel)
             emptied.add(rel.rpartition("/")[0])
-        emptied |= self.folders - {rel.rpartition("/")[0] for rel in written}  # empty before
+        emptied |= self.folders - needed  # empty before
         for folder in sorted(emptied, key=lambda f: f.count("/"), reverse=True):
-            while folder:
+            while folder and folder not in needed:
                 try:
                     os.rmdir(self.root / folder)  # only if empty
                 except OSError:
