@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from opencpd.adapters.site import build_site
 from opencpd.core import placed
+from opencpd.core.kept import KeptDeliveries
 from opencpd.core.recycled import Recycled, keep_made, recall_made
 from opencpd.core.shells import Parts, Shell
 
@@ -237,3 +238,39 @@ def test_filled_pages_made_of_the_same_are_kept_without_hashing_them_again(
     fresh = tmp_path / "fresh"
     build_site(str(root / "mkdocs.yml"), fresh, search=False)
     assert contents(site) == contents(fresh) != kept
+
+
+def test_the_articles_of_pages_kept_whole_are_read_only_to_fill_a_page_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = site_with_deliveries(tmp_path / "src", 3, monkeypatch)
+    site, spare = root / "site", root / ".site-spare"
+    apart = root / ".cache" / "deliveries-whole-articles.json"
+    read: list[str] = []
+    whole_articles = KeptDeliveries.whole_articles
+
+    def counted(kept: KeptDeliveries, key: str) -> dict[str, str] | None:
+        read.append(key)
+        return whole_articles(kept, key)
+
+    monkeypatch.setattr(KeptDeliveries, "whole_articles", counted)
+    for _ in range(3):  # on one CPU, so that what is read is read in this process
+        monkeypatch.setattr(placed, "_KEY", secrets.token_bytes(32))
+        read.clear()  # the second build, with no spare, fills every page
+        build_site(str(root / "mkdocs.yml"), site, search=False, parallel=False)
+    assert read == [] and apart.is_file()  # the third: every page taken, no article needed
+    fresh = tmp_path / "fresh"
+    build_site(str(root / "mkdocs.yml"), fresh, search=False)
+    # a page gone from the spare is filled again, with its article read from the cache ...
+    (spare / "deliveries" / "2027-05-11-x1" / "index.html").unlink()
+    build_site(str(root / "mkdocs.yml"), site, search=False, parallel=False)
+    assert len(read) == 1 and contents(site) == contents(fresh)
+    # ... or, with the articles damaged, made again
+    apart.write_text("{damaged")
+    (spare / "deliveries" / "2027-05-12-x2" / "index.html").write_text("tampered")
+    build_site(str(root / "mkdocs.yml"), site, search=False, parallel=False)
+    assert len(read) == 2 and contents(site) == contents(fresh)
+    # with the articles gone, no page is taken whole: all are made, and kept again
+    apart.unlink()
+    build_site(str(root / "mkdocs.yml"), site, search=False, parallel=False)
+    assert len(read) == 2 and apart.is_file() and contents(site) == contents(fresh)

@@ -12,6 +12,7 @@ are written through `core/recycled.py`: an unchanged file of the site a build re
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
@@ -95,9 +96,20 @@ def shared_levels(folder: str, urls: list[str]) -> int:
 class FilledPages:
     """What the plugin keeps of the pages it fills into shells, during one build."""
 
-    def __init__(self, parts: dict[str, Parts], after: dict[str, str], made_of: str = "") -> None:
-        """`made_of`: a hash of all the pages' parts and JSON-LD show ("": none is known)."""
+    def __init__(
+        self,
+        parts: dict[str, Parts],
+        after: dict[str, str],
+        made_of: str = "",
+        articles: Callable[[], dict[str, str]] | None = None,
+    ) -> None:
+        """`made_of`: a hash of all the pages' parts and JSON-LD show ("": none is known).
+        `articles`: every page's article, for the parts given without one (read when one of
+        those pages is filled)."""
         self.parts, self.after, self.made_of = parts, after, made_of
+        self.articles = articles
+        self._articles: dict[str, str] | None = None
+        self.json_ld: Callable[[str], str] = lambda uri: ""
         self.kinds: list[Kind] = []
         self.building: dict[str, str] = {}  # src_uri of a shell page -> its HTML, once built
 
@@ -174,6 +186,7 @@ class FilledPages:
         (`made_of`), what each page was made of is taken from its record rather than worked
         out again (hashing 3,800 pages and their JSON-LD took a third of a second)."""
         earlier = recycled.recorded("filled pages", self._made_of()) if self.made_of else {}
+        self.json_ld = json_ld
         for kind in self.kinds:
             shell = kind.html
             assert shell is not None
@@ -183,10 +196,19 @@ class FilledPages:
                     made_of, element = found[0], None
                 else:
                     element = json_ld(parts.uri)
-                    made_of = shell.made_of(parts, element)
-                recycled.write(
-                    rel, functools.partial(_filled, shell, parts, element, json_ld), made_of
-                )
+                    made_of = shell.made_of(self.whole(parts), element)
+                recycled.write(rel, functools.partial(self._fill, shell, parts, element), made_of)
+
+    def _fill(self, shell: Shell, parts: Parts, element: str | None) -> bytes:
+        return _filled(shell, self.whole(parts), element, self.json_ld)
+
+    def whole(self, parts: Parts) -> Parts:
+        """`parts` with its article (read with all the others the first time one is asked)."""
+        if parts.article:  # never empty: an article has its own heading at least
+            return parts
+        if self._articles is None:
+            self._articles = self.articles() if self.articles else {}
+        return dataclasses.replace(parts, article=self._articles.get(parts.uri, ""))
 
     def _made_of(self) -> str:
         """A hash of all the filled pages are made of: `made_of`, each kind's shell and where
@@ -214,7 +236,7 @@ class FilledPages:
             shell = Shell(record(kind.page))
             for parts, dest in zip(kind.parts, kind.dests, strict=True):
                 key = str(escape(str(parts.meta.get("title") or ""))).lower()
-                out.append(((key, parts.uri), shell.fill(parts), dest))
+                out.append(((key, parts.uri), shell.fill(self.whole(parts)), dest))
         return out
 
     def sitemap(self, xml: str, files: Files) -> str:

@@ -206,7 +206,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         shown = renderer.delivery_pages
         # all the filled pages show: what they are made of but for their shells (filled.py)
         made_of = f"{self.kept.version} {shown.whole_key}" if shown.shelled else ""
-        self.filled = FilledPages(shown.shelled, shown.after, made_of)
+        self.filled = FilledPages(shown.shelled, shown.after, made_of, shown.articles)
         if not self.serving:
             keep_rendered(rendered)
         self.pages["catalog.json"] = json_document(

@@ -256,24 +256,42 @@ class DeliveryPages:
         if not c.deliveries and not c.centres:
             return {}
         whole = self._whole
-        if whole is not None:
-            self.shelled = {u: Parts(u, meta, text) for u, (meta, text) in whole["shelled"].items()}
+        if whole is not None:  # the articles of the pages search leaves out: when needed
+            self.shelled = {
+                u: Parts(u, meta, text or "") for u, (meta, text) in whole["shelled"].items()
+            }
             self.after = whole["after"]
             return {uri: reheld(pieces) for uri, pieces in whole["out"].items()}
         out = self._all()
         self.kept.keep_whole(self.whole_key, lambda: self._to_keep(out))
         return out
 
-    def _to_keep(self, out: dict[str, str]) -> dict[str, Any]:
+    def _to_keep(self, out: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         """What the next build takes whole (asked for as this build ends: the module pages ask
-        for their lists after `all`). The fragments held in the pages' Markdown are kept
-        unsigned (core/placed.py): the next build signs them with its own key."""
-        return {
+        for their lists after `all`), and apart the articles of the pages search leaves out
+        (`articles`). The fragments held in the pages' Markdown are kept unsigned
+        (core/placed.py): the next build signs them with its own key."""
+        apart = {u: p.article for u, p in self.shelled.items() if not searched(p.meta)}
+        whole = {
             "out": {uri: unheld(text) for uri, text in out.items()},
-            "shelled": {uri: [p.meta, p.article] for uri, p in self.shelled.items()},
+            "shelled": {
+                u: [p.meta, None if u in apart else p.article] for u, p in self.shelled.items()
+            },
             "after": self.after,
             "next": {key: unheld(text) for key, text in self._next.items()},
         }
+        return whole, apart
+
+    def articles(self) -> dict[str, str]:
+        """Every page's article, for the pages filled again when the others were taken whole
+        without theirs: at 3,000 deliveries, 20 MB that a build finding every page unchanged
+        never reads. Made again if lost since."""
+        found = self.kept.whole_articles(self.whole_key) if self._whole is not None else None
+        if found is None:
+            self.shelled, self.after = {}, {}
+            self._all()
+            found = {u: p.article for u, p in self.shelled.items()}
+        return found
 
     def _all(self) -> dict[str, str]:
         c = self.catalog
@@ -535,6 +553,11 @@ class DeliveryPages:
                 f"places ({delivery.meta.status})."
             )
         return xml_document(feed)
+
+
+def searched(meta: dict[str, Any]) -> bool:
+    """Whether search indexes a page with this front matter."""
+    return not (isinstance(meta.get("search"), dict) and meta["search"].get("exclude"))
 
 
 def delivery_navigation(catalog: Catalog) -> list[dict[str, Any]]:
