@@ -60,7 +60,7 @@ class Helper:
         if error or code != 0:
             why = f"failed: {error}" if error else f"stopped with exit code {code}"
             raise PluginError(
-                f"The process building part of the pages on the second CPU {why}. "
+                f"The process doing part of the build on the second CPU {why}. "
                 "Fix what it says and build again; if it says nothing you can "
                 "fix, report it with the build's output."
             )

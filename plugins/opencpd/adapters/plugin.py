@@ -25,7 +25,7 @@ from ..core.compact import compact
 from ..core.csp import with_policy
 from ..core.export import export
 from ..core.kept import KeptDeliveries, compiled_templates
-from ..core.load import load_catalog
+from ..core.load import Loading, read_apart
 from ..core.metadata import Metadata, delivery_json_ld
 from ..core.packs import PackJob
 from ..core.packs import findings as pack_findings
@@ -165,19 +165,9 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
                 self.config.preview_pending,
                 self.config.max_attachment_mb * 1024 * 1024,
             )
+            self.decks = self.slide_decks(config)
         else:
-            kept = None if self.serving else project(config) / KEPT
-            try:
-                vocabulary = load_vocabulary(extra)
-            except VocabularyError as exc:  # the programme's own file, with its line
-                raise PluginError(str(exc)) from None
-            self.catalog = load_catalog(
-                root,
-                vocabulary,
-                self.config.preview_pending,
-                self.config.max_attachment_mb * 1024 * 1024,
-                kept,
-            )
+            self.load(config, root, extra)
         for finding in self.catalog.findings:  # an expired offer leaves the site, unstopped
             (log.warning if blocks_build(finding) else log.info)(str(finding))
         settings = (
@@ -185,7 +175,6 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         )
         kept = None if self.serving else project(config) / KEPT_DELIVERIES
         self.kept = KeptDeliveries(kept, self.catalog.vocabulary, settings)
-        self.decks = self.slide_decks(config)
         self.packs = self.session_packs(config)
         make = self.rebuilds.renderer if self.rebuilds else Renderer
         renderer = make(
@@ -221,6 +210,36 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         if self.rebuilds:
             self.rebuilds.plan(config, [*self.pages, *self.attachments, *self.filled.parts])
         return config
+
+    def load(self, config: MkDocsConfig, root: Path, extra: Path | None) -> None:
+        """The Catalog, and the slide decks made from it. On two CPUs a forked copy reads the
+        centres and deliveries while this build loads the programme and makes the decks
+        (which show no centre or delivery), and they are added after (core/load.py)."""
+        try:
+            vocabulary = load_vocabulary(extra)
+        except VocabularyError as exc:  # the programme's own file, with its line
+            raise PluginError(str(exc)) from None
+        settings = (
+            root,
+            vocabulary,
+            self.config.preview_pending,
+            self.config.max_attachment_mb * 1024 * 1024,
+            None if self.serving else project(config) / KEPT,
+        )
+        reading: Helper | None = None
+        if "opencpd-two-cpus" in config.plugins and any(
+            (root / folder).exists() for folder in ("centres", "deliveries")
+        ):
+            reading = Helper.start(lambda: read_apart(*settings))
+        try:
+            loading = Loading(*settings)
+            self.catalog = loading.catalog  # the programme, without centres and deliveries
+            self.decks = self.slide_decks(config)
+            helper, reading = reading, None
+            loading.add(helper.result() if helper else read_apart(*settings))
+        finally:
+            if reading:  # the loading failed before asking for what it read
+                reading.kill()
 
     def session_packs(self, config: MkDocsConfig) -> list[PackJob]:
         """Packs from the cache; made first when the `packs` option is on (`opencpd build`), or

@@ -13,6 +13,7 @@ import functools
 import os
 import re
 import subprocess
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +27,7 @@ from .tree import kind, walk
 from .untrusted import personal_data
 
 if TYPE_CHECKING:
+    from .findings import Finding
     from .load import Loader
 
 LONDON = ZoneInfo("Europe/London")
@@ -236,11 +238,23 @@ def due_for_packs(catalog: Catalog) -> list[Doc[Delivery]]:
 # ---------------------------------------------------------------- loading and checking
 
 
-def load_deliveries(loader: Loader, catalog: Catalog) -> None:
-    """centres/*.md and deliveries/*.md, each checked; only those that pass reach the Catalog."""
+@dataclass
+class ReadDeliveries:
+    """The centres and deliveries read, each checked on its own (`read_deliveries`), and what
+    that found: what `add_deliveries` checks against the modules. A forked copy of the build
+    may read them while the build loads the modules, and send this back (core/load.py)."""
+
+    centres: dict[str, Doc[Centre]] = field(default_factory=dict)
+    deliveries: list[Doc[Delivery]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def read_deliveries(loader: Loader) -> ReadDeliveries:
+    """centres/*.md and deliveries/*.md read, and each checked on its own."""
     from .load import pages_in
 
-    catalog.today = build_day(loader.root)
+    read = ReadDeliveries()
+    before = len(loader.findings)
     for folder, model in (("centres", Centre), ("deliveries", Delivery)):
         path = loader.root / folder
         if kind(path) == "link":
@@ -267,9 +281,22 @@ def load_deliveries(loader: Loader, catalog: Catalog) -> None:
                     )
                 continue
             if model is Centre:
-                catalog.centres[doc.slug] = doc
-            elif check_delivery(loader, doc, catalog):
-                catalog.deliveries.append(doc)
+                read.centres[doc.slug] = doc
+            else:
+                read.deliveries.append(doc)
+    read.findings = loader.findings[before:]
+    return read
+
+
+def add_deliveries(loader: Loader, catalog: Catalog, read: ReadDeliveries) -> None:
+    """The centres and deliveries `read_deliveries` read into the Catalog, each delivery
+    checked against the modules, centres and build day (`loader` has the findings of reading
+    them already)."""
+    catalog.today = build_day(loader.root)
+    catalog.centres.update(read.centres)
+    for doc in read.deliveries:
+        if check_delivery(loader, doc, catalog):
+            catalog.deliveries.append(doc)
     check_overlaps(loader, catalog)
 
 
