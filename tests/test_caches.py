@@ -325,9 +325,11 @@ def test_kept_deliveries_are_made_again_when_what_they_show_changed(
             each_read.append("kept" in vars(kept))
             kept.save()
         shown = renderer.delivery_pages
-        # taken whole, the articles of the pages search leaves out are read only when asked
-        apart = shown.kept.whole_articles(shown.whole_key) if kept else None
-        shelled = {u: (p.meta, p.article or (apart or {})[u]) for u, p in shown.shelled.items()}
+        # taken whole, the articles of the pages search leaves out and the files' text are
+        # read only when asked for
+        apart = (shown.kept.whole_apart(shown.whole_key) if kept else None) or {}
+        shelled = {u: (p.meta, p.article or apart[u]) for u, p in shown.shelled.items()}
+        pages = {u: apart[u] if u in shown.unread else text for u, text in pages.items()}
         return pages, shelled
 
     def made_again() -> list[str]:

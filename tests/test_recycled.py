@@ -240,20 +240,20 @@ def test_filled_pages_made_of_the_same_are_kept_without_hashing_them_again(
     assert contents(site) == contents(fresh) != kept
 
 
-def test_the_articles_of_pages_kept_whole_are_read_only_to_fill_a_page_again(
+def test_the_texts_of_pages_and_files_kept_whole_are_read_only_to_make_one_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = site_with_deliveries(tmp_path / "src", 3, monkeypatch)
     site, spare = root / "site", root / ".site-spare"
-    apart = root / ".cache" / "deliveries-whole-articles.json"
+    apart = root / ".cache" / "deliveries-whole-apart.json"
     read: list[str] = []
-    whole_articles = KeptDeliveries.whole_articles
+    whole_apart = KeptDeliveries.whole_apart
 
     def counted(kept: KeptDeliveries, key: str) -> dict[str, str] | None:
         read.append(key)
-        return whole_articles(kept, key)
+        return whole_apart(kept, key)
 
-    monkeypatch.setattr(KeptDeliveries, "whole_articles", counted)
+    monkeypatch.setattr(KeptDeliveries, "whole_apart", counted)
     for _ in range(3):  # on one CPU, so that what is read is read in this process
         monkeypatch.setattr(placed, "_KEY", secrets.token_bytes(32))
         read.clear()  # the second build, with no spare, fills every page
@@ -261,8 +261,10 @@ def test_the_articles_of_pages_kept_whole_are_read_only_to_fill_a_page_again(
     assert read == [] and apart.is_file()  # the third: every page taken, no article needed
     fresh = tmp_path / "fresh"
     build_site(str(root / "mkdocs.yml"), fresh, search=False)
-    # a page gone from the spare is filled again, with its article read from the cache ...
+    # a page and an iCalendar file gone from the spare are made again, with the page's article
+    # and the file's text read from the cache ...
     (spare / "deliveries" / "2027-05-11-x1" / "index.html").unlink()
+    (spare / "deliveries" / "2027-05-10-x0.ics").unlink()
     build_site(str(root / "mkdocs.yml"), site, search=False, parallel=False)
     assert len(read) == 1 and contents(site) == contents(fresh)
     # ... or, with the articles damaged, made again

@@ -42,6 +42,8 @@ class WrittenFile(File):
 
     recycled: Recycled | None = None
     deferred = False  # written with the filled pages (`write`), not when MkDocs copies files
+    text: Callable[[], str] | None = None  # its text, when its content was given unread ("")
+    earlier: list[Any] | None = None  # what the build that recorded it made of, if the same
 
     def copy_file(self, dirty: bool = False) -> None:
         if self.deferred:
@@ -52,10 +54,20 @@ class WrittenFile(File):
         self.write()
 
     def write(self) -> None:
-        assert self.recycled is not None and self._content is not None
-        content = self._content
-        data = content.encode("utf-8") if isinstance(content, str) else content
+        """Written through `Recycled`: an earlier build's record of the same file (`earlier`)
+        gives what it is made of, else a hash of its bytes does; its text is read only when
+        the file is not in the site already."""
+        assert self.recycled is not None
+        if self.earlier and isinstance(self.earlier[0], str):
+            self.recycled.write(self.dest_uri, self._data, self.earlier[0])
+            return
+        data = self._data()
         self.recycled.write(self.dest_uri, data, hashlib.blake2b(data, digest_size=16).hexdigest())
+
+    def _data(self) -> bytes:
+        content = self.text() if self.text else self._content
+        assert content is not None
+        return content.encode("utf-8") if isinstance(content, str) else content
 
 
 class Kind:
@@ -104,8 +116,8 @@ class FilledPages:
         articles: Callable[[], dict[str, str]] | None = None,
     ) -> None:
         """`made_of`: a hash of all the pages' parts and JSON-LD show ("": none is known).
-        `articles`: every page's article, for the parts given without one (read when one of
-        those pages is filled)."""
+        `articles`: every page's article by its source, for the parts given without one (read
+        when one of those pages is filled)."""
         self.parts, self.after, self.made_of = parts, after, made_of
         self.articles = articles
         self._articles: dict[str, str] | None = None

@@ -113,6 +113,9 @@ class DeliveryPages:
         # sitemap's), or "" when none is
         self.after: dict[str, str] = {}
         self._next: dict[str, str] = {}  # "<module> <page>" -> its next deliveries, as made
+        self.files: list[str] = []  # the files `all` gives that are not pages (iCalendar, feed)
+        self.unread: set[str] = set()  # those it gives as "", their text unread (`text`)
+        self._apart: dict[str, str] | None = None
 
     @functools.cached_property
     def whole_key(self) -> str:
@@ -261,19 +264,28 @@ class DeliveryPages:
                 u: Parts(u, meta, text or "") for u, (meta, text) in whole["shelled"].items()
             }
             self.after = whole["after"]
-            return {uri: reheld(pieces) for uri, pieces in whole["out"].items()}
+            self.files = whole["files"]
+            self.unread = set(self.files)  # and the files' text (`text`)
+            return {
+                **{uri: reheld(pieces) for uri, pieces in whole["out"].items()},
+                **dict.fromkeys(whole["files"], ""),
+            }
         out = self._all()
+        self.files = [uri for uri in out if not uri.endswith(".md")]
         self.kept.keep_whole(self.whole_key, lambda: self._to_keep(out))
         return out
 
     def _to_keep(self, out: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         """What the next build takes whole (asked for as this build ends: the module pages ask
-        for their lists after `all`), and apart the articles of the pages search leaves out
-        (`articles`). The fragments held in the pages' Markdown are kept unsigned
-        (core/placed.py): the next build signs them with its own key."""
+        for their lists after `all`), and apart the articles of the pages search leaves out and
+        the files that are not pages, iCalendar files and the feed (`apart`). The fragments
+        held in the pages' Markdown are kept unsigned (core/placed.py): the next build signs
+        them with its own key."""
         apart = {u: p.article for u, p in self.shelled.items() if not searched(p.meta)}
+        apart.update((uri, out[uri]) for uri in self.files)
         whole = {
-            "out": {uri: unheld(text) for uri, text in out.items()},
+            "out": {uri: unheld(text) for uri, text in out.items() if uri.endswith(".md")},
+            "files": self.files,
             "shelled": {
                 u: [p.meta, None if u in apart else p.article] for u, p in self.shelled.items()
             },
@@ -282,16 +294,24 @@ class DeliveryPages:
         }
         return whole, apart
 
-    def articles(self) -> dict[str, str]:
-        """Every page's article, for the pages filled again when the others were taken whole
-        without theirs: at 3,000 deliveries, 20 MB that a build finding every page unchanged
-        never reads. Made again if lost since."""
-        found = self.kept.whole_articles(self.whole_key) if self._whole is not None else None
-        if found is None:
-            self.shelled, self.after = {}, {}
-            self._all()
-            found = {u: p.article for u, p in self.shelled.items()}
-        return found
+    def apart(self) -> dict[str, str]:
+        """Every page's article and every file's text, for the pages filled and the files
+        written again when the others were taken whole without them: at 3,000 deliveries,
+        20 MB that a build finding every page and file unchanged never reads. Made again if
+        lost since."""
+        if self._apart is None:
+            found = self.kept.whole_apart(self.whole_key) if self._whole is not None else None
+            if found is None:
+                self.shelled, self.after = {}, {}
+                out = self._all()
+                found = {u: p.article for u, p in self.shelled.items()}
+                found.update((uri, text) for uri, text in out.items() if uri in self.unread)
+            self._apart = found
+        return self._apart
+
+    def text(self, uri: str) -> str:
+        """The text of a file `all` gave unread ("")."""
+        return self.apart()[uri]
 
     def _all(self) -> dict[str, str]:
         c = self.catalog

@@ -204,28 +204,28 @@ class KeptDeliveries:
 
     def whole(self, key: str) -> dict[str, Any] | None:
         """All the deliveries' pages as an earlier build made them under `key`, or None (also
-        when the articles kept apart from them are gone)."""
+        when the texts kept apart from them are gone)."""
         path = self.whole_path
-        if path is None or not self._articles_path(path).is_file():
+        if path is None or not self._apart_path(path).is_file():
             return None
         found = recall(path, self.version)
         return found.get("pages") if found.get("key") == key else None
 
-    def whole_articles(self, key: str) -> dict[str, str] | None:
-        """The articles kept apart from those pages (`keep_whole`) under `key`, or None."""
+    def whole_apart(self, key: str) -> dict[str, str] | None:
+        """The texts kept apart from those pages (`keep_whole`) under `key`, or None."""
         path = self.whole_path
-        found = recall(self._articles_path(path), self.version) if path else {}
-        return found.get("articles") if found.get("key") == key else None
+        found = recall(self._apart_path(path), self.version) if path else {}
+        return found.get("apart") if found.get("key") == key else None
 
     @staticmethod
-    def _articles_path(whole: Path) -> Path:
-        return whole.with_name(f"{whole.stem}-articles.json")
+    def _apart_path(whole: Path) -> Path:
+        return whole.with_name(f"{whole.stem}-apart.json")
 
     def keep_whole(
         self, key: str, pages: Callable[[], tuple[dict[str, Any], dict[str, str]]]
     ) -> None:
         """Keep, as this build ends (`save`), what `pages()` then gives, under `key`: the
-        pages, and articles apart, read only when asked for (`whole_articles`)."""
+        pages, and texts apart, read only when asked for (`whole_apart`)."""
         self._whole = key, pages
 
     def key(self, catalog: Catalog, delivery: Doc[Any], what: str) -> str:
@@ -287,12 +287,8 @@ class KeptDeliveries:
             keep(self.path, self.version, self.used)
         if self._whole and self.whole_path:
             key, made = self._whole
-            pages, articles = made()
-            keep(
-                self._articles_path(self.whole_path),
-                self.version,
-                {"key": key, "articles": articles},
-            )
+            pages, apart = made()
+            keep(self._apart_path(self.whole_path), self.version, {"key": key, "apart": apart})
             keep(self.whole_path, self.version, {"key": key, "pages": pages})
 
 
