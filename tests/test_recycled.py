@@ -11,12 +11,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from opencpd.adapters.site import build_site
+from opencpd.adapters import plugin as plugin_module
+from opencpd.adapters.site import BuildFailed, build_site
 from opencpd.core import placed
 from opencpd.core.kept import KeptDeliveries
 from opencpd.core.recycled import Recycled, keep_made, recall_made
 from opencpd.core.shells import Parts, Shell
 
+from .conftest import ExpectedWarnings
 from .test_deliveries import BUILD_DAY, LEEDS, tiny_site, write_delivery
 from .test_filled_pages import contents
 
@@ -276,3 +278,42 @@ def test_the_texts_of_pages_and_files_kept_whole_are_read_only_to_make_one_again
     apart.unlink()
     build_site(str(root / "mkdocs.yml"), site, search=False, parallel=False)
     assert len(read) == 2 and apart.is_file() and contents(site) == contents(fresh)
+
+
+def test_centres_and_deliveries_read_by_a_forked_copy_make_the_same_site_and_findings(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    warnings_log: ExpectedWarnings,
+) -> None:
+    root = site_with_deliveries(tmp_path / "src", 3, monkeypatch)
+    readers = tmp_path / "readers"  # the process that read them, one line each time
+    read_apart = plugin_module.read_apart
+
+    def recorded(*args: object) -> object:
+        with readers.open("a") as out:
+            out.write(f"{os.getpid()}\n")
+        return read_apart(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(plugin_module, "read_apart", recorded)
+    sites = {}
+    for at_least in (1, 10**9):  # a copy reads them, then this process does
+        monkeypatch.setattr(plugin_module, "READ_APART", at_least)
+        sites[at_least] = tmp_path / f"site-{at_least}"
+        build_site(str(root / "mkdocs.yml"), sites[at_least], search=False)
+    assert readers.read_text().split() != [str(os.getpid())] * 2
+    assert readers.read_text().split()[1] == str(os.getpid())
+    assert contents(sites[1]) == contents(sites[10**9])
+    # what reading them finds is reported the same, with its path and line
+    write_delivery(root, "2027-05-19-bad", {"date": "2027-05-19", "centre": "nowhere-hub"})
+    warnings_log.expect(r"2027-05-19-bad\.md:3:1: unknown-centre")
+    found = []
+    for at_least in (1, 10**9):
+        monkeypatch.setattr(plugin_module, "READ_APART", at_least)
+        caplog.clear()
+        with pytest.raises(BuildFailed):
+            build_site(str(root / "mkdocs.yml"), tmp_path / "failed", search=False)
+        found.append(
+            sorted(r.getMessage() for r in caplog.records if "nowhere-hub" in r.getMessage())
+        )
+    assert found[0] == found[1] and "deliveries/2027-05-19-bad.md:" in found[0][0]

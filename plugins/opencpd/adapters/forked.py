@@ -49,12 +49,16 @@ class Helper:
         gc.unfreeze()
         code = os.waitstatus_to_exitcode(status)
         self.answer.seek(0)
+        collecting = gc.isenabled()
+        gc.disable()  # a result of many objects: no collection of the whole heap midway
         try:
             records, error, result = pickle.load(self.answer)
         except (EOFError, pickle.UnpicklingError):
             records, error, result = [], None, None
         finally:
             self.answer.close()
+            if collecting:
+                gc.enable()
         for name, level, message in records:
             logging.getLogger(name).log(level, message)
         if error or code != 0:
