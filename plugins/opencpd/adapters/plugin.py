@@ -28,7 +28,7 @@ from ..core.csp import with_policy
 from ..core.delivery_pages import DeliveryPages
 from ..core.export import export
 from ..core.kept import KeptDeliveries, compiled_templates
-from ..core.load import Loading, read_apart
+from ..core.load import Loading, LoadSettings, read_apart
 from ..core.metadata import Metadata, delivery_json_ld
 from ..core.packs import PackJob
 from ..core.packs import findings as pack_findings
@@ -224,7 +224,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             vocabulary = load_vocabulary(extra)
         except VocabularyError as exc:  # the programme's own file, with its line
             raise PluginError(str(exc)) from None
-        settings = (
+        settings = LoadSettings(
             root,
             vocabulary,
             self.config.preview_pending,
@@ -235,13 +235,13 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         if "opencpd-two-cpus" in config.plugins and many_files(
             root, ("centres", "deliveries"), READ_APART
         ):
-            reading = Helper.start(lambda: read_apart(*settings))
+            reading = Helper.start(lambda: read_apart(settings))
         try:
-            loading = Loading(*settings)
+            loading = Loading(settings)
             self.catalog = loading.catalog  # the programme, without centres and deliveries
             self.decks = self.slide_decks(config)
             helper, reading = reading, None
-            loading.add(helper.result() if helper else read_apart(*settings))
+            loading.add(helper.result() if helper else read_apart(settings))
         finally:
             if reading:  # the loading failed before asking for what it read
                 reading.kill()

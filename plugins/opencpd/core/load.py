@@ -8,6 +8,7 @@ import posixpath
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
@@ -28,7 +29,7 @@ from .validate import salvage, validate
 from .vocabulary import Vocabulary
 
 T = TypeVar("T", bound=BaseModel)
-KEPT_DELIVERIES = "centres-and-deliveries.json"  # beside the resources' kept file: `read_apart`
+KEPT_READ = "centres-and-deliveries.json"  # beside the resources' kept file: `read_apart`
 EXAMPLE_OPEN = re.compile(r"^/{3,}\s*example\b")
 NEEDS_BODY = (Module, Handout, Chapter, Publication, Resource)
 
@@ -295,8 +296,29 @@ def load_catalog(
     """Everything under root/modules and root/handbook, centres/, deliveries/ and support/;
     `kept`: a file where the resources loaded by the last build are kept for the next one
     (KeptDocs; the centres and deliveries beside it, `read_apart`)."""
-    loading = Loading(root, vocabulary, include_pending, max_attachment_bytes, kept)
-    return loading.add(read_apart(root, vocabulary, include_pending, max_attachment_bytes, kept))
+    settings = LoadSettings(root, vocabulary, include_pending, max_attachment_bytes, kept)
+    return Loading(settings).add(read_apart(settings))
+
+
+@dataclass(frozen=True)
+class LoadSettings:
+    """What is loaded, and how: the content's folder, the vocabulary, whether resources
+    awaiting moderation are loaded, the attachments' size limit, and the file what the last
+    build loaded is kept in (None: nothing is kept)."""
+
+    root: Path
+    vocabulary: Vocabulary
+    include_pending: bool = False
+    max_attachment_bytes: int = DEFAULT_MAX_BYTES
+    kept: Path | None = None
+
+    def loader(self, kept_beside: str = "") -> Loader:
+        """A loader, keeping what it loads in `kept`, or in the file `kept_beside` it."""
+        loader = Loader(self.root, self.vocabulary, self.include_pending, self.max_attachment_bytes)
+        if self.kept is not None:
+            kept = self.kept.with_name(kept_beside) if kept_beside else self.kept
+            loader.kept = KeptDocs(kept, self.vocabulary, self.max_attachment_bytes)
+        return loader
 
 
 class Loading:
@@ -305,18 +327,10 @@ class Loading:
     read those (`read_apart`) meanwhile, and makes the slide decks, which show none of them,
     before it waits for them."""
 
-    def __init__(
-        self,
-        root: Path,
-        vocabulary: Vocabulary,
-        include_pending: bool = False,
-        max_attachment_bytes: int = DEFAULT_MAX_BYTES,
-        kept: Path | None = None,
-    ) -> None:
-        loader = self.loader = Loader(root, vocabulary, include_pending, max_attachment_bytes)
-        if kept is not None:
-            loader.kept = KeptDocs(kept, vocabulary, max_attachment_bytes)
-        catalog = self.catalog = Catalog(root, vocabulary)
+    def __init__(self, settings: LoadSettings) -> None:
+        root = settings.root
+        loader = self.loader = settings.loader()
+        catalog = self.catalog = Catalog(root, settings.vocabulary)
         for top in ("modules", "handbook"):
             if kind(root / top) == "link":
                 loader.refuse(root / top, "link")
@@ -345,20 +359,12 @@ class Loading:
         return self.catalog
 
 
-def read_apart(
-    root: Path,
-    vocabulary: Vocabulary,
-    include_pending: bool = False,
-    max_attachment_bytes: int = DEFAULT_MAX_BYTES,
-    kept: Path | None = None,
-) -> ReadDeliveries:
+def read_apart(settings: LoadSettings) -> ReadDeliveries:
     """centres/ and deliveries/ read and each checked on its own, by a loader of their own,
-    with the centres and deliveries the last build read kept beside `kept`: what
-    `load_catalog` adds, which the build on two CPUs has a forked copy of itself read while it
-    loads the modules (at 3,000 deliveries, reading them was a quarter of a second)."""
-    loader = Loader(root, vocabulary, include_pending, max_attachment_bytes)
-    if kept is not None:
-        loader.kept = KeptDocs(kept.with_name(KEPT_DELIVERIES), vocabulary, max_attachment_bytes)
+    keeping what it read beside the resources: what `Loading.add` adds, which the build on
+    two CPUs has a forked copy of itself read while it loads the programme (at 3,000
+    deliveries, reading them was a quarter of a second)."""
+    loader = settings.loader(kept_beside=KEPT_READ)
     read = read_deliveries(loader)
     if loader.kept is not None:
         loader.kept.save()
