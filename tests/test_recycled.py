@@ -263,6 +263,8 @@ def test_the_texts_of_pages_and_files_kept_whole_are_read_only_to_make_one_again
     assert read == [] and apart.is_file()  # the third: every page taken, no article needed
     fresh = tmp_path / "fresh"
     build_site(str(root / "mkdocs.yml"), fresh, search=False)
+    assert len(read) == 1  # with no spare, every page and file is made: the texts read once
+    read.clear()
     # a page and an iCalendar file gone from the spare are made again, with the page's article
     # and the file's text read from the cache ...
     (spare / "deliveries" / "2027-05-11-x1" / "index.html").unlink()

@@ -343,8 +343,9 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     def write_own_files(self, config: MkDocsConfig, files: Files, env: Any) -> None:
         """The files the plugin writes itself (iCalendar files, feeds, the filled pages), and
         what the folders taken from the spare held that this build does not write (swept).
-        On two CPUs a forked copy does it while this build writes the rest (at 300 deliveries,
-        the iCalendar files written here were a tenth of a second of the build)."""
+        On two CPUs a forked copy does it while this build writes the rest (after an earlier
+        build, at 300 deliveries, the iCalendar files written here were a tenth of a second of
+        the build)."""
         site = {f.dest_uri for f in files if f.inclusion.is_included()}
         own: list[WrittenFile] = []
         for file in files:
@@ -361,6 +362,13 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             site |= self.filled.dest_uris()
         self.delivery_files(own)
         nav, recycled = self.nav, self.recycled
+
+        if not recycled.taken:  # no spare (a first build): every page and file is made
+            # MkDocs writes the files beside the copy filling the pages (at 3,000 deliveries,
+            # what the build waits for), and the texts kept apart are read once, for both
+            if self.shown.unread:
+                self.shown.apart()
+            own = []
 
         def write() -> tuple[Made, dict[str, str]]:
             recycled.walk_taken()
