@@ -221,8 +221,17 @@ def test_a_centre_with_a_persons_contact_is_refused(tmp_path: Path, build_day: N
             "Ring \uff10\uff17\uff17\uff10\uff10 900123.",
             "personal-data",
         ),
+        ("bookings@york-hub.org.uk", "Ring Sam on +44 (0)1904 496 000.", "personal-data"),
+        ("bookings@york-hub.org.uk", "Or (01904) 496000 after six.", "personal-data"),
     ],
-    ids=["query", "query-in-mailbox", "personal-domain", "full-width-phone"],
+    ids=[
+        "query",
+        "query-in-mailbox",
+        "personal-domain",
+        "full-width-phone",
+        "plus-44-bracketed-0",
+        "bracketed-area-code",
+    ],
 )
 def test_a_centres_contact_is_an_organisations_mailbox_and_nothing_more(
     tmp_path: Path, build_day: None, contact: str, notes: str, rule: str

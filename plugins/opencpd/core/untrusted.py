@@ -178,6 +178,32 @@ _ADDRESS_RUN = re.compile(r"[\w.+@-]++")
 _DOMAIN = re.compile(r"[\w-]++\.[\w.-]++")  # anchored (match): one start, read once
 
 
+_PHONE = re.compile(r"(?<!\d)(?:\+44\s?\d{2,4}|0\d{2,4})[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)")
+# A UK number however it is written: 10 or 11 digits from a 0 (or +44, with or without "(0)"),
+# with a space, tab, dot, hyphen, dash or brackets between any two: "(0113) 496 0000",
+# "+44 (0)113 496 0000", "0 1 1 3 4 9 6 0 0 0 0". Each start reads at most about 30
+# characters, and a separator is never a digit, so nothing is tried twice.
+_SEPARATOR = r"(?:[ \t.\u2013-]|\)[ \t]?)"
+_PHONE_WRITTEN = re.compile(
+    rf"(?<![\d+])(?:\+44[ \t]?(?:\(0\)[ \t]?)?[1-9]|\(?0[ \t.\u2013-]?[1-9])"
+    rf"(?:{_SEPARATOR}?\d){{8,9}}(?!\d)"
+)
+
+
+def _phones(text: str) -> Iterator[str]:
+    """Phone numbers: those `_PHONE` finds (grouped as numbers are usually written), and
+    those written otherwise that `_PHONE_WRITTEN` finds where `_PHONE` found none."""
+    usual = [(m.start(), m.end(), m.group()) for m in _PHONE.finditer(text)]
+    found, at = list(usual), 0
+    for match in _PHONE_WRITTEN.finditer(text):  # both in order: each list is read once
+        while at < len(usual) and usual[at][1] <= match.start():
+            at += 1
+        if at < len(usual) and usual[at][0] < match.end():
+            continue  # the same number, or part of it, found already
+        found.append((match.start(), match.end(), match.group()))
+    return (text for _, _, text in sorted(found))
+
+
 def _matches(pattern: str) -> Callable[[str], Iterator[str]]:
     compiled = re.compile(pattern)
     return lambda text: (match.group() for match in compiled.finditer(text))
@@ -188,10 +214,7 @@ def _matches(pattern: str) -> Callable[[str], Iterator[str]]:
 # (++), so that no part gives back characters for the next part to try again.
 PERSONAL_DATA: list[tuple[Callable[[str], Iterator[str]], str]] = [
     (_emails, "an email address"),
-    (
-        _matches(r"(?<!\d)(?:\+44\s?\d{2,4}|0\d{2,4})[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)"),
-        "a phone number",
-    ),
+    (_phones, "a phone number"),
     (
         _matches(r"\b(?:[Pp]upil|[Ss]tudent|[Cc]hild)\s++[A-Z][a-z]++(?:\s++[A-Z][a-z]++)?+"),
         "a pupil's name",
@@ -200,11 +223,15 @@ PERSONAL_DATA: list[tuple[Callable[[str], Iterator[str]], str]] = [
 ]
 
 
-# Cheap tests that rule a pattern out for most texts: an address needs an @, a phone number or a
-# UPN three digits in a row, a pupil's name one of three words.
+# Cheap tests that rule a pattern out for most texts: an address needs an @, a phone number three
+# digits in a row or a 0 (its digits spaced), a UPN three digits in a row, a pupil's name one of
+# three words.
 MIGHT_HAVE = {
     "an email address": lambda text: "@" in text,
-    "a phone number": lambda text: _DIGITS.search(text) is not None,
+    "a phone number": lambda text: (
+        _DIGITS.search(text) is not None
+        or ("0" in text and _PHONE_WRITTEN.search(text) is not None)
+    ),
     "a pupil's name": lambda text: "upil" in text or "tudent" in text or "hild" in text,
     "a unique pupil number (UPN)": lambda text: _DIGITS.search(text) is not None,
 }
