@@ -69,7 +69,12 @@ def test_finds_what_the_original_patterns_found_and_numbers_written_otherwise() 
         ("0 1 1 3 4 9 6 0 0 0 0, spaced", ["0 1 1 3 4 9 6 0 0 0 0"]),
         ("0113.496.0000 or (020) 7946 0000", ["0113.496.0000", "(020) 7946 0000"]),
         ("Room 12 0113 496 0000 14", ["0113 496 0000"]),
+        (
+            "Office: 0113 – 496 – 0000; fax 0113 - 496 - 0001",
+            ["0113 – 496 – 0000", "0113 - 496 - 0001"],
+        ),
         ("On 2027-05-10 from 16:00-18:00, 30 places, 120 minutes", []),
+        ("From 2027-05-10 - 2027-05-12, or 2027-05-10 2027-05-12", []),
         ("0 0 0 0 0 0 0 0 0 0 0 and v1.0.2.3.4.5.6.7.8", []),
     ],
 )
@@ -106,6 +111,7 @@ ADVERSARIAL = {
     "+44 (0) repeated": ("+44 (0)" * (MB // 7), []),
     "nine digits spaced from a 0, repeated": ("0 1 2 3 4 5 6 7 8 x " * (MB // 20), []),
     "brackets and zeros": ("(0" * (MB // 2), []),
+    "spaced dashes after a 0 and a digit": ("01" + " - " * (MB // 3), []),
     "capitals and digits": ("A" + "1" * MB, []),
     "Pupil then spaces": ("Pupil" + " " * MB, []),
     "Pupil then a long name": ("Pupil A" + "a" * MB + "!", ["Pupil A" + "a" * MB]),

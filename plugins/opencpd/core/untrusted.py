@@ -180,12 +180,13 @@ _DOMAIN = re.compile(r"[\w-]++\.[\w.-]++")  # anchored (match): one start, read 
 
 _PHONE = re.compile(r"(?<!\d)(?:\+44\s?\d{2,4}|0\d{2,4})[\s-]?\d{3,4}[\s-]?\d{3,4}(?!\d)")
 # A UK number however it is written: 10 or 11 digits from a 0 (or +44, with or without "(0)"),
-# with a space, tab, dot, hyphen, dash or brackets between any two: "(0113) 496 0000",
-# "+44 (0)113 496 0000", "0 1 1 3 4 9 6 0 0 0 0". Each start reads at most about 30
+# with a space, tab, dot, hyphen or dash (spaced or not) or brackets between any two:
+# "(0113) 496 0000", "+44 (0)113 496 0000", "0113 – 496 – 0000", "0 1 1 3 4 9 6 0 0 0 0".
+# Not from inside a date (2027-05-10 2027-05-12). Each start reads at most about 40
 # characters, and a separator is never a digit, so nothing is tried twice.
-_SEPARATOR = r"(?:[ \t.\u2013-]|\)[ \t]?)"
+_SEPARATOR = r"(?:[ \t]?[.\u2013-][ \t]?|[ \t]|\)[ \t]?)"
 _PHONE_WRITTEN = re.compile(
-    rf"(?<![\d+])(?:\+44[ \t]?(?:\(0\)[ \t]?)?[1-9]|\(?0[ \t.\u2013-]?[1-9])"
+    rf"(?<![\d+])(?<!\d[-./])(?:\+44[ \t]?(?:\(0\)[ \t]?)?[1-9]|\(?0[ \t.\u2013-]?[1-9])"
     rf"(?:{_SEPARATOR}?\d){{8,9}}(?!\d)"
 )
 
