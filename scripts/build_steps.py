@@ -31,7 +31,7 @@ STEPS = [  # module, function or Class.method
     ("opencpd.adapters.plugin", "OpenCPDPlugin.load"),
     ("opencpd.core.load", "Loading.__init__"),
     ("opencpd.core.load", "Loading.add"),
-    ("opencpd.adapters.plugin", "read_apart"),
+    ("opencpd.adapters.reading", "read_apart"),
     ("opencpd.adapters.plugin", "OpenCPDPlugin.slide_decks"),
     ("opencpd.adapters.plugin", "OpenCPDPlugin.session_packs"),
     ("opencpd.core.render", "Renderer.pages"),

@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from opencpd.adapters import plugin as plugin_module
+from opencpd.adapters import reading as reading_module
 from opencpd.adapters.site import BuildFailed, build_site
 from opencpd.core import placed
 from opencpd.core.kept import KeptDeliveries
@@ -290,17 +290,17 @@ def test_centres_and_deliveries_read_by_a_forked_copy_make_the_same_site_and_fin
 ) -> None:
     root = site_with_deliveries(tmp_path / "src", 3, monkeypatch)
     readers = tmp_path / "readers"  # the process that read them, one line each time
-    read_apart = plugin_module.read_apart
+    read_apart = reading_module.read_apart
 
     def recorded(*args: object) -> object:
         with readers.open("a") as out:
             out.write(f"{os.getpid()}\n")
         return read_apart(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(plugin_module, "read_apart", recorded)
+    monkeypatch.setattr(reading_module, "read_apart", recorded)
     sites = {}
     for at_least in (1, 10**9):  # a copy reads them, then this process does
-        monkeypatch.setattr(plugin_module, "READ_APART", at_least)
+        monkeypatch.setattr(reading_module, "READ_APART", at_least)
         sites[at_least] = tmp_path / f"site-{at_least}"
         build_site(str(root / "mkdocs.yml"), sites[at_least], search=False)
     assert readers.read_text().split() != [str(os.getpid())] * 2
@@ -311,7 +311,7 @@ def test_centres_and_deliveries_read_by_a_forked_copy_make_the_same_site_and_fin
     warnings_log.expect(r"2027-05-19-bad\.md:3:1: unknown-centre")
     found = []
     for at_least in (1, 10**9):
-        monkeypatch.setattr(plugin_module, "READ_APART", at_least)
+        monkeypatch.setattr(reading_module, "READ_APART", at_least)
         caplog.clear()
         with pytest.raises(BuildFailed):
             build_site(str(root / "mkdocs.yml"), tmp_path / "failed", search=False)

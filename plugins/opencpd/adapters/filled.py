@@ -87,11 +87,16 @@ class Kind:
 
 
 def _filled(
-    shell: Shell, parts: Parts, element: str | None, json_ld: Callable[[str], str]
+    shell: Shell,
+    whole: Callable[[Parts], Parts],
+    parts: Parts,
+    element: str | None,
+    json_ld: Callable[[str], str],
 ) -> bytes:
-    """The page filled, with its JSON-LD's `element` (None: made now, with `json_ld`)."""
+    """The page filled (`whole` gives its parts with their article), with its JSON-LD's
+    `element` (None: made now, with `json_ld`)."""
     element = json_ld(parts.uri) if element is None else element
-    return shell.fill(parts, element).encode("utf-8", errors="xmlcharrefreplace")
+    return shell.fill(whole(parts), element).encode("utf-8", errors="xmlcharrefreplace")
 
 
 def shared_levels(folder: str, urls: list[str]) -> int:
@@ -120,8 +125,6 @@ class FilledPages:
         when one of those pages is filled)."""
         self.parts, self.after, self.made_of = parts, after, made_of
         self.articles = articles
-        self._articles: dict[str, str] | None = None
-        self.json_ld: Callable[[str], str] = lambda uri: ""
         self.kinds: list[Kind] = []
         self.building: dict[str, str] = {}  # src_uri of a shell page -> its HTML, once built
 
@@ -198,7 +201,6 @@ class FilledPages:
         (`made_of`), what each page was made of is taken from its record rather than worked
         out again (hashing 3,800 pages and their JSON-LD took a third of a second)."""
         earlier = recycled.recorded("filled pages", self._made_of()) if self.made_of else {}
-        self.json_ld = json_ld
         for kind in self.kinds:
             shell = kind.html
             assert shell is not None
@@ -209,18 +211,14 @@ class FilledPages:
                 else:
                     element = json_ld(parts.uri)
                     made_of = shell.made_of(self.whole(parts), element)
-                recycled.write(rel, functools.partial(self._fill, shell, parts, element), made_of)
-
-    def _fill(self, shell: Shell, parts: Parts, element: str | None) -> bytes:
-        return _filled(shell, self.whole(parts), element, self.json_ld)
+                made = functools.partial(_filled, shell, self.whole, parts, element, json_ld)
+                recycled.write(rel, made, made_of)
 
     def whole(self, parts: Parts) -> Parts:
-        """`parts` with its article (read with all the others the first time one is asked)."""
-        if parts.article:  # never empty: an article has its own heading at least
+        """`parts` with its article (`articles` reads them all the first time it is asked)."""
+        if parts.article or self.articles is None:  # an article is never empty: it has an <h1>
             return parts
-        if self._articles is None:
-            self._articles = self.articles() if self.articles else {}
-        return dataclasses.replace(parts, article=self._articles.get(parts.uri, ""))
+        return dataclasses.replace(parts, article=self.articles().get(parts.uri, ""))
 
     def _made_of(self) -> str:
         """A hash of all the filled pages are made of: `made_of`, each kind's shell and where

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
-import os
 from collections import ChainMap
 from collections.abc import Callable, Mapping
 from importlib import metadata
@@ -28,7 +27,7 @@ from ..core.csp import with_policy
 from ..core.delivery_pages import DeliveryPages
 from ..core.export import export
 from ..core.kept import KeptDeliveries, compiled_templates
-from ..core.load import Loading, LoadSettings, read_apart
+from ..core.load import LoadSettings
 from ..core.metadata import Metadata, delivery_json_ld
 from ..core.packs import PackJob
 from ..core.packs import findings as pack_findings
@@ -45,6 +44,7 @@ from .filled import FilledPages, WrittenFile
 from .forked import Helper
 from .packaged import ASSETS, THEME, add_assets, add_pages, add_to_config
 from .packs import cache_dir, make_packs, pack_links, pack_options, warn_placeholder
+from .reading import load_meanwhile
 from .search import serve_last_index
 from .served import Served
 from .serving import Rebuilds
@@ -217,9 +217,8 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         return config
 
     def load(self, config: MkDocsConfig, root: Path, extra: Path | None) -> None:
-        """The Catalog, and the slide decks made from it. On two CPUs a forked copy reads the
-        centres and deliveries while this build loads the programme and makes the decks
-        (which show no centre or delivery), and they are added after (core/load.py)."""
+        """The Catalog, and the slide decks made from it before its centres and deliveries are
+        added: on two CPUs a forked copy reads those meanwhile (reading.py)."""
         try:
             vocabulary = load_vocabulary(extra)
         except VocabularyError as exc:  # the programme's own file, with its line
@@ -231,20 +230,12 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             self.config.max_attachment_mb * 1024 * 1024,
             None if self.serving else project(config) / KEPT,
         )
-        reading: Helper | None = None
-        if "opencpd-two-cpus" in config.plugins and many_files(
-            root, ("centres", "deliveries"), READ_APART
-        ):
-            reading = Helper.start(lambda: read_apart(settings))
-        try:
-            loading = Loading(settings)
-            self.catalog = loading.catalog  # the programme, without centres and deliveries
+
+        def decks(catalog: Catalog) -> None:  # they show no centre or delivery
+            self.catalog = catalog
             self.decks = self.slide_decks(config)
-            helper, reading = reading, None
-            loading.add(helper.result() if helper else read_apart(settings))
-        finally:
-            if reading:  # the loading failed before asking for what it read
-                reading.kill()
+
+        self.catalog = load_meanwhile(settings, "opencpd-two-cpus" in config.plugins, decks)
 
     def session_packs(self, config: MkDocsConfig) -> list[PackJob]:
         """Packs from the cache; made first when the `packs` option is on (`opencpd build`), or
@@ -462,23 +453,6 @@ def refuse_committed_build_files(folder: Path) -> None:
             f"`git rm -r -- {' '.join(BUILD_OWN)}`, commit, and build again; the build makes "
             "them anew from the content."
         )
-
-
-# Files to read before a forked copy reading them saves time: at 300 deliveries, forking the
-# build and taking its copy's result back cost as much as reading them here.
-READ_APART = 1000
-
-
-def many_files(root: Path, folders: tuple[str, ...], at_least: int) -> bool:
-    """Whether `folders` of `root` hold `at_least` entries in all (neither entered nor read)."""
-    found = 0
-    for folder in folders:
-        with contextlib.suppress(OSError), os.scandir(root / folder) as entries:
-            for _ in entries:
-                found += 1
-                if found >= at_least:
-                    return True
-    return False
 
 
 def is_file(uri: str) -> bool:

@@ -576,7 +576,8 @@ class DeliveryPages:
 
 
 def searched(meta: dict[str, Any]) -> bool:
-    """Whether search indexes a page with this front matter."""
+    """Whether the front matter lets search index the page (not `search.exclude`): the
+    article of a page it leaves out is needed only to fill that page again."""
     return not (isinstance(meta.get("search"), dict) and meta["search"].get("exclude"))
 
 
