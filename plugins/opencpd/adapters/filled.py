@@ -93,10 +93,14 @@ def _filled(
     element: str | None,
     json_ld: Callable[[str], str],
 ) -> bytes:
-    """The page filled (`whole` gives its parts with their article), with its JSON-LD's
-    `element` (None: made now, with `json_ld`)."""
+    """The page filled (`whole` gives its parts with their article, unless they have it), with
+    its JSON-LD's `element` (None: made now, with `json_ld`)."""
     element = json_ld(parts.uri) if element is None else element
     return shell.fill(whole(parts), element).encode("utf-8", errors="xmlcharrefreplace")
+
+
+def _same(parts: Parts) -> Parts:
+    return parts
 
 
 def shared_levels(folder: str, urls: list[str]) -> int:
@@ -207,11 +211,11 @@ class FilledPages:
             for parts, rel in zip(kind.parts, kind.dests, strict=True):
                 found = earlier.get(rel)
                 if found and isinstance(found[0], str):
-                    made_of, element = found[0], None
-                else:
-                    element = json_ld(parts.uri)
-                    made_of = shell.made_of(self.whole(parts), element)
-                made = functools.partial(_filled, shell, self.whole, parts, element, json_ld)
+                    made_of, element, whole = found[0], None, self.whole
+                else:  # its article is needed now: read once
+                    element, parts, whole = json_ld(parts.uri), self.whole(parts), _same
+                    made_of = shell.made_of(parts, element)
+                made = functools.partial(_filled, shell, whole, parts, element, json_ld)
                 recycled.write(rel, made, made_of)
 
     def whole(self, parts: Parts) -> Parts:

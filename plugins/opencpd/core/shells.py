@@ -143,13 +143,14 @@ def _plain(value: Any) -> str:
 
 def _fillers(parts: Parts, json_ld: str) -> dict[str, str]:
     title, description = parts.meta.get("title"), parts.meta.get("description")
+    plain_title, plain_description = _plain(title), _plain(description)
     return {
         TITLE: str(escape(_text(title))),
-        " ".join(TITLE.split()): str(escape(_plain(title))),
-        " ".join(TITLE.split()).lower(): str(escape(_plain(title).lower())),
+        " ".join(TITLE.split()): str(escape(plain_title)),
+        " ".join(TITLE.split()).lower(): str(escape(plain_title.lower())),
         DESCRIPTION: str(escape(_text(description))),
-        " ".join(DESCRIPTION.split()): str(escape(_plain(description))),
-        " ".join(DESCRIPTION.split()).lower(): str(escape(_plain(description).lower())),
+        " ".join(DESCRIPTION.split()): str(escape(plain_description)),
+        " ".join(DESCRIPTION.split()).lower(): str(escape(plain_description.lower())),
         SLUG: parts.slug,
         ARTICLE: parts.article,
         JSON_LD: json_ld,
