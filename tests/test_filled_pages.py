@@ -5,6 +5,7 @@ search index and sitemap; served both ways; and the shell's refusals."""
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from opencpd.adapters.filled import FilledPages
 from opencpd.adapters.plugin import OpenCPDPlugin
+from opencpd.adapters.served import Maker
 from opencpd.core import shells
 from opencpd.core.shells import Parts, Shell, ShellUnusable, fillable, page_shell
 
@@ -105,7 +107,7 @@ def test_a_filled_site_is_the_site_mkdocs_builds(
 
 
 def test_serve_fills_the_pages_mkdocs_would_serve(
-    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
     url = "http://127.0.0.1:8000/"
@@ -121,8 +123,17 @@ def test_serve_fills_the_pages_mkdocs_would_serve(
             plugin.on_shutdown()
             plugin.on_startup(command="build", dirty=False)
 
+    # nothing made in the background between the two builds: a pack made meanwhile would be
+    # linked in the second only (when no test before this one had made the packs)
+    monkeypatch.setattr(Maker, "run", lambda maker: None)
     counted = Counted(monkeypatch)
-    serve_build(tmp_path / "filled")
+    with caplog.at_level(logging.INFO):
+        serve_build(tmp_path / "filled")
+    # the shells are built but never written: the engine's "Page skipped" about them is not
+    # shown to whoever serves the site, and nothing else names them
+    said = [r.getMessage() for r in caplog.records]
+    assert any(m.startswith("Documentation built") for m in said), said
+    assert [m for m in said if shells.SLUG.lower() in m.lower()] == []
     assert len({p for p in counted.pages if p.startswith(("centres/", "deliveries/"))}) == 51
     assert any(p.startswith("calendar/") for p in counted.pages)
     monkeypatch.setattr(OpenCPDPlugin, "shells", False)

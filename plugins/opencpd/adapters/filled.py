@@ -12,12 +12,14 @@ are written through `core/recycled.py`: an unchanged file of the site a build re
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
+import logging
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from markupsafe import escape
@@ -103,6 +105,23 @@ def _same(parts: Parts) -> Parts:
     return parts
 
 
+@contextlib.contextmanager
+def _quiet_about(uri: str) -> Iterator[None]:
+    """Without the engine's "Page skipped: '<uri>'" for a shell page, whose HTML the plugin
+    keeps and never writes: the name means nothing to whoever reads the build's output."""
+    said = f"Page skipped: '{uri}'"
+
+    def other(record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(said)
+
+    logger = logging.getLogger(_build_page.__module__)
+    logger.addFilter(other)
+    try:
+        yield
+    finally:
+        logger.removeFilter(other)
+
+
 def shared_levels(folder: str, urls: list[str]) -> int:
     """How many levels of `folder` start the address of one of `urls` (the pages in the
     navigation, which the theme links to): the engine's links to those are shorter."""
@@ -180,7 +199,8 @@ class FilledPages:
         for kind in self.kinds:
             page, uri = kind.page, kind.page.file.src_uri
             self.building[uri] = ""
-            _build_page(page, config, pages, nav, env)  # type: ignore[arg-type]
+            with _quiet_about(uri):
+                _build_page(page, config, pages, nav, env)  # type: ignore[arg-type]
             try:
                 kind.html = page_shell(self.building.pop(uri))
             except ShellUnusable as exc:
