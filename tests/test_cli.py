@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import logging
 import os
 import subprocess
 import sys
@@ -275,6 +277,23 @@ def test_new_session_needs_an_existing_module(runner: CliRunner, site_copy: Path
     result = run(runner, site_copy, "new", "session", "no-such-module", "--title", "A session")
     assert_clean_failure(result)
     assert "there is no module 'no-such-module'" in result.stderr
+
+
+def test_each_command_says_its_warnings_on_the_stderr_of_its_time(
+    monkeypatch: pytest.MonkeyPatch, warnings_log: ExpectedWarnings
+) -> None:
+    """A programme (or a test runner) calling the commands in one process replaces stderr for
+    each: the terminal handler the first one added writes to the stderr of the moment, not to
+    the first one's (whose output then missed every later command's findings)."""
+    from opencpd.adapters.site import log_to_terminal
+
+    warnings_log.expect(r"^said [01]$")
+    for n in range(2):
+        stream = io.StringIO()
+        monkeypatch.setattr(sys, "stderr", stream)
+        log_to_terminal()
+        logging.getLogger("mkdocs.plugins.opencpd").warning("said %d", n)
+        assert stream.getvalue() == f"WARNING -  said {n}\n"
 
 
 def git(folder: Path, *args: str) -> None:

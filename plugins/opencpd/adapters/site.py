@@ -18,11 +18,13 @@ import secrets
 import shutil
 import signal
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
@@ -304,11 +306,24 @@ def swap_in(staging: Path, site_dir: Path) -> None:
         keep_as_spare(old, site_dir)
 
 
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """A handler writing to whatever `sys.stderr` is when it writes, not when it was made: a
+    programme calling the commands in one process (a test runner's) replaces it each time."""
+
+    @property  # type: ignore[override]
+    def stream(self) -> Any:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass
+
+
 def log_to_terminal(verbose: bool = False) -> None:
     """Show MkDocs' warnings (and ours) on stderr, as `mkdocs build` does."""
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "name", "") == "opencpd" for h in logger.handlers):
-        handler = logging.StreamHandler()
+        handler = _Stderr()
         handler.name = "opencpd"
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         logger.addHandler(handler)
