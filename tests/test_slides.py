@@ -416,13 +416,17 @@ def test_a_centres_name_on_a_title_slide_is_text_as_typed(
     assert " ".join(centre.split()) in shown and "Wednesday 20 January" in shown
 
 
-def test_serving_makes_the_deck_of_an_edited_session_at_once(made: dict[str, Any]) -> None:
+def test_serving_makes_the_deck_of_an_edited_session_at_once(
+    made: dict[str, Any], tmp_path: Path
+) -> None:
     """`opencpd serve` shows what a build publishes: after an edit to one session its fresh
     deck is made before the pages are built (the plugin passes at_most=SERVE_DECKS); a cold
     cache (more decks missing than that) is left to `opencpd build`, never waited for."""
     from opencpd.adapters.slides import SERVE_DECKS, deck_links, make_decks
 
-    root, folder = made["root"], made["cache"].folder
+    # a copy of the decks made once: the edited deck replaces the one the other tests expect
+    root, folder = made["root"], tmp_path / "slides"
+    shutil.copytree(made["cache"].folder, folder)
     follow_up = root / "modules" / "ks2-hello" / "sessions" / "02-follow-up.md"
     original = follow_up.read_text(encoding="utf-8")
     follow_up.write_text(original + "\nEdited while serving.\n", encoding="utf-8")
@@ -436,9 +440,8 @@ def test_serving_makes_the_deck_of_an_edited_session_at_once(made: dict[str, Any
             "02-follow-up": "generated",
         }
         fresh = next(j for j in jobs if j.session == "02-follow-up")
-        assert fresh.key == next(
-            j.key for j in prepare(catalog, OPTIONS, made["cache"]) if j.session == "02-follow-up"
-        )
+        cached = prepare(catalog, OPTIONS, DeckCache(folder))
+        assert fresh.key == next(j.key for j in cached if j.session == "02-follow-up")
         links = deck_links(jobs)["ks2-hello"]["02-follow-up"]
         assert [f["uri"] for f in links["forms"]] == [
             f"modules/ks2-hello/slides/02-follow-up.{form}" for form in ("html", "pdf", "pptx")
