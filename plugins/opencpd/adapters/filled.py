@@ -101,10 +101,6 @@ def _filled(
     return shell.fill(whole(parts), element).encode("utf-8", errors="xmlcharrefreplace")
 
 
-def _same(parts: Parts) -> Parts:
-    return parts
-
-
 @contextlib.contextmanager
 def _quiet_about(uri: str) -> Iterator[None]:
     """Without the engine's "Page skipped: '<uri>'" for a shell page, whose HTML the plugin
@@ -231,11 +227,11 @@ class FilledPages:
             for parts, rel in zip(kind.parts, kind.dests, strict=True):
                 found = earlier.get(rel)
                 if found and isinstance(found[0], str):
-                    made_of, element, whole = found[0], None, self.whole
-                else:  # its article is needed now: read once
-                    element, parts, whole = json_ld(parts.uri), self.whole(parts), _same
+                    made_of, element = found[0], None
+                else:  # its article is needed now: read once (`whole` then has it)
+                    element, parts = json_ld(parts.uri), self.whole(parts)
                     made_of = shell.made_of(parts, element)
-                made = functools.partial(_filled, shell, whole, parts, element, json_ld)
+                made = functools.partial(_filled, shell, self.whole, parts, element, json_ld)
                 recycled.write(rel, made, made_of)
 
     def whole(self, parts: Parts) -> Parts:
