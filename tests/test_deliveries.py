@@ -177,6 +177,25 @@ def test_a_centre_or_delivery_named_index_is_refused(
     ], found
 
 
+def test_a_file_the_site_never_reads_is_reported_where_it_is(
+    tmp_path: Path, build_day: None
+) -> None:
+    """A delivery saved as .txt, or a note in a sub-folder, would be left out without a word;
+    a hidden .gitkeep is nobody's content."""
+    root = tiny_site(tmp_path / "src")
+    source = root / f"{LEEDS}.md"
+    (root / "deliveries" / "2027-06-09-york.txt").write_text(source.read_text("utf-8"), "utf-8")
+    (root / "centres" / "drafts").mkdir()
+    (root / "centres" / "drafts" / "hull.md").write_text("Hull, next year.\n", "utf-8")
+    (root / "deliveries" / ".gitkeep").write_text("", "utf-8")
+    found = [f for f in load_catalog(root, load_vocabulary()).findings]
+    assert [(f.path, f.line, f.rule) for f in found] == [
+        ("centres/drafts/hull.md", 1, "not-published"),
+        ("deliveries/2027-06-09-york.txt", 1, "not-published"),
+    ], found
+    assert "expected a file of its own, deliveries/<id>.md" in found[1].message
+
+
 def test_a_phone_number_in_the_notes_is_refused(tmp_path: Path, build_day: None) -> None:
     root = tiny_site(tmp_path / "src")
     path = write_delivery(root, "2027-05-05-notes", {}, "Parking.\nRing Jo on 07700 900123.")

@@ -105,3 +105,9 @@ def test_every_rule_in_the_corpus_is_a_known_kind() -> None:
 
 def test_the_fixture_site_has_no_findings() -> None:
     assert load_catalog(FIXTURE_SITE, load_vocabulary()).findings == []
+
+
+def test_a_resource_submitted_on_a_day_to_come_is_not_published() -> None:
+    catalog = load_catalog(BROKEN / "46-future-submitted", load_vocabulary())
+    assert [m.id for m in catalog.modules] == ["ks2-demo"]
+    assert catalog.modules[0].resources == []

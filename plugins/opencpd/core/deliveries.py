@@ -251,7 +251,7 @@ class ReadDeliveries:
 
 def read_deliveries(loader: Loader) -> ReadDeliveries:
     """centres/*.md and deliveries/*.md read, and each checked on its own."""
-    from .load import pages_in
+    from .load import matching, pages_in, unpublished
 
     read = ReadDeliveries()
     before = len(loader.findings)
@@ -263,6 +263,7 @@ def read_deliveries(loader: Loader) -> ReadDeliveries:
             continue
         tree = walk(path)
         loader.refuse_all(tree)
+        unpublished(loader, tree, matching(tree, ""), f"a file of its own, {folder}/<id>.md")
         for file in pages_in(loader, tree, ""):
             check = partial(check_centre if model is Centre else check_delivery_alone, loader)
             doc = loader.read_kept(file, model, f"{folder}/{file.stem}.md", check)  # type: ignore[type-var,arg-type]

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
-from .model import CONTENT_TYPES, Content, Language, OneLine, PlainText, Slug, term
+from .model import CONTENT_TYPES, Content, Language, OneLine, PlainText, Slug, term, terms
 
 Region = term("regions")
 CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -68,7 +68,7 @@ class Delivery(Content):
     places: int = Field(gt=0, le=200, strict=True)  # a number: not true, 20.0 or '20'
     booking: str = ""  # an https link; none: book through the centre's contact
     status: Literal["planned", "confirmed", "cancelled", "held"]
-    languages: list[Language] = Field(min_length=1)  # type: ignore[valid-type]
+    languages: terms(Language) = Field(min_length=1)  # type: ignore[valid-type]
     announced: Day  # when it was published: the feed of new deliveries is in this order
     example: bool = False
 

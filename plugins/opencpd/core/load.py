@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import posixpath
 import re
@@ -16,7 +17,7 @@ from pydantic import BaseModel
 
 from .attachments import DEFAULT_MAX_BYTES, IMAGES, Outputs, check_file
 from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc, field_name
-from .deliveries import ReadDeliveries, add_deliveries, read_deliveries
+from .deliveries import LONDON, ReadDeliveries, add_deliveries, build_day, read_deliveries
 from .findings import Finding
 from .frontmatter import MAX_FILE_BYTES, FrontMatterError, Source, parse
 from .kept import KeptDocs
@@ -32,6 +33,7 @@ T = TypeVar("T", bound=BaseModel)
 KEPT_READ = "centres-and-deliveries.json"  # beside the resources' kept file: `read_apart`
 EXAMPLE_OPEN = re.compile(r"^/{3,}\s*example\b")
 NEEDS_BODY = (Module, Handout, Chapter, Publication, Resource)
+PICTURES = {*IMAGES, "webp"}  # what the programme's pages show (packs/spec.py reads them)
 
 
 class Loader:
@@ -178,12 +180,15 @@ class Loader:
         for rel, what in tree.refused:
             self.refuse(tree.folder / rel, what)
 
-    def folders(self, parent: Path) -> list[Path]:
-        """The real folders in `parent`; links and special files in it are refused."""
+    def folders(self, parent: Path, expected: str = "") -> list[Path]:
+        """The real folders in `parent`; links and special files in it are refused, and so
+        are files when `expected` says what belongs there (a file is never published)."""
         found = []
         for name, what in children(parent):
             if what == "folder":
                 found.append(parent / name)
+            elif what == "file" and expected and not name.startswith("."):
+                unplaced(self, parent / name, expected)
             else:
                 self.refuse(parent / name, what)
         return found
@@ -374,13 +379,47 @@ def read_apart(settings: LoadSettings) -> ReadDeliveries:
 def pages_in(loader: Loader, tree: Tree, subfolder: str, pattern: str = "*.md") -> list[Path]:
     """The Markdown files directly in `subfolder` of `tree` ('' for the folder itself) that
     match `pattern`, less those whose page another already takes."""
+    return loader.clash(matching(tree, subfolder, pattern), lambda p: p.stem)
+
+
+def matching(tree: Tree, subfolder: str, pattern: str = "*.md") -> list[Path]:
+    """The files directly in `subfolder` of `tree` that match `pattern`, in order."""
     prefix = f"{subfolder}/" if subfolder else ""
-    files = [
+    return [
         path
         for rel, path in sorted(tree.files.items())
         if rel.startswith(prefix) and "/" not in rel[len(prefix) :] and path.match(pattern)
     ]
-    return loader.clash(files, lambda p: p.stem)
+
+
+def unpublished(
+    loader: Loader, tree: Tree, read: list[Path], expected: str, pictures: bool = False
+) -> None:
+    """Report each file in `tree` that no page is read from (`read`), which the site would
+    leave out without a word: a chapter without its number, a resource written as one file,
+    `.markdown` for `.md`. Hidden files (`.gitkeep`) are no one's content and are left alone;
+    so are images where the programme's pages show them (`pictures`: a handout's picture,
+    beside it, goes into its pack; a missing one is the packs' finding)."""
+    known = set(read)
+    for path in tree.files.values():
+        picture = pictures and path.suffix.lower().lstrip(".") in PICTURES
+        if path not in known and not path.name.startswith(".") and not picture:
+            unplaced(loader, path, expected)
+
+
+def unplaced(loader: Loader, path: Path, expected: str) -> None:
+    """A file where the site reads nothing, or by a name it does not read: never published."""
+    markdown = path.suffix.lower() in (".md", ".markdown", ".mdown") and path.suffix != ".md"
+    loader.find(
+        loader.rel(path),
+        1,
+        "not-published",
+        f"this file is not in a place the site reads, so it is never published (expected "
+        f"{expected}; got {path.name!r} here)",
+        f"A page's name ends in .md: rename it {path.stem}.md, in the folder it belongs in."
+        if markdown
+        else "Move or rename it to where it belongs, or delete it if it is not content.",
+    )
 
 
 def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
@@ -422,7 +461,24 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
         if session:
             check_session(loader, session, module)
             module.sessions.append(session)
-    resources = loader.folders(folder / "resources") if "resources" in tree.folders else []
+    read = [file, *matching(tree, "handouts"), *matching(tree, "sessions")]
+    unpublished(
+        loader,
+        tree,
+        read,
+        f"{base}/module.md, {base}/sessions/<name>.md, {base}/handouts/<name>.md, or a "
+        f"resource's folder {base}/resources/<name>/",
+        pictures=True,
+    )
+    resources = (
+        loader.folders(
+            folder / "resources",
+            f"a folder of its own for each resource, {base}/resources/<name>/index.md, with "
+            "its files beside it",
+        )
+        if "resources" in tree.folders
+        else []
+    )
     for bad in [p for p in resources if not re.fullmatch(SLUG, p.name)]:
         loader.find(
             loader.rel(bad),
@@ -437,6 +493,8 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
     named = [p for p in resources if re.fullmatch(SLUG, p.name)]
     for slug in loader.clash(named, lambda p: p.name):
         resource = load_resource(loader, slug, f"{base}/resources/{slug.name}/index.md")
+        if resource and not submitted_by_now(loader, resource):
+            continue
         if resource and (
             resource.meta.status == "approved"
             or (loader.include_pending and resource.meta.status == "pending")
@@ -444,6 +502,30 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
             module.resources.append(resource)
     module.resources.sort(key=lambda r: (r.meta.submitted, r.slug), reverse=True)
     return module
+
+
+def submitted_by_now(loader: Loader, resource: Doc[Resource]) -> bool:
+    """Whether a resource was submitted on a day that has come (the build's, or today's if
+    later): a date to come would keep it first among the newest for as long as it lasts.
+    Checked at every build, not kept with the resource: the day moves on."""
+    submitted, today = resource.meta.submitted, dt.datetime.now(LONDON).date()
+    if submitted <= today:  # the build's day is read only for a date past today's
+        return True
+    now = max(today, build_day(loader.root))
+    if submitted <= now:
+        return True
+    line, column = resource.where("submitted")
+    loader.find(
+        resource.source,
+        line,
+        "future-date",
+        f"'submitted' is a day still to come (expected the day the resource was submitted, "
+        f"on or before {now.isoformat()}; got {submitted.isoformat()})",
+        "Write the day it was submitted (`opencpd new resource` writes today's). The "
+        "resource is not published until then.",
+        column=column,
+    )
+    return False
 
 
 def load_resource(loader: Loader, folder: Path, page: str) -> Doc[Resource] | None:
@@ -647,6 +729,14 @@ def load_publication(loader: Loader, folder: Path) -> PublicationDoc | None:
         chapter = loader.read(path, Chapter, f"{base}/{path.stem}.md")
         if chapter:
             publication.chapters.append(chapter)
+    unpublished(
+        loader,
+        tree,
+        [file, *matching(tree, "", "[0-9]*.md")],
+        f"{base}/publication.md, or a chapter named by its number, such as "
+        f"{base}/01-introduction.md",
+        pictures=True,
+    )
     return publication
 
 

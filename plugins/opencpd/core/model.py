@@ -39,6 +39,30 @@ def term(list_name: str) -> object:
     ]
 
 
+def _once_each(values: list[Any]) -> list[Any]:
+    """A list of terms names each once: [fr, fr] shows "French, French" on the page and
+    counts twice in the search filters."""
+    seen: dict[Any, int] = {}
+    for index, value in enumerate(values):
+        if value in seen:
+            raise PydanticCustomError(
+                "duplicate",
+                "{value!r} is listed twice",
+                {"value": value, "first": seen[value], "index": index},
+            )
+        seen[value] = index
+    return values
+
+
+def terms(item: object) -> object:
+    """A list of terms (vocabulary terms, year groups, ids), each named once."""
+    return Annotated[
+        list[item],  # type: ignore[valid-type]
+        AfterValidator(_once_each),
+        Field(json_schema_extra={"uniqueItems": True}),
+    ]
+
+
 KeyStage = term("key_stages")
 Language = term("languages")
 Theme = term("themes")
@@ -106,9 +130,9 @@ class Module(Content):
     title: Text
     key_stage: KeyStage  # type: ignore[valid-type]
     strand: Strand = "core"  # type: ignore[valid-type]
-    themes: list[Theme] = Field(min_length=1)  # type: ignore[valid-type]
-    languages: list[Language] = Field(min_length=1)  # type: ignore[valid-type]
-    audience: list[Audience] = Field(min_length=1)  # type: ignore[valid-type]
+    themes: terms(Theme) = Field(min_length=1)  # type: ignore[valid-type]
+    languages: terms(Language) = Field(min_length=1)  # type: ignore[valid-type]
+    audience: terms(Audience) = Field(min_length=1)  # type: ignore[valid-type]
     summary: Text
     outcomes: list[Text] = Field(min_length=1)
     authors: list[Text] = Field(min_length=1)
@@ -134,10 +158,10 @@ class Session(Content):
     title: Text
     kind: SessionKind  # type: ignore[valid-type]
     duration: int = Field(gt=0)
-    delivery: list[Delivery] = ["trainer-led"]  # type: ignore[valid-type]
+    delivery: terms(Delivery) = ["trainer-led"]  # type: ignore[valid-type]
     objectives: list[Text] = Field(min_length=1)
     agenda: list[AgendaItem] = Field(min_length=1)
-    handouts: list[Slug] = []
+    handouts: terms(Slug) = []  # type: ignore[valid-type]
     gap_task: str = ""
 
 
@@ -169,9 +193,9 @@ class Resource(Content):
     consent: bool
     no_pupil_data: bool
     key_stage: KeyStage  # type: ignore[valid-type]
-    year_groups: list[Annotated[int, Field(ge=1, le=13)]] = Field(min_length=1)
-    languages: list[Language] = Field(min_length=1)  # type: ignore[valid-type]
-    themes: list[Theme] = Field(min_length=1)  # type: ignore[valid-type]
+    year_groups: terms(Annotated[int, Field(ge=1, le=13)]) = Field(min_length=1)  # type: ignore[valid-type]
+    languages: terms(Language) = Field(min_length=1)  # type: ignore[valid-type]
+    themes: terms(Theme) = Field(min_length=1)  # type: ignore[valid-type]
     type: ResourceType  # type: ignore[valid-type]
     licence: Licence  # type: ignore[valid-type]
     submitted: dt.date
@@ -207,7 +231,7 @@ class Publication(Content):
     id: Slug
     title: Text
     kind: PublicationKind  # type: ignore[valid-type]
-    audience: list[Audience] = Field(min_length=1)  # type: ignore[valid-type]
+    audience: terms(Audience) = Field(min_length=1)  # type: ignore[valid-type]
     summary: Text
     training_module: Slug | None = None
     authors: list[Text] = Field(min_length=1)

@@ -86,7 +86,7 @@ def facet_values(catalog: Catalog, offer: Doc[Offer], facet: str) -> list[str]:
 def load_support(loader: Loader, catalog: Catalog) -> None:
     """support/*.md (offers and programme.md) and support/requests/*.md, each checked; only
     publishable offers reach the Catalog."""
-    from .load import pages_in
+    from .load import matching, pages_in, unpublished
 
     path = loader.root / FOLDER
     if kind(path) == "link":
@@ -96,6 +96,13 @@ def load_support(loader: Loader, catalog: Catalog) -> None:
     catalog.today = build_day(loader.root)
     tree = walk(path)
     loader.refuse_all(tree)
+    unpublished(
+        loader,
+        tree,
+        [*matching(tree, ""), *matching(tree, REQUESTS)],
+        f"an offer {FOLDER}/<id>.md, {FOLDER}/{PROGRAMME}.md, or a request "
+        f"{FOLDER}/{REQUESTS}/<id>.md",
+    )
     offers = []
     for file in pages_in(loader, tree, ""):
         if file.stem == PROGRAMME:

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from .model import CONTENT_TYPES, Content, OneLine, Slug, Text, _plain, term
+from .model import CONTENT_TYPES, Content, OneLine, Slug, Text, _plain, term, terms
 
 Subject = term("subjects")
 Phase = term("phases")
@@ -52,10 +52,10 @@ class Offer(Content):
 
     title: OneLine  # what is offered, in a line
     subject: Subject  # type: ignore[valid-type]
-    themes: list[Theme] = []  # type: ignore[valid-type]
+    themes: terms(Theme) = []  # type: ignore[valid-type]
     phase: Phase  # type: ignore[valid-type]
-    key_stages: list[KeyStage] = Field(min_length=1)  # type: ignore[valid-type]
-    formats: list[SupportFormat] = Field(min_length=1)  # type: ignore[valid-type]
+    key_stages: terms(KeyStage) = Field(min_length=1)  # type: ignore[valid-type]
+    formats: terms(SupportFormat) = Field(min_length=1)  # type: ignore[valid-type]
     school: SupportSchool
     colleague: Colleague
     nomination: Nomination

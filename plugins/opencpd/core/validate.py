@@ -195,6 +195,17 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             "Retype the text, or paste it as plain text: the character cannot be "
             "shown on a page or written into a feed.",
         )
+    if kind == "duplicate":
+        line, col = source.where((*loc, ctx["index"]))
+        return Finding(
+            source.path,
+            line,
+            col,
+            "duplicate-value",
+            f"'{name}' lists {ctx['value']!r} twice (expected each value once, got it as "
+            f"items {ctx['first'] + 1} and {ctx['index'] + 1})",
+            f"Remove the second {ctx['value']!r}.",
+        )
     if kind == "plain_text":
         return Finding(
             source.path,
