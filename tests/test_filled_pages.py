@@ -164,6 +164,24 @@ def test_the_parts_go_in_once_escaped_as_the_theme_prints_them() -> None:
     assert '<a href="/deliveries/x/"><h1>A</h1><p>Body OpenCPD-Shell  Title</p></a>' in filled
 
 
+def test_a_page_filled_as_bytes_is_its_text_encoded() -> None:
+    """The shell's pieces are encoded once and each page's parts on their own: the same bytes
+    as the whole page encoded, whatever characters either holds."""
+    html = (
+        f"<head><title>{shells.TITLE} → Accueil</title></head>"
+        f'<a href="/deliveries/{shells.SLUG}/">{shells.ARTICLE}</a><p>Café ☕</p>'
+    )
+    shell = page_shell(html)
+    for parts in (
+        PARTS,
+        Parts("deliveries/z.md", {"title": "Ça va – “oui”"}, "<h1>Ñ</h1><p>\U0001f600 \ud800</p>"),
+    ):
+        text = shell.fill(parts, "<script>LD ü</script>\n")
+        assert shell.filled(parts, "<script>LD ü</script>\n") == text.encode(
+            "utf-8", errors="xmlcharrefreplace"
+        )
+
+
 def test_a_shell_the_theme_changed_otherwise_is_refused() -> None:
     with pytest.raises(ShellUnusable, match="cannot fill"):
         Shell(f"<head><title>{shells.TITLE.upper()}</title></head>{shells.ARTICLE}")

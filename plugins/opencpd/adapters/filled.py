@@ -98,7 +98,7 @@ def _filled(
     """The page filled (`whole` gives its parts with their article, unless they have it), with
     its JSON-LD's `element` (None: made now, with `json_ld`)."""
     element = json_ld(parts.uri) if element is None else element
-    return shell.fill(whole(parts), element).encode("utf-8", errors="xmlcharrefreplace")
+    return shell.filled(whole(parts), element)
 
 
 @contextlib.contextmanager

@@ -200,6 +200,25 @@ class Shell:
             out += (fillers[token] if token in fillers else parts.levels(token), piece)
         return "".join(out)
 
+    @functools.cached_property
+    def _encoded(self) -> list[bytes]:
+        return [_utf8(piece) for piece in self.pieces]
+
+    def filled(self, parts: Parts, json_ld: str = "") -> bytes:
+        """`fill`'s page as UTF-8 (a character none can carry as a reference), the shell's
+        pieces encoded once: at 3,000 deliveries, encoding every whole page again was a tenth
+        of the pages' filling."""
+        fillers = _fillers(parts, json_ld)
+        pieces = self._encoded
+        out = [pieces[0]]
+        for token, piece in zip(self.tokens, pieces[1:], strict=True):
+            out += (_utf8(fillers[token] if token in fillers else parts.levels(token)), piece)
+        return b"".join(out)
+
+
+def _utf8(text: str) -> bytes:
+    return text.encode("utf-8", errors="xmlcharrefreplace")
+
 
 def page_shell(html: str) -> Shell:
     """The shell of a page from the engine's finished HTML of its shell page (the theme's markup
