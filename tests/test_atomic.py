@@ -191,3 +191,16 @@ def test_the_command_says_the_previous_site_is_unchanged(
     assert "Pagefind could not index the site" in result.output
     assert "The previous site in site/ is unchanged." in result.output
     assert_untouched(site, before)
+
+
+def test_the_command_says_no_site_was_written_when_there_was_none(
+    previous_site: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site, _ = previous_site
+    monkeypatch.chdir(site.parent)
+    monkeypatch.setattr(site_module, "POST_BUILD_STEPS", [*POST_BUILD_STEPS, failing_pagefind])
+    result = CliRunner().invoke(main, ["build", "--site-dir", "elsewhere"])
+    assert result.exit_code == 1
+    assert "No site was written: elsewhere/ does not exist." in result.output
+    assert "previous site" not in result.output
+    assert not (site.parent / "elsewhere").exists()

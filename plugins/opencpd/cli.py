@@ -219,11 +219,17 @@ def build(config_file: str, site_dir: str | None, preview_pending: bool, verbose
     if preview_pending:
         _refuse_published_folder(target, project / _config(config_file).site_dir)
     log_to_terminal(verbose)
+    before = target.is_dir()
     try:
         catalog = build_site(config_file, target, preview_pending)
     except BuildFailed as exc:
         raise click.ClickException(
-            f"{stopped(str(exc))} The previous site in {target}/ is unchanged."
+            stopped(str(exc))
+            + (
+                f" The previous site in {target}/ is unchanged."
+                if before
+                else f" No site was written: {target}/ does not exist."
+            )
         ) from None
     if preview_pending:
         # whatever folder it is in, `git add .` never takes a preview
