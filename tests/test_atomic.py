@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 from opencpd.adapters import site as site_module
 from opencpd.adapters.search import run_pagefind
 from opencpd.adapters.site import POST_BUILD_STEPS, BuildFailed, build_site
@@ -180,15 +180,21 @@ def test_a_successful_build_replaces_the_site_whole(
     assert leftovers(site.parent) == [".site-spare"]  # the site replaced, for the next build
 
 
+def failed_build(site: Path, folder: str, monkeypatch: pytest.MonkeyPatch) -> Result:
+    """`opencpd build --site-dir <folder>` beside `site`, failing at its last step."""
+    monkeypatch.chdir(site.parent)
+    monkeypatch.setattr(site_module, "POST_BUILD_STEPS", [*POST_BUILD_STEPS, failing_pagefind])
+    result = CliRunner().invoke(main, ["build", "--site-dir", folder])
+    assert result.exit_code == 1
+    assert "Pagefind could not index the site" in result.output
+    return result
+
+
 def test_the_command_says_the_previous_site_is_unchanged(
     previous_site: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site, before = previous_site
-    monkeypatch.chdir(site.parent)
-    monkeypatch.setattr(site_module, "POST_BUILD_STEPS", [*POST_BUILD_STEPS, failing_pagefind])
-    result = CliRunner().invoke(main, ["build", "--site-dir", "site"])
-    assert result.exit_code == 1
-    assert "Pagefind could not index the site" in result.output
+    result = failed_build(site, "site", monkeypatch)
     assert "The previous site in site/ is unchanged." in result.output
     assert_untouched(site, before)
 
@@ -197,10 +203,7 @@ def test_the_command_says_no_site_was_written_when_there_was_none(
     previous_site: tuple[Path, dict[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     site, _ = previous_site
-    monkeypatch.chdir(site.parent)
-    monkeypatch.setattr(site_module, "POST_BUILD_STEPS", [*POST_BUILD_STEPS, failing_pagefind])
-    result = CliRunner().invoke(main, ["build", "--site-dir", "elsewhere"])
-    assert result.exit_code == 1
+    result = failed_build(site, "elsewhere", monkeypatch)
     assert "No site was written: elsewhere/ does not exist." in result.output
     assert "previous site" not in result.output
     assert not (site.parent / "elsewhere").exists()
