@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -65,6 +67,31 @@ def test_a_content_error_leaves_the_previous_site(
     with pytest.raises(BuildFailed):
         build_site(str(site.parent / "mkdocs.yml"), site)
     assert any("yaml-syntax" in m for m in warnings_log.handler.messages)
+    assert_untouched(site, before)
+
+
+def test_a_build_that_will_fail_makes_no_pack_or_deck(
+    previous_site: tuple[Path, dict[str, str]],
+    warnings_log: ExpectedWarnings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """It says what is wrong without first making every pack and deck (about 30 s here); the
+    cache keeps those it has."""
+    site, before = previous_site
+    source = site.parent
+    made = {p.relative_to(source) for p in (source / ".cache").rglob("*.pdf")}
+    assert any(p.parts[1] == "packs" for p in made) and any(p.parts[1] == "slides" for p in made)
+    for pdf in (source / ".cache").rglob("*.pdf"):  # so all are missing, as on a first build
+        pdf.unlink()
+    warnings_log.expect(r"yaml-syntax")
+    module = next((source / "modules").glob("*/module.md"))
+    module.write_text(module.read_text("utf-8").replace("title:", "title: 'unclosed", 1), "utf-8")
+    with caplog.at_level(logging.INFO), pytest.raises(BuildFailed):
+        build_site(str(source / "mkdocs.yml"), site)
+    assert list((source / ".cache").rglob("*.pdf")) == []
+    said = [r.getMessage() for r in caplog.records]
+    assert any(re.search(r"\d+ session packs not made: this build fails on", m) for m in said)
+    assert any(re.search(r"\d+ slide decks not made: this build fails on", m) for m in said)
     assert_untouched(site, before)
 
 
