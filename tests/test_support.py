@@ -216,6 +216,28 @@ def test_programme_and_requests_are_checked(tmp_path: Path, build_day: None) -> 
     assert ("support/requests/2027-01-05-hill-primary.md", 8, "personal-data") in found
 
 
+@pytest.mark.parametrize(
+    "contact",
+    [
+        "x?bcc=leak%40evil.example&to=school-support@test-hub.org.uk",
+        "school-support?cc=leak%40evil.example@test-hub.org.uk",
+        "school-support&body=Send%20it%20here@test-hub.org.uk",
+        'school-support"onclick=x@test-hub.org.uk',
+    ],
+)
+def test_the_teams_contact_is_a_mailbox_and_nothing_more(
+    tmp_path: Path, build_day: None, contact: str
+) -> None:
+    """Every offer's "Email the team" link is `mailto:` and the contact: a `?`, `&` or `%` in
+    it would add a copy or a text to every school's request, as in a centre's contact."""
+    root = tiny_site(tmp_path / "src")
+    programme = root / "support" / "programme.md"
+    text = programme.read_text("utf-8")
+    programme.write_text(text.replace("school-support@test-hub.org.uk", contact), "utf-8")
+    found = {(f.path, f.line, f.rule) for f in load_catalog(root, load_vocabulary()).findings}
+    assert ("support/programme.md", 3, "personal-contact") in found
+
+
 # ---------------------------------------------------------------- pages and the export
 
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .catalog import Catalog, Doc, ModuleDoc
 from .deliveries import _did_you_mean, _https, build_day, organisation_mailbox
+from .delivery_model import MAILBOX
 from .findings import Finding
 from .support_model import LISTED_ONLY, LinkRequest, Offer, SupportProgramme
 from .tree import kind, walk
@@ -288,9 +289,9 @@ def contact_details(text: str) -> list[tuple[int, str, str]]:
 
 def check_programme(loader: Loader, programme: Doc[SupportProgramme], catalog: Catalog) -> None:
     meta, source = programme.meta, programme.source
-    if not re.fullmatch(
-        r"[^@\s<>()]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", meta.contact
-    ) or not organisation_mailbox(meta.contact):
+    # a mailbox and nothing else, as a centre's: the pages write it into mailto: links, where
+    # `?cc=…&body=…` in it would copy every school's request to another address
+    if not MAILBOX.fullmatch(meta.contact) or not organisation_mailbox(meta.contact):
         loader.find(
             source,
             programme.line("contact"),
