@@ -103,6 +103,10 @@ BAD = [  # name, fields changed, (line, rule) expected; the file's fields are in
     ),
     ("phone", {"booking": "https://x.org.uk/ 0113 496 0000"}, 10, "bad-link", "https"),
     ("not-https", {"booking": "http://bookings.leeds-hub.org.uk/"}, 10, "bad-link", "https"),
+    # judged as a browser reads it: a quote it would encode, a name before the host, no host
+    ("quoted", {"booking": "'https://x.org.uk/\"onclick=alert(1)//'"}, 10, "bad-link", "https"),
+    ("credentials", {"booking": "https://x.org.uk@elsewhere.example/"}, 10, "bad-link", "https"),
+    ("no-host", {"booking": "'https:bookings'"}, 10, "bad-link", "https"),
     ("stale", {"date": "2027-01-05"}, 7, "stale-status", "held or cancelled"),
     ("overlap", {"date": "2027-03-31", "start": '"18:00"'}, 5, "overlap", "overlap"),
     ("early", {"start": '"01:30"'}, 5, "early-start", "from 07:00"),

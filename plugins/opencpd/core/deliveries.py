@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
+from . import urls
 from .catalog import Catalog, Doc, ModuleDoc
 from .delivery_model import Centre, Delivery
 from .model import Session
@@ -485,10 +485,19 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
 
 
 def _https(link: str) -> bool:
-    if re.search(r"[\s\\\x00-\x1f\x7f]", link):
+    """An https address of another site, written in full (https://host/…) as the browser
+    reads it: nothing the URL parser would drop, turn or encode (spaces, control characters,
+    backslashes, quotes, angle brackets), and no name or password before the host."""
+    if re.search(r"[\s\\\x00-\x1f\x7f\"'<>`]", link) or link[:8].lower() != "https://":
         return False
-    parts = urlsplit(link)
-    return parts.scheme == "https" and bool(parts.netloc)
+    url = urls.read(link, None)
+    return (
+        url is not None
+        and url.protocol == "https:"
+        and bool(url.hostname)
+        and not url.username
+        and not url.password
+    )
 
 
 def check_overlaps(loader: Loader, catalog: Catalog) -> None:

@@ -23,8 +23,9 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f]")
 
 
-def read(reference: str, base: str = FOLDER) -> URL | None:
-    """`reference`, written in a page at `base`, as the browser resolves it; None if it cannot."""
+def read(reference: str, base: str | None = FOLDER) -> URL | None:
+    """`reference`, written in a page at `base` (None: on its own), as the browser resolves it;
+    None if it cannot."""
     try:
         return URL(reference, base)
     except ValueError:
