@@ -631,6 +631,14 @@ def listed(page: Any) -> list[str]:
     ]
 
 
+# Where each link of the page outside the calendar leads, as the browser reads it.
+PAGE_LINKS = (
+    "() => [...document.querySelectorAll('a[href], link[rel~=icon]')]"
+    ".filter(a => !a.closest('[data-calendar]') && !a.getAttribute('href').startsWith('#'))"
+    ".map(a => a.href)"
+)
+
+
 @pytest.mark.parametrize("javascript", [False, True], ids=["without-js", "with-js"])
 def test_calendar_filters_in_chromium(
     browser: Any, served_tiny_site: str, javascript: bool
@@ -644,6 +652,8 @@ def test_calendar_filters_in_chromium(
         assert len(listed(page)) == 3
         if javascript:
             page.evaluate("window.notReloaded = true")
+        links = page.evaluate(PAGE_LINKS)
+        assert any("/calendar/" not in link for link in links), links
         page.click("[data-calendar-filters] a:text('German')")
         page.wait_for_url("**/calendar/language/de/")
         page.wait_for_function("() => document.querySelectorAll('.delivery-item').length === 1")
@@ -651,6 +661,8 @@ def test_calendar_filters_in_chromium(
         assert page.locator("[data-calendar-filters] a[aria-current=page]").inner_text() == "German"
         if javascript:  # followed in place: the same document, its address changed
             assert page.evaluate("window.notReloaded") is True
+        # and the page's own links (logo, navigation, footer) still go where they went
+        assert page.evaluate(PAGE_LINKS) == links
     finally:
         context.close()
 

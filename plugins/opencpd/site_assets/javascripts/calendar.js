@@ -30,6 +30,24 @@
     });
   }
 
+  // The page's own links (logo, navigation, footer, favicon) are relative to its address: a new
+  // address in the history would send them, read again against it, to pages that do not exist
+  // (../modules/ from calendar/ is not ../modules/ from calendar/language/de/). They are made
+  // absolute, against the address they were written for, before it changes. A link to a part of
+  // the page (#…) stays as it is; stylesheets and scripts already loaded are left alone.
+  function pinLinks() {
+    var base = document.baseURI;
+    var calendar = document.querySelector("[data-calendar]");
+    [["a[href], area[href], link[href]:not([rel~=stylesheet])", "href"],
+     ["form[action]", "action"], ["img[src]", "src"]].forEach(function (pair) {
+      document.querySelectorAll(pair[0]).forEach(function (element) {
+        var value = element.getAttribute(pair[1]);
+        if (value.charAt(0) === "#" || (calendar && calendar.contains(element))) { return; }
+        element.setAttribute(pair[1], new URL(value, base).href);
+      });
+    });
+  }
+
   function swap(url, push) {
     fetch(url, { credentials: "same-origin" }).then(function (response) {
       if (!response.ok) { throw new Error(response.status); }
@@ -43,6 +61,7 @@
       fresh.querySelectorAll("a[href]").forEach(function (a) {
         a.setAttribute("href", new URL(a.getAttribute("href"), url).href);
       });
+      pinLinks();
       current.replaceWith(document.importNode(fresh, true));
       document.title = doc.title;
       if (push) { window.history.pushState({ calendar: true }, "", url); }
