@@ -736,3 +736,15 @@ def test_check_counts_the_centres_and_deliveries_it_checked(
     deliveries = len(list((root / "deliveries").glob("*.md")))
     assert deliveries > 1
     assert f", {centres} centres, {deliveries} deliveries: no problems." in result.stderr
+
+
+def test_the_checklist_lists_each_handout_once(catalog: Catalog) -> None:
+    """The agenda names a handout by its file name ("question-cards handout") and the session
+    lists it under handouts: one line, one set of copies, not two to print."""
+    from opencpd.core.packs.delivery import materials
+
+    delivery = next(d for d in catalog.deliveries if d.slug == LEEDS.split("/")[1])
+    checklist = dict(materials(catalog, delivery))
+    assert [name for name in checklist if "question" in name.lower()] == ["Handout: Question cards"]
+    assert checklist["Handout: Question cards"] == 7
+    assert checklist["name cards"] == 7  # one each, as before

@@ -68,17 +68,28 @@ def due_packs(catalog: Catalog) -> list[DeliveryPack]:
 
 def materials(catalog: Catalog, delivery: Doc[Delivery]) -> list[tuple[str, int]]:
     """Every material the evening's agendas name, with the copies to prepare: one per place
-    for what each participant uses ("per participant", handouts, "copies"), else one."""
+    for what each participant uses ("per participant", handouts, "copies"), else one. A
+    handout of the module is listed once, by its title, however the agenda names it (its file
+    name, "sentence-builders handout", or its title): not once more for each way."""
     found: dict[str, int] = {}
     places = delivery.meta.places
+    module = module_of(catalog, delivery)
+    handouts = {}  # each way an agenda names a handout -> its line in the checklist
+    for slug, handout in module.handouts.items():
+        line = f"Handout: {handout.meta.title}"
+        for name in (slug, f"{slug} handout", f"the {slug} handout", handout.meta.title, line):
+            handouts[name.lower()] = line
     for session in sessions_of(catalog, delivery):
         for item in session.meta.agenda:
             for material in item.materials:
+                line = handouts.get(material.strip().lower())
+                if line:
+                    found[line] = places
+                    continue
                 each = re.search(
                     r"\b(each|per|every|copies|copy|handout|sheet|card)", material, re.IGNORECASE
                 )
                 found[material] = max(found.get(material, 0), places if each else 1)
-        module = module_of(catalog, delivery)
         for name in session.meta.handouts:
             if name in module.handouts:
                 found[f"Handout: {module.handouts[name].meta.title}"] = places
