@@ -321,6 +321,12 @@ def test_new_centre_and_delivery_pass_check(catalog: Catalog, tmp_path: Path) ->
     src = tmp_path / "src"
     made = new(tmp_path, *centre("sheffield-school", "cpd@moor.sch.uk"))
     assert made.exit_code == 0 and "created centres/sheffield-school.md" in made.output
+    # a field to a line, as the guide shows a centre (not one {name: …, town: …} line)
+    written = (src / "centres" / "sheffield-school.md").read_text()
+    assert written.startswith(
+        "---\nname: Moor School\ntown: Sheffield\nregion: yorkshire-humber\n"
+        "contact: cpd@moor.sch.uk\n---\n"
+    ), written
     made = new(tmp_path, *delivery("ks2-speaking", "sheffield-school", "2099-02-17", "16:15"))
     assert made.exit_code == 0, made.output
     assert "created deliveries/2099-02-17-sheffield-school-ks2-speaking.md" in made.output

@@ -34,13 +34,34 @@ def slugify(text: str, limit: int = 60) -> str:
     return slug.strip("-")
 
 
+class _FieldPerLine(yaml.SafeDumper):
+    """Each top-level field on a line of its own, short lists and mappings inside them on one
+    line ([fr, es]): without it, a page whose fields are all plain values (a centre's) was one
+    line, {name: York Hub, town: York, ...}, unlike the guide's, and every finding on line 2."""
+
+    def represent(self, data: object) -> None:
+        node = self.represent_data(data)
+        if isinstance(node, yaml.MappingNode):
+            node.flow_style = False
+        self.serialize(node)
+        self.represented_objects = {}
+        self.object_keeper = []
+        self.alias_key = None
+
+
 def front_matter(
     meta: dict, body: str, notes: dict[str, str] | None = None, width: int = 100
 ) -> str:
-    """A page: `meta` as YAML front matter (a top-level key named in `notes` gets its note as
-    a comment on its line) and `body`. Read back to be sure the notes changed no value."""
-    lines = yaml.safe_dump(
-        meta, allow_unicode=True, sort_keys=False, width=width, default_flow_style=None
+    """A page: `meta` as YAML front matter, a field to a line (a top-level key named in `notes`
+    gets its note as a comment on its line) and `body`. Read back to be sure the notes changed
+    no value."""
+    lines = yaml.dump(
+        meta,
+        Dumper=_FieldPerLine,
+        allow_unicode=True,
+        sort_keys=False,
+        width=width,
+        default_flow_style=None,
     ).splitlines()
     notes = notes or {}
     text = "\n".join(
