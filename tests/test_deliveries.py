@@ -108,6 +108,7 @@ BAD = [  # name, fields changed, (line, rule) expected; the file's fields are in
     ("credentials", {"booking": "https://x.org.uk@elsewhere.example/"}, 10, "bad-link", "https"),
     ("no-host", {"booking": "'https:bookings'"}, 10, "bad-link", "https"),
     ("stale", {"date": "2027-01-05"}, 7, "stale-status", "held or cancelled"),
+    ("held-too-soon", {"status": "held"}, 7, "held-too-soon", "has not come"),
     ("overlap", {"date": "2027-03-31", "start": '"18:00"'}, 5, "overlap", "overlap"),
     ("early", {"start": '"01:30"'}, 5, "early-start", "from 07:00"),
     ("unquoted-start", {"start": "16:00"}, 5, "wrong-type", "Put it in quotes"),

@@ -481,6 +481,18 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
             "Mark it 'held' if it ran, or 'cancelled' if it did not.",
             "warning",
         )
+    if meta.status == "held" and meta.date > catalog.today:
+        # A held twilight leaves the calendar, and its page says it has taken place: one to
+        # come, marked held by mistake, would vanish from the calendar without a word.
+        loader.find(
+            source,
+            delivery.line("status"),
+            "held-too-soon",
+            f"the delivery is marked held but its date has not come (expected planned, "
+            f"confirmed or cancelled until {meta.date.isoformat()}, got held on "
+            f"{catalog.today.isoformat()})",
+            "Set 'held' once the evening has run; until then it is 'planned' or 'confirmed'.",
+        )
     return ok
 
 
