@@ -378,6 +378,35 @@ def test_cancelled_and_past_deliveries_have_no_packs(catalog: Catalog) -> None:
     assert len(packs_for(catalog, by_slug["2027-03-31-leeds-speaking"])) == 2
 
 
+def test_packs_for_a_delivery_that_has_none_say_why(tmp_path: Path, build_day: None) -> None:
+    """`opencpd packs --delivery` refuses, with a message and no traceback, a cancelled, held
+    or past delivery, and a name that is none (with the nearest, not every delivery's)."""
+    from click.testing import CliRunner
+    from opencpd.cli import main
+
+    root = tiny_site(tmp_path / "src")
+    write_delivery(root, "2027-01-06-leeds-past", {"date": "2027-01-06", "status": "confirmed"})
+
+    def packs(name: str) -> Any:
+        command = ["packs", "-f", str(root / "mkdocs.yml"), "--delivery", name]
+        return CliRunner().invoke(main, [*command, "-o", str(tmp_path / "out")])
+
+    for name, says in [
+        ("2027-02-10-bristol-transition", "it is cancelled"),
+        ("2026-12-01-leeds-speaking", "it has been held"),
+        ("2027-01-06-leeds-past", "its date, 6 January 2027, has passed"),
+        ("2027-03-31-leeds-speakin", "Did you mean '2027-03-31-leeds-speaking'?"),
+        ("nothing-like-it", "Known: 2026-12-01-leeds-speaking, 2027-01-06-leeds-past"),
+    ]:
+        result = packs(name)
+        assert result.exit_code == 1 and says in result.output, (name, result.output)
+        assert "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+    # the file's path, as a shell completes it, names the delivery too: refused for its status
+    result = packs("deliveries/2027-02-10-bristol-transition.md")
+    assert "no packs are made for" in result.output and "it is cancelled" in result.output
+
+
 # ---------------------------------------------------------------- pages and calendars
 
 

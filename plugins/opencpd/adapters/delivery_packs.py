@@ -3,6 +3,8 @@ settings, cached like the other packs (core/packs/delivery.py)."""
 
 from __future__ import annotations
 
+import difflib
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -32,14 +34,12 @@ def export_delivery_packs(
     catalog = load_catalog(
         root, load_vocabulary(root / settings.vocabulary if settings.vocabulary else None)
     )
-    delivery = next((d for d in catalog.deliveries if d.slug == delivery_id), None)
+    # its file name, as the guide has it; or the file itself (deliveries/ID.md), as a shell
+    # completes it
+    wanted = re.sub(r"\.md$", "", Path(delivery_id).name) if delivery_id.endswith(".md") else ""
+    delivery = next((d for d in catalog.deliveries if d.slug in (delivery_id, wanted)), None)
     if delivery is None:
-        known = ", ".join(d.slug for d in catalog.deliveries) or "none"
-        raise ValueError(
-            f"there is no delivery {delivery_id!r} that can be published "
-            f"(expected one of: {known}); `opencpd check` says why a file is left "
-            "out"
-        )
+        raise ValueError(no_such_delivery(catalog, delivery_id))
     why = packable(catalog, delivery)
     if why:
         raise ValueError(f"no packs are made for {delivery_id}: {why}")
@@ -65,6 +65,23 @@ def export_delivery_packs(
             shutil.copyfile(job.result.path, out / job.pack.filename)
     evening_decks(config, settings, catalog, delivery, out)
     return jobs
+
+
+def no_such_delivery(catalog: Any, delivery_id: str) -> str:
+    """What to say of a delivery id that names none: the nearest one, else what there is (a
+    few: at 300 deliveries, a list of them all is a page nobody reads)."""
+    known = sorted(d.slug for d in catalog.deliveries)
+    close = difflib.get_close_matches(delivery_id, known, n=1, cutoff=0.6)
+    if close:
+        hint = f"Did you mean '{close[0]}'?"
+    elif not known:
+        hint = "There are none yet."
+    else:
+        hint = f"Known: {', '.join(known[:5])}{', …' if len(known) > 5 else ''}."
+    return (
+        f"there is no delivery {delivery_id!r} that can be published (expected the name of a "
+        f"file in deliveries/, without .md). {hint} `opencpd check` says why a file is left out."
+    )
 
 
 def evening_decks(config: Any, settings: Any, catalog: Any, delivery: Any, out: Path) -> None:

@@ -224,8 +224,13 @@ def packable(catalog: Catalog, delivery: Doc[Delivery]) -> str:
     """Why a delivery cannot have packs made for it ('' when it can)."""
     if delivery.meta.status == "cancelled":
         return "it is cancelled"
-    if is_past(catalog, delivery):
+    if delivery.meta.status == "held":
         return "it has been held"
+    if is_past(catalog, delivery):
+        return (
+            f"its date, {delivery.meta.date:%-d %B %Y}, has passed (mark it 'held' if it "
+            "ran, or correct the date)"
+        )
     return ""
 
 
