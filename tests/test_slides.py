@@ -465,9 +465,10 @@ def test_packs_for_a_delivery_come_with_that_evenings_decks(
     for folder in ("centres", "deliveries"):
         shutil.copytree(DELIVERIES / folder, site_copy / folder)
     out, slug = tmp_path / "out", LEEDS.split("/")[1]
+    site = ["--site-url", "https://cpd.test-hub.org.uk/"]  # for print: as the packs, the decks
     result = CliRunner().invoke(
         main,
-        ["packs", "-f", str(site_copy / "mkdocs.yml"), "--delivery", slug, "-o", str(out)],
+        ["packs", "-f", str(site_copy / "mkdocs.yml"), "--delivery", slug, "-o", str(out), *site],
     )
     assert result.exit_code == 0, result.output
     folder = out / f"delivery-{slug}" / "slides"
@@ -478,6 +479,7 @@ def test_packs_for_a_delivery_come_with_that_evenings_decks(
     ]
     html = (folder / "01-twilight.html").read_text(encoding="utf-8")
     assert "Leeds Languages Hub" in html and "17:05" in html
+    assert "https://cpd.test-hub.org.uk/modules/" in html  # not mkdocs.yml's site_url
     assets = re.findall(r'(?:src|href)="([^"]*assets/slides/[^"]+)"', html)
     assert len(assets) >= 2  # the script and the stylesheet
     for src in assets:

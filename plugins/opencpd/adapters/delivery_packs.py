@@ -63,7 +63,7 @@ def export_delivery_packs(
     for job in jobs:
         if job.result:
             shutil.copyfile(job.result.path, out / job.pack.filename)
-    evening_decks(config, settings, catalog, delivery, out)
+    evening_decks(config, settings, catalog, delivery, out, site_url)
     return jobs
 
 
@@ -84,16 +84,26 @@ def no_such_delivery(catalog: Any, delivery_id: str) -> str:
     )
 
 
-def evening_decks(config: Any, settings: Any, catalog: Any, delivery: Any, out: Path) -> None:
+def evening_decks(
+    config: Any,
+    settings: Any,
+    catalog: Any,
+    delivery: Any,
+    out: Path,
+    site_url: str | None = None,
+) -> None:
     """The evening's slide decks beside its packs: OUT/delivery-ID/slides/SESSION.html|pdf|pptx
     (centre, date and clock times from its start), with the HTML deck's script and stylesheet
-    in OUT/assets/slides/ where it looks for them."""
+    in OUT/assets/slides/ where it looks for them; their closing slide links the site at
+    `site_url` (--site-url), as the packs do, else at mkdocs.yml's."""
     from ..core.slides import DeckCache
     from ..core.slides.delivery import OWNER, delivery_decks
     from .slides import cache_dir as slides_cache
     from .slides import copy_deck, deck_options
 
-    options = deck_options(config, settings.start_time, getattr(settings, "evaluation_url", ""))
+    options = deck_options(
+        config, settings.start_time, getattr(settings, "evaluation_url", ""), site_url
+    )
     decks = delivery_decks(catalog, delivery, options, DeckCache(slides_cache(config)))
     folder = out / f"{OWNER}{delivery.slug}" / "slides"
     for job in decks:
