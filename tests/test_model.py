@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +142,21 @@ def test_schema_enums_come_from_the_vocabulary(vocab: Vocabulary) -> None:
     assert props["languages"]["items"]["enum"] == ["fr", "de", "es"]
     assert props["licence"]["enum"] == vocab.ids("licences")
     assert found["session"]["properties"]["kind"]["enum"] == ["twilight", "follow-up", "induction"]
+
+
+def test_a_schemas_patterns_match_the_whole_value(vocab: Vocabulary) -> None:
+    """A JSON Schema pattern matches anywhere in a value: a start or a contact the check
+    refuses must not pass an editor's schema because part of it fits (searched for, as a
+    validator does)."""
+    found = schemas(vocab)
+    start = found["delivery"]["properties"]["start"]["pattern"]
+    contact = found["centre"]["properties"]["contact"]["pattern"]
+    for pattern, good, bad in [
+        (start, "16:15", ["at 16:15", "116:155", "4:15"]),
+        (contact, "cpd@hub.org.uk", ["Jo <cpd@hub.org.uk>", "cpd@hub.org.uk?cc=x@y.org"]),
+    ]:
+        assert re.search(pattern, good)
+        assert not [value for value in bad if re.search(pattern, value)], pattern
 
 
 def test_schemas_are_json_without_private_markers(vocab: Vocabulary) -> None:

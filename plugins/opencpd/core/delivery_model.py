@@ -35,10 +35,14 @@ def _email(value: str) -> str:
     return value
 
 
+# The JSON Schema's patterns are anchored: a schema's pattern matches anywhere in the value
+# (an editor took "at 16:15" or "116:155" for a time), where the check matches the whole of it.
 ClockTime = Annotated[
-    str, AfterValidator(_clock), Field(json_schema_extra={"pattern": CLOCK.pattern})
+    str, AfterValidator(_clock), Field(json_schema_extra={"pattern": f"^{CLOCK.pattern}$"})
 ]
-Email = Annotated[str, AfterValidator(_email)]
+Email = Annotated[
+    str, AfterValidator(_email), Field(json_schema_extra={"pattern": f"^{MAILBOX.pattern}$"})
+]
 # A date a calendar can hold with room to spare (the years around it are written too).
 Day = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2099, 12, 31))]
 
