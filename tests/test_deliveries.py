@@ -719,6 +719,21 @@ def test_passed_twilights_are_hidden_by_the_script(browser: Any, served_tiny_sit
         assert "has passed since" not in page.locator("article").inner_text()
         page.goto(served_tiny_site + "deliveries/2027-02-10-bristol-transition/")  # since
         assert "has passed since this page was made" in page.locator("article").inner_text()
+        page.goto(served_tiny_site + LEEDS + "/")  # still to come: book it, add it
+        assert page.get_by_role("link", name="Book a place").is_visible()
+        assert page.get_by_role("link", name="Add to my calendar").is_visible()
+    finally:
+        context.close()
+    context = browser.new_context()
+    page = context.new_page()
+    try:  # passed since: nobody is offered a place or an entry in their calendar any more
+        page.clock.set_fixed_time("2027-04-01T12:00:00Z")
+        page.goto(served_tiny_site + LEEDS + "/")
+        assert page.get_by_text("Booking is closed.").is_visible()
+        for name in ("Book a place", "Add to my calendar"):  # there, hidden
+            assert page.locator("a", has_text=name).count() == 1
+            assert not page.locator("a", has_text=name).is_visible()
+        assert page.get_by_role("link", name="Subscribe to twilights in").is_visible()
     finally:
         context.close()
 

@@ -20,6 +20,13 @@
         if (Date.parse(ends) < now) {
           note.textContent = "This twilight has passed since this page was made.";
           note.hidden = false;
+          // nobody books it or adds it to a calendar any more
+          root.querySelectorAll("[data-until-passed]").forEach(function (part) {
+            part.hidden = true;
+          });
+          root.querySelectorAll("[data-once-passed]").forEach(function (part) {
+            part.hidden = false;
+          });
         }
       } else if (hidden) {
         note.textContent = hidden === 1
