@@ -188,6 +188,20 @@ def test_an_extra_vocabulary_file_adds_a_theme(tmp_path: Path) -> None:
         ("regions:\n  - {id: corn wall, label: Cornwall}\n", 2, "letters, digits and hyphens"),
         ("key_stages:\n  - {id: KS5, label: KS5, years: [x]}\n", 2, "not whole numbers"),
         (b"themes:\n  - {id: caf\xe9, label: x}\n", 1, "cannot be read"),
+        # read with the bounds of front matter: a name twice, depth, aliases, size
+        (
+            "themes: [{id: a, label: A}]\nthemes: [{id: b, label: B}, {id: c, label: C}]\n",
+            2,
+            "'themes' is given twice",
+        ),
+        ("themes: " + "[" * 5000 + "]" * 5000 + "\n", 1, "nested too deeply"),
+        (
+            "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+            + "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 10)}]\n" for p, c in ("ab", "bc", "cd")),
+            4,
+            "too many values",
+        ),
+        ("# " + "x" * 1024 * 1024 + "\nthemes: []\n", 1, "too large"),
     ],
 )
 def test_a_broken_vocabulary_file_is_refused_at_its_line(

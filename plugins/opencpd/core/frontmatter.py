@@ -134,7 +134,7 @@ def parse(path: str, raw: bytes) -> Source:
                 "Keep the fields short and move long text into the page below the second '---'.",
             )
         )
-    data, positions, keys = _load_yaml(path, front, offset=1)
+    data, positions, keys = load_yaml(path, front, offset=1)
     body = "\n".join(lines[end + 1 :])
     return Source(path, data, body, end + 2, positions, keys)
 
@@ -227,7 +227,10 @@ def _compose(text: str) -> tuple[yaml.Node | None, yaml.BaseLoader]:
     raise AssertionError("unreachable")
 
 
-def _load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict, dict]:
+def load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict, dict]:
+    """`text` (YAML whose first line is line `offset` + 1 of `path`) as fields, with the line
+    and column of each value and key; FrontMatterError past any bound, on a syntax error, a
+    name given twice, or anything but a set of fields."""
     try:
         node, loader = _compose(text)
         try:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
+from .frontmatter import MAX_FILE_BYTES, FrontMatterError, Source, load_yaml
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "vocabulary.yml"
 
@@ -57,60 +58,64 @@ EXAMPLE = "regions: [{id: cornwall, label: Cornwall}]"
 
 def _lists(path: Path) -> list[tuple[str, list[Term]]]:
     """Each list of `path` and its terms, checked; VocabularyError at the first problem."""
-    root, data = _parsed(path)
-    if root is None:  # an empty file: nothing to add
+    data, where = _parsed(path)
+    if not data:  # an empty file: nothing to add
         return []
-    if not isinstance(data, dict) or not isinstance(root, yaml.MappingNode):
-        raise _refused(
-            path,
-            root,
-            "the vocabulary is not a set of named lists (expected a "
-            "name and its terms, got something else)",
-        )
     out = []
-    for key, value in root.value:
-        terms = data.get(key.value)
-        if not isinstance(terms, list) or not isinstance(value, yaml.SequenceNode):
+    for name, terms in data.items():
+        if not isinstance(terms, list):
             raise _refused(
                 path,
-                value,
-                f"the list {key.value!r} has no terms (expected a list "
+                where((name,)),
+                f"the list {name!r} has no terms (expected a list "
                 "of terms, each with an id and a label)",
             )
-        found = [
-            _term(path, key.value, raw, node) for raw, node in zip(terms, value.value, strict=True)
-        ]
-        out.append((key.value, found))
+        found = [_term(path, name, raw, where((name, index))) for index, raw in enumerate(terms)]
+        out.append((name, found))
     return out
 
 
-def _parsed(path: Path) -> tuple[yaml.Node | None, object]:
-    """The file's YAML, read once: its nodes (which know their lines) and their values."""
+def _parsed(path: Path) -> tuple[dict[str, object], Callable[[tuple[str | int, ...]], int]]:
+    """The file's YAML, read once and bounded as front matter is (size, depth, aliases,
+    duplicate names), and the line of each value in it."""
     try:
-        loader = yaml.SafeLoader(path.read_text(encoding="utf-8"))
-        try:
-            root = loader.get_single_node()
-            return root, loader.construct_document(root) if root is not None else None
-        finally:
-            loader.dispose()
+        with path.open("rb") as file:
+            raw = file.read(MAX_FILE_BYTES + 1)
+        text = raw.decode("utf-8").removeprefix("\ufeff")
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or "text that is not UTF-8"
         raise _refused(
             path,
-            None,
+            1,
             f"the vocabulary file cannot be read ({reason})",
             "Check the 'vocabulary' setting in mkdocs.yml names a UTF-8 YAML file.",
         ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or exc
-        raise VocabularyError(
-            f"{path}:{mark.line + 1 if mark else 1}: the vocabulary file is not valid YAML "
-            f"({problem}). Correct the line, as in: {EXAMPLE}"
-        ) from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise _refused(
+            path,
+            1,
+            "the vocabulary file is too large (expected at most "
+            f"{MAX_FILE_BYTES // 1024} KB, got more)",
+            "Keep only the terms the programme adds to OpenCPD's own.",
+        )
+    try:
+        data, positions, _ = load_yaml(str(path), text, offset=0)
+    except FrontMatterError as exc:
+        found = exc.finding
+        if found.rule == "wrong-type":
+            raise _refused(
+                path,
+                found.line,
+                "the vocabulary is not a set of named lists (expected a "
+                "name and its terms, got something else)",
+            ) from None
+        what = found.message.replace("the front matter", "the vocabulary file")
+        raise VocabularyError(f"{path}:{found.line}: {what}. {found.hint}") from None
+    source = Source(str(path), data, "", 1, positions)
+    return data, lambda loc: source.where(loc)[0]
 
 
-def _term(path: Path, name: str, raw: object, node: yaml.Node) -> Term:
+def _term(path: Path, name: str, raw: object, line: int) -> Term:
     if not (
         isinstance(raw, dict)
         and isinstance(raw.get("label"), str)
@@ -119,7 +124,7 @@ def _term(path: Path, name: str, raw: object, node: yaml.Node) -> Term:
     ):
         raise _refused(
             path,
-            node,
+            line,
             f"a term of {name!r} is not an id and a label (expected an "
             f"id of letters, digits and hyphens, and a label, got {raw!r})",
         )
@@ -127,7 +132,7 @@ def _term(path: Path, name: str, raw: object, node: yaml.Node) -> Term:
     if not isinstance(years, list) or not all(type(y) is int for y in years):
         raise _refused(
             path,
-            node,
+            line,
             f"the years of {raw['id']!r} are not whole numbers "
             f"(expected a list like [3, 4], got {years!r})",
             "Correct it.",
@@ -137,7 +142,6 @@ def _term(path: Path, name: str, raw: object, node: yaml.Node) -> Term:
 
 
 def _refused(
-    path: Path, node: yaml.Node | None, what: str, hint: str = f"Write it as: {EXAMPLE}"
+    path: Path, line: int, what: str, hint: str = f"Write it as: {EXAMPLE}"
 ) -> VocabularyError:
-    line = node.start_mark.line + 1 if node is not None else 1
     return VocabularyError(f"{path}:{line}: {what}. {hint}")
