@@ -202,6 +202,25 @@ def test_powerpoint_slide_as_png_through_libreoffice(made: dict[str, Any], tmp_p
     )
 
 
+def test_slide_options_are_read_within_the_bounds_of_front_matter(tmp_path: Path) -> None:
+    """Options nested thousands deep are a finding at the slide, not a RecursionError."""
+    root = copy_fixture(tmp_path)
+    session = root / "modules" / "ks2-hello" / "sessions" / "01-twilight.md"
+    deep = "[" * 3000 + "]" * 3000
+    session.write_text(
+        session.read_text() + f"\n/// slide | Deep\n    agenda: {deep}\n\n- x\n///\n\n"
+        "/// slide | A word\n    agenda\n\n- y\n///\n",
+        encoding="utf-8",
+    )
+    lines = session.read_text().split("\n")
+    found = [f for f in findings(load_catalog(root, load_vocabulary(None)))]
+    said = {(f.rule, f.line): f.message for f in found}
+    deep_at = ("slide-option", lines.index("/// slide | Deep") + 1)
+    word_at = ("slide-option", lines.index("/// slide | A word") + 1)
+    assert "not 'name: value' lines" in said[deep_at], found
+    assert "only option a slide takes is 'agenda'" in said[word_at], found
+
+
 def test_an_overflowing_slide_and_a_picture_without_alt_are_findings(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path)
     session = root / "modules" / "ks2-hello" / "sessions" / "01-twilight.md"

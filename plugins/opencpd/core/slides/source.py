@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-import yaml
+from ..frontmatter import FrontMatterError, load_yaml
 
 OPEN = re.compile(r"^///\s*(?P<name>[a-z]+)\s*(?:\|\s*(?P<title>.*?))?\s*$")
 CLOSE = re.compile(r"^///\s*$")
@@ -84,11 +84,13 @@ def read_blocks(body: str, first_line: int) -> Blocks:
 def _agenda(options: list[str]) -> tuple[int, str]:
     if not options:
         return 0, ""
-    try:
-        values = yaml.safe_load("\n".join(options)) or {}
-    except yaml.YAMLError:
+    try:  # bounded as front matter is: a slide's options are a session's text
+        values = load_yaml("", "\n".join(options), offset=0)[0]
+    except FrontMatterError as exc:
+        if exc.finding.rule == "wrong-type":  # a list or a word, not 'name: value'
+            return 0, "the only option a slide takes is 'agenda'"
         return 0, "its options are not 'name: value' lines"
-    if not isinstance(values, dict) or set(values) - {"agenda"}:
+    if set(values) - {"agenda"}:
         return 0, "the only option a slide takes is 'agenda'"
     agenda = values.get("agenda", 0)
     if not isinstance(agenda, int) or isinstance(agenda, bool) or agenda < 0:
