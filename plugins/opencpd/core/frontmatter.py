@@ -148,6 +148,15 @@ def _date_or_text(loader: Any, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
+def _int_or_text(loader: Any, node: yaml.ScalarNode) -> Any:
+    """A whole number too long for Python to convert (more than 4,300 digits) stays text, so
+    that validation reports it at its line instead of PyYAML raising ValueError."""
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
 def _text_keys(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
     """A mapping whose keys are the text as written: `2026-01-01:`, `1:`, `yes:` and `~:` are
     field names that validation can report at their line, not a date, a number, True or None.
@@ -193,6 +202,7 @@ class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):  # type: ignore[misc]
 
 for _class in (_Loader, _FastLoader):
     _class.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
+    _class.add_constructor("tag:yaml.org,2002:int", _int_or_text)
     _class.construct_mapping = _text_keys  # type: ignore[method-assign, assignment]
 
 _INDICATOR = re.compile(r"[-?:](?=[ \t]|$)", re.MULTILINE)

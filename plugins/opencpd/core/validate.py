@@ -21,6 +21,7 @@ EXPECTED = {
     "string_too_short": "some text",
     "int_type": "a whole number",
     "int_parsing": "a whole number",
+    "int_parsing_size": "a whole number",
     "int_from_float": "a whole number",
     "list_type": "a list, e.g. [fr, de]",
     "bool_type": "true or false",
