@@ -46,7 +46,7 @@ def _got(value: Any) -> str:
     if isinstance(value, dict):
         return "a set of fields"
     if isinstance(value, list):
-        return f"a list of {len(value)}"
+        return f"a list of {len(value)}" if value else "an empty list"
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -234,6 +234,18 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             "bad-value",
             f"'{name}' has an unknown value (expected {ctx.get('expected')}; got {_got(value)})",
             "Use one of the allowed values.",
+        )
+    if kind == "too_short":  # a list that needs items (min_length), given none
+        least = ctx.get("min_length", 1)
+        return Finding(
+            source.path,
+            line,
+            col,
+            "bad-value",
+            f"'{name}' is empty (expected at least {least} item{'s' if least > 1 else ''}, "
+            f"got {_got(value)})",
+            f"Add {'an item' if least == 1 else 'items'} to {_describe(loc)}, one '- item' per "
+            "line or as [a, b].",
         )
     expected = EXPECTED.get(kind) or err["msg"].removeprefix("Input should be ").lower()
     hint = (
