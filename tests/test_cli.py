@@ -279,6 +279,40 @@ def test_new_session_needs_an_existing_module(runner: CliRunner, site_copy: Path
     assert "there is no module 'no-such-module'" in result.stderr
 
 
+def test_a_session_longer_than_a_day_is_a_finding_not_a_fault(
+    runner: CliRunner, site_copy: Path
+) -> None:
+    """Minutes past what a clock time can hold (a timedelta's C int) are refused at their
+    line, by `check` and by `new session`; they used to end `check` on an OverflowError."""
+    huge = "1" + "0" * 22
+    session = site_copy / "modules" / "ks2-speaking" / "sessions" / "09-long.md"
+    session.write_text(
+        f"---\ntitle: Long\nkind: follow-up\nduration: {huge}\nobjectives: [Plan.]\n"
+        f"agenda:\n  - {{minutes: {huge}, activity: Work}}\n---\nNotes.\n",
+        encoding="utf-8",
+    )
+    checked = run(runner, site_copy, "check")
+    assert_clean_failure(checked)
+    assert "fault" not in checked.output
+    for line, field in ((4, "'duration'"), (7, "'agenda[0].minutes'")):
+        assert f"sessions/09-long.md:{line}:" in checked.stdout, checked.output
+        assert f"{field} is not valid (expected less than or equal to 1440" in checked.stdout
+    session.unlink()
+    for duration in ("20", huge):
+        refused = run(
+            runner,
+            site_copy,
+            "new",
+            "session",
+            "ks2-speaking",
+            "--title",
+            "A",
+            *("--kind", "follow-up", "--duration", duration),
+        )
+        assert_clean_failure(refused)
+        assert f"expected 21 to 1440 minutes, got {duration}" in refused.stderr
+
+
 def test_each_command_says_its_warnings_on_the_stderr_of_its_time(
     monkeypatch: pytest.MonkeyPatch, warnings_log: ExpectedWarnings
 ) -> None:

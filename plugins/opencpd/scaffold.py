@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from .core.frontmatter import FrontMatterError, parse
-from .core.model import SLUG, Module, Resource, Session
+from .core.model import DAY_MINUTES, SLUG, Module, Resource, Session
 from .core.prompts import BODY_PROMPTS, FIELD_PROMPTS
 from .core.validate import explain
 from .core.vocabulary import Vocabulary
@@ -133,8 +133,11 @@ def new_session(
             f"there is no module '{module_id}' (expected "
             f"modules/{module_id}/module.md). Create it with `opencpd new module`."
         )
-    if duration < 20:
-        raise ScaffoldError(f"a session needs at least 20 minutes (got {duration}).")
+    if not 20 < duration <= DAY_MINUTES:  # 10 minutes to welcome, 10 to close, some between
+        raise ScaffoldError(
+            f"a session lasts more than 20 minutes and at most a day (expected 21 to "
+            f"{DAY_MINUTES} minutes, got {duration})."
+        )
     number = len(list((folder / "sessions").glob("*.md"))) + 1
     slug = "twilight" if kind == "twilight" else kind
     meta = {

@@ -142,10 +142,13 @@ class Module(Content):
     reviewed: dt.date
 
 
+DAY_MINUTES = 24 * 60  # a session, and each step of it, lasts at most a day
+
+
 class AgendaItem(Content):
     """One step of a session's running order."""
 
-    minutes: int = Field(gt=0)
+    minutes: int = Field(gt=0, le=DAY_MINUTES)
     activity: Text
     grouping: str = ""
     materials: list[Text] = []
@@ -157,7 +160,7 @@ class Session(Content):
 
     title: Text
     kind: SessionKind  # type: ignore[valid-type]
-    duration: int = Field(gt=0)
+    duration: int = Field(gt=0, le=DAY_MINUTES)
     delivery: terms(Delivery) = ["trainer-led"]  # type: ignore[valid-type]
     objectives: list[Text] = Field(min_length=1)
     agenda: list[AgendaItem] = Field(min_length=1)
