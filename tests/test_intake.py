@@ -270,6 +270,18 @@ def test_intake_reads_standard_input_and_windows_line_endings(repo: Path) -> Non
     assert "### Adapting it\n\nUse German weather words." in text
 
 
+def test_intake_reads_an_issue_saved_with_a_byte_order_mark(repo: Path) -> None:
+    """Notepad saves UTF-8 with a BOM: the first heading ('### Title') is still a heading."""
+    result = CliRunner().invoke(
+        intake,
+        ["-", "-f", str(repo / "mkdocs.yml"), "--slug", "bingo"],
+        input=b"\xef\xbb\xbf" + issue(newline="\r\n").encode(),
+    )
+    assert result.exit_code == 0, result.output
+    text = (repo / "modules/ks2-speaking/resources/bingo/index.md").read_text("utf-8")
+    assert "title: Weather bingo for the café corner\n" in text
+
+
 def test_dry_run_writes_nothing(repo: Path) -> None:
     before = files_of(repo)
     code, output, _ = run(repo, issue(), "--dry-run")

@@ -31,7 +31,7 @@ def read_issue(
     from ..core.findings import Finding
 
     try:
-        text = decode(path, raw)
+        text = decode(path, raw).removeprefix("\ufeff")  # as Notepad saves UTF-8
     except FrontMatterError as exc:
         spec = FORMS[form_id] if form_id else next(iter(FORMS.values()))
         plan = Plan(spec)
