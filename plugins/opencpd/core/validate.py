@@ -166,7 +166,7 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             line,
             col,
             "unknown-field",
-            f"'{name}' is not a field of a {model.__name__.lower()} "
+            f"'{name}' is not a field of {_a(model)} "
             f"(expected one of the known fields, got '{loc[-1]}')",
             hint,
         )
@@ -264,6 +264,13 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
         f"'{name}' is not valid (expected {expected}, got {_got(value)})",
         hint,
     )
+
+
+def _a(model: type[BaseModel]) -> str:
+    """A model's name in words with its article: Offer -> 'an offer', SupportProgramme ->
+    'a support programme'."""
+    words = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", model.__name__).lower()
+    return f"{'an' if words[0] in 'aeiou' else 'a'} {words}"
 
 
 def _describe(loc: tuple) -> str:
