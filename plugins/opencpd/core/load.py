@@ -382,6 +382,23 @@ def pages_in(loader: Loader, tree: Tree, subfolder: str, pattern: str = "*.md") 
     return loader.clash(matching(tree, subfolder, pattern), lambda p: p.stem)
 
 
+def well_named(loader: Loader, pages: list[Path], example: str) -> list[Path]:
+    """The `pages` whose names can be part of a web address; each other is a bad-name finding
+    and is not published (a space, '#', '?', an accent or capitals would make its address
+    fetch another page, or none)."""
+    for bad in [p for p in pages if not re.fullmatch(SLUG, p.stem)]:
+        loader.find(
+            loader.rel(bad),
+            1,
+            "bad-name",
+            "the file name cannot be part of a web address (expected lower-case words "
+            f"joined by hyphens, e.g. {example}.md; got {bad.name!r})",
+            "Rename the file: its name becomes the page's address. The page is not "
+            "published until then.",
+        )
+    return [p for p in pages if re.fullmatch(SLUG, p.stem)]
+
+
 def matching(tree: Tree, subfolder: str, pattern: str = "*.md") -> list[Path]:
     """The files directly in `subfolder` of `tree` that match `pattern`, in order."""
     prefix = f"{subfolder}/" if subfolder else ""
@@ -452,11 +469,11 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
             f"got '{module.meta.id}')",
             "Make the id and the folder name the same.",
         )
-    for path in pages_in(loader, tree, "handouts"):
+    for path in well_named(loader, pages_in(loader, tree, "handouts"), "sentence-builders"):
         handout = loader.read(path, Handout, f"{base}/handouts/{path.stem}.md")
         if handout:
             module.handouts[handout.slug] = handout
-    for path in pages_in(loader, tree, "sessions"):
+    for path in well_named(loader, pages_in(loader, tree, "sessions"), "02-follow-up"):
         session = loader.read(path, Session, f"{base}/sessions/{path.stem}.md")
         if session:
             check_session(loader, session, module)
@@ -725,7 +742,7 @@ def load_publication(loader: Loader, folder: Path) -> PublicationDoc | None:
             f"got '{publication.meta.id}')",
             "Make the id and the folder name the same.",
         )
-    for path in pages_in(loader, tree, "", "[0-9]*.md"):
+    for path in well_named(loader, pages_in(loader, tree, "", "[0-9]*.md"), "01-introduction"):
         chapter = loader.read(path, Chapter, f"{base}/{path.stem}.md")
         if chapter:
             publication.chapters.append(chapter)
