@@ -108,6 +108,8 @@ BAD = [  # name, fields changed, (line, rule) expected; the file's fields are in
     ("credentials", {"booking": "https://x.org.uk@elsewhere.example/"}, 10, "bad-link", "https"),
     ("no-host", {"booking": "'https:bookings'"}, 10, "bad-link", "https"),
     ("stale", {"date": "2027-01-05"}, 7, "stale-status", "held or cancelled"),
+    ("changed-early", {"changed": "2026-12-01"}, 10, "bad-value", "before it was announced"),
+    ("changed-later", {"changed": "2027-02-01"}, 10, "future-date", "got 2027-02-01"),
     ("held-too-soon", {"status": "held"}, 7, "held-too-soon", "has not come"),
     ("overlap", {"date": "2027-03-31", "start": '"18:00"'}, 5, "overlap", "overlap"),
     ("early", {"start": '"01:30"'}, 5, "early-start", "from 07:00"),
@@ -482,6 +484,39 @@ def test_icalendar_parses_back_with_gmt_and_bst(catalog: Catalog) -> None:
         "2027-03-31-leeds-speaking@cpd.test-hub.org.uk",
         "2026-12-01-leeds-speaking@cpd.test-hub.org.uk",
     }
+
+
+def test_a_changed_delivery_is_a_newer_version_for_calendars_and_feed_readers(
+    catalog: Catalog,
+) -> None:
+    """Cancelled on 5 January, 16 days after it was announced: its event's SEQUENCE is above
+    any it had before (the days to its last change, one more once cancelled), and the feed's
+    entry is updated that day, so that calendars and feed readers that have it take it again."""
+    out = pages(catalog)
+    feed = {str(e["uid"]): e for e in events(out["calendar/all.ics"])}
+    cancelled = feed["2027-02-10-bristol-transition@cpd.test-hub.org.uk"]
+    assert (cancelled.decoded("sequence"), str(cancelled["status"])) == (17, "CANCELLED")
+    assert cancelled.decoded("last-modified").isoformat() == "2027-01-05T00:00:00+00:00"
+    unchanged = feed["2027-03-31-leeds-speaking@cpd.test-hub.org.uk"]
+    assert unchanged.decoded("sequence") == 0 and "last-modified" not in unchanged
+    atom = out["feeds/deliveries.xml"]
+    entry = atom[atom.index("<title>Cancelled: ") :]
+    assert "<updated>2027-01-05T00:00:00Z</updated>" in entry.split("</entry>")[0]
+    assert atom.split("<entry>")[0].count("<updated>2027-01-05T00:00:00Z</updated>") == 1
+
+
+def test_the_calendars_pages_lead_feed_readers_to_the_feed_of_new_twilights(
+    catalog: Catalog,
+) -> None:
+    import yaml
+
+    out = pages(catalog)
+    for uri in ("calendar/index.md", "centres/leeds-hub.md", f"{LEEDS}.md"):
+        meta = yaml.safe_load(out[uri].split("---\n")[1])
+        assert (meta["feed"], meta["feed_title"]) == (
+            "feeds/deliveries.xml",
+            "OpenCPD: new twilights",
+        ), uri
 
 
 def test_only_twilights_still_to_come_have_a_file_to_add_to_a_calendar(catalog: Catalog) -> None:

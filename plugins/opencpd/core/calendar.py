@@ -104,12 +104,22 @@ def event(catalog: Catalog, delivery: Doc[Delivery], site_url: str) -> Event:
     found.add("description", "\n".join(lines))
     found.add("url", url)
     found.add("status", STATUS[meta.status])
-    found.add("sequence", 1 if meta.status == "cancelled" else 0)
+    found.add("sequence", sequence(meta))
+    if meta.changed:
+        found.add("last-modified", dt.datetime.combine(meta.changed, dt.time(0, 0), dt.UTC))
     found.add("categories", ["Example"] if example else ["OpenCPD twilight"])
     organiser = vCalAddress(f"mailto:{centre.meta.contact}")
     organiser.params["cn"] = centre.meta.name
     found.add("organizer", organiser)
     return found
+
+
+def sequence(meta: Delivery) -> int:
+    """The event's version (RFC 5545 SEQUENCE), which a calendar that has it must see go up
+    when it changes: the days from its announcement to its last change (`changed`), one more
+    once cancelled. It goes up as long as `changed` is moved on with each change."""
+    days = (meta.changed - meta.announced).days if meta.changed else 0
+    return max(days, 0) + (1 if meta.status == "cancelled" else 0)
 
 
 END = b"END:VCALENDAR\r\n"

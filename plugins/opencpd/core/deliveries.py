@@ -498,6 +498,7 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
             f"{catalog.today.isoformat()})",
             "Set 'held' once the evening has run; until then it is 'planned' or 'confirmed'.",
         )
+    check_changed(loader, delivery, catalog.today)
     return ok
 
 
@@ -515,6 +516,32 @@ def _https(link: str) -> bool:
         and not url.username
         and not url.password
     )
+
+
+def check_changed(loader: Loader, delivery: Doc[Delivery], today: dt.date) -> None:
+    """`changed` falls between the delivery's announcement and the build day: calendars count
+    their versions of it from that day (calendar.sequence)."""
+    meta, source = delivery.meta, delivery.source
+    if meta.changed is None:
+        return
+    if meta.changed < meta.announced:
+        loader.find(
+            source,
+            delivery.line("changed"),
+            "bad-value",
+            "the delivery is marked changed before it was announced (expected a date on or "
+            f"after {meta.announced.isoformat()}, got {meta.changed.isoformat()})",
+            "Set 'changed' to the day you last changed its date, time, sessions, centre or status.",
+        )
+    elif meta.changed > today:
+        loader.find(
+            source,
+            delivery.line("changed"),
+            "future-date",
+            "the delivery is marked changed on a day still to come (expected "
+            f"{today.isoformat()} or earlier, got {meta.changed.isoformat()})",
+            "Set 'changed' to the day you made the change.",
+        )
 
 
 def check_overlaps(loader: Loader, catalog: Catalog) -> None:

@@ -78,6 +78,9 @@ class Delivery(Content):
     status: Literal["planned", "confirmed", "cancelled", "held"]
     languages: terms(Language) = Field(min_length=1)  # type: ignore[valid-type]
     announced: Day  # when it was published: the feed of new deliveries is in this order
+    # when its date, time, sessions, centre or status last changed: calendars and feed
+    # readers that already have it take the newer version (SEQUENCE, Atom's updated)
+    changed: Day | None = None
     example: bool = False
 
 

@@ -52,6 +52,12 @@ RECENT_HELD = 5  # the last twilights held at a centre, shown on its page
 FEED_LIMIT = 50
 ATOM = "http://www.w3.org/2005/Atom"
 FEED = "feeds/deliveries.xml"
+FEED_STATUS = {  # as the pages say it
+    "planned": "to be confirmed",
+    "confirmed": "confirmed",
+    "cancelled": "cancelled",
+    "held": "held",
+}
 HELD = "calendar/held"
 NAVIGATED = ("calendar/index.md", f"{HELD}/index.md")  # the Twilights section
 
@@ -242,7 +248,16 @@ class DeliveryPages:
     def parts(here: str, meta: dict[str, Any], article: str) -> Parts:
         """One page's parts, with the front matter every calendar, centre and delivery page has."""
         return Parts(
-            here, {"render_macros": False, "content_type": "delivery-listing", **meta}, article
+            here,
+            {
+                "render_macros": False,
+                "content_type": "delivery-listing",
+                # feed readers and browsers find the feed of new twilights (partials/feeds.html)
+                "feed": FEED,
+                "feed_title": "OpenCPD: new twilights",
+                **meta,
+            },
+            article,
         )
 
     def own_page(self, out: dict[str, str], parts: Parts) -> None:
@@ -543,8 +558,10 @@ class DeliveryPages:
         ET.SubElement(
             feed, f"{{{ATOM}}}link", href=site + "calendar/", rel="alternate", type="text/html"
         )
-        updated = newest[0].meta.announced if newest else c.today
-        ET.SubElement(feed, f"{{{ATOM}}}updated").text = f"{updated.isoformat()}T00:00:00Z"
+        # an entry is updated on the day it last changed: a reader that has it shows it again
+        updated = {d.slug: d.meta.changed or d.meta.announced for d in newest}
+        last = max(updated.values(), default=c.today)
+        ET.SubElement(feed, f"{{{ATOM}}}updated").text = f"{last.isoformat()}T00:00:00Z"
         for delivery in newest:
             f = self.facts(delivery)
             entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
@@ -554,7 +571,7 @@ class DeliveryPages:
             ET.SubElement(entry, f"{{{ATOM}}}link", href=site + delivery.url)
             ET.SubElement(
                 entry, f"{{{ATOM}}}updated"
-            ).text = f"{delivery.meta.announced.isoformat()}T00:00:00Z"
+            ).text = f"{updated[delivery.slug].isoformat()}T00:00:00Z"
             author = ET.SubElement(entry, f"{{{ATOM}}}author")
             ET.SubElement(author, f"{{{ATOM}}}name").text = f["centre"].meta.name
             ET.SubElement(
@@ -570,7 +587,7 @@ class DeliveryPages:
                 + f"{f['start']:%A %-d %B %Y, %H:%M}–{f['end']:%H:%M} at "
                 f"{location(f['centre'].meta.name, None, f['centre'].meta.town)}: "
                 f"{delivery.meta.places} "
-                f"places ({delivery.meta.status})."
+                f"places ({FEED_STATUS[delivery.meta.status]})."
             )
         return xml_document(feed)
 
