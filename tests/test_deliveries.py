@@ -661,6 +661,52 @@ def test_a_delivery_pack_read_back_with_pdftotext(catalog: Catalog, tmp_path: Pa
     assert "opencpd.example.org" not in placeholder and "<svg" not in placeholder.split("<main")[0]
 
 
+def pack_pdf(catalog: Catalog, slug: str, edition: str, folder: Path) -> Path:
+    """One edition of a delivery's packs, made as `opencpd packs --delivery` makes it."""
+    from opencpd.core.packs import PackOptions
+    from opencpd.core.packs.delivery import packs_for
+    from opencpd.core.packs.html import pack_html
+    from opencpd.core.packs.pdf import write_pdf
+
+    delivery = next(d for d in catalog.deliveries if d.slug == slug)
+    pack = next(p for p in packs_for(catalog, delivery) if p.edition == edition)
+    html = pack_html(pack, catalog, PackOptions(site_url="https://cpd.test-hub.org.uk/"))
+    pdf = folder / f"{slug}-{edition}.pdf"
+    write_pdf(html, catalog.root, catalog.root, pdf, "x" * 32)
+    return pdf
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    """Each page's text, as pdftotext reads it (a form feed ends each page)."""
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return text.split("\f")[:-1]
+
+
+def test_every_page_of_an_example_deliverys_packs_says_it_is_an_example(
+    tmp_path: Path, build_day: None
+) -> None:
+    """A sign-in sheet or a certificate printed on its own must not pass for a real evening's:
+    each page of both editions of an example's packs (here a delivery at an example centre)
+    says that it is an example, not a real event; a real delivery's pages say nothing of it."""
+    root = tiny_site(tmp_path / "src")
+    fields = {"centre": "bristol-hub", "places": "2", "sessions": "[01-twilight, 02-follow-up]"}
+    write_delivery(root, "2027-05-05-bristol-example", fields)
+    catalog = load_catalog(root, load_vocabulary())
+    assert catalog.findings == []
+    for edition in ("facilitator", "participant"):
+        pages = pdf_pages(pack_pdf(catalog, "2027-05-05-bristol-example", edition, tmp_path))
+        assert len(pages) > (4 if edition == "facilitator" else 2), edition
+        unmarked = [n for n, page in enumerate(pages, 1) if "not a real event" not in page]
+        assert unmarked == [], (edition, unmarked)
+        if edition == "facilitator":  # the sign-in sheet and each certificate among them
+            assert sum("Sign-in sheet" in p for p in pages) >= 1
+            assert sum("Certificate of attendance" in p for p in pages) == 2
+        real = pdf_pages(pack_pdf(catalog, LEEDS.split("/")[1], edition, tmp_path))
+        assert not [page for page in real if "not a real event" in page.lower()], edition
+
+
 # ---------------------------------------------------------------- the calendar in Chromium
 
 
