@@ -707,6 +707,43 @@ def test_every_page_of_an_example_deliverys_packs_says_it_is_an_example(
         assert not [page for page in real if "not a real event" in page.lower()], edition
 
 
+def test_a_certificate_names_the_sessions_run_that_evening(tmp_path: Path, build_day: None) -> None:
+    """An evening of follow-ups is not "the twilight": the certificate names what was run, by
+    title, with the module, centre and date; the twilight alone is still "the twilight"."""
+    from opencpd.core.deliveries import sessions_of
+    from opencpd.core.packs.delivery import what_ran
+
+    root = tiny_site(tmp_path / "src")
+    write_delivery(root, "2027-05-05-follow-up", {"sessions": "[02-follow-up]", "places": "1"})
+    catalog = load_catalog(root, load_vocabulary())
+    assert catalog.findings == []
+    by_slug = {d.slug: d for d in catalog.deliveries}
+    pdf = pack_pdf(catalog, "2027-05-05-follow-up", "facilitator", tmp_path)
+    (certificate,) = [squash(p) for p in pdf_pages(pdf) if "This is to certify" in p]
+    assert (
+        "attended the follow-up session ‘Speaking at KS2 — follow-up’ of the module Speaking at "
+        "KS2 at Leeds Languages Hub, on Wednesday 5 May 2027, from 16:00 to 16:45." in certificate
+    ), certificate
+    assert "twilight" not in certificate
+
+    def ran(sessions: str) -> str:
+        write_delivery(root, "2027-05-05-follow-up", {"sessions": sessions})
+        again = load_catalog(root, load_vocabulary())
+        delivery = next(d for d in again.deliveries if d.slug == "2027-05-05-follow-up")
+        return what_ran(again, sessions_of(again, delivery))
+
+    assert ran("[01-twilight, 02-follow-up]") == (
+        "the twilight and the follow-up session ‘Speaking at KS2 — follow-up’"
+    )
+    assert ran("[]") == "the twilight"
+    leeds = by_slug[LEEDS.split("/")[1]]
+    assert what_ran(catalog, sessions_of(catalog, leeds)) == "the twilight"
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
 # ---------------------------------------------------------------- the calendar in Chromium
 
 

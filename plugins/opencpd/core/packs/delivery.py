@@ -1,7 +1,8 @@
 """Packs made for one evening: a module's packs for a delivery, with its centre, date and lead
 teachers on the cover, the running order in clock times from its start, a preparation
 checklist (copies for the places booked), a sign-in sheet with a row per place, certificates
-naming the module, centre and date, and the QR code going to the delivery's page.
+naming what was run (the twilight, or the sessions by title), the module, centre and date, and
+the QR code going to the delivery's page.
 
 `plan` adds those of confirmed deliveries in the coming weeks (deliveries.due_for_packs);
 `opencpd packs --delivery ID` makes any upcoming delivery's. Cancelled and past deliveries
@@ -27,6 +28,7 @@ from ..deliveries import (
     starts,
 )
 from ..delivery_model import Delivery
+from ..model import Session
 from ..render import running_order
 from .spec import PackOptions, SessionPack, module_docs, placeholder_address
 
@@ -96,6 +98,38 @@ def materials(catalog: Catalog, delivery: Doc[Delivery]) -> list[tuple[str, int]
     return sorted(found.items(), key=lambda kv: kv[0].lower())
 
 
+def what_ran(catalog: Catalog, sessions: list[Doc[Session]]) -> str:
+    """What a certificate says was attended that evening: "the twilight"; "the follow-up
+    session ‘Dictation and spelling from sound’"; "the twilight and the follow-up session ‘…’";
+    "the follow-up sessions ‘…’ and ‘…’" (sessions of one kind in a row named together)."""
+    runs: list[tuple[str, list[str]]] = []  # (kind, titles) in the evening's order
+    for session in sessions:
+        if runs and runs[-1][0] == session.meta.kind:
+            runs[-1][1].append(session.meta.title)
+        else:
+            runs.append((session.meta.kind, [session.meta.title]))
+    parts = []
+    for kind, titles in runs:
+        if kind == "twilight" and len(titles) == 1:
+            parts.append("the twilight")
+            continue
+        label = catalog.vocabulary.label("session_kinds", kind).lower()
+        # "Follow-up: the first contact" is named "‘The first contact’" after "follow-up session"
+        said = re.compile(rf"^{re.escape(label.split()[0])}\s*:\s*", re.IGNORECASE)
+        named = and_list([f"‘{upper_first(said.sub('', title))}’" for title in titles])
+        parts.append(f"the {label}{'s' if len(titles) > 1 else ''} {named}")
+    return and_list(parts) or "the twilight"
+
+
+def upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def and_list(items: list[str]) -> str:
+    """'A', 'A and B', 'A, B and C'."""
+    return " and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)
+
+
 def delivery_html(pack: DeliveryPack, catalog: Catalog, options: PackOptions) -> str:
     from .html import environment, handouts_in_order, qr_svg
     from .markdown import PackMarkdown
@@ -131,6 +165,7 @@ def delivery_html(pack: DeliveryPack, catalog: Catalog, options: PackOptions) ->
         "start": starts(delivery),
         "end": ends(catalog, delivery),
         "sessions": sessions,
+        "what_ran": what_ran(catalog, [session for session, _ in sessions]),
         "example": is_example(catalog, delivery),
         "leads": [t.name for t in delivery.meta.lead_teachers if t.consent],
         "checklist": materials(catalog, delivery),
