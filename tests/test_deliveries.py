@@ -913,7 +913,125 @@ def test_the_checklist_lists_each_handout_once(catalog: Catalog) -> None:
     from opencpd.core.packs.delivery import materials
 
     delivery = next(d for d in catalog.deliveries if d.slug == LEEDS.split("/")[1])
-    checklist = dict(materials(catalog, delivery))
+    checklist = {m.name: m.copies for m in materials(catalog, delivery)}
     assert [name for name in checklist if "question" in name.lower()] == ["Handout: Question cards"]
     assert checklist["Handout: Question cards"] == 7
     assert checklist["name cards"] == 7  # one each, as before
+
+
+MATERIALS_SESSION = """---
+title: Speaking at KS2 — materials
+kind: follow-up
+duration: 60
+objectives:
+  - Participants can count what to prepare.
+agenda:
+  - minutes: 10
+    activity: Warm-up
+    grouping: whole group, then pairs
+    materials: [mini whiteboards, pens, sticky notes, highlighters, word cards,
+      slides or flip chart]
+  - minutes: 20
+    activity: Sorting
+    grouping: small groups
+    materials: [A3 paper, card sort of activities, dice, the rhyme on a slide, participants' notes]
+  - minutes: 20
+    activity: Observing
+    grouping: groups of three (speaker, listener, observer)
+    materials: [task cards, schemes of work, anonymised pupils' writing, sample anonymised writing]
+  - minutes: 10
+    activity: Close
+    grouping: individual
+    materials: [Question cards (handout), a unit plan brought by participants,
+      notes from the gap task]
+---
+"""
+
+
+def test_the_checklist_counts_copies_by_what_a_material_is_and_the_grouping(
+    tmp_path: Path, build_day: None
+) -> None:
+    """For 10 places: what each participant uses, one each; what a pair or group shares, one
+    per pair (5), group of four (3) or of three (4); what the whole group sees, one; what
+    participants bring, no copies and a list of its own, on the page as in the data."""
+    from opencpd.core.packs.delivery import materials
+
+    root = tiny_site(tmp_path / "src")
+    sessions = root / "modules" / "ks2-speaking" / "sessions"
+    (sessions / "03-materials.md").write_text(MATERIALS_SESSION, encoding="utf-8")
+    fields = {"sessions": "[03-materials]", "places": "10"}
+    write_delivery(root, "2027-05-05-materials", fields)
+    catalog = load_catalog(root, load_vocabulary())
+    assert catalog.findings == []
+    delivery = next(d for d in catalog.deliveries if d.slug == "2027-05-05-materials")
+    found = {m.name: (m.copies, m.per) for m in materials(catalog, delivery)}
+    each, pair, four, three = (
+        (10, "participant"),
+        (5, "pair"),
+        (3, "group of four"),
+        (4, "group of three"),
+    )
+    whole, brought = (1, "whole group"), (0, "")
+    assert found == {
+        "mini whiteboards": each,
+        "pens": each,
+        "sticky notes": each,
+        "highlighters": each,
+        "word cards": pair,
+        "slides or flip chart": whole,
+        "A3 paper": four,
+        "card sort of activities": four,
+        "dice": four,
+        "the rhyme on a slide": whole,
+        "participants' notes": brought,
+        "task cards": three,
+        "schemes of work": brought,
+        "anonymised pupils' writing": brought,
+        "sample anonymised writing": three,
+        "Handout: Question cards": each,  # "Question cards (handout)" is the module's handout
+        "a unit plan brought by participants": brought,
+        "notes from the gap task": brought,
+    }
+    pages = pdf_pages(pack_pdf(catalog, "2027-05-05-materials", "facilitator", tmp_path))
+    (page,) = [squash(p) for p in pages if "Preparation checklist" in p and "Copies" in p]
+    table, bring = page.split("Participants bring")
+    for row in (
+        "A3 paper 3 each group of four",
+        "word cards 5 each pair",
+        "task cards 4 each group of three",
+        "mini whiteboards 10 each participant",
+        "the rhyme on a slide 1 the whole group",
+        "Certificates of attendance 10 each participant",
+    ):
+        assert row in table, row
+    for name in ("schemes of work", "notes from the gap task", "a unit plan brought by"):
+        assert name not in table and name in bring, name
+
+
+@pytest.mark.parametrize(
+    "grouping,copies",
+    [
+        ("individual", 24),
+        ("individual, then whole group", 24),
+        ("pairs", 12),
+        ("whole group, then pairs", 12),
+        ("mixed-phase pairs", 12),
+        ("secondary colleagues in pairs; primary colleagues as critical friends", 12),
+        ("phase groups, then mixed-phase pairs", 12),
+        ("groups of three (writer, reader, observer)", 8),
+        ("whole group, then groups of three", 8),
+        ("small groups (breakout rooms of three or four)", 8),
+        ("small groups", 6),
+        ("small groups by language", 6),
+        ("cluster groups (a secondary school with its feeder schools)", 6),
+        ("whole group, then small groups", 6),
+        ("whole group", 1),
+        ("", 24),  # names no unit: one each, never too few
+    ],
+)
+def test_a_shared_material_is_counted_by_the_smallest_unit_its_grouping_names(
+    grouping: str, copies: int
+) -> None:
+    from opencpd.core.packs.delivery import served
+
+    assert served(grouping, 24)[0] == copies

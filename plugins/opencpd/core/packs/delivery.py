@@ -1,8 +1,9 @@
 """Packs made for one evening: a module's packs for a delivery, with its centre, date and lead
 teachers on the cover, the running order in clock times from its start, a preparation
-checklist (copies for the places booked), a sign-in sheet with a row per place, certificates
-naming what was run (the twilight, or the sessions by title), the module, centre and date, and
-the QR code going to the delivery's page.
+checklist (copies for the places booked, and apart what participants bring), a sign-in sheet
+with a row per place, certificates naming what was run (the twilight, or the sessions by
+title), the module, centre and date, and the QR code going to the delivery's page. An example
+delivery's packs say so at the top of every page.
 
 `plan` adds those of confirmed deliveries in the coming weeks (deliveries.due_for_packs);
 `opencpd packs --delivery ID` makes any upcoming delivery's. Cancelled and past deliveries
@@ -13,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..catalog import Catalog, Doc
 from ..deliveries import (
@@ -68,12 +69,58 @@ def due_packs(catalog: Catalog) -> list[DeliveryPack]:
     return [p for d in due_for_packs(catalog) for p in packs_for(catalog, d)]
 
 
-def materials(catalog: Catalog, delivery: Doc[Delivery]) -> list[tuple[str, int]]:
-    """Every material the evening's agendas name, with the copies to prepare: one per place
-    for what each participant uses ("per participant", handouts, "copies"), else one. A
-    handout of the module is listed once, by its title, however the agenda names it (its file
-    name, "sentence-builders handout", or its title): not once more for each way."""
-    found: dict[str, int] = {}
+class Material(NamedTuple):
+    name: str
+    copies: int  # 0: participants bring it, or make it during the evening
+    per: str  # whom one copy serves: "participant", "pair", "group of four", "whole group"
+
+
+# What a material is, from its name as the agenda gives it (see `materials`).
+WHOLE_GROUP = re.compile(
+    r"flip ?chart|\bslides?\b|\bscreen\b|\bprojector\b|\btimer\b|\blink\b", re.I
+)
+BROUGHT = re.compile(
+    r"\bparticipants?'|\bbrought\b|\bnotes from\b|\bgap task\b|\bfrom the twilight\b|"
+    r"\bcompleted\b|\bresults\b|\bschemes? of work\b|(?<!sample )\banonymised\b|"
+    r"\bprevious activity\b",
+    re.I,
+)
+SHARED = re.compile(
+    r"\bA3\b|sugar paper|large paper|strip of paper|card sort|task cards|word cards|\bdice\b|"
+    r"\bprops\b|dictionar",
+    re.I,
+)
+EACH = re.compile(
+    r"whiteboard|\bpens?\b|\bpencils?\b|sticky notes?|highlighters?|name cards?|handouts?|"
+    r"\bforms?\b|templates?|\bsheets?\b|\bcop(y|ies)\b|\beach\b|\bper participant\b",
+    re.I,
+)
+HANDOUT_NOTE = re.compile(r"\s*\(handout[^)]*\)$", re.I)  # "Title (handout from the twilight)"
+
+
+def materials(catalog: Catalog, delivery: Doc[Delivery]) -> list[Material]:
+    """Every material the evening's agendas name, with the copies to prepare for the places
+    booked, decided by what it is and, for what people share, by the agenda item's grouping:
+
+    - a handout of the module, however the agenda names it (its file name, "sentence-builders
+      handout", its title, "Title (handout)"), is one line, by its title: one per place;
+    - what the whole group sees (a flip chart, slides, anything on a slide or on screen, a
+      timer, a link): one;
+    - what participants bring, or make during the evening ("participants' …", "brought by
+      participants", notes from the gap task, work from the twilight, completed records and
+      results, schemes of work, anonymised pupils' work unless it is a "sample", what was made
+      in a previous activity): no copies; the checklist lists it apart;
+    - what people share (A3, sugar, large paper or a strip of it, card sorts, task or word
+      cards, dice, props, dictionaries): one per unit of the grouping (see `served`);
+    - what each participant uses (mini whiteboards, pens, sticky notes, highlighters, name
+      cards, handouts, forms, templates, sheets, copies, "each"): one per place;
+    - anything else (a chapter, a sample, a planner): one per unit of the grouping, as shared.
+
+    The unit of a grouping is the smallest it names: "individual" (one each), "pairs",
+    "groups of three", any other groups (of four), or else the "whole group" (one): "whole
+    group, then pairs" is by pairs, "small groups (breakout rooms of three or four)" by threes.
+    A grouping that names none counts one each, never too few. A material named by several
+    agenda items gets the most copies any of them needs."""
     places = delivery.meta.places
     module = module_of(catalog, delivery)
     handouts = {}  # each way an agenda names a handout -> its line in the checklist
@@ -81,21 +128,49 @@ def materials(catalog: Catalog, delivery: Doc[Delivery]) -> list[tuple[str, int]
         line = f"Handout: {handout.meta.title}"
         for name in (slug, f"{slug} handout", f"the {slug} handout", handout.meta.title, line):
             handouts[name.lower()] = line
+    found: dict[str, Material] = {}
+
+    def add(material: Material) -> None:
+        if material.name not in found or material.copies > found[material.name].copies:
+            found[material.name] = material
+
     for session in sessions_of(catalog, delivery):
         for item in session.meta.agenda:
             for material in item.materials:
-                line = handouts.get(material.strip().lower())
-                if line:
-                    found[line] = places
-                    continue
-                each = re.search(
-                    r"\b(each|per|every|copies|copy|handout|sheet|card)", material, re.IGNORECASE
+                name = material.strip()
+                line = handouts.get(name.lower()) or handouts.get(
+                    HANDOUT_NOTE.sub("", name).lower()
                 )
-                found[material] = max(found.get(material, 0), places if each else 1)
-        for name in session.meta.handouts:
-            if name in module.handouts:
-                found[f"Handout: {module.handouts[name].meta.title}"] = places
-    return sorted(found.items(), key=lambda kv: kv[0].lower())
+                if line:
+                    add(Material(line, places, "participant"))
+                elif WHOLE_GROUP.search(name):
+                    add(Material(name, 1, "whole group"))
+                elif BROUGHT.search(name):
+                    add(Material(name, 0, ""))
+                elif EACH.search(name) and not SHARED.search(name):
+                    add(Material(name, places, "participant"))
+                else:
+                    add(Material(name, *served(item.grouping, places)))
+        for slug in session.meta.handouts:
+            if slug in module.handouts:
+                add(Material(f"Handout: {module.handouts[slug].meta.title}", places, "participant"))
+    return sorted(found.values(), key=lambda m: m.name.lower())
+
+
+def served(grouping: str, places: int) -> tuple[int, str]:
+    """Copies of a shared material for `places` and whom one serves (see `materials`)."""
+    said = grouping.lower()
+    if "individual" in said:
+        return places, "participant"
+    if re.search(r"\bpairs?\b", said):
+        return -(-places // 2), "pair"
+    if re.search(r"\bthree\b|\btrios?\b", said):
+        return -(-places // 3), "group of three"
+    if re.search(r"\bgroups?\b", said.replace("whole group", "")):
+        return -(-places // 4), "group of four"
+    if "whole group" in said:
+        return 1, "whole group"
+    return places, "participant"
 
 
 def what_ran(catalog: Catalog, sessions: list[Doc[Session]]) -> str:
@@ -147,6 +222,7 @@ def delivery_html(pack: DeliveryPack, catalog: Catalog, options: PackOptions) ->
         options.markdown_extensions,
         options.mdx_configs,
     )
+    checklist = materials(catalog, delivery)
     sessions, clock = [], starts(delivery)
     for session in sessions_of(catalog, delivery):
         sessions.append((session, running_order(session.meta.agenda, f"{clock:%H:%M}")))
@@ -168,7 +244,8 @@ def delivery_html(pack: DeliveryPack, catalog: Catalog, options: PackOptions) ->
         "what_ran": what_ran(catalog, [session for session, _ in sessions]),
         "example": is_example(catalog, delivery),
         "leads": [t.name for t in delivery.meta.lead_teachers if t.consent],
-        "checklist": materials(catalog, delivery),
+        "checklist": [m for m in checklist if m.copies],
+        "brought": [m.name for m in checklist if not m.copies],
         "handouts": handouts_in_order(module),
         "url": url,
         "short_link": re.sub(r"^https?://", "", url).rstrip("/"),
