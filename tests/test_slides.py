@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -433,6 +434,34 @@ def test_a_centres_name_on_a_title_slide_is_text_as_typed(
     assert all(not hasattr(part, "src") for part in title.content.parts)  # no picture
     shown = "".join(run.text for part in title.content.parts for run in part.runs)
     assert " ".join(centre.split()) in shown and "Wednesday 20 January" in shown
+
+
+def test_the_closing_slide_links_only_a_published_site(made: dict[str, Any]) -> None:
+    """A deck made for the placeholder address (this repository's mkdocs.yml) or none says
+    "tell us how it went" with no link or QR code to a site that is nowhere."""
+    module = made["catalog"].module("ks2-hello")
+    for site_url, link in [
+        ("https://opencpd.example.org/", ""),
+        ("", ""),
+        ("https://cpd.test-hub.org.uk/", "https://cpd.test-hub.org.uk/modules/"),
+    ]:
+        closing = make_deck(module, module.sessions[0], DeckOptions(site_url=site_url)).slides[-1]
+        assert closing.kind == "closing" and closing.qr_url.startswith(link), site_url
+        assert bool(closing.qr_url) == bool(link) and ("href" in closing.content.html) == bool(
+            link
+        ), site_url
+
+
+def test_every_slide_of_an_example_evening_says_it_is_an_example(made: dict[str, Any]) -> None:
+    from opencpd.core.slides.deck import EXAMPLE
+
+    module = made["catalog"].module("ks2-hello")
+    evening = DeckOptions(centre="Leeds Hub", date="Wednesday 20 January")
+    example = make_deck(module, module.sessions[0], replace(evening, example=True)).slides
+    real = make_deck(module, module.sessions[0], evening).slides
+    assert len(example) > 5 and all(s.kicker.startswith(EXAMPLE) for s in example)
+    assert not any(EXAMPLE in s.kicker for s in real)
+    assert DeckOptions(example=True).fingerprint() != DeckOptions().fingerprint()  # cached apart
 
 
 def test_serving_makes_the_deck_of_an_edited_session_at_once(

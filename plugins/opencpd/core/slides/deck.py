@@ -14,6 +14,7 @@ from typing import Literal
 
 from ..catalog import Doc, ModuleDoc
 from ..model import Session
+from ..packs.spec import placeholder_address
 from ..render import running_order
 from .source import read_blocks
 from .text import Converted, Paragraph, Run, SlideMarkdown
@@ -22,6 +23,7 @@ Kind = Literal["title", "objectives", "order", "agenda", "content", "gap-task", 
 # The slide is 1280 x 720 CSS pixels (13.33 x 7.5 inches); body text 32 px = 24 pt. Room for
 # LINES lines of CHARS characters under the title (checks.py says why these numbers).
 CHARS = 58
+EXAMPLE = "Example, not a real event"
 LINES = 9
 
 
@@ -32,6 +34,7 @@ class DeckOptions:
     evaluation_url: str = ""  # else the session's page on the site
     centre: str = ""  # for a deck made for one delivery
     date: str = ""
+    example: bool = False  # that delivery is an example: every slide says so
 
     def fingerprint(self) -> str:
         return repr(
@@ -41,6 +44,7 @@ class DeckOptions:
                 self.evaluation_url,
                 self.centre,
                 self.date,
+                self.example,
             )
         )
 
@@ -142,8 +146,9 @@ def make_deck(
         deck.slides.append(
             Slide("gap-task", "Before the next session", md.convert(_escape(s.gap_task)))
         )
+    published = options.site_url and not placeholder_address(options.site_url)
     url = options.evaluation_url or (
-        options.site_url.rstrip("/") + "/" + session.url if options.site_url else ""
+        options.site_url.rstrip("/") + "/" + session.url if published else ""
     )
     closing = "Thank you. Please tell us how the session went" + (
         f": [{_escape(_short(url))}]({url})" if url else "."
@@ -151,6 +156,9 @@ def make_deck(
     deck.slides.append(
         Slide("closing", "Evaluation", md.convert(closing), module.meta.title, qr_url=url)
     )
+    if options.example:  # projected or printed, no slide of it passes for a real evening
+        for slide in deck.slides:
+            slide.kicker = " · ".join(x for x in (EXAMPLE, slide.kicker) if x)
     return deck
 
 

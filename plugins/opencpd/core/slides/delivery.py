@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from ..catalog import Catalog, Doc
-from ..deliveries import centre_of, module_of, packable, sessions_of, starts
+from ..deliveries import centre_of, is_example, module_of, packable, sessions_of, starts
 from ..delivery_model import Delivery
 from .build import DeckJob, content_hash, generate
 from .cache import DeckCache
@@ -40,6 +40,7 @@ def evening_options(
                     if centre.town and centre.town not in centre.name
                     else centre.name,
                     date=f"{day:%A} {day.day} {day:%B %Y}",
+                    example=is_example(catalog, delivery),
                 ),
             )
         )
