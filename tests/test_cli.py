@@ -273,6 +273,51 @@ def test_new_module_refuses_to_overwrite(runner: CliRunner, site_copy: Path) -> 
     assert snapshot(module.parent) == before
 
 
+@pytest.mark.parametrize(
+    ("command", "title", "says"),
+    [
+        (("module", "ks3-long"), "Grammar " * 30, "'title' is too long (expected at most 200"),
+        (("module", "ks3-lines"), "Grammar\nat KS3", "'title' is on more than one line"),
+        (("module", "ks3-bidi"), "Grammar \u202e3SK ta", "control U+202E (right-to-left"),
+        (("session", "ks2-speaking"), "Speaking\u2066 again", "control U+2066 (left-to-right"),
+        (("session", "ks2-speaking"), "Speaking " * 30, "'title' is too long"),
+        (("resource", "--module", "ks2-speaking"), "Song\nbook", "on more than one line"),
+        (("resource", "--module", "ks2-speaking"), "Song " * 50, "'title' is too long"),
+        (("centre", "york-hub"), "York Hub\u202e", "control U+202E"),
+    ],
+)
+def test_new_refuses_a_long_broken_or_turned_title_and_writes_nothing(
+    runner: CliRunner, site_copy: Path, command: tuple[str, ...], title: str, says: str
+) -> None:
+    """A title (or a centre's name) is one line of at most 200 characters, without the
+    controls that turn the order text is shown in: `new` refused none of them, and a
+    module's title of two lines passed `check`."""
+    before = snapshot(site_copy)
+    option = "--name" if command[0] == "centre" else "--title"
+    rest = (
+        ["--town", "York", "--region", "yorkshire-humber", "--contact", "bookings@york.org.uk"]
+        if command[0] == "centre"
+        else []
+    )
+    result = run(runner, site_copy, "new", *command, option, title, *rest)
+    assert_clean_failure(result)
+    assert "nothing was written" in result.stderr, result.output
+    assert says in result.stderr, result.output
+    assert snapshot(site_copy) == before
+
+
+def test_new_module_names_the_twilight_of_a_long_title_within_the_limit(
+    runner: CliRunner, site_copy: Path
+) -> None:
+    """A title just short enough for a module: its twilight's title (the title and
+    ': twilight session') fits too, so that both files are written or neither."""
+    title = "Grammar " * 24  # 191 characters as written, 192 with the space stripped
+    made = run(runner, site_copy, "new", "module", "ks3-long", "--title", title.strip())
+    assert made.exit_code == 0, made.output
+    session = site_copy / "modules" / "ks3-long" / "sessions" / "01-twilight.md"
+    assert "title: Twilight session\n" in session.read_text(encoding="utf-8")
+
+
 def test_new_session_needs_an_existing_module(runner: CliRunner, site_copy: Path) -> None:
     result = run(runner, site_copy, "new", "session", "no-such-module", "--title", "A session")
     assert_clean_failure(result)

@@ -416,6 +416,30 @@ def test_invalid_answers_are_refused_with_their_lines(repo: Path) -> None:
     assert files_of(repo) == before
 
 
+@pytest.mark.parametrize(
+    ("title", "rule", "says"),
+    [
+        ("Weather bingo " * 7_143, "too-long", "(expected at most 200 characters, got 100,001)"),
+        ("Weather bingo \u202eexe.fdp", "bidi-control", "U+202E (right-to-left override)"),
+    ],
+)
+def test_a_long_or_turned_title_is_refused_at_its_line(
+    repo: Path, title: str, rule: str, says: str
+) -> None:
+    """The intake took a title of 100,000 characters, and one whose end a right-to-left
+    override shows backwards, into the page."""
+    before = files_of(repo)
+    body = issue({"Title": title})
+    code, output, path = run(repo, body)
+    assert code == 1
+    line = line_of(body, "Weather bingo ")
+    assert any(
+        out.startswith(f"{path}:{line}:1: {rule}: ") and says in out for out in output.splitlines()
+    ), output[:2000]
+    assert "Nothing was written" in output
+    assert files_of(repo) == before
+
+
 def test_an_existing_resource_is_never_overwritten(repo: Path) -> None:
     code, output, _ = run(repo, issue({"Title": "Weather bingo"}))
     assert code == 1

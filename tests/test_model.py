@@ -248,3 +248,49 @@ def test_modules_are_grouped_in_vocabulary_order(fixture_catalog: Catalog) -> No
     speaking = fixture_catalog.module("ks2-speaking")
     assert speaking is not None and speaking.twilight is not None
     assert [s.slug for s in speaking.follow_ups] == ["02-follow-up"]
+
+
+def _titles(model: type) -> list[tuple[str, Any]]:
+    """Every field named title or name (or town, role, team), in a model and the models
+    inside it: (model.field, its FieldInfo)."""
+    from pydantic import BaseModel
+
+    found = []
+    for name, info in model.model_fields.items():
+        if name in ("title", "name", "town", "role", "team"):
+            found.append((f"{model.__name__}.{name}", info))
+        for kind in [info.annotation, *getattr(info.annotation, "__args__", ())]:
+            if isinstance(kind, type) and issubclass(kind, BaseModel):
+                found += _titles(kind)
+    return found
+
+
+def test_every_title_and_name_is_one_short_line(vocab: Vocabulary) -> None:
+    """A title or a name of 50,000 characters, or of two lines, passed the models: each is
+    now at most MAX_LINE characters (the JSON Schema says so to editors) and one line."""
+    from opencpd.core.model import CONTENT_TYPES, MAX_LINE, Line
+    from pydantic import TypeAdapter
+
+    fields = dict(f for model in CONTENT_TYPES.values() for f in _titles(model))
+    assert len(fields) >= 15, sorted(fields)
+    for name, info in fields.items():
+        most = [getattr(m, "max_length", None) for m in info.metadata]
+        assert MAX_LINE in most, (name, info.metadata)
+        assert any("_one_line" in str(getattr(m, "func", "")) for m in info.metadata), name
+    assert schemas(vocab)["module"]["properties"]["title"]["maxLength"] == MAX_LINE
+    with pytest.raises(ValidationError, match="at most 200"):
+        TypeAdapter(Line).validate_python("x" * (MAX_LINE + 1))
+    with pytest.raises(ValidationError, match="one line"):
+        TypeAdapter(Line).validate_python("A\nB")
+
+
+@pytest.mark.parametrize(
+    "character",
+    ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"],
+)
+def test_a_bidirectional_control_is_refused_in_any_field(vocab: Vocabulary, character: str) -> None:
+    for field in ("title", "summary"):
+        with pytest.raises(ValidationError, match="bidirectional control"):
+            Module.model_validate(
+                {**MODULE, field: f"Writing {character}at KS2"}, context={"vocabulary": vocab}
+            )

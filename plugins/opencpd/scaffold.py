@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from .core.frontmatter import FrontMatterError, parse
-from .core.model import DAY_MINUTES, SLUG, Module, Resource, Session
+from .core.model import DAY_MINUTES, MAX_LINE, SLUG, Module, Resource, Session
 from .core.prompts import BODY_PROMPTS, FIELD_PROMPTS
 from .core.validate import explain
 from .core.vocabulary import Vocabulary
@@ -111,6 +111,13 @@ def new_module(
         "reviewed": dt.date.today(),
     }
     _refuse_invalid("module", Module, meta, vocabulary)
+    twilight = f"{title}: twilight session"
+    if len(twilight) > MAX_LINE:  # a title just short enough for the module
+        twilight = "Twilight session"
+    # the twilight is checked before anything is written, so that nothing is left half-made
+    _refuse_invalid(
+        "twilight session", Session, _session_meta(twilight, "twilight", 120), vocabulary
+    )
     folder = root / "modules" / module_id
     body = (
         "\n## Why this matters\n\nWrite the overview here.\n\n## Worked examples\n\n"
@@ -118,9 +125,7 @@ def new_module(
         "## Using this module self-access\n\nTimings are illustrative.\n"
     )
     written = [_write(folder / "module.md", meta, body)]
-    written.append(
-        new_session(root, module_id, f"{title}: twilight session", "twilight", 120, vocabulary)
-    )
+    written.append(new_session(root, module_id, twilight, "twilight", 120, vocabulary))
     return written
 
 
@@ -140,7 +145,15 @@ def new_session(
         )
     number = len(list((folder / "sessions").glob("*.md"))) + 1
     slug = "twilight" if kind == "twilight" else kind
-    meta = {
+    meta = _session_meta(title, kind, duration)
+    _refuse_invalid("session", Session, meta, vocabulary)
+    return _write(
+        folder / "sessions" / f"{number:02d}-{slug}.md", meta, "\nFurther notes for the session.\n"
+    )
+
+
+def _session_meta(title: str, kind: str, duration: int) -> dict:
+    return {
         "title": title,
         "kind": kind,
         "duration": duration,
@@ -171,10 +184,6 @@ def new_session(
         ],
         "gap_task": "What participants try in their classroom before the next session.",
     }
-    _refuse_invalid("session", Session, meta, vocabulary)
-    return _write(
-        folder / "sessions" / f"{number:02d}-{slug}.md", meta, "\nFurther notes for the session.\n"
-    )
 
 
 RESOURCE_NOTES = {

@@ -22,7 +22,18 @@ from .findings import Finding
 from .frontmatter import MAX_FILE_BYTES, FrontMatterError, Source, parse
 from .kept import KeptDocs
 from .language import language_findings
-from .model import SLUG, UNWRITABLE, Chapter, Handout, Module, Publication, Resource, Session
+from .model import (
+    BIDI,
+    SLUG,
+    UNWRITABLE,
+    Chapter,
+    Handout,
+    Module,
+    Publication,
+    Resource,
+    Session,
+    bidi_control,
+)
 from .support import load_support
 from .tree import Kind, Tree, children, kind, read_regular, walk
 from .untrusted import MAX_MARKDOWN_WORK, markdown_work, personal_data
@@ -271,6 +282,23 @@ def _unreadable(source: Source) -> list[Finding]:
                 "ordinary text, got a control character)",
                 "Retype the line, or paste it as plain text: the character cannot be shown on "
                 "a page or written into a feed.",
+            )
+        )
+    found = BIDI.search(source.body)
+    if found:  # a warning: the strict build stops on it, and a page's text may quote one
+        line = source.body_line + source.body.count("\n", 0, found.start())
+        findings.append(
+            Finding(
+                source.path,
+                line,
+                found.start() - source.body.rfind("\n", 0, found.start()),
+                "bidi-control",
+                f"the text contains the invisible bidirectional control {bidi_control(found[0])}, "
+                "which changes the order the text around it is shown in (expected ordinary "
+                "text, got the control)",
+                "Retype the line, or paste it as plain text: the control can make a sentence or "
+                "a link read as something else.",
+                "warning",
             )
         )
     work, line = markdown_work(source.body)

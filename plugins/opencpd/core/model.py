@@ -92,16 +92,48 @@ def _one_line(value: str) -> str:
     return value
 
 
-# Teachers' resources are untrusted: their short fields may not carry markup, and a name or a
-# title is one line (a calendar, a feed or a slide takes a line break in it for a new field).
+# A title or a name is one line (a calendar, a feed or a slide takes a line break in it for a
+# new field) of at most MAX_LINE characters: the longest in the programme are about 110 (a
+# resource's title), and a line of 50,000 was taken in whole into every list, feed and pack.
+MAX_LINE = 200
+Line = Annotated[str, Field(min_length=1, max_length=MAX_LINE), AfterValidator(_one_line)]
+# Teachers' resources are untrusted: their short fields may not carry markup either.
 PlainText = Annotated[str, Field(min_length=1), AfterValidator(_plain)]
-OneLine = Annotated[str, Field(min_length=1), AfterValidator(_plain), AfterValidator(_one_line)]
+OneLine = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_LINE),
+    AfterValidator(_plain),
+    AfterValidator(_one_line),
+]
 Slug = Annotated[str, Field(pattern=SLUG)]
 
 
 # Characters that no page, feed or PDF can carry: control characters (tab and line break
 # aside), lone surrogates and the two non-characters. XML cannot hold them at all.
 UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+# The bidirectional embeddings, overrides and isolates: invisible, they turn the order in
+# which the text around them is shown ("Trojan Source"), so that a title or a name can read as
+# another. A field never needs them (the marks U+200E and U+200F, which change no order, may
+# stay); in a page's text they are a warning (load.py).
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+BIDI_NAMES = {
+    "\u202a": "left-to-right embedding",
+    "\u202b": "right-to-left embedding",
+    "\u202c": "pop directional formatting",
+    "\u202d": "left-to-right override",
+    "\u202e": "right-to-left override",
+    "\u2066": "left-to-right isolate",
+    "\u2067": "right-to-left isolate",
+    "\u2068": "first strong isolate",
+    "\u2069": "pop directional isolate",
+}
+
+
+def bidi_control(character: str) -> str:
+    """'U+202E (right-to-left override)'."""
+    return f"U+{ord(character):04X} ({BIDI_NAMES[character]})"
 
 
 def _writable(value: Any) -> Any:
@@ -113,6 +145,13 @@ def _writable(value: Any) -> Any:
                 "unwritable",
                 "contains the invisible character {character}",
                 {"character": f"U+{ord(found[0]):04X}"},
+            )
+        found = BIDI.search(text) if isinstance(text, str) else None
+        if found:
+            raise PydanticCustomError(
+                "bidi_control",
+                "contains the bidirectional control {character}",
+                {"character": bidi_control(found[0])},
             )
     return value
 
@@ -127,7 +166,7 @@ class Module(Content):
     """A CPD module: one twilight session and its follow-ups, on one curriculum theme."""
 
     id: Slug
-    title: Text
+    title: Line
     key_stage: KeyStage  # type: ignore[valid-type]
     strand: Strand = "core"  # type: ignore[valid-type]
     themes: terms(Theme) = Field(min_length=1)  # type: ignore[valid-type]
@@ -158,7 +197,7 @@ class AgendaItem(Content):
 class Session(Content):
     """A twilight, follow-up or induction session of a module."""
 
-    title: Text
+    title: Line
     kind: SessionKind  # type: ignore[valid-type]
     duration: int = Field(gt=0, le=DAY_MINUTES)
     delivery: terms(Delivery) = ["trainer-led"]  # type: ignore[valid-type]
@@ -171,7 +210,7 @@ class Session(Content):
 class Handout(Content):
     """A printable sheet participants work on in a session."""
 
-    title: Text
+    title: Line
     purpose: Text
 
 
@@ -217,14 +256,14 @@ class Form(Content):
     """A printable form or template, filled on paper or on screen."""
 
     id: Slug
-    title: Text
+    title: Line
     purpose: str = ""
     fields: list[FormField] = Field(min_length=1)
     rows: int = Field(default=0, ge=0, le=40)
 
 
 class CharterPrinciple(Content):
-    title: Text
+    title: Line
     text: Text
 
 
@@ -232,7 +271,7 @@ class Publication(Content):
     """A handbook or toolkit made of chapters."""
 
     id: Slug
-    title: Text
+    title: Line
     kind: PublicationKind  # type: ignore[valid-type]
     audience: terms(Audience) = Field(min_length=1)  # type: ignore[valid-type]
     summary: Text
@@ -245,7 +284,7 @@ class Publication(Content):
 
 
 class Chapter(Content):
-    title: Text
+    title: Line
     summary: Text
     templates: list[Form] = []
 

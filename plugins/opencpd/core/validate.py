@@ -196,6 +196,29 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             "Retype the text, or paste it as plain text: the character cannot be "
             "shown on a page or written into a feed.",
         )
+    if kind == "bidi_control":
+        return Finding(
+            source.path,
+            line,
+            col,
+            "bidi-control",
+            f"'{name}' contains the invisible bidirectional control {ctx['character']}, which "
+            f"changes the order the text is shown in (expected ordinary text, got {_got(value)})",
+            "Retype the text, or paste it as plain text: the control can make it read as "
+            "something else on a page, in a feed or in a calendar.",
+        )
+    if kind == "string_too_long":
+        most = ctx.get("max_length", 0)
+        return Finding(
+            source.path,
+            line,
+            col,
+            "too-long",
+            f"'{name}' is too long (expected at most {most:,} characters, got "
+            f"{len(value) if isinstance(value, str) else 0:,})",
+            f"Shorten {_describe(loc)} to a line of at most {most:,} characters; say the rest "
+            "in the page's text below the front matter.",
+        )
     if kind == "duplicate":
         line, col = source.where((*loc, ctx["index"]))
         return Finding(
