@@ -164,6 +164,27 @@ def test_successful_build_replaces_the_old_site(runner: CliRunner, site_copy: Pa
     assert old.stat().st_mode & 0o777 == 0o777 & ~umask, oct(old.stat().st_mode)
 
 
+@pytest.mark.parametrize(("modules", "says"), [(1, "Built 1 module into"), (3, "Built 3 modules")])
+def test_build_counts_its_modules_in_words(
+    runner: CliRunner,
+    site_copy: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    modules: int,
+    says: str,
+) -> None:
+    """It said "Built 1 modules" (the build itself is stood in for: only the words count)."""
+    from opencpd.adapters import site
+
+    class Built:
+        def figures(self) -> dict[str, int]:
+            return {"modules": modules}
+
+    monkeypatch.setattr(site, "build_site", lambda *args: Built())
+    result = run(runner, site_copy, "build", "-d", str(site_copy / "out"))
+    assert result.exit_code == 0, result.output
+    assert says in result.stderr, result.stderr
+
+
 def test_build_writes_the_site_dir_of_mkdocs_yml_wherever_it_is_run(
     runner: CliRunner, site_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -241,7 +241,7 @@ def build(config_file: str, site_dir: str | None, preview_pending: bool, verbose
             err=True,
         )
         return
-    click.echo(f"Built {catalog.figures()['modules']} modules into {target}/", err=True)
+    click.echo(f"Built {plural(catalog.figures()['modules'], 'module')} into {target}/", err=True)
 
 
 def _refuse_published_folder(preview: Path, published: Path) -> None:
