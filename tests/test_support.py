@@ -663,3 +663,51 @@ def test_new_offer_writes_a_pending_offer_left_for_the_moderator(repo: Path) -> 
         ],
     )
     assert bad.exit_code == 1 and "Did you mean 'mathematics'" in bad.output
+
+
+def test_new_offer_without_the_programme_says_what_to_create_first(repo: Path) -> None:
+    """In a site with no support/programme.md, `new offer` wrote an offer no moderator could
+    list (offers are listed only with the programme's settings): it now writes nothing and
+    says what to create, with a programme.md that passes the check."""
+    from opencpd.cli import main
+    from opencpd.scaffold_support import PROGRAMME_EXAMPLE
+
+    shutil.rmtree(repo / "support")
+    args = [
+        "new",
+        "offer",
+        "maths-mastery",
+        "-f",
+        str(repo / "mkdocs.yml"),
+        "--title",
+        "Maths mastery in Year 5",
+        "--subject",
+        "mathematics",
+        "--phase",
+        "primary",
+        "--key-stage",
+        "KS2",
+        "--format",
+        "visit",
+        "--school",
+        "Hill Primary",
+        "--town",
+        "Derby",
+        "--region",
+        "east-midlands",
+    ]
+    refused = CliRunner().invoke(main, args)
+    assert refused.exit_code == 1, refused.output
+    assert isinstance(refused.exception, SystemExit)
+    assert "there is no support/programme.md" in refused.output
+    assert "nothing was written" in refused.output
+    assert PROGRAMME_EXAMPLE in refused.output
+    assert not (repo / "support").exists()
+    (repo / "support").mkdir()
+    (repo / "support" / "programme.md").write_text(PROGRAMME_EXAMPLE, "utf-8")
+    made = CliRunner().invoke(main, args)
+    assert made.exit_code == 0, made.output
+    found = load_catalog(repo, load_vocabulary()).findings
+    assert not [f for f in found if f.path == "support/programme.md"], found
+    rules = {f.rule for f in found if f.path == "support/maths-mastery.md"}
+    assert rules == {"no-nomination", "no-consent", "not-ready"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from .core.support import PROGRAMME
+from .core.support import FOLDER, PROGRAMME
 from .core.support_model import Offer
 from .core.validate import explain
 from .core.vocabulary import Vocabulary
@@ -19,6 +19,13 @@ NOTES = {
     "status": "pending until a moderator lists it (listed), or withdrawn",
     "review": "the offer leaves the site after this date until the school confirms it",
 }
+PROGRAMME_EXAMPLE = """\
+---
+team: Our school-to-school support team
+contact: school-support@our-hub.org.uk
+---
+How school-to-school support works: who links schools, and how a school asks.
+"""
 BODY = """
 <!-- What the colleague offers, in a few sentences: what the school does well, what a
 visiting or partner school would see or receive, and how the work usually runs. No email
@@ -45,6 +52,18 @@ def new_offer(
         raise ScaffoldError(
             f"an offer's id is lower-case words joined by hyphens, and not "
             f"'{PROGRAMME}' (got {offer_id!r}; try '{slugify(offer_id)}-offer')."
+        )
+    if not (root / FOLDER / f"{PROGRAMME}.md").is_file():
+        # as `new session` without its module and `new delivery` without its centre: the
+        # programme's settings come first, since no offer is listed without them
+        raise ScaffoldError(
+            f"there is no {FOLDER}/{PROGRAMME}.md, the programme's settings, so nothing was "
+            f"written (expected it before the first offer, got no such file). Create "
+            f"{FOLDER}/{PROGRAMME}.md first, with the coordinating team's name and its "
+            "organisational mailbox, through which every request for a link goes:\n\n"
+            f"{PROGRAMME_EXAMPLE}\n"
+            "then run this command again (the guide “Publishing twilights and support offers” "
+            "describes the file)."
         )
     meta = {
         "title": title,
