@@ -127,6 +127,9 @@ BAD = [  # name, fields changed, (line, rule) expected; the file's fields are in
         "places 2 and 3",
     ),
     ("far-future", {"date": "9999-12-31", "start": '"23:30"'}, 4, "bad-value", "2099-12-31"),
+    # announced after its own evening: first among the new twilights, for one gone
+    ("announced-late", {"announced": "2027-05-06"}, 9, "announced-late", "got 2027-05-06)"),
+    ("announced-early", {"announced": "1999-12-31"}, 9, "bad-value", "too early a date"),
 ]
 
 
@@ -369,6 +372,9 @@ def test_new_centre_and_delivery_pass_check(catalog: Catalog, tmp_path: Path) ->
     past = new(tmp_path, *delivery("ks2-speaking", "leeds-hub", "2020-05-06", "16:00"))
     assert past.exit_code == 0 and "6 May 2020 is before today" in past.output
     assert "set `status: held`" in past.output
+    # a past evening recorded is announced on its day, not after it (announced-late)
+    recorded = (src / "deliveries" / "2020-05-06-leeds-hub-ks2-speaking.md").read_text()
+    assert "announced: 2020-05-06\n" in recorded, recorded
 
 
 def test_cancelled_and_past_deliveries_have_no_packs(catalog: Catalog) -> None:

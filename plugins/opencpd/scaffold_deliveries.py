@@ -107,7 +107,8 @@ def new_delivery(
         "places": places,
         "status": status,
         "languages": languages if isinstance(languages, list) and languages else ["fr"],
-        "announced": dt.date.today(),
+        # a past evening recorded is announced on its day (a copy: the same date is an alias)
+        "announced": dt.date.fromordinal(min(dt.date.today(), date).toordinal()),
     }
     _refuse("delivery", Delivery, meta, vocabulary)
     name = f"{date.isoformat()}-{centre_id}-{module_id}"

@@ -383,6 +383,20 @@ def check_delivery_alone(loader: Loader, delivery: Doc[Delivery]) -> None:
             "Use the booking page's https address, or leave 'booking' out to send "
             "teachers to the centre's mailbox.",
         )
+    if meta.announced > meta.date:
+        # the feed of new twilights is in the order they were announced: one announced after
+        # it has run would come first among the new ones, for an evening gone
+        line, column = delivery.where("announced")
+        loader.find(
+            source,
+            line,
+            "announced-late",
+            "the delivery is announced after its own date (expected an announced date on or "
+            f"before {meta.date.isoformat()}, got {meta.announced.isoformat()})",
+            "Write the day you published it (`opencpd new delivery` writes today's): a "
+            "twilight is announced before it runs.",
+            column=column,
+        )
     _personal(
         loader,
         delivery,

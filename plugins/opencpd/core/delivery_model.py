@@ -11,7 +11,17 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, Field
 from pydantic_core import PydanticCustomError
 
-from .model import CONTENT_TYPES, Content, Language, OneLine, PlainText, Slug, term, terms
+from .model import (
+    CONTENT_TYPES,
+    EARLIEST_DAY,
+    Content,
+    Language,
+    OneLine,
+    PlainText,
+    Slug,
+    term,
+    terms,
+)
 
 Region = term("regions")
 CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
@@ -44,7 +54,7 @@ Email = Annotated[
     str, AfterValidator(_email), Field(json_schema_extra={"pattern": f"^{MAILBOX.pattern}$"})
 ]
 # A date a calendar can hold with room to spare (the years around it are written too).
-Day = Annotated[dt.date, Field(ge=dt.date(2000, 1, 1), le=dt.date(2099, 12, 31))]
+Day = Annotated[dt.date, Field(ge=EARLIEST_DAY, le=dt.date(2099, 12, 31))]
 
 
 class Centre(Content):

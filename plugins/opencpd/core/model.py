@@ -106,6 +106,10 @@ OneLine = Annotated[
     AfterValidator(_one_line),
 ]
 Slug = Annotated[str, Field(pattern=SLUG)]
+# A day the programme can have known: none before 2000 (0001-01-01 is a slip, and sorted a
+# resource last among the newest for ever); a delivery's days have an upper bound too.
+EARLIEST_DAY = dt.date(2000, 1, 1)
+Dated = Annotated[dt.date, Field(ge=EARLIEST_DAY)]
 
 
 # Characters that no page, feed or PDF can carry: control characters (tab and line break
@@ -178,7 +182,7 @@ class Module(Content):
     licence: Licence  # type: ignore[valid-type]
     status: Literal["draft", "published"] = "published"
     version: Text
-    reviewed: dt.date
+    reviewed: Dated
 
 
 DAY_MINUTES = 24 * 60  # a session, and each step of it, lasts at most a day
@@ -240,7 +244,7 @@ class Resource(Content):
     themes: terms(Theme) = Field(min_length=1)  # type: ignore[valid-type]
     type: ResourceType  # type: ignore[valid-type]
     licence: Licence  # type: ignore[valid-type]
-    submitted: dt.date
+    submitted: Dated
     status: Literal["pending", "approved", "rejected"]
     files: list[Attachment] = []
     source: Annotated[str, AfterValidator(_plain)] = ""
@@ -279,7 +283,7 @@ class Publication(Content):
     authors: list[Text] = Field(min_length=1)
     licence: Licence  # type: ignore[valid-type]
     version: Text
-    reviewed: dt.date
+    reviewed: Dated
     charter: list[CharterPrinciple] = []
 
 

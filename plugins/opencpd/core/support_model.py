@@ -5,12 +5,11 @@ programme's own settings, `support/programme.md`. Typed models like the others i
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
 
-from .model import CONTENT_TYPES, Content, OneLine, Slug, Text, _plain, term, terms
+from .model import CONTENT_TYPES, Content, Dated, OneLine, Slug, Text, _plain, term, terms
 
 Subject = term("subjects")
 Phase = term("phases")
@@ -43,7 +42,7 @@ class Nomination(Content):
     """The headteacher's nomination, recorded: the offer is not listed without it."""
 
     nominated_by_head: bool
-    date: dt.date
+    date: Dated
 
 
 class Offer(Content):
@@ -62,9 +61,9 @@ class Offer(Content):
     availability: Optional = ""  # when: "Thursday afternoons in the spring term"
     capacity: int | None = Field(default=None, ge=1, le=20)  # schools supported at a time
     charges: Literal["free", "expenses", "by-arrangement"] | None = None
-    review: dt.date  # the offer expires after this date until it is reviewed
+    review: Dated  # the offer expires after this date until it is reviewed
     status: Literal["pending", "listed", "withdrawn"]
-    submitted: dt.date
+    submitted: Dated
     example: bool = False  # shipped to show the directory working: labelled on every output
 
 
@@ -87,7 +86,7 @@ class LinkRequest(Content):
     school: SupportSchool  # the school asking
     role: OneLine  # the asker's role, never their name or contact
     need: OneLine  # what they would like help with, in a line
-    submitted: dt.date
+    submitted: Dated
     status: Literal["pending", "linked", "closed"]
 
 

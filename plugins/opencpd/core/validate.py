@@ -258,6 +258,23 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             f"'{name}' has an unknown value (expected {ctx.get('expected')}; got {_got(value)})",
             "Use one of the allowed values.",
         )
+    if kind in ("greater_than_equal", "less_than_equal") and isinstance(value, dt.date):
+        early = kind == "greater_than_equal"
+        bound = ctx.get("ge" if early else "le")
+        return Finding(
+            source.path,
+            line,
+            col,
+            "bad-value",
+            f"'{name}' is too {'early' if early else 'late'} a date (expected a date "
+            f"{'on or after' if early else 'on or before'} {bound}, got {_got(value)})",
+            "Write the real date, as YYYY-MM-DD: "
+            + (
+                f"nothing in the programme is dated before {bound}."
+                if early
+                else f"the site's calendars go up to {bound}."
+            ),
+        )
     if kind == "too_short":  # a list that needs items (min_length), given none
         least = ctx.get("min_length", 1)
         return Finding(
