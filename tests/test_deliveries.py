@@ -399,10 +399,24 @@ def test_packs_for_a_delivery_that_has_none_say_why(tmp_path: Path, build_day: N
         command = ["packs", "-f", str(root / "mkdocs.yml"), "--delivery", name]
         return CliRunner().invoke(main, [*command, "-o", str(tmp_path / "out")])
 
+    # a refusal for the delivery's own sake is a finding in the house form, at its line
     for name, says in [
-        ("2027-02-10-bristol-transition", "it is cancelled"),
-        ("2026-12-01-leeds-speaking", "it has been held"),
-        ("2027-01-06-leeds-past", "its date, 6 January 2027, has passed"),
+        (
+            "2027-02-10-bristol-transition",
+            "no-packs: no packs are made for this delivery: it is cancelled (expected status "
+            "planned or confirmed, got cancelled). Packs are for an evening still to run",
+        ),
+        (
+            "2026-12-01-leeds-speaking",
+            "no-packs: no packs are made for this delivery: it has been held (expected status "
+            "planned or confirmed, got held). The evening has run",
+        ),
+        (
+            "2027-01-06-leeds-past",
+            "deliveries/2027-01-06-leeds-past.md:4:1: no-packs: no packs are made for this "
+            "delivery: its date has passed (expected a date from 10 January 2027 on, got 6 "
+            "January 2027). Mark it 'held' if it ran",
+        ),
         ("2027-03-31-leeds-speakin", "Did you mean '2027-03-31-leeds-speaking'?"),
         ("nothing-like-it", "Known: 2026-12-01-leeds-speaking, 2027-01-06-leeds-past"),
     ]:
@@ -413,6 +427,7 @@ def test_packs_for_a_delivery_that_has_none_say_why(tmp_path: Path, build_day: N
     # the file's path, as a shell completes it, names the delivery too: refused for its status
     result = packs("deliveries/2027-02-10-bristol-transition.md")
     assert "no packs are made for" in result.output and "it is cancelled" in result.output
+    assert "deliveries/2027-02-10-bristol-transition.md:" in result.output
 
 
 # ---------------------------------------------------------------- pages and calendars

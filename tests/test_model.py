@@ -205,15 +205,25 @@ def test_an_extra_vocabulary_file_adds_a_theme(tmp_path: Path) -> None:
     ],
 )
 def test_a_broken_vocabulary_file_is_refused_at_its_line(
-    tmp_path: Path, text: str | bytes, line: int, says: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str | bytes, line: int, says: str
 ) -> None:
     from opencpd.core.vocabulary import VocabularyError
 
     extra = tmp_path / "vocabulary.yml"
     extra.write_bytes(text if isinstance(text, bytes) else text.encode())
     with pytest.raises(VocabularyError) as refused:
-        load_vocabulary(extra)
-    assert str(refused.value).startswith(f"{extra}:{line}: ") and says in str(refused.value)
+        load_vocabulary(extra, tmp_path)
+    # in the house form, named relative to the content's folder as every finding is (it
+    # was an absolute path, with no rule and no column)
+    said = str(refused.value)
+    assert said.startswith(f"vocabulary.yml:{line}:") and says in said, said
+    assert re.match(r"^vocabulary\.yml:\d+:\d+: [a-z-]+: .+\(expected .+[,;] got .+\)\. .+", said)
+    assert refused.value.finding.path == "vocabulary.yml"
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    with pytest.raises(VocabularyError) as outside:
+        load_vocabulary(extra, tmp_path / "elsewhere")  # not in it: named in full
+    assert str(outside.value).startswith(f"{extra.as_posix()}:{line}:")
     with pytest.raises(VocabularyError, match="cannot be read"):
         load_vocabulary(tmp_path)  # a folder
 

@@ -210,16 +210,30 @@ def test_slide_options_are_read_within_the_bounds_of_front_matter(tmp_path: Path
     deep = "[" * 3000 + "]" * 3000
     session.write_text(
         session.read_text() + f"\n/// slide | Deep\n    agenda: {deep}\n\n- x\n///\n\n"
-        "/// slide | A word\n    agenda\n\n- y\n///\n",
+        "/// slide | A word\n    agenda\n\n- y\n///\n\n"
+        "/// slide | Coloured\n    colour: red\n\n- z\n///\n\n"
+        "/// slide | Minus\n    agenda: -2\n\n- w\n///\n",
         encoding="utf-8",
     )
     lines = session.read_text().split("\n")
     found = [f for f in findings(load_catalog(root, load_vocabulary(None)))]
-    said = {(f.rule, f.line): f.message for f in found}
-    deep_at = ("slide-option", lines.index("/// slide | Deep") + 1)
-    word_at = ("slide-option", lines.index("/// slide | A word") + 1)
-    assert "not 'name: value' lines" in said[deep_at], found
-    assert "only option a slide takes is 'agenda'" in said[word_at], found
+    said = {(f.rule, f.line): str(f) for f in found}
+
+    def at(title: str) -> tuple[str, int]:
+        return ("slide-option", lines.index(f"/// slide | {title}") + 1)
+
+    # in the house form: what is wrong (expected X, got Y). How to fix.
+    assert "not 'name: value' lines (expected 'agenda: 2', got 'agenda: [[[[" in said[at("Deep")]
+    assert (
+        "only option a slide takes is 'agenda' (expected 'agenda: 2', got 'agenda')"
+        in said[at("A word")]
+    ), found
+    assert "(expected 'agenda: 2', got 'colour'). Write the option as" in said[at("Coloured")]
+    assert "(expected a whole number such as 2, got -2). Write" in said[at("Minus")], found
+    for place in map(at, ("Deep", "A word", "Coloured", "Minus")):
+        assert re.match(
+            r"^[^:]+:\d+:\d+: slide-option: .+\(expected .+, got .+\)\. .+", said[place]
+        )
 
 
 def test_an_overflowing_slide_and_a_picture_without_alt_are_findings(tmp_path: Path) -> None:

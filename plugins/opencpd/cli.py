@@ -82,7 +82,7 @@ def _catalog(config: MkDocsConfig) -> Catalog:
     options = config.plugins["opencpd"].config
     return load_catalog(
         root,
-        load_vocabulary(vocab_file),
+        load_vocabulary(vocab_file, root),
         max_attachment_bytes=options.max_attachment_mb * 1024 * 1024,
     )
 
@@ -517,7 +517,7 @@ def new_module_command(config_file: str, module_id: str, title: str, key_stage: 
 
     root, vocab_file = _content(config_file)
     try:
-        paths = new_module(root, module_id, title, key_stage, load_vocabulary(vocab_file))
+        paths = new_module(root, module_id, title, key_stage, load_vocabulary(vocab_file, root))
     except (ScaffoldError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     for path in paths:
@@ -543,7 +543,9 @@ def new_session_command(
 
     root, vocab_file = _content(config_file)
     try:
-        path = new_session(root, module_id, title, kind, duration, load_vocabulary(vocab_file))
+        path = new_session(
+            root, module_id, title, kind, duration, load_vocabulary(vocab_file, root)
+        )
     except (ScaffoldError, ValueError) as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"created {path.relative_to(root)}")
@@ -598,7 +600,7 @@ def new_resource_command(
             root,
             module_id,
             title,
-            load_vocabulary(vocab_file),
+            load_vocabulary(vocab_file, root),
             resource_type=resource_type,
             languages=_items(languages),
             key_stage=key_stage,

@@ -48,7 +48,7 @@ def add_commands(new: click.Group, config_option: click.Option) -> None:
         before = content_errors(config_file)
         try:
             path = new_centre(
-                root, centre_id, name, town, region, contact, load_vocabulary(vocab_file)
+                root, centre_id, name, town, region, contact, load_vocabulary(vocab_file, root)
             )
         except (ScaffoldError, ValueError) as exc:
             raise click.ClickException(str(exc)) from None
@@ -92,7 +92,7 @@ def add_commands(new: click.Group, config_option: click.Option) -> None:
                 centre_id,
                 date,
                 start,
-                load_vocabulary(vocab_file),
+                load_vocabulary(vocab_file, root),
                 places,
                 status,
             )

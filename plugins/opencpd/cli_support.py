@@ -68,7 +68,7 @@ def add_commands(new: click.Group, config_option: click.Option) -> None:
                 school,
                 town,
                 region,
-                load_vocabulary(vocab_file),
+                load_vocabulary(vocab_file, root),
             )
         except (ScaffoldError, ValueError) as exc:
             raise click.ClickException(str(exc)) from None

@@ -23,7 +23,7 @@ def export_delivery_packs(
     workers: int | None = None,
     site_url: str | None = None,
 ) -> list[PackJob]:
-    from ..core.deliveries import packable
+    from ..core.deliveries import no_packs
     from ..core.load import load_catalog
     from ..core.vocabulary import load_vocabulary
     from .site import load
@@ -32,7 +32,7 @@ def export_delivery_packs(
     settings = config.plugins["opencpd"].config
     root = (Path(config_file).resolve().parent / settings.content_dir).resolve()
     catalog = load_catalog(
-        root, load_vocabulary(root / settings.vocabulary if settings.vocabulary else None)
+        root, load_vocabulary(root / settings.vocabulary if settings.vocabulary else None, root)
     )
     # its file name, as the guide has it; or the file itself (deliveries/ID.md), as a shell
     # completes it
@@ -40,9 +40,9 @@ def export_delivery_packs(
     delivery = next((d for d in catalog.deliveries if d.slug in (delivery_id, wanted)), None)
     if delivery is None:
         raise ValueError(no_such_delivery(catalog, delivery_id))
-    why = packable(catalog, delivery)
+    why = no_packs(catalog, delivery)
     if why:
-        raise ValueError(f"no packs are made for {delivery_id}: {why}")
+        raise ValueError(str(why))
     wrong = [
         str(f) for f in catalog.findings if f.path == delivery.source and f.severity == "error"
     ]
@@ -80,7 +80,8 @@ def no_such_delivery(catalog: Any, delivery_id: str) -> str:
         hint = f"Known: {', '.join(known[:5])}{', …' if len(known) > 5 else ''}."
     return (
         f"there is no delivery {delivery_id!r} that can be published (expected the name of a "
-        f"file in deliveries/, without .md). {hint} `opencpd check` says why a file is left out."
+        f"file in deliveries/, without .md, got {delivery_id!r}). {hint} `opencpd check` says "
+        "why a file is left out."
     )
 
 

@@ -145,7 +145,7 @@ def export_packs(
     config = load(config_file)
     settings = config.plugins["opencpd"].config
     root = (Path(config_file).resolve().parent / settings.content_dir).resolve()
-    vocabulary = load_vocabulary(root / settings.vocabulary if settings.vocabulary else None)
+    vocabulary = load_vocabulary(root / settings.vocabulary if settings.vocabulary else None, root)
     catalog = load_catalog(root, vocabulary)
     known = [m.id for m in catalog.published_modules] + [p.id for p in catalog.publications]
     unknown = sorted(set(ids) - set(known))

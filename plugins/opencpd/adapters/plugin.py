@@ -220,7 +220,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         """The Catalog, and the slide decks made from it before its centres and deliveries are
         added: on two CPUs a forked copy reads those meanwhile (reading.py)."""
         try:
-            vocabulary = load_vocabulary(extra)
+            vocabulary = load_vocabulary(extra, root)
         except VocabularyError as exc:  # the programme's own file, with its line
             raise PluginError(str(exc)) from None
         settings = LoadSettings(

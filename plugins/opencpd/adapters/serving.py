@@ -168,7 +168,7 @@ class Rebuilds:
             reason = "" if self.kept else "a module could not be read on its own"
         if reason:
             self.kept = load_catalog(
-                root, load_vocabulary(vocabulary), include_pending, max_attachment_bytes
+                root, load_vocabulary(vocabulary, root), include_pending, max_attachment_bytes
             )
         self.everything = reason
         assert self.kept is not None

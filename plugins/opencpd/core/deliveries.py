@@ -22,12 +22,12 @@ from zoneinfo import ZoneInfo
 from . import urls
 from .catalog import Catalog, Doc, ModuleDoc
 from .delivery_model import Centre, Delivery
+from .findings import Finding
 from .model import Session
 from .tree import kind, walk
 from .untrusted import personal_data
 
 if TYPE_CHECKING:
-    from .findings import Finding
     from .load import Loader
 
 LONDON = ZoneInfo("Europe/London")
@@ -222,16 +222,42 @@ def is_example(catalog: Catalog, delivery: Doc[Delivery]) -> bool:
 
 def packable(catalog: Catalog, delivery: Doc[Delivery]) -> str:
     """Why a delivery cannot have packs made for it ('' when it can)."""
-    if delivery.meta.status == "cancelled":
-        return "it is cancelled"
-    if delivery.meta.status == "held":
-        return "it has been held"
-    if is_past(catalog, delivery):
-        return (
-            f"its date, {delivery.meta.date:%-d %B %Y}, has passed (mark it 'held' if it "
-            "ran, or correct the date)"
+    found = no_packs(catalog, delivery)
+    return found.message if found else ""
+
+
+def no_packs(catalog: Catalog, delivery: Doc[Delivery]) -> Finding | None:
+    """Why a delivery cannot have packs made for it, as a finding at the line that says so
+    (`opencpd packs --delivery` refuses it with this); None when it can."""
+    meta = delivery.meta
+    if meta.status in ("cancelled", "held"):
+        line, column = delivery.where("status")
+        cancelled = meta.status == "cancelled"
+        return Finding(
+            delivery.source,
+            line,
+            column,
+            "no-packs",
+            "no packs are made for this delivery: "
+            f"{'it is cancelled' if cancelled else 'it has been held'} (expected status planned "
+            f"or confirmed, got {meta.status})",
+            "Packs are for an evening still to run: set status: confirmed if it is on again."
+            if cancelled
+            else "The evening has run, so there is nothing to print for it; if it is still to "
+            "come, set status: confirmed.",
         )
-    return ""
+    if is_past(catalog, delivery):
+        line, column = delivery.where("date")
+        return Finding(
+            delivery.source,
+            line,
+            column,
+            "no-packs",
+            f"no packs are made for this delivery: its date has passed (expected a date from "
+            f"{catalog.today:%-d %B %Y} on, got {meta.date:%-d %B %Y})",
+            "Mark it 'held' if it ran, or correct the date if it is still to come.",
+        )
+    return None
 
 
 def due_for_packs(catalog: Catalog) -> list[Doc[Delivery]]:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .findings import Finding
 from .frontmatter import MAX_FILE_BYTES, FrontMatterError, Source, load_yaml
 
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "vocabulary.yml"
@@ -36,17 +37,23 @@ class Vocabulary:
 
 
 class VocabularyError(ValueError):
-    """A vocabulary file that cannot be read: the message is `path:line: what. How to fix.`"""
+    """A vocabulary file that cannot be read: its finding, `path:line:column: rule: what
+    (expected X, got Y). How to fix.`, the path as the programme's other findings have it."""
+
+    def __init__(self, finding: Finding):
+        super().__init__(str(finding))
+        self.finding = finding
 
 
 ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]*")  # part of a web address: no space, no slash
 
 
-def load_vocabulary(extra: Path | None = None) -> Vocabulary:
-    """The built-in vocabulary, with a programme's own terms added from `extra`."""
+def load_vocabulary(extra: Path | None = None, root: Path | None = None) -> Vocabulary:
+    """The built-in vocabulary, with a programme's own terms added from `extra`; a problem in
+    it names the file relative to `root` (the content's folder), or to the current folder."""
     vocab = Vocabulary()
     for path in [DEFAULT_FILE, extra] if extra else [DEFAULT_FILE]:
-        for name, terms in _lists(path):
+        for name, terms in _lists(path, _shown_path(path, root)):
             target = vocab.lists.setdefault(name, {})
             for term in terms:
                 target[term.id] = term
@@ -54,28 +61,46 @@ def load_vocabulary(extra: Path | None = None) -> Vocabulary:
 
 
 EXAMPLE = "regions: [{id: cornwall, label: Cornwall}]"
+RULE = "bad-vocabulary"
 
 
-def _lists(path: Path) -> list[tuple[str, list[Term]]]:
+def _shown_path(path: Path, root: Path | None) -> str:
+    """`path` as a finding names it: relative to `root`, else to the current folder, when it
+    is in it (an absolute path named the author's home and was no use in another checkout)."""
+    path = path.absolute()
+    for base in (root, Path.cwd()):
+        if base is not None and path.is_relative_to(base.absolute()):
+            return path.relative_to(base.absolute()).as_posix()
+    return path.as_posix()
+
+
+def _cut(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 60 else shown[:57] + "..."
+
+
+def _lists(path: Path, shown: str) -> list[tuple[str, list[Term]]]:
     """Each list of `path` and its terms, checked; VocabularyError at the first problem."""
-    data, where = _parsed(path)
+    data, where = _parsed(path, shown)
     if not data:  # an empty file: nothing to add
         return []
     out = []
     for name, terms in data.items():
         if not isinstance(terms, list):
             raise _refused(
-                path,
+                shown,
                 where((name,)),
                 f"the list {name!r} has no terms (expected a list "
-                "of terms, each with an id and a label)",
+                f"of terms, each with an id and a label, got {_cut(terms)})",
             )
-        found = [_term(path, name, raw, where((name, index))) for index, raw in enumerate(terms)]
+        found = [_term(shown, name, raw, where((name, index))) for index, raw in enumerate(terms)]
         out.append((name, found))
     return out
 
 
-def _parsed(path: Path) -> tuple[dict[str, object], Callable[[tuple[str | int, ...]], int]]:
+def _parsed(
+    path: Path, shown: str
+) -> tuple[dict[str, object], Callable[[tuple[str | int, ...]], tuple[int, int]]]:
     """The file's YAML, read once and bounded as front matter is (size, depth, aliases,
     duplicate names), and the line of each value in it."""
     try:
@@ -85,37 +110,39 @@ def _parsed(path: Path) -> tuple[dict[str, object], Callable[[tuple[str | int, .
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or "text that is not UTF-8"
         raise _refused(
-            path,
-            1,
-            f"the vocabulary file cannot be read ({reason})",
+            shown,
+            (1, 1),
+            f"the vocabulary file cannot be read (expected a UTF-8 YAML file, got {reason})",
             "Check the 'vocabulary' setting in mkdocs.yml names a UTF-8 YAML file.",
         ) from None
     if len(raw) > MAX_FILE_BYTES:
         raise _refused(
-            path,
-            1,
+            shown,
+            (1, 1),
             "the vocabulary file is too large (expected at most "
             f"{MAX_FILE_BYTES // 1024} KB, got more)",
             "Keep only the terms the programme adds to OpenCPD's own.",
         )
     try:
-        data, positions, _ = load_yaml(str(path), text, offset=0)
+        data, positions, _ = load_yaml(shown, text, offset=0)
     except FrontMatterError as exc:
         found = exc.finding
         if found.rule == "wrong-type":
             raise _refused(
-                path,
-                found.line,
+                shown,
+                (found.line, found.column),
                 "the vocabulary is not a set of named lists (expected a "
                 "name and its terms, got something else)",
             ) from None
         what = found.message.replace("the front matter", "the vocabulary file")
-        raise VocabularyError(f"{path}:{found.line}: {what}. {found.hint}") from None
-    source = Source(str(path), data, "", 1, positions)
-    return data, lambda loc: source.where(loc)[0]
+        raise VocabularyError(
+            Finding(shown, found.line, found.column, found.rule, what, found.hint)
+        ) from None
+    source = Source(shown, data, "", 1, positions)
+    return data, source.where
 
 
-def _term(path: Path, name: str, raw: object, line: int) -> Term:
+def _term(shown: str, name: str, raw: object, line: tuple[int, int]) -> Term:
     if not (
         isinstance(raw, dict)
         and isinstance(raw.get("label"), str)
@@ -123,25 +150,25 @@ def _term(path: Path, name: str, raw: object, line: int) -> Term:
         and ID.fullmatch(str(raw["id"]))
     ):
         raise _refused(
-            path,
+            shown,
             line,
             f"a term of {name!r} is not an id and a label (expected an "
-            f"id of letters, digits and hyphens, and a label, got {raw!r})",
+            f"id of letters, digits and hyphens, and a label, got {_cut(raw)})",
         )
     years = raw.get("years") or []
     if not isinstance(years, list) or not all(type(y) is int for y in years):
         raise _refused(
-            path,
+            shown,
             line,
             f"the years of {raw['id']!r} are not whole numbers "
-            f"(expected a list like [3, 4], got {years!r})",
-            "Correct it.",
+            f"(expected a list like [3, 4], got {_cut(years)})",
+            "Write the key stage's year groups as whole numbers, e.g. years: [3, 4, 5, 6].",
         )
     url = raw.get("url", "")
     return Term(str(raw["id"]), raw["label"], url if isinstance(url, str) else "", tuple(years))
 
 
 def _refused(
-    path: Path, line: int, what: str, hint: str = f"Write it as: {EXAMPLE}"
+    shown: str, where: tuple[int, int], what: str, hint: str = f"Write it as: {EXAMPLE}"
 ) -> VocabularyError:
-    return VocabularyError(f"{path}:{line}: {what}. {hint}")
+    return VocabularyError(Finding(shown, where[0], where[1], RULE, what, hint))

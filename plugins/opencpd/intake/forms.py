@@ -75,7 +75,10 @@ def settings(repository: Path, config_file: Path | None = None) -> Settings:
     root = (config_file.resolve().parent / options.content_dir).resolve()
     extra = root / options.vocabulary if options.vocabulary else None
     return Settings(
-        root, load_vocabulary(extra), options.max_attachment_mb * 1024 * 1024, config.site_url or ""
+        root,
+        load_vocabulary(extra, root),
+        options.max_attachment_mb * 1024 * 1024,
+        config.site_url or "",
     )
 
 

@@ -89,7 +89,7 @@ def block_findings(module: ModuleDoc, session: Doc[Session]) -> list[Finding]:
                     block.line,
                     1,
                     "slide-option",
-                    f"the slide's options cannot be used ({block.problem})",
+                    f"the slide's options cannot be used: {block.problem}",
                     "Write the option as '    agenda: 2' on the line after "
                     "'/// slide', indented by four spaces.",
                 )

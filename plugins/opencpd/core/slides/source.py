@@ -81,18 +81,46 @@ def read_blocks(body: str, first_line: int) -> Blocks:
     return out
 
 
+def _shown(text: str) -> str:
+    """A value as a message quotes it: in quotes, cut to 40 characters."""
+    shown = repr(text)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
 def _agenda(options: list[str]) -> tuple[int, str]:
+    """The agenda item a slide's options name, or what is wrong with them (worded to follow
+    "the slide's options cannot be used: ", with what was expected and what was got)."""
     if not options:
         return 0, ""
+    first = options[0].strip()
     try:  # bounded as front matter is: a slide's options are a session's text
         values = load_yaml("", "\n".join(options), offset=0)[0]
     except FrontMatterError as exc:
         if exc.finding.rule == "wrong-type":  # a list or a word, not 'name: value'
-            return 0, "the only option a slide takes is 'agenda'"
-        return 0, "its options are not 'name: value' lines"
-    if set(values) - {"agenda"}:
-        return 0, "the only option a slide takes is 'agenda'"
+            return 0, (
+                "the only option a slide takes is 'agenda' (expected 'agenda: 2', got "
+                f"{_shown(first)})"
+            )
+        return 0, (
+            f"its options are not 'name: value' lines (expected 'agenda: 2', got {_shown(first)})"
+        )
+    other = sorted(str(name) for name in set(values) - {"agenda"})
+    if other:
+        return 0, (
+            "the only option a slide takes is 'agenda' (expected 'agenda: 2', got "
+            f"{', '.join(_shown(name) for name in other[:3])})"
+        )
     agenda = values.get("agenda", 0)
     if not isinstance(agenda, int) or isinstance(agenda, bool) or agenda < 0:
-        return 0, f"'agenda' must be the number of an agenda item, got {agenda!r}"
+        got = (
+            str(agenda).lower()
+            if isinstance(agenda, bool)
+            else str(agenda)
+            if isinstance(agenda, int)
+            else _shown(str(agenda))
+        )
+        return 0, (
+            "'agenda' is not the number of an agenda item (expected a whole number such as 2, "
+            f"got {got})"
+        )
     return agenda, ""
