@@ -160,8 +160,13 @@ def _writable(value: Any) -> Any:
     return value
 
 
+# Any text in front matter (a summary, an agenda item's notes): the longest in the programme
+# are under 400 characters; one of 500,000 would go whole into every list, feed and pack.
+MAX_FIELD = 4000
+
+
 class Content(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, str_max_length=MAX_FIELD)
 
     _characters = field_validator("*")(_writable)
 

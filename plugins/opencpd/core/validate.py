@@ -10,6 +10,7 @@ from typing import Annotated, Any, TypeVar, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .findings import Finding
+from .model import MAX_LINE
 from .frontmatter import Source
 from .prompts import BODY_PROMPTS, FIELD_PROMPTS, PROMPTED
 from .vocabulary import Term, Vocabulary
@@ -216,8 +217,8 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             "too-long",
             f"'{name}' is too long (expected at most {most:,} characters, got "
             f"{len(value) if isinstance(value, str) else 0:,})",
-            f"Shorten {_describe(loc)} to a line of at most {most:,} characters; say the rest "
-            "in the page's text below the front matter.",
+            f"Shorten {_describe(loc)} to {'a line of ' if most <= MAX_LINE else ''}at most "
+            f"{most:,} characters; say the rest in the page's text below the front matter.",
         )
     if kind == "duplicate":
         line, col = source.where((*loc, ctx["index"]))
