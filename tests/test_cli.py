@@ -437,3 +437,19 @@ def test_a_build_cache_from_the_repository_is_refused(
     git(site_copy, "commit", "-qm", "no cache")
     result = run(runner, site_copy, "check")
     assert result.exit_code == 0, result.output
+
+
+def test_new_site_writes_its_name_as_text_and_refuses_one_on_two_lines(tmp_path: Path) -> None:
+    """A quote, a colon or a hash in the name stays the site's name, not YAML of its own."""
+    from mkdocs.utils.yaml import yaml_load
+
+    name = 'Our "CPD": languages # KS2 & KS3 – Año'
+    result = CliRunner().invoke(main, ["new", "site", str(tmp_path / "ok"), "--name", name])
+    assert result.exit_code == 0, result.output
+    with open(tmp_path / "ok" / "mkdocs.yml", "rb") as file:
+        config = yaml_load(file)
+    assert config["site_name"] == name and set(config) >= {"site_url", "theme", "plugins"}
+    for bad in ("Ours\nsite_url: https://elsewhere.example/", "", "x" * 201):
+        result = CliRunner().invoke(main, ["new", "site", str(tmp_path / "no"), "--name", bad])
+        assert result.exit_code == 1 and "expected one line of 1 to 200" in result.output
+        assert "Traceback" not in result.output and not (tmp_path / "no").exists()

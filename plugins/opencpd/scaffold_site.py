@@ -4,8 +4,11 @@ makes packs with OpenCPD installed from its wheel."""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
+from .core.model import MAX_LINE
 from .core.vocabulary import load_vocabulary
 from .scaffold import ScaffoldError, new_module, write_new
 
@@ -50,8 +53,18 @@ def new_site(
 ) -> list[Path]:
     if target.exists() and any(target.iterdir()):
         raise ScaffoldError(f"{target} is not empty (expected a new or empty folder).")
+    name = name.strip()
+    if not name or len(name) > MAX_LINE or re.search(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", name):
+        raise ScaffoldError(
+            f"--name is not a site's name (expected one line of 1 to {MAX_LINE} characters, "
+            f"got {name[:60]!r}{'…' if len(name) > 60 else ''}). Give the name on one line."
+        )
+    # written as a YAML string (JSON's quoting is YAML's): a quote or a colon in it stays text
+    config = CONFIG.format(
+        name=json.dumps(name, ensure_ascii=False), site_url=site_url, theme=theme
+    )
     written = [
-        write_new(target / "mkdocs.yml", CONFIG.format(name=name, site_url=site_url, theme=theme)),
+        write_new(target / "mkdocs.yml", config),
         write_new(target / "docs" / "index.md", HOME.format(name=name)),
         write_new(target / "vocabulary.yml", VOCABULARY),
         write_new(target / ".gitignore", GITIGNORE),

@@ -10,8 +10,8 @@ from typing import Annotated, Any, TypeVar, get_origin
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from .findings import Finding
-from .model import MAX_LINE
 from .frontmatter import Source
+from .model import MAX_LINE
 from .prompts import BODY_PROMPTS, FIELD_PROMPTS, PROMPTED
 from .vocabulary import Term, Vocabulary
 
