@@ -110,6 +110,7 @@ BAD = [  # name, fields changed, (line, rule) expected; the file's fields are in
     ("stale", {"date": "2027-01-05"}, 7, "stale-status", "held or cancelled"),
     ("changed-early", {"changed": "2026-12-01"}, 10, "bad-value", "before it was announced"),
     ("changed-later", {"changed": "2027-02-01"}, 10, "future-date", "got 2027-02-01"),
+    ("announced-later", {"announced": "2027-01-20"}, 9, "future-date", "got 2027-01-20"),
     ("held-too-soon", {"status": "held"}, 7, "held-too-soon", "has not come"),
     ("overlap", {"date": "2027-03-31", "start": '"18:00"'}, 5, "overlap", "overlap"),
     ("early", {"start": '"01:30"'}, 5, "early-start", "from 07:00"),

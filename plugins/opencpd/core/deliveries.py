@@ -559,9 +559,19 @@ def _https(link: str) -> bool:
 
 
 def check_changed(loader: Loader, delivery: Doc[Delivery], today: dt.date) -> None:
-    """`changed` falls between the delivery's announcement and the build day: calendars count
-    their versions of it from that day (calendar.sequence)."""
+    """`announced` is not after the build day, and `changed` falls between the two: the feed
+    is in the order of announcement, and calendars count an event's versions from that day
+    (calendar.sequence)."""
     meta, source = delivery.meta, delivery.source
+    if meta.announced > today:
+        loader.find(
+            source,
+            delivery.line("announced"),
+            "future-date",
+            "the delivery is announced on a day still to come (expected "
+            f"{today.isoformat()} or earlier, got {meta.announced.isoformat()})",
+            "Write the day you published it: `opencpd new delivery` writes today's.",
+        )
     if meta.changed is None:
         return
     if meta.changed < meta.announced:
