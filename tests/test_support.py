@@ -602,35 +602,27 @@ def test_the_forms_cover_every_field_of_their_models() -> None:
 # ---------------------------------------------------------------- the scaffold
 
 
+def offer_args(repo: Path, slug: str = "maths-mastery", changed: dict | None = None) -> list[str]:
+    """`opencpd new offer` with a good offer's options, or those `changed`."""
+    options = {
+        "title": "Maths mastery in Year 5",
+        "subject": "mathematics",
+        "phase": "primary",
+        "key-stage": "KS2",
+        "format": "visit",
+        "school": "Hill Primary",
+        "town": "Derby",
+        "region": "east-midlands",
+        **(changed or {}),
+    }
+    given = [item for name, value in options.items() for item in (f"--{name}", value)]
+    return ["new", "offer", slug, "-f", str(repo / "mkdocs.yml"), *given]
+
+
 def test_new_offer_writes_a_pending_offer_left_for_the_moderator(repo: Path) -> None:
     from opencpd.cli import main
 
-    result = CliRunner().invoke(
-        main,
-        [
-            "new",
-            "offer",
-            "maths-mastery",
-            "-f",
-            str(repo / "mkdocs.yml"),
-            "--title",
-            "Maths mastery in Year 5",
-            "--subject",
-            "mathematics",
-            "--phase",
-            "primary",
-            "--key-stage",
-            "KS2",
-            "--format",
-            "visit",
-            "--school",
-            "Hill Primary",
-            "--town",
-            "Derby",
-            "--region",
-            "east-midlands",
-        ],
-    )
+    result = CliRunner().invoke(main, offer_args(repo))
     assert result.exit_code == 0, result.output
     catalog = load_catalog(repo, load_vocabulary())
     rules = {f.rule for f in catalog.findings if f.path == "support/maths-mastery.md"}
@@ -638,29 +630,7 @@ def test_new_offer_writes_a_pending_offer_left_for_the_moderator(repo: Path) -> 
     assert "maths-mastery" not in [o.slug for o in catalog.offers]
     bad = CliRunner().invoke(
         main,
-        [
-            "new",
-            "offer",
-            "x",
-            "-f",
-            str(repo / "mkdocs.yml"),
-            "--title",
-            "T",
-            "--subject",
-            "maths",
-            "--phase",
-            "primary",
-            "--key-stage",
-            "KS2",
-            "--format",
-            "visit",
-            "--school",
-            "H",
-            "--town",
-            "D",
-            "--region",
-            "east-midlands",
-        ],
+        offer_args(repo, "x", {"title": "T", "subject": "maths", "school": "H", "town": "D"}),
     )
     assert bad.exit_code == 1 and "Did you mean 'mathematics'" in bad.output
 
@@ -673,29 +643,7 @@ def test_new_offer_without_the_programme_says_what_to_create_first(repo: Path) -
     from opencpd.scaffold_support import PROGRAMME_EXAMPLE
 
     shutil.rmtree(repo / "support")
-    args = [
-        "new",
-        "offer",
-        "maths-mastery",
-        "-f",
-        str(repo / "mkdocs.yml"),
-        "--title",
-        "Maths mastery in Year 5",
-        "--subject",
-        "mathematics",
-        "--phase",
-        "primary",
-        "--key-stage",
-        "KS2",
-        "--format",
-        "visit",
-        "--school",
-        "Hill Primary",
-        "--town",
-        "Derby",
-        "--region",
-        "east-midlands",
-    ]
+    args = offer_args(repo)
     refused = CliRunner().invoke(main, args)
     assert refused.exit_code == 1, refused.output
     assert isinstance(refused.exception, SystemExit)

@@ -265,18 +265,22 @@ def check_body(source: Source, model: type[BaseModel]) -> list[Finding]:
     return findings
 
 
+def _in_body(source: Source, at: int) -> tuple[int, int]:
+    """The line and column of the file at which the character `at` of its body is."""
+    line = source.body_line + source.body.count("\n", 0, at)
+    return line, at - source.body.rfind("\n", 0, at)
+
+
 def _unreadable(source: Source) -> list[Finding]:
     """An invisible character in the text (as in a field), and a text too slow to read as
     Markdown (untrusted.markdown_work)."""
     findings = []
     found = UNWRITABLE.search(source.body)
     if found:
-        line = source.body_line + source.body.count("\n", 0, found.start())
         findings.append(
             Finding(
                 source.path,
-                line,
-                found.start() - source.body.rfind("\n", 0, found.start()),
+                *_in_body(source, found.start()),
                 "invisible-character",
                 f"the text contains the invisible character U+{ord(found[0]):04X} (expected "
                 "ordinary text, got a control character)",
@@ -286,12 +290,10 @@ def _unreadable(source: Source) -> list[Finding]:
         )
     found = BIDI.search(source.body)
     if found:  # a warning: the strict build stops on it, and a page's text may quote one
-        line = source.body_line + source.body.count("\n", 0, found.start())
         findings.append(
             Finding(
                 source.path,
-                line,
-                found.start() - source.body.rfind("\n", 0, found.start()),
+                *_in_body(source, found.start()),
                 "bidi-control",
                 f"the text contains the invisible bidirectional control {bidi_control(found[0])}, "
                 "which changes the order the text around it is shown in (expected ordinary "
