@@ -10,6 +10,7 @@ import unicodedata
 from pathlib import Path
 
 import yaml
+from yaml.representer import SafeRepresenter
 
 from .core.frontmatter import FrontMatterError, parse
 from .core.model import DAY_MINUTES, MAX_LINE, SLUG, Module, Resource, Session
@@ -34,19 +35,14 @@ def slugify(text: str, limit: int = 60) -> str:
     return slug.strip("-")
 
 
-class _FieldPerLine(yaml.SafeDumper):
-    """Each top-level field on a line of its own, short lists and mappings inside them on one
-    line ([fr, es]): without it, a page whose fields are all plain values (a centre's) was one
-    line, {name: York Hub, town: York, ...}, unlike the guide's, and every finding on line 2."""
-
-    def represent(self, data: object) -> None:
-        node = self.represent_data(data)
-        if isinstance(node, yaml.MappingNode):
-            node.flow_style = False
-        self.serialize(node)
-        self.represented_objects = {}
-        self.object_keeper = []
-        self.alias_key = None
+def _field_per_line(meta: dict) -> yaml.Node:
+    """`meta` as YAML, each top-level field on a line of its own and short lists and mappings
+    inside them on one line ([fr, es]): left to flow style, a page whose fields are all plain
+    values (a centre's) was one line, {name: York Hub, town: York, ...}, unlike the guide's,
+    and every finding on line 2."""
+    node = SafeRepresenter(default_flow_style=None, sort_keys=False).represent_data(meta)
+    node.flow_style = False
+    return node
 
 
 def front_matter(
@@ -55,13 +51,8 @@ def front_matter(
     """A page: `meta` as YAML front matter, a field to a line (a top-level key named in `notes`
     gets its note as a comment on its line) and `body`. Read back to be sure the notes changed
     no value."""
-    lines = yaml.dump(
-        meta,
-        Dumper=_FieldPerLine,
-        allow_unicode=True,
-        sort_keys=False,
-        width=width,
-        default_flow_style=None,
+    lines = yaml.serialize(
+        _field_per_line(meta), Dumper=yaml.SafeDumper, allow_unicode=True, width=width
     ).splitlines()
     notes = notes or {}
     text = "\n".join(

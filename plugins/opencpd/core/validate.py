@@ -42,7 +42,7 @@ def _field(loc: tuple) -> str:
     return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
 
 
-def _got(value: Any) -> str:
+def got(value: Any) -> str:
     """A value as its author wrote it in YAML, not as Python shows it."""
     if isinstance(value, dict):
         return "a set of fields"
@@ -193,7 +193,7 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             line,
             col,
             "invisible-character",
-            f"'{name}' contains {what} (expected ordinary text, got {_got(value)})",
+            f"'{name}' contains {what} (expected ordinary text, got {got(value)})",
             "Retype the text, or paste it as plain text: the character cannot be "
             "shown on a page or written into a feed.",
         )
@@ -204,7 +204,7 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             col,
             "bidi-control",
             f"'{name}' contains the invisible bidirectional control {ctx['character']}, which "
-            f"changes the order the text is shown in (expected ordinary text, got {_got(value)})",
+            f"changes the order the text is shown in (expected ordinary text, got {got(value)})",
             "Retype the text, or paste it as plain text: the control can make it read as "
             "something else on a page, in a feed or in a calendar.",
         )
@@ -237,7 +237,7 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             line,
             col,
             "not-plain-text",
-            f"'{name}' contains markup (expected plain text, got {_got(value)})",
+            f"'{name}' contains markup (expected plain text, got {got(value)})",
             "Remove HTML tags and links; put links in the page text instead.",
         )
     if kind == "one_line":
@@ -256,7 +256,7 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             line,
             col,
             "bad-value",
-            f"'{name}' has an unknown value (expected {ctx.get('expected')}; got {_got(value)})",
+            f"'{name}' has an unknown value (expected {ctx.get('expected')}; got {got(value)})",
             "Use one of the allowed values.",
         )
     if kind in ("greater_than_equal", "less_than_equal") and isinstance(value, dt.date):
@@ -268,7 +268,7 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             col,
             "bad-value",
             f"'{name}' is too {'early' if early else 'late'} a date (expected a date "
-            f"{'on or after' if early else 'on or before'} {bound}, got {_got(value)})",
+            f"{'on or after' if early else 'on or before'} {bound}, got {got(value)})",
             "Write the real date, as YYYY-MM-DD: "
             + (
                 f"nothing in the programme is dated before {bound}."
@@ -284,7 +284,7 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             col,
             "bad-value",
             f"'{name}' is empty (expected at least {least} item{'s' if least > 1 else ''}, "
-            f"got {_got(value)})",
+            f"got {got(value)})",
             f"Add {'an item' if least == 1 else 'items'} to {_describe(loc)}, one '- item' per "
             "line or as [a, b].",
         )
@@ -302,7 +302,7 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
         line,
         col,
         "wrong-type" if kind in EXPECTED else "bad-value",
-        f"'{name}' is not valid (expected {expected}, got {_got(value)})",
+        f"'{name}' is not valid (expected {expected}, got {got(value)})",
         hint,
     )
 
@@ -395,7 +395,7 @@ def _prompts_left(source: Source, model: type[BaseModel]) -> list[Finding]:
                     col,
                     "placeholder",
                     f"{_describe(loc)} still holds the scaffold's prompt (expected your own words, "
-                    f"got {_got(value)})",
+                    f"got {got(value)})",
                     "Replace the prompt with your own text.",
                 )
             )
@@ -409,7 +409,7 @@ def _prompts_left(source: Source, model: type[BaseModel]) -> list[Finding]:
                     1,
                     "placeholder",
                     f"the section '{prompts[text.strip()]}' still holds the scaffold's prompt "
-                    f"(expected your own words, got {_got(text.strip())})",
+                    f"(expected your own words, got {got(text.strip())})",
                     "Replace the prompt with your own text, or delete the section.",
                 )
             )

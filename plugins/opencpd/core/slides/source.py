@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 
 from ..frontmatter import FrontMatterError, load_yaml
+from ..validate import got
 
 OPEN = re.compile(r"^///\s*(?P<name>[a-z]+)\s*(?:\|\s*(?P<title>.*?))?\s*$")
 CLOSE = re.compile(r"^///\s*$")
@@ -81,12 +82,6 @@ def read_blocks(body: str, first_line: int) -> Blocks:
     return out
 
 
-def _shown(text: str) -> str:
-    """A value as a message quotes it: in quotes, cut to 40 characters."""
-    shown = repr(text)
-    return shown if len(shown) <= 40 else shown[:37] + "..."
-
-
 def _agenda(options: list[str]) -> tuple[int, str]:
     """The agenda item a slide's options name, or what is wrong with them (worded to follow
     "the slide's options cannot be used: ", with what was expected and what was got)."""
@@ -99,28 +94,21 @@ def _agenda(options: list[str]) -> tuple[int, str]:
         if exc.finding.rule == "wrong-type":  # a list or a word, not 'name: value'
             return 0, (
                 "the only option a slide takes is 'agenda' (expected 'agenda: 2', got "
-                f"{_shown(first)})"
+                f"{got(first)})"
             )
         return 0, (
-            f"its options are not 'name: value' lines (expected 'agenda: 2', got {_shown(first)})"
+            f"its options are not 'name: value' lines (expected 'agenda: 2', got {got(first)})"
         )
     other = sorted(str(name) for name in set(values) - {"agenda"})
     if other:
         return 0, (
             "the only option a slide takes is 'agenda' (expected 'agenda: 2', got "
-            f"{', '.join(_shown(name) for name in other[:3])})"
+            f"{', '.join(got(name) for name in other[:3])})"
         )
     agenda = values.get("agenda", 0)
     if not isinstance(agenda, int) or isinstance(agenda, bool) or agenda < 0:
-        got = (
-            str(agenda).lower()
-            if isinstance(agenda, bool)
-            else str(agenda)
-            if isinstance(agenda, int)
-            else _shown(str(agenda))
-        )
         return 0, (
             "'agenda' is not the number of an agenda item (expected a whole number such as 2, "
-            f"got {got})"
+            f"got {got(agenda)})"
         )
     return agenda, ""
