@@ -577,7 +577,7 @@ def test_a_centres_page_lists_its_last_twilights_held(tmp_path: Path, build_day:
 def test_each_icalendar_file_is_the_librarys_whole_calendar(catalog: Catalog) -> None:
     """Each event is serialised once per build and put into every file it belongs to: every
     file is what the library writes when it serialises the whole calendar at once."""
-    from opencpd.core.calendar import LONDON, PRODID, _london, calendars, event
+    from opencpd.core.calendar import LONDON, PRODID, REFRESH, _london, calendars, event
 
     out = calendars(catalog, "https://cpd.test-hub.org.uk/")
     assert len(out) > 5
@@ -587,16 +587,92 @@ def test_each_icalendar_file_is_the_librarys_whole_calendar(catalog: Catalog) ->
         whole.add("prodid", PRODID)
         whole.add("version", "2.0")
         whole.add("calscale", "GREGORIAN")
+        whole.add("method", "PUBLISH")
         whole.add("x-wr-calname", str(parsed["x-wr-calname"]))
+        if uri.startswith("calendar/"):
+            whole.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+            whole.add("x-published-ttl", icalendar.vDuration(REFRESH))
         whole.add("x-wr-timezone", str(LONDON))
         slugs = [str(e["uid"]).split("@")[0] for e in parsed.walk("VEVENT")]
         found = [d for slug in slugs for d in catalog.deliveries if d.slug == slug]
         for delivery in found:
             whole.add_component(event(catalog, delivery, "https://cpd.test-hub.org.uk/"))
-        if found:
-            years = [d.meta.date.year for d in found]
-            whole.subcomponents.insert(0, _london(min(years) - 1, max(years) + 2))
+        years = [d.meta.date.year for d in found] or [catalog.today.year]
+        whole.subcomponents.insert(0, _london(min(years) - 1, max(years) + 2))
         assert whole.to_ical().decode("utf-8") == text, uri
+
+
+def test_the_time_zone_in_each_file_gives_gmt_and_bst_by_its_own_rules(catalog: Catalog) -> None:
+    """A calendar that reads the file's VTIMEZONE rather than knowing Europe/London by name
+    (Outlook builds its zone from one yearly rule; ical.js, in Thunderbird and web calendars,
+    reads only the first date of an RDATE listing several) still puts each twilight at its
+    hour: a yearly rule, read back on its own, gives London's offset either side of both
+    changes of the clocks."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    london = ZoneInfo("Europe/London")
+    for uri, text in pages(catalog).items():
+        if not uri.endswith(".ics"):
+            continue
+        (zone,) = icalendar.Calendar.from_ical(text).walk("VTIMEZONE")
+        assert [str(o["rrule"].to_ical(), "ascii") for o in zone.subcomponents] == [
+            "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3",
+            "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
+        ], uri
+        own = zone.to_tz(lookup_tzid=False)
+        for moment in (
+            "2027-03-28T00:59",
+            "2027-03-28T01:00",
+            "2027-03-31T16:05",
+            "2027-10-31T00:59",
+            "2027-10-31T01:00",
+            "2027-11-03T16:00",
+        ):
+            at = dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
+            assert at.astimezone(own).utcoffset() == at.astimezone(london).utcoffset(), moment
+
+
+def test_a_time_zone_the_rule_does_not_fit_is_one_rdate_a_line() -> None:
+    """Before 1996 the clocks went back on October's fourth Sunday, not its last: the
+    library's dates are kept, each on its own RDATE line, and read back they are London's."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from opencpd.core.calendar import _london
+
+    zone = icalendar.Timezone.from_ical(_london(1993, 1996).to_ical())
+    assert all("RRULE" not in o for o in zone.subcomponents)
+    lines = zone.to_ical().decode("ascii").split("\r\n")
+    rdates = [line for line in lines if line.startswith("RDATE")]
+    assert rdates and all("," not in line for line in rdates)
+    own = zone.to_tz(lookup_tzid=False)
+    for moment in ("1993-10-24T00:30", "1993-10-24T01:30", "1995-06-01T12:00"):
+        at = dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
+        assert (
+            at.astimezone(own).utcoffset() == at.astimezone(ZoneInfo("Europe/London")).utcoffset()
+        )
+
+
+def test_feeds_are_published_and_say_how_often_to_refresh(tmp_path: Path, build_day: None) -> None:
+    """Every file is METHOD:PUBLISH (read, not an invitation to answer); a subscribed feed
+    says how often to look again, and one with no twilight is still a calendar with a
+    component (its VTIMEZONE)."""
+    from opencpd.core.calendar import REFRESH
+
+    src = tiny_site(tmp_path / "src")  # Leeds has no twilight: its region's feed is empty
+    for slug in ("2026-12-01-leeds-speaking", "2027-03-31-leeds-speaking"):
+        (src / "deliveries" / f"{slug}.md").unlink()
+    out = pages(load_catalog(src, load_vocabulary()))
+    for uri, text in out.items():
+        if uri.endswith(".ics"):
+            parsed = icalendar.Calendar.from_ical(text)
+            assert str(parsed["method"]) == "PUBLISH", uri
+            if uri.startswith("calendar/"):
+                assert parsed.decoded("refresh-interval") == REFRESH, uri
+                assert "X-PUBLISHED-TTL:PT12H\r\n" in text, uri
+    empty = icalendar.Calendar.from_ical(out["calendar/region/yorkshire-humber.ics"])
+    assert empty.walk("VEVENT") == [] and len(empty.walk("VTIMEZONE")) == 1
 
 
 def test_a_calendars_name_is_written_as_a_text(tmp_path: Path, build_day: None) -> None:

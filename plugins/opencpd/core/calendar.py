@@ -12,7 +12,17 @@ import functools
 import re
 from collections import defaultdict
 
-from icalendar import Calendar, Component, Event, vCalAddress, vText
+from icalendar import (
+    Calendar,
+    Component,
+    Event,
+    Timezone,
+    TimezoneDaylight,
+    TimezoneStandard,
+    vCalAddress,
+    vDuration,
+    vText,
+)
 
 from .catalog import Catalog, Doc
 from .deliveries import (
@@ -40,6 +50,7 @@ STATUS = {
 }
 FEED_PAST_DAYS = 60  # a subscribed feed keeps the recent past, not every year's evenings
 PRODID = "-//OpenCPD//Deliveries//EN"
+REFRESH = dt.timedelta(hours=12)  # how often a subscribed calendar is to look for changes
 
 
 def ics_uri(catalog: Catalog, delivery: Doc[Delivery]) -> str | None:
@@ -67,15 +78,62 @@ def _host(site_url: str) -> str:
 
 @functools.lru_cache(maxsize=8)
 def _london(first: int, last: int) -> Component:
-    """The VTIMEZONE of Europe/London from `first` to `last`: worked out once per build and
-    shared by every file (once per file, it was most of the time the calendars took)."""
+    """The VTIMEZONE of Europe/London for `first` to `last`: worked out once per build and
+    shared by every file (once per file, it was most of the time the calendars took).
+
+    Written as the UK's yearly rule (RRULE) when it agrees with the time zone database over
+    those years: Outlook builds its zone from a rule and reads only one STANDARD, and ical.js
+    (Thunderbird, web calendars) reads only the first date of an RDATE that lists several, so
+    the library's dates, kept otherwise, are one RDATE a line."""
+    zone = _london_rules()
+    if _agrees(zone, first, last):
+        return zone
     cal = Calendar()
     probe = Event()
     probe.add("dtstart", dt.datetime(first, 6, 1, 12, 0, tzinfo=LONDON))
     cal.add_component(probe)
     cal.add_missing_timezones(dt.date(first, 1, 1), dt.date(last, 1, 1))
     (zone,) = cal.walk("VTIMEZONE")
+    for observance in zone.subcomponents:
+        dates = observance.pop("rdate", None)
+        for day in dates.dts if dates else []:
+            observance.add("rdate", day.dt)
     return zone
+
+
+def _london_rules() -> Timezone:
+    """GMT and BST as the UK has kept them since 1996: BST from 01:00 GMT on the last Sunday
+    of March, GMT from 02:00 BST on the last Sunday of October."""
+    zone = Timezone()
+    zone.add("tzid", str(LONDON))
+    for kind, name, onset, before, after in (
+        (TimezoneDaylight, "BST", dt.datetime(1996, 3, 31, 1), 0, 1),
+        (TimezoneStandard, "GMT", dt.datetime(1996, 10, 27, 2), 1, 0),
+    ):
+        observance = kind()
+        observance.add("dtstart", onset)
+        observance.add("rrule", {"freq": "yearly", "bymonth": onset.month, "byday": "-1su"})
+        observance.add("tzname", name)
+        observance.add("tzoffsetfrom", dt.timedelta(hours=before))
+        observance.add("tzoffsetto", dt.timedelta(hours=after))
+        zone.add_component(observance)
+    return zone
+
+
+def _agrees(zone: Timezone, first: int, last: int) -> bool:
+    """Whether `zone` gives London's offset from `first` to `last`: at noon on the first of
+    each month, and at each hour of the days on which London's offset changes (its own rules
+    are slow to read: not hour by hour for years)."""
+    tz = zone.to_tz(lookup_tzid=False)  # its own rules, not the database's by its TZID
+    noon, moments = dt.datetime(first, 1, 1, 12, tzinfo=dt.UTC), []
+    while noon.year < last:
+        before = noon - dt.timedelta(days=1)
+        if before.astimezone(LONDON).utcoffset() != noon.astimezone(LONDON).utcoffset():
+            moments += [before + dt.timedelta(hours=hour) for hour in range(25)]
+        elif noon.day == 1:
+            moments.append(noon)
+        noon += dt.timedelta(days=1)
+    return all(m.astimezone(tz).utcoffset() == m.astimezone(LONDON).utcoffset() for m in moments)
 
 
 def event(catalog: Catalog, delivery: Doc[Delivery], site_url: str) -> Event:
@@ -131,14 +189,22 @@ def calendar(
     site_url: str,
     name: str,
     events: dict[str, bytes] | None = None,
+    subscribed: bool = False,
 ) -> str:
     """One iCalendar file of `deliveries`. `events`: each delivery's VEVENT as the library
     serialised it, by slug (`serialised_events`), so that a delivery in several files is made
-    and written once per build, not once per file."""
+    and written once per build, not once per file. `subscribed`: a feed, which says how often
+    to look for changes (RFC 7986's REFRESH-INTERVAL, and Outlook's X-PUBLISHED-TTL)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
+    # Published to be read, not an invitation: without it Outlook and Apple Calendar may take
+    # an event with an organiser for a meeting request to answer.
+    cal.add("method", "PUBLISH")
+    if subscribed:
+        cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", vDuration(REFRESH))  # a property the library does not know
     cal.add("x-wr-calname", vText(name))  # a text: escaped, as the library escapes a summary
     cal.add("x-wr-timezone", str(LONDON))
     # The library folds and ends each content line on its own, so a calendar's text is its own
@@ -147,10 +213,10 @@ def calendar(
     head = cal.to_ical()
     assert head.endswith(END)
     parts = [head[: -len(END)]]
-    # The VTIMEZONE of Europe/London (GMT and BST), before the events, over the years they need.
-    if deliveries:
-        years = [d.meta.date.year for d in deliveries]
-        parts.append(_london_ical(min(years) - 1, max(years) + 2))
+    # The VTIMEZONE of Europe/London (GMT and BST), before the events, over the years they need;
+    # in a feed with no event too, as a calendar must hold at least one component.
+    years = [d.meta.date.year for d in deliveries] or [catalog.today.year]
+    parts.append(_london_ical(min(years) - 1, max(years) + 2))
     if events is None:
         events = serialised_events(catalog, deliveries, site_url)
     parts += [events[d.slug] for d in deliveries]
@@ -216,7 +282,7 @@ def calendars(
         groups[f"calendar/region/{centre_of(catalog, delivery).meta.region}.ics"].append(delivery)
         groups[f"calendar/module/{delivery.meta.module}.ics"].append(delivery)
     for uri, title in feed_uris(catalog).items():
-        out[uri] = calendar(catalog, groups.get(uri, []), site_url, title, events)
+        out[uri] = calendar(catalog, groups.get(uri, []), site_url, title, events, True)
     return out
 
 
