@@ -527,6 +527,13 @@ def test_a_changed_delivery_is_a_newer_version_for_calendars_and_feed_readers(
     assert atom.split("<entry>")[0].count("<updated>2027-01-05T00:00:00Z</updated>") == 1
 
 
+def test_the_feed_of_new_twilights_says_its_language(catalog: Catalog) -> None:
+    import xml.etree.ElementTree as ET
+
+    feed = ET.fromstring(pages(catalog)["feeds/deliveries.xml"].encode("utf-8"))
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "en-GB"
+
+
 def test_the_calendars_pages_lead_feed_readers_to_the_feed_of_new_twilights(
     catalog: Catalog,
 ) -> None:

@@ -551,7 +551,10 @@ class DeliveryPages:
             :FEED_LIMIT
         ]
         ET.register_namespace("", ATOM)
-        feed = ET.Element(f"{{{ATOM}}}feed")
+        # its language, for a reader to pick a voice, hyphenation and spelling (RFC 4287 xml:lang)
+        feed = ET.Element(
+            f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "en-GB"}
+        )
         ET.SubElement(feed, f"{{{ATOM}}}title").text = "OpenCPD: new twilights"
         ET.SubElement(feed, f"{{{ATOM}}}id").text = site + FEED
         ET.SubElement(feed, f"{{{ATOM}}}link", href=site + FEED, rel="self")
