@@ -85,9 +85,8 @@ def _london(first: int, last: int) -> Component:
     those years: Outlook builds its zone from a rule and reads only one STANDARD, and ical.js
     (Thunderbird, web calendars) reads only the first date of an RDATE that lists several, so
     the library's dates, kept otherwise, are one RDATE a line."""
-    zone = _london_rules()
-    if _agrees(zone, first, last):
-        return zone
+    if _agrees(first, last):
+        return _london_rules()
     cal = Calendar()
     probe = Event()
     probe.add("dtstart", dt.datetime(first, 6, 1, 12, 0, tzinfo=LONDON))
@@ -120,20 +119,29 @@ def _london_rules() -> Timezone:
     return zone
 
 
-def _agrees(zone: Timezone, first: int, last: int) -> bool:
-    """Whether `zone` gives London's offset from `first` to `last`: at noon on the first of
-    each month, and at each hour of the days on which London's offset changes (its own rules
-    are slow to read: not hour by hour for years)."""
-    tz = zone.to_tz(lookup_tzid=False)  # its own rules, not the database's by its TZID
-    noon, moments = dt.datetime(first, 1, 1, 12, tzinfo=dt.UTC), []
-    while noon.year < last:
-        before = noon - dt.timedelta(days=1)
-        if before.astimezone(LONDON).utcoffset() != noon.astimezone(LONDON).utcoffset():
-            moments += [before + dt.timedelta(hours=hour) for hour in range(25)]
-        elif noon.day == 1:
+def _agrees(first: int, last: int) -> bool:
+    """Whether the UK's yearly rule (`_london_rules`) gives London's offset in the time zone
+    database from `first` to `last`: at noon each day, and a minute either side of each change
+    the rule makes (at 01:00 GMT on March's and October's last Sundays)."""
+    hour, minute = dt.timedelta(hours=1), dt.timedelta(minutes=1)
+    for year in range(first, last):
+        spring, autumn = (_last_sunday(year, month) + hour for month in (3, 10))
+        moments = [spring - minute, spring, autumn - minute, autumn]
+        noon = dt.datetime(year, 1, 1, 12, tzinfo=dt.UTC)
+        while noon.year == year:
             moments.append(noon)
-        noon += dt.timedelta(days=1)
-    return all(m.astimezone(tz).utcoffset() == m.astimezone(LONDON).utcoffset() for m in moments)
+            noon += dt.timedelta(days=1)
+        for moment in moments:
+            expected = hour if spring <= moment < autumn else dt.timedelta(0)
+            if moment.astimezone(LONDON).utcoffset() != expected:
+                return False
+    return True
+
+
+def _last_sunday(year: int, month: int) -> dt.datetime:
+    """The last Sunday of `month` in `year`, at midnight UTC."""
+    day = dt.datetime(year, month + 1, 1, tzinfo=dt.UTC) - dt.timedelta(days=1)
+    return day - dt.timedelta(days=(day.weekday() + 1) % 7)
 
 
 def event(catalog: Catalog, delivery: Doc[Delivery], site_url: str) -> Event:
