@@ -476,9 +476,9 @@ def test_examples_are_labelled_everywhere(catalog: Catalog) -> None:
     assert "not a real event" in out["feeds/deliveries.xml"]
     from opencpd.core.metadata import delivery_json_ld
 
-    assert delivery_json_ld(catalog, "https://x.org.uk/")[f"{example}.md"]["name"].startswith(
-        "Example: "
-    )
+    # no event for search engines, which list it away from the page that says it is an example
+    json_ld = delivery_json_ld(catalog, "https://x.org.uk/")
+    assert f"{example}.md" not in json_ld and f"{LEEDS}.md" in json_ld
 
 
 def events(text: str) -> list[Any]:
@@ -962,25 +962,45 @@ def test_passed_twilights_are_hidden_by_the_script(browser: Any, served_tiny_sit
 
 
 def test_delivery_json_ld_fits_schema_org(served_tiny_site: str) -> None:
-    """Each delivery page's JSON-LD, as built, checked against schema.org's vocabulary."""
+    """Each delivery page's JSON-LD, as built, checked against schema.org's vocabulary; an
+    example's page has none."""
     import json
     import re
     import urllib.request
 
     from .schema_org import problems
 
-    for slug, status in [
-        (LEEDS.split("/")[1], "EventScheduled"),
-        ("2027-02-10-bristol-transition", "EventCancelled"),
-        ("2027-11-03-bristol-reading", "EventScheduled"),
+    for slug, found in [
+        (LEEDS.split("/")[1], 1),
+        ("2027-02-10-bristol-transition", 0),
+        ("2027-11-03-bristol-reading", 0),
     ]:
         with urllib.request.urlopen(f"{served_tiny_site}deliveries/{slug}/") as response:
             html = response.read().decode("utf-8")
-        (block,) = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
-        data = json.loads(block)
-        assert data["@type"] == "CourseInstance" and data["eventStatus"].endswith(status)
-        assert data["location"]["address"]["addressLocality"]
-        assert problems(data) == [], (slug, problems(data))
+        blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+        assert len(blocks) == found, slug
+        for data in map(json.loads, blocks):
+            assert data["@type"] == "CourseInstance"
+            assert data["eventStatus"].endswith("EventScheduled")
+            assert data["location"]["address"]["addressLocality"]
+            assert problems(data) == [], (slug, problems(data))
+
+
+def test_a_cancelled_delivery_is_an_event_cancelled(tmp_path: Path, build_day: None) -> None:
+    """Its JSON-LD (the Bristol centre no longer an example) says so, within schema.org."""
+    from opencpd.core.metadata import delivery_json_ld
+
+    from .schema_org import problems
+
+    root = tiny_site(tmp_path / "src")
+    centre = root / "centres" / "bristol-hub.md"
+    centre.write_text(centre.read_text("utf-8").replace("example: true\n", ""), "utf-8")
+    catalog = load_catalog(root, load_vocabulary())
+    data = delivery_json_ld(catalog, "https://x.org.uk/")[
+        "deliveries/2027-02-10-bristol-transition.md"
+    ]
+    assert data["eventStatus"] == "https://schema.org/EventCancelled"
+    assert not data["name"].startswith("Example") and problems(data) == []
 
 
 def test_the_build_makes_packs_of_confirmed_deliveries_in_the_coming_weeks(
