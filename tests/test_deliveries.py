@@ -1160,3 +1160,8 @@ def test_a_shared_material_is_counted_by_the_smallest_unit_its_grouping_names(
     from opencpd.core.packs.delivery import served
 
     assert served(grouping, 24)[0] == copies
+
+
+def test_adding_to_a_calendar_says_it_downloads_a_file(catalog: Catalog) -> None:
+    page = pages(catalog)[f"{LEEDS}.md"]
+    assert re.search(r'<a href="[^"]+\.ics" download>Add to my calendar \(download an \.ics', page)
