@@ -1162,6 +1162,107 @@ def test_a_shared_material_is_counted_by_the_smallest_unit_its_grouping_names(
     assert served(grouping, 24)[0] == copies
 
 
+# ---------------------------------------------------------------- on a phone, by ear, by keyboard
+
+
+def test_the_pages_of_a_long_calendar_are_links_that_say_where_they_go(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read out of context (a screen reader's list of links), "2" says nothing: each number is
+    "page 2", and the neighbours are "Previous page" and "Next page"."""
+    from opencpd.core import delivery_pages
+
+    monkeypatch.setattr(delivery_pages, "PAGE_SIZE", 2)
+    out = pages(catalog)
+    first, second = out["calendar/index.md"], out["calendar/2.md"]
+    hidden = '<span class="opencpd-visually-hidden">page </span>'
+    assert f'<a href="2/">{hidden}2</a>' in first
+    assert f'<strong aria-current="page">{hidden}1</strong>' in first
+    assert '<a href="2/" rel="next">Next page</a>' in first and "Previous page" not in first
+    assert '<a href="../" rel="prev">Previous page</a>' in second and "Next page" not in second
+
+
+def test_the_key_stage_filters_are_named_as_the_vocabulary_names_them(catalog: Catalog) -> None:
+    """A key stage's id beside "All twilights" misleads: "all" (modules for every phase) read as
+    the way to clear the filter."""
+    calendar = pages(catalog)["calendar/index.md"]
+    assert '<a href="key-stage/ks2/">Key Stage 2 (ages 7 to 11)</a>' in calendar
+    assert ">all</a>" not in calendar and ">KS2</a>" not in calendar
+
+
+def test_a_filtered_calendar_says_what_it_shows_and_how_to_see_all(catalog: Catalog) -> None:
+    german = pages(catalog)["calendar/language/de/index.md"]
+    assert "Showing only language: <strong>German</strong>." in german
+    assert '<a href="../../">Clear the filter: all twilights</a>' in german
+
+
 def test_adding_to_a_calendar_says_it_downloads_a_file(catalog: Catalog) -> None:
     page = pages(catalog)[f"{LEEDS}.md"]
     assert re.search(r'<a href="[^"]+\.ics" download>Add to my calendar \(download an \.ics', page)
+
+
+def test_filtering_in_place_is_announced_and_the_back_button_undoes_it(
+    browser: Any, served_tiny_site: str
+) -> None:
+    """With JavaScript a filter is followed in place: focus goes to the new heading, a status
+    says what is shown (a screen reader hears it), Back gives the list before and the address
+    is the filtered page's own, to share."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    status = page.locator("[data-calendar-status]")
+    try:
+        page.clock.set_fixed_time("2027-01-10T12:00:00Z")
+        page.goto(served_tiny_site + "calendar/")
+        page.get_by_role("link", name="German").click()
+        page.wait_for_url("**/calendar/language/de/")
+        page.wait_for_function("() => document.activeElement.matches('[data-calendar] h1')")
+        assert status.get_attribute("role") == "status"
+        assert status.inner_text() == "Twilights: German. 1 coming up."
+        assert page.get_by_role("link", name="Clear the filter").is_visible()
+        page.go_back()
+        page.wait_for_url("**/calendar/")
+        page.wait_for_function("() => document.querySelectorAll('.delivery-item').length === 3")
+        assert status.inner_text() == "Twilights near you. 3 coming up."
+        page.go_forward()
+        page.wait_for_function("() => document.querySelectorAll('.delivery-item').length === 1")
+        shared = context.new_page()  # the address, opened afresh, is the same list
+        shared.goto(page.url)
+        assert listed(shared) == listed(page) == ["Reading at KS3"]
+    finally:
+        context.close()
+
+
+def test_the_count_leaves_out_twilights_passed_since_the_build(
+    browser: Any, served_tiny_site: str
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.clock.set_fixed_time("2027-03-01T12:00:00Z")  # after the cancelled one in February
+        page.goto(served_tiny_site + "calendar/")
+        assert page.locator("[data-calendar-count]").inner_text() == "2 coming up"
+        assert page.get_by_role("listitem").filter(has_text="10 February").count() == 0
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_filter_links_are_big_enough_to_tap_on_a_phone(
+    browser: Any, served_tiny_site: str, width: int
+) -> None:
+    """WCAG 2.5.8: each filter at least 24 px high, and no two filters' boxes overlap."""
+    context = browser.new_context(viewport={"width": width, "height": 700})
+    page = context.new_page()
+    try:
+        page.goto(served_tiny_site + "calendar/language/de/")
+        boxes = page.evaluate(
+            "() => [...document.querySelectorAll('[data-calendar-filters] a')]"
+            ".flatMap(a => [...a.getClientRects()].map(r => [r.left, r.top, r.right, r.bottom]))"
+        )
+        assert boxes and all(bottom - top >= 24 for _, top, _, bottom in boxes), boxes
+        for i, (l1, t1, r1, b1) in enumerate(boxes):
+            for l2, t2, r2, b2 in boxes[i + 1 :]:
+                assert r1 <= l2 or r2 <= l1 or b1 <= t2 or b2 <= t1, (boxes, i)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()

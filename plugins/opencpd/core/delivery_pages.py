@@ -85,7 +85,12 @@ FACETS = [
         lambda c, d: [d.meta.module],
         lambda c, v: m.meta.title if (m := c.module(v)) else v,
     ),
-    Facet("key-stage", "Key stage", lambda c, d: [module_of(c, d).meta.key_stage], lambda c, v: v),
+    Facet(  # by name: "all" beside "All twilights" read as the way to clear the filter
+        "key-stage",
+        "Key stage",
+        lambda c, d: [module_of(c, d).meta.key_stage],
+        lambda c, v: c.vocabulary.label("key_stages", v),
+    ),
     Facet(
         "language",
         "Language",

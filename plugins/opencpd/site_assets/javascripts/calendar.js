@@ -35,6 +35,25 @@
         note.hidden = false;
       }
     });
+    // "N coming up" counts those still to come. Soonest first: one passed on this page means
+    // that every one on the pages before it has passed too.
+    var count = root.querySelector("[data-calendar-count]");
+    if (count && hidden) {
+      var left = count.getAttribute("data-total") - count.getAttribute("data-before") - hidden;
+      count.textContent = count.textContent.replace(/^\d+/, String(Math.max(left, 0)));
+    }
+  }
+
+  // What a screen reader says once a filter or page is followed in place: the heading (where
+  // focus goes), how many are coming up and how many have passed.
+  function announce() {
+    var status = document.querySelector("[data-calendar-status]");
+    if (!status) { return; }
+    status.textContent = Array.prototype.map.call(
+      document.querySelectorAll("[data-calendar] h1, [data-calendar-count], " +
+        "[data-calendar] [data-passed-note]:not([hidden])"),
+      function (part) { return part.textContent.trim().replace(/\.$/, ""); }
+    ).join(". ") + ".";
   }
 
   // The page's own links (logo, navigation, footer, favicon) are relative to its address: a new
@@ -75,6 +94,7 @@
       hidePassed(document);
       var heading = document.querySelector("[data-calendar] h1");
       if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
+      announce();
     }).catch(function () { window.location.href = url; });
   }
 
