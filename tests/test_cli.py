@@ -99,6 +99,19 @@ def test_check_as_a_command_prints_no_traceback(site_copy: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_python_m_opencpd_cli_runs_the_command(site_copy: Path) -> None:
+    """`python -m opencpd.cli check` checks (it once exited 0 having done nothing at all)."""
+    break_module(site_copy)
+    done = subprocess.run(
+        [sys.executable, "-m", "opencpd.cli", "check"],
+        cwd=site_copy,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1 and done.stdout.startswith(BROKEN_LINE), done
+
+
 @pytest.mark.parametrize(
     "fault, says",
     [

@@ -642,3 +642,7 @@ def _add_support() -> None:
 
 
 _add_support()
+
+
+if __name__ == "__main__":  # `python -m opencpd.cli`, as well as the `opencpd` command
+    main()
