@@ -564,6 +564,16 @@ def test_only_twilights_still_to_come_have_a_file_to_add_to_a_calendar(catalog: 
     assert "2026-12-01-leeds-speaking@cpd.test-hub.org.uk" in feed
 
 
+def test_a_cancelled_twilight_says_so_in_its_heading_and_offers_no_evening_to_add(
+    catalog: Catalog,
+) -> None:
+    """Its file is to take the evening out of the calendars it was added to, not to add it."""
+    page = pages(catalog)["deliveries/2027-02-10-bristol-transition.md"]
+    assert "<h1>Cancelled: Example: " in page
+    assert "Add to my calendar" not in page
+    assert "download>Mark it cancelled in my calendar (download an .ics file)</a>" in page
+
+
 def test_a_centres_page_lists_its_last_twilights_held(tmp_path: Path, build_day: None) -> None:
     src = tiny_site(tmp_path / "src")
     held = (src / "deliveries" / "2026-12-01-leeds-speaking.md").read_text()
