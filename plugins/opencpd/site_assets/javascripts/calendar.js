@@ -44,6 +44,15 @@
     }
   }
 
+  // On a phone the filters are folded (the twilights first, under a line that opens them);
+  // without JavaScript they stay open, as they do on a wider screen.
+  function foldFilters() {
+    if (!window.matchMedia("(max-width: 44.9375em)").matches) { return; }
+    document.querySelectorAll("[data-calendar-fold]").forEach(function (part) {
+      part.open = false;
+    });
+  }
+
   // What a screen reader says once a filter or page is followed in place: the heading (where
   // focus goes), how many are coming up and how many have passed.
   function announce() {
@@ -92,6 +101,7 @@
       document.title = doc.title;
       if (push) { window.history.pushState({ calendar: true }, "", url); }
       hidePassed(document);
+      foldFilters();
       var heading = document.querySelector("[data-calendar] h1");
       if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
       announce();
@@ -110,4 +120,5 @@
     if (document.querySelector("[data-calendar]")) { swap(window.location.href, false); }
   });
   hidePassed(document);
+  foldFilters();
 })();
