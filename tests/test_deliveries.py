@@ -109,8 +109,8 @@ BAD = [  # name, fields changed, (line, rule) expected; the file's fields are in
     ("no-host", {"booking": "'https:bookings'"}, 10, "bad-link", "https"),
     ("stale", {"date": "2027-01-05"}, 7, "stale-status", "held or cancelled"),
     ("changed-early", {"changed": "2026-12-01"}, 10, "bad-value", "before it was announced"),
-    ("changed-later", {"changed": "2027-02-01"}, 10, "future-date", "got 2027-02-01"),
-    ("announced-later", {"announced": "2027-01-20"}, 9, "future-date", "got 2027-01-20"),
+    ("changed-later", {"changed": "2099-02-01"}, 10, "future-date", "got 2099-02-01"),
+    ("announced-later", {"announced": "2099-01-20"}, 9, "future-date", "got 2099-01-20"),
     ("held-too-soon", {"status": "held"}, 7, "held-too-soon", "has not come"),
     ("overlap", {"date": "2027-03-31", "start": '"18:00"'}, 5, "overlap", "overlap"),
     ("early", {"start": '"01:30"'}, 5, "early-start", "from 07:00"),
@@ -376,6 +376,26 @@ def test_new_centre_and_delivery_pass_check(catalog: Catalog, tmp_path: Path) ->
     # a past evening recorded is announced on its day, not after it (announced-late)
     recorded = (src / "deliveries" / "2020-05-06-leeds-hub-ks2-speaking.md").read_text()
     assert "announced: 2020-05-06\n" in recorded, recorded
+
+
+def test_a_delivery_made_or_changed_today_passes_before_it_is_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last commit is older than the day a coordinator works: `opencpd new delivery`
+    writes today's `announced`, and the guide has them set `changed` to today, both checked
+    before they commit. Neither is a day still to come."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1577880000")  # 1 January 2020, 12:00 UTC
+    root = tiny_site(tmp_path / "src")
+    made = new(tmp_path, *delivery("ks2-speaking", "leeds-hub", "2099-02-17", "16:15"))
+    assert made.exit_code == 0, made.output
+    path = root / "deliveries" / "2099-02-17-leeds-hub-ks2-speaking.md"
+    text = path.read_text("utf-8")
+    announced = re.search(r"^announced: (\S+)$", text, re.M)
+    assert announced, text
+    path.write_text(text.replace("---\n\n", f"changed: {announced[1]}\n---\n\n"), "utf-8")
+    found = [f for f in load_catalog(root, load_vocabulary()).findings if f.path.startswith(
+        "deliveries/2099-")]  # fmt: skip
+    assert found == [], found
 
 
 def test_cancelled_and_past_deliveries_have_no_packs(catalog: Catalog) -> None:

@@ -538,7 +538,9 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
             f"{catalog.today.isoformat()})",
             "Set 'held' once the evening has run; until then it is 'planned' or 'confirmed'.",
         )
-    check_changed(loader, delivery, catalog.today)
+    # The author's day when it is later than the last commit's: `opencpd new delivery` and a
+    # `changed` set as the guide says are dated today, checked before they are committed.
+    check_changed(loader, delivery, max(catalog.today, dt.datetime.now(LONDON).date()))
     return ok
 
 
@@ -559,7 +561,7 @@ def _https(link: str) -> bool:
 
 
 def check_changed(loader: Loader, delivery: Doc[Delivery], today: dt.date) -> None:
-    """`announced` is not after the build day, and `changed` falls between the two: the feed
+    """`announced` is not after `today`, and `changed` falls between the two: the feed
     is in the order of announcement, and calendars count an event's versions from that day
     (calendar.sequence)."""
     meta, source = delivery.meta, delivery.source
