@@ -476,6 +476,23 @@ def test_pages_match_their_golden_files(catalog: Catalog, uri: str, golden: str)
     assert_golden(golden, pages(catalog)[uri])
 
 
+def test_a_delivery_page_links_only_the_packs_that_are_made(catalog: Catalog) -> None:
+    """A pack still being made while serving, or left unmade by a strict build that stops on
+    a finding, has no address or size: the page links the others and does not fail."""
+    from opencpd.core.render import Renderer
+
+    made = {"label": "Facilitator edition", "edition": "facilitator", "size": "80 KB"}
+    packs = {
+        f"delivery-{LEEDS[11:]}": [
+            {**made, "uri": f"packs/delivery-{LEEDS[11:]}-facilitator.pdf"},
+            {"label": "Participant edition", "edition": "participant", "uri": "", "note": "…"},
+        ]
+    }
+    url = "https://cpd.test-hub.org.uk/"
+    page = published(Renderer(catalog, "16:00", url, packs=packs).pages())[f"{LEEDS}.md"]
+    assert "Facilitator edition (PDF, 80 KB)" in page and "Participant edition" not in page
+
+
 def test_module_pages_show_their_next_twilights(catalog: Catalog) -> None:
     out = pages(catalog)
     speaking = out["modules/ks2-speaking/index.md"]
