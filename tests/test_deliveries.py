@@ -549,12 +549,13 @@ def test_a_changed_delivery_is_a_newer_version_for_calendars_and_feed_readers(
     catalog: Catalog,
 ) -> None:
     """Cancelled on 5 January, 16 days after it was announced: its event's SEQUENCE is above
-    any it had before (the days to its last change, one more once cancelled), and the feed's
+    any it had before (one once changed, one a day to its last change, one more once
+    cancelled), and the feed's
     entry is updated that day, so that calendars and feed readers that have it take it again."""
     out = pages(catalog)
     feed = {str(e["uid"]): e for e in events(out["calendar/all.ics"])}
     cancelled = feed["2027-02-10-bristol-transition@cpd.test-hub.org.uk"]
-    assert (cancelled.decoded("sequence"), str(cancelled["status"])) == (17, "CANCELLED")
+    assert (cancelled.decoded("sequence"), str(cancelled["status"])) == (18, "CANCELLED")
     assert cancelled.decoded("last-modified").isoformat() == "2027-01-05T00:00:00+00:00"
     unchanged = feed["2027-03-31-leeds-speaking@cpd.test-hub.org.uk"]
     assert unchanged.decoded("sequence") == 0 and "last-modified" not in unchanged
@@ -569,6 +570,23 @@ def test_the_feed_of_new_twilights_says_its_language(catalog: Catalog) -> None:
 
     feed = ET.fromstring(pages(catalog)["feeds/deliveries.xml"].encode("utf-8"))
     assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "en-GB"
+
+
+def test_a_delivery_changed_on_the_day_it_was_announced_is_a_newer_version(
+    tmp_path: Path, build_day: None
+) -> None:
+    """Published, then its time corrected the same day: a calendar that added it takes the
+    corrected event, whose SEQUENCE is above the first's."""
+    from opencpd.core.calendar import sequence
+
+    root = tiny_site(tmp_path / "src")
+    write_delivery(root, "2027-05-05-first", {"announced": "2027-01-08"})
+    moved = {"date": "2027-05-12", "announced": "2027-01-08", "changed": "2027-01-08"}
+    write_delivery(root, "2027-05-12-moved", moved)
+    loaded = load_catalog(root, load_vocabulary())
+    assert loaded.findings == [], loaded.findings
+    by_slug = {d.slug: d.meta for d in loaded.deliveries}
+    assert sequence(by_slug["2027-05-12-moved"]) > sequence(by_slug["2027-05-05-first"]) == 0
 
 
 def test_the_calendars_pages_lead_feed_readers_to_the_feed_of_new_twilights(

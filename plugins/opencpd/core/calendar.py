@@ -182,10 +182,13 @@ def event(catalog: Catalog, delivery: Doc[Delivery], site_url: str) -> Event:
 
 def sequence(meta: Delivery) -> int:
     """The event's version (RFC 5545 SEQUENCE), which a calendar that has it must see go up
-    when it changes: the days from its announcement to its last change (`changed`), one more
-    once cancelled. It goes up as long as `changed` is moved on with each change."""
-    days = (meta.changed - meta.announced).days if meta.changed else 0
-    return max(days, 0) + (1 if meta.status == "cancelled" else 0)
+    when it changes: one once changed (on the day it was announced too), and one a day from
+    its announcement to its last change (`changed`), one more once cancelled. It goes up as
+    long as `changed` is moved on with each change."""
+    if meta.changed is None:
+        return 1 if meta.status == "cancelled" else 0
+    days = max((meta.changed - meta.announced).days, 0)
+    return 1 + days + (1 if meta.status == "cancelled" else 0)
 
 
 END = b"END:VCALENDAR\r\n"
