@@ -112,6 +112,11 @@ def test_python_m_opencpd_cli_runs_the_command(site_copy: Path) -> None:
     assert done.returncode == 1 and done.stdout.startswith(BROKEN_LINE), done
 
 
+def test_new_says_all_it_makes(runner: CliRunner) -> None:
+    shown = runner.invoke(main, ["new", "--help"]).output
+    assert "module, session, resource, centre, delivery, offer or site" in shown, shown
+
+
 @pytest.mark.parametrize(
     "fault, says",
     [

@@ -398,6 +398,13 @@ def test_a_delivery_made_or_changed_today_passes_before_it_is_committed(
     assert found == [], found
 
 
+def test_a_date_that_is_none_names_its_option_and_the_fix(tmp_path: Path, build_day: None) -> None:
+    tiny_site(tmp_path / "src")
+    made = new(tmp_path, *delivery("ks2-speaking", "leeds-hub", "2027-02-30", "16:00"))
+    assert made.exit_code == 2 and "Invalid value for '--date': expected a date" in made.output
+    assert "got '2027-02-30'. Write it as year-month-day." in made.output, made.output
+
+
 def test_cancelled_and_past_deliveries_have_no_packs(catalog: Catalog) -> None:
     from opencpd.core.packs.delivery import packs_for
 

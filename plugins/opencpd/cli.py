@@ -480,7 +480,8 @@ def slides_command(config_file: str, ids: tuple[str, ...], out: str, jobs: int) 
 
 @main.group()
 def new() -> None:
-    """Create a new module, session or resource from a scaffold that passes `opencpd check`."""
+    """Create a module, session, resource, centre, delivery, offer or site that passes
+    `opencpd check`."""
 
 
 @new.command("site")

@@ -19,7 +19,10 @@ def _date(value: str) -> dt.date:
             raise ValueError(value)
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"expected a date like 2027-01-20, got {value!r}") from None
+        raise click.BadParameter(
+            f"expected a date like 2027-01-20, got {value!r}. Write it as year-month-day.",
+            param_hint="'--date'",
+        ) from None
 
 
 def add_commands(new: click.Group, config_option: click.Option) -> None:
