@@ -405,6 +405,21 @@ def test_a_date_that_is_none_names_its_option_and_the_fix(tmp_path: Path, build_
     assert "got '2027-02-30'. Write it as year-month-day." in made.output, made.output
 
 
+def test_the_guides_centre_and_delivery_pass_check(tmp_path: Path, build_day: None) -> None:
+    """What a coordinator copies from docs/contribute/delivering.md passes as it stands (on
+    the tiny site's module)."""
+    guide = (TESTS.parent / "docs" / "contribute" / "delivering.md").read_text("utf-8")
+    blocks = re.findall(r"```yaml\n(---\n.*?)```", guide, re.S)
+    centre_text = next(b for b in blocks if "\nname: " in b)
+    delivery_text = next(b for b in blocks if "\nmodule: ks2-writing\n" in b)
+    root = tiny_site(tmp_path / "src")
+    (root / "centres" / "leeds-hub.md").write_text(centre_text, "utf-8")
+    path = root / "deliveries" / "2027-01-20-leeds-hub-ks2-speaking.md"
+    path.write_text(delivery_text.replace("ks2-writing", "ks2-speaking"), "utf-8")
+    found = load_catalog(root, load_vocabulary()).findings
+    assert found == [], "\n".join(map(str, found))
+
+
 def test_cancelled_and_past_deliveries_have_no_packs(catalog: Catalog) -> None:
     from opencpd.core.packs.delivery import packs_for
 
