@@ -378,12 +378,12 @@ def test_new_centre_and_delivery_pass_check(catalog: Catalog, tmp_path: Path) ->
     assert "announced: 2020-05-06\n" in recorded, recorded
 
 
-def test_a_delivery_made_or_changed_today_passes_before_it_is_committed(
+def test_a_delivery_made_changed_or_closed_today_passes_before_it_is_committed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The last commit is older than the day a coordinator works: `opencpd new delivery`
-    writes today's `announced`, and the guide has them set `changed` to today, both checked
-    before they commit. Neither is a day still to come."""
+    writes today's `announced`, the guide has them set `changed` to today, and a twilight
+    that ran since the last commit is marked held, all checked before they commit."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1577880000")  # 1 January 2020, 12:00 UTC
     root = tiny_site(tmp_path / "src")
     made = new(tmp_path, *delivery("ks2-speaking", "leeds-hub", "2099-02-17", "16:15"))
@@ -393,8 +393,10 @@ def test_a_delivery_made_or_changed_today_passes_before_it_is_committed(
     announced = re.search(r"^announced: (\S+)$", text, re.M)
     assert announced, text
     path.write_text(text.replace("---\n\n", f"changed: {announced[1]}\n---\n\n"), "utf-8")
+    ran = {"date": "2021-06-02", "announced": "2021-05-01", "status": "held"}
+    write_delivery(root, "2021-06-02-leeds-ran", ran)
     found = [f for f in load_catalog(root, load_vocabulary()).findings if f.path.startswith(
-        "deliveries/2099-")]  # fmt: skip
+        ("deliveries/2099-", "deliveries/2021-"))]  # fmt: skip
     assert found == [], found
 
 

@@ -526,7 +526,8 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
             "Mark it 'held' if it ran, or 'cancelled' if it did not.",
             "warning",
         )
-    if meta.status == "held" and meta.date > catalog.today:
+    today = authors_day(catalog)
+    if meta.status == "held" and meta.date > today:
         # A held twilight leaves the calendar, and its page says it has taken place: one to
         # come, marked held by mistake, would vanish from the calendar without a word.
         loader.find(
@@ -535,13 +536,18 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
             "held-too-soon",
             f"the delivery is marked held but its date has not come (expected planned, "
             f"confirmed or cancelled until {meta.date.isoformat()}, got held on "
-            f"{catalog.today.isoformat()})",
+            f"{today.isoformat()})",
             "Set 'held' once the evening has run; until then it is 'planned' or 'confirmed'.",
         )
-    # The author's day when it is later than the last commit's: `opencpd new delivery` and a
-    # `changed` set as the guide says are dated today, checked before they are committed.
-    check_changed(loader, delivery, max(catalog.today, dt.datetime.now(LONDON).date()))
+    check_changed(loader, delivery, today)
     return ok
+
+
+def authors_day(catalog: Catalog) -> dt.date:
+    """Today's date in London when it is later than the build's (the last commit's): what a
+    coordinator writes today (`opencpd new delivery`'s `announced`, a `changed`, a twilight
+    that ran since, marked held) is checked before it is committed."""
+    return max(catalog.today, dt.datetime.now(LONDON).date())
 
 
 def _https(link: str) -> bool:
