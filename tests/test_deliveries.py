@@ -422,6 +422,14 @@ def test_the_guides_centre_and_delivery_pass_check(tmp_path: Path, build_day: No
     assert found == [], "\n".join(map(str, found))
 
 
+def test_a_new_centre_with_a_persons_contact_says_how_to_fix_it(
+    tmp_path: Path, build_day: None
+) -> None:
+    tiny_site(tmp_path / "src")
+    made = new(tmp_path, *centre("moor", "jo.bloggs@moor.sch.uk"))
+    assert made.exit_code == 1 and "got 'jo.bloggs@moor.sch.uk'). Ask the centre for" in made.output
+
+
 def test_cancelled_and_past_deliveries_have_no_packs(catalog: Catalog) -> None:
     from opencpd.core.packs.delivery import packs_for
 

@@ -60,7 +60,8 @@ def new_centre(
     if not organisation_mailbox(contact):
         raise ScaffoldError(
             f"the contact looks like a person's address (expected an "
-            f"organisation's mailbox such as bookings@ or cpd@, got {contact!r})."
+            f"organisation's mailbox such as bookings@ or cpd@, got {contact!r}). Ask the "
+            "centre for its bookings or CPD mailbox: a person's address is never published."
         )
     if not centre_id or slugify(centre_id) != centre_id or centre_id == "index":
         raise ScaffoldError(
