@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -115,6 +116,11 @@ def test_python_m_opencpd_cli_runs_the_command(site_copy: Path) -> None:
 def test_new_says_all_it_makes(runner: CliRunner) -> None:
     shown = runner.invoke(main, ["new", "--help"]).output
     assert "module, session, resource, centre, delivery, offer or site" in shown, shown
+
+
+def test_every_option_of_build_says_what_it_does(runner: CliRunner) -> None:
+    shown = runner.invoke(main, ["build", "--help"]).output
+    assert re.search(r"--verbose\s+Show each step", shown), shown
 
 
 @pytest.mark.parametrize(

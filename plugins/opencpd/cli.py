@@ -198,7 +198,9 @@ PREVIEW_DIR = ".preview"  # beside mkdocs.yml; holds a .gitignore of its own
     help="Include resources awaiting moderation, bannered, in .preview/ (never the "
     "published folder; refused on CI).",
 )
-@click.option("-v", "--verbose", is_flag=True)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Show each step of the build, not only the warnings."
+)
 def build(config_file: str, site_dir: str | None, preview_pending: bool, verbose: bool) -> None:
     """Build the whole site strictly; the old site stays unless the build succeeds."""
     from .adapters.site import BuildFailed, build_site, log_to_terminal
