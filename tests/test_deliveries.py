@@ -111,7 +111,7 @@ BAD = [  # name, fields changed, (line, rule) expected; the file's fields are in
     ("changed-early", {"changed": "2026-12-01"}, 10, "bad-value", "before it was announced"),
     ("changed-later", {"changed": "2099-02-01"}, 10, "future-date", "got 2099-02-01"),
     ("announced-later", {"announced": "2099-01-20"}, 9, "future-date", "got 2099-01-20"),
-    ("held-too-soon", {"status": "held"}, 7, "held-too-soon", "has not come"),
+    ("held-too-soon", {"date": "2099-05-05", "status": "held"}, 7, "held-too-soon", "not come"),
     ("overlap", {"date": "2027-03-31", "start": '"18:00"'}, 5, "overlap", "overlap"),
     ("early", {"start": '"01:30"'}, 5, "early-start", "from 07:00"),
     ("unquoted-start", {"start": "16:00"}, 5, "wrong-type", "Put it in quotes"),
