@@ -347,6 +347,8 @@ def test_serve_shows_the_packs_and_zips_a_build_published(
             == (built_site / "packs/bridge-toolkit-handbook.pdf").read_bytes()
         )
         assert 'href="../../offline/ks2-speaking.zip"' in module
+        # what the site says of its own address is the published one, not the server's
+        assert server.file("catalog.json") == (built_site / "catalog.json").read_bytes()
         files = zipped(server, "ks2-speaking")
         assert files[f"packs/{PACKS[0]}"] == (built_site / "packs" / PACKS[0]).read_bytes()
         assert "modules/ks2-speaking/index.html" in files

@@ -148,6 +148,12 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         if self.rebuilds:
             self.rebuilds.failed()
 
+    def site_url(self, config: MkDocsConfig) -> str:
+        """The address the site is published at, also while serving (whose `site_url` is the
+        server's): what the site says of itself (calendars' event ids, feeds, JSON-LD, packs'
+        links) is what `opencpd build` publishes."""
+        return published_site_url(config) if self.serving else config.site_url or ""
+
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         refuse_committed_build_files(project(config))  # before anything is read from them
         self.untrusted = {}
@@ -174,9 +180,8 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             self.load(config, root, extra)
         for finding in self.catalog.findings:  # an expired offer leaves the site, unstopped
             (log.warning if blocks_build(finding) else log.info)(str(finding))
-        settings = (
-            f"{config.site_url} {self.config.start_time} {self.config.edit_url} {self.shells}"
-        )
+        site_url = self.site_url(config)
+        settings = f"{site_url} {self.config.start_time} {self.config.edit_url} {self.shells}"
         kept = None if self.serving else project(config) / KEPT_DELIVERIES
         self.kept = KeptDeliveries(kept, self.catalog.vocabulary, settings)
         self.packs = self.session_packs(config)
@@ -184,7 +189,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         renderer = make(
             self.catalog,
             self.config.start_time,
-            config.site_url or "",
+            site_url,
             self.config.edit_url,
             packs=pack_links(self.packs),
             slides=deck_links(self.decks),
@@ -203,12 +208,10 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         self.shown = shown
         if not self.serving:
             keep_rendered(rendered)
-        self.pages["catalog.json"] = json_document(
-            export(self.catalog, config.site_url or ""), indent=1
-        )
+        self.pages["catalog.json"] = json_document(export(self.catalog, site_url), indent=1)
         self.json_ld = ChainMap(  # the deliveries' worked out when asked for
-            Metadata(self.catalog, config.site_url or "").all(),
-            delivery_json_ld(self.catalog, config.site_url or ""),
+            Metadata(self.catalog, site_url).all(),
+            delivery_json_ld(self.catalog, site_url),
         )
         self.attachments = renderer.attachments()
         config.nav = merge_nav(config.nav, renderer.navigation())
@@ -240,7 +243,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     def session_packs(self, config: MkDocsConfig) -> list[PackJob]:
         """Packs from the cache; made first when the `packs` option is on (`opencpd build`), or
         in the background while serving. Made for the published address, not the served one."""
-        site_url = published_site_url(config) if self.serving else config.site_url or ""
+        site_url = self.site_url(config)
         options = pack_options(config, self.config.start_time, site_url)
         options.decks = deck_links(self.decks)  # the facilitator edition links them
         warn_placeholder(site_url)
@@ -275,7 +278,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         """Decks from the cache; made first when the `packs` option is on (`opencpd build`)."""
         from ..core.slides import findings as slide_findings
 
-        site_url = published_site_url(config) if self.serving else config.site_url or ""
+        site_url = self.site_url(config)
         options = deck_options(config, self.config.start_time, self.config.evaluation_url, site_url)
         found = slide_findings(self.catalog, options)
         for finding in found:
