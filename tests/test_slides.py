@@ -423,6 +423,80 @@ def test_a_deck_made_for_a_delivery_has_its_centre_date_and_clock_times(
     assert all(p.name.startswith("delivery-") for p in cache.folder.iterdir())
 
 
+def test_an_evenings_powerpoint_names_its_leads_and_keeps_titles_clear_of_the_body(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The lead teachers who consented are on the title slide (as on the pack's cover), the one
+    who did not is nowhere; a title that wraps to two lines pushes the body down instead of
+    running over it, read back from the shapes' extents and from LibreOffice's rendering."""
+    from opencpd.core.slides.delivery import delivery_decks
+    from pptx import Presentation
+
+    from .test_deliveries import BUILD_DAY, LEEDS, tiny_site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
+    root = tiny_site(tmp_path / "src")
+    evening = root / f"{LEEDS}.md"
+    evening.write_text(
+        evening.read_text().replace(
+            "  - {name: Ann Lead, consent: true}\n",
+            "  - {name: Ann Lead, consent: true}\n  - {name: Bea Second, consent: true}\n"
+            "  - {name: Cy Unasked}\n",
+        )
+    )
+    session = root / "modules" / "ks2-speaking" / "sessions" / "01-twilight.md"
+    long_title = "Speaking at KS2 — a twilight on routines that get every pupil talking"
+    session.write_text(
+        session.read_text().replace("Speaking at KS2 — twilight session", long_title, 1)
+    )
+    catalog = load_catalog(root, load_vocabulary(None))
+    delivery = next(d for d in catalog.deliveries if d.slug == LEEDS.split("/")[1])
+    jobs = delivery_decks(catalog, delivery, OPTIONS, DeckCache(tmp_path / "cache"))
+    files = jobs[0].result.files
+    prs = Presentation(str(files["pptx"]))
+    text = " ".join(
+        s.text_frame.text for slide in prs.slides for s in slide.shapes if s.has_text_frame
+    )
+    first = " ".join(s.text_frame.text for s in prs.slides[0].shapes if s.has_text_frame)
+    assert "Led by Ann Lead and Bea Second" in first
+    assert "Cy Unasked" not in text
+    assert prs.slides[0].shapes.title.text_frame.text == long_title  # the layout's title
+    for number, slide in enumerate(prs.slides, 1):
+        boxes = sorted(
+            (s.top, s.top + s.height, s.text_frame.text)
+            for s in slide.shapes
+            if s.has_text_frame and not re.fullmatch(r"\d+ / \d+", s.text_frame.text)
+        )
+        for shape in slide.shapes:
+            assert shape.left >= 0 and shape.left + shape.width <= prs.slide_width, number
+            assert shape.top >= 0 and shape.top + shape.height <= prs.slide_height, number
+        for (_, bottom, above), (top, _, below) in zip(boxes, boxes[1:], strict=False):
+            assert bottom <= top, (number, above, below)
+    office = shutil.which("soffice") or shutil.which("libreoffice")
+    if office is None:
+        return
+    subprocess.run(
+        [office, "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), files["pptx"]],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    rendered = next(tmp_path.glob("*.pdf"))
+    page = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-bbox", str(rendered), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    words = [
+        (float(m[1]), float(m[2]), m[3])
+        for m in re.finditer(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page)
+    ]
+    talking = max(bottom for _, bottom, word in words if word == "talking")
+    minutes = min(top for top, _, word in words if word == "minutes")
+    assert talking <= minutes, words  # the title's second line ends above the body
+
+
 @pytest.mark.parametrize(
     "centre",
     [

@@ -34,6 +34,7 @@ class DeckOptions:
     evaluation_url: str = ""  # else the session's page on the site
     centre: str = ""  # for a deck made for one delivery
     date: str = ""
+    leads: str = ""  # the evening's lead teachers who consented to be named, "A and B"
     example: bool = False  # that delivery is an example: every slide says so
 
     def fingerprint(self) -> str:
@@ -44,6 +45,7 @@ class DeckOptions:
                 self.evaluation_url,
                 self.centre,
                 self.date,
+                self.leads,
                 self.example,
             )
         )
@@ -108,6 +110,8 @@ def make_deck(
         if x
     )
     subtitle = f"{s.duration} minutes" + (f" · {when}" if when else "")
+    if options.leads:  # who stands at the front that evening, as on the pack's cover
+        subtitle += f"\n\nLed by {_escape(options.leads)}"
     prepare = "\n\n".join(blocks.facilitator)
     deck.slides.append(
         Slide("title", s.title, _with_notes(md, f"{subtitle}", prepare), module.meta.title)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from ..catalog import Catalog, Doc
 from ..deliveries import centre_of, is_example, module_of, packable, sessions_of, starts
 from ..delivery_model import Delivery
+from ..packs.delivery import and_list
 from .build import DeckJob, content_hash, generate
 from .cache import DeckCache
 from .deck import DeckOptions
@@ -28,6 +29,7 @@ def evening_options(
     centre = centre_of(catalog, delivery).meta
     day = delivery.meta.date
     clock = starts(delivery)
+    leads = and_list([t.name for t in delivery.meta.lead_teachers if t.consent])
     out = []
     for session in sessions_of(catalog, delivery):
         out.append(
@@ -40,6 +42,7 @@ def evening_options(
                     if centre.town and centre.town not in centre.name
                     else centre.name,
                     date=f"{day:%A} {day.day} {day:%B %Y}",
+                    leads=leads,
                     example=is_example(catalog, delivery),
                 ),
             )

@@ -13,7 +13,7 @@ from pathlib import Path
 import segno
 from pptx import Presentation
 from pptx.dml.color import RGBColor
-from pptx.enum.text import PP_ALIGN
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
 from .deck import Deck, Slide
@@ -28,9 +28,9 @@ FIXED_TIME = (2026, 1, 1, 0, 0, 0)
 def write_pptx(deck: Deck, resolve: Callable[[str], Path | None], target: Path) -> int:
     prs = Presentation()
     prs.slide_width, prs.slide_height = WIDTH, HEIGHT
-    blank = prs.slide_layouts[6]
+    titled = prs.slide_layouts[5]  # Title Only
     for number, slide in enumerate(deck.slides, 1):
-        page = prs.slides.add_slide(blank)
+        page = prs.slides.add_slide(titled)
         _fill(page, slide, resolve, number, len(deck.slides))
         notes = slide.notes_text
         if notes:
@@ -52,20 +52,23 @@ def _fill(
     if slide.kind == "title":
         top = Inches(1.8)
     if slide.kicker:
-        box = shapes.add_textbox(MARGIN, top, width, Inches(0.5))
+        height = _height(slide.kicker, 24, width)
+        box = shapes.add_textbox(MARGIN, top, width, height)
+        box.text_frame.word_wrap = True  # else a long kicker runs off the slide, centred
         _text(box.text_frame.paragraphs[0], slide.kicker, Pt(24), TEAL, bold=True)
-        top += Inches(0.55)
-    title = shapes.add_textbox(MARGIN, top, width, Inches(1))
+        top += height + Inches(0.05)
+    size = 44 if slide.kind == "title" else 34
+    # The layout's title placeholder, so that PowerPoint's outline, accessibility checker and
+    # screen readers find each slide's title; as tall as its lines, the body below it.
+    title = shapes.title
     title.name = "Title"
-    title.text_frame.word_wrap = True
-    _text(
-        title.text_frame.paragraphs[0],
-        slide.title,
-        Pt(44 if slide.kind == "title" else 34),
-        NAVY,
-        bold=True,
-    )
-    top += Inches(1.1 if slide.kind == "title" else 0.9)
+    title.left, title.top, title.width = MARGIN, top, width
+    title.height = _height(slide.title, size, width)
+    frame = title.text_frame
+    frame.word_wrap, frame.vertical_anchor = True, MSO_ANCHOR.TOP
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    _text(frame.paragraphs[0], slide.title, Pt(size), NAVY, bold=True)
+    top += title.height + Inches(0.2 if slide.kind == "title" else 0.1)
     body = shapes.add_textbox(MARGIN, top, width, HEIGHT - top - Inches(0.6))
     frame = body.text_frame
     frame.word_wrap = True
@@ -98,6 +101,19 @@ def _fill(
         WIDTH - MARGIN - Inches(2), HEIGHT - Inches(0.55), Inches(2), Inches(0.4)
     )
     _text(count.text_frame.paragraphs[0], f"{number} / {total}", Pt(14), INK)
+
+
+def _height(text: str, points: int, width: Emu) -> Emu:
+    """A bold line of text's box, as tall as the lines it wraps to in `width` (DejaVu Sans Bold
+    averages about 0.62 em a character; lines 1.2 em apart; the box's insets 0.1 inch)."""
+    per_line = max(1, int(Emu(width).pt / (0.62 * points)))
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > per_line:
+            lines, used = lines + 1, len(word)
+        else:
+            used += (1 if used else 0) + len(word)
+    return Emu(int(Pt(points * 1.2 * lines)) + Inches(0.1))
 
 
 def _text(paragraph: object, text: str, size: Emu, colour: RGBColor, bold: bool = False) -> None:
