@@ -886,6 +886,20 @@ def pdf_pages(pdf: Path) -> list[str]:
     return text.split("\f")[:-1]
 
 
+def test_both_editions_say_where_the_evening_is_and_what_to_bring(
+    catalog: Catalog, tmp_path: Path
+) -> None:
+    """The lead teacher and the participants read the centre's address and access and the
+    delivery's practical notes (what to bring) in the pack, as on the delivery's page."""
+    for edition in ("facilitator", "participant"):
+        text = " ".join(
+            " ".join(pdf_pages(pack_pdf(catalog, LEEDS.split("/")[1], edition, tmp_path))).split()
+        )
+        assert "On the evening Where: 1 Test Street, Leeds" in text, edition
+        assert "Access: Step-free entrance from the car park." in text, edition
+        assert "Bring a lesson plan you have taught this term." in text, edition
+
+
 def test_every_page_of_an_example_deliverys_packs_says_it_is_an_example(
     tmp_path: Path, build_day: None
 ) -> None:

@@ -206,6 +206,7 @@ def and_list(items: list[str]) -> str:
 
 
 def delivery_html(pack: DeliveryPack, catalog: Catalog, options: PackOptions) -> str:
+    from ..untrusted import safe_html
     from .html import environment, handouts_in_order, qr_svg
     from .markdown import PackMarkdown
 
@@ -247,6 +248,9 @@ def delivery_html(pack: DeliveryPack, catalog: Catalog, options: PackOptions) ->
         "checklist": [m for m in checklist if m.copies],
         "brought": [m.name for m in checklist if not m.copies],
         "handouts": handouts_in_order(module),
+        # the delivery's practical notes (parking, what to bring, the room), a coordinator's
+        # Markdown: cleaned as on the delivery's page, and placed as it comes out
+        "notes": safe_html(delivery.body) if delivery.body.strip() else "",
         "url": url,
         "short_link": re.sub(r"^https?://", "", url).rstrip("/"),
         "qr": qr_svg(url) if url else "",
