@@ -113,6 +113,44 @@ def test_powerpoint_titles_notes_and_lang(made: dict[str, Any]) -> None:
     }
 
 
+def test_powerpoint_line_breaks_and_the_language_of_notes(tmp_path: Path) -> None:
+    """A hard line break on a slide is PowerPoint's line break, not the text "_x000B_"; a
+    phrase in another language in the speaker notes is marked with its language."""
+    from pptx import Presentation
+
+    root = copy_fixture(tmp_path)
+    session = root / "modules" / "ks2-hello" / "sessions" / "01-twilight.md"
+    session.write_text(
+        session.read_text()
+        .replace(
+            "- Say it, then wave.\n",
+            "Morning: wave  \nAfternoon: shake hands\n\n- Say it, then wave.\n",
+        )
+        .replace(
+            "SECRET-NOTE-SLIDE Model it twice",
+            'SECRET-NOTE-SLIDE Say *Bonjour !*{: lang="fr" } and model it twice',
+        )
+    )
+    catalog = load_catalog(root, load_vocabulary(None))
+    cache = DeckCache(root / ".cache" / "slides")
+    jobs = generate(prepare(catalog, OPTIONS, cache), catalog, OPTIONS, cache, workers=1)
+    job = next(j for j in jobs if j.session == "01-twilight")
+    assert job.status == "generated", job.error
+    prs = Presentation(str(job.result.files["pptx"]))
+    slide = next(
+        s for s in prs.slides if any(x.has_text_frame and x.text == "Say hello" for x in s.shapes)
+    )
+    body = " ".join(x.text_frame.text for x in slide.shapes if x.has_text_frame)
+    assert "Morning: wave\vAfternoon: shake hands" in body  # python-pptx reads <a:br/> as \v
+    assert "_x000B_" not in body
+    notes = slide.notes_slide.notes_text_frame
+    langs = {
+        r.text.strip(): r._r.get_or_add_rPr().get("lang") for p in notes.paragraphs for r in p.runs
+    }
+    assert langs["Bonjour !"] == "fr" and "SECRET-NOTE-SLIDE Say" in langs
+    assert langs["SECRET-NOTE-SLIDE Say"] == "en-GB"
+
+
 def test_pdf_is_16_9_tagged_with_clock_times_and_no_notes(made: dict[str, Any]) -> None:
     pdf = twilight_files(made)["pdf"]
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout

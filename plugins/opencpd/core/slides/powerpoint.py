@@ -32,9 +32,11 @@ def write_pptx(deck: Deck, resolve: Callable[[str], Path | None], target: Path) 
     for number, slide in enumerate(deck.slides, 1):
         page = prs.slides.add_slide(titled)
         _fill(page, slide, resolve, number, len(deck.slides))
-        notes = slide.notes_text
-        if notes:
-            page.notes_slide.notes_text_frame.text = notes
+        notes = [part for part in slide.content.notes if isinstance(part, Paragraph)]
+        if notes:  # paragraph by paragraph, so that a phrase in French is marked French
+            frame = page.notes_slide.notes_text_frame
+            for n, part in enumerate(notes):
+                _paragraph(frame.paragraphs[0] if n == 0 else frame.add_paragraph(), part, Pt(14))
     _properties(prs, deck)
     buffer = io.BytesIO()
     prs.save(buffer)
@@ -132,8 +134,15 @@ def _paragraph(paragraph: object, part: Paragraph, size: Emu) -> None:
         run.text = ("    " * max(0, part.level - 1)) + part.bullet + " "
         run.font.size = size
         run._r.get_or_add_rPr().set("lang", "en-GB")  # every run has a language
+    broken = False
     for piece in part.runs:
-        text = piece.text.replace("\n", " ") if piece.text != "\n" else "\v"
+        if piece.text == "\n":  # a line break: a run's text would keep it as "_x000B_"
+            paragraph.add_line_break()  # type: ignore[attr-defined]
+            broken = True
+            continue
+        # the source's line end after a break is not a space at the start of the next line
+        text = (piece.text.lstrip("\n") if broken else piece.text).replace("\n", " ")
+        broken = False
         if not text:
             continue
         run = paragraph.add_run()  # type: ignore[attr-defined]
