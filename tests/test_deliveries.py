@@ -1293,6 +1293,31 @@ def test_the_pages_of_a_long_calendar_are_links_that_say_where_they_go(
     assert '<a href="../" rel="prev">Previous page</a>' in second and "Next page" not in second
 
 
+def test_a_long_lists_pager_links_the_ends_and_the_pages_near_this_one(
+    tmp_path: Path, build_day: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Years of twilights held make hundreds of pages: a pager linking every one of them grew
+    with the list (38 KB of each page at 500 pages) and read out as hundreds of links."""
+    from opencpd.core import delivery_pages
+
+    root = tiny_site(tmp_path / "src")
+    for n in range(1, 29):
+        write_delivery(
+            root,
+            f"held-{n}",
+            {"date": f"2026-06-{n:02d}", "status": "held", "announced": "2026-05-01"},
+        )
+    monkeypatch.setattr(delivery_pages, "PAGE_SIZE", 1)
+    out = pages(load_catalog(root, load_vocabulary()))
+    assert "calendar/held/29.md" in out  # 28 held here, and the fixture's one
+    numbers = re.compile(r'opencpd-visually-hidden">page </span>(\d+)<')
+    pager = out["calendar/held/15.md"].split('class="delivery-pager"')[1].split("</nav>")[0]
+    assert numbers.findall(pager) == ["1", "13", "14", "15", "16", "17", "29"]
+    assert pager.count("…") == 2 and 'href="../16/" rel="next"' in pager
+    first = out["calendar/held/index.md"].split('class="delivery-pager"')[1]
+    assert numbers.findall(first.split("</nav>")[0]) == ["1", "2", "3", "29"]
+
+
 def test_the_key_stage_filters_are_named_as_the_vocabulary_names_them(catalog: Catalog) -> None:
     """A key stage's id beside "All twilights" misleads: "all" (modules for every phase) read as
     the way to clear the filter."""
