@@ -900,6 +900,18 @@ def test_both_editions_say_where_the_evening_is_and_what_to_bring(
         assert "Bring a lesson plan you have taught this term." in text, edition
 
 
+def test_one_place_is_one_place_in_lists_feed_and_pack(tmp_path: Path, build_day: None) -> None:
+    root = tiny_site(tmp_path / "src")
+    write_delivery(root, "2027-05-05-one", {"date": "2027-05-05", "places": "1"})
+    catalog = load_catalog(root, load_vocabulary())
+    out = pages(catalog)
+    entry = out["calendar/index.md"].split('href="../deliveries/2027-05-05-one/"')[1]
+    assert "· 1 place</small>" in entry.split("</li>")[0]
+    assert "1 place (to be confirmed)." in out["feeds/deliveries.xml"]
+    text = squash("".join(pdf_pages(pack_pdf(catalog, "2027-05-05-one", "facilitator", tmp_path))))
+    assert "For 1 place at Leeds Languages Hub" in text and "1 places" not in text
+
+
 def test_every_page_of_an_example_deliverys_packs_says_it_is_an_example(
     tmp_path: Path, build_day: None
 ) -> None:

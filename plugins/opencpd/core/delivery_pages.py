@@ -610,8 +610,8 @@ class DeliveryPages:
                 ("An example shipped with OpenCPD, not a real event. " if f["example"] else "")
                 + f"{f['start']:%A %-d %B %Y, %H:%M}–{f['end']:%H:%M} at "
                 f"{location(f['centre'].meta.name, None, f['centre'].meta.town)}: "
-                f"{delivery.meta.places} "
-                f"places ({FEED_STATUS[delivery.meta.status]})."
+                f"{delivery.meta.places} place{'' if delivery.meta.places == 1 else 's'} "
+                f"({FEED_STATUS[delivery.meta.status]})."
             )
         return xml_document(feed)
 
