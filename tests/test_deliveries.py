@@ -968,6 +968,61 @@ def test_a_certificate_names_the_sessions_run_that_evening(tmp_path: Path, build
     assert what_ran(catalog, sessions_of(catalog, leeds)) == "the twilight"
 
 
+def test_a_certificate_of_the_longest_names_and_many_sessions_keeps_to_its_page(
+    tmp_path: Path, build_day: None
+) -> None:
+    """Names of 200 characters and a dozen sessions: each certificate is one page and still
+    says the module, centre, date and times, with the signature line (the sessions' titles
+    ran off the page and took those with them). Too many titles to name are counted."""
+    from opencpd.core.deliveries import sessions_of
+    from opencpd.core.packs.delivery import NAMED_UP_TO, what_ran
+
+    root = tiny_site(tmp_path / "src")
+    long = "Saint Bartholomew-the-Great Church of England Voluntary Aided Primary " * 3
+    module = root / "modules" / "ks2-speaking"
+    text = (module / "module.md").read_text(encoding="utf-8")
+    (module / "module.md").write_text(
+        text.replace("title: Speaking at KS2", f"title: Speaking at KS2 {long[:176]}", 1),
+        encoding="utf-8",
+    )
+    (root / "centres" / "long-hub.md").write_text(
+        f"---\nname: {long[:200].strip()}\ntown: {('Little Snoring ' * 14)[:200].strip()}\n"
+        "region: yorkshire-humber\ncontact: bookings@long-hub.org.uk\n---\n",
+        encoding="utf-8",
+    )
+    follow_up = (module / "sessions" / "02-follow-up.md").read_text(encoding="utf-8")
+    for n in range(3, 14):
+        (module / "sessions" / f"{n:02d}-more.md").write_text(
+            follow_up.replace("title: Speaking at KS2 — follow-up", f"title: {n} {long[:166]}")
+            .replace("duration: 45", "duration: 5")
+            .replace("minutes: 15", "minutes: 2")
+            .replace("minutes: 30", "minutes: 3"),
+            encoding="utf-8",
+        )
+    two = {"centre": "long-hub", "places": "2", "date": "2027-05-05"}
+    write_delivery(root, "named", {**two, "sessions": "[01-twilight, 03-more, 04-more]"})
+    every = ", ".join(f"{n:02d}-more" for n in range(3, 14))
+    write_delivery(root, "counted", {**two, "date": "2027-05-06", "sessions": f"[{every}]"})
+    catalog = load_catalog(root, load_vocabulary())
+    assert catalog.findings == []
+    by_slug = {d.slug: d for d in catalog.deliveries}
+    named = what_ran(catalog, sessions_of(catalog, by_slug["named"]))
+    assert 350 < len(named) <= NAMED_UP_TO and named.startswith("the twilight and the follow-up")
+    assert what_ran(catalog, sessions_of(catalog, by_slug["counted"])) == "11 follow-up sessions"
+    town = ("Little Snoring " * 14)[:200].strip()
+    for slug, ran, when in (
+        ("named", named, "Wednesday 5 May 2027, from 16:00 to 18:10"),
+        ("counted", "11 follow-up sessions", "Thursday 6 May 2027, from 16:00 to 16:55"),
+    ):
+        pages = pdf_pages(pack_pdf(catalog, slug, "facilitator", tmp_path))
+        certificates = [squash(p) for p in pages if "This is to certify" in p]
+        assert len(certificates) == 2, certificates  # one page each
+        for certificate in certificates:
+            assert f"attended {squash(ran)} of the module Speaking at KS2 Saint" in certificate
+            assert f"{long[:176].strip()} at {long[:60]}" in certificate
+            assert f"{town}, on {when}. Lead teacher's signature" in certificate, certificate
+
+
 def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 

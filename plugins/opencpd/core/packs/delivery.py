@@ -34,6 +34,11 @@ from ..render import running_order
 from .spec import PackOptions, SessionPack, module_docs, placeholder_address
 
 OWNER = "delivery-"
+# The longest list of sessions a certificate names by title: with the longest names of module,
+# centre and town (200 characters each) the certificate still fits its one landscape page.
+NAMED_UP_TO = 400
+# Characters of those three and the sessions past which a certificate is set closer (pack.css)
+LONG_CERTIFICATE = 300
 
 
 @dataclass
@@ -176,24 +181,30 @@ def served(grouping: str, places: int) -> tuple[int, str]:
 def what_ran(catalog: Catalog, sessions: list[Doc[Session]]) -> str:
     """What a certificate says was attended that evening: "the twilight"; "the follow-up
     session ‘Dictation and spelling from sound’"; "the twilight and the follow-up session ‘…’";
-    "the follow-up sessions ‘…’ and ‘…’" (sessions of one kind in a row named together)."""
+    "the follow-up sessions ‘…’ and ‘…’" (sessions of one kind in a row named together); or,
+    longer than NAMED_UP_TO, "the twilight and 11 follow-up sessions"."""
     runs: list[tuple[str, list[str]]] = []  # (kind, titles) in the evening's order
     for session in sessions:
         if runs and runs[-1][0] == session.meta.kind:
             runs[-1][1].append(session.meta.title)
         else:
             runs.append((session.meta.kind, [session.meta.title]))
-    parts = []
+    parts, counted = [], []
     for kind, titles in runs:
         if kind == "twilight" and len(titles) == 1:
             parts.append("the twilight")
+            counted.append("the twilight")
             continue
         label = catalog.vocabulary.label("session_kinds", kind).lower()
         # "Follow-up: the first contact" is named "‘The first contact’" after "follow-up session"
         said = re.compile(rf"^{re.escape(label.split()[0])}\s*:\s*", re.IGNORECASE)
         named = and_list([f"‘{upper_first(said.sub('', title))}’" for title in titles])
         parts.append(f"the {label}{'s' if len(titles) > 1 else ''} {named}")
-    return and_list(parts) or "the twilight"
+        counted.append(f"{len(titles)} {label}s" if len(titles) > 1 else f"the {label}")
+    said_all = and_list(parts) or "the twilight"
+    # an evening of many sessions, or of long titles, named by number: named by title, they
+    # ran off the certificate's page and took the module, centre and date with them
+    return said_all if len(said_all) <= NAMED_UP_TO else and_list(counted)
 
 
 def upper_first(text: str) -> str:
@@ -228,6 +239,8 @@ def delivery_html(pack: DeliveryPack, catalog: Catalog, options: PackOptions) ->
     for session in sessions_of(catalog, delivery):
         sessions.append((session, running_order(session.meta.agenda, f"{clock:%H:%M}")))
         clock += dt.timedelta(minutes=session.meta.duration)
+    place = location(centre.meta.name, None, centre.meta.town)  # the town once
+    ran = what_ran(catalog, [session for session, _ in sessions])
     context: dict[str, Any] = {
         "pack": pack,
         "catalog": catalog,
@@ -238,11 +251,12 @@ def delivery_html(pack: DeliveryPack, catalog: Catalog, options: PackOptions) ->
         "module": module,
         "d": delivery.meta,
         "centre": centre.meta,
-        "place": location(centre.meta.name, None, centre.meta.town),  # the town once
+        "place": place,
         "start": starts(delivery),
         "end": ends(catalog, delivery),
         "sessions": sessions,
-        "what_ran": what_ran(catalog, [session for session, _ in sessions]),
+        "what_ran": ran,
+        "long_certificate": len(ran) + len(module.meta.title) + len(place) > LONG_CERTIFICATE,
         "example": is_example(catalog, delivery),
         "leads": [t.name for t in delivery.meta.lead_teachers if t.consent],
         "checklist": [m for m in checklist if m.copies],
