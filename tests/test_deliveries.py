@@ -1023,6 +1023,23 @@ def test_a_certificate_of_the_longest_names_and_many_sessions_keeps_to_its_page(
             assert f"{town}, on {when}. Lead teacher's signature" in certificate, certificate
 
 
+def test_a_cover_naming_many_lead_teachers_keeps_its_places_and_qr_code(
+    tmp_path: Path, build_day: None
+) -> None:
+    """Thirty lead teachers with long names pushed the places, key stage and QR code off the
+    cover, which is one page: it names as many as fit and says how many more there are."""
+    root = tiny_site(tmp_path / "src")
+    names = [f"Teacher {n} {'Montgomery Fotheringham ' * 6}".strip() for n in range(30)]
+    leads = "".join(f"\n  - {{name: {name}, consent: true}}" for name in names)
+    write_delivery(root, "2027-05-05-many", {"lead_teachers": leads})
+    catalog = load_catalog(root, load_vocabulary())
+    assert catalog.findings == []
+    cover = squash(pdf_pages(pack_pdf(catalog, "2027-05-05-many", "facilitator", tmp_path))[0])
+    assert f"Lead teachers {names[0]}, {names[1]} and 28 more, named on the twilight's" in cover
+    assert "Places 20 Key stage" in cover
+    assert "cpd.test-hub.org.uk/deliveries/2027-05-05-many" in cover
+
+
 def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 

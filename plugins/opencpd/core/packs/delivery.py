@@ -39,6 +39,9 @@ OWNER = "delivery-"
 NAMED_UP_TO = 400
 # Characters of those three and the sessions past which a certificate is set closer (pack.css)
 LONG_CERTIFICATE = 300
+# Characters of lead teachers' names the cover lists: the cover is one page of fixed height, and
+# 30 long names pushed the places, key stage and QR code off it, unseen
+LEADS_ON_COVER = 400
 
 
 @dataclass
@@ -207,6 +210,18 @@ def what_ran(catalog: Catalog, sessions: list[Doc[Session]]) -> str:
     return said_all if len(said_all) <= NAMED_UP_TO else and_list(counted)
 
 
+def leads_said(names: list[str]) -> str:
+    """The lead teachers as the cover names them: all of them, or as many as LEADS_ON_COVER
+    holds and how many more ("A, B and 27 more, named on the twilight's page")."""
+    if len(", ".join(names)) <= LEADS_ON_COVER:
+        return ", ".join(names)
+    shown: list[str] = []
+    while len(", ".join([*shown, names[len(shown)]])) <= LEADS_ON_COVER - 40:
+        shown.append(names[len(shown)])
+    more = len(names) - len(shown)
+    return f"{', '.join(shown)} and {more} more, named on the twilight's page online"
+
+
 def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
@@ -258,7 +273,7 @@ def delivery_html(pack: DeliveryPack, catalog: Catalog, options: PackOptions) ->
         "what_ran": ran,
         "long_certificate": len(ran) + len(module.meta.title) + len(place) > LONG_CERTIFICATE,
         "example": is_example(catalog, delivery),
-        "leads": [t.name for t in delivery.meta.lead_teachers if t.consent],
+        "leads": leads_said([t.name for t in delivery.meta.lead_teachers if t.consent]),
         "checklist": [m for m in checklist if m.copies],
         "brought": [m.name for m in checklist if not m.copies],
         "handouts": handouts_in_order(module),
