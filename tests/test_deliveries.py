@@ -117,6 +117,15 @@ BAD = [  # name, fields changed, (line, rule) expected; the file's fields are in
     ("unquoted-start", {"start": "16:00"}, 5, "wrong-type", "Put it in quotes"),
     ("places-true", {"places": "true"}, 6, "wrong-type", "a whole number"),
     ("places-text", {"places": "'20'"}, 6, "wrong-type", "a whole number"),
+    ("places-none", {"places": "0"}, 6, "bad-value", "number of at least 1."),
+    ("places-too-many", {"places": "500"}, 6, "bad-value", "(expected at most 200, got 500)"),
+    (
+        "leads-as-text",
+        {"lead_teachers": "Jo Bloggs"},
+        10,
+        "wrong-type",
+        "Write one '- {name: …, consent: …}' per line.",
+    ),
     # the value as it was written in YAML, not as Python shows it
     ("booking-true", {"booking": "true"}, 10, "wrong-type", "expected text, got true)"),
     ("booking-date", {"booking": "2027-01-01"}, 10, "wrong-type", "got 2027-01-01)"),

@@ -276,6 +276,24 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
                 else f"the site's calendars go up to {bound}."
             ),
         )
+    bounds = {"greater_than_equal": "ge", "less_than_equal": "le", "greater_than": "gt"}
+    if kind in (*bounds, "less_than") and isinstance(value, int | float):
+        low, bound = kind.startswith("greater"), ctx.get(bounds.get(kind, "lt"))
+        if (
+            isinstance(value, int)
+            and isinstance(bound, int)
+            and kind in ("greater_than", "less_than")
+        ):
+            bound += 1 if low else -1  # a whole number more than 0 is one of at least 1
+        return Finding(
+            source.path,
+            line,
+            col,
+            "bad-value",
+            f"'{name}' is too {'small' if low else 'large'} (expected "
+            f"{'at least' if low else 'at most'} {bound}, got {got(value)})",
+            f"Write {_describe(loc)} as a number of {'at least' if low else 'at most'} {bound}.",
+        )
     if kind == "too_short":  # a list that needs items (min_length), given none
         least = ctx.get("min_length", 1)
         return Finding(
@@ -289,8 +307,13 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             "line or as [a, b].",
         )
     expected = EXPECTED.get(kind) or err["msg"].removeprefix("Input should be ").lower()
+    items = _list_items(model, loc) if kind == "list_type" else None
+    if items:  # a list of sets of fields: [fr, de] is no example of one
+        expected = f"a list of items like {items}"
     hint = (
-        "Write a list like [fr, de] or one '- item' per line."
+        f"Write one '- {items}' per line."
+        if items
+        else "Write a list like [fr, de] or one '- item' per line."
         if kind == "list_type"
         else "Put it in quotes, as in start: '16:00': without them YAML reads a time as a "
         "number of minutes."
@@ -305,6 +328,23 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
         f"'{name}' is not valid (expected {expected}, got {got(value)})",
         hint,
     )
+
+
+def _list_items(model: type[BaseModel], loc: tuple) -> str:
+    """An item of the list at `loc` when each is a set of fields ("{name: …, consent: …}",
+    its required fields first); "" for a list of words, or a place not found."""
+    annotation: Any = model
+    for part in loc:
+        fields = getattr(annotation, "model_fields", None)
+        if isinstance(part, int) or not fields or part not in fields:
+            return ""
+        annotation = fields[part].annotation
+    args = [a for a in getattr(annotation, "__args__", ()) if isinstance(a, type)]
+    item = args[0] if len(args) == 1 and get_origin(annotation) is list else None
+    if not (isinstance(item, type) and issubclass(item, BaseModel)):
+        return ""
+    names = sorted(item.model_fields, key=lambda n: not item.model_fields[n].is_required())
+    return "{" + ", ".join(f"{n}: …" for n in names[:3]) + "}"
 
 
 def _a(model: type[BaseModel]) -> str:
