@@ -1503,3 +1503,24 @@ def test_filter_links_are_big_enough_to_tap_on_a_phone(
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "written, known, meant",
+    [
+        ("ks2-speakin", ["ks2-speaking", "ks3-reading"], "ks2-speaking"),
+        ("Leeds-Hub", ["leeds-hub", "bristol-hub"], "leeds-hub"),
+        ("leeds", ["leeds-hub", "bristol-hub"], "leeds-hub"),
+        ("twilight", ["01-twilight", "02-follow-up"], "01-twilight"),
+        # a removed id is not another one that shares the usual parts
+        ("bristol-hub", ["leeds-hub"], None),
+        ("ks3-reading", ["ks2-speaking", "ks2-3-transition"], None),
+        ("hub", ["leeds-hub", "bristol-hub"], None),
+    ],
+)
+def test_did_you_mean_suggests_a_likely_id_and_no_other(
+    written: str, known: list[str], meant: str | None
+) -> None:
+    from opencpd.core.deliveries import closest
+
+    assert closest(written, known) == meant

@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from pathlib import Path
 
-from .core.deliveries import organisation_mailbox
+from .core.deliveries import closest, organisation_mailbox
 from .core.delivery_model import Centre, Delivery
 from .core.frontmatter import FrontMatterError, parse
 from .core.validate import explain
@@ -39,8 +38,8 @@ def _known(folder: Path, pattern: str) -> list[str]:
 
 
 def _unknown(what: str, name: str, known: list[str], how: str) -> ScaffoldError:
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-    hint = f" Did you mean '{close[0]}'?" if close else f" {how}"
+    close = closest(name, known)
+    hint = f" Did you mean '{close}'?" if close else f" {how}"
     return ScaffoldError(
         f"there is no {what} '{name}' (expected one of {', '.join(known) or 'none yet'}).{hint}"
     )

@@ -375,10 +375,26 @@ def check_centre(loader: Loader, centre: Doc[Centre]) -> None:
     _personal(loader, centre, [("name",), ("town",), ("address",), ("access",)])
 
 
-def _did_you_mean(value: str, known: list[str]) -> str:
-    close = difflib.get_close_matches(value, known, n=1, cutoff=0.5)
-    if close:
-        return f"Did you mean '{close[0]}'?"
+def closest(value: str, known: list[str]) -> str | None:
+    """The known id `value` most likely meant: the same but for case; else the one id that
+    holds it or is held in it ('leeds' for 'leeds-hub'); else one spelt nearly alike. Not
+    one that merely shares the usual parts: 'leeds-hub' is no answer to a removed
+    'bristol-hub', nor 'ks2-speaking' to 'ks3-reading'."""
+    lower = value.lower()
+    same = [k for k in known if k.lower() == lower]
+    held = [k for k in known if lower and (lower in k.lower() or k.lower() in lower)]
+    close = difflib.get_close_matches(value, known, n=1, cutoff=0.75)
+    return (same or (held if len(held) == 1 else []) or close or [None])[0]
+
+
+def did_you_mean(value: str, known: list[str], otherwise: str = "") -> str:
+    """The hint for an unknown id: the one it most likely meant, else `otherwise`, else the
+    ids there are."""
+    found = closest(value, known)
+    if found:
+        return f"Did you mean '{found}'?"
+    if otherwise:
+        return otherwise
     if not known:
         return "There are none yet."
     return f"Known: {', '.join(known[:12])}{', …' if len(known) > 12 else ''}."
@@ -446,7 +462,7 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
             "the delivery names "
             f"a module that is not published (expected one of the modules' ids, got "
             f"{meta.module!r})",
-            _did_you_mean(meta.module, known),
+            did_you_mean(meta.module, known),
         )
         ok = False
     else:
@@ -469,7 +485,7 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
                     "unknown-session",
                     f"the module {module.id} has no session {name!r} (expected one of "
                     f"{', '.join(slugs)})",
-                    _did_you_mean(name, slugs),
+                    did_you_mean(name, slugs, "Name a session by its file's name, without '.md'."),
                 )
                 ok = False
         if not meta.sessions and module.twilight is None:
@@ -489,7 +505,7 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
             "the delivery names a "
             f"centre that does not exist (expected a file centres/{meta.centre}.md, got "
             "none)",
-            _did_you_mean(meta.centre, sorted(catalog.centres))
+            did_you_mean(meta.centre, sorted(catalog.centres))
             + " A new centre is made with `opencpd new centre`.",
         )
         ok = False

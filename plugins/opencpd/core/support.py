@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .catalog import Catalog, Doc, ModuleDoc
-from .deliveries import _did_you_mean, _https, build_day, organisation_mailbox
+from .deliveries import _https, build_day, did_you_mean, organisation_mailbox
 from .delivery_model import MAILBOX
 from .findings import Finding
 from .support_model import LISTED_ONLY, LinkRequest, Offer, SupportProgramme
@@ -310,7 +310,7 @@ def check_programme(loader: Loader, programme: Doc[SupportProgramme], catalog: C
             "launch_module "
             f"names a module that does not exist (expected one of the modules' ids, got "
             f"{meta.launch_module!r})",
-            _did_you_mean(meta.launch_module, known),
+            did_you_mean(meta.launch_module, known),
         )
     if meta.forms_url and not _https(meta.forms_url):
         loader.find(
@@ -331,6 +331,6 @@ def check_request(loader: Loader, request: Doc[LinkRequest], known: set[str]) ->
             "the request names "
             f"an offer that does not exist (expected the reference of an offer in "
             f"support/, got {request.meta.offer!r})",
-            _did_you_mean(request.meta.offer, sorted(known)),
+            did_you_mean(request.meta.offer, sorted(known)),
         )
     _contacts(loader, request, [("school", "name"), ("school", "town"), ("role",), ("need",)])
