@@ -856,7 +856,8 @@ def test_a_delivery_pack_read_back_with_pdftotext(catalog: Catalog, tmp_path: Pa
     assert "Leeds Languages Hub" in text and "Wednesday 31 March 2027" in text
     assert "Ann Lead" in text and "17:05" in text and "19:05" in text
     assert "16:00" not in text  # nothing timed from the generic start
-    sign_in = text.split("Sign-in sheet")[-1].split("Certificate of attendance")[0]
+    sign_in = re.split(r"^\s*Sign-in sheet\s*$", text, flags=re.M)[-1]  # from its heading
+    sign_in = sign_in.split("Certificate of attendance")[0]
     rows = [
         line.split()[0]
         for line in sign_in.splitlines()
@@ -893,6 +894,26 @@ def pdf_pages(pdf: Path) -> list[str]:
         ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
     ).stdout
     return text.split("\f")[:-1]
+
+
+def test_every_page_of_a_sign_in_sheet_says_which_evening_it_is_for(
+    tmp_path: Path, build_day: None
+) -> None:
+    """60 places take three pages of rows; each page, passed round on its own, names the
+    module, centre and date at its foot."""
+    root = tiny_site(tmp_path / "src")
+    write_delivery(root, "2027-05-05-busy", {"places": "60"})
+    catalog = load_catalog(root, load_vocabulary())
+    pages = pdf_pages(pack_pdf(catalog, "2027-05-05-busy", "facilitator", tmp_path))
+    rows = [re.findall(r"^\s*(\d+)\s*$", page, re.M) for page in pages]  # a row: its number
+    sheet = [page for page, found in zip(pages, rows, strict=True) if found]
+    assert [n for found in rows for n in found] == [str(n) for n in range(1, 61)]
+    assert len(sheet) >= 2, len(sheet)
+    for page in sheet:
+        assert re.search(
+            r"Sign-in sheet · Speaking at KS2 · Leeds Languages Hub · Wednesday 5 May 2027", page
+        ), page
+    assert sum(p.count("Sign-in sheet ·") for p in pages) == len(sheet)
 
 
 def test_both_editions_say_where_the_evening_is_and_what_to_bring(
