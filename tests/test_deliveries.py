@@ -1545,3 +1545,16 @@ def test_did_you_mean_suggests_a_likely_id_and_no_other(
     from opencpd.core.deliveries import closest
 
     assert closest(written, known) == meant
+
+
+def test_a_session_whose_file_has_findings_is_named_as_such(
+    tmp_path: Path, build_day: None
+) -> None:
+    """Its own findings say what to fix; the delivery's says where, not that it is unknown."""
+    root = tiny_site(tmp_path / "src")
+    session = root / "modules" / "ks2-speaking" / "sessions" / "02-follow-up.md"
+    session.write_text(session.read_text("utf-8").replace("duration: 45", "duration: many"))
+    path = write_delivery(root, "2027-05-05-both", {"sessions": "[01-twilight, 02-follow-up]"})
+    found = [f for f in load_catalog(root, load_vocabulary()).findings if f.path == path]
+    assert [(f.line, f.rule) for f in found] == [(10, "unreadable-session")], found
+    assert "got findings in modules/ks2-speaking/sessions/02-follow-up.md" in str(found[0])

@@ -479,14 +479,7 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
                 )
                 ok = False
             elif name not in slugs:
-                loader.find(
-                    source,
-                    delivery.line("sessions", index),
-                    "unknown-session",
-                    f"the module {module.id} has no session {name!r} (expected one of "
-                    f"{', '.join(slugs)})",
-                    did_you_mean(name, slugs, "Name a session by its file's name, without '.md'."),
-                )
+                _unknown_session(loader, delivery, index, module)
                 ok = False
         if not meta.sessions and module.twilight is None:
             loader.find(
@@ -564,6 +557,32 @@ def authors_day(catalog: Catalog) -> dt.date:
     coordinator writes today (`opencpd new delivery`'s `announced`, a `changed`, a twilight
     that ran since, marked held) is checked before it is committed."""
     return max(catalog.today, dt.datetime.now(LONDON).date())
+
+
+def _unknown_session(
+    loader: Loader, delivery: Doc[Delivery], index: int, module: ModuleDoc
+) -> None:
+    """A session the delivery names that its module does not have, or has in a file that
+    could not be read (whose own findings say why: this one is not the thing to fix)."""
+    name, slugs = delivery.meta.sessions[index], [s.slug for s in module.sessions]
+    path = f"{module.source.rpartition('/')[0]}/sessions/{name}.md"
+    if any(f.path == path for f in loader.findings):
+        loader.find(
+            delivery.source,
+            delivery.line("sessions", index),
+            "unreadable-session",
+            f"the session {name!r} of the module {module.id} cannot be run (expected a session "
+            f"that passes `opencpd check`, got findings in {path})",
+            f"Fix the findings in {path}: this one then goes too.",
+        )
+        return
+    loader.find(
+        delivery.source,
+        delivery.line("sessions", index),
+        "unknown-session",
+        f"the module {module.id} has no session {name!r} (expected one of {', '.join(slugs)})",
+        did_you_mean(name, slugs, "Name a session by its file's name, without '.md'."),
+    )
 
 
 def _https(link: str) -> bool:
