@@ -914,6 +914,7 @@ def test_every_page_of_a_sign_in_sheet_says_which_evening_it_is_for(
             r"Sign-in sheet · Speaking at KS2 · Leeds Languages Hub · Wednesday 5 May 2027", page
         ), page
     assert sum(p.count("Sign-in sheet ·") for p in pages) == len(sheet)
+    assert "Tick if you agree to be emailed about the follow-up sessions" in sheet[0]
 
 
 def test_both_editions_say_where_the_evening_is_and_what_to_bring(
