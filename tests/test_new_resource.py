@@ -192,7 +192,7 @@ def test_an_unknown_module_is_refused_clearly(root: Path) -> None:
         ),
         (["--key-stage", "KS5"], "got 'KS5'). Did you mean"),
         (["--year-groups", "4,x"], "--year-groups takes numbers such as 3,4"),
-        (["--year-groups", "14"], "'year_groups[0]' is not valid"),
+        (["--year-groups", "14"], "'year_groups[0]' is too large (expected at most 13, got 14)"),
         (["--title", "<b>Bold</b> game"], "'title' contains markup"),
         (["--title", "Ελληνικά"], "give one with --slug"),
         (["--slug", "Not A Slug"], "give one with --slug"),
