@@ -1057,9 +1057,18 @@ def test_a_certificate_of_the_longest_names_and_many_sessions_keeps_to_its_page(
 def test_a_cover_naming_many_lead_teachers_keeps_its_places_and_qr_code(
     tmp_path: Path, build_day: None
 ) -> None:
-    """Thirty lead teachers with long names pushed the places, key stage and QR code off the
-    cover, which is one page: it names as many as fit and says how many more there are."""
+    """Thirty lead teachers with long names, or a module's summary of 4,000 characters, pushed
+    the places, key stage and QR code off the cover, which is one page: it names as many
+    teachers as fit and says how many more there are, and cuts the summary after a sentence.
+    Here with the longest title too."""
     root = tiny_site(tmp_path / "src")
+    module = root / "modules" / "ks2-speaking" / "module.md"
+    title = ("Speaking at KS2 " + "with a title that goes on and on " * 6)[:200].strip()
+    summary = ("Teachers practise question routines for every week of the year. " * 62)[:3990]
+    text = module.read_text("utf-8")
+    for field, value in (("title", title), ("summary", summary.strip())):
+        text = re.sub(rf"^{field}: .*$", f"{field}: {value}", text, count=1, flags=re.M)
+    module.write_text(text, "utf-8")
     names = [f"Teacher {n} {'Montgomery Fotheringham ' * 6}".strip() for n in range(30)]
     leads = "".join(f"\n  - {{name: {name}, consent: true}}" for name in names)
     write_delivery(root, "2027-05-05-many", {"lead_teachers": leads})
@@ -1069,6 +1078,7 @@ def test_a_cover_naming_many_lead_teachers_keeps_its_places_and_qr_code(
     assert f"Lead teachers {names[0]}, {names[1]} and 28 more, named on the twilight's" in cover
     assert "Places 20 Key stage" in cover
     assert "cpd.test-hub.org.uk/deliveries/2027-05-05-many" in cover
+    assert title in cover and "every week of the year. … Centre" in cover
 
 
 def squash(text: str) -> str:

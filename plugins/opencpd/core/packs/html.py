@@ -37,7 +37,22 @@ def environment() -> Environment:
     env.filters["clock"] = clock
     env.filters["date"] = lambda d: f"{d.day} {d:%B %Y}"
     env.filters["can_do"] = can_do
+    env.filters["cover_text"] = cover_text
     return env
+
+
+COVER_TEXT = 500  # characters of a summary on a cover, which is one page with its QR code
+
+
+def cover_text(text: str) -> str:
+    """A summary as a cover shows it: whole up to COVER_TEXT characters, else cut after the
+    last sentence (or word) that fits, with "…". A longer one pushed the cover's facts and its
+    QR code off the page, unseen."""
+    if len(text) <= COVER_TEXT:
+        return text
+    cut = text[: COVER_TEXT - 1]
+    end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
+    return cut[: end + 1] + " …" if end > COVER_TEXT // 2 else cut.rsplit(" ", 1)[0] + "…"
 
 
 def can_do(outcome: str) -> str:
