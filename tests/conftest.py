@@ -17,8 +17,9 @@ from opencpd.core.vocabulary import load_vocabulary
 TESTS = Path(__file__).resolve().parent
 FIXTURE_SITE = TESTS / "fixtures" / "site"
 
-# The repository's own site built once per run, served on 127.0.0.1, and headless Chromium.
-pytest_plugins = ["tests.conftest_browser"]
+# The repository's own site built once per run, served on 127.0.0.1, and headless Chromium;
+# the tiny site of centres and deliveries and its fixtures.
+pytest_plugins = ["tests.conftest_browser", "tests.deliveries_site"]
 
 
 class WarningRecords(logging.Handler):

@@ -235,7 +235,8 @@ def test_kept_centres_and_deliveries_give_the_catalog_read_afresh(
     from opencpd.core.load import load_catalog
     from opencpd.core.vocabulary import load_vocabulary
 
-    from .test_deliveries import BAD, BUILD_DAY, tiny_site, write_delivery
+    from .deliveries_site import BUILD_DAY, tiny_site, write_delivery
+    from .test_deliveries import BAD
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
     root = tiny_site(tmp_path / "src")
@@ -284,7 +285,7 @@ def test_kept_deliveries_are_made_again_when_what_they_show_changed(
     from opencpd.core.render import Renderer
     from opencpd.core.vocabulary import load_vocabulary
 
-    from .test_deliveries import BUILD_DAY, tiny_site
+    from .deliveries_site import BUILD_DAY, tiny_site
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
     root, kept_file = tiny_site(tmp_path / "src"), tmp_path / "deliveries.json"

@@ -19,7 +19,7 @@ from opencpd.core import shells
 from opencpd.core.shells import Parts, Shell, ShellUnusable, fillable, page_shell
 
 from .conftest import mkdocs_warnings
-from .test_deliveries import BUILD_DAY, tiny_site, write_delivery
+from .deliveries_site import BUILD_DAY, tiny_site, write_delivery
 
 # Escaped, collapsed and lowered differently by the theme in each place it prints a title
 AWKWARD = 'St Mary\'s & "All"  Saints   Hub'

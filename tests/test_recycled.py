@@ -19,7 +19,7 @@ from opencpd.core.recycled import Recycled, keep_made, recall_made
 from opencpd.core.shells import Parts, Shell
 
 from .conftest import ExpectedWarnings
-from .test_deliveries import BUILD_DAY, LEEDS, tiny_site, write_delivery
+from .deliveries_site import BUILD_DAY, LEEDS, tiny_site, write_delivery
 from .test_filled_pages import contents
 
 

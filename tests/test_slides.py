@@ -428,7 +428,7 @@ def test_a_deck_made_for_a_delivery_has_its_centre_date_and_clock_times(
     from opencpd.core.slides.delivery import delivery_decks
     from pptx import Presentation
 
-    from .test_deliveries import BUILD_DAY, LEEDS, tiny_site
+    from .deliveries_site import BUILD_DAY, LEEDS, tiny_site
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
     catalog = load_catalog(tiny_site(tmp_path / "src"), load_vocabulary(None))
@@ -470,7 +470,7 @@ def test_an_evenings_powerpoint_names_its_leads_and_keeps_titles_clear_of_the_bo
     from opencpd.core.slides.delivery import delivery_decks
     from pptx import Presentation
 
-    from .test_deliveries import BUILD_DAY, LEEDS, tiny_site
+    from .deliveries_site import BUILD_DAY, LEEDS, tiny_site
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
     root = tiny_site(tmp_path / "src")
@@ -632,8 +632,8 @@ def test_packs_for_a_delivery_come_with_that_evenings_decks(
     from click.testing import CliRunner
     from opencpd.cli import main
 
-    from .test_deliveries import BUILD_DAY, LEEDS
-    from .test_deliveries import FIXTURE as DELIVERIES
+    from .deliveries_site import BUILD_DAY, LEEDS
+    from .deliveries_site import FIXTURE as DELIVERIES
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
     for folder in ("centres", "deliveries"):

@@ -1,0 +1,181 @@
+"""The calendar, and a delivery's page, in headless Chromium with and without JavaScript:
+filters, passed twilights hidden, what a screen reader hears, what a phone shows (the tiny site
+of tests/deliveries_site.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from .deliveries_site import LEEDS, listed
+
+# Where each link of the page outside the calendar leads, as the browser reads it.
+PAGE_LINKS = (
+    "() => [...document.querySelectorAll('a[href], link[rel~=icon]')]"
+    ".filter(a => !a.closest('[data-calendar]') && !a.getAttribute('href').startsWith('#'))"
+    ".map(a => a.href)"
+)
+
+
+@pytest.mark.parametrize("javascript", [False, True], ids=["without-js", "with-js"])
+def test_calendar_filters_in_chromium(
+    browser: Any, served_tiny_site: str, javascript: bool
+) -> None:
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    try:
+        if javascript:  # the day the site was built: nothing has passed yet
+            page.clock.set_fixed_time("2027-01-10T12:00:00Z")
+        page.goto(served_tiny_site + "calendar/")
+        assert len(listed(page)) == 3
+        if javascript:
+            page.evaluate("window.notReloaded = true")
+        links = page.evaluate(PAGE_LINKS)
+        assert any("/calendar/" not in link for link in links), links
+        page.click("[data-calendar-filters] a:text('German')")
+        page.wait_for_url("**/calendar/language/de/")
+        page.wait_for_function("() => document.querySelectorAll('.delivery-item').length === 1")
+        assert listed(page) == ["Reading at KS3"]
+        assert page.locator("[data-calendar-filters] a[aria-current=page]").inner_text() == "German"
+        if javascript:  # followed in place: the same document, its address changed
+            assert page.evaluate("window.notReloaded") is True
+        # and the page's own links (logo, navigation, footer) still go where they went
+        assert page.evaluate(PAGE_LINKS) == links
+    finally:
+        context.close()
+
+
+def test_passed_twilights_are_hidden_by_the_script(browser: Any, served_tiny_site: str) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.clock.set_fixed_time("2027-03-01T12:00:00Z")  # after the cancelled one in February
+        page.goto(served_tiny_site + "calendar/")
+        assert len(listed(page)) == 2
+        assert "1 twilight has passed" in page.locator("[data-passed-note]").inner_text()
+        # Those already held on the build date are the held list: the script hides none.
+        page.goto(served_tiny_site + "calendar/held/")
+        assert len(listed(page)) == 1
+        assert page.locator("[data-passed-note]").inner_text() == ""
+        page.goto(served_tiny_site + "deliveries/2026-12-01-leeds-speaking/")
+        assert "has passed since" not in page.locator("article").inner_text()
+        page.goto(served_tiny_site + "deliveries/2027-02-10-bristol-transition/")  # since
+        assert "has passed since this page was made" in page.locator("article").inner_text()
+        page.goto(served_tiny_site + LEEDS + "/")  # still to come: book it, add it
+        assert page.get_by_role("link", name="Book a place").is_visible()
+        assert page.get_by_role("link", name="Add to my calendar").is_visible()
+    finally:
+        context.close()
+    context = browser.new_context()
+    page = context.new_page()
+    try:  # passed since: nobody is offered a place or an entry in their calendar any more
+        page.clock.set_fixed_time("2027-04-01T12:00:00Z")
+        page.goto(served_tiny_site + LEEDS + "/")
+        assert page.get_by_text("Booking is closed.").is_visible()
+        for name in ("Book a place", "Add to my calendar"):  # there, hidden
+            assert page.locator("a", has_text=name).count() == 1
+            assert not page.locator("a", has_text=name).is_visible()
+        assert page.get_by_role("link", name="Subscribe to twilights in").is_visible()
+    finally:
+        context.close()
+
+
+def test_delivery_json_ld_fits_schema_org(served_tiny_site: str) -> None:
+    """Each delivery page's JSON-LD, as built, checked against schema.org's vocabulary; an
+    example's page has none."""
+    import json
+    import re
+    import urllib.request
+
+    from .schema_org import problems
+
+    for slug, found in [
+        (LEEDS.split("/")[1], 1),
+        ("2027-02-10-bristol-transition", 0),
+        ("2027-11-03-bristol-reading", 0),
+    ]:
+        with urllib.request.urlopen(f"{served_tiny_site}deliveries/{slug}/") as response:
+            html = response.read().decode("utf-8")
+        blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+        assert len(blocks) == found, slug
+        for data in map(json.loads, blocks):
+            assert data["@type"] == "CourseInstance"
+            assert data["eventStatus"].endswith("EventScheduled")
+            assert data["location"]["address"]["addressLocality"]
+            assert problems(data) == [], (slug, problems(data))
+
+
+def test_filtering_in_place_is_announced_and_the_back_button_undoes_it(
+    browser: Any, served_tiny_site: str
+) -> None:
+    """With JavaScript a filter is followed in place: focus goes to the new heading, a status
+    says what is shown (a screen reader hears it), Back gives the list before and the address
+    is the filtered page's own, to share."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    status = page.locator("[data-calendar-status]")
+    try:
+        page.clock.set_fixed_time("2027-01-10T12:00:00Z")
+        page.goto(served_tiny_site + "calendar/")
+        # on a phone the filters are folded under one line, the twilights first
+        fold = page.locator("[data-calendar-fold]")
+        assert fold.get_attribute("open") is None
+        assert not page.get_by_role("link", name="German").is_visible()
+        page.get_by_text("Filter by region, module, key stage or language").click()
+        page.get_by_role("link", name="German").click()
+        page.wait_for_url("**/calendar/language/de/")
+        page.wait_for_function("() => document.activeElement.matches('[data-calendar] h1')")
+        assert status.get_attribute("role") == "status"
+        assert status.inner_text() == "Twilights: German. 1 coming up."
+        assert page.get_by_role("link", name="Clear the filter").is_visible()
+        page.go_back()
+        page.wait_for_url("**/calendar/")
+        page.wait_for_function("() => document.querySelectorAll('.delivery-item').length === 3")
+        assert status.inner_text() == "Twilights near you. 3 coming up."
+        page.go_forward()
+        page.wait_for_function("() => document.querySelectorAll('.delivery-item').length === 1")
+        shared = context.new_page()  # the address, opened afresh, is the same list
+        shared.goto(page.url)
+        assert listed(shared) == listed(page) == ["Reading at KS3"]
+    finally:
+        context.close()
+
+
+def test_the_count_leaves_out_twilights_passed_since_the_build(
+    browser: Any, served_tiny_site: str
+) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.clock.set_fixed_time("2027-03-01T12:00:00Z")  # after the cancelled one in February
+        page.goto(served_tiny_site + "calendar/")
+        assert page.locator("[data-calendar-count]").inner_text() == "2 coming up"
+        assert page.get_by_role("listitem").filter(has_text="10 February").count() == 0
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_filter_links_are_big_enough_to_tap_on_a_phone(
+    browser: Any, served_tiny_site: str, width: int
+) -> None:
+    """WCAG 2.5.8: each filter, and the line that unfolds them, at least 24 px high, and no
+    two of their boxes overlap."""
+    context = browser.new_context(viewport={"width": width, "height": 700})
+    page = context.new_page()
+    try:
+        page.goto(served_tiny_site + "calendar/language/de/")
+        page.locator("[data-calendar-fold] > summary").click()  # folded on a phone
+        boxes = page.evaluate(
+            "() => [...document.querySelectorAll('[data-calendar-filters] a, "
+            "[data-calendar-fold] > summary')]"
+            ".flatMap(a => [...a.getClientRects()].map(r => [r.left, r.top, r.right, r.bottom]))"
+        )
+        assert boxes and all(bottom - top >= 24 for _, top, _, bottom in boxes), boxes
+        for i, (l1, t1, r1, b1) in enumerate(boxes):
+            for l2, t2, r2, b2 in boxes[i + 1 :]:
+                assert r1 <= l2 or r2 <= l1 or b1 <= t2 or b2 <= t1, (boxes, i)
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
