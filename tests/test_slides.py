@@ -653,7 +653,7 @@ def test_packs_for_a_delivery_come_with_that_evenings_decks(
     ]
     html = (folder / "01-twilight.html").read_text(encoding="utf-8")
     assert "Leeds Languages Hub" in html and "17:05" in html
-    assert "https://cpd.test-hub.org.uk/modules/" in html  # not mkdocs.yml's site_url
+    assert f"https://cpd.test-hub.org.uk/deliveries/{slug}/" in html  # not mkdocs.yml's site_url
     assets = re.findall(r'(?:src|href)="([^"]*assets/slides/[^"]+)"', html)
     assert len(assets) >= 2  # the script and the stylesheet
     for src in assets:
@@ -668,3 +668,40 @@ def test_packs_for_a_delivery_come_with_that_evenings_decks(
     refused = CliRunner().invoke(main, command)
     assert refused.exit_code == 1 and "until `opencpd check` passes it" in refused.output
     assert "late-end" in refused.output and "Traceback" not in refused.output
+
+
+def test_an_evening_of_two_sessions_leads_each_deck_to_that_evenings_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The twilight and its follow-up on one evening: the twilight's gap task cannot be done
+    "before the next session", which starts straight after it; the follow-up's, the evening's
+    last, can. Both closing slides lead, by link and QR code, to the delivery's page, as the
+    evening's pack does, not to the session's page."""
+    from opencpd.core.slides.delivery import evening_options
+
+    from .deliveries_site import BUILD_DAY, tiny_site, write_delivery
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
+    root = tiny_site(tmp_path / "src")
+    twilight = root / "modules" / "ks2-speaking" / "sessions" / "01-twilight.md"
+    twilight.write_text(
+        twilight.read_text().replace("kind: twilight\n", "kind: twilight\ngap_task: Try it.\n")
+    )
+    write_delivery(root, "2027-05-05-leeds-both", {"sessions": "[01-twilight, 02-follow-up]"})
+    catalog = load_catalog(root, load_vocabulary(None))
+    assert catalog.findings == []
+    delivery = next(d for d in catalog.deliveries if d.slug == "2027-05-05-leeds-both")
+    module = catalog.module("ks2-speaking")
+    published = DeckOptions(site_url="https://cpd.test-hub.org.uk/")
+    evening = evening_options(catalog, delivery, published)
+    decks = [make_deck(module, s, own) for s, own in evening]
+    gaps = [[s.title for s in deck.slides if s.kind == "gap-task"] for deck in decks]
+    assert gaps == [["To try after this evening"], ["Before the next session"]]
+    page = "https://cpd.test-hub.org.uk/" + delivery.url
+    for deck in decks:
+        closing = deck.slides[-1]
+        assert closing.kind == "closing" and closing.qr_url == page
+        assert f'href="{page}"' in closing.content.html
+    # the site's own decks still lead to the session's page
+    own = make_deck(module, module.sessions[0], published).slides[-1]
+    assert own.qr_url == "https://cpd.test-hub.org.uk/" + module.sessions[0].url

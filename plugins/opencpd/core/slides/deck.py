@@ -31,11 +31,13 @@ LINES = 9
 class DeckOptions:
     start_time: str = "16:00"
     site_url: str = ""
-    evaluation_url: str = ""  # else the session's page on the site
+    evaluation_url: str = ""  # else `page` on the site
+    page: str = ""  # the page the closing slide links to, else the session's (a delivery's)
     centre: str = ""  # for a deck made for one delivery
     date: str = ""
     leads: str = ""  # the evening's lead teachers who consented to be named, "A and B"
     example: bool = False  # that delivery is an example: every slide says so
+    followed: bool = False  # another session follows on the same evening
 
     def fingerprint(self) -> str:
         return repr(
@@ -47,6 +49,8 @@ class DeckOptions:
                 self.date,
                 self.leads,
                 self.example,
+                self.page,
+                self.followed,
             )
         )
 
@@ -146,13 +150,12 @@ def make_deck(
         deck.slides += by_item.pop(number, [])
     for rest in by_item.values():  # an agenda number past the last item: checks.py says so
         deck.slides += rest
-    if s.gap_task:
-        deck.slides.append(
-            Slide("gap-task", "Before the next session", md.convert(_escape(s.gap_task)))
-        )
+    if s.gap_task:  # with the next session straight after, there is no "before" it
+        heading = "To try after this evening" if options.followed else "Before the next session"
+        deck.slides.append(Slide("gap-task", heading, md.convert(_escape(s.gap_task))))
     published = options.site_url and not placeholder_address(options.site_url)
     url = options.evaluation_url or (
-        options.site_url.rstrip("/") + "/" + session.url if published else ""
+        options.site_url.rstrip("/") + "/" + (options.page or session.url) if published else ""
     )
     closing = "Thank you. Please tell us how the session went" + (
         f": [{_escape(_short(url))}]({url})" if url else "."

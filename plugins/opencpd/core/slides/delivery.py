@@ -1,6 +1,7 @@
 """Decks made for one evening: each session of a delivery with the centre, the date and the
 start on its title slide, and its running order in clock times from when that session starts
-(the evening's start, then each session after the one before). Cached like the site's decks,
+(the evening's start, then each session after the one before), and its closing slide leading
+to the delivery's page, as the pack's QR code does. Cached like the site's decks,
 under the delivery's name, so that the site's own decks are left as they are.
 
 `opencpd packs --delivery ID` makes them beside that evening's packs."""
@@ -31,7 +32,8 @@ def evening_options(
     clock = starts(delivery)
     leads = and_list([t.name for t in delivery.meta.lead_teachers if t.consent])
     out = []
-    for session in sessions_of(catalog, delivery):
+    evening = sessions_of(catalog, delivery)
+    for n, session in enumerate(evening, 1):
         out.append(
             (
                 session,
@@ -44,6 +46,8 @@ def evening_options(
                     date=f"{day:%A} {day.day} {day:%B %Y}",
                     leads=leads,
                     example=is_example(catalog, delivery),
+                    page=delivery.url,  # the evening's page, as the pack's QR code
+                    followed=n < len(evening),
                 ),
             )
         )
