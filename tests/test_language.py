@@ -137,6 +137,53 @@ def test_inline_foreign_words_keep_their_language(built_repo_site: BuiltSite) ->
     assert re.search(r'<em lang="de">ei</em>', page)
 
 
+FRENCH_SOURCE = """\
+*Tu peux répéter ?*{lang=fr} English stays as typed ? *Ah bon*{lang=fr} ! `ça va ?`
+
+/// example | Dialogue
+    lang: fr
+
+Il dit : « Bonjour, Monsieur ! » Et *toi* ? `a ?` *Key word ?*{lang=en-GB}
+Qui pénètre mon cœur
+?
+///
+"""
+
+
+def test_french_passages_get_no_break_spaces_before_their_marks() -> None:
+    """In French (a block's `lang` or `{lang=fr}`) the space before ? ! ; : becomes a no-break
+    one, narrow before ? ! ;, as inside « »; English, code and English marked inside French
+    stay as typed. With a plain space a phone's line could start with the "?"."""
+    import markdown
+    from opencpd.core.markdown_ext import NARROW, NO_BREAK
+
+    md = markdown.Markdown(extensions=["attr_list", "md_in_html", "opencpd.core.markdown_ext"])
+    html = md.convert(FRENCH_SOURCE)
+    assert f'<em lang="fr">Tu peux répéter{NARROW}?</em>' in html
+    assert "English stays as typed ?" in html and "<code>ça va ?</code>" in html
+    assert '<em lang="fr">Ah bon</em> !' in html  # the mark is English text after it
+    assert f"Il dit{NO_BREAK}: «{NO_BREAK}Bonjour, Monsieur{NARROW}!{NO_BREAK}»" in html
+    assert f"<em>toi</em>{NARROW}?" in html and "<code>a ?</code>" in html
+    assert '<em lang="en-GB">Key word ?</em>' in html
+    assert f"mon cœur{NARROW}?" in html  # a line break before the mark, too
+
+
+def test_french_on_the_site_has_no_plain_space_before_a_mark(built_repo_site: BuiltSite) -> None:
+    """The poem in Reading literary texts, and every French passage of every page."""
+    poem = (built_repo_site.folder / "modules/ks3-reading-literary-texts/index.html").read_text(
+        encoding="utf-8"
+    )
+    assert "Qui pénètre mon cœur\u202f?" in poem
+    spaced = []
+    for page in built_repo_site.folder.rglob("*.html"):
+        html = page.read_text(encoding="utf-8")
+        for passage in re.findall(r'<(em|p|div|span|li)\b[^>]*\blang="fr"[^>]*>(.*?)</\1>', html):
+            text = re.sub(r"<code>.*?</code>|<[^>]+>", "", passage[1], flags=re.S)
+            if re.search(r"\w [?!;]", text):
+                spaced.append(f"{page.relative_to(built_repo_site.folder)}: {text[:80]}")
+    assert not spaced, "\n".join(spaced)
+
+
 @pytest.fixture
 def content_copy(tmp_path: Path) -> Path:
     """The repository's content and configuration, free to change."""
