@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from markupsafe import escape
 from opencpd.adapters.site import build_site
 from opencpd.cli import main as opencpd
 from opencpd.core.attachments import human_size
@@ -544,3 +545,41 @@ def test_a_long_summary_is_cut_short_in_lists_and_whole_on_its_page(tmp_path: Pa
     assert shown.endswith("…") and len(shown) <= 251
     assert summary.startswith(shown.removesuffix("…"))
     assert summary.strip() in pages[f"{SPEAKING}/resources/long-summary/index.md"]
+
+
+def test_the_programmes_example_resources_say_so_wherever_they_are_shown(
+    built_repo_site: Any,
+) -> None:
+    """The resources the programme wrote to show the wiki (`example: true`) are labelled on
+    their page, its title and description, in lists, the feeds, JSON-LD and catalog.json, and
+    listed after teachers' own; the summaries of published case studies are not examples."""
+    import json
+
+    folder, catalog = built_repo_site.folder, built_repo_site.catalog
+    shown = [r for r in catalog.resources if r[1].meta.status == "approved"]
+    examples = [r for r in shown if r[1].meta.example]
+    real = [r for r in shown if not r[1].meta.example]
+    assert len(examples) >= 10 and real  # the case studies' summaries are not examples
+    for _, resource in examples:
+        page = (folder / resource.url / "index.html").read_text(encoding="utf-8")
+        title = escape(resource.meta.title)
+        assert f"<h1>Example: {title}</h1>" in page, resource.url
+        assert f"<title>Example: {title}" in page and 'class="resource-example"' in page
+        assert re.search(r'<meta name="description" content="An example written by the', page)
+        data = json.loads(re.search(r'ld\+json">(.*?)</script>', page, re.S)[1])
+        assert data["name"].startswith("Example: ")
+    for _, resource in real:
+        page = (folder / resource.url / "index.html").read_text(encoding="utf-8")
+        assert "<h1>Example: " not in page and 'class="resource-example"' not in page
+    listing = (folder / "resources/index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<li data-lang[^>]*><a href="[^"]*">([^<]*)</a>', listing)
+    assert links and all(t.startswith("Example: ") for t in links[len(real) :]), links
+    assert not any(t.startswith("Example: ") for t in links[: len(real)]), links
+    feed = (folder / "feeds/resources.xml").read_text(encoding="utf-8")
+    for entry in re.findall(r"<entry>.*?</entry>", feed, re.S):
+        example = "<title>Example: " in entry
+        assert example == ('term="example"' in entry) == ("<summary>An example" in entry)
+    assert "<title>Example: " in feed
+    exported = json.loads((folder / "catalog.json").read_text(encoding="utf-8"))
+    flags = {r["title"]: r["example"] for m in exported["modules"] for r in m["resources"]}
+    assert sum(flags.values()) == len(examples) and not all(flags.values())

@@ -46,15 +46,17 @@ def atom(
     for module, resource in newest:
         r, url = resource.meta, site_url + resource.url
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = r.title
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = r.shown_title
         ET.SubElement(entry, f"{{{ATOM}}}id").text = url
         ET.SubElement(entry, f"{{{ATOM}}}link", href=url)
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = _stamp(r.submitted)
         author = ET.SubElement(entry, f"{{{ATOM}}}author")
         ET.SubElement(author, f"{{{ATOM}}}name").text = r.contributor.name
         ET.SubElement(entry, f"{{{ATOM}}}category", term=module.id, label=module.meta.title)
+        if r.example:
+            ET.SubElement(entry, f"{{{ATOM}}}category", term="example", label="Example")
         ET.SubElement(entry, f"{{{ATOM}}}rights").text = r.licence
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = r.summary
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = r.shown_summary
     return xml_document(feed)
 
 

@@ -547,7 +547,10 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
             or (loader.include_pending and resource.meta.status == "pending")
         ):
             module.resources.append(resource)
-    module.resources.sort(key=lambda r: (r.meta.submitted, r.slug), reverse=True)
+    # newest first, teachers' own before the programme's examples
+    module.resources.sort(
+        key=lambda r: (not r.meta.example, r.meta.submitted, r.slug), reverse=True
+    )
     return module
 
 

@@ -162,8 +162,8 @@ class Metadata:
         return {
             "@context": "https://schema.org",
             "@type": "LearningResource",
-            "name": r.title,
-            "description": r.summary,
+            "name": r.shown_title,
+            "description": r.shown_summary,
             "url": self.url(resource),
             "educationalLevel": LEVELS.get(r.key_stage, r.key_stage),
             "inLanguage": languages(r.languages),

@@ -253,6 +253,18 @@ class Resource(Content):
     status: Literal["pending", "approved", "rejected"]
     files: list[Attachment] = []
     source: Annotated[str, AfterValidator(_plain)] = ""
+    example: bool = False  # written by the programme to show one: labelled on every output
+
+    @property
+    def shown_title(self) -> str:
+        """An example says so in its title, wherever the title is shown."""
+        return ("Example: " if self.example else "") + self.title
+
+    @property
+    def shown_summary(self) -> str:
+        """An example's summary says so too (in feeds, search and link previews)."""
+        said = "An example written by the programme, not a teacher's own. "
+        return (said if self.example else "") + self.summary
 
 
 class FormField(Content):

@@ -308,7 +308,7 @@ class Renderer:
             f"{f' ({licence.url})' if licence and licence.url else ''}."
         )
         meta = {
-            "title": r.title,
+            "title": r.shown_title,
             "content_type": "resource",
             "key_stage": r.key_stage,
             "languages": r.languages,
@@ -316,7 +316,7 @@ class Renderer:
             "licence": r.licence,
             "resource_type": r.type,
             "module": module.meta.title,
-            "description": r.summary,
+            "description": r.shown_summary,
             "status": r.status,
             "feed": feed_uri(module),
         }
@@ -361,7 +361,9 @@ class Renderer:
         """The Resources page (newest, and counts per module) and, per module, every
         resource in pages of PAGE_SIZE, so that no page grows with the number of resources."""
         newest = sorted(
-            self.catalog.resources, key=lambda mr: (mr[1].meta.submitted, mr[1].slug), reverse=True
+            self.catalog.resources,
+            key=lambda mr: (not mr[1].meta.example, mr[1].meta.submitted, mr[1].slug),
+            reverse=True,
         )
         here = "resources/index.md"
         out = {
