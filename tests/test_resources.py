@@ -572,6 +572,9 @@ def test_the_programmes_example_resources_say_so_wherever_they_are_shown(
         page = (folder / resource.url / "index.html").read_text(encoding="utf-8")
         assert "<h1>Example: " not in page and 'class="resource-example"' not in page
     listing = (folder / "resources/index.html").read_text(encoding="utf-8")
+    said = " ".join(re.sub(r"<[^>]+>", "", listing).split())
+    assert f"{len(shown)} resources, each checked by a moderator" in said
+    assert f"{len(examples)} of them are examples that the programme wrote" in said
     links = re.findall(r'<li data-lang[^>]*><a href="[^"]*">([^<]*)</a>', listing)
     assert links and all(t.startswith("Example: ") for t in links[len(real) :]), links
     assert not any(t.startswith("Example: ") for t in links[: len(real)]), links

@@ -372,8 +372,8 @@ class Renderer:
                 here,
                 {
                     "title": "Teachers' resources",
-                    "description": "Resources that teachers have shared, "
-                    "each checked by a moderator and free to reuse under the licence on its page.",
+                    "description": "Resources for teaching languages at KS2 and KS3, each "
+                    "checked by a moderator and free to reuse under the licence on its page.",
                 },
                 resources_html=self.resource_list(here, newest[:NEWEST], True),
             )
@@ -396,8 +396,8 @@ class Renderer:
                         "title": title if number == 1 else f"{title} (page {number})",
                         "content_type": "listing",
                         "feed": feed_uri(module),
-                        "description": f"Every resource teachers have shared for the module "
-                        f"{module.meta.title}, newest first.",
+                        "description": f"Every resource for the module {module.meta.title}, "
+                        "newest first.",
                     },
                     module=module,
                     number=number,
