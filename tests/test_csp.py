@@ -36,7 +36,7 @@ def slipped_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Pat
     text = page.read_text("utf-8")
     page.write_text(text[: text.index("---", 4) + 4] + PLANTED + "\n", "utf-8")
     patch = pytest.MonkeyPatch()
-    patch.setattr(render, "safe_html", lambda text: text)  # the slip
+    patch.setattr(render, "safe_html", lambda text, **_: text)  # the slip
     try:
         build_site(str(root / "mkdocs.yml"), target / "site", search=False, parallel=False)
     finally:

@@ -15,6 +15,11 @@ from opencpd.core.vocabulary import load_vocabulary
 
 from .deliveries_site import LEEDS, pack_pdf, pages, pdf_pages, squash, tiny_site, write_delivery
 
+TESTS = Path(__file__).resolve().parent
+PNG = (
+    TESTS / "resources_fixture/modules/ks2-speaking/resources/weather-bingo/board.png"
+).read_bytes()
+
 
 def test_cancelled_and_past_deliveries_have_no_packs(catalog: Catalog) -> None:
     from opencpd.core.packs.delivery import packs_for
@@ -430,3 +435,39 @@ def test_a_shared_material_is_counted_by_the_smallest_unit_its_grouping_names(
     from opencpd.core.packs.delivery import served
 
     assert served(grouping, 24)[0] == copies
+
+
+def test_notes_without_a_folder_of_their_own_show_no_picture_in_pack_or_page(
+    tmp_path: Path, build_day: None
+) -> None:
+    """A delivery's or a centre's notes have no folder of files: a picture named in them would
+    be read against whatever folder the output is made in, and the pack's PDF is made in the
+    project itself, so it took a pending resource's photo into every printed copy."""
+    from opencpd.core.packs import PackOptions
+    from opencpd.core.packs.delivery import packs_for
+    from opencpd.core.packs.html import pack_html
+
+    root = tiny_site(tmp_path / "src")
+    photo = "modules/ks2-speaking/resources/pending-photos/photo.png"
+    (root / photo).parent.mkdir(parents=True)
+    song = (root / "modules/ks2-speaking/resources/greetings-song/index.md").read_text()
+    pending = song.replace(
+        "status: approved", "status: pending\nfiles: [{path: photo.png, title: Photo, alt: A book}]"
+    )
+    (root / photo).with_name("index.md").write_text(pending)
+    (root / photo).write_bytes(PNG)
+    (root / "centres/leeds-hub.md").write_text(
+        (root / "centres/leeds-hub.md").read_text() + f"\n![The hall]({photo})\n"
+    )
+    notes = f'Bring a plan.\n\n![Pupils\' books]({photo})\n\n<img src="{photo}" alt="b">\n'
+    write_delivery(root, "2027-05-05-photos", {"status": "confirmed"}, notes)
+    catalog = load_catalog(root, load_vocabulary())
+    assert catalog.findings == []
+    delivery = next(d for d in catalog.deliveries if d.slug == "2027-05-05-photos")
+    for pack in packs_for(catalog, delivery):
+        html = pack_html(pack, catalog, PackOptions(site_url="https://cpd.test-hub.org.uk/"))
+        assert "Bring a plan." in html and "pending-photos" not in html, pack.edition
+    shown = pages(catalog)
+    for page in ["deliveries/2027-05-05-photos.md", "centres/leeds-hub.md"]:
+        assert "Bring a plan." in shown[page] or "Park behind" in shown[page], page
+        assert "pending-photos" not in shown[page], page

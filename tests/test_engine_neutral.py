@@ -133,3 +133,34 @@ def test_finished_pages_weigh_what_opencpd_builds_pages_weigh(
     for page in sorted(pages(site)):
         ours, theirs = (site / page).stat().st_size, (built_site / page).stat().st_size
         assert ours <= theirs * 1.05 + 512, (page, ours, theirs)
+
+
+def test_rendered_titles_and_descriptions_are_escaped_as_the_theme_prints_them(
+    tmp_path: Path,
+) -> None:
+    """The theme prints a page's title and description as they are: `render` writes them
+    escaped, as the plugin's build escapes them, or a teacher's quote in a summary ends the
+    <meta name="description"> attribute and adds `http-equiv="refresh"` (a redirect)."""
+    import shutil
+
+    from markupsafe import escape
+
+    from tests.conftest import FIXTURE_SITE
+
+    source, rendered = tmp_path / "src", tmp_path / "rendered"
+    shutil.copytree(FIXTURE_SITE, source)
+    song = source / "modules/ks2-speaking/resources/greetings-song/index.md"
+    title = 'Fish &amp; chips &lt;/title&gt;&lt;img src=x onerror=alert(1)&gt; "quoted"'
+    summary = '0;url=https://evil.example/phish" http-equiv="refresh'
+    text = song.read_text("utf-8").replace("title: A greetings song", f"title: '{title}'")
+    song.write_text(
+        text.replace("summary: A short song that practises greetings.", f"summary: '{summary}'")
+    )
+    done = CliRunner().invoke(
+        main, ["render", "-f", str(source / "mkdocs.yml"), "--out", str(rendered)]
+    )
+    assert done.exit_code == 0, done.output
+    page = rendered / "docs/modules/ks2-speaking/resources/greetings-song/index.md"
+    meta = yaml.safe_load(page.read_text("utf-8").split("---\n")[1])
+    assert meta["title"] == str(escape(title)) and meta["description"] == str(escape(summary))
+    assert '"' not in meta["description"] and "<" not in meta["title"]

@@ -46,7 +46,7 @@ from ..core.offline import write_offline_zips
 from ..core.placed import PLACEHOLDER, place
 from ..core.theme_markup import valid_theme_markup
 from .packaged import THEME
-from .plugin import british, json_in_html
+from .plugin import british, escape_for_theme, json_in_html
 from .site import OFFLINE_CACHE, BuildFailed, build_date_from_git, load
 
 MANIFEST = "opencpd.json"
@@ -123,6 +123,10 @@ def render(config_file: str, out: Path) -> int:
         target.parent.mkdir(parents=True, exist_ok=True)
         if file.src_uri in capture.markdown:
             meta, markdown = capture.markdown[file.src_uri]
+            # the engine's theme prints the title and description as the front matter says
+            # them, as it does in a build with the plugin: escaped as that build escapes them
+            escaped = escape_for_theme(dict(meta))  # Markup: written as the text it is
+            meta = {k: str(v) if isinstance(v, str) else v for k, v in escaped.items()}
             target.write_text(front_matter(meta) + unheld(markdown, fragments), "utf-8")
             pages[file.src_uri] = file.dest_uri
         else:

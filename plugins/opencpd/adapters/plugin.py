@@ -344,9 +344,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         env.bytecode_cache = env.bytecode_cache or compiled_templates(theme)
         for file in files.documentation_pages():
             if file.page is not None:
-                for name in ("title", "description"):
-                    if isinstance(file.page.meta.get(name), str):
-                        file.page.meta[name] = escape(file.page.meta[name])
+                escape_for_theme(file.page.meta)
         self.files = files
         self.write_own_files(config, files, env)
         return env
@@ -498,6 +496,21 @@ def json_in_html(data: Any) -> str:
 def british(html: str) -> str:
     """The site is written in British English (WCAG 3.1.1); Material only knows "en"."""
     return html.replace('<html lang="en"', '<html lang="en-GB"', 1)
+
+
+# What the theme prints as it is (MkDocs' templates do not escape): a page's title (in its
+# <title>, its heading, other pages' navigation) and its description (a <meta> attribute).
+PRINTED_AS_IS = ("title", "description")
+
+
+def escape_for_theme(meta: dict[str, Any]) -> dict[str, Any]:
+    """`meta` (changed in place, and returned) with the fields the theme prints as they are
+    escaped: a contributor's quote in a summary would otherwise end the description's
+    attribute and add its own (`http-equiv="refresh"`)."""
+    for name in PRINTED_AS_IS:
+        if isinstance(meta.get(name), str):
+            meta[name] = escape(meta[name])
+    return meta
 
 
 def attachment_file(

@@ -330,7 +330,7 @@ class Renderer:
             attachments=attachments,
             licence=licence or {"label": r.licence},
             attribution=attribution,
-            body_html=safe_html(resource.body),
+            body_html=safe_html(resource.body, pictures=True),
         )
         return front_matter({"render_macros": False, **meta}) + hold(html)
 

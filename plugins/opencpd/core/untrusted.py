@@ -64,12 +64,18 @@ def _markdown() -> markdown.Markdown:
     return _converters.md
 
 
-def safe_html(text: str) -> str:
+def safe_html(text: str, *, pictures: bool = False) -> str:
     """Markdown from a contributor, rendered and then reduced to a safe subset of HTML: no
     script, style, iframe, object, form, event attributes, javascript:/data: URLs or
     pictures from other sites. A text rendered before (this build, an earlier build in this
-    process, or one kept by `keep_rendered`) is not rendered again."""
+    process, or one kept by `keep_rendered`) is not rendered again.
+
+    `pictures`: the text has a folder of its own files (a resource's), and a picture may show
+    one of them. A text without one (a centre's, a delivery's, an offer's notes) shows none:
+    its relative names would be read against whatever folder the output is made in (the
+    project itself, for a pack's PDF), and fetch files that were never published."""
     key = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    key = key if pictures else f"no-pictures:{key}"
     html = _rendered.get(key)
     if html is None:
         converted = (
@@ -79,7 +85,7 @@ def safe_html(text: str) -> str:
         )
         html = nh3.clean(
             converted,
-            tags=TAGS,
+            tags=TAGS if pictures else TAGS - {"img"},
             attributes=ATTRIBUTES,
             url_schemes=URL_SCHEMES,
             link_rel="noopener nofollow",
