@@ -35,10 +35,14 @@ def finished(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("neutral")
     source, rendered, site = root / "src", root / "rendered", root / "site"
     shutil.copytree(FIXTURE_SITE, source)
+    published = source / "site" / "index.html"  # what the last `opencpd build` published
+    published.parent.mkdir()
+    published.write_text("published", "utf-8")
     config = str(source / "mkdocs.yml")
     runner = CliRunner()
     done = runner.invoke(main, ["render", "-f", config, "--out", str(rendered)])
     assert done.exit_code == 0, done.output
+    assert published.read_text("utf-8") == "published"  # rendering leaves the site alone
     plain = yaml.safe_load((rendered / "mkdocs.yml").read_text("utf-8"))
     assert plain["plugins"] == []
     built = subprocess.run(

@@ -30,6 +30,7 @@ import json
 import logging
 import re
 import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -101,10 +102,15 @@ def render(config_file: str, out: Path) -> int:
     config.plugins["opencpd-render"] = capture
     counted = Counted()
     logging.getLogger("mkdocs").addHandler(counted)
+    # The engine empties its output folder before the plugin stops it: an empty one of its own,
+    # never the published site/, which rendering has no business touching.
+    unused = tempfile.TemporaryDirectory(prefix="opencpd-render-")
+    config.site_dir = unused.name
     try:
         with build_date_from_git(Path(config_file).resolve().parent), contextlib.suppress(Rendered):
             build(config)
     finally:
+        unused.cleanup()
         logging.getLogger("mkdocs").removeHandler(counted)
         del plugin.shells  # MkDocs keeps one plugin object for the process: the next build fills
     if counted.messages:
