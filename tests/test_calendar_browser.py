@@ -37,6 +37,8 @@ def test_calendar_filters_in_chromium(
         page.wait_for_url("**/calendar/language/de/")
         page.wait_for_function("() => document.querySelectorAll('.delivery-item').length === 1")
         assert listed(page) == ["Reading at KS3"]
+        # a screen reader's list of links tells twilights of one module apart by their date
+        assert page.get_by_role("link", name="Reading at KS3, 3 November 2027").count() == 1
         assert page.locator("[data-calendar-filters] a[aria-current=page]").inner_text() == "German"
         if javascript:  # followed in place: the same document, its address changed
             assert page.evaluate("window.notReloaded") is True
