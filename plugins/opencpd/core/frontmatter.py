@@ -205,6 +205,9 @@ for _class in (_Loader, _FastLoader):
     _class.add_constructor("tag:yaml.org,2002:int", _int_or_text)
     _class.construct_mapping = _text_keys  # type: ignore[method-assign, assignment]
 
+# What YAML refuses to read (its reader's own test), and the line breaks it counts that an
+# editor does not show (so that every line after one would be misnumbered).
+_UNREADABLE = re.compile(f"{yaml.reader.Reader.NON_PRINTABLE.pattern}|[\x85\u2028\u2029]")
 _INDICATOR = re.compile(r"[-?:](?=[ \t]|$)", re.MULTILINE)
 _BREAKS = re.compile("[\n\x85\u2028\u2029]")  # what YAML counts as line breaks
 
@@ -241,6 +244,9 @@ def load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict, 
     """`text` (YAML whose first line is line `offset` + 1 of `path`) as fields, with the line
     and column of each value and key; FrontMatterError past any bound, on a syntax error, a
     name given twice, or anything but a set of fields."""
+    found = _UNREADABLE.search(text)
+    if found:
+        raise FrontMatterError(_unreadable(path, text, found.start(), offset))
     try:
         node, loader = _compose(text)
         try:
@@ -276,6 +282,27 @@ def load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict, 
     if duplicates:
         raise FrontMatterError(duplicates[0])
     return data, positions, keys
+
+
+def _unreadable(path: str, text: str, at: int, offset: int) -> Finding:
+    character = text[at]
+    what = (
+        "an invisible line break"
+        if character in "\x85\u2028\u2029"
+        else "a character that is not text"
+        if character in "\ufffe\uffff"
+        else "a control character"
+    )
+    return Finding(
+        path,
+        text.count("\n", 0, at) + 1 + offset,
+        at - text.rfind("\n", 0, at),
+        "invisible-character",
+        f"the front matter contains the invisible character U+{ord(character):04X} "
+        f"(expected ordinary text, got {what})",
+        "Retype the line, or paste it as plain text: the character cannot be seen, and YAML "
+        "cannot read it as text.",
+    )
 
 
 def _kind(data: Any) -> str:
