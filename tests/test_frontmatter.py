@@ -135,3 +135,23 @@ def test_a_character_yaml_cannot_read_is_a_finding_at_its_place(
     finding = caught.value.finding
     assert (finding.line, finding.column, finding.rule) == (3, column, "invisible-character")
     assert what in finding.message, str(finding)
+
+
+@pytest.mark.parametrize(
+    "value, tag",
+    [
+        ("!!float abc", "!!float"),
+        ("!!bool abc", "!!bool"),
+        ("!!timestamp abc", "!!timestamp"),
+        ("!!map abc", "!!map"),
+        ("[1, !!float x]", "!!float"),
+        ("{a: !!bool x}", "!!bool"),
+    ],
+)
+def test_a_value_its_tag_does_not_fit_is_a_finding_at_its_line(value: str, tag: str) -> None:
+    """PyYAML's constructors end such a value in ValueError, KeyError or AttributeError."""
+    with pytest.raises(FrontMatterError) as caught:
+        parse("m.md", f"---\ntitle: T\nversion: {value}\n---\nText\n".encode())
+    finding = caught.value.finding
+    assert (finding.line, finding.rule) == (3, "yaml-syntax"), str(finding)
+    assert f"expected a value that fits its tag {tag}, got one that does not" in finding.message
