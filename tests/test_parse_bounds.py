@@ -291,3 +291,26 @@ def test_new_module_with_an_unknown_key_stage_says_so_plainly(tmp_path: Path) ->
         "Did you mean 'KS3'? New terms go in vocabulary.yml.\n"
     )
     assert not (root / "modules" / "ks9-x").exists()
+
+
+def test_a_file_too_large_to_publish_is_hashed_in_little_memory(tmp_path: Path) -> None:
+    """The build's cache key of a resource's folder, and of a centre's or a delivery's file,
+    read each file whole: a 4 GB attachment (refused as too large once read) took 4 GB."""
+    import os
+    import tracemalloc
+
+    from opencpd.core.kept import KeptDocs
+    from opencpd.core.tree import walk
+
+    folder = tmp_path / "resource"
+    folder.mkdir()
+    (folder / "cards.pdf").touch()
+    os.truncate(folder / "cards.pdf", 64 * 1024 * 1024)  # sparse: no disk space taken
+    tracemalloc.start()
+    try:
+        KeptDocs.key("modules/m/resources/resource", walk(folder))
+        KeptDocs.file_key("deliveries/big.md", folder / "cards.pdf")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024, f"{peak:,} bytes"
