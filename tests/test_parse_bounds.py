@@ -314,3 +314,29 @@ def test_a_file_too_large_to_publish_is_hashed_in_little_memory(tmp_path: Path) 
     finally:
         tracemalloc.stop()
     assert peak < 8 * 1024 * 1024, f"{peak:,} bytes"
+
+
+def test_a_page_that_cannot_be_read_is_reported_not_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page without read permission (or on a failing disk) was passed over without a word:
+    the module was missing from the site and `opencpd check` said 'no problems'."""
+    from opencpd.core import load
+    from opencpd.core.load import load_catalog
+
+    root = tmp_path / "site"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "site", root)
+    unreadable = root / "modules" / "ks2-speaking" / "module.md"
+    read = load.read_regular
+
+    def refuse(path: Path, limit: int = -1) -> bytes:
+        if path == unreadable:
+            raise PermissionError(13, "Permission denied")
+        return read(path, limit)
+
+    monkeypatch.setattr(load, "read_regular", refuse)
+    found = load_catalog(root, load_vocabulary()).findings
+    assert [(f.path, f.rule) for f in found if f.rule == "unreadable"] == [
+        ("modules/ks2-speaking/module.md", "unreadable")
+    ], found
+    assert any("(expected a file anyone may read, got Permission denied)" in str(f) for f in found)

@@ -80,8 +80,18 @@ class Loader:
         except FrontMatterError as exc:
             self.findings.append(exc.finding)
             return None
-        except OSError:  # replaced by a link or removed since it was listed: never followed
-            self.refuse(path, kind(path))
+        except OSError as exc:  # replaced by a link since it was listed: never followed
+            what = kind(path)
+            if what in ("file", "folder"):  # unreadable: never dropped without a word
+                self.find(
+                    self.rel(path),
+                    1,
+                    "unreadable",
+                    f"the file cannot be read (expected a file anyone may read, got "
+                    f"{exc.strerror or 'an error'})",
+                    "Give the file read permission (chmod a+r), or save it again.",
+                )
+            self.refuse(path, what)
             return None
         meta, findings = validate(source, model, self.vocabulary)
         self.findings += findings
