@@ -340,3 +340,19 @@ def test_a_page_that_cannot_be_read_is_reported_not_dropped(
         ("modules/ks2-speaking/module.md", "unreadable")
     ], found
     assert any("(expected a file anyone may read, got Permission denied)" in str(f) for f in found)
+
+
+@pytest.mark.parametrize("unit", ["![", "*a*{", "[a]{"])
+def test_the_language_check_reads_a_long_line_in_linear_time(unit: str) -> None:
+    """The language check's patterns scanned to the end of the line from each '![', '*' or
+    '[': a line of 125,000 '![' (within the page size limit) took minutes, quadratic in its
+    length. Linear now: a few seconds at most even on a slow machine, far within the timeout,
+    which quadratic work of this size would exceed many times over."""
+    program = (
+        "from opencpd.core.frontmatter import parse\n"
+        "from opencpd.core.language import language_findings\n"
+        f"line = {unit!r} * (250_000 // {len(unit)})\n"
+        "source = parse('h.md', b'---\\ntitle: T\\n---\\n' + line.encode())\n"
+        "language_findings(source)\n"
+    )
+    subprocess.run([sys.executable, "-c", program], check=True, timeout=90)
