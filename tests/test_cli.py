@@ -84,6 +84,32 @@ def test_check_on_ci_adds_github_annotations(runner: CliRunner, site_copy: Path)
     )
 
 
+@pytest.mark.parametrize("ci", [False, True])
+def test_a_file_name_cannot_add_lines_or_escapes_to_the_findings(
+    runner: CliRunner, site_copy: Path, ci: bool
+) -> None:
+    """A file's name is the submitter's text: a line break in it would start a line of its own
+    (on CI a workflow command, '::warning ...::' or worse), an escape sequence would drive the
+    terminal. Each finding stays one line, its characters written as escapes."""
+    name = "x\n::warning file=README.md,line=1::injected\r\x1b[2J\u2028,y:z.md"
+    handout = site_copy / "modules" / "ks2-speaking" / "handouts" / name
+    handout.write_text("---\ntitle: T\n---\nText\n", encoding="utf-8")
+    result = run(runner, site_copy, "check", ci=ci)
+    assert_clean_failure(result)
+    lines = result.stdout.splitlines()
+    assert len(lines) == (2 if ci else 1), result.stdout
+    assert lines[0].startswith(
+        "modules/ks2-speaking/handouts/x\\n::warning file=README.md,line=1::injected\\r"
+        "\\x1b[2J\\u2028,y:z.md:1:1: bad-name: "
+    ), lines[0]
+    if ci:
+        assert lines[1].startswith(
+            "::error file=modules/ks2-speaking/handouts/x\\n%3A%3Awarning file=README.md%2C"
+            "line=1%3A%3Ainjected\\r\\x1b[2J\\u2028%2Cy%3Az.md,line=1,col=1,title=bad-name::"
+        ), lines[1]
+    assert not any(c in result.output for c in "\r\x1b\u2028")
+
+
 def test_check_as_a_command_prints_no_traceback(site_copy: Path) -> None:
     break_module(site_copy)
     opencpd = Path(sys.executable).parent / "opencpd"

@@ -3,7 +3,9 @@ and iCalendar files parsed back across a change of the clocks (tests/deliveries_
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -167,6 +169,23 @@ def test_a_file_the_site_never_reads_is_reported_where_it_is(
         ("deliveries/2027-06-09-york.txt", 1, "not-published"),
     ], found
     assert "expected a file of its own, deliveries/<id>.md" in found[1].message
+
+
+@pytest.mark.parametrize("folder", ["modules", "handbook", "centres", "deliveries", "support"])
+def test_a_file_where_a_content_folder_belongs_is_reported(
+    tmp_path: Path, build_day: None, folder: str
+) -> None:
+    """A file (or a pipe) named deliveries, centres ... was passed over without a word, and
+    what it held was left out of the site."""
+    root = tiny_site(tmp_path / "src")
+    shutil.rmtree(root / folder, ignore_errors=True)
+    (root / folder).write_text("---\ntitle: A page\n---\nText\n", "utf-8")
+    found = load_catalog(root, load_vocabulary()).findings
+    assert (folder, 1, "not-a-folder") in [(f.path, f.line, f.rule) for f in found], found
+    (root / folder).unlink()
+    os.mkfifo(root / folder)
+    found = load_catalog(root, load_vocabulary()).findings
+    assert (folder, 1, "not-a-file") in [(f.path, f.line, f.rule) for f in found], found
 
 
 def test_a_phone_number_in_the_notes_is_refused(tmp_path: Path, build_day: None) -> None:

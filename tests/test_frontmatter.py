@@ -111,3 +111,47 @@ def test_an_impossible_date_is_a_finding_not_a_crash() -> None:
     source = parse("m.md", b"---\nreviewed: 2026-02-30\n---\nx\n")
     assert source.data == {"reviewed": "2026-02-30"}
     assert source.positions[("reviewed",)] == (2, 11)
+
+
+@pytest.mark.parametrize(
+    "value, column, what",
+    [
+        ("A\x00B", 11, "U+0000 (expected ordinary text, got a control character)"),
+        ("A\x07B", 11, "U+0007"),
+        ("A\ufffeB", 11, "got a character that is not text"),
+        ("A\x85B: c", 11, "U+0085 (expected ordinary text, got an invisible line break)"),
+        ("A\u2028B: c", 11, "U+2028"),
+        ("'A\x1bB'", 12, "U+001B"),
+    ],
+)
+def test_a_character_yaml_cannot_read_is_a_finding_at_its_place(
+    value: str, column: int, what: str
+) -> None:
+    """libyaml and PyYAML refuse control characters with a ReaderError, which is not a
+    MarkedYAMLError; NEL and the Unicode separators are line breaks to YAML, not to an editor,
+    so that every line after one would be misnumbered."""
+    with pytest.raises(FrontMatterError) as caught:
+        parse("m.md", f"---\ntitle: T\nsummary: {value}\nx: 1\n---\nText\n".encode())
+    finding = caught.value.finding
+    assert (finding.line, finding.column, finding.rule) == (3, column, "invisible-character")
+    assert what in finding.message, str(finding)
+
+
+@pytest.mark.parametrize(
+    "value, tag",
+    [
+        ("!!float abc", "!!float"),
+        ("!!bool abc", "!!bool"),
+        ("!!timestamp abc", "!!timestamp"),
+        ("!!map abc", "!!map"),
+        ("[1, !!float x]", "!!float"),
+        ("{a: !!bool x}", "!!bool"),
+    ],
+)
+def test_a_value_its_tag_does_not_fit_is_a_finding_at_its_line(value: str, tag: str) -> None:
+    """PyYAML's constructors end such a value in ValueError, KeyError or AttributeError."""
+    with pytest.raises(FrontMatterError) as caught:
+        parse("m.md", f"---\ntitle: T\nversion: {value}\n---\nText\n".encode())
+    finding = caught.value.finding
+    assert (finding.line, finding.rule) == (3, "yaml-syntax"), str(finding)
+    assert f"expected a value that fits its tag {tag}, got one that does not" in finding.message

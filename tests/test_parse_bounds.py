@@ -291,3 +291,68 @@ def test_new_module_with_an_unknown_key_stage_says_so_plainly(tmp_path: Path) ->
         "Did you mean 'KS3'? New terms go in vocabulary.yml.\n"
     )
     assert not (root / "modules" / "ks9-x").exists()
+
+
+def test_a_file_too_large_to_publish_is_hashed_in_little_memory(tmp_path: Path) -> None:
+    """The build's cache key of a resource's folder, and of a centre's or a delivery's file,
+    read each file whole: a 4 GB attachment (refused as too large once read) took 4 GB."""
+    import os
+    import tracemalloc
+
+    from opencpd.core.kept import KeptDocs
+    from opencpd.core.tree import walk
+
+    folder = tmp_path / "resource"
+    folder.mkdir()
+    (folder / "cards.pdf").touch()
+    os.truncate(folder / "cards.pdf", 64 * 1024 * 1024)  # sparse: no disk space taken
+    tracemalloc.start()
+    try:
+        KeptDocs.key("modules/m/resources/resource", walk(folder))
+        KeptDocs.file_key("deliveries/big.md", folder / "cards.pdf")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * 1024 * 1024, f"{peak:,} bytes"
+
+
+def test_a_page_that_cannot_be_read_is_reported_not_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page without read permission (or on a failing disk) was passed over without a word:
+    the module was missing from the site and `opencpd check` said 'no problems'."""
+    from opencpd.core import load
+    from opencpd.core.load import load_catalog
+
+    root = tmp_path / "site"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "site", root)
+    unreadable = root / "modules" / "ks2-speaking" / "module.md"
+    read = load.read_regular
+
+    def refuse(path: Path, limit: int = -1) -> bytes:
+        if path == unreadable:
+            raise PermissionError(13, "Permission denied")
+        return read(path, limit)
+
+    monkeypatch.setattr(load, "read_regular", refuse)
+    found = load_catalog(root, load_vocabulary()).findings
+    assert [(f.path, f.rule) for f in found if f.rule == "unreadable"] == [
+        ("modules/ks2-speaking/module.md", "unreadable")
+    ], found
+    assert any("(expected a file anyone may read, got Permission denied)" in str(f) for f in found)
+
+
+@pytest.mark.parametrize("unit", ["![", "*a*{", "[a]{"])
+def test_the_language_check_reads_a_long_line_in_linear_time(unit: str) -> None:
+    """The language check's patterns scanned to the end of the line from each '![', '*' or
+    '[': a line of 125,000 '![' (within the page size limit) took minutes, quadratic in its
+    length. Linear now: a few seconds at most even on a slow machine, far within the timeout,
+    which quadratic work of this size would exceed many times over."""
+    program = (
+        "from opencpd.core.frontmatter import parse\n"
+        "from opencpd.core.language import language_findings\n"
+        f"line = {unit!r} * (250_000 // {len(unit)})\n"
+        "source = parse('h.md', b'---\\ntitle: T\\n---\\n' + line.encode())\n"
+        "language_findings(source)\n"
+    )
+    subprocess.run([sys.executable, "-c", program], check=True, timeout=90)

@@ -24,7 +24,7 @@ from .catalog import Catalog, Doc, ModuleDoc
 from .delivery_model import Centre, Delivery
 from .findings import Finding
 from .model import Session
-from .tree import kind, walk
+from .tree import walk
 from .untrusted import personal_data
 
 if TYPE_CHECKING:
@@ -288,9 +288,7 @@ def read_deliveries(loader: Loader) -> ReadDeliveries:
     before = len(loader.findings)
     for folder, model in (("centres", Centre), ("deliveries", Delivery)):
         path = loader.root / folder
-        if kind(path) == "link":
-            loader.refuse(path, "link")
-        if kind(path) != "folder":
+        if not loader.content_folder(path):
             continue
         tree = walk(path)
         loader.refuse_all(tree)

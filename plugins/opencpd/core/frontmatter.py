@@ -7,6 +7,8 @@ breach is a Finding at its line, never a RecursionError or a crash inside libyam
 from __future__ import annotations
 
 import re
+import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -175,6 +177,38 @@ def _text_keys(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[
     return mapping
 
 
+# What a construction can raise on a value its tag does not fit ('!!float abc' is ValueError,
+# '!!bool abc' KeyError, '!!timestamp abc' AttributeError, '!!map abc' ValueError).
+_UNFIT = (ValueError, TypeError, KeyError, AttributeError, IndexError, OverflowError)
+
+
+def _unfit(node: yaml.Node) -> yaml.constructor.ConstructorError:
+    return yaml.constructor.ConstructorError(
+        None, None, f"found a value that its tag {node.tag} cannot make", node.start_mark
+    )
+
+
+def _marked(constructor: Callable[[Any, yaml.Node], Any]) -> Callable[[Any, yaml.Node], Any]:
+    """`constructor`, raising ConstructorError at the node's line and column (which the
+    findings word) instead of the Python error a value that its tag does not fit ends in,
+    also when the constructor is a generator that fills its value later."""
+
+    def finish(generator: types.GeneratorType, node: yaml.Node) -> Any:
+        try:
+            return (yield from generator)
+        except _UNFIT:
+            raise _unfit(node) from None
+
+    def construct(loader: Any, node: yaml.Node) -> Any:
+        try:
+            made = constructor(loader, node)
+        except _UNFIT:
+            raise _unfit(node) from None
+        return finish(made, node) if isinstance(made, types.GeneratorType) else made
+
+    return construct
+
+
 class _TooDeep(Exception):
     def __init__(self, mark: yaml.Mark | None):
         self.mark = mark
@@ -204,7 +238,13 @@ for _class in (_Loader, _FastLoader):
     _class.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
     _class.add_constructor("tag:yaml.org,2002:int", _int_or_text)
     _class.construct_mapping = _text_keys  # type: ignore[method-assign, assignment]
+    _class.yaml_constructors = {
+        tag: _marked(constructor) for tag, constructor in _class.yaml_constructors.items()
+    }
 
+# What YAML refuses to read (its reader's own test), and the line breaks it counts that an
+# editor does not show (so that every line after one would be misnumbered).
+_UNREADABLE = re.compile(f"{yaml.reader.Reader.NON_PRINTABLE.pattern}|[\x85\u2028\u2029]")
 _INDICATOR = re.compile(r"[-?:](?=[ \t]|$)", re.MULTILINE)
 _BREAKS = re.compile("[\n\x85\u2028\u2029]")  # what YAML counts as line breaks
 
@@ -241,6 +281,9 @@ def load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict, 
     """`text` (YAML whose first line is line `offset` + 1 of `path`) as fields, with the line
     and column of each value and key; FrontMatterError past any bound, on a syntax error, a
     name given twice, or anything but a set of fields."""
+    found = _UNREADABLE.search(text)
+    if found:
+        raise FrontMatterError(_unreadable(path, text, found.start(), offset))
     try:
         node, loader = _compose(text)
         try:
@@ -276,6 +319,27 @@ def load_yaml(path: str, text: str, offset: int) -> tuple[dict[str, Any], dict, 
     if duplicates:
         raise FrontMatterError(duplicates[0])
     return data, positions, keys
+
+
+def _unreadable(path: str, text: str, at: int, offset: int) -> Finding:
+    character = text[at]
+    what = (
+        "an invisible line break"
+        if character in "\x85\u2028\u2029"
+        else "a character that is not text"
+        if character in "\ufffe\uffff"
+        else "a control character"
+    )
+    return Finding(
+        path,
+        text.count("\n", 0, at) + 1 + offset,
+        at - text.rfind("\n", 0, at),
+        "invisible-character",
+        f"the front matter contains the invisible character U+{ord(character):04X} "
+        f"(expected ordinary text, got {what})",
+        "Retype the line, or paste it as plain text: the character cannot be seen, and YAML "
+        "cannot read it as text.",
+    )
 
 
 def _kind(data: Any) -> str:
@@ -469,6 +533,12 @@ def _plain_words(
         return (
             'expected \\\\, \\" or \\n after a backslash in double quotes, got another character',
             "Use single quotes around the text, or write the backslash twice.",
+        )
+    if "that its tag" in problem:
+        tag = problem.rsplit("tag ", 1)[-1].split()[0].replace("tag:yaml.org,2002:", "!!")
+        return (
+            f"expected a value that fits its tag {tag}, got one that does not",
+            "Remove the tag (the word starting with '!'), or put quotes around the text.",
         )
     if "constructor for the tag" in problem:
         return (

@@ -22,7 +22,7 @@ from pydantic import BaseModel
 
 from .catalog import Catalog, Doc
 from .findings import Finding
-from .tree import Tree, read_regular
+from .tree import Tree, digest_regular
 from .vocabulary import Vocabulary
 
 T = TypeVar("T", bound=BaseModel)
@@ -101,15 +101,14 @@ class KeptDocs:
             if what == "link":
                 digest.update(os.fsencode(os.readlink(tree.folder / name)))
             elif what == "file":
-                digest.update(hashlib.sha256(read_regular(tree.files[name])).digest())
+                digest.update(digest_regular(tree.files[name]))
         return digest.hexdigest()
 
     @staticmethod
     def file_key(rel: str, path: Path) -> str:
         """A hash of one file (a centre's or a delivery's), never followed if a link."""
-        digest = hashlib.sha256(b"file\0" + rel.encode("utf-8", "surrogateescape") + b"\0")
-        digest.update(read_regular(path))
-        return digest.hexdigest()
+        named = b"file\0" + rel.encode("utf-8", "surrogateescape") + b"\0"
+        return digest_regular(path, named).hex()
 
     def get(self, key: str, model: type[T]) -> tuple[Doc[T] | None, list[Finding]] | None:
         saved = self.kept.get(key)

@@ -21,11 +21,17 @@ BLOCK_OPEN = re.compile(r"^(/{3,})\s*([A-Za-z-]+)\s*(?:\|\s*(.*))?$")
 BLOCK_CLOSE = re.compile(r"^/{3,}\s*$")
 OPTION_LANG = re.compile(r"^\s+lang:\s*([A-Za-z-]+)")
 # *words*{lang=fr}, **words**{lang=fr}, [words]{lang=fr}; the attribute list may hold more.
+# Each part that may run to the end of the line is bounded: from each of a long line's many
+# '*', '[' or '![' it would otherwise be scanned again, and a line of 100,000 '![' took a
+# minute. A span's words or an alt text (TEXT), and an attribute list (ATTRS), are shorter.
+TEXT, ATTRS = 300, 100
 SPAN = re.compile(
-    r"(\*{1,2}|_{1,2}|\[)(?P<text>[^*_\[\]\n]+?)(?:\1|\])"
-    r"\{:?[^}\n]*?\blang=\"?(?P<lang>[A-Za-z-]+)\"?[^}\n]*\}"
+    rf"(\*{{1,2}}|_{{1,2}}|\[)(?P<text>[^*_\[\]\n]{{1,{TEXT}}}?)(?:\1|\])"
+    rf"\{{:?[^}}\n]{{0,{ATTRS}}}?\blang=\"?(?P<lang>[A-Za-z-]{{1,{ATTRS}}})\"?[^}}\n]{{0,{ATTRS}}}\}}"
 )
-IMAGE = re.compile(r"!\[(?P<alt>[^\]\n]*)\]\([^)\n]*\)(?P<attrs>\{[^}\n]*\})?")
+IMAGE = re.compile(
+    rf"!\[(?P<alt>[^\]\n]{{0,{TEXT}}})\]\([^)\n]{{0,{TEXT}}}\)(?P<attrs>\{{[^}}\n]{{0,{ATTRS}}}\}})?"
+)
 HEADING = re.compile(r"^#{1,6}\s+(?P<text>.+?)\s*#*\s*$")
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 SCHOOL_LABEL = re.compile(r"\b(?:KS ?[1-5]|Year \d{1,2}|Y\d{1,2}|Years? \d{1,2}-\d{1,2})\b")

@@ -80,8 +80,18 @@ class Loader:
         except FrontMatterError as exc:
             self.findings.append(exc.finding)
             return None
-        except OSError:  # replaced by a link or removed since it was listed: never followed
-            self.refuse(path, kind(path))
+        except OSError as exc:  # replaced by a link since it was listed: never followed
+            what = kind(path)
+            if what in ("file", "folder"):  # unreadable: never dropped without a word
+                self.find(
+                    self.rel(path),
+                    1,
+                    "unreadable",
+                    f"the file cannot be read (expected a file anyone may read, got "
+                    f"{exc.strerror or 'an error'})",
+                    "Give the file read permission (chmod a+r), or save it again.",
+                )
+            self.refuse(path, what)
             return None
         meta, findings = validate(source, model, self.vocabulary)
         self.findings += findings
@@ -186,6 +196,24 @@ class Loader:
                 "own, got a hard link, which may be any file and is never read)",
                 "Copy the file here (cp, not ln), or delete it.",
             )
+
+    def content_folder(self, path: Path) -> bool:
+        """Whether `path`, where a folder of content belongs (modules/, centres/ ...), is a
+        real folder; anything else there is refused with a finding, a file too: what it holds
+        would otherwise be left out of the site without a word."""
+        what = kind(path)
+        if what == "file":
+            self.find(
+                self.rel(path),
+                1,
+                "not-a-folder",
+                f"this is a file where the site reads a folder (expected a folder "
+                f"{path.name}/ of pages, got a file, which is never read)",
+                f"Make {path.name}/ a folder and put each page in it as a file of its own.",
+            )
+        elif what != "missing":
+            self.refuse(path, what)
+        return what == "folder"
 
     def refuse_all(self, tree: Tree) -> None:
         for rel, what in tree.refused:
@@ -366,15 +394,16 @@ class Loading:
         root = settings.root
         loader = self.loader = settings.loader()
         catalog = self.catalog = Catalog(root, settings.vocabulary)
-        for top in ("modules", "handbook"):
-            if kind(root / top) == "link":
-                loader.refuse(root / top, "link")
-        modules = loader.folders(root / "modules") if kind(root / "modules") == "folder" else []
+        modules = (
+            loader.folders(root / "modules") if loader.content_folder(root / "modules") else []
+        )
         for folder in loader.clash(modules, lambda p: p.name):
             module = load_module(loader, folder)
             if module:
                 catalog.modules.append(module)
-        handbook = loader.folders(root / "handbook") if kind(root / "handbook") == "folder" else []
+        handbook = (
+            loader.folders(root / "handbook") if loader.content_folder(root / "handbook") else []
+        )
         for folder in loader.clash(handbook, lambda p: p.name):
             publication = load_publication(loader, folder)
             if publication:

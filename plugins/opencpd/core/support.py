@@ -18,7 +18,7 @@ from .deliveries import _https, build_day, did_you_mean, organisation_mailbox
 from .delivery_model import MAILBOX
 from .findings import Finding
 from .support_model import LISTED_ONLY, LinkRequest, Offer, SupportProgramme
-from .tree import kind, walk
+from .tree import walk
 from .untrusted import personal_data
 
 if TYPE_CHECKING:
@@ -90,9 +90,7 @@ def load_support(loader: Loader, catalog: Catalog) -> None:
     from .load import matching, pages_in, unpublished
 
     path = loader.root / FOLDER
-    if kind(path) == "link":
-        loader.refuse(path, "link")
-    if kind(path) != "folder":
+    if not loader.content_folder(path):
         return
     catalog.today = build_day(loader.root)
     tree = walk(path)

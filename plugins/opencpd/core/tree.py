@@ -4,11 +4,12 @@ never read, listed through, hashed through or published; it is reported."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 Kind = Literal["file", "folder", "link", "other", "shared", "missing"]
 
@@ -100,13 +101,30 @@ def children(folder: Path) -> list[tuple[str, Kind]]:
         return []
 
 
-def read_regular(path: Path, limit: int = -1) -> bytes:
-    """The bytes of a regular file (at most `limit`, if given); OSError if `path` has become a
-    link or anything else since it was listed (O_NOFOLLOW: its last part is not followed;
-    O_NONBLOCK: a pipe does not wait for a writer)."""
+def _open_regular(path: Path) -> BinaryIO:
+    """`path` open for reading; OSError if it has become a link or anything else since it was
+    listed (O_NOFOLLOW: its last part is not followed; O_NONBLOCK: a pipe does not wait for a
+    writer)."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    descriptor = os.open(path, flags)
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-            raise OSError(f"{path} is not a regular file")
+    handle = os.fdopen(os.open(path, flags), "rb")
+    if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+        handle.close()
+        raise OSError(f"{path} is not a regular file")
+    return handle
+
+
+def read_regular(path: Path, limit: int = -1) -> bytes:
+    """The bytes of a regular file (at most `limit`, if given); OSError as `_open_regular`."""
+    with _open_regular(path) as handle:
         return handle.read(limit)
+
+
+def digest_regular(path: Path, prefix: bytes = b"") -> bytes:
+    """The SHA-256 of `prefix` and a regular file's bytes, read a piece at a time: a file of
+    any size (an attachment too large to publish) costs no more memory than a small one.
+    OSError as `_open_regular`."""
+    digest = hashlib.sha256(prefix)
+    with _open_regular(path) as handle:
+        while piece := handle.read(1 << 20):
+            digest.update(piece)
+    return digest.digest()
