@@ -35,6 +35,11 @@ def finished(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("neutral")
     source, rendered, site = root / "src", root / "rendered", root / "site"
     shutil.copytree(FIXTURE_SITE, source)
+    song = source / "modules/ks2-speaking/resources/greetings-song"
+    (song / "words.md").write_text("# The words\n\nBonjour, bonjour !\n", "utf-8")
+    page = (song / "index.md").read_text("utf-8")
+    files = "files:\n  - {path: words.md, title: The words of the song}\n---\n"
+    (song / "index.md").write_text(page.replace("---\n", files, 2).replace(files, "---\n", 1))
     published = source / "site" / "index.html"  # what the last `opencpd build` published
     published.parent.mkdir()
     published.write_text("published", "utf-8")
@@ -69,6 +74,18 @@ def test_rendered_pages_are_markdown_with_a_neutral_navigation(finished: tuple[P
     assert "- [Speaking at KS2](modules/ks2-speaking/index.md)" in summary
     nav = yaml.safe_load((rendered / "nav.yml").read_text("utf-8"))
     assert {"Home": "index.md"} in nav
+
+
+def test_a_markdown_attachment_is_published_by_the_name_its_page_links(
+    finished: tuple[Path, Path],
+) -> None:
+    """`render` gives the engine words.md as words.md.txt (no engine makes a page of it);
+    `finish` publishes it as words.md, which the resource's page links, as the plugin does."""
+    _, site = finished
+    folder = site / "modules/ks2-speaking/resources/greetings-song"
+    assert (folder / "words.md").read_text("utf-8").startswith("# The words")
+    assert not (folder / "words.md.txt").exists() and not (folder / "words").exists()
+    assert 'href="words.md"' in (folder / "index.html").read_text("utf-8")
 
 
 def test_held_html_leaves_the_markdown_as_comments_naming_kept_fragments(

@@ -122,6 +122,7 @@ def render(config_file: str, out: Path) -> int:
     docs.mkdir(parents=True)
     fragments: dict[str, str] = {}
     pages: dict[str, str] = {}  # src_uri -> dest_uri
+    renamed: dict[str, str] = {}  # a file the engine copies by one name, published by another
     for file in capture.files:
         if file.inclusion.is_excluded():
             continue
@@ -137,12 +138,14 @@ def render(config_file: str, out: Path) -> int:
             pages[file.src_uri] = file.dest_uri
         else:
             target.write_bytes(file.content_bytes)
+            if file.dest_uri != file.src_uri:  # a Markdown attachment, never made a page
+                renamed[file.src_uri] = file.dest_uri
     json_ld = {
         pages[src]: data
         for src, data in plugin.json_ld.items()  # type: ignore[attr-defined]
         if src in pages
     }
-    manifest = {"fragments": fragments, "json_ld": json_ld, "pages": pages}
+    manifest = {"fragments": fragments, "json_ld": json_ld, "pages": pages, "renamed": renamed}
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True), "utf-8")
     (out / "nav.yml").write_text(
         yaml.safe_dump(config.nav, allow_unicode=True, sort_keys=False), "utf-8"
@@ -244,6 +247,7 @@ def finish(site: Path, rendered: Path, catalog: Catalog, cache: Path | None = No
     manifest = json.loads((rendered / MANIFEST).read_text("utf-8"))
     fragments: dict[str, str] = manifest["fragments"]
     json_ld: dict[str, Any] = manifest["json_ld"]
+    _publish_renamed(site, manifest.get("renamed", {}))
     for path in sorted(site.rglob("*.html")):
         uri = path.relative_to(site).as_posix()
         if uri.startswith("pagefind"):
@@ -269,6 +273,19 @@ def finish(site: Path, rendered: Path, catalog: Catalog, cache: Path | None = No
     indexed = run_pagefind(site)
     write_offline_zips(site, catalog, cache)
     return indexed
+
+
+def _publish_renamed(site: Path, renamed: dict[str, str]) -> None:
+    """Each file the engine copied by the name `render` gave it (notes.md.txt, so that no
+    engine makes a page of a teacher's Markdown attachment) moved to the name its page links
+    (notes.md), as the plugin's own build publishes it; never out of `site`."""
+    root = site.resolve()
+    for copied, published in sorted(renamed.items()):
+        source, target = (site / copied).resolve(), (site / published).resolve()
+        if not (source.is_relative_to(root) and target.is_relative_to(root)):
+            continue
+        if source.is_file() and not source.is_symlink() and not target.exists():
+            source.rename(target)
 
 
 def offline_cache(config_file: str) -> Path:
