@@ -356,3 +356,43 @@ def test_the_language_check_reads_a_long_line_in_linear_time(unit: str) -> None:
         "language_findings(source)\n"
     )
     subprocess.run([sys.executable, "-c", program], check=True, timeout=90)
+
+
+@pytest.mark.parametrize(
+    "folder",
+    [
+        "modules",
+        "modules/ks2-speaking",
+        "modules/ks2-speaking/sessions",
+        "modules/ks2-speaking/resources",
+        "modules/ks2-speaking/resources/greetings-song",
+        "handbook/bridge-toolkit",
+    ],
+)
+def test_a_folder_that_cannot_be_listed_is_reported_not_dropped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str
+) -> None:
+    """A folder without read permission (or on a failing disk) was passed over without a
+    word: its pages were missing from the site and `opencpd check` said 'no problems'."""
+    import os
+
+    from opencpd.core.load import load_catalog
+
+    root = tmp_path / "site"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "site", root)
+    unreadable = str(root / folder)
+    scandir = os.scandir
+
+    def refuse(path):  # type: ignore[no-untyped-def]
+        if os.fspath(path).rstrip(os.sep) == unreadable:
+            raise PermissionError(13, "Permission denied")
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    found = load_catalog(root, load_vocabulary()).findings
+    here = [f for f in found if f.rule == "unreadable" or f.path.startswith(folder + "/")]
+    assert [(f.path, f.line, f.rule) for f in here] == [(folder, 1, "unreadable")], found
+    assert "(expected a folder anyone may open, got Permission denied)" in str(here[0])
+    assert "chmod a+rx" in str(here[0])
+    if folder.startswith("modules/"):  # nothing else said about it (no 'missing-file')
+        assert len(found) == 1, found
