@@ -77,6 +77,9 @@ BAD = [  # name, fields changed, (line, rule) expected; the file's fields are in
     ("overlap", {"date": "2027-03-31", "start": '"18:00"'}, 5, "overlap", "overlap"),
     ("early", {"start": '"01:30"'}, 5, "early-start", "from 07:00"),
     ("unquoted-start", {"start": "16:00"}, 5, "wrong-type", "Put it in quotes"),
+    ("unquoted-start-said", {"start": "16:00"}, 5, "wrong-type", "got 16:00 without quotes"),
+    # YAML 1.1's numbers in base 60 (1:30 for 90): YAML 1.2 has none, and neither has a delivery
+    ("places-in-base-60", {"places": "1:30"}, 6, "wrong-type", "a whole number, got '1:30')"),
     ("places-true", {"places": "true"}, 6, "wrong-type", "a whole number"),
     ("places-text", {"places": "'20'"}, 6, "wrong-type", "a whole number"),
     ("places-none", {"places": "0"}, 6, "bad-value", "number of at least 1."),

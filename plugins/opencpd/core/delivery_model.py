@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
+from .frontmatter import Sexagesimal
 from .model import (
     CONTENT_TYPES,
     EARLIEST_DAY,
@@ -26,6 +27,14 @@ from .model import (
 Region = term("regions")
 CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 STATUSES = ("planned", "confirmed", "cancelled", "held")
+
+
+def _quoted(value: Any) -> Any:
+    """A time written without quotes is refused: YAML 1.1 readers (editors, other tools)
+    read start: 16:00 as 960 minutes, though this one keeps it as text (Sexagesimal)."""
+    if isinstance(value, Sexagesimal):
+        raise PydanticCustomError("unquoted_time", "a time in quotes, like '16:00'")
+    return value
 
 
 def _clock(value: str) -> str:
@@ -52,7 +61,10 @@ def _email(value: str) -> str:
 # The JSON Schema's patterns are anchored: a schema's pattern matches anywhere in the value
 # (an editor took "at 16:15" or "116:155" for a time), where the check matches the whole of it.
 ClockTime = Annotated[
-    str, AfterValidator(_clock), Field(json_schema_extra={"pattern": f"^{CLOCK.pattern}$"})
+    str,
+    BeforeValidator(_quoted),
+    AfterValidator(_clock),
+    Field(json_schema_extra={"pattern": f"^{CLOCK.pattern}$"}),
 ]
 Email = Annotated[
     str, AfterValidator(_email), Field(json_schema_extra={"pattern": f"^{MAILBOX_PATTERN}$"})
