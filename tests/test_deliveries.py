@@ -77,6 +77,9 @@ BAD = [  # name, fields changed, (line, rule) expected; the file's fields are in
     ("overlap", {"date": "2027-03-31", "start": '"18:00"'}, 5, "overlap", "overlap"),
     ("early", {"start": '"01:30"'}, 5, "early-start", "from 07:00"),
     ("unquoted-start", {"start": "16:00"}, 5, "wrong-type", "Put it in quotes"),
+    ("unquoted-start-said", {"start": "16:00"}, 5, "wrong-type", "got 16:00 without quotes"),
+    # YAML 1.1's numbers in base 60 (1:30 for 90): YAML 1.2 has none, and neither has a delivery
+    ("places-in-base-60", {"places": "1:30"}, 6, "wrong-type", "a whole number, got '1:30')"),
     ("places-true", {"places": "true"}, 6, "wrong-type", "a whole number"),
     ("places-text", {"places": "'20'"}, 6, "wrong-type", "a whole number"),
     ("places-none", {"places": "0"}, 6, "bad-value", "number of at least 1."),
@@ -867,3 +870,37 @@ def test_a_session_whose_file_has_findings_is_named_as_such(
     found = [f for f in load_catalog(root, load_vocabulary()).findings if f.path == path]
     assert [(f.line, f.rule) for f in found] == [(10, "unreadable-session")], found
     assert "got findings in modules/ks2-speaking/sessions/02-follow-up.md" in str(found[0])
+
+
+def test_a_centre_whose_file_has_findings_is_named_as_such(tmp_path: Path, build_day: None) -> None:
+    """centres/leeds-hub.md exists but is not valid: its own findings say what to fix, and
+    the deliveries there said the centre did not exist ('expected a file
+    centres/leeds-hub.md, got none'), sending the author to make a file already there."""
+    root = tiny_site(tmp_path / "src")
+    centre = root / "centres" / "leeds-hub.md"
+    centre.write_text(centre.read_text("utf-8").replace("town: Leeds\n", ""))
+    path = write_delivery(root, "2027-05-05-leeds", {})
+    findings = load_catalog(root, load_vocabulary()).findings
+    assert [f.rule for f in findings if f.path == "centres/leeds-hub.md"], findings
+    found = [f for f in findings if f.path == path]
+    assert [(f.line, f.rule) for f in found] == [(3, "unreadable-centre")], found
+    assert "(expected a centre that passes `opencpd check`, got findings in " in str(found[0])
+    assert "centres/leeds-hub.md). Fix the findings in centres/leeds-hub.md" in str(found[0])
+    assert not any(f.rule == "unknown-centre" for f in findings), findings
+
+
+def test_a_twilight_whose_file_has_findings_is_named_as_such(
+    tmp_path: Path, build_day: None
+) -> None:
+    """The module's only twilight is not valid: the delivery that names no sessions (so runs
+    the twilight) said the module had none ('expected one to run, got none')."""
+    root = tiny_site(tmp_path / "src")
+    twilight = root / "modules" / "ks2-speaking" / "sessions" / "01-twilight.md"
+    twilight.write_text(twilight.read_text("utf-8").replace("duration: 120", "duration: long"))
+    path = write_delivery(root, "2027-05-05-twilight", {})
+    found = [f for f in load_catalog(root, load_vocabulary()).findings if f.path == path]
+    assert [(f.line, f.rule) for f in found] == [(2, "unreadable-session")], found
+    assert "has no twilight session that can be run (expected one that passes `opencpd " in str(
+        found[0]
+    )
+    assert "got findings in modules/ks2-speaking/sessions/01-twilight.md)" in str(found[0])

@@ -111,3 +111,22 @@ def test_a_resource_submitted_on_a_day_to_come_is_not_published() -> None:
     catalog = load_catalog(BROKEN / "46-future-submitted", load_vocabulary())
     assert [m.id for m in catalog.modules] == ["ks2-demo"]
     assert catalog.modules[0].resources == []
+
+
+def test_a_module_folder_whose_name_is_no_id_says_so(tmp_path: Path) -> None:
+    """modules/First-Module got only 'id-mismatch' (make the id and the folder name the
+    same), though no id may be 'First-Module': nothing said the folder's name was the thing
+    to change, nor to what."""
+    import shutil
+
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE_SITE, root)
+    (root / "modules" / "ks3-reading").rename(root / "modules" / "First-Module")
+    found = load_catalog(root, load_vocabulary()).findings
+    named = [f for f in found if f.rule == "bad-name"]
+    assert [(f.path, f.line) for f in named] == [("modules/First-Module/module.md", 1)], found
+    text = str(named[0])
+    assert WORDING.match(text), text
+    assert "(expected lower-case letters, digits and hyphens, e.g. first-module; got " in text
+    assert "Rename the folder modules/First-Module/ to modules/first-module/" in text
+    assert {f.rule for f in found} == {"bad-name", "id-mismatch"}, found

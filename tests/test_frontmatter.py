@@ -77,6 +77,25 @@ def test_yaml_values_keep_their_types() -> None:
 
 
 @pytest.mark.parametrize(
+    "written, read",
+    [
+        ("1:30", "1:30"),  # YAML 1.1 read 90 (a number in base 60), as no editor shows it
+        ("-1:30", "-1:30"),
+        ("190:20:30", "190:20:30"),
+        ("1:30.5", "1:30.5"),  # 90.5
+        ("16:00", "16:00"),  # 960: the delivery's start says to quote it all the same
+        ("0x10", 16),  # kept as YAML 1.1 reads it
+        ("1_000", 1000),
+        ("1.5", 1.5),
+    ],
+)
+def test_a_number_in_base_60_stays_the_text_written(written: str, read: object) -> None:
+    """YAML 1.2 dropped numbers in base 60: places: 1:30 was silently read as 90."""
+    value = parse("d.md", f"---\nplaces: {written}\n---\nx\n".encode()).data["places"]
+    assert value == read, value
+
+
+@pytest.mark.parametrize(
     "raw, line, column",
     [
         (b"---\ntitle: Caf\xe9\n---\n", 2, 11),

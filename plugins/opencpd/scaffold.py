@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from pathlib import Path
 
 import yaml
 from yaml.representer import SafeRepresenter
 
 from .core.frontmatter import FrontMatterError, parse
-from .core.model import DAY_MINUTES, MAX_LINE, SLUG, Module, Resource, Session
+from .core.model import DAY_MINUTES, MAX_LINE, SLUG, Module, Resource, Session, slugify
 from .core.prompts import BODY_PROMPTS, FIELD_PROMPTS
 from .core.validate import explain
 from .core.vocabulary import Vocabulary
@@ -21,18 +20,6 @@ from .core.vocabulary import Vocabulary
 
 class ScaffoldError(Exception):
     pass
-
-
-def slugify(text: str, limit: int = 60) -> str:
-    """A folder or file name made from a title: lower-case ASCII words joined by hyphens
-    (model.SLUG), cut after a whole word within `limit` characters. The project's only one:
-    `opencpd new` and `opencpd intake` both name things with it."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > limit:
-        cut = slug[: limit + 1]
-        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:limit]
-    return slug.strip("-")
 
 
 def _field_per_line(meta: dict) -> yaml.Node:

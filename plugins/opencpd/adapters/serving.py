@@ -244,7 +244,11 @@ class Rebuilds:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-ATX_HEADING = re.compile(r"^#[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+# The heading's text runs to its last character that is not a space or a closing '#' (or is
+# its first character, if it has no other): greedy to that character, never a lazy group that
+# tries the rest of the line again from each of its characters, which took seconds on a long
+# line of '# # # …' (quadratic in its length).
+ATX_HEADING = re.compile(r"^#[ \t]+(.*[^ \t#\n]|.)[ \t#]*$", re.MULTILINE)
 
 
 def heading(path: str | None) -> str | None:

@@ -480,25 +480,30 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
                 _unknown_session(loader, delivery, index, module)
                 ok = False
         if not meta.sessions and module.twilight is None:
-            loader.find(
-                source,
-                delivery.line("module"),
-                "unknown-session",
-                f"the module {module.id} has no twilight session (expected one to run, got none)",
-                "Name the sessions to run under 'sessions'.",
-            )
+            _no_twilight(loader, delivery, module)
             ok = False
     if meta.centre not in catalog.centres:
-        loader.find(
-            source,
-            delivery.line("centre"),
-            "unknown-centre",
-            "the delivery names a "
-            f"centre that does not exist (expected a file centres/{meta.centre}.md, got "
-            "none)",
-            did_you_mean(meta.centre, sorted(catalog.centres))
-            + " A new centre is made with `opencpd new centre`.",
-        )
+        path = f"centres/{meta.centre}.md"
+        if has_findings(loader, path):  # it exists, but could not be read: not to be made
+            loader.find(
+                source,
+                delivery.line("centre"),
+                "unreadable-centre",
+                f"the centre {meta.centre!r} cannot be used (expected a centre that passes "
+                f"`opencpd check`, got findings in {path})",
+                f"Fix the findings in {path}: this one then goes too.",
+            )
+        else:
+            loader.find(
+                source,
+                delivery.line("centre"),
+                "unknown-centre",
+                "the delivery names a "
+                f"centre that does not exist (expected a file centres/{meta.centre}.md, got "
+                "none)",
+                did_you_mean(meta.centre, sorted(catalog.centres))
+                + " A new centre is made with `opencpd new centre`.",
+            )
         ok = False
     if starts(delivery).time() < EARLIEST_START:
         loader.find(
@@ -557,14 +562,56 @@ def authors_day(catalog: Catalog) -> dt.date:
     return max(catalog.today, dt.datetime.now(LONDON).date())
 
 
+def has_findings(loader: Loader, path: str) -> bool:
+    """Whether a file (or a folder) has findings of its own: one that could not be read or is
+    not valid is left out of the Catalog, yet it exists, and a finding that it is missing
+    would send the author to make it again."""
+    return any(f.path == path for f in loader.findings)
+
+
+def _no_twilight(loader: Loader, delivery: Doc[Delivery], module: ModuleDoc) -> None:
+    """A delivery that names no sessions, of a module with no twilight session: none at all,
+    or none that could be read (the files left out have findings of their own, which say
+    what to fix)."""
+    folder = f"{module.source.rpartition('/')[0]}/sessions"
+    read = {s.source for s in module.sessions}
+    left_out = sorted(
+        {
+            f.path
+            for f in loader.findings
+            if (f.path == folder or f.path.startswith(folder + "/")) and f.path not in read
+        }
+    )
+    if left_out:
+        loader.find(
+            delivery.source,
+            delivery.line("module"),
+            "unreadable-session",
+            f"the module {module.id} has no twilight session that can be run (expected one "
+            f"that passes `opencpd check`, got findings in {', '.join(left_out[:3])})",
+            f"Fix the findings in {left_out[0]}: this one then goes too.",
+        )
+        return
+    loader.find(
+        delivery.source,
+        delivery.line("module"),
+        "unknown-session",
+        f"the module {module.id} has no twilight session (expected one to run, got none)",
+        "Name the sessions to run under 'sessions'.",
+    )
+
+
 def _unknown_session(
     loader: Loader, delivery: Doc[Delivery], index: int, module: ModuleDoc
 ) -> None:
     """A session the delivery names that its module does not have, or has in a file that
     could not be read (whose own findings say why: this one is not the thing to fix)."""
     name, slugs = delivery.meta.sessions[index], [s.slug for s in module.sessions]
-    path = f"{module.source.rpartition('/')[0]}/sessions/{name}.md"
-    if any(f.path == path for f in loader.findings):
+    folder = f"{module.source.rpartition('/')[0]}/sessions"
+    path = next(
+        (p for p in (f"{folder}/{name}.md", folder) if has_findings(loader, p)), ""
+    )  # the file, or its folder, which could not be listed
+    if path:
         loader.find(
             delivery.source,
             delivery.line("sessions", index),

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
+from .frontmatter import Sexagesimal
 from .model import (
     CONTENT_TYPES,
     EARLIEST_DAY,
@@ -28,6 +29,14 @@ CLOCK = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 STATUSES = ("planned", "confirmed", "cancelled", "held")
 
 
+def _quoted(value: Any) -> Any:
+    """A time written without quotes is refused: YAML 1.1 readers (editors, other tools)
+    read start: 16:00 as 960 minutes, though this one keeps it as text (Sexagesimal)."""
+    if isinstance(value, Sexagesimal):
+        raise PydanticCustomError("unquoted_time", "a time in quotes, like '16:00'")
+    return value
+
+
 def _clock(value: str) -> str:
     if not CLOCK.fullmatch(value):
         raise PydanticCustomError("clock_time", "a 24-hour time like 16:15")
@@ -36,7 +45,11 @@ def _clock(value: str) -> str:
 
 # A mailbox and nothing else: no `?`, `&` or `%` to add a copy or a text to a mailto: link.
 # Every address a page writes into a mailto: link is one (a centre's, the support team's).
-MAILBOX = re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+")
+# Its name is begun only where a run of the characters of a name begins: searched for in a
+# long text of them, it was otherwise read to its end from each of them (quadratic); the
+# JSON Schema's pattern, anchored at both ends, needs no such guard.
+MAILBOX_PATTERN = r"[A-Za-z0-9._+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+"
+MAILBOX = re.compile(r"(?<![A-Za-z0-9._+-])" + MAILBOX_PATTERN)
 
 
 def _email(value: str) -> str:
@@ -48,10 +61,13 @@ def _email(value: str) -> str:
 # The JSON Schema's patterns are anchored: a schema's pattern matches anywhere in the value
 # (an editor took "at 16:15" or "116:155" for a time), where the check matches the whole of it.
 ClockTime = Annotated[
-    str, AfterValidator(_clock), Field(json_schema_extra={"pattern": f"^{CLOCK.pattern}$"})
+    str,
+    BeforeValidator(_quoted),
+    AfterValidator(_clock),
+    Field(json_schema_extra={"pattern": f"^{CLOCK.pattern}$"}),
 ]
 Email = Annotated[
-    str, AfterValidator(_email), Field(json_schema_extra={"pattern": f"^{MAILBOX.pattern}$"})
+    str, AfterValidator(_email), Field(json_schema_extra={"pattern": f"^{MAILBOX_PATTERN}$"})
 ]
 # A date a calendar can hold with room to spare (the years around it are written too).
 Day = Annotated[dt.date, Field(ge=EARLIEST_DAY, le=dt.date(2099, 12, 31))]

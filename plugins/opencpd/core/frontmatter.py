@@ -150,13 +150,30 @@ def _date_or_text(loader: Any, node: yaml.ScalarNode) -> Any:
         return loader.construct_scalar(node)
 
 
+class Sexagesimal(str):
+    """A plain value YAML 1.1 reads as a number in base 60 (places: 1:30 as 90, 1:30.5 as
+    90.5): YAML 1.2 has no such numbers, so it stays the text written, which a field of
+    numbers refuses ('expected a whole number, got '1:30''). Marked, so that a time of day
+    written without quotes (start: 16:00) is still reported as one (delivery_model)."""
+
+
 def _int_or_text(loader: Any, node: yaml.ScalarNode) -> Any:
     """A whole number too long for Python to convert (more than 4,300 digits) stays text, so
-    that validation reports it at its line instead of PyYAML raising ValueError."""
+    that validation reports it at its line instead of PyYAML raising ValueError; one in base
+    60 stays text (Sexagesimal)."""
+    if ":" in str(node.value):
+        return Sexagesimal(loader.construct_scalar(node))
     try:
         return yaml.constructor.SafeConstructor.construct_yaml_int(loader, node)
     except ValueError:
         return loader.construct_scalar(node)
+
+
+def _float_or_text(loader: Any, node: yaml.ScalarNode) -> Any:
+    """A number with a decimal point; one in base 60 stays text (Sexagesimal)."""
+    if ":" in str(node.value):
+        return Sexagesimal(loader.construct_scalar(node))
+    return yaml.constructor.SafeConstructor.construct_yaml_float(loader, node)
 
 
 def _text_keys(loader: Any, node: yaml.MappingNode, deep: bool = False) -> dict[str, Any]:
@@ -237,6 +254,7 @@ class _FastLoader(getattr(yaml, "CSafeLoader", _Loader)):  # type: ignore[misc]
 for _class in (_Loader, _FastLoader):
     _class.add_constructor("tag:yaml.org,2002:timestamp", _date_or_text)
     _class.add_constructor("tag:yaml.org,2002:int", _int_or_text)
+    _class.add_constructor("tag:yaml.org,2002:float", _float_or_text)
     _class.construct_mapping = _text_keys  # type: ignore[method-assign, assignment]
     _class.yaml_constructors = {
         tag: _marked(constructor) for tag, constructor in _class.yaml_constructors.items()

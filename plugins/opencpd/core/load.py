@@ -33,6 +33,7 @@ from .model import (
     Resource,
     Session,
     bidi_control,
+    slugify,
 )
 from .support import load_support
 from .tree import Kind, Tree, children, kind, read_regular, walk
@@ -166,10 +167,20 @@ class Loader:
     ) -> None:
         self.findings.append(Finding(rel, line, column, rule, message, hint, severity))  # type: ignore[arg-type]
 
-    def refuse(self, path: Path, what: Kind) -> None:
+    def refuse(self, path: Path, what: Kind, reason: str = "") -> None:
         """A symbolic link, or a pipe or device, where content may be: never read, never
-        published, and nothing quoted from what it points to."""
-        if what == "link":
+        published, and nothing quoted from what it points to. A folder that cannot be listed
+        (`reason`: the system's) is reported too: its pages would be missing without a word."""
+        if what == "unreadable":
+            self.find(
+                self.rel(path),
+                1,
+                "unreadable",
+                f"the folder cannot be listed, so nothing in it is read (expected a folder "
+                f"anyone may open, got {reason or 'an error'})",
+                "Give the folder read and search permission (chmod a+rx), or copy it again.",
+            )
+        elif what == "link":
             self.find(
                 self.rel(path),
                 1,
@@ -217,13 +228,18 @@ class Loader:
 
     def refuse_all(self, tree: Tree) -> None:
         for rel, what in tree.refused:
-            self.refuse(tree.folder / rel, what)
+            self.refuse(tree.folder / rel, what, tree.unreadable.get(rel, ""))
 
     def folders(self, parent: Path, expected: str = "") -> list[Path]:
         """The real folders in `parent`; links and special files in it are refused, and so
         are files when `expected` says what belongs there (a file is never published)."""
         found = []
-        for name, what in children(parent):
+        try:
+            listed = children(parent)
+        except OSError as exc:
+            self.refuse(parent, "unreadable", exc.strerror or "")
+            return []
+        for name, what in listed:
             if what == "folder":
                 found.append(parent / name)
             elif what == "file" and expected and not name.startswith("."):
@@ -504,8 +520,8 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
     file = tree.files.get("module.md")
     base = f"modules/{folder.name}"
     if file is None:
-        if kind(folder / "module.md") in ("link", "other"):
-            return None  # a link or a special file: refused above
+        if "" in tree.unreadable or kind(folder / "module.md") in ("link", "other"):
+            return None  # an unreadable folder, a link or a special file: refused above
         loader.find(
             loader.rel(folder),
             1,
@@ -515,6 +531,17 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
             "the spelling); otherwise create the module with `opencpd new module`.",
         )
         return None
+    if not re.fullmatch(SLUG, folder.name):  # its id cannot match it: say what to rename
+        loader.find(
+            loader.rel(file),
+            1,
+            "bad-name",
+            "the module's folder name cannot be part of a web address (expected lower-case "
+            f"letters, digits and hyphens, e.g. {slugify(folder.name) or 'speaking-ks2'}; "
+            f"got {folder.name!r})",
+            f"Rename the folder {base}/ to modules/{slugify(folder.name) or 'speaking-ks2'}/ "
+            "and give the module the same id: the folder's name is the module's address.",
+        )
     doc = loader.read(file, Module, f"{base}/index.md")
     if doc is None:
         return None
@@ -613,7 +640,7 @@ def load_resource(loader: Loader, folder: Path, page: str) -> Doc[Resource] | No
     tree = walk(folder)
     if "index.md" not in tree.files:  # no page (or a link in its place): nothing is read
         loader.refuse_all(tree)
-        if not any(name == "index.md" for name, _ in tree.refused):
+        if not any(name in ("index.md", "") for name, _ in tree.refused):
             loader.find(
                 loader.rel(folder / "index.md"),
                 1,
@@ -770,8 +797,10 @@ def check_attachments(loader: Loader, resource: Doc[Resource], tree: Tree) -> No
                 "List it under 'files' or delete it.",
             )
     for link, what in tree.refused:  # a listed link is reported at its entry, above
-        if not any(name == link or name.startswith(link + "/") for name in listed):
-            loader.refuse(folder / link, what)
+        if what == "unreadable" or not any(
+            name == link or name.startswith(link + "/") for name in listed
+        ):
+            loader.refuse(folder / link, what, tree.unreadable.get(link, ""))
 
 
 def load_publication(loader: Loader, folder: Path) -> PublicationDoc | None:
@@ -780,8 +809,8 @@ def load_publication(loader: Loader, folder: Path) -> PublicationDoc | None:
     file = tree.files.get("publication.md")
     base = f"handbook/{folder.name}"
     if file is None:
-        if kind(folder / "publication.md") in ("link", "other"):
-            return None  # a link or a special file: refused above
+        if "" in tree.unreadable or kind(folder / "publication.md") in ("link", "other"):
+            return None  # an unreadable folder, a link or a special file: refused above
         loader.find(
             loader.rel(folder),
             1,

@@ -21,8 +21,10 @@ LEVELS = {
 SITE_LANGUAGE = "en-GB"  # every page is written in British English; examples are in others
 TEACHERS = {"@type": "EducationalAudience", "educationalRole": "teacher"}
 # A note in brackets after a name ("OpenCPD project team (summary)") says how the work was
-# made; it is not part of the name.
-NOTE = re.compile(r"\s*\([^()]*\)\s*$")
+# made; it is not part of the name. Begun only where a run of blank space begins (where it
+# would match first anyway): a long run of spaces was otherwise read to its end from each of
+# its characters, quadratic in its length. The issue intake strips its labels' notes with it.
+NOTE = re.compile(r"(?<!\s)\s*\([^()]*\)\s*$")
 
 
 def duration(minutes: int) -> str:

@@ -5,12 +5,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    """A folder or file name made from a title: lower-case ASCII words joined by hyphens
+    (model.SLUG), cut after a whole word within `limit` characters. The project's only one:
+    `opencpd new` and `opencpd intake` both name things with it, and the loader
+    suggests a name with it."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > limit:
+        cut = slug[: limit + 1]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut else slug[:limit]
+    return slug.strip("-")
 
 
 class VocabTerm:

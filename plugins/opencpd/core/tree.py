@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-Kind = Literal["file", "folder", "link", "other", "shared", "missing"]
+Kind = Literal["file", "folder", "link", "other", "shared", "missing", "unreadable"]
 
 
 def kind(path: Path) -> Kind:
@@ -53,6 +53,8 @@ class Tree:
     links: list[str] = field(default_factory=list)  # symbolic links: never followed
     others: list[str] = field(default_factory=list)  # pipes, devices, sockets: never opened
     shared: list[str] = field(default_factory=list)  # files with a second name: never read
+    # folders that could not be listed ('' for `folder` itself), with the system's reason
+    unreadable: dict[str, str] = field(default_factory=dict)
 
     @property
     def refused(self) -> list[tuple[str, Kind]]:
@@ -61,6 +63,7 @@ class Tree:
             [(rel, "link") for rel in self.links]
             + [(rel, "other") for rel in self.others]
             + [(rel, "shared") for rel in self.shared]
+            + [(rel, "unreadable") for rel in self.unreadable]
         )
 
 
@@ -72,10 +75,10 @@ def walk(folder: Path, skip: frozenset[str] = frozenset()) -> Tree:
     while pending:
         prefix, here = pending.pop()
         try:
-            with os.scandir(here) as entries:
-                found = sorted((entry.name, _kind(entry)) for entry in entries)
-        except OSError:
-            continue  # unreadable: nothing in it is read either
+            found = children(here)
+        except OSError as exc:  # unreadable: nothing in it is read, and it is reported
+            tree.unreadable[prefix.rstrip("/")] = exc.strerror or "an error"
+            continue
         for name, what in found:
             rel = prefix + name
             if what == "folder":
@@ -93,12 +96,11 @@ def walk(folder: Path, skip: frozenset[str] = frozenset()) -> Tree:
 
 
 def children(folder: Path) -> list[tuple[str, Kind]]:
-    """The names directly in `folder` (a real folder, or none) and what each is."""
-    try:
-        with os.scandir(folder) as entries:
-            return sorted((entry.name, _kind(entry)) for entry in entries)
-    except OSError:
-        return []
+    """The names directly in `folder` (a real folder) and what each is; OSError if it cannot
+    be listed (no permission, a failing disk), for the caller to report: a folder is never
+    passed over without a word."""
+    with os.scandir(folder) as entries:
+        return sorted((entry.name, _kind(entry)) for entry in entries)
 
 
 def _open_regular(path: Path) -> BinaryIO:

@@ -197,6 +197,17 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
             "Retype the text, or paste it as plain text: the character cannot be "
             "shown on a page or written into a feed.",
         )
+    if kind == "unquoted_time":  # start: 16:00, which YAML 1.1 readers take for 960 minutes
+        return Finding(
+            source.path,
+            line,
+            col,
+            "wrong-type",
+            f"'{name}' is not valid (expected a time in quotes, like '16:00'; got {value} "
+            "without quotes)",
+            "Put it in quotes, as in start: '16:00': without them YAML reads a time as a "
+            "number of minutes.",
+        )
     if kind == "bidi_control":
         return Finding(
             source.path,

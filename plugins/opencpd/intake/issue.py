@@ -8,11 +8,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.metadata import NOTE
+
 NO_RESPONSE = "_No response_"
-HEADING = re.compile(r"^###\s+(.*?)\s*$")
-TICK = re.compile(r"^\s*[-*]\s+\[([ xX])\]\s+(.*?)\s*$")
-MARKDOWN_LINK = re.compile(r"(!?)\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+# Every pattern here is linear in a line's length (an issue's body is anyone's text): an
+# answer runs greedily to its last character that is not blank, never a lazy group that tries
+# the blank space after it again from each of its characters; a link's text holds no other
+# '[' (as CommonMark reads it). Each was quadratic in a line of spaces or of '['.
+HEADING = re.compile(r"^###\s+((?:.*\S)?)\s*$")
+TICK = re.compile(r"^\s*[-*]\s+\[([ xX])\]\s+((?:.*\S)?)\s*$")
+MARKDOWN_LINK = re.compile(r"(!?)\[([^\[\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+HTML_IMAGE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)  # read up to a line's last '>': `links`
 BARE_URL = re.compile(r"(?<![(\"'=<])\bhttps?://[^\s<>()\"']+")
 ATTRIBUTE = re.compile(r"""\b(src|alt)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 
@@ -84,7 +90,7 @@ def _aliases(table: dict[str, Any]) -> dict[str, Any]:
     for text, value in table.items():
         aliases[text.casefold()] = value
         aliases[str(value).casefold()] = value
-        label = re.sub(r"\s*\([^()]*\)\s*$", "", text)
+        label = NOTE.sub("", text)
         aliases.setdefault(label.casefold(), value)
     return aliases
 
@@ -134,7 +140,9 @@ def links(section: Section) -> list[Link]:
             spans.append(
                 (match.span(), Link(match.group(3), match.group(2), bool(match.group(1)), number))
             )
-        for match in HTML_IMAGE.finditer(line):
+        # Never past the line's last '>': a tag begun after it is never closed, and each such
+        # '<img' was otherwise read to the end of the line (quadratic in its length).
+        for match in HTML_IMAGE.finditer(line, 0, line.rfind(">") + 1):
             attributes = {
                 m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)
                 for m in ATTRIBUTE.finditer(match.group(0))

@@ -103,7 +103,10 @@ EACH = re.compile(
     r"\bforms?\b|templates?|\bsheets?\b|\bcop(y|ies)\b|\beach\b|\bper participant\b",
     re.I,
 )
-HANDOUT_NOTE = re.compile(r"\s*\(handout[^)]*\)$", re.I)  # "Title (handout from the twilight)"
+# "Title (handout from the twilight)". Begun only where a run of blank space begins, and never
+# read past the next "(handout": a long run of spaces, or of "(handout", was otherwise read to
+# its end from each of its characters (quadratic in its length).
+HANDOUT_NOTE = re.compile(r"(?<!\s)\s*\(handout(?:(?!\(handout)[^)])*\)$", re.I)
 
 
 def materials(catalog: Catalog, delivery: Doc[Delivery]) -> list[Material]:

@@ -41,7 +41,13 @@ DEFAULT_EXTENSIONS: tuple[str, ...] = (
     "opencpd.core.markdown_ext",
 )
 ENGINE_PACKAGES = ("weasyprint", "pydyf", "segno", "markdown", "pymdown-extensions")
-IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)|<img\b[^>]*?\bsrc=[\"']([^\"']+)", re.IGNORECASE)
+# An image's alt text, or an <img> tag, runs to its ']' or '>' but not past the next image's
+# start: one line of '![![![…' or '<img <img …' was otherwise read to its end from each of
+# them (quadratic in its length). Every image is found as before.
+IMAGE = re.compile(
+    r"!\[(?:(?!!\[)[^\]])*\]\(\s*<?([^)\s>]+)|<img\b(?:(?!<img\b)[^>])*?\bsrc=[\"']([^\"']+)",
+    re.IGNORECASE,
+)
 
 
 @dataclass

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 from ..frontmatter import FrontMatterError, load_yaml
 from ..validate import got
 
-OPEN = re.compile(r"^///\s*(?P<name>[a-z]+)\s*(?:\|\s*(?P<title>.*?))?\s*$")
+# The title runs greedily to its last character that is not blank: a lazy title tried the
+# blank space after it again from each of its characters (quadratic in the line's length).
+OPEN = re.compile(r"^///\s*(?P<name>[a-z]+)\s*(?:\|\s*(?P<title>(?:.*\S)?))?\s*$")
 CLOSE = re.compile(r"^///\s*$")
 OPTION = re.compile(r"^ {4}\S")
 
