@@ -81,6 +81,8 @@ BAD = [  # name, fields changed, (line, rule) expected; the file's fields are in
     # YAML 1.1's numbers in base 60 (1:30 for 90): YAML 1.2 has none, and neither has a delivery
     ("places-in-base-60", {"places": "1:30"}, 6, "wrong-type", "a whole number, got '1:30')"),
     ("places-true", {"places": "true"}, 6, "wrong-type", "a whole number"),
+    ("places-hint", {"places": "1:30"}, 6, "wrong-type", "Write 'places' as a whole number"),
+    ("date-hint", {"date": "31st March"}, 4, "wrong-type", "as a date, YYYY-MM-DD"),
     ("places-text", {"places": "'20'"}, 6, "wrong-type", "a whole number"),
     ("places-none", {"places": "0"}, 6, "bad-value", "number of at least 1."),
     ("places-too-many", {"places": "500"}, 6, "bad-value", "(expected at most 200, got 500)"),

@@ -17,10 +17,11 @@ fragment the renderer made is ever placed (a digest not in `opencpd.json` is dro
 
 `finish SITE` then adds what comes after HTML, to a site built by any engine: the fragments,
 the pages' JSON-LD, `lang="en-GB"`, the theme's markup mended and its indentation collapsed (as
-the plugin does), the Content-Security-Policy, the Pagefind search index and
-the offline zips; and it gives a teacher's Markdown attachment, which `render` hands the engine
-as `<name>.md.txt` so that no engine makes a page of it, its own name back. Session packs, decks, feeds and catalog.json are made by `render` (the pages
-link them and give their sizes) and copied by the engine as ordinary files.
+the plugin does), the Content-Security-Policy, the Pagefind search index and the offline zips;
+and it gives a teacher's Markdown attachment, which `render` hands the engine as
+`<name>.md.txt` so that no engine makes a page of it, its own name back. Session packs, decks,
+feeds and catalog.json are made by `render` (the pages link them and give their sizes) and
+copied by the engine as ordinary files.
 """
 
 from __future__ import annotations

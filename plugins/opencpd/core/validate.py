@@ -38,6 +38,19 @@ EXPECTED = {
 }
 
 
+def _how_to_write(kind: str, described: str) -> str:
+    """The fix for a value of the wrong kind: how to write one of the right kind."""
+    if kind.startswith("int_"):
+        return f"Write {described} as a whole number, in figures only, like 24."
+    if kind.startswith("bool_"):
+        return f"Write {described} as true or false."
+    if kind.startswith("date_"):
+        return f"Write {described} as a date, YYYY-MM-DD, like 2027-01-20."
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"Write {described} as 'name: value' fields, as in the guide's example."
+    return f"Correct {described}."
+
+
 def _field(loc: tuple) -> str:
     return ".".join(str(p) if isinstance(p, str) else f"[{p}]" for p in loc).replace(".[", "[")
 
@@ -329,7 +342,7 @@ def _finding(source: Source, model: type[BaseModel], err: Any) -> Finding:
         else "Put it in quotes, as in start: '16:00': without them YAML reads a time as a "
         "number of minutes."
         if kind == "string_type" and type(value) is int and loc and loc[-1] == "start"
-        else f"Correct {_describe(loc)}."
+        else _how_to_write(kind, _describe(loc))
     )
     return Finding(
         source.path,
