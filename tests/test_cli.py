@@ -503,3 +503,27 @@ def test_new_site_writes_its_name_as_text_and_refuses_one_on_two_lines(tmp_path:
         result = CliRunner().invoke(main, ["new", "site", str(tmp_path / "no"), "--name", bad])
         assert result.exit_code == 1 and "expected one line of 1 to 200" in result.output
         assert "Traceback" not in result.output and not (tmp_path / "no").exists()
+
+
+def test_a_macro_that_cannot_be_read_is_a_finding_not_the_end_of_the_build(
+    runner: CliRunner, site_copy: Path, warnings_log: ExpectedWarnings
+) -> None:
+    """mkdocs-macros, set to fail on an error, ends the process (exit code 100, its message
+    naming no folder) at a hand-written page's unreadable macro. `check` names the page and
+    line; the build fails on the same finding, with no site written."""
+    warnings_log.expect(r"macro-syntax")
+    page = site_copy / "docs" / "about.md"
+    lines = page.read_text(encoding="utf-8").split("\n")
+    page.write_text("\n".join([*lines, "", "{% if %}", ""]), encoding="utf-8")
+    line = len(lines) + 2
+    checked = run(runner, site_copy, "check")
+    assert_clean_failure(checked)
+    assert f"docs/about.md:{line}:1: macro-syntax: a macro on this page cannot be read" in (
+        checked.output
+    )
+    built = run(runner, site_copy, "build")
+    assert_clean_failure(built)  # exit code 1, not the macros plugin's 100
+    assert f"docs/about.md:{line}:1: macro-syntax" in built.output
+    assert "[macros]" not in built.output and not (site_copy / "site").exists()
+    page.write_text("\n".join([*lines, "", "{{ '{{' }} as text", ""]), encoding="utf-8")
+    assert run(runner, site_copy, "check").exit_code == 0

@@ -28,6 +28,7 @@ from ..core.delivery_pages import DeliveryPages
 from ..core.export import export
 from ..core.kept import KeptDeliveries, compiled_templates
 from ..core.load import LoadSettings
+from ..core.macro_syntax import macro_finding
 from ..core.metadata import Metadata, delivery_json_ld
 from ..core.packs import PackJob
 from ..core.packs import findings as pack_findings
@@ -71,6 +72,22 @@ def project(config: MkDocsConfig) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
+def macros_environment(config: MkDocsConfig) -> Any:
+    """A Jinja environment that reads templates as mkdocs-macros does (its `j2_` settings:
+    delimiters, extensions), or None without the macros plugin."""
+    from jinja2 import Environment
+
+    macros = config.plugins.get("macros")
+    if macros is None:
+        return None
+    settings = {
+        name.removeprefix("j2_"): value
+        for name, value in macros.config.items()
+        if name.startswith("j2_") and value
+    }
+    return Environment(**settings)
+
+
 class OpenCPDConfig(Config):
     content_dir = c.Type(str, default=".")
     start_time = c.Type(str, default="16:00")
@@ -104,6 +121,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     untrusted: dict[str, list[str]]  # page -> the fragments of it made from teachers' text
     rebuilds: Rebuilds | None = None  # serving with dirty builds: build only what changed
     served: Served | None = None  # serving: the packs and zips a build publishes
+    macros_env: Any = None  # how mkdocs-macros reads a page (None: no such plugin)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -164,6 +182,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             recall_made(self.made) if self.made else [],
         )
         add_to_config(config)  # theme overrides, scripts, extensions (packaged.py)
+        self.macros_env = macros_environment(config)
         root = (Path(config.config_file_path).parent / self.config.content_dir).resolve()
         extra = root / self.config.vocabulary if self.config.vocabulary else None
         self.root = root
@@ -418,6 +437,26 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     def json_ld_element(self, uri: str) -> str:
         data = self.json_ld.get(uri)
         return f'<script type="application/ld+json">{json_in_html(data)}</script>\n' if data else ""
+
+    @event_priority(50)  # before mkdocs-macros, which ends the process on what it cannot read
+    def on_page_markdown(
+        self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files
+    ) -> str:
+        """A page the macros would render, whose macros cannot be read, is a finding at its
+        line (core/macro_syntax.py) and is shown as written."""
+        if page.meta.get("render_macros") is False or self.macros_env is None:
+            return markdown
+        file, name = page.file, page.file.src_uri
+        raw = file.content_string if file.abs_src_path or file.generated_by else ""
+        if file.abs_src_path and Path(file.abs_src_path).is_relative_to(project(config)):
+            name = Path(file.abs_src_path).relative_to(project(config)).as_posix()
+        at = raw.find(markdown) if markdown else -1
+        first = raw.count("\n", 0, at) + 1 if at > 0 else 1
+        finding = macro_finding(name, markdown, first, self.macros_env)
+        if finding:
+            log.warning(str(finding))
+            page.meta["render_macros"] = False
+        return markdown
 
     @event_priority(-100)  # the last step on a page's HTML: nothing reads it again after this
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
