@@ -527,3 +527,11 @@ def test_a_macro_that_cannot_be_read_is_a_finding_not_the_end_of_the_build(
     assert "[macros]" not in built.output and not (site_copy / "site").exists()
     page.write_text("\n".join([*lines, "", "{{ '{{' }} as text", ""]), encoding="utf-8")
     assert run(runner, site_copy, "check").exit_code == 0
+    # a macro that fails as it runs: the macros plugin's own report (with its traceback, for
+    # whoever wrote the macro), then a failed build, not the plugin's exit code
+    warnings_log.expect(r"\[macros\]")
+    page.write_text("\n".join([*lines, "", "{{ modules_table(1, 2, 3) }}", ""]), "utf-8")
+    built = run(runner, site_copy, "build")
+    assert built.exit_code == 1 and isinstance(built.exception, SystemExit), built.output
+    assert "a plugin stopped the build (exit code 100)" in built.output
+    assert not (site_copy / "site").exists()

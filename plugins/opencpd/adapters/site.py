@@ -275,6 +275,10 @@ def _build(
             build(config)
         except (Abort, PluginError) as exc:
             raise BuildFailed(str(exc).strip() or "the build failed") from None
+        except SystemExit as exc:  # a plugin that ends the process (mkdocs-macros on an error)
+            raise BuildFailed(
+                f"a plugin stopped the build (exit code {exc.code}) on a problem it reported above"
+            ) from None
         catalog: Catalog = plugin.catalog  # type: ignore[attr-defined]
         for step in POST_BUILD_STEPS if steps is None else steps:
             step(config, staging, catalog)  # while Pagefind may still be indexing
