@@ -446,11 +446,10 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         line (core/macro_syntax.py) and is shown as written."""
         if page.meta.get("render_macros") is False or self.macros_env is None:
             return markdown
-        file, name = page.file, page.file.src_uri
-        raw = file.content_string if file.abs_src_path or file.generated_by else ""
+        file, name, raw = page.file, page.file.src_uri, page.file.content_string
         if file.abs_src_path and Path(file.abs_src_path).is_relative_to(project(config)):
             name = Path(file.abs_src_path).relative_to(project(config)).as_posix()
-        at = raw.find(markdown) if markdown else -1
+        at = raw.find(markdown) if markdown else -1  # the body starts below its front matter
         first = raw.count("\n", 0, at) + 1 if at > 0 else 1
         finding = macro_finding(name, markdown, first, self.macros_env)
         if finding:

@@ -532,15 +532,15 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
         )
         return None
     if not re.fullmatch(SLUG, folder.name):  # its id cannot match it: say what to rename
+        named = slugify(folder.name) or "speaking-ks2"
         loader.find(
             loader.rel(file),
             1,
             "bad-name",
             "the module's folder name cannot be part of a web address (expected lower-case "
-            f"letters, digits and hyphens, e.g. {slugify(folder.name) or 'speaking-ks2'}; "
-            f"got {folder.name!r})",
-            f"Rename the folder {base}/ to modules/{slugify(folder.name) or 'speaking-ks2'}/ "
-            "and give the module the same id: the folder's name is the module's address.",
+            f"letters, digits and hyphens, e.g. {named}; got {folder.name!r})",
+            f"Rename the folder {base}/ to modules/{named}/ and give the module the same id: "
+            "the folder's name is the module's address.",
         )
     doc = loader.read(file, Module, f"{base}/index.md")
     if doc is None:
