@@ -6,6 +6,7 @@ import io
 import logging
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -527,11 +528,59 @@ def test_a_macro_that_cannot_be_read_is_a_finding_not_the_end_of_the_build(
     assert "[macros]" not in built.output and not (site_copy / "site").exists()
     page.write_text("\n".join([*lines, "", "{{ '{{' }} as text", ""]), encoding="utf-8")
     assert run(runner, site_copy, "check").exit_code == 0
-    # a macro that fails as it runs: the macros plugin's own report (with its traceback, for
-    # whoever wrote the macro), then a failed build, not the plugin's exit code
-    warnings_log.expect(r"\[macros\]")
-    page.write_text("\n".join([*lines, "", "{{ modules_table(1, 2, 3) }}", ""]), "utf-8")
+
+
+def test_a_macro_that_fails_as_it_runs_is_a_finding_not_a_traceback(
+    runner: CliRunner, site_copy: Path, built_site: Path, warnings_log: ExpectedWarnings
+) -> None:
+    """mkdocs-macros printed its own report of a macro that fails as it runs, with a Python
+    traceback, then ended the process (exit code 100). The build names each page and line,
+    fails with the site it would replace untouched; `check` finds, without building, a macro
+    given arguments it does not take (a value of the wrong kind needs the build)."""
+    warnings_log.expect(r"macro-error")
+    config = site_copy / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(
+        text.replace("on_error_fail: true", "on_error_fail: true\n      on_undefined: strict"),
+        encoding="utf-8",
+    )
+    lines = {}
+    for name, macro in [
+        ("about.md", "{{ modules_table(1, 2, 3) }}"),
+        ("index.md", "{{ 'KS2' | round }}"),
+        ("contribute/share-a-resource.md", "{{ modules_tabel() }}"),
+    ]:
+        page = site_copy / "docs" / name
+        written = page.read_text(encoding="utf-8").rstrip("\n").split("\n")
+        page.write_text("\n".join([*written, "", macro, "", "The end."]), encoding="utf-8")
+        lines[name] = len(written) + 2
+    shutil.copytree(built_site, site_copy / "site")
+    before = snapshot(site_copy / "site")
+
+    checked = run(runner, site_copy, "check")
+    assert_clean_failure(checked)
+    assert (
+        f"docs/about.md:{lines['about.md']}:1: macro-error: a macro on this page fails as it "
+        "runs (expected modules_table(key_stage=None), got modules_table called with 3 "
+        "arguments: too many positional arguments). Correct the macro"
+    ) in checked.output
+    assert "docs/index.md" not in checked.output and "share-a-resource" not in checked.output
+
     built = run(runner, site_copy, "build")
-    assert built.exit_code == 1 and isinstance(built.exception, SystemExit), built.output
-    assert "a plugin stopped the build (exit code 100)" in built.output
-    assert not (site_copy / "site").exists()
+    assert_clean_failure(built)
+    failed = {
+        "about.md": "expected modules_table(key_stage=None), got modules_table() takes from 0 "
+        "to 1 positional arguments but 3 were given",
+        "index.md": "expected values of the kind each macro and filter takes, got type str "
+        "doesn't define __round__ method",
+        "contribute/share-a-resource.md": "expected a name the site defines, such as context, "
+        "figures, fix_url, home, macros_info, modules_table, now, got 'modules_tabel' is "
+        "undefined",
+    }
+    for name, said in failed.items():
+        assert (
+            f"docs/{name}:{lines[name]}:1: macro-error: a macro on this page fails as it "
+            f"runs ({said}). Correct" in built.output
+        ), built.output
+    assert "[macros]" not in built.output and "a plugin stopped the build" not in built.output
+    assert snapshot(site_copy / "site") == before

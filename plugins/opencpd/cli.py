@@ -151,13 +151,17 @@ def check(config_file: str, strict: bool) -> None:
     config = _config(config_file)
     catalog = _catalog(config)
     options = pack_options(config, config.plugins["opencpd"].config.start_time)
-    from .adapters.plugin import macros_environment, project
+    from .adapters.plugin import macros_environment, project, site_macros
     from .core.committed import committed_build_files
     from .core.macro_syntax import docs_findings
     from .core.slides import findings as slide_findings
 
     env = macros_environment(config)
-    docs = docs_findings(project(config), Path(config.docs_dir), env) if env else []
+    docs = (
+        docs_findings(project(config), Path(config.docs_dir), env, site_macros(config))
+        if env
+        else []
+    )
     found = sorted(
         set(catalog.findings)
         | set(pack_findings(catalog, options))

@@ -16,7 +16,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
@@ -28,6 +28,7 @@ from ..core.delivery_pages import DeliveryPages
 from ..core.export import export
 from ..core.kept import KeptDeliveries, compiled_templates
 from ..core.load import LoadSettings
+from ..core.macro_errors import Failures, failed_finding
 from ..core.macro_syntax import macro_finding
 from ..core.metadata import Metadata, delivery_json_ld
 from ..core.packs import PackJob
@@ -88,6 +89,19 @@ def macros_environment(config: MkDocsConfig) -> Any:
     return Environment(**settings)
 
 
+def site_macros(config: MkDocsConfig) -> dict[str, Any]:
+    """The macros the site defines (its mkdocs-macros modules, read as the build reads them),
+    or none if there is no such plugin or it cannot be set up (the build says why)."""
+    macros = config.plugins.get("macros")
+    if macros is None:
+        return {}
+    try:
+        macros.on_config(config)
+        return dict(macros.macros)
+    except Exception:  # the site's own modules: whatever they raise, the build reports
+        return {}
+
+
 class OpenCPDConfig(Config):
     content_dir = c.Type(str, default=".")
     start_time = c.Type(str, default="16:00")
@@ -122,6 +136,8 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     rebuilds: Rebuilds | None = None  # serving with dirty builds: build only what changed
     served: Served | None = None  # serving: the packs and zips a build publishes
     macros_env: Any = None  # how mkdocs-macros reads a page (None: no such plugin)
+    macro_failures: Failures  # what fails as mkdocs-macros renders a page (core/macro_errors.py)
+    as_written: tuple[str, str | None, str, int]  # that page's text, title, path and first line
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serving = command == "serve"
@@ -133,6 +149,11 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             self.rebuilds.close()
         if self.served:
             self.served.close()
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        macros = config.plugins.get("macros")
+        if macros is not None:  # its environment is made afresh by its on_config
+            self.macro_failures.guard(macros.env)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         self.filled_written()
@@ -183,6 +204,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         )
         add_to_config(config)  # theme overrides, scripts, extensions (packaged.py)
         self.macros_env = macros_environment(config)
+        self.macro_failures = Failures()
         root = (Path(config.config_file_path).parent / self.config.content_dir).resolve()
         extra = root / self.config.vocabulary if self.config.vocabulary else None
         self.root = root
@@ -439,11 +461,10 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         return f'<script type="application/ld+json">{json_in_html(data)}</script>\n' if data else ""
 
     @event_priority(50)  # before mkdocs-macros, which ends the process on what it cannot read
-    def on_page_markdown(
-        self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files
-    ) -> str:
+    def macros_read(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
         """A page the macros would render, whose macros cannot be read, is a finding at its
-        line (core/macro_syntax.py) and is shown as written."""
+        line (core/macro_syntax.py) and is shown as written. One they can read is kept as
+        written, for `macros_ran`."""
         if page.meta.get("render_macros") is False or self.macros_env is None:
             return markdown
         file, name, raw = page.file, page.file.src_uri, page.file.content_string
@@ -455,7 +476,25 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         if finding:
             log.warning(str(finding))
             page.meta["render_macros"] = False
+        else:
+            self.as_written = (markdown, page.title, name, first)
+            self.macro_failures.start()
         return markdown
+
+    @event_priority(-50)  # after mkdocs-macros
+    def macros_ran(self, markdown: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:
+        """A page whose macros failed as they ran (core/macro_errors.py) is a finding at the
+        line of the first that failed, and is shown as written."""
+        failed = self.macro_failures.stop()
+        if not failed:
+            return markdown
+        written, title, name, first = self.as_written
+        macros = config.plugins["macros"].macros
+        log.warning(str(failed_finding(name, first, failed[0], macros)))
+        page.title = title
+        return written
+
+    on_page_markdown = CombinedEvent(macros_read, macros_ran)
 
     @event_priority(-100)  # the last step on a page's HTML: nothing reads it again after this
     def on_page_content(self, html: str, *, page: Any, config: MkDocsConfig, files: Files) -> str:

@@ -9,6 +9,7 @@ as templates: only pages that mkdocs-macros renders are read here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from jinja2 import Environment, TemplateError
 
 from .findings import Finding
 from .frontmatter import FrontMatterError, parse
+from .macro_errors import call_findings
 from .tree import read_regular, walk
 
 RULE = "macro-syntax"
@@ -49,8 +51,12 @@ def _finding(path: str, line: int, said: str) -> Finding:
     )
 
 
-def docs_findings(project: Path, docs: Path, env: Environment) -> list[Finding]:
-    """Every hand-written page in `docs` whose macros cannot be read (paths from `project`)."""
+def docs_findings(
+    project: Path, docs: Path, env: Environment, macros: Mapping[str, Any] | None = None
+) -> list[Finding]:
+    """Every hand-written page in `docs` whose macros cannot be read, or that calls one of the
+    site's `macros` with arguments it does not take (core/macro_errors.py); paths from
+    `project`."""
     found = []
     files = walk(docs).files if docs.is_dir() else {}
     for _, file in sorted(files.items()):
@@ -69,6 +75,8 @@ def docs_findings(project: Path, docs: Path, env: Environment) -> list[Finding]:
         finding = macro_finding(name, body, first, env)
         if finding:
             found.append(finding)
+        elif macros:
+            found += call_findings(name, body, first, env, macros)
     return found
 
 
