@@ -318,6 +318,29 @@ def test_serve_shows_an_edit_and_a_new_resource(site_copy: Path, tmp_path: Path)
     assert not list((tmp_path / "tmp").glob("opencpd-serve*")), "the page cache is left behind"
 
 
+def test_serve_shows_a_macro_that_fails_as_it_runs_and_goes_on(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    """mkdocs-macros ended the process on a macro that fails as it runs: the server stopped
+    rebuilding. It now says where, shows the page as written, and builds the next save."""
+    about = site_copy / "docs" / "about.md"
+    text = about.read_text("utf-8")
+    server = Server(site_copy, tmp_path / "tmp")
+    try:
+        server.wait_for("Serving on")
+        about.write_text(text + "\n{{ modules_table(1, 2, 3) }}\n", "utf-8")
+        server.wait_for("docs/about.md:5:1: macro-error: a macro on this page fails as it runs")
+        server.wait_for("Reloading browsers")
+        assert "{{ modules_table(1, 2, 3) }}" in server.page("about/")
+        about.write_text(text + "\n{{ modules_table('KS3') }}\n", "utf-8")
+        server.wait_for("Reloading browsers")
+        assert "Reading at KS3" in server.page("about/")
+        assert "Traceback" not in "\n".join(server.log) and "[macros]" not in "\n".join(server.log)
+        assert server.process.poll() is None
+    finally:
+        server.stop()
+
+
 # --- what `serve` shows is what `build` publishes ------------------------------------------------
 
 PACKS = ("ks2-speaking-facilitator.pdf", "ks2-speaking-participant.pdf")
