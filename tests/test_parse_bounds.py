@@ -4,6 +4,7 @@ RecursionError, a signal or a hang; `opencpd check` says so from a real process.
 
 from __future__ import annotations
 
+import os
 import random
 import re
 import shutil
@@ -22,6 +23,7 @@ from opencpd.core.frontmatter import (
     depth_bound,
     parse,
 )
+from opencpd.core.load import load_catalog
 from opencpd.core.model import Module, Resource
 from opencpd.core.validate import validate
 from opencpd.core.vocabulary import load_vocabulary
@@ -293,27 +295,45 @@ def test_new_module_with_an_unknown_key_stage_says_so_plainly(tmp_path: Path) ->
     assert not (root / "modules" / "ks9-x").exists()
 
 
-def test_a_file_too_large_to_publish_is_hashed_in_little_memory(tmp_path: Path) -> None:
-    """The build's cache key of a resource's folder, and of a centre's or a delivery's file,
-    read each file whole: a 4 GB attachment (refused as too large once read) took 4 GB."""
-    import os
-    import tracemalloc
+def bytes_read() -> int:
+    """What this process has read from files so far (Linux counts it, in /proc/self/io)."""
+    text = Path("/proc/self/io").read_text()
+    return int(re.search(r"^rchar: (\d+)$", text, re.M)[1])  # type: ignore[index]
 
+
+def test_a_file_too_large_to_publish_is_not_read(tmp_path: Path) -> None:
+    """A 4 GB attachment, refused as too large for its size alone, was read whole for the
+    build's cache key of its resource (17 s), and a page as large for a centre's or a
+    delivery's: now only their sizes are hashed. Nor is the attachment read to be published
+    (an SVG was read whole to be sanitised). The evidence is the count of bytes the process
+    reads, which reading the file would raise by 4 GB."""
     from opencpd.core.kept import KeptDocs
+    from opencpd.core.render import Renderer
     from opencpd.core.tree import walk
 
-    folder = tmp_path / "resource"
-    folder.mkdir()
-    (folder / "cards.pdf").touch()
-    os.truncate(folder / "cards.pdf", 64 * 1024 * 1024)  # sparse: no disk space taken
-    tracemalloc.start()
-    try:
-        KeptDocs.key("modules/m/resources/resource", walk(folder))
-        KeptDocs.file_key("deliveries/big.md", folder / "cards.pdf")
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    assert peak < 8 * 1024 * 1024, f"{peak:,} bytes"
+    from .test_resources import copy_fixture, write_resource
+
+    root = copy_fixture(tmp_path / "site")
+    rel, _, _ = write_resource(root, "huge", ["{path: cards.svg, title: Cards, alt: Cards}"])
+    folder = (root / rel).parent
+    huge = folder / "cards.svg"
+    huge.write_bytes(b"<svg xmlns='http://www.w3.org/2000/svg'>")
+    os.truncate(huge, 4 * 1024**3)  # sparse: no disk space taken
+    limit = 20 * 1024 * 1024
+    before = bytes_read()
+    key = KeptDocs.key(rel, walk(folder), limit)
+    delivery_key = KeptDocs.file_key("deliveries/huge.md", huge)
+    catalog = load_catalog(root, load_vocabulary(), False, limit, tmp_path / "kept.json")
+    published = Renderer(catalog).attachments(limit)
+    read = bytes_read() - before
+    assert read < 16 * 1024 * 1024, f"{read:,} bytes read"
+    assert [(f.path, f.rule) for f in catalog.findings] == [(rel, "bad-attachment")]
+    assert "too large (expected at most 20.0 MB, got 4096.0 MB)" in str(catalog.findings[0])
+    assert not [uri for uri in published if "/huge/" in uri], published
+    # the keys change with its size, as the finding does
+    os.truncate(huge, 3 * 1024**3)
+    assert KeptDocs.key(rel, walk(folder), limit) != key
+    assert KeptDocs.file_key("deliveries/huge.md", huge) != delivery_key
 
 
 def test_a_page_that_cannot_be_read_is_reported_not_dropped(

@@ -254,7 +254,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             Metadata(self.catalog, site_url).all(),
             delivery_json_ld(self.catalog, site_url),
         )
-        self.attachments = renderer.attachments()
+        self.attachments = renderer.attachments(self.config.max_attachment_mb * 1024 * 1024)
         config.nav = merge_nav(config.nav, renderer.navigation())
         if self.rebuilds:
             self.rebuilds.plan(config, [*self.pages, *self.attachments, *self.filled.parts])

@@ -22,6 +22,7 @@ from pydantic import BaseModel
 
 from .catalog import Catalog, Doc
 from .findings import Finding
+from .frontmatter import MAX_FILE_BYTES
 from .tree import Tree, digest_regular
 from .vocabulary import Vocabulary
 
@@ -91,9 +92,11 @@ class KeptDocs:
         self.changed = False  # something read afresh
 
     @staticmethod
-    def key(rel: str, tree: Tree) -> str:
+    def key(rel: str, tree: Tree, max_attachment_bytes: int) -> str:
         """A hash of the resource's folder as `walk` listed it, links not followed: a link is
-        hashed by what it says, never by what it points to, and the loader refuses it."""
+        hashed by what it says, never by what it points to, and the loader refuses it. A file
+        over the size limit (the page's or an attachment's) is refused whatever it holds, and
+        is hashed by its size without being read."""
         digest = hashlib.sha256(rel.encode() + b"\0")
         entries = [(r, "file") for r in tree.files] + [(r, "folder") for r in tree.folders]
         for name, what in sorted(entries + tree.refused):
@@ -101,14 +104,16 @@ class KeptDocs:
             if what == "link":
                 digest.update(os.fsencode(os.readlink(tree.folder / name)))
             elif what == "file":
-                digest.update(digest_regular(tree.files[name]))
+                limit = MAX_FILE_BYTES if name == "index.md" else max_attachment_bytes
+                digest.update(digest_regular(tree.files[name], limit=limit))
         return digest.hexdigest()
 
     @staticmethod
     def file_key(rel: str, path: Path) -> str:
-        """A hash of one file (a centre's or a delivery's), never followed if a link."""
+        """A hash of one file (a centre's or a delivery's), never followed if a link; by its
+        size if it is too large to be a page (read no further, it is refused as such)."""
         named = b"file\0" + rel.encode("utf-8", "surrogateescape") + b"\0"
-        return digest_regular(path, named).hex()
+        return digest_regular(path, named, MAX_FILE_BYTES).hex()
 
     def get(self, key: str, model: type[T]) -> tuple[Doc[T] | None, list[Finding]] | None:
         saved = self.kept.get(key)

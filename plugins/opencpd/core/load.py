@@ -662,7 +662,11 @@ def load_resource(loader: Loader, folder: Path, page: str) -> Doc[Resource] | No
             loader.refuse_all(tree)
         return None if tree.refused else resource
 
-    return loader.kept_or(lambda: KeptDocs.key(loader.rel(path), tree), Resource, read_and_check)
+    return loader.kept_or(
+        lambda: KeptDocs.key(loader.rel(path), tree, loader.max_attachment_bytes),
+        Resource,
+        read_and_check,
+    )
 
 
 def check_session(loader: Loader, session: Doc[Session], module: ModuleDoc) -> None:
