@@ -144,7 +144,11 @@ def main() -> None:
     "--strict", is_flag=True, help="Fail on warnings too, as the (always strict) site build does."
 )
 def check(config_file: str, strict: bool) -> None:
-    """Check all content and list every problem with its file and line."""
+    """Check all content and list every problem with its file and line.
+
+    The macros of hand-written pages are checked as far as their text shows (their syntax,
+    the arguments given to the site's macros); one that fails only with the build's values
+    (a filter given a value of the wrong kind) is reported by `opencpd build`."""
     from .adapters.packs import pack_options
     from .core.packs import findings as pack_findings
 
