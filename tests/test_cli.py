@@ -584,3 +584,44 @@ def test_a_macro_that_fails_as_it_runs_is_a_finding_not_a_traceback(
         ), built.output
     assert "[macros]" not in built.output and "a plugin stopped the build" not in built.output
     assert snapshot(site_copy / "site") == before
+
+
+def test_a_failing_macro_is_kept_with_its_line_and_raised_outside_a_page() -> None:
+    """The template class given to mkdocs-macros' environment keeps what fails while a page is
+    rendered (and renders nothing, for the page to be put back as written); outside a page it
+    raises as Jinja does."""
+    from jinja2 import Environment, StrictUndefined
+    from opencpd.core.macro_errors import Failures, failed_finding
+
+    def modules_table(key_stage: str | None = None) -> str:
+        return str(key_stage)
+
+    def lookup(key: str) -> str:
+        return {"a": "b"}[key]
+
+    macros = {"modules_table": modules_table, "lookup": lookup}
+    env = Environment(undefined=StrictUndefined)
+    env.globals.update(macros)
+    failures = Failures()
+    failures.guard(env)
+    failures.guard(env)  # once only
+    cases = {
+        "{{ modules_table(1, 2) }}": "expected modules_table(key_stage=None), got modules_table"
+        "() takes from 0 to 1 positional arguments but 2 were given",
+        "{{ lookup('x') }}": "expected macros that run on the values given, got KeyError: 'x'",
+        "{{ 3 | first }}": "expected values of the kind each macro and filter takes, got 'int' "
+        "object is not iterable",
+        "{{ nowhere }}": "expected a name the site defines, such as lookup, modules_table, got "
+        "'nowhere' is undefined",
+    }
+    for macro, said in cases.items():
+        failures.start()
+        assert env.from_string(f"Line 1\n\n{{{{ modules_table() }}}}\n{macro}\n").render() == ""
+        failed = failures.stop()
+        assert len(failed) == 1
+        finding = failed_finding("docs/x.md", 3, failed[0], macros)
+        assert str(finding).startswith(
+            f"docs/x.md:6:1: macro-error: a macro on this page fails as it runs ({said}). "
+        ), str(finding)
+    with pytest.raises(TypeError):
+        env.from_string("{{ modules_table(1, 2) }}").render()

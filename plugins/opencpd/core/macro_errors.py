@@ -83,6 +83,8 @@ def failed_finding(
         called = next((m for m in macros if said.startswith(f"{_python_name(m, macros)}(")), None)
         if called:  # Python names the function as it is defined (define_env.<locals>.…)
             said = called + said.removeprefix(_python_name(called, macros))
+        elif not isinstance(error, TypeError):  # a KeyError says only 'x'
+            said = f"{type(error).__name__}: {said}"
         expected = _signature(called, macros[called]) if called else _kind_expected(error)
     return _finding(path, first_line + line - 1, expected, said)
 
@@ -154,10 +156,8 @@ def _signature(name: str, macro: Callable[..., Any]) -> str:
 
 def _listed(macros: Mapping[str, Any], most: int = 8) -> str:
     names = sorted(macros)
-    shown = ", ".join(names[:most]) + (
-        f" and {len(names) - most} more" if len(names) > most else ""
-    )
-    return shown or "none (the site defines no macros)"
+    more = f" and {len(names) - most} more" if len(names) > most else ""
+    return ", ".join(names[:most]) + more if names else "none (the site defines no macros)"
 
 
 def _given(call: nodes.Call) -> str:
