@@ -3,6 +3,7 @@ and iCalendar files parsed back across a change of the clocks (tests/deliveries_
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -831,6 +832,42 @@ def test_a_cancelled_delivery_is_an_event_cancelled(tmp_path: Path, build_day: N
     ]
     assert data["eventStatus"] == "https://schema.org/EventCancelled"
     assert not data["name"].startswith("Example") and problems(data) == []
+
+
+def test_a_deliverys_json_ld_says_only_what_the_site_knows(tmp_path: Path, build_day: None) -> None:
+    """As search engines read an Event: given offline, at a Place with a PostalAddress (its
+    street when the centre gives one), organised by the centre (an Organization, never a
+    person), and offered only while it can be booked through a link, with no price or
+    availability, which nobody gives. Without site_url, no relative address."""
+    from opencpd.core.metadata import delivery_json_ld
+
+    from .schema_org import problems
+
+    root = tiny_site(tmp_path / "src")
+    centre = root / "centres" / "bristol-hub.md"
+    centre.write_text(centre.read_text("utf-8").replace("example: true\n", ""), "utf-8")
+    catalog = load_catalog(root, load_vocabulary())
+    made = delivery_json_ld(catalog, "https://x.org.uk/")
+    leeds, cancelled = made[f"{LEEDS}.md"], made["deliveries/2027-02-10-bristol-transition.md"]
+    for data in made.values():
+        assert problems(data) == [], problems(data)
+        assert data["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+        assert data["organizer"]["@type"] == "Organization"
+        assert data["organizer"]["name"] == data["location"]["name"]
+        assert data["location"]["address"]["@type"] == "PostalAddress"
+        assert "price" not in json.dumps(data) and "availability" not in json.dumps(data)
+    assert leeds["offers"] == {
+        "@type": "Offer",
+        "url": "https://bookings.leeds-hub.org.uk/speaking",
+    }
+    assert leeds["location"]["address"]["streetAddress"] == "1 Test Street, Leeds"
+    assert leeds["organizer"]["url"] == "https://x.org.uk/centres/leeds-hub/"
+    assert "streetAddress" not in cancelled["location"]["address"]
+    assert cancelled["eventStatus"] == "https://schema.org/EventCancelled"
+    assert "offers" not in cancelled  # it has a booking link, but cannot be booked
+    assert "offers" not in made["deliveries/2026-12-01-leeds-speaking.md"]  # held
+    bare = delivery_json_ld(catalog, "")[f"{LEEDS}.md"]
+    assert "url" not in bare and "url" not in bare["organizer"] and problems(bare) == []
 
 
 def test_check_counts_the_centres_and_deliveries_it_checked(
