@@ -3,6 +3,7 @@ and iCalendar files parsed back across a change of the clocks (tests/deliveries_
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -497,6 +498,47 @@ def test_icalendar_parses_back_with_gmt_and_bst(catalog: Catalog) -> None:
     }
 
 
+def test_two_programmes_on_one_host_never_give_two_evenings_one_uid(catalog: Catalog) -> None:
+    """A calendar app keeps one event of a UID: example.org/north/ and example.org/south/ each
+    make their own, while a site at the root of its host keeps the UIDs its subscribers have
+    (`<file>@<host>`). Without site_url, a UID is made from repo_url (or site_name): never a
+    shared placeholder host, and no URL (which must be absolute) in the event."""
+    from opencpd.core.calendar import calendars
+
+    def uids(site_url: str, site_name: str = "") -> set[str]:
+        made = calendars(catalog, site_url, site_name=site_name)
+        return {str(e["uid"]) for e in events(made["calendar/all.ics"])}
+
+    root = uids("https://cpd.test-hub.org.uk")
+    assert "2027-03-31-leeds-speaking@cpd.test-hub.org.uk" in root
+    assert root == uids("https://cpd.test-hub.org.uk/", "https://github.com/x/y")
+    north, south = uids("https://example.org/north/"), uids("https://example.org/south")
+    assert "2027-03-31-leeds-speaking@example.org/north" in north
+    assert len(north) == len(south) == len(root) > 2 and not north & south
+    bare = calendars(catalog, "", site_name="https://github.com/north-hub/cpd")
+    unnamed = uids("", "https://github.com/south-hub/cpd")
+    found = events(bare["calendar/all.ics"])
+    assert {str(e["uid"]) for e in found} == uids("", "https://github.com/north-hub/cpd/")
+    assert not {str(e["uid"]) for e in found} & unnamed
+    assert all("url" not in e and "Details" not in str(e["description"]) for e in found)
+    assert "SOURCE" not in bare["calendar/all.ics"]
+
+
+def test_a_build_without_site_url_says_what_the_feeds_need(
+    capfd: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from opencpd.adapters import packs
+
+    monkeypatch.setattr(packs, "_warned", set())
+    packs.warn_no_site_url("https://cpd.test-hub.org.uk/")
+    assert capfd.readouterr().err == ""
+    packs.warn_no_site_url("")
+    packs.warn_no_site_url("")  # said once
+    said = capfd.readouterr().err
+    assert said.count("WARNING") == 1 and "site_url in mkdocs.yml is not set" in said
+    assert "before anyone subscribes" in said
+
+
 def test_a_changed_delivery_is_a_newer_version_for_calendars_and_feed_readers(
     catalog: Catalog,
 ) -> None:
@@ -602,8 +644,10 @@ def test_each_icalendar_file_is_the_librarys_whole_calendar(catalog: Catalog) ->
     """Each event is serialised once per build and put into every file it belongs to: every
     file is what the library writes when it serialises the whole calendar at once."""
     from opencpd.core.calendar import LONDON, PRODID, REFRESH, _london, calendars, event
+    from opencpd.core.site_ids import SiteIds
 
-    out = calendars(catalog, "https://cpd.test-hub.org.uk/")
+    site = "https://cpd.test-hub.org.uk/"
+    out = calendars(catalog, site)
     assert len(out) > 5
     for uri, text in out.items():
         parsed = icalendar.Calendar.from_ical(text)
@@ -612,15 +656,18 @@ def test_each_icalendar_file_is_the_librarys_whole_calendar(catalog: Catalog) ->
         whole.add("version", "2.0")
         whole.add("calscale", "GREGORIAN")
         whole.add("method", "PUBLISH")
-        whole.add("x-wr-calname", str(parsed["x-wr-calname"]))
+        for name in ("name", "x-wr-calname"):
+            whole.add(name, str(parsed[name]), parameters={"VALUE": "TEXT"})
         if uri.startswith("calendar/"):
+            whole.add("description", str(parsed["description"]))
             whole.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
             whole.add("x-published-ttl", icalendar.vDuration(REFRESH))
+            whole.add("source", site + uri, parameters={"VALUE": "URI"})
         whole.add("x-wr-timezone", str(LONDON))
         slugs = [str(e["uid"]).split("@")[0] for e in parsed.walk("VEVENT")]
         found = [d for slug in slugs for d in catalog.deliveries if d.slug == slug]
         for delivery in found:
-            whole.add_component(event(catalog, delivery, "https://cpd.test-hub.org.uk/"))
+            whole.add_component(event(catalog, delivery, SiteIds.of(site)))
         years = [d.meta.date.year for d in found] or [catalog.today.year]
         whole.subcomponents.insert(0, _london(min(years) - 1, max(years) + 2))
         assert whole.to_ical().decode("utf-8") == text, uri
@@ -699,10 +746,15 @@ def test_feeds_are_published_and_say_how_often_to_refresh(tmp_path: Path, build_
     assert empty.walk("VEVENT") == [] and len(empty.walk("VTIMEZONE")) == 1
 
 
-def test_a_calendars_name_is_written_as_a_text(tmp_path: Path, build_day: None) -> None:
-    """Its commas and semicolons escaped as in any other text (the library leaves a property
-    it does not know, X-WR-CALNAME, as given): read back, the name is the centre's."""
-    from opencpd.core.calendar import calendars
+def test_a_calendars_name_reads_as_written_in_ical_js_too(tmp_path: Path, build_day: None) -> None:
+    """A name is a text, its commas and semicolons escaped as in any other (read back by the
+    library, the name is the centre's), and said to be one (VALUE=TEXT): ical.js, in
+    Thunderbird and web calendars, knows neither RFC 7986's NAME nor X-WR-CALNAME and showed
+    the backslashes of 'Speaking at KS2\\, Leeds Hub'. Every file's name, description and
+    source read in ical.js as written."""
+    from opencpd.core.calendar import calendars, feed_names
+
+    from .icaljs import read_with_icaljs
 
     root = tiny_site(tmp_path / "src")
     centre = root / "centres" / "leeds-hub.md"
@@ -715,9 +767,27 @@ def test_a_calendars_name_is_written_as_a_text(tmp_path: Path, build_day: None) 
     parsed = icalendar.Calendar.from_ical(text)
     summary = parsed.walk("VEVENT")[0]["summary"]
     assert str(summary) == "Speaking at KS2, Leeds Hub; Room 2, North"  # read as a text
-    # the name as the library writes that text: commas and semicolons escaped, once
-    assert parsed["x-wr-calname"].to_ical() == summary.to_ical()
-    assert "X-WR-CALNAME:Speaking at KS2\\, Leeds Hub\\; Room 2\\, North\r\n" in text
+    assert parsed["name"].to_ical() == parsed["x-wr-calname"].to_ical() == summary.to_ical()
+    assert "X-WR-CALNAME;VALUE=TEXT:Speaking at KS2\\, Leeds Hub\\; Room 2\\, North\r\n" in text
+    read = read_with_icaljs(out)
+    assert read[f"{LEEDS}.ics"]["props"]["name"] == "Speaking at KS2, Leeds Hub; Room 2, North"
+    feeds = feed_names(catalog)
+    for uri, found in read.items():
+        props = found["props"]
+        name = (
+            feeds[uri][0] if uri in feeds else str(icalendar.Calendar.from_ical(out[uri])["name"])
+        )
+        assert props["name"] == props["x-wr-calname"] == name, uri
+        assert "\\" not in name, uri
+        if uri in feeds:  # subscribed: what it holds, how often to look again, and where
+            assert props["description"] == feeds[uri][1], uri
+            assert (props["refresh-interval"], props["source"]) == (
+                "PT12H",
+                f"https://cpd.test-hub.org.uk/{uri}",
+            ), uri
+        else:  # a file to add once
+            assert props["source"] is props["refresh-interval"] is None, uri
+    assert "OpenCPD: twilights in South West" in {read[u]["props"]["name"] for u in feeds}
 
 
 def test_pages_stay_light_and_paginate(tmp_path: Path, build_day: None) -> None:
@@ -762,6 +832,42 @@ def test_a_cancelled_delivery_is_an_event_cancelled(tmp_path: Path, build_day: N
     ]
     assert data["eventStatus"] == "https://schema.org/EventCancelled"
     assert not data["name"].startswith("Example") and problems(data) == []
+
+
+def test_a_deliverys_json_ld_says_only_what_the_site_knows(tmp_path: Path, build_day: None) -> None:
+    """As search engines read an Event: given offline, at a Place with a PostalAddress (its
+    street when the centre gives one), organised by the centre (an Organization, never a
+    person), and offered only while it can be booked through a link, with no price or
+    availability, which nobody gives. Without site_url, no relative address."""
+    from opencpd.core.metadata import delivery_json_ld
+
+    from .schema_org import problems
+
+    root = tiny_site(tmp_path / "src")
+    centre = root / "centres" / "bristol-hub.md"
+    centre.write_text(centre.read_text("utf-8").replace("example: true\n", ""), "utf-8")
+    catalog = load_catalog(root, load_vocabulary())
+    made = delivery_json_ld(catalog, "https://x.org.uk/")
+    leeds, cancelled = made[f"{LEEDS}.md"], made["deliveries/2027-02-10-bristol-transition.md"]
+    for data in made.values():
+        assert problems(data) == [], problems(data)
+        assert data["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+        assert data["organizer"]["@type"] == "Organization"
+        assert data["organizer"]["name"] == data["location"]["name"]
+        assert data["location"]["address"]["@type"] == "PostalAddress"
+        assert "price" not in json.dumps(data) and "availability" not in json.dumps(data)
+    assert leeds["offers"] == {
+        "@type": "Offer",
+        "url": "https://bookings.leeds-hub.org.uk/speaking",
+    }
+    assert leeds["location"]["address"]["streetAddress"] == "1 Test Street, Leeds"
+    assert leeds["organizer"]["url"] == "https://x.org.uk/centres/leeds-hub/"
+    assert "streetAddress" not in cancelled["location"]["address"]
+    assert cancelled["eventStatus"] == "https://schema.org/EventCancelled"
+    assert "offers" not in cancelled  # it has a booking link, but cannot be booked
+    assert "offers" not in made["deliveries/2026-12-01-leeds-speaking.md"]  # held
+    bare = delivery_json_ld(catalog, "")[f"{LEEDS}.md"]
+    assert "url" not in bare and "url" not in bare["organizer"] and problems(bare) == []
 
 
 def test_check_counts_the_centres_and_deliveries_it_checked(

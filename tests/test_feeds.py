@@ -94,3 +94,81 @@ def test_module_pages_announce_their_module_feed(built_repo_site: BuiltSite) -> 
                 problems.append(f"{doc.url}: does not announce feeds/{module.id}.xml")
             problems.extend(f"{doc.url}: announces a missing {f}" for f in found if not f.is_file())
     assert not problems, "\n".join(problems)
+
+
+def atom_ids(xml: str) -> list[str]:
+    return [e.text or "" for e in ET.fromstring(xml).iter("{http://www.w3.org/2005/Atom}id")]
+
+
+def every_feed(catalog: Catalog, site_url: str, site_name: str) -> dict[str, str]:
+    """Every Atom feed the site publishes: of resources, of twilights and of support offers."""
+    from opencpd.core.render import Renderer
+
+    made = Renderer(catalog, "16:00", site_url, site_name=site_name).pages()
+    return {uri: text for uri, text in made.items() if uri.endswith(".xml")}
+
+
+def test_without_site_url_every_id_is_absolute_and_the_same_in_every_build(
+    tmp_path: Path, build_day: None
+) -> None:
+    """RFC 4287: an id is an absolute IRI that never changes for its entry. Without site_url
+    the ids are urn:uuid made from the site's repo_url and each entry's source file (a relative
+    address is no id), the same in every build and different for another site; every link is
+    relative to the feed, and leads to a page when read from the feed's own address."""
+    from urllib.parse import urljoin
+
+    from opencpd.core.load import load_catalog
+    from opencpd.core.vocabulary import load_vocabulary
+
+    from .deliveries_site import tiny_site
+
+    catalog = load_catalog(tiny_site(tmp_path / "src"), load_vocabulary())
+    repo = "https://github.com/north-hub/cpd"
+    found = every_feed(catalog, "", repo)
+    assert {"feeds/resources.xml", "feeds/deliveries.xml"} <= set(found)
+    again = every_feed(load_catalog(tmp_path / "src", load_vocabulary()), "", repo + "/")
+    other = every_feed(catalog, "", "https://github.com/south-hub/cpd")
+    uuid = re.compile(
+        r"^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$"
+    )
+    entries = 0
+    for uri, xml in found.items():
+        ids = atom_ids(xml)
+        entries += len(ids) - 1
+        assert all(uuid.match(i) for i in ids), (uri, ids)
+        assert len(set(ids)) == len(ids), uri
+        assert ids == atom_ids(again[uri]), uri
+        assert not set(ids) & set(atom_ids(other[uri])), uri
+        for href in links(xml):
+            assert not href.startswith(("/", "http")), (uri, href)
+            page = urljoin(f"https://anywhere.example/sub/{uri}", href)
+            assert page.startswith("https://anywhere.example/sub/"), (uri, href)
+    assert entries > 3
+    # an entry's id follows its source file, not the feed it is in: one resource, two feeds
+    module = next(m for m in catalog.published_modules if m.resources)
+    assert set(atom_ids(found[f"feeds/{module.id}.xml"])[1:]) <= set(
+        atom_ids(found["feeds/resources.xml"])
+    )
+
+
+def test_with_site_url_the_ids_are_the_pages_addresses_as_before(
+    tmp_path: Path, build_day: None
+) -> None:
+    """A subscriber would see every entry twice if its id changed: with site_url, an id is
+    still the address of the entry's page (and a feed's, its own), whatever the site's name."""
+    from opencpd.core.load import load_catalog
+    from opencpd.core.vocabulary import load_vocabulary
+
+    from .deliveries_site import tiny_site
+
+    catalog = load_catalog(tiny_site(tmp_path / "src"), load_vocabulary())
+    for site_name in ("", "https://github.com/north-hub/cpd"):
+        found = every_feed(catalog, SITE_URL.rstrip("/"), site_name)
+        for uri, xml in found.items():
+            root = ET.fromstring(xml)
+            assert atom_ids(xml)[0] == SITE_URL + uri
+            for entry in root.iterfind("a:entry", ATOM):
+                link = entry.find("a:link", ATOM)
+                assert link is not None
+                assert entry.findtext("a:id", namespaces=ATOM) == link.get("href")
+                assert (link.get("href") or "").startswith(SITE_URL), uri

@@ -62,6 +62,22 @@ def warn_placeholder(site_url: str, source: str = "site_url in mkdocs.yml") -> N
     )
 
 
+def warn_no_site_url(site_url: str) -> None:
+    """Said on the terminal, once, without failing a strict build: a feed reader or calendar
+    keeps an entry or event by its id, which names the site by its address when it has one."""
+    if site_url or "feeds" in _warned:
+        return
+    _warned.add("feeds")
+    click.echo(
+        "WARNING -  site_url in mkdocs.yml is not set: the Atom feeds' ids and the calendars' "
+        "event UIDs are made from repo_url (or site_name), and the calendars' events have no "
+        "link to their pages. Set site_url to the address the site is published at before "
+        "anyone subscribes to its feeds or calendars: the ids change once, when it is set, "
+        "and every entry and event would then show twice. (Not an error: the build goes on.)",
+        err=True,
+    )
+
+
 def cache_dir(config: MkDocsConfig) -> Path:
     """.cache/packs/ beside mkdocs.yml."""
     return Path(config.config_file_path).resolve().parent / CACHE

@@ -45,7 +45,14 @@ from ..core.wellformed import json_document
 from .filled import FilledPages, WrittenFile
 from .forked import Helper
 from .packaged import ASSETS, THEME, add_assets, add_pages, add_to_config
-from .packs import cache_dir, make_packs, pack_links, pack_options, warn_placeholder
+from .packs import (
+    cache_dir,
+    make_packs,
+    pack_links,
+    pack_options,
+    warn_no_site_url,
+    warn_placeholder,
+)
 from .reading import load_meanwhile
 from .search import serve_last_index
 from .served import Served
@@ -222,7 +229,11 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         for finding in self.catalog.findings:  # an expired offer leaves the site, unstopped
             (log.warning if blocks_build(finding) else log.info)(str(finding))
         site_url = self.site_url(config)
-        settings = f"{site_url} {self.config.start_time} {self.config.edit_url} {self.shells}"
+        site_name = config.repo_url or config.site_name  # names the site without site_url
+        warn_no_site_url(site_url)
+        settings = (
+            f"{site_url} {site_name} {self.config.start_time} {self.config.edit_url} {self.shells}"
+        )
         kept = None if self.serving else project(config) / KEPT_DELIVERIES
         self.kept = KeptDeliveries(kept, self.catalog.vocabulary, settings)
         self.packs = self.session_packs(config)
@@ -236,6 +247,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             slides=deck_links(self.decks),
             shells=self.shells,
             kept=self.kept,
+            site_name=site_name,
         )
         rendered = project(config) / RENDERED
         if not self.serving:  # serving keeps them in memory, for the modules it renders

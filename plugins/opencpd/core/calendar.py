@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import re
 from collections import defaultdict
 
 from icalendar import (
@@ -41,6 +40,7 @@ from .deliveries import (
 )
 from .delivery_model import Delivery
 from .kept import KeptDeliveries
+from .site_ids import SiteIds
 
 STATUS = {
     "planned": "TENTATIVE",
@@ -60,20 +60,27 @@ def ics_uri(catalog: Catalog, delivery: Doc[Delivery]) -> str | None:
 
 def feed_uris(catalog: Catalog) -> dict[str, str]:
     """src_uri -> title of each subscribable feed."""
-    out = {"calendar/all.ics": "OpenCPD: all twilights"}
+    return {uri: title for uri, (title, _) in feed_names(catalog).items()}
+
+
+def feed_names(catalog: Catalog) -> dict[str, tuple[str, str]]:
+    """src_uri -> the title and description of each subscribable feed."""
+    recent = f"still to come, and those held or cancelled in the last {FEED_PAST_DAYS} days"
+    out = {"calendar/all.ics": ("OpenCPD: all twilights", f"Every OpenCPD twilight {recent}.")}
     for region in sorted({c.meta.region for c in catalog.centres.values()}):
+        label = catalog.vocabulary.label("regions", region)
         out[f"calendar/region/{region}.ics"] = (
-            f"OpenCPD: twilights in {catalog.vocabulary.label('regions', region)}"
+            f"OpenCPD: twilights in {label}",
+            f"OpenCPD twilights at centres in {label} {recent}.",
         )
     for module_id in sorted({d.meta.module for d in catalog.deliveries}):
         module = catalog.module(module_id)
         if module:
-            out[f"calendar/module/{module_id}.ics"] = f"OpenCPD: twilights of {module.meta.title}"
+            out[f"calendar/module/{module_id}.ics"] = (
+                f"OpenCPD: twilights of {module.meta.title}",
+                f"OpenCPD twilights of the module {module.meta.title} {recent}.",
+            )
     return out
-
-
-def _host(site_url: str) -> str:
-    return re.sub(r"^https?://", "", site_url).split("/")[0] or "opencpd.invalid"
 
 
 @functools.lru_cache(maxsize=8)
@@ -144,10 +151,10 @@ def _last_sunday(year: int, month: int) -> dt.datetime:
     return day - dt.timedelta(days=(day.weekday() + 1) % 7)
 
 
-def event(catalog: Catalog, delivery: Doc[Delivery], site_url: str) -> Event:
+def event(catalog: Catalog, delivery: Doc[Delivery], ids: SiteIds) -> Event:
     meta = delivery.meta
     module, centre = module_of(catalog, delivery), centre_of(catalog, delivery)
-    url = site_url + delivery.url
+    url = ids.address(delivery.url)  # None without site_url: a URL must be absolute
     example = is_example(catalog, delivery)
     summary = title_of(catalog, delivery)
     if meta.status == "cancelled":
@@ -157,10 +164,10 @@ def event(catalog: Catalog, delivery: Doc[Delivery], site_url: str) -> Event:
         *(["This is an example shipped with OpenCPD, not a real event."] if example else []),
         f"{module.meta.title}: " + "; ".join(s.meta.title for s in sessions_of(catalog, delivery)),
         f"Places: {meta.places}. Book: {meta.booking or 'email ' + centre.meta.contact}",
-        f"Details, practical notes and updates: {url}",
+        *([f"Details, practical notes and updates: {url}"] if url else []),
     ]
     found = Event()
-    found.add("uid", f"{delivery.slug}@{_host(site_url)}")
+    found.add("uid", ids.uid(delivery.slug))
     # The build date, not the clock: two builds of one commit write the same file.
     found.add("dtstamp", dt.datetime.combine(catalog.today, dt.time(0, 0), dt.UTC))
     found.add("dtstart", starts(delivery))
@@ -168,7 +175,8 @@ def event(catalog: Catalog, delivery: Doc[Delivery], site_url: str) -> Event:
     found.add("summary", summary)
     found.add("location", place)
     found.add("description", "\n".join(lines))
-    found.add("url", url)
+    if url:
+        found.add("url", url)
     found.add("status", STATUS[meta.status])
     found.add("sequence", sequence(meta))
     if meta.changed:
@@ -197,15 +205,16 @@ END = b"END:VCALENDAR\r\n"
 def calendar(
     catalog: Catalog,
     deliveries: list[Doc[Delivery]],
-    site_url: str,
+    ids: SiteIds,
     name: str,
     events: dict[str, bytes] | None = None,
-    subscribed: bool = False,
+    feed: tuple[str, str] | None = None,
 ) -> str:
     """One iCalendar file of `deliveries`. `events`: each delivery's VEVENT as the library
     serialised it, by slug (`serialised_events`), so that a delivery in several files is made
-    and written once per build, not once per file. `subscribed`: a feed, which says how often
-    to look for changes (RFC 7986's REFRESH-INTERVAL, and Outlook's X-PUBLISHED-TTL)."""
+    and written once per build, not once per file. `feed`: a subscribed feed's path and
+    description; it says how often to look for changes (RFC 7986's REFRESH-INTERVAL, and
+    Outlook's X-PUBLISHED-TTL) and where it is (SOURCE, when the site's address is known)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -213,10 +222,19 @@ def calendar(
     # Published to be read, not an invitation: without it Outlook and Apple Calendar may take
     # an event with an organiser for a meeting request to answer.
     cal.add("method", "PUBLISH")
-    if subscribed:
+    # The name as a text, its commas and semicolons escaped, said to be one (VALUE=TEXT): a
+    # reader that does not know the property (ical.js, in Thunderbird and web calendars, knows
+    # neither RFC 7986's NAME nor X-WR-CALNAME) otherwise shows its backslashes.
+    cal.add("name", vText(name), parameters={"VALUE": "TEXT"})
+    cal.add("x-wr-calname", vText(name), parameters={"VALUE": "TEXT"})
+    if feed:
+        uri, description = feed
+        cal.add("description", description)
         cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
         cal.add("x-published-ttl", vDuration(REFRESH))  # a property the library does not know
-    cal.add("x-wr-calname", vText(name))  # a text: escaped, as the library escapes a summary
+        source = ids.address(uri)
+        if source:
+            cal.add("source", source, parameters={"VALUE": "URI"})
     cal.add("x-wr-timezone", str(LONDON))
     # The library folds and ends each content line on its own, so a calendar's text is its own
     # lines, then each subcomponent's text, then its END: the subcomponents, serialised once,
@@ -229,7 +247,7 @@ def calendar(
     years = [d.meta.date.year for d in deliveries] or [catalog.today.year]
     parts.append(_london_ical(min(years) - 1, max(years) + 2))
     if events is None:
-        events = serialised_events(catalog, deliveries, site_url)
+        events = serialised_events(catalog, deliveries, ids)
     parts += [events[d.slug] for d in deliveries]
     parts.append(END)
     return b"".join(parts).decode("utf-8")
@@ -243,30 +261,31 @@ def _london_ical(first: int, last: int) -> bytes:
 def serialised_events(
     catalog: Catalog,
     deliveries: list[Doc[Delivery]],
-    site_url: str,
+    ids: SiteIds,
     kept: KeptDeliveries | None = None,
 ) -> dict[str, bytes]:
     """slug -> the delivery's VEVENT, written by the library (or as an earlier build did)."""
     if kept is None:
-        return {d.slug: event(catalog, d, site_url).to_ical() for d in deliveries}
+        return {d.slug: event(catalog, d, ids).to_ical() for d in deliveries}
     out = {}
     for delivery in deliveries:
-        key = kept.key(catalog, delivery, f"event {site_url}")
+        key = kept.key(catalog, delivery, f"event {ids.site_url} {ids.name}")
         text = kept.get(key)
         if text is None:
-            text = event(catalog, delivery, site_url).to_ical().decode("utf-8")
+            text = event(catalog, delivery, ids).to_ical().decode("utf-8")
             kept.put(key, text)
         out[delivery.slug] = text.encode("utf-8")
     return out
 
 
 def calendars(
-    catalog: Catalog, site_url: str, kept: KeptDeliveries | None = None
+    catalog: Catalog, site_url: str, kept: KeptDeliveries | None = None, site_name: str = ""
 ) -> dict[str, str]:
     """src_uri -> iCalendar text: each delivery's file (if it is still to come), and the
     subscribable feeds; `kept`: each delivery's event as earlier builds made it
-    (KeptDeliveries)."""
-    site_url = site_url.rstrip("/") + "/" if site_url else "/"
+    (KeptDeliveries); `site_name`: what names the site in its events' UIDs when `site_url` is
+    not given (SiteIds)."""
+    ids = SiteIds.of(site_url, site_name)
     recent = catalog.today - dt.timedelta(days=FEED_PAST_DAYS)
     cancelled_past = [
         d
@@ -274,16 +293,16 @@ def calendars(
         if d.meta.status == "cancelled" and d.meta.date < catalog.today
     ]
     shown = upcoming(catalog) + [d for d in held(catalog) + cancelled_past if d.meta.date >= recent]
-    events = serialised_events(catalog, catalog.deliveries, site_url, kept)
+    events = serialised_events(catalog, catalog.deliveries, ids, kept)
     out = {}
     for delivery in catalog.deliveries:  # its own file: as an earlier build made it, if kept
         uri = ics_uri(catalog, delivery)
         if uri is None:
             continue
-        key = kept.key(catalog, delivery, f"file {site_url}") if kept else ""
+        key = kept.key(catalog, delivery, f"file {ids.site_url} {ids.name}") if kept else ""
         text = kept.get(key) if kept else None
         if text is None:
-            text = calendar(catalog, [delivery], site_url, title_of(catalog, delivery), events)
+            text = calendar(catalog, [delivery], ids, title_of(catalog, delivery), events)
             if kept:
                 kept.put(key, text)
         out[uri] = text
@@ -292,9 +311,9 @@ def calendars(
         groups["calendar/all.ics"].append(delivery)
         groups[f"calendar/region/{centre_of(catalog, delivery).meta.region}.ics"].append(delivery)
         groups[f"calendar/module/{delivery.meta.module}.ics"].append(delivery)
-    for uri, title in feed_uris(catalog).items():
-        out[uri] = calendar(catalog, groups.get(uri, []), site_url, title, events, True)
+    for uri, (title, description) in feed_names(catalog).items():
+        out[uri] = calendar(catalog, groups.get(uri, []), ids, title, events, (uri, description))
     return out
 
 
-__all__ = ["calendars", "event", "feed_uris", "ics_uri"]
+__all__ = ["calendars", "event", "feed_names", "feed_uris", "ics_uri"]

@@ -36,6 +36,7 @@ from .deliveries import (
     upcoming,
 )
 from .delivery_model import Centre, Delivery
+from .feeds import ATOM, atom_entry, atom_head
 from .kept import KeptDeliveries
 from .placed import hold, reheld, unheld
 from .render import front_matter, page_url, running_order, url_href
@@ -51,7 +52,6 @@ PAGER_REACH = 2  # the pages either side of this one its pager links to (with th
 NEXT = 3  # upcoming deliveries shown on a module's page
 RECENT_HELD = 5  # the last twilights held at a centre, shown on its page
 FEED_LIMIT = 50
-ATOM = "http://www.w3.org/2005/Atom"
 FEED = "feeds/deliveries.xml"
 FEED_STATUS = {  # as the pages say it
     "planned": "to be confirmed",
@@ -148,7 +148,9 @@ class DeliveryPages:
         """A hash of all that every page, file and list these make shows (with the code and
         settings of `kept.version`)."""
         packs = {k: v for k, v in self.r.packs.items() if k.startswith("delivery-")}
-        shows = json.dumps([packs, self.r.site_url, self.r.shells], default=str, sort_keys=True)
+        shows = json.dumps(
+            [packs, self.r.site_url, self.r.site_name, self.r.shells], default=str, sort_keys=True
+        )
         return self.kept.whole_key(self.catalog, shows)
 
     @functools.cached_property
@@ -374,7 +376,7 @@ class DeliveryPages:
             self.own_page(out, self.centre_parts(centre))
         for delivery in c.deliveries:
             self.own_page(out, self.delivery_parts(delivery))
-        out.update(calendars(c, self.r.site_url, self.kept))
+        out.update(calendars(c, self.r.site_url, self.kept, self.r.site_name))
         out[FEED] = self.feed()
         return out
 
@@ -567,37 +569,26 @@ class DeliveryPages:
 
     def feed(self) -> str:
         """An Atom feed of deliveries, newest announced first."""
-        c, site = self.catalog, self.r.site_url or "/"
+        c, ids = self.catalog, self.r.ids
         newest = sorted(c.deliveries, key=lambda d: (d.meta.announced, d.slug), reverse=True)[
             :FEED_LIMIT
         ]
-        ET.register_namespace("", ATOM)
-        # its language, for a reader to pick a voice, hyphenation and spelling (RFC 4287 xml:lang)
-        feed = ET.Element(
-            f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "en-GB"}
-        )
-        ET.SubElement(feed, f"{{{ATOM}}}title").text = "OpenCPD: new twilights"
-        ET.SubElement(feed, f"{{{ATOM}}}id").text = site + FEED
-        ET.SubElement(feed, f"{{{ATOM}}}link", href=site + FEED, rel="self")
-        ET.SubElement(
-            feed, f"{{{ATOM}}}link", href=site + "calendar/", rel="alternate", type="text/html"
-        )
         # an entry is updated on the day it last changed: a reader that has it shows it again
         updated = {d.slug: d.meta.changed or d.meta.announced for d in newest}
         last = max(updated.values(), default=c.today)
-        ET.SubElement(feed, f"{{{ATOM}}}updated").text = f"{last.isoformat()}T00:00:00Z"
+        feed = atom_head(ids, FEED, "OpenCPD: new twilights", "calendar/", last, "en-GB")
         for delivery in newest:
             f = self.facts(delivery)
-            entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
             status = "Cancelled: " if delivery.meta.status == "cancelled" else ""
-            ET.SubElement(entry, f"{{{ATOM}}}title").text = f"{status}{f['title']}"
-            ET.SubElement(entry, f"{{{ATOM}}}id").text = site + delivery.url
-            ET.SubElement(entry, f"{{{ATOM}}}link", href=site + delivery.url)
-            ET.SubElement(
-                entry, f"{{{ATOM}}}updated"
-            ).text = f"{updated[delivery.slug].isoformat()}T00:00:00Z"
-            author = ET.SubElement(entry, f"{{{ATOM}}}author")
-            ET.SubElement(author, f"{{{ATOM}}}name").text = f["centre"].meta.name
+            entry = atom_entry(
+                feed,
+                ids,
+                FEED,
+                delivery,
+                f"{status}{f['title']}",
+                updated[delivery.slug],
+                f["centre"].meta.name,
+            )
             ET.SubElement(
                 entry,
                 f"{{{ATOM}}}category",

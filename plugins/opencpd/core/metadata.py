@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc
-from .deliveries import centre_of, ends, is_example, module_of, starts, title_of
+from .deliveries import centre_of, ends, is_example, is_past, module_of, starts, title_of
 from .delivery_model import Delivery
 from .model import Chapter, Contributor, Handout, Resource, Session
 
@@ -238,7 +238,7 @@ class DeliveryJsonLd(Mapping[str, dict[str, Any]]):
     a real one."""
 
     def __init__(self, catalog: Catalog, site_url: str) -> None:
-        self.catalog, self.site = catalog, site_url.rstrip("/") + "/" if site_url else "/"
+        self.catalog, self.site = catalog, site_url.rstrip("/") + "/" if site_url else ""
         self.pages = {d.page: d for d in catalog.deliveries if not is_example(catalog, d)}
         self.made: dict[str, dict[str, Any]] = {}
 
@@ -261,7 +261,11 @@ def delivery_json_ld(catalog: Catalog, site_url: str) -> DeliveryJsonLd:
 
 
 def delivery_json_ld_of(catalog: Catalog, delivery: Doc[Delivery], site: str) -> dict[str, Any]:
-    """One delivery's schema.org CourseInstance; `site`: the site's address, ending in /."""
+    """One delivery's schema.org CourseInstance (an Event, as search engines read one), saying
+    only what the site knows: the centre organises it (never a person: the lead teachers are
+    its instructors, with consent); an Offer only while it can be booked through a link, with
+    no price or availability, which nobody gives. `site`: the site's address, ending in /, or
+    "" when unknown: then no address of a page, as a relative one is none."""
     status = {"cancelled": "https://schema.org/EventCancelled"}
     meta, module, centre = delivery.meta, module_of(catalog, delivery), centre_of(catalog, delivery)
     address = {
@@ -272,11 +276,13 @@ def delivery_json_ld_of(catalog: Catalog, delivery: Doc[Delivery], site: str) ->
     }
     if centre.meta.address:
         address["streetAddress"] = centre.meta.address
+    organizer = {"@type": "Organization", "name": centre.meta.name, "email": centre.meta.contact}
+    course = {"@type": "Course", "name": module.meta.title}
     found: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "CourseInstance",
         "name": title_of(catalog, delivery),
-        "url": site + delivery.url,
+        **({"url": site + delivery.url} if site else {}),
         "description": module.meta.summary,
         "startDate": starts(delivery).isoformat(),
         "endDate": ends(catalog, delivery).isoformat(),
@@ -286,25 +292,15 @@ def delivery_json_ld_of(catalog: Catalog, delivery: Doc[Delivery], site: str) ->
         "inLanguage": ["en-GB", *meta.languages],
         "maximumAttendeeCapacity": meta.places,
         "location": {"@type": "Place", "name": centre.meta.name, "address": address},
-        "organizer": {
-            "@type": "Organization",
-            "name": centre.meta.name,
-            "email": centre.meta.contact,
-        },
-        "workFeatured": {
-            "@type": "Course",
-            "name": module.meta.title,
-            "url": site + module.url,
-        },
+        "organizer": organizer,
+        "workFeatured": course,
     }
+    if site:
+        organizer["url"] = site + centre.url  # the centre's page: it has no site of its own
+        course["url"] = site + module.url
     leads = [{"@type": "Person", "name": t.name} for t in meta.lead_teachers if t.consent]
     if leads:
         found["instructor"] = leads
-    if meta.booking:
-        found["offers"] = {
-            "@type": "Offer",
-            "url": meta.booking,
-            "price": 0,
-            "priceCurrency": "GBP",
-        }
+    if meta.booking and meta.status in ("planned", "confirmed") and not is_past(catalog, delivery):
+        found["offers"] = {"@type": "Offer", "url": meta.booking}
     return found

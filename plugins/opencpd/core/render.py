@@ -19,6 +19,7 @@ from .kept import KeptDeliveries, compiled_templates
 from .model import AgendaItem, Resource
 from .placed import hold
 from .schema import schemas
+from .site_ids import SiteIds
 from .svg import safe_svg
 from .untrusted import safe_html
 from .urls import file_in_folder, href_of_file
@@ -124,6 +125,7 @@ class Renderer:
         slides: dict[str, dict[str, dict[str, Any]]] | None = None,
         shells: bool = False,
         kept: KeptDeliveries | None = None,
+        site_name: str = "",
     ):
         self.catalog = catalog
         self.kept = kept  # what earlier builds made of each delivery; None: nothing kept
@@ -134,6 +136,10 @@ class Renderer:
         self.start_time = start_time
         self.edit_url = edit_url
         self.site_url = site_url.rstrip("/") + "/" if site_url else ""
+        # what names the site in feeds' ids and calendars' UIDs without site_url: its
+        # repo_url, else its site_name (core/site_ids.py)
+        self.site_name = site_name
+        self.ids = SiteIds.of(site_url, site_name)
         self.env = environment()
         from .delivery_pages import DeliveryPages  # it builds on this module
 
@@ -214,7 +220,7 @@ class Renderer:
         out.update(self.delivery_pages.all())  # centres, deliveries, calendars
         out.update(self.support_pages.all())  # school-to-school support
         out.update(self.schema_files())
-        out.update(feeds(self.catalog, self.site_url))
+        out.update(feeds(self.catalog, self.site_url, self.site_name))
         return out
 
     def schema_files(self) -> dict[str, str]:

@@ -15,6 +15,7 @@ from urllib.parse import quote, urlencode
 from xml.etree import ElementTree as ET
 
 from .catalog import Catalog, Doc, ModuleDoc
+from .feeds import ATOM, atom_entry, atom_head
 from .placed import hold
 from .render import front_matter
 from .support import facet_values, matching, reference, shown_colleague, title_of
@@ -25,7 +26,6 @@ from .wellformed import xml_document
 if TYPE_CHECKING:
     from .render import Renderer
 
-ATOM = "http://www.w3.org/2005/Atom"
 FEED = "feeds/support.xml"
 DIRECTORY = "support/index.md"
 HOW = "support/how-it-works.md"
@@ -221,30 +221,18 @@ class SupportPages:
 
     def feed(self) -> str:
         """An Atom feed of listed offers, newest first."""
-        site = self.r.site_url or "/"
         newest = sorted(
             self.catalog.offers, key=lambda o: (o.meta.submitted, o.slug), reverse=True
         )[:50]
         vocab = self.catalog.vocabulary
-        ET.register_namespace("", ATOM)
-        feed = ET.Element(f"{{{ATOM}}}feed")
-        ET.SubElement(feed, f"{{{ATOM}}}title").text = "OpenCPD: school-to-school support"
-        ET.SubElement(feed, f"{{{ATOM}}}id").text = site + FEED
-        ET.SubElement(feed, f"{{{ATOM}}}link", href=site + FEED, rel="self")
-        ET.SubElement(
-            feed, f"{{{ATOM}}}link", href=site + "support/", rel="alternate", type="text/html"
-        )
         updated = newest[0].meta.submitted if newest else self.catalog.today
-        ET.SubElement(feed, f"{{{ATOM}}}updated").text = f"{updated.isoformat()}T00:00:00Z"
+        title = "OpenCPD: school-to-school support"
+        feed = atom_head(self.r.ids, FEED, title, "support/", updated)
         for offer in newest:
             m = offer.meta
-            entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-            ET.SubElement(entry, f"{{{ATOM}}}title").text = title_of(offer)
-            ET.SubElement(entry, f"{{{ATOM}}}id").text = site + offer.url
-            ET.SubElement(entry, f"{{{ATOM}}}link", href=site + offer.url)
-            ET.SubElement(entry, f"{{{ATOM}}}updated").text = f"{m.submitted.isoformat()}T00:00:00Z"
-            author = ET.SubElement(entry, f"{{{ATOM}}}author")
-            ET.SubElement(author, f"{{{ATOM}}}name").text = m.school.name
+            entry = atom_entry(
+                feed, self.r.ids, FEED, offer, title_of(offer), m.submitted, m.school.name
+            )
             ET.SubElement(
                 entry,
                 f"{{{ATOM}}}category",
