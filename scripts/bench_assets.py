@@ -15,7 +15,8 @@ twilights calendar:
 
     python scripts/bench_assets.py                     # builds this repository's site first
     python scripts/bench_assets.py --site site         # an already built site
-    python scripts/bench_assets.py --site before=/tmp/old/site --site after=site
+    python scripts/bench_assets.py --site before=/tmp/old/site --site after=site \
+        --write scripts/performance.md
 
 Figures, not tests: times vary with the machine's load; requests and bytes do not.
 """
@@ -56,6 +57,7 @@ PAGES = {
 }
 RUNS = 5
 COMPRESSIBLE = {".html", ".js", ".css", ".json", ".svg", ".xml", ".txt"}
+START, END = "<!-- bench_assets:start -->", "<!-- bench_assets:end -->"
 HASHED = re.compile(r"\.[0-9a-f]{8,}(\.min)?\.(css|js)$")  # main.57a0d79d.min.css
 
 
@@ -255,14 +257,22 @@ def build_here(work: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", action="append", default=[], help="[LABEL=]built site folder")
+    parser.add_argument("--write", type=Path, help="put the results in this Markdown page")
     args = parser.parse_args()
     command = "python scripts/bench_assets.py" + "".join(f" --site {s}" for s in args.site)
+    command += f" --write {args.write}" if args.write else ""
     with tempfile.TemporaryDirectory(prefix="opencpd-bench-assets-") as work:
         sites = [s.split("=", 1) if "=" in s else [Path(s).name, s] for s in args.site]
         if not sites:
             sites = [["this site", str(build_here(Path(work)))]]
         results = [measure(label, Path(folder)) for label, folder in sites]
-    print("\n" + report(results, command))
+    text = report(results, command)
+    print("\n" + text)
+    if args.write:
+        from bench_scale import write_section
+
+        write_section(args.write, text, START, END)
+        print(f"written to {args.write}")
 
 
 if __name__ == "__main__":

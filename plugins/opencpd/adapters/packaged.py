@@ -75,10 +75,10 @@ def add_assets(files: Files, config: MkDocsConfig) -> tuple[str, str]:
     css = add_joined(files, config, STYLESHEETS, ".css")
     js = add_joined(files, config, SCRIPTS, ".js")
     config.extra_css[:] = linked(config.extra_css, STYLESHEETS, css)
-    scripts = linked([str(s) for s in config.extra_javascript], SCRIPTS, js)
+    listed = {str(s): s for s in config.extra_javascript}  # the site's, with their attributes
     config.extra_javascript[:] = [
-        next((s for s in config.extra_javascript if str(s) == uri), None) or ExtraScriptValue(uri)
-        for uri in scripts
+        listed[uri] if uri in listed else ExtraScriptValue(uri)
+        for uri in linked(list(listed), SCRIPTS, js)
     ]
     return css, js
 
