@@ -16,7 +16,7 @@ import yaml
 from .conftest_browser import REPO, BuiltSite
 
 PERFORMANCE = REPO / "scripts" / "performance.md"
-BENCHMARKS = ["bench_scale", "bench_search", "bench_serve"]
+BENCHMARKS = ["bench_scale", "bench_search", "bench_serve", "bench_assets"]
 
 
 def script(name: str) -> ModuleType:

@@ -89,7 +89,8 @@ def test_a_new_programme_builds_with_the_installed_wheel(tmp_path: Path) -> None
     generator = "mkdocs-ProperDocs 1.6" if STACK == "materialx" else 'content="mkdocs-1.6'
     assert generator in home
     assert (built / "modules/first-module/index.html").is_file()
-    assert (built / "assets/stylesheets/opencpd.css").is_file()
+    assert len(list((built / "assets/stylesheets").glob("opencpd.*.css"))) == 1  # ours, joined
+    assert "fonts.googleapis.com" not in home  # the system's fonts: no request elsewhere
     assert (built / "pagefind/pagefind.js").is_file()
     assert list((built / "packs").glob("*.pdf"))
     # Committed as it stands, the programme keeps the build's own folders out of git (the build

@@ -35,7 +35,7 @@ def assert_styled(page: Any) -> None:
     """Material's stylesheet (a sticky indigo header) and ours (underlined links) both apply."""
     styled = page.evaluate(STYLED)
     assert any(re.match(r"main\.[0-9a-f]+\.min\.css$", s) for s in styled["sheets"]), styled
-    assert "opencpd.css" in styled["sheets"], styled
+    assert any(re.match(r"opencpd\.[0-9a-f]{8}\.css$", s) for s in styled["sheets"]), styled
     assert styled["header"] == "rgb(64, 81, 181)" and styled["position"] == "sticky", styled
     assert styled["underline"] == "underline", styled
 

@@ -18,6 +18,7 @@ site_url: {site_url}
 theme:
   name: {theme}
   language: en
+  font: false  # the system's fonts: no request to another site (the pages' policy forbids it)
   features:
     - navigation.indexes
     - navigation.sections

@@ -353,7 +353,9 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         return jobs
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        add_assets(files, config)
+        joined = add_assets(files, config)  # our stylesheets and scripts, one file of each
+        if self.rebuilds:
+            self.rebuilds.link_joined(config, joined)
         add_pages(files, config)
         ours = self.filled.folders()  # the folders it writes itself: taken from the spare
         ours.update(uri.split("/", 1)[0] for uri in self.pages if "/" in uri and is_file(uri))

@@ -124,6 +124,7 @@ class Rebuilds:
         self.kept: Catalog | None = None
         self.everything = ""  # why this build renders every page, if it does
         self.shape: Any = None  # the pages and navigation of the last build
+        self.joined: tuple[str, ...] = ()  # the names of the joined stylesheet and script
         self.written: dict[str, bytes] = {}  # uri -> digest of what its file holds
         self.titles: dict[str, str] = {}
         self.headings: dict[str, str | None] = {}  # hand-written page -> its title in Markdown
@@ -231,6 +232,15 @@ class Rebuilds:
             if title and not page.file.is_modified():
                 page.title = title
 
+    def link_joined(self, config: MkDocsConfig, names: tuple[str, ...]) -> None:
+        """Every page links the joined stylesheet and script by names that change with their
+        content: when those changed (the site's own copy of one of their parts, under docs/, was
+        edited: an edit there builds only itself), every page is built again."""
+        if self.joined and names != self.joined:
+            log.info("Building every page (the joined stylesheet or script changed)")
+            clean_directory(config.site_dir)
+        self.joined = names
+
     def built(self) -> None:
         if self.nav:
             self.titles = {p.file.src_uri: p.title for p in self.nav.pages if p.title}
@@ -238,6 +248,7 @@ class Rebuilds:
     def failed(self) -> None:
         """After a failed build, build everything the next time."""
         self.shape = None
+        self.joined = ()
 
     def close(self) -> None:
         logging.getLogger("mkdocs.commands.build").removeFilter(self.quiet)
