@@ -238,3 +238,61 @@ def test_a_page_followed_in_place_says_how_many_are_still_to_come(
         assert status.inner_text() == "Twilights near you (page 3). 28 coming up."
     finally:
         context.close()
+
+
+def test_the_held_list_leads_to_a_month_without_javascript(
+    browser: Any, served_busy_site: str
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(served_busy_site + "calendar/held/")
+        page.get_by_role("link", name="Go to a year or a month").click()
+        page.wait_for_url("**/calendar/held/years/")
+        years = page.get_by_role("navigation", name="Years and months of the twilights held")
+        assert years.get_by_role("link", name="2026", exact=True).get_attribute("href") == "../"
+        assert years.get_by_role("link", name="2025", exact=True).get_attribute("href") == "../"
+        assert years.get_by_role("link", name="December 2025").get_attribute("href") == "../"
+        years.get_by_role("link", name="November 2025").click()
+        page.wait_for_url("**/calendar/held/2/")
+        assert (
+            page.locator(".delivery-item")
+            .first.inner_text()
+            .startswith("Saturday 15 November 2025")
+        )
+    finally:
+        context.close()
+
+
+NEW_PAGES = ["calendar/3/", "centres/leeds-hub/", "centres/leeds-hub/2/", "calendar/held/years/"]
+
+
+def test_a_busy_centres_pages_and_the_years_held_are_valid_and_pass_axe(
+    browser: Any, served_busy_site: str, tmp_path: Any
+) -> None:
+    """The pages a busy programme adds, through the Nu HTML Checker and axe-core (as
+    test_html_valid.py and test_accessibility.py check one page of each type of the
+    repository's site, which has none of them)."""
+    import urllib.request
+
+    from .test_accessibility import AXE_TAGS, run_axe
+    from .test_accessibility import describe as describe_axe
+    from .test_html_valid import describe as describe_vnu
+    from .test_html_valid import run_vnu
+
+    files = []
+    for n, path in enumerate(NEW_PAGES):
+        with urllib.request.urlopen(served_busy_site + path) as response:
+            files.append(tmp_path / f"{n}.html")
+            files[-1].write_bytes(response.read())
+    errors = [m for m in run_vnu(files) if m.get("type") != "info"]
+    assert not errors, describe_vnu(errors)
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    try:
+        for path in NEW_PAGES:
+            page.goto(served_busy_site + path)
+            violations = run_axe(page)
+            assert not violations, f"{path} ({AXE_TAGS}):\n{describe_axe(violations)}"
+    finally:
+        context.close()
