@@ -992,3 +992,16 @@ def test_the_held_list_leads_to_each_year_and_month(tmp_path: Path, build_day: N
     names = [re.sub(r"<[^>]+>", "", name) for name in names]
     assert len(names) == len(set(names)) == 4 + 12 * 3 + 3  # each year and month told apart
     assert "calendar/held/years.md" not in pages(busy_catalog(tmp_path / "few", coming=0, held=3))
+
+
+@pytest.mark.parametrize(
+    "uri,golden",
+    [
+        ("centres/leeds-hub/3.md", "deliveries/centre-page-3.md"),
+        ("calendar/held/years.md", "deliveries/held-years.md"),
+    ],
+)
+def test_a_busy_programmes_pages_match_their_golden_files(
+    tmp_path: Path, build_day: None, uri: str, golden: str
+) -> None:
+    assert_golden(golden, pages(busy_catalog(tmp_path / "src", held=130))[uri])
