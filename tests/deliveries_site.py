@@ -103,9 +103,34 @@ def squash(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def served_tiny_site(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    yield from served(tiny_site(tmp_path_factory.mktemp("deliveries") / "src"))
+
+
+BUSY = 50  # twilights at Leeds, one an evening from 1 February 2027
+
+
+@pytest.fixture(scope="module")
+def served_busy_site(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The tiny site with BUSY more twilights at Leeds, 16:00 to 18:00 every evening from
+    1 February 2027: the calendar, Yorkshire's page and Leeds's page each run to three pages;
+    and 25 held there, one every 20 days back from 20 December 2026 (the held list's 26 on two
+    pages)."""
+    import datetime as dt
+
+    source = tiny_site(tmp_path_factory.mktemp("busy") / "src")
+    for n in range(BUSY):
+        day = (dt.date(2027, 2, 1) + dt.timedelta(days=n)).isoformat()
+        write_delivery(source, f"{day}-leeds-{n}", {"date": day})
+    for n in range(1, 26):
+        day = (dt.date(2026, 12, 20) - dt.timedelta(days=20 * n)).isoformat()
+        write_delivery(source, f"{day}-held", {"date": day, "status": "held", "announced": day})
+    yield from served(source)
+
+
+def served(source: Path) -> Any:
+    """The site in `source` built as on the build day, with the calendar's script, and served."""
     from opencpd.adapters.site import build_site
 
-    source = tiny_site(tmp_path_factory.mktemp("deliveries") / "src")
     config = source / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     config.write_text(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from .deliveries_site import LEEDS, listed
 
@@ -179,5 +180,119 @@ def test_filter_links_are_big_enough_to_tap_on_a_phone(
             for l2, t2, r2, b2 in boxes[i + 1 :]:
                 assert r1 <= l2 or r2 <= l1 or b1 <= t2 or b2 <= t1, (boxes, i)
         assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
+
+
+# The busy site's lists (tests/deliveries_site.py): the calendar has its 53 twilights, Yorkshire's
+# page and Leeds's page 51 (all but Bristol's two), each on three pages of 20.
+BUSY_LISTS = {"calendar/": 53, "calendar/region/yorkshire-humber/": 51, "centres/leeds-hub/": 51}
+
+
+@pytest.mark.parametrize(
+    "now,passed",
+    [
+        ("2027-01-10T12:00:00Z", (0, 0)),  # the build day: none has
+        # all of page 1 and one of page 2 of the calendar (with Bristol's on 10 February);
+        # Yorkshire's page 1 exactly: the next page's first is still to come
+        ("2027-02-21T12:00:00Z", (21, 20)),
+        ("2027-02-25T12:00:00Z", (25, 24)),  # all of page 1, some of page 2
+        ("2027-04-01T12:00:00Z", (52, 51)),  # all but the example in November
+    ],
+)
+def test_the_count_on_every_page_leaves_out_those_passed_since_the_build(
+    browser: Any, served_busy_site: str, now: str, passed: tuple[int, int]
+) -> None:
+    """ "N coming up" is the list's count less those passed, on whichever of its pages it is
+    read, filtered or not: page 3 read what page 1 and 2 hold, none of which it lists."""
+    context = browser.new_context()
+    page = context.new_page()
+    count = page.locator("[data-calendar-count]")
+    try:
+        page.clock.set_fixed_time(now)
+        for (start, total), gone in zip(
+            BUSY_LISTS.items(), (passed[0], passed[1], passed[1]), strict=True
+        ):
+            for number in (1, 2, 3):
+                url = served_busy_site + start + (f"{number}/" if number > 1 else "")
+                page.goto(url)
+                expected = f"{total - gone} coming up"
+                expect(count, url).to_have_text(expected, timeout=5000)
+    finally:
+        context.close()
+
+
+def test_a_page_followed_in_place_says_how_many_are_still_to_come(
+    browser: Any, served_busy_site: str
+) -> None:
+    """With JavaScript, page 3 followed from page 1 in place: its count, read out, is right."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.clock.set_fixed_time("2027-02-25T12:00:00Z")  # all of page 1 and 5 of page 2
+        page.goto(served_busy_site + "calendar/")
+        page.get_by_role("link", name="page 3", exact=True).click()
+        page.wait_for_url("**/calendar/3/")
+        status = page.locator("[data-calendar-status]")
+        page.wait_for_function("() => document.querySelector('[data-calendar-status]').textContent")
+        assert status.inner_text() == "Twilights near you (page 3). 28 coming up."
+    finally:
+        context.close()
+
+
+def test_the_held_list_leads_to_a_month_without_javascript(
+    browser: Any, served_busy_site: str
+) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(served_busy_site + "calendar/held/")
+        page.get_by_role("link", name="Go to a year or a month").click()
+        page.wait_for_url("**/calendar/held/years/")
+        years = page.get_by_role("navigation", name="Years and months of the twilights held")
+        assert years.get_by_role("link", name="2026", exact=True).get_attribute("href") == "../"
+        assert years.get_by_role("link", name="2025", exact=True).get_attribute("href") == "../"
+        assert years.get_by_role("link", name="December 2025").get_attribute("href") == "../"
+        years.get_by_role("link", name="November 2025").click()
+        page.wait_for_url("**/calendar/held/2/")
+        assert (
+            page.locator(".delivery-item")
+            .first.inner_text()
+            .startswith("Saturday 15 November 2025")
+        )
+    finally:
+        context.close()
+
+
+NEW_PAGES = ["calendar/3/", "centres/leeds-hub/", "centres/leeds-hub/2/", "calendar/held/years/"]
+
+
+def test_a_busy_centres_pages_and_the_years_held_are_valid_and_pass_axe(
+    browser: Any, served_busy_site: str, tmp_path: Any
+) -> None:
+    """The pages a busy programme adds, through the Nu HTML Checker and axe-core (as
+    test_html_valid.py and test_accessibility.py check one page of each type of the
+    repository's site, which has none of them)."""
+    import urllib.request
+
+    from .test_accessibility import AXE_TAGS, run_axe
+    from .test_accessibility import describe as describe_axe
+    from .test_html_valid import describe as describe_vnu
+    from .test_html_valid import run_vnu
+
+    files = []
+    for n, path in enumerate(NEW_PAGES):
+        with urllib.request.urlopen(served_busy_site + path) as response:
+            files.append(tmp_path / f"{n}.html")
+            files[-1].write_bytes(response.read())
+    errors = [m for m in run_vnu(files) if m.get("type") != "info"]
+    assert not errors, describe_vnu(errors)
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    try:
+        for path in NEW_PAGES:
+            page.goto(served_busy_site + path)
+            violations = run_axe(page)
+            assert not violations, f"{path} ({AXE_TAGS}):\n{describe_axe(violations)}"
     finally:
         context.close()

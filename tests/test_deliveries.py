@@ -1012,3 +1012,102 @@ def test_a_twilight_whose_file_has_findings_is_named_as_such(
         found[0]
     )
     assert "got findings in modules/ks2-speaking/sessions/01-twilight.md)" in str(found[0])
+
+
+def busy_catalog(root: Path, coming: int = 45, held: int = 0) -> Catalog:
+    """The tiny site with `coming` more twilights at Leeds, one an evening from 1 February
+    2027, and `held` more held there, one every nine days back from 20 December 2026."""
+    import datetime as dt
+
+    tiny_site(root)
+    for n in range(coming):
+        day = (dt.date(2027, 2, 1) + dt.timedelta(days=n)).isoformat()
+        write_delivery(root, f"{day}-leeds", {"date": day})
+    for n in range(held):
+        day = (dt.date(2026, 12, 20) - dt.timedelta(days=9 * (n + 1))).isoformat()
+        write_delivery(root, f"{day}-held", {"date": day, "status": "held", "announced": day})
+    catalog = load_catalog(root, load_vocabulary())
+    assert not [f for f in catalog.findings if f.severity == "error"], catalog.findings[:3]
+    return catalog
+
+
+def test_a_busy_centre_lists_every_twilight_to_come_a_page_at_a_time(
+    tmp_path: Path, build_day: None
+) -> None:
+    """A hub with 46 evenings booked showed its first 20 and a link to its region: each is on
+    one of its pages, 20 to a page, soonest first, with the calendar's pager."""
+    catalog = busy_catalog(tmp_path / "src")
+    out = pages(catalog)
+    leeds = ["centres/leeds-hub.md", "centres/leeds-hub/2.md", "centres/leeds-hub/3.md"]
+    assert "centres/leeds-hub/4.md" not in out and "centres/bristol-hub/2.md" not in out
+    shown = [re.findall(r'href="[./]*deliveries/([\w-]+)/"', out[uri]) for uri in leeds]
+    assert [len(found) for found in shown] == [20 + 1, 20, 6]  # the first, and one held there
+    coming = sorted(d.slug for d in catalog.deliveries if d.meta.centre == "leeds-hub")[1:]
+    assert [s for found in shown for s in found if s != "2026-12-01-leeds-speaking"] == coming
+    first, second = out[leeds[0]], out[leeds[1]]
+    assert "46 coming up</span> here, soonest first, 20 to a page." in first
+    assert '<a href="2/" rel="next">Next page</a>' in first and "More in" not in first
+    assert "<h1>Leeds Languages Hub: twilights coming up (page 2)</h1>" in second
+    assert '<a href="../" rel="prev">Previous page</a>' in second
+    assert '<a href="../3/" rel="next">Next page</a>' in second
+    assert '<a href="../">The centre\'s page</a>' in second and "Twilights held here" not in second
+    assert "search:\n  exclude: true" in second and "search:" not in first.split("\n---")[0]
+    assert max(len(out[uri].encode()) for uri in leeds) < 60_000
+
+
+def test_a_later_page_says_when_its_neighbours_end_for_the_script(
+    tmp_path: Path, build_day: None
+) -> None:
+    """What the script reads to count those passed since the build on any page of a list: when
+    the list's first twilight ends, the last before the page and the first after it."""
+    out = pages(busy_catalog(tmp_path / "src"))
+    span = re.compile(r"<span data-calendar-count ([^>]*)>")
+    assert span.findall(out["calendar/2.md"]) == [
+        'data-total="48" data-before="20" data-first-ends="2027-02-01T18:00:00+00:00" '
+        'data-before-ends="2027-02-19T18:00:00+00:00" '
+        'data-after-ends="2027-03-12T18:00:00+00:00" data-first-page="../" data-page-size="20"'
+    ]
+    assert span.findall(out["centres/leeds-hub.md"]) == [
+        'data-total="46" data-before="0" data-after-ends="2027-02-21T18:00:00+00:00" '
+        'data-first-page="./" data-page-size="20"'
+    ]
+    # a list of one page needs none of them: its pages are as they were
+    assert span.findall(out["calendar/region/south-west/index.md"]) == [
+        'data-total="2" data-before="0"'
+    ]
+
+
+def test_the_held_list_leads_to_each_year_and_month(tmp_path: Path, build_day: None) -> None:
+    """After years of twilights held, a coordinator goes from any page of the list to the page
+    where a year or a month begins: one link on each page, however many years there are."""
+    out = pages(busy_catalog(tmp_path / "src", coming=0, held=130))
+    years = out["calendar/held/years.md"]
+    for uri in ("calendar/held/index.md", "calendar/held/3.md"):
+        assert out[uri].count('href="') - out[uri].count('class="delivery-item') * 2 < 16
+        assert out[uri].count("Go to a year or a month") == 1
+    assert '<a href="years/">Go to a year or a month</a>' in out["calendar/held/index.md"]
+    assert '<a href="../years/">Go to a year or a month</a>' in out["calendar/held/3.md"]
+    # 131 held, newest first: 2026 on pages 1 and 2, 2025 from page 3 (its first on 16 December)
+    assert '<li><a href="../">2026</a>: 40 twilights, from page 1.' in years
+    assert '<li><a href="../3/">2025</a>: 40 twilights, from page 3.' in years
+    assert '<li><a href="../7/">2023</a>: 10 twilights, from page 7.' in years
+    held = out["calendar/held/6.md"]
+    march = '<a href="../6/">March<span class="opencpd-visually-hidden"> 2024</span></a>'
+    assert march in years and "March 2024" in held.split("<ol")[1].split("</ol>")[0]
+    names = re.findall(r"<a [^>]*>(.*?)</a>", years.split("<nav")[1])
+    names = [re.sub(r"<[^>]+>", "", name) for name in names]
+    assert len(names) == len(set(names)) == 4 + 12 * 3 + 3  # each year and month told apart
+    assert "calendar/held/years.md" not in pages(busy_catalog(tmp_path / "few", coming=0, held=3))
+
+
+@pytest.mark.parametrize(
+    "uri,golden",
+    [
+        ("centres/leeds-hub/3.md", "deliveries/centre-page-3.md"),
+        ("calendar/held/years.md", "deliveries/held-years.md"),
+    ],
+)
+def test_a_busy_programmes_pages_match_their_golden_files(
+    tmp_path: Path, build_day: None, uri: str, golden: str
+) -> None:
+    assert_golden(golden, pages(busy_catalog(tmp_path / "src", held=130))[uri])

@@ -81,7 +81,9 @@ def test_a_filled_site_is_the_site_mkdocs_builds(
         build_site(str(source / "mkdocs.yml"), tmp_path / "mkdocs", parallel=False)
     assert handler.messages == [], handler.messages
     own = {p for p in counted.pages if p.startswith(("centres/", "deliveries/"))}
-    assert len(own) == 51, "two centres and 49 deliveries are filled into their shells"
+    # two centres, Leeds's 29 twilights to come on two pages, and 49 deliveries
+    assert len(own) == 52, "three centre pages and 49 deliveries are filled into their shells"
+    assert "centres/leeds-hub/2.md" in own
     calendar = {p for p in counted.pages if p.startswith("calendar/")}
     # every calendar page but the two in the navigation: numbered pages of a list, and the
     # first page of each filter's list (a folder's index.md)
@@ -95,8 +97,8 @@ def test_a_filled_site_is_the_site_mkdocs_builds(
         for folders in counted.folders
     ]
     # centres, deliveries (to come and held alike), calendar/N, the filters' first pages and
-    # their N
-    assert len(counted.folders) == 5
+    # their N, and a busy centre's further pages (centres/<id>/N)
+    assert len(counted.folders) == 6
     filled, built = contents(tmp_path / "filled"), contents(tmp_path / "mkdocs")
     assert "calendar/region/yorkshire-humber/2/index.html" in filled
     assert filled.keys() == built.keys()
@@ -134,7 +136,7 @@ def test_serve_fills_the_pages_mkdocs_would_serve(
     said = [r.getMessage() for r in caplog.records]
     assert any(m.startswith("Documentation built") for m in said), said
     assert [m for m in said if shells.SLUG.lower() in m.lower()] == []
-    assert len({p for p in counted.pages if p.startswith(("centres/", "deliveries/"))}) == 51
+    assert len({p for p in counted.pages if p.startswith(("centres/", "deliveries/"))}) == 52
     assert any(p.startswith("calendar/") for p in counted.pages)
     monkeypatch.setattr(OpenCPDPlugin, "shells", False)
     serve_build(tmp_path / "mkdocs")

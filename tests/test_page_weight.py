@@ -160,3 +160,40 @@ def test_the_theme_markup_loses_its_indentation_and_nothing_else() -> None:
     assert small.startswith('<nav>\n<ul>\n<li>\n<a href="x">\nHome\n</a>\n</li>')
     assert all(part in small for part in kept) and "\n<footer>\nMade with</footer>" in small
     assert compact(small) == small
+
+
+def test_the_way_to_a_year_weighs_the_same_however_many_years_are_held(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each page of the held list links to one page of years and months, rather than to each
+    year: after 2 years or 12 years of twilights held (one every nine days), a page of the
+    list weighs the same but for its twilights and its pager (bounded on its own: PAGER_REACH)."""
+    import datetime as dt
+
+    from opencpd.core.load import load_catalog
+    from opencpd.core.vocabulary import load_vocabulary
+
+    from .deliveries_site import BUILD_DAY, pages, tiny_site, write_delivery
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
+
+    def held_list(folder: Path, held: int) -> dict[str, str]:
+        root = tiny_site(folder)
+        for n in range(held):
+            day = (dt.date(2026, 12, 20) - dt.timedelta(days=9 * (n + 1))).isoformat()
+            write_delivery(root, f"{day}-held", {"date": day, "status": "held", "announced": day})
+        return pages(load_catalog(root, load_vocabulary()))
+
+    def around_the_list(page: str) -> str:  # the page but its twilights and pager
+        page = page.split("<ol")[0] + page.split("</ol>")[1]
+        return re.sub(r"\d+", "N", re.sub(r'<nav class="delivery-pager".*?</nav>', "", page))
+
+    few, many = held_list(tmp_path / "few", 2 * 40), held_list(tmp_path / "many", 12 * 40)
+    assert len([u for u in many if u.startswith("calendar/held/")]) > 4 * len(
+        [u for u in few if u.startswith("calendar/held/")]
+    )
+    for uri in ("calendar/held/index.md", "calendar/held/2.md", "calendar/held/4.md"):
+        assert around_the_list(few[uri]) == around_the_list(many[uri]), uri
+        link = re.search(r'<p class="delivery-held-years">.*?</p>', many[uri])
+        assert link and len(link[0].encode()) < 200, uri
+    assert len(many["calendar/held/years.md"].encode()) < LIMIT_KB * 1024 // 2

@@ -24,6 +24,7 @@ from .catalog import Catalog, Doc, ModuleDoc
 from .deliveries import (
     centre_of,
     end_after,
+    ends,
     held,
     is_example,
     is_past,
@@ -371,9 +372,15 @@ class DeliveryPages:
                     facet=facet,
                     value=value,
                 )
-        self.listing(out, HELD, "Twilights held", self.done, "held")
+        years = f"{HELD}/years.md" if len(self.done) > PAGE_SIZE else ""
+        self.listing(
+            out, HELD, "Twilights held", self.done, "held", years=years and page_url(years)
+        )
+        if years:
+            self.own_page(out, self.years_parts(years))
         for centre in c.centres.values():
-            self.own_page(out, self.centre_parts(centre))
+            for parts in self.centre_pages(centre):
+                self.own_page(out, parts)
         for delivery in c.deliveries:
             self.own_page(out, self.delivery_parts(delivery))
         out.update(calendars(c, self.r.site_url, self.kept, self.r.site_name))
@@ -413,8 +420,10 @@ class DeliveryPages:
         kind: str,
         facet: Facet | None = None,
         value: str = "",
+        years: str = "",
     ) -> None:
-        """The pages of one list into `out`, or into the pages filled into a shell."""
+        """The pages of one list into `out`, or into the pages filled into a shell; `years`, the
+        page that leads to each year's first page."""
         chunks = _chunks(items)
         pages = _pages(folder, len(chunks))
         centres = (
@@ -438,6 +447,8 @@ class DeliveryPages:
                 "pager": pager(number, len(pages)),
                 "value": value,
                 "subscribe": self.subscribe_uri(facet, value),
+                "count": self.count_data(items, number, pages[0]) if kind == "upcoming" else {},
+                "years": years,
             }
             shows = repr((here, sorted(context.items()), facet and facet.folder, filters))
             key = self.kept.list_key(self.catalog, chunk, f"calendar {shows}", centres)
@@ -454,6 +465,32 @@ class DeliveryPages:
                 ),
             )
             self.own_page(out, self.parts(here, meta, article))
+
+    def years_parts(self, here: str) -> Parts:
+        """The page that leads to the first page of each year, and of each month, in the list
+        of twilights held: after five years (75 pages) a coordinator looking for an evening in
+        March 2025 paged through. One page, so that the list's own pages stay as light however
+        many years there are."""
+        years: dict[int, dict[str, Any]] = {}
+        for index, delivery in enumerate(self.done):  # most recent first
+            day, number = delivery.meta.date, index // PAGE_SIZE + 1
+            year = years.setdefault(day.year, {"year": day.year, "count": 0, "months": {}})
+            year["count"] += 1
+            year["months"].setdefault(dt.date(day.year, day.month, 1).strftime("%B"), number)
+        found = [{**year, "page": next(iter(year["months"].values()))} for year in years.values()]
+        pages = len(_chunks(self.done))
+        title = "Twilights held, by year"
+        meta = {"title": title, "search": {"exclude": True}}
+        article = self.html(
+            "held_years.html.j2",
+            here,
+            title=title,
+            years=found,
+            page_urls=[page_url(p) for p in _pages(HELD, pages)],
+            total=len(self.done),
+            page_size=PAGE_SIZE,
+        )
+        return self.parts(here, meta, article)
 
     @functools.cache  # noqa: B019  (one DeliveryPages per Renderer, that is per build)
     def filters(self) -> list[tuple[Facet, list[tuple[str, str]]]]:
@@ -472,35 +509,72 @@ class DeliveryPages:
     def centre_page(self, centre: Doc[Centre]) -> str:
         return self.centre_parts(centre).markdown(front_matter)
 
-    def centre_parts(self, centre: Doc[Centre]) -> Parts:
+    def centre_pages(self, centre: Doc[Centre]) -> list[Parts]:
+        """A centre's page, with its first PAGE_SIZE twilights to come, and a page for each
+        further PAGE_SIZE (`centres/<id>/2/` ...): a hub with 40 evenings booked showed 20 of
+        them, with no way to see the rest."""
         coming = self.soon_by.get(("centre", centre.slug), [])
-        soon, more = coming[:PAGE_SIZE], len(coming) > PAGE_SIZE
-        held_here = self.done_by.get(centre.slug, [])
+        return [self.centre_parts(centre, n) for n in range(1, len(_chunks(coming)) + 1)]
+
+    def centre_parts(self, centre: Doc[Centre], number: int = 1) -> Parts:
+        coming = self.soon_by.get(("centre", centre.slug), [])
+        chunks = _chunks(coming)
+        soon = chunks[number - 1]
+        pages = [centre.page, *(f"{centre.url}{n}.md" for n in range(2, len(chunks) + 1))]
+        held_here = self.done_by.get(centre.slug, []) if number == 1 else []
         recent = held_here[:RECENT_HELD]  # most recent first
         title = ("Example: " if centre.meta.example else "") + centre.meta.name
-        meta = {
+        meta: dict[str, Any] = {
             "title": title,
             "content_type": "centre",
             "description": f"Twilights at {centre.meta.name}",
         }
-        shows = f"centre {more} {len(held_here)} {len(soon)}"  # where the coming ones end
+        if number > 1:  # search finds the centre's own page
+            meta["title"] = f"{title}: twilights coming up (page {number})"
+            meta["search"] = {"exclude": True}
+        listed = {
+            "number": number,
+            "page_urls": [page_url(p) for p in pages],
+            "pager": pager(number, len(pages)),
+            "total": len(coming),
+            "page_size": PAGE_SIZE,
+            "count": self.count_data(coming, number, pages[0]),
+        }
+        # where the coming ones end, and the pages they run to
+        shows = f"centre {len(held_here)} {len(soon)} {sorted(listed.items())!r}"
         key = self.kept.list_key(self.catalog, soon + recent, shows, [centre])
         article = self.kept_list(
             key,
             lambda keys: self.html(
                 "centre.html.j2",
-                centre.page,
+                pages[number - 1],
                 centre=centre,
                 c=centre.meta,
                 title=title,
-                items=self.entries(soon, centre.page, keys),
-                more=more,
-                recent=self.entries(recent, centre.page, keys),
+                items=self.entries(soon, pages[number - 1], keys),
+                recent=self.entries(recent, pages[number - 1], keys),
                 held=len(held_here),
-                notes=safe_html(centre.body) if centre.body.strip() else "",
+                notes=safe_html(centre.body) if number == 1 and centre.body.strip() else "",
+                **listed,
             ),
         )
-        return self.parts(centre.page, meta, article)
+        return self.parts(pages[number - 1], meta, article)
+
+    def count_data(self, items: list[Doc[Delivery]], number: int, first: str) -> dict[str, Any]:
+        """What the script needs to correct "N coming up" on page `number` of a list when
+        twilights have passed since the build, if it has more than one page: when the list's
+        first twilight ends, and the last one before this page, and the first one after it;
+        and the list's first page, from which it finds the others."""
+        if len(items) <= PAGE_SIZE:
+            return {}
+        before, after = (number - 1) * PAGE_SIZE, number * PAGE_SIZE
+        found: dict[str, Any] = {}
+        if before:
+            found["first-ends"] = ends(self.catalog, items[0]).isoformat()
+            found["before-ends"] = ends(self.catalog, items[before - 1]).isoformat()
+        if after < len(items):
+            found["after-ends"] = ends(self.catalog, items[after]).isoformat()
+        return {**found, "first-page": page_url(first), "page-size": PAGE_SIZE}
 
     def delivery_page(self, delivery: Doc[Delivery]) -> str:
         return self.delivery_parts(delivery).markdown(front_matter)

@@ -35,13 +35,65 @@
         note.hidden = false;
       }
     });
-    // "N coming up" counts those still to come. Soonest first: one passed on this page means
-    // that every one on the pages before it has passed too.
+    return correctCount(root, hidden);
+  }
+
+  // "N coming up" counts those still to come: the list's count less those that have passed.
+  // Soonest first, those are the first of the list, and how many there are is where those
+  // still to come begin. Some but not all passed on this page: they begin on it. All passed
+  // here: they begin after it, at its next twilight unless that has passed too. None passed
+  // here: they begin before it, at the list's first twilight unless that has passed, or on
+  // this page if the last one before it has passed. Otherwise the pages between are read,
+  // halving the range each time, to find the page where they begin.
+  function correctCount(root, hidden) {
     var count = root.querySelector("[data-calendar-count]");
-    if (count && hidden) {
-      var left = count.getAttribute("data-total") - count.getAttribute("data-before") - hidden;
-      count.textContent = count.textContent.replace(/^\d+/, String(Math.max(left, 0)));
+    if (!count) { return Promise.resolve(); }
+    var now = Date.now();
+    var ended = function (name) { return Date.parse(count.getAttribute(name)) < now; };
+    var total = Number(count.getAttribute("data-total"));
+    var before = Number(count.getAttribute("data-before"));
+    var size = Number(count.getAttribute("data-page-size"));
+    var shown = root.querySelectorAll("[data-delivery-list] > .delivery-item[data-ends]").length;
+    var gone;
+    if (hidden && (hidden < shown || !count.hasAttribute("data-after-ends") ||
+        !ended("data-after-ends"))) {
+      gone = Promise.resolve(before + hidden);
+    } else if (hidden) {
+      gone = passedFrom(count, size, before / size + 2, Math.ceil(total / size), now);
+    } else if (!before || !ended("data-first-ends")) {
+      gone = Promise.resolve(0);
+    } else if (ended("data-before-ends")) {
+      gone = Promise.resolve(before);
+    } else {
+      gone = passedFrom(count, size, 1, before / size, now);
     }
+    return gone.then(function (passed) {
+      if (!passed) { return; }
+      var left = String(Math.max(total - passed, 0));
+      count.textContent = count.textContent.replace(/^\d+/, left);
+    }).catch(function () { /* the count stays as it was made */ });
+  }
+
+  // How many twilights of the list have passed, knowing that all on its pages before `low`
+  // have and none on its pages after `high` has.
+  function passedFrom(count, size, low, high, now) {
+    if (low > high) { return Promise.resolve((low - 1) * size); }
+    var middle = Math.floor((low + high) / 2);
+    var first = new URL(count.getAttribute("data-first-page"), window.location.href);
+    var url = middle === 1 ? first.href : new URL(middle + "/", first).href;
+    return fetch(url, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.text();
+    }).then(function (text) {
+      var doc = new DOMParser().parseFromString(text, "text/html");
+      var items = doc.querySelectorAll("[data-delivery-list] > .delivery-item[data-ends]");
+      var passed = Array.prototype.filter.call(items, function (item) {
+        return Date.parse(item.getAttribute("data-ends")) < now;
+      }).length;
+      if (passed === items.length) { return passedFrom(count, size, middle + 1, high, now); }
+      if (passed === 0) { return passedFrom(count, size, low, middle - 1, now); }
+      return (middle - 1) * size + passed;
+    });
   }
 
   // On a phone the filters are folded (the twilights first, under a line that opens them);
@@ -100,11 +152,11 @@
       current.replaceWith(document.importNode(fresh, true));
       document.title = doc.title;
       if (push) { window.history.pushState({ calendar: true }, "", url); }
-      hidePassed(document);
+      var counted = hidePassed(document);
       foldFilters();
       var heading = document.querySelector("[data-calendar] h1");
       if (heading) { heading.setAttribute("tabindex", "-1"); heading.focus(); }
-      announce();
+      counted.then(announce);
     }).catch(function () { window.location.href = url; });
   }
 
