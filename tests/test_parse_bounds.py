@@ -321,20 +321,20 @@ def test_a_page_that_cannot_be_read_is_reported_not_dropped(
 ) -> None:
     """A page without read permission (or on a failing disk) was passed over without a word:
     the module was missing from the site and `opencpd check` said 'no problems'."""
-    from opencpd.core import load
+    from opencpd.core import loader
     from opencpd.core.load import load_catalog
 
     root = tmp_path / "site"
     shutil.copytree(Path(__file__).parent / "fixtures" / "site", root)
     unreadable = root / "modules" / "ks2-speaking" / "module.md"
-    read = load.read_regular
+    read = loader.read_regular
 
     def refuse(path: Path, limit: int = -1) -> bytes:
         if path == unreadable:
             raise PermissionError(13, "Permission denied")
         return read(path, limit)
 
-    monkeypatch.setattr(load, "read_regular", refuse)
+    monkeypatch.setattr(loader, "read_regular", refuse)
     found = load_catalog(root, load_vocabulary()).findings
     assert [(f.path, f.rule) for f in found if f.rule == "unreadable"] == [
         ("modules/ks2-speaking/module.md", "unreadable")
