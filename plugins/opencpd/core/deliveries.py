@@ -23,7 +23,7 @@ from . import urls
 from .catalog import Catalog, Doc, ModuleDoc
 from .delivery_model import Centre, Delivery
 from .findings import Finding
-from .folders import content_folder, matching, pages_in, refuse_all, unpublished
+from .folders import content_folder, matching, pages_in, refuse_all, unpublished, unread_module
 from .model import Session
 from .tree import walk
 from .untrusted import personal_data
@@ -450,7 +450,9 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
     meta, source = delivery.meta, delivery.source
     ok = True
     module = catalog.module(meta.module)
-    if module is None or module.meta.status != "published":
+    if module is None and unread_module(loader, meta.module):
+        ok = False  # modules/ or the module's folder cannot be read: that finding says so
+    elif module is None or module.meta.status != "published":
         known = [m.id for m in catalog.published_modules]
         loader.find(
             source,

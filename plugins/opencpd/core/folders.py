@@ -25,6 +25,8 @@ def refuse(loader: Loader, path: Path, what: Kind, reason: str = "") -> None:
     """A symbolic link, or a pipe or device, where content may be: never read, never
     published, and nothing quoted from what it points to. A folder that cannot be listed
     (`reason`: the system's) is reported too: its pages would be missing without a word."""
+    if what in ("unreadable", "link", "other", "shared"):
+        loader.refused.add(loader.rel(path))
     if what == "unreadable":
         loader.find(
             loader.rel(path),
@@ -63,12 +65,21 @@ def refuse(loader: Loader, path: Path, what: Kind, reason: str = "") -> None:
         )
 
 
+def unread_module(loader: Loader, module_id: str) -> bool:
+    """Whether the module `module_id` may be there but could not be read: modules/, its
+    folder or its module.md was refused (cannot be listed or read, a link ...), with a finding
+    that says so. A page naming it is then no second problem: 'names a module that does not
+    exist' would send the author looking for a mistake that is not theirs."""
+    return loader.was_refused(f"modules/{module_id}/module.md")
+
+
 def content_folder(loader: Loader, path: Path) -> bool:
     """Whether `path`, where a folder of content belongs (modules/, centres/ ...), is a
     real folder; anything else there is refused with a finding, a file too: what it holds
     would otherwise be left out of the site without a word."""
     what = kind(path)
     if what == "file":
+        loader.refused.add(loader.rel(path))
         loader.find(
             loader.rel(path),
             1,

@@ -10,7 +10,7 @@ from pathlib import Path
 from .attachments import DEFAULT_MAX_BYTES
 from .catalog import Catalog
 from .deliveries import ReadDeliveries, add_deliveries, read_deliveries
-from .folders import clash, content_folder, subfolders
+from .folders import clash, content_folder, subfolders, unread_module
 from .kept import KeptDocs
 from .loader import Loader
 from .modules import load_module
@@ -108,6 +108,8 @@ def read_apart(settings: LoadSettings) -> ReadDeliveries:
 
 
 def check_references(loader: Loader, catalog: Catalog) -> None:
+    """The ids of modules and publications each used once, and each publication's training
+    module there (unless its folder was refused: that finding says what is wrong)."""
     seen: dict[str, str] = {}
     for doc in [*catalog.modules, *catalog.publications]:
         if doc.id in seen:
@@ -122,7 +124,7 @@ def check_references(loader: Loader, catalog: Catalog) -> None:
         seen.setdefault(doc.id, doc.source)
     for publication in catalog.publications:
         wanted = publication.meta.training_module
-        if wanted and catalog.module(wanted) is None:
+        if wanted and catalog.module(wanted) is None and not unread_module(loader, wanted):
             loader.find(
                 publication.source,
                 publication.line("training_module"),

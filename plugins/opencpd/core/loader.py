@@ -42,6 +42,14 @@ class Loader:
         self.max_attachment_bytes = max_attachment_bytes
         self.findings: list[Finding] = []
         self.kept: KeptDocs | None = None
+        # what was refused with a finding (a link, a folder that cannot be listed ...), by path
+        self.refused: set[str] = set()
+
+    def was_refused(self, rel: str) -> bool:
+        """Whether the file or folder `rel`, or a folder it is in, was refused with a finding
+        (`refused`): whatever is missing because of it is no second problem to report."""
+        parts = rel.split("/")
+        return any("/".join(parts[:n]) in self.refused for n in range(1, len(parts) + 1))
 
     def rel(self, path: Path) -> str:
         text, root = str(path), str(self.root).rstrip(os.sep) + os.sep
@@ -62,6 +70,7 @@ class Loader:
         except OSError as exc:  # replaced by a link since it was listed: never followed
             what = kind(path)
             if what in ("file", "folder"):  # unreadable: never dropped without a word
+                self.refused.add(self.rel(path))
                 self.find(
                     self.rel(path),
                     1,

@@ -17,7 +17,7 @@ from .catalog import Catalog, Doc, ModuleDoc
 from .deliveries import _https, build_day, did_you_mean, organisation_mailbox
 from .delivery_model import MAILBOX
 from .findings import Finding
-from .folders import content_folder, pages_in, refuse_all, unpublished
+from .folders import content_folder, pages_in, refuse_all, unpublished, unread_module
 from .folders import matching as files_matching
 from .support_model import LISTED_ONLY, LinkRequest, Offer, SupportProgramme
 from .tree import walk
@@ -299,7 +299,8 @@ def check_programme(loader: Loader, programme: Doc[SupportProgramme], catalog: C
             f"school-support@ or cpd@, got {meta.contact!r})",
             "Give the team's shared mailbox: a person's address is never published.",
         )
-    if meta.launch_module and catalog.module(meta.launch_module) is None:
+    launch = meta.launch_module
+    if launch and catalog.module(launch) is None and not unread_module(loader, launch):
         known = [m.id for m in catalog.published_modules]
         loader.find(
             source,
