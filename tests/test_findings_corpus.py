@@ -139,3 +139,23 @@ def test_a_module_folder_whose_name_is_no_id_says_so(tmp_path: Path, module_id: 
     assert "(expected lower-case letters, digits and hyphens, e.g. first-module; got " in text
     assert "Rename the folder modules/First-Module/ to modules/first-module/ and give the " in text
     assert "module the same id" in text
+
+
+def test_a_publication_folder_whose_name_is_no_id_says_so(tmp_path: Path) -> None:
+    """handbook/Bridge-Toolkit got only 'id-mismatch' asking for the id 'Bridge-Toolkit', which
+    no publication may have: as a module's folder, it gets 'bad-name', saying what to rename it
+    to and to give the id the same."""
+    import shutil
+
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE_SITE, root)
+    (root / "handbook" / "bridge-toolkit").rename(root / "handbook" / "Bridge-Toolkit")
+    found = load_catalog(root, load_vocabulary()).findings
+    assert [(f.path, f.line, f.rule) for f in found] == [
+        ("handbook/Bridge-Toolkit/publication.md", 1, "bad-name")
+    ], found
+    text = str(found[0])
+    assert WORDING.match(text), text
+    assert "(expected lower-case letters, digits and hyphens, e.g. bridge-toolkit; got " in text
+    assert "Rename the folder handbook/Bridge-Toolkit/ to handbook/bridge-toolkit/ and " in text
+    assert "give the publication the same id" in text

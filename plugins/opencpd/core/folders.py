@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .attachments import IMAGES
-from .model import SLUG
+from .model import SLUG, slugify
 from .tree import Kind, Tree, children, kind
 
 if TYPE_CHECKING:
@@ -162,6 +162,28 @@ def well_named(loader: Loader, pages: list[Path], example: str) -> list[Path]:
             "published until then.",
         )
     return [p for p in pages if re.fullmatch(SLUG, p.stem)]
+
+
+def well_named_folder(loader: Loader, folder: Path, file: Path, what: str, example: str) -> bool:
+    """Whether the folder of a module or publication (`what`, read from its page `file`) has a
+    name that can be its id and address; if not, a bad-name finding says what to rename it to
+    and that the id must be the same. An id-mismatch beside it would ask for an id that none
+    may have (expected 'First-Module'): the caller leaves it out, and the author renames the
+    folder and gives the id once, as bad-name says."""
+    if re.fullmatch(SLUG, folder.name):
+        return True
+    named = slugify(folder.name) or example
+    parent = folder.parent.name
+    loader.find(
+        loader.rel(file),
+        1,
+        "bad-name",
+        f"the {what}'s folder name cannot be part of a web address (expected lower-case "
+        f"letters, digits and hyphens, e.g. {named}; got {folder.name!r})",
+        f"Rename the folder {parent}/{folder.name}/ to {parent}/{named}/ and give the {what} "
+        f"the same id: the folder's name is the {what}'s address.",
+    )
+    return False
 
 
 def matching(tree: Tree, subfolder: str, pattern: str = "*.md") -> list[Path]:

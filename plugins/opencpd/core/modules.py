@@ -7,9 +7,18 @@ import re
 from pathlib import Path
 
 from .catalog import Doc, ModuleDoc
-from .folders import clash, matching, pages_in, refuse_all, subfolders, unpublished, well_named
+from .folders import (
+    clash,
+    matching,
+    pages_in,
+    refuse_all,
+    subfolders,
+    unpublished,
+    well_named,
+    well_named_folder,
+)
 from .loader import Loader
-from .model import SLUG, Handout, Module, Session, slugify
+from .model import SLUG, Handout, Module, Session
 from .resources import load_resource, submitted_by_now
 from .tree import kind, walk
 
@@ -31,7 +40,7 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
             "the spelling); otherwise create the module with `opencpd new module`.",
         )
         return None
-    named = well_named_folder(loader, folder, file)
+    named = well_named_folder(loader, folder, file, "module", "speaking-ks2")
     doc = loader.read(file, Module, f"{base}/index.md")
     if doc is None:
         return None
@@ -99,26 +108,6 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
         key=lambda r: (not r.meta.example, r.meta.submitted, r.slug), reverse=True
     )
     return module
-
-
-def well_named_folder(loader: Loader, folder: Path, file: Path) -> bool:
-    """Whether the module's folder name can be its id and address; if not, a bad-name finding
-    says what to rename the folder to and that the id must be the same. An id-mismatch beside
-    it would ask for an id that no module may have (expected 'First-Module'), so there is none:
-    the author renames the folder and gives the id once, as bad-name says."""
-    if re.fullmatch(SLUG, folder.name):
-        return True
-    named = slugify(folder.name) or "speaking-ks2"
-    loader.find(
-        loader.rel(file),
-        1,
-        "bad-name",
-        "the module's folder name cannot be part of a web address (expected lower-case "
-        f"letters, digits and hyphens, e.g. {named}; got {folder.name!r})",
-        f"Rename the folder modules/{folder.name}/ to modules/{named}/ and give the module the "
-        "same id: the folder's name is the module's address.",
-    )
-    return False
 
 
 def check_session(loader: Loader, session: Doc[Session], module: ModuleDoc) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .catalog import PublicationDoc
-from .folders import matching, pages_in, refuse_all, unpublished, well_named
+from .folders import matching, pages_in, refuse_all, unpublished, well_named, well_named_folder
 from .loader import Loader
 from .model import Chapter, Publication
 from .tree import kind, walk
@@ -28,11 +28,12 @@ def load_publication(loader: Loader, folder: Path) -> PublicationDoc | None:
             "Add a publication.md with the publication's front matter.",
         )
         return None
+    named = well_named_folder(loader, folder, file, "publication", "ks2-transition-toolkit")
     doc = loader.read(file, Publication, f"{base}/index.md")
     if doc is None:
         return None
     publication = PublicationDoc(**vars(doc))
-    if publication.meta.id != folder.name:
+    if named and publication.meta.id != folder.name:  # else bad-name says which id to give
         loader.find(
             publication.source,
             publication.line("id"),
