@@ -8,6 +8,12 @@ import sys
 GENERATORS = ("mkdocs", "properdocs", "material")
 CORE = (
     "opencpd.core.load",
+    "opencpd.core.loader",
+    "opencpd.core.folders",
+    "opencpd.core.page_text",
+    "opencpd.core.modules",
+    "opencpd.core.resources",
+    "opencpd.core.publications",
     "opencpd.core.render",
     "opencpd.core.catalog",
     "opencpd.core.schema",

@@ -121,8 +121,8 @@ def test_kept_resources_give_the_catalog_read_afresh(tmp_path: Path) -> None:
     """Every bad submission of the moderation corpus (symlinks out, macros, personal data, huge
     files…) plus the fixture site, loaded afresh and then from what the first load kept: the
     same findings and the same resources, and the second load reads no resource again."""
-    from opencpd.core import load as loading
     from opencpd.core.load import load_catalog
+    from opencpd.core.loader import Loader
     from opencpd.core.vocabulary import load_vocabulary
 
     from .test_bad_resources import CASES, assemble
@@ -140,17 +140,17 @@ def test_kept_resources_give_the_catalog_read_afresh(tmp_path: Path) -> None:
     assert any(f.rule == "personal-data" for f in fresh.findings)
 
     reads: list[Path] = []
-    real_read = loading.Loader.read
+    real_read = Loader.read
 
     def counting_read(self: object, path: Path, *args: object, **options: object) -> object:
         reads.append(path)
         return real_read(self, path, *args, **options)  # type: ignore[arg-type]
 
     try:
-        loading.Loader.read = counting_read  # type: ignore[method-assign]
+        Loader.read = counting_read  # type: ignore[method-assign]
         again = load_catalog(root, load_vocabulary(), include_pending=True, kept=kept)
     finally:
-        loading.Loader.read = real_read  # type: ignore[method-assign]
+        Loader.read = real_read  # type: ignore[method-assign]
     assert catalog_facts(again) == catalog_facts(fresh)
     assert not [p for p in reads if p.parent.parent.name == "resources"], reads
 
@@ -231,8 +231,8 @@ def test_kept_centres_and_deliveries_give_the_catalog_read_afresh(
     """The delivery fixture and every bad delivery of test_deliveries, loaded afresh and from
     what a load kept: the same findings, centres and deliveries, and no file read again; a
     delivery whose file is unchanged is still checked against the centres (one removed)."""
-    from opencpd.core import load as loading
     from opencpd.core.load import load_catalog
+    from opencpd.core.loader import Loader
     from opencpd.core.vocabulary import load_vocabulary
 
     from .deliveries_site import BUILD_DAY, tiny_site, write_delivery
@@ -252,19 +252,19 @@ def test_kept_centres_and_deliveries_give_the_catalog_read_afresh(
     assert [f for f in fresh.findings if f.path == "centres/leeds-hub.md"]
 
     reads: list[Path] = []
-    real_read = loading.Loader.read
+    real_read = Loader.read
 
     def counting_read(self: object, path: Path, *args: object, **options: object) -> object:
         reads.append(path)
         return real_read(self, path, *args, **options)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(loading.Loader, "read", counting_read)
+    monkeypatch.setattr(Loader, "read", counting_read)
     again = load_catalog(root, load_vocabulary(), kept=kept)
     assert deliveries_facts(again) == deliveries_facts(fresh)
     assert not [p for p in reads if p.parent.name in ("centres", "deliveries")], reads
 
     centre.unlink()
-    monkeypatch.setattr(loading.Loader, "read", real_read)
+    monkeypatch.setattr(Loader, "read", real_read)
     without = load_catalog(root, load_vocabulary())
     assert deliveries_facts(load_catalog(root, load_vocabulary(), kept=kept)) == deliveries_facts(
         without

@@ -113,20 +113,49 @@ def test_a_resource_submitted_on_a_day_to_come_is_not_published() -> None:
     assert catalog.modules[0].resources == []
 
 
-def test_a_module_folder_whose_name_is_no_id_says_so(tmp_path: Path) -> None:
+@pytest.mark.parametrize("module_id", ["ks3-reading", "first-module"])
+def test_a_module_folder_whose_name_is_no_id_says_so(tmp_path: Path, module_id: str) -> None:
     """modules/First-Module got only 'id-mismatch' (make the id and the folder name the
     same), though no id may be 'First-Module': nothing said the folder's name was the thing
-    to change, nor to what."""
+    to change, nor to what. Then 'bad-name' said so, but beside it 'id-mismatch' still asked
+    for the id 'First-Module', which no module may have, even when the id was already the name
+    to give the folder: bad-name alone says to rename the folder and give the id the same."""
     import shutil
 
     root = tmp_path / "site"
     shutil.copytree(FIXTURE_SITE, root)
-    (root / "modules" / "ks3-reading").rename(root / "modules" / "First-Module")
+    folder = root / "modules" / "First-Module"
+    (root / "modules" / "ks3-reading").rename(folder)
+    page = (folder / "module.md").read_text(encoding="utf-8")
+    assert "\nid: ks3-reading\n" in page
+    page = page.replace("\nid: ks3-reading\n", f"\nid: {module_id}\n")
+    (folder / "module.md").write_text(page, encoding="utf-8")
     found = load_catalog(root, load_vocabulary()).findings
-    named = [f for f in found if f.rule == "bad-name"]
-    assert [(f.path, f.line) for f in named] == [("modules/First-Module/module.md", 1)], found
-    text = str(named[0])
+    assert [(f.path, f.line, f.rule) for f in found] == [
+        ("modules/First-Module/module.md", 1, "bad-name")
+    ], found
+    text = str(found[0])
     assert WORDING.match(text), text
     assert "(expected lower-case letters, digits and hyphens, e.g. first-module; got " in text
-    assert "Rename the folder modules/First-Module/ to modules/first-module/" in text
-    assert {f.rule for f in found} == {"bad-name", "id-mismatch"}, found
+    assert "Rename the folder modules/First-Module/ to modules/first-module/ and give the " in text
+    assert "module the same id" in text
+
+
+def test_a_publication_folder_whose_name_is_no_id_says_so(tmp_path: Path) -> None:
+    """handbook/Bridge-Toolkit got only 'id-mismatch' asking for the id 'Bridge-Toolkit', which
+    no publication may have: as a module's folder, it gets 'bad-name', saying what to rename it
+    to and to give the id the same."""
+    import shutil
+
+    root = tmp_path / "site"
+    shutil.copytree(FIXTURE_SITE, root)
+    (root / "handbook" / "bridge-toolkit").rename(root / "handbook" / "Bridge-Toolkit")
+    found = load_catalog(root, load_vocabulary()).findings
+    assert [(f.path, f.line, f.rule) for f in found] == [
+        ("handbook/Bridge-Toolkit/publication.md", 1, "bad-name")
+    ], found
+    text = str(found[0])
+    assert WORDING.match(text), text
+    assert "(expected lower-case letters, digits and hyphens, e.g. bridge-toolkit; got " in text
+    assert "Rename the folder handbook/Bridge-Toolkit/ to handbook/bridge-toolkit/ and " in text
+    assert "give the publication the same id" in text

@@ -341,20 +341,20 @@ def test_a_page_that_cannot_be_read_is_reported_not_dropped(
 ) -> None:
     """A page without read permission (or on a failing disk) was passed over without a word:
     the module was missing from the site and `opencpd check` said 'no problems'."""
-    from opencpd.core import load
+    from opencpd.core import loader
     from opencpd.core.load import load_catalog
 
     root = tmp_path / "site"
     shutil.copytree(Path(__file__).parent / "fixtures" / "site", root)
     unreadable = root / "modules" / "ks2-speaking" / "module.md"
-    read = load.read_regular
+    read = loader.read_regular
 
     def refuse(path: Path, limit: int = -1) -> bytes:
         if path == unreadable:
             raise PermissionError(13, "Permission denied")
         return read(path, limit)
 
-    monkeypatch.setattr(load, "read_regular", refuse)
+    monkeypatch.setattr(loader, "read_regular", refuse)
     found = load_catalog(root, load_vocabulary()).findings
     assert [(f.path, f.rule) for f in found if f.rule == "unreadable"] == [
         ("modules/ks2-speaking/module.md", "unreadable")
@@ -383,6 +383,7 @@ def test_the_language_check_reads_a_long_line_in_linear_time(unit: str) -> None:
     [
         "modules",
         "modules/ks2-speaking",
+        "modules/ks2-3-transition",  # the handbook's training_module
         "modules/ks2-speaking/sessions",
         "modules/ks2-speaking/resources",
         "modules/ks2-speaking/resources/greetings-song",
@@ -393,7 +394,9 @@ def test_a_folder_that_cannot_be_listed_is_reported_not_dropped(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str
 ) -> None:
     """A folder without read permission (or on a failing disk) was passed over without a
-    word: its pages were missing from the site and `opencpd check` said 'no problems'."""
+    word: its pages were missing from the site and `opencpd check` said 'no problems'. Then
+    modules/ (or the module's folder) cannot be listed was reported, and also that the
+    handbook's training_module 'names a module that does not exist': only the first is true."""
     import os
 
     from opencpd.core.load import load_catalog
@@ -414,8 +417,45 @@ def test_a_folder_that_cannot_be_listed_is_reported_not_dropped(
     assert [(f.path, f.line, f.rule) for f in here] == [(folder, 1, "unreadable")], found
     assert "(expected a folder anyone may open, got Permission denied)" in str(here[0])
     assert "chmod a+rx" in str(here[0])
-    if folder.startswith("modules/"):  # nothing else said about it (no 'missing-file')
-        assert len(found) == 1, found
+    if folder.split("/")[0] == "modules":  # nothing else said (no 'missing-file', no
+        assert len(found) == 1, found  # 'unknown-module' for the handbook's training_module)
+
+
+def test_an_unreadable_modules_folder_is_the_one_finding_of_what_names_its_modules(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With modules/ unreadable, each page naming a module (a handbook's training_module, a
+    delivery's module, support's launch_module) also said it 'names a module that does not
+    exist': at 3,000 deliveries, 3,000 findings of one problem. The site with modules/
+    unreadable gives the findings it gives when modules/ can be read, less those about modules/,
+    and the unreadable folder."""
+    import os
+
+    from opencpd.core.load import load_catalog
+
+    from .deliveries_site import BUILD_DAY, tiny_site
+    from .test_support import FIXTURE as SUPPORT
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
+    root = tiny_site(tmp_path / "site")
+    shutil.copytree(SUPPORT / "support", root / "support")
+    readable = load_catalog(root, load_vocabulary())
+    assert readable.deliveries and readable.publications, readable
+    assert any(f.path.startswith("support/") for f in readable.findings)  # offers expired
+
+    unreadable, scandir = str(root / "modules"), os.scandir
+
+    def refuse(path):  # type: ignore[no-untyped-def]
+        if os.fspath(path).rstrip(os.sep) == unreadable:
+            raise PermissionError(13, "Permission denied")
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    found = load_catalog(root, load_vocabulary())
+    assert not found.modules and not found.deliveries
+    assert [(f.path, f.rule) for f in found.findings if f not in readable.findings] == [
+        ("modules", "unreadable")
+    ], found.findings
 
 
 LINEAR_CASES = {

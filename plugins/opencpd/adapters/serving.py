@@ -29,7 +29,9 @@ from mkdocs.utils import clean_directory
 from mkdocs.utils.meta import get_data
 
 from ..core.catalog import Catalog, ModuleDoc
-from ..core.load import Loader, check_references, load_catalog, load_module
+from ..core.load import check_references, load_catalog
+from ..core.loader import Loader
+from ..core.modules import load_module
 from ..core.render import Renderer, environment
 from ..core.vocabulary import load_vocabulary
 from .packaged import ASSETS, THEME

@@ -23,12 +23,13 @@ from . import urls
 from .catalog import Catalog, Doc, ModuleDoc
 from .delivery_model import Centre, Delivery
 from .findings import Finding
+from .folders import content_folder, matching, pages_in, refuse_all, unpublished, unread_module
 from .model import Session
 from .tree import walk
 from .untrusted import personal_data
 
 if TYPE_CHECKING:
-    from .load import Loader
+    from .loader import Loader
 
 LONDON = ZoneInfo("Europe/London")
 LATEST_END = dt.time(21, 0)  # a twilight ends by then
@@ -273,7 +274,7 @@ def due_for_packs(catalog: Catalog) -> list[Doc[Delivery]]:
 class ReadDeliveries:
     """The centres and deliveries read, each checked on its own (`read_deliveries`), and what
     that found: what `add_deliveries` checks against the modules. A forked copy of the build
-    may read them while the build loads the modules, and send this back (core/load.py)."""
+    may read them while the build loads the modules, and send this back (load.read_apart)."""
 
     centres: dict[str, Doc[Centre]] = field(default_factory=dict)
     deliveries: list[Doc[Delivery]] = field(default_factory=list)
@@ -282,16 +283,14 @@ class ReadDeliveries:
 
 def read_deliveries(loader: Loader) -> ReadDeliveries:
     """centres/*.md and deliveries/*.md read, and each checked on its own."""
-    from .load import matching, pages_in, unpublished
-
     read = ReadDeliveries()
     before = len(loader.findings)
     for folder, model in (("centres", Centre), ("deliveries", Delivery)):
         path = loader.root / folder
-        if not loader.content_folder(path):
+        if not content_folder(loader, path):
             continue
         tree = walk(path)
-        loader.refuse_all(tree)
+        refuse_all(loader, tree)
         unpublished(loader, tree, matching(tree, ""), f"a file of its own, {folder}/<id>.md")
         for file in pages_in(loader, tree, ""):
             check = partial(check_centre if model is Centre else check_delivery_alone, loader)
@@ -451,7 +450,9 @@ def check_delivery(loader: Loader, delivery: Doc[Delivery], catalog: Catalog) ->
     meta, source = delivery.meta, delivery.source
     ok = True
     module = catalog.module(meta.module)
-    if module is None or module.meta.status != "published":
+    if module is None and unread_module(loader, meta.module):
+        ok = False  # modules/ or the module's folder cannot be read: that finding says so
+    elif module is None or module.meta.status != "published":
         known = [m.id for m in catalog.published_modules]
         loader.find(
             source,

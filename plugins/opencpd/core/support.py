@@ -17,12 +17,14 @@ from .catalog import Catalog, Doc, ModuleDoc
 from .deliveries import _https, build_day, did_you_mean, organisation_mailbox
 from .delivery_model import MAILBOX
 from .findings import Finding
+from .folders import content_folder, pages_in, refuse_all, unpublished, unread_module
+from .folders import matching as files_matching
 from .support_model import LISTED_ONLY, LinkRequest, Offer, SupportProgramme
 from .tree import walk
 from .untrusted import personal_data
 
 if TYPE_CHECKING:
-    from .load import Loader
+    from .loader import Loader
 
 FOLDER = "support"
 PROGRAMME = "programme"  # support/programme.md: the programme's settings, not an offer
@@ -87,18 +89,16 @@ def facet_values(catalog: Catalog, offer: Doc[Offer], facet: str) -> list[str]:
 def load_support(loader: Loader, catalog: Catalog) -> None:
     """support/*.md (offers and programme.md) and support/requests/*.md, each checked; only
     publishable offers reach the Catalog."""
-    from .load import matching, pages_in, unpublished
-
     path = loader.root / FOLDER
-    if not loader.content_folder(path):
+    if not content_folder(loader, path):
         return
     catalog.today = build_day(loader.root)
     tree = walk(path)
-    loader.refuse_all(tree)
+    refuse_all(loader, tree)
     unpublished(
         loader,
         tree,
-        [*matching(tree, ""), *matching(tree, REQUESTS)],
+        [*files_matching(tree, ""), *files_matching(tree, REQUESTS)],
         f"an offer {FOLDER}/<id>.md, {FOLDER}/{PROGRAMME}.md, or a request "
         f"{FOLDER}/{REQUESTS}/<id>.md",
     )
@@ -299,7 +299,8 @@ def check_programme(loader: Loader, programme: Doc[SupportProgramme], catalog: C
             f"school-support@ or cpd@, got {meta.contact!r})",
             "Give the team's shared mailbox: a person's address is never published.",
         )
-    if meta.launch_module and catalog.module(meta.launch_module) is None:
+    launch = meta.launch_module
+    if launch and catalog.module(launch) is None and not unread_module(loader, launch):
         known = [m.id for m in catalog.published_modules]
         loader.find(
             source,

@@ -12,8 +12,9 @@ from urllib.parse import unquote, urlsplit
 from ..core.attachments import ALLOWED, IMAGES, REFUSED, human_size
 from ..core.findings import Finding
 from ..core.frontmatter import FrontMatterError, parse
-from ..core.load import Loader, check_resource
+from ..core.loader import Loader
 from ..core.model import SLUG, Resource
+from ..core.resources import check_resource
 from ..core.untrusted import personal_data
 from ..scaffold import slugify
 from .fetch import attachment_address

@@ -12,7 +12,7 @@ from typing import Any
 from ..core.catalog import Catalog
 from ..core.deliveries import build_day
 from ..core.findings import Finding
-from ..core.load import Loader
+from ..core.loader import Loader
 from ..core.model import SLUG
 from ..core.support import check_offer, check_request, contact_details
 from ..core.support_model import LinkRequest, Offer

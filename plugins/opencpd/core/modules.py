@@ -1,0 +1,134 @@
+"""A module read from its folder, modules/<id>/: module.md, its handouts and sessions, each
+checked, and its published resources (resources.py)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .catalog import Doc, ModuleDoc
+from .folders import (
+    clash,
+    matching,
+    pages_in,
+    refuse_all,
+    subfolders,
+    unpublished,
+    well_named,
+    well_named_folder,
+)
+from .loader import Loader
+from .model import SLUG, Handout, Module, Session
+from .resources import load_resource, submitted_by_now
+from .tree import kind, walk
+
+
+def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
+    tree = walk(folder, skip=frozenset({"resources"}))
+    refuse_all(loader, tree)
+    file = tree.files.get("module.md")
+    base = f"modules/{folder.name}"
+    if file is None:
+        if "" in tree.unreadable or kind(folder / "module.md") in ("link", "other"):
+            return None  # an unreadable folder, a link or a special file: refused above
+        loader.find(
+            loader.rel(folder),
+            1,
+            "missing-file",
+            f"the module folder has no module.md (expected {base}/module.md, got none)",
+            "If you meant an existing module, move the files into its folder (check "
+            "the spelling); otherwise create the module with `opencpd new module`.",
+        )
+        return None
+    named = well_named_folder(loader, folder, file, "module", "speaking-ks2")
+    doc = loader.read(file, Module, f"{base}/index.md")
+    if doc is None:
+        return None
+    module = ModuleDoc(**vars(doc))
+    if named and module.meta.id != folder.name:  # else bad-name says which id to give it
+        loader.find(
+            module.source,
+            module.line("id"),
+            "id-mismatch",
+            f"the module id does not match its folder (expected '{folder.name}', "
+            f"got '{module.meta.id}')",
+            "Make the id and the folder name the same.",
+        )
+    for path in well_named(loader, pages_in(loader, tree, "handouts"), "sentence-builders"):
+        handout = loader.read(path, Handout, f"{base}/handouts/{path.stem}.md")
+        if handout:
+            module.handouts[handout.slug] = handout
+    for path in well_named(loader, pages_in(loader, tree, "sessions"), "02-follow-up"):
+        session = loader.read(path, Session, f"{base}/sessions/{path.stem}.md")
+        if session:
+            check_session(loader, session, module)
+            module.sessions.append(session)
+    read = [file, *matching(tree, "handouts"), *matching(tree, "sessions")]
+    unpublished(
+        loader,
+        tree,
+        read,
+        f"{base}/module.md, {base}/sessions/<name>.md, {base}/handouts/<name>.md, or a "
+        f"resource's folder {base}/resources/<name>/",
+        pictures=True,
+    )
+    resources = (
+        subfolders(
+            loader,
+            folder / "resources",
+            f"a folder of its own for each resource, {base}/resources/<name>/index.md, with "
+            "its files beside it",
+        )
+        if "resources" in tree.folders
+        else []
+    )
+    for bad in [p for p in resources if not re.fullmatch(SLUG, p.name)]:
+        loader.find(
+            loader.rel(bad),
+            1,
+            "bad-name",
+            "the resource's folder name cannot be "
+            "part of a web address (expected lower-case words joined by hyphens, e.g. "
+            f"weather-bingo; got {bad.name!r})",
+            "Rename the folder: its name becomes "
+            "the page's address. The resource is not published until then.",
+        )
+    named = [p for p in resources if re.fullmatch(SLUG, p.name)]
+    for slug in clash(loader, named, lambda p: p.name):
+        resource = load_resource(loader, slug, f"{base}/resources/{slug.name}/index.md")
+        if resource and not submitted_by_now(loader, resource):
+            continue
+        if resource and (
+            resource.meta.status == "approved"
+            or (loader.include_pending and resource.meta.status == "pending")
+        ):
+            module.resources.append(resource)
+    # newest first, teachers' own before the programme's examples
+    module.resources.sort(
+        key=lambda r: (not r.meta.example, r.meta.submitted, r.slug), reverse=True
+    )
+    return module
+
+
+def check_session(loader: Loader, session: Doc[Session], module: ModuleDoc) -> None:
+    meta = session.meta
+    total = sum(item.minutes for item in meta.agenda)
+    if total != meta.duration:
+        loader.find(
+            session.source,
+            session.line("agenda"),
+            "agenda-total",
+            f"the agenda does not add up to the session's duration (expected "
+            f"{meta.duration} minutes, got {total})",
+            "Change the items' minutes or the duration so that they agree.",
+        )
+    for name in meta.handouts:
+        if name not in module.handouts:
+            loader.find(
+                session.source,
+                session.line("handouts"),
+                "missing-file",
+                f"the handout '{name}' does not exist (expected "
+                f"modules/{module.id}/handouts/{name}.md, got no such file)",
+                "Create the handout or correct its name in 'handouts'.",
+            )
