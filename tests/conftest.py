@@ -94,17 +94,35 @@ def site_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture site built once with real MkDocs; returns the folder of HTML."""
+def built_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site built once per run with real MkDocs, strictly, as `opencpd build` does:
+    its sources with site/ and the build's caches (.cache/packs, .cache/slides). Shared: read
+    it, or copy it to change it (tests/test_atomic.py's `previous_site` does)."""
     from opencpd.adapters.site import build_site
 
     source = tmp_path_factory.mktemp("built") / "src"
     shutil.copytree(FIXTURE_SITE, source)
-    site_dir = source / "site"
     with mkdocs_warnings() as handler:
-        build_site(str(source / "mkdocs.yml"), site_dir)
+        build_site(str(source / "mkdocs.yml"), source / "site")
     assert handler.messages == [], handler.messages
-    return site_dir
+    return source
+
+
+@pytest.fixture(scope="session")
+def built_site(built_fixture: Path) -> Path:
+    """The fixture site built once with real MkDocs; returns the folder of HTML."""
+    return built_fixture / "site"
+
+
+def with_caches(root: Path, built: Path) -> Path:
+    """`root` given the session packs and slide decks that a build beside `built` (the folder of
+    its mkdocs.yml, such as `built_fixture`) left in its .cache/, as a second build finds them:
+    a build of the same modules takes those whose content is unchanged from the cache instead
+    of making them again. For the tests of something else than making packs and decks, which
+    the build of `built` and test_packs.py and test_slides.py test."""
+    for kept in ("packs", "slides"):
+        shutil.copytree(built / ".cache" / kept, root / ".cache" / kept)
+    return root
 
 
 @pytest.fixture(scope="session")
