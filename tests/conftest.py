@@ -16,6 +16,7 @@ from opencpd.core.vocabulary import load_vocabulary
 
 TESTS = Path(__file__).resolve().parent
 FIXTURE_SITE = TESTS / "fixtures" / "site"
+RESOURCES_FIXTURE = TESTS / "resources_fixture"
 
 # The repository's own site built once per run, served on 127.0.0.1, and headless Chromium;
 # the tiny site of centres and deliveries and its fixtures.
@@ -123,6 +124,19 @@ def with_caches(root: Path, built: Path) -> Path:
     for kept in ("packs", "slides"):
         shutil.copytree(built / ".cache" / kept, root / ".cache" / kept)
     return root
+
+
+@pytest.fixture(scope="session")
+def built_resources(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Catalog]:
+    """tests/resources_fixture (approved, pending and rejected resources) built once per run:
+    (the folder of its sources, with the build's .cache/, and its catalog); the site is site/
+    beside the sources, not in them. Shared: read it, or copy it to change it."""
+    from opencpd.adapters.site import build_site
+
+    base = tmp_path_factory.mktemp("resources-site")
+    source = shutil.copytree(RESOURCES_FIXTURE, base / "source")
+    catalog = build_site(str(source / "mkdocs.yml"), base / "site")
+    return source, catalog
 
 
 @pytest.fixture(scope="session")
