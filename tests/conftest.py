@@ -16,6 +16,7 @@ from opencpd.core.vocabulary import load_vocabulary
 
 TESTS = Path(__file__).resolve().parent
 FIXTURE_SITE = TESTS / "fixtures" / "site"
+RESOURCES_FIXTURE = TESTS / "resources_fixture"
 
 # The repository's own site built once per run, served on 127.0.0.1, and headless Chromium;
 # the tiny site of centres and deliveries and its fixtures.
@@ -94,17 +95,48 @@ def site_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture site built once with real MkDocs; returns the folder of HTML."""
+def built_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture site built once per run with real MkDocs, strictly, as `opencpd build` does:
+    its sources with site/ and the build's caches (.cache/packs, .cache/slides). Shared: read
+    it, or copy it to change it (tests/test_atomic.py's `previous_site` does)."""
     from opencpd.adapters.site import build_site
 
     source = tmp_path_factory.mktemp("built") / "src"
     shutil.copytree(FIXTURE_SITE, source)
-    site_dir = source / "site"
     with mkdocs_warnings() as handler:
-        build_site(str(source / "mkdocs.yml"), site_dir)
+        build_site(str(source / "mkdocs.yml"), source / "site")
     assert handler.messages == [], handler.messages
-    return site_dir
+    return source
+
+
+@pytest.fixture(scope="session")
+def built_site(built_fixture: Path) -> Path:
+    """The fixture site built once with real MkDocs; returns the folder of HTML."""
+    return built_fixture / "site"
+
+
+def with_caches(root: Path, built: Path) -> Path:
+    """`root` given the session packs and slide decks that a build beside `built` (the folder of
+    its mkdocs.yml, such as `built_fixture`) left in its .cache/, as a second build finds them:
+    a build of the same modules takes those whose content is unchanged from the cache instead
+    of making them again. For the tests of something else than making packs and decks, which
+    the build of `built` and test_packs.py and test_slides.py test."""
+    for kept in ("packs", "slides"):
+        shutil.copytree(built / ".cache" / kept, root / ".cache" / kept)
+    return root
+
+
+@pytest.fixture(scope="session")
+def built_resources(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Catalog]:
+    """tests/resources_fixture (approved, pending and rejected resources) built once per run:
+    (the folder of its sources, with the build's .cache/, and its catalog); the site is site/
+    beside the sources, not in them. Shared: read it, or copy it to change it."""
+    from opencpd.adapters.site import build_site
+
+    base = tmp_path_factory.mktemp("resources-site")
+    source = shutil.copytree(RESOURCES_FIXTURE, base / "source")
+    catalog = build_site(str(source / "mkdocs.yml"), base / "site")
+    return source, catalog
 
 
 @pytest.fixture(scope="session")

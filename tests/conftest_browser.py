@@ -137,9 +137,11 @@ def needs_chromium() -> None:
         )
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """Headless Chromium (the Debian package) driven by Playwright, shared by a test module."""
+    """Headless Chromium (the Debian package) driven by Playwright, launched once for the run:
+    each test has a browser context of its own (`page`, or its own `new_context()`), with no
+    cookies or storage carried over from another."""
     needs_chromium()
     from playwright.sync_api import sync_playwright
 

@@ -16,7 +16,7 @@ from opencpd.adapters.search import run_pagefind
 from opencpd.adapters.site import POST_BUILD_STEPS, BuildFailed, build_site
 from opencpd.cli import main
 
-from .conftest import FIXTURE_SITE, ExpectedWarnings
+from .conftest import ExpectedWarnings
 
 
 def fingerprint(folder: Path) -> dict[str, str]:
@@ -33,13 +33,11 @@ def leftovers(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p.name.startswith(".site-"))
 
 
-@pytest.fixture(scope="module")
-def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture site's sources with site/ built and the packs in .cache/packs."""
-    source = tmp_path_factory.mktemp("atomic") / "src"
-    shutil.copytree(FIXTURE_SITE, source)
-    build_site(str(source / "mkdocs.yml"), source / "site")
-    return source
+@pytest.fixture
+def built_once(built_fixture: Path) -> Path:
+    """The fixture site's sources with site/ built and the packs in .cache/packs (the one build
+    of the fixture the whole run shares: tests/conftest.py)."""
+    return built_fixture
 
 
 @pytest.fixture

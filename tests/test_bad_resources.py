@@ -35,7 +35,7 @@ from opencpd.core.vocabulary import load_vocabulary
 from playwright.sync_api import Error as PlaywrightError
 
 from .conftest import mkdocs_warnings, repository_config
-from .conftest_browser import browser, serve  # noqa: F401  (fixtures)
+from .conftest_browser import serve
 from .golden import published as placed_pages
 
 REPO = Path(__file__).resolve().parent.parent
@@ -478,7 +478,7 @@ def test_every_xml_svg_and_json_the_build_writes_is_well_formed(
 
 def test_no_submitted_script_runs_in_a_real_browser(
     corpus_site: tuple[Path, Catalog], browser: Any
-) -> None:  # noqa: F811
+) -> None:
     site, _ = corpus_site
     urls = built_pages(site) + sorted(
         p.relative_to(site).as_posix() for p in site.rglob("*.svg") if "/resources/" in p.as_posix()
@@ -538,7 +538,7 @@ def test_no_submitted_script_runs_in_a_real_browser(
 
 def test_search_results_show_submitted_markup_as_text(
     corpus_site: tuple[Path, Catalog], browser: Any
-) -> None:  # noqa: F811
+) -> None:
     site, _ = corpus_site
     words = [expected(case)["search"] for case in CASES if expected(case).get("search")]
     assert words

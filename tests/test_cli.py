@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 from opencpd.cli import main
 from opencpd.core.committed import committed_build_files
 
-from .conftest import ExpectedWarnings
+from .conftest import ExpectedWarnings, with_caches
 
 BROKEN_LINE = "modules/ks2-speaking/module.md:4:12: bad-value:"
 
@@ -25,6 +25,14 @@ BROKEN_LINE = "modules/ks2-speaking/module.md:4:12: bad-value:"
 def runner() -> CliRunner:
     # The suite may itself run on CI: each test says whether it wants CI=true.
     return CliRunner(env={"CI": None})
+
+
+@pytest.fixture
+def packs_in_cache(site_copy: Path, built_fixture: Path) -> None:
+    """The packs and decks a build of the fixture made, in `site_copy`'s cache: for the tests of
+    what a build says and where it writes, which then make none (test_packs.py and
+    test_slides.py test making them; tests/conftest.py builds the fixture from nothing)."""
+    with_caches(site_copy, built_fixture)
 
 
 def run(runner: CliRunner, site: Path, *args: str, ci: bool = False) -> Result:
@@ -200,6 +208,7 @@ def test_failed_build_leaves_the_old_site_untouched(
     assert [p.name for p in site_copy.iterdir() if p.name.startswith(".site-")] == []
 
 
+@pytest.mark.usefixtures("packs_in_cache")
 def test_successful_build_replaces_the_old_site(runner: CliRunner, site_copy: Path) -> None:
     old = site_copy / "site"
     old.mkdir()
@@ -236,6 +245,7 @@ def test_build_counts_its_modules_in_words(
     assert says in result.stderr, result.stderr
 
 
+@pytest.mark.usefixtures("packs_in_cache")
 def test_build_writes_the_site_dir_of_mkdocs_yml_wherever_it_is_run(
     runner: CliRunner, site_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -274,6 +284,7 @@ def test_preview_pending_is_refused_on_ci(runner: CliRunner, site_copy: Path) ->
     assert not (site_copy / "site").exists()
 
 
+@pytest.mark.usefixtures("packs_in_cache")
 def test_a_preview_never_writes_into_the_published_folder(
     runner: CliRunner, site_copy: Path
 ) -> None:
@@ -506,6 +517,7 @@ def test_new_site_writes_its_name_as_text_and_refuses_one_on_two_lines(tmp_path:
         assert "Traceback" not in result.output and not (tmp_path / "no").exists()
 
 
+@pytest.mark.usefixtures("packs_in_cache")
 def test_a_macro_that_cannot_be_read_is_a_finding_not_the_end_of_the_build(
     runner: CliRunner, site_copy: Path, warnings_log: ExpectedWarnings
 ) -> None:

@@ -16,7 +16,7 @@ from opencpd.adapters.site import build_site
 from opencpd.core import render
 from opencpd.core.csp import policy, with_policy
 
-from .conftest_browser import browser, serve  # noqa: F401  (fixtures)
+from .conftest_browser import serve
 from .test_bad_resources import CORPUS, assemble
 
 SLIP = CORPUS / "32-script-tags"  # a resource whose body is all script, every way
@@ -66,7 +66,7 @@ def test_every_page_has_one_policy_first_in_its_head(slipped_site: tuple[Path, s
 
 def test_a_planted_script_does_not_run_but_the_theme_does(
     slipped_site: tuple[Path, str], browser: Any
-) -> None:  # noqa: F811
+) -> None:
     site, resource = slipped_site
     server, base = serve(site)
     context = browser.new_context()

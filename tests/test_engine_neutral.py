@@ -26,15 +26,17 @@ def pages(site: Path) -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def finished(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """The fixture site rendered, built by plain MkDocs and finished: (rendered, site)."""
+def finished(tmp_path_factory: pytest.TempPathFactory, built_fixture: Path) -> tuple[Path, Path]:
+    """The fixture site rendered, built by plain MkDocs and finished: (rendered, site). The
+    packs and decks of the modules `opencpd build` made (`built_fixture`) are in the cache, as
+    after a build: a pack or deck whose content differs is made again by `finish`."""
     import shutil
 
-    from tests.conftest import FIXTURE_SITE
+    from tests.conftest import FIXTURE_SITE, with_caches
 
     root = tmp_path_factory.mktemp("neutral")
     source, rendered, site = root / "src", root / "rendered", root / "site"
-    shutil.copytree(FIXTURE_SITE, source)
+    with_caches(shutil.copytree(FIXTURE_SITE, source), built_fixture)
     song = source / "modules/ks2-speaking/resources/greetings-song"
     (song / "words.md").write_text("# The words\n\nBonjour, bonjour !\n", "utf-8")
     page = (song / "index.md").read_text("utf-8")
@@ -157,7 +159,7 @@ def test_finished_pages_weigh_what_opencpd_builds_pages_weigh(
 
 
 def test_rendered_titles_and_descriptions_are_escaped_as_the_theme_prints_them(
-    tmp_path: Path,
+    tmp_path: Path, built_fixture: Path
 ) -> None:
     """The theme prints a page's title and description as they are: `render` writes them
     escaped, as the plugin's build escapes them, or a teacher's quote in a summary ends the
@@ -166,10 +168,11 @@ def test_rendered_titles_and_descriptions_are_escaped_as_the_theme_prints_them(
 
     from markupsafe import escape
 
-    from tests.conftest import FIXTURE_SITE
+    from tests.conftest import FIXTURE_SITE, with_caches
 
     source, rendered = tmp_path / "src", tmp_path / "rendered"
-    shutil.copytree(FIXTURE_SITE, source)
+    # the packs and decks of what is unchanged from the cache: the test is about the pages
+    with_caches(shutil.copytree(FIXTURE_SITE, source), built_fixture)
     song = source / "modules/ks2-speaking/resources/greetings-song/index.md"
     title = 'Fish &amp; chips &lt;/title&gt;&lt;img src=x onerror=alert(1)&gt; "quoted"'
     summary = '0;url=https://evil.example/phish" http-equiv="refresh'

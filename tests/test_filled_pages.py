@@ -18,7 +18,7 @@ from opencpd.adapters.served import Maker
 from opencpd.core import shells
 from opencpd.core.shells import Parts, Shell, ShellUnusable, fillable, page_shell
 
-from .conftest import mkdocs_warnings
+from .conftest import mkdocs_warnings, with_caches
 from .deliveries_site import BUILD_DAY, tiny_site, write_delivery
 
 # Escaped, collapsed and lowered differently by the theme in each place it prints a title
@@ -30,8 +30,10 @@ def contents(site: Path) -> dict[str, bytes]:
 
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tiny_site(tmp_path_factory.mktemp("filled") / "src")
+def source(tmp_path_factory: pytest.TempPathFactory, built_fixture: Path) -> Path:
+    # packs and decks from the cache in each build here (the second build always took them
+    # from it): what the tests compare is how the pages are made
+    root = with_caches(tiny_site(tmp_path_factory.mktemp("filled") / "src"), built_fixture)
     centre = root / "centres" / "leeds-hub.md"
     text = centre.read_text("utf-8").replace(
         "name: Leeds Languages Hub", f"name: {json.dumps(AWKWARD)}"

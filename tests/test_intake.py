@@ -28,6 +28,8 @@ from opencpd.intake.template import form_file, outputs
 from opencpd.intake.workflow import PullRequest
 from opencpd.intake.workflow import run as run_workflow
 
+from .conftest import with_caches
+
 REPOSITORY = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).parent / "resources_fixture"
 BIN = Path(sys.executable).parent
@@ -71,6 +73,13 @@ def repo(tmp_path: Path) -> Path:
     root = tmp_path / "repo"
     shutil.copytree(FIXTURE, root)
     return root
+
+
+@pytest.fixture
+def packs_in_cache(repo: Path, built_resources: tuple[Path, object]) -> None:
+    """The packs and decks a build of the fixture made, in `repo`'s cache, for the tests that
+    build what intake wrote: they are about the resource's page, not about making packs."""
+    with_caches(repo, built_resources[0])
 
 
 def files_of(root: Path) -> dict[str, bytes]:
@@ -238,6 +247,7 @@ def test_intake_writes_a_pending_resource_that_opencpd_check_accepts(repo: Path)
     assert "no problems" in check.output
 
 
+@pytest.mark.usefixtures("packs_in_cache")
 def test_pending_from_intake_is_published_once_a_moderator_approves_it(repo: Path) -> None:
     code, output, _ = run(repo, issue())
     assert code == 0, output
@@ -297,6 +307,7 @@ def test_dry_run_writes_nothing(repo: Path) -> None:
 # Intake: attachments -------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("packs_in_cache")
 def test_attachments_are_listed_for_the_moderator_to_download(repo: Path) -> None:
     files = (
         f"[Weather Bingo Cards.pdf]({PDF_URL})\n"

@@ -25,8 +25,6 @@ from opencpd.adapters.search import indexing_failed, pagefind_binary
 from opencpd.adapters.site import BuildFailed, build_site, remove_stale
 from opencpd.core.reproducible import ENTRY
 
-from .conftest import FIXTURE_SITE
-
 # Builds the site and stops at a known point (a marker file says it is there) for a minute.
 DRIVER = """
 import sys, time
@@ -68,12 +66,10 @@ def leftovers(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p.name.startswith(".site-"))
 
 
-@pytest.fixture(scope="module")
-def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    source = tmp_path_factory.mktemp("killed") / "src"
-    shutil.copytree(FIXTURE_SITE, source)
-    build_site(str(source / "mkdocs.yml"), source / "site")
-    return source
+@pytest.fixture
+def built_once(built_fixture: Path) -> Path:
+    """The fixture site's sources, site/ and caches, built once for the run (tests/conftest.py)."""
+    return built_fixture
 
 
 @pytest.fixture

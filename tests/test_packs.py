@@ -18,6 +18,8 @@ from opencpd.core.load import load_catalog
 from opencpd.core.packs import PackCache, PackJob, PackOptions, findings, generate, prepare
 from opencpd.core.vocabulary import load_vocabulary
 
+from .conftest import with_caches
+
 TESTS = Path(__file__).resolve().parent
 FIXTURE = TESTS / "packs_fixture"
 ARTIFACTS = TESTS.parent / "test-artifacts" / "packs"
@@ -666,7 +668,7 @@ def test_a_page_says_why_a_pack_is_not_linked(made: Made) -> None:
     assert "Print-ready" not in page and ".pdf" not in page
 
 
-def test_a_second_build_makes_no_pack(built_site: Path) -> None:
+def test_a_second_build_makes_no_pack(built_site: Path, tmp_path: Path) -> None:
     from opencpd.adapters.site import build_site
 
     source = built_site.parent
@@ -675,10 +677,11 @@ def test_a_second_build_makes_no_pack(built_site: Path) -> None:
     assert len([n for n in before if n.endswith(".pdf")]) == len(
         list((built_site / "packs").glob("*.pdf"))
     )
-    build_site(str(source / "mkdocs.yml"), source / "site-again")
+    # into a folder outside the shared build's sources, which other tests copy
+    build_site(str(source / "mkdocs.yml"), tmp_path / "site-again")
     assert {p.name: p.stat().st_mtime_ns for p in cache.iterdir()} == before
     for pdf in (built_site / "packs").glob("*.pdf"):
-        assert (source / "site-again/packs" / pdf.name).read_bytes() == pdf.read_bytes()
+        assert (tmp_path / "site-again/packs" / pdf.name).read_bytes() == pdf.read_bytes()
 
 
 def test_a_build_with_a_placeholder_address_says_so_and_goes_on(
@@ -691,7 +694,7 @@ def test_a_build_with_a_placeholder_address_says_so_and_goes_on(
     from opencpd.adapters.site import build_site
 
     monkeypatch.setattr(packs, "_warned", set())  # said once a process: an earlier build did
-    shutil.copytree(built_site.parent / ".cache" / "packs", site_copy / ".cache" / "packs")
+    with_caches(site_copy, built_site.parent)  # the packs and decks: none is made
     build_site(str(site_copy / "mkdocs.yml"), site_copy / "site", search=False)  # strict
     warned = squash(capfd.readouterr().err)
     assert (

@@ -18,7 +18,7 @@ from opencpd.core.kept import KeptDeliveries
 from opencpd.core.recycled import Recycled, keep_made, recall_made
 from opencpd.core.shells import Parts, Shell
 
-from .conftest import ExpectedWarnings
+from .conftest import ExpectedWarnings, with_caches
 from .deliveries_site import BUILD_DAY, LEEDS, tiny_site, write_delivery
 from .test_filled_pages import contents
 
@@ -27,19 +27,29 @@ def leftovers(parent: Path) -> list[str]:
     return sorted(p.name for p in parent.iterdir() if p.name.startswith(".site-"))
 
 
-def site_with_deliveries(folder: Path, count: int, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture
+def caches(built_fixture: Path) -> Path:
+    """The fixture site built once for the run, whose packs and decks these sites take from the
+    cache (what is recycled here is the site's pages and files, not the packs: the builds of
+    each test, and the fresh build each compares with, all take them from the cache)."""
+    return built_fixture
+
+
+def site_with_deliveries(
+    folder: Path, count: int, monkeypatch: pytest.MonkeyPatch, caches: Path
+) -> Path:
     """A tiny site with `count` deliveries in May 2027, built on the benchmarks' build day."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_DAY)
-    root = tiny_site(folder)
+    root = with_caches(tiny_site(folder), caches)
     for n in range(count):
         write_delivery(root, f"2027-05-1{n}-x{n}", {"date": f"2027-05-1{n}"})
     return root
 
 
 def test_a_rebuilt_site_keeps_what_is_unchanged_and_is_the_site_built_afresh(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caches: Path
 ) -> None:
-    root = site_with_deliveries(tmp_path / "src", 6, monkeypatch)
+    root = site_with_deliveries(tmp_path / "src", 6, monkeypatch, caches)
     site, spare = root / "site", root / ".site-spare"
     build_site(str(root / "mkdocs.yml"), site, search=False)
     assert leftovers(root) == []  # nothing was replaced
@@ -213,9 +223,9 @@ def test_what_a_group_of_files_was_made_of_is_taken_from_the_build_that_recorded
 
 
 def test_filled_pages_made_of_the_same_are_kept_without_hashing_them_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caches: Path
 ) -> None:
-    root = site_with_deliveries(tmp_path / "src", 3, monkeypatch)
+    root = site_with_deliveries(tmp_path / "src", 3, monkeypatch, caches)
     site = root / "site"
     hashed: list[str] = []
     made_of = Shell.made_of
@@ -243,9 +253,9 @@ def test_filled_pages_made_of_the_same_are_kept_without_hashing_them_again(
 
 
 def test_the_texts_of_pages_and_files_kept_whole_are_read_only_to_make_one_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caches: Path
 ) -> None:
-    root = site_with_deliveries(tmp_path / "src", 3, monkeypatch)
+    root = site_with_deliveries(tmp_path / "src", 3, monkeypatch, caches)
     site, spare = root / "site", root / ".site-spare"
     apart = root / ".cache" / "deliveries-whole-apart.json"
     read: list[str] = []
@@ -287,8 +297,9 @@ def test_centres_and_deliveries_read_by_a_forked_copy_make_the_same_site_and_fin
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
     warnings_log: ExpectedWarnings,
+    caches: Path,
 ) -> None:
-    root = site_with_deliveries(tmp_path / "src", 3, monkeypatch)
+    root = site_with_deliveries(tmp_path / "src", 3, monkeypatch, caches)
     readers = tmp_path / "readers"  # the process that read them, one line each time
     read_apart = reading_module.read_apart
 

@@ -24,6 +24,7 @@ from opencpd.core.load import load_catalog
 from opencpd.core.render import Renderer
 from opencpd.core.vocabulary import load_vocabulary
 
+from .conftest import with_caches
 from .conftest_browser import ServedSite
 from .golden import published
 
@@ -46,11 +47,10 @@ def copy_fixture(dest: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
-    base = tmp_path_factory.mktemp("resources-site")
-    source = copy_fixture(base / "source")
-    catalog = build_site(str(source / "mkdocs.yml"), base / "site")
-    return base / "site", catalog
+def built(built_resources: tuple[Path, object]) -> tuple[Path, object]:
+    """The fixture built once for the run (tests/conftest.py): the site and the catalog."""
+    source, catalog = built_resources
+    return source.parent / "site", catalog
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +59,10 @@ def site(built: tuple[Path, object]) -> Path:
 
 
 @pytest.fixture(scope="module")
-def preview(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def preview(tmp_path_factory: pytest.TempPathFactory, built_resources: tuple[Path, object]) -> Path:
     base = tmp_path_factory.mktemp("resources-preview")
-    source = copy_fixture(base / "source")
+    # the packs and decks of the published build, from the cache: the preview is about pages
+    source = with_caches(copy_fixture(base / "source"), built_resources[0])
     build_site(str(source / "mkdocs.yml"), base / "site", preview_pending=True)
     return base / "site"
 

@@ -22,8 +22,8 @@ from opencpd.adapters import search
 from opencpd.adapters.search import run_pagefind, serve_last_index
 from opencpd.adapters.site import BuildFailed, build_site
 
-from .conftest import mkdocs_warnings, repository_config
-from .conftest_browser import browser, page, serve  # noqa: F401  (fixtures)
+from .conftest import mkdocs_warnings, repository_config, with_caches
+from .conftest_browser import serve
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "search_fixture"
@@ -54,7 +54,9 @@ def write_site(target: Path, content: Path = FIXTURE) -> Path:
 
 @pytest.fixture(scope="module")
 def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The fixture built strictly and indexed, with no post-build step; the site folder."""
+    """The fixture built strictly and indexed, with no post-build step; the site folder. Its
+    packs and decks, in .cache/ beside the site, are taken from there by the other builds of the
+    same content here (`with_caches`): these tests are about search."""
     source = tmp_path_factory.mktemp("search-site")
     config_file = write_site(source)
     with mkdocs_warnings() as handler:
@@ -66,7 +68,7 @@ def search_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def sharded_site(tmp_path_factory: pytest.TempPathFactory, search_site: Path) -> Path:
     """The same site indexed in three shards, as a site of over ONE_INDEX_PAGES pages is."""
-    source = tmp_path_factory.mktemp("sharded-site")
+    source = with_caches(tmp_path_factory.mktemp("sharded-site"), search_site.parent)
     config_file = write_site(source)
     pages = len(fragments(search_site))
     with pytest.MonkeyPatch.context() as patch:
@@ -222,20 +224,20 @@ def test_pages_carry_filters_and_metadata(search_site: Path) -> None:
     }, tags
 
 
-def test_preview_of_pending_resources_has_no_index(tmp_path: Path) -> None:
-    config_file = write_site(tmp_path)
+def test_preview_of_pending_resources_has_no_index(tmp_path: Path, search_site: Path) -> None:
+    config_file = write_site(with_caches(tmp_path, search_site.parent))
     build_site(str(config_file), tmp_path / "site", preview_pending=True, steps=[])
     assert not (tmp_path / "site" / "pagefind").exists()
 
 
 def test_pagefind_failing_while_building_fails_the_build(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, search_site: Path
 ) -> None:
     fake = tmp_path / "fake-pagefind"
     fake.write_text("#!/bin/sh\necho 'Error: out of memory' >&2\nexit 3\n")
     fake.chmod(0o755)
     monkeypatch.setattr(search, "pagefind_binary", lambda: fake)
-    config_file = write_site(tmp_path)
+    config_file = write_site(with_caches(tmp_path, search_site.parent))
     with pytest.raises(BuildFailed, match="Pagefind could not index the site: .*out of memory"):
         build_site(str(config_file), tmp_path / "site", steps=[])
     assert not (tmp_path / "site").exists()
@@ -258,9 +260,10 @@ def bundle_bytes(site: Path) -> dict[str, bytes]:
 
 
 def test_an_index_of_the_same_pages_is_taken_from_the_spare_not_made_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, search_site: Path
 ) -> None:
     content = shutil.copytree(FIXTURE, tmp_path / "content")
+    with_caches(tmp_path, search_site.parent)
     config_file, site = write_site(tmp_path, content), tmp_path / "site"
     build_site(str(config_file), site, steps=[])
     first = bundle_bytes(site)
@@ -327,7 +330,7 @@ def wait_for_status(page: Any, pattern: str) -> str:
     return str(page.locator(".opencpd-results__status").inner_text())
 
 
-def test_header_box_query_then_filter(site_url: str, page: Any) -> None:  # noqa: F811
+def test_header_box_query_then_filter(site_url: str, page: Any) -> None:
     page.goto(site_url, wait_until="load")
     page.fill("#opencpd-searchbox-q", "lighthouse")
     page.press("#opencpd-searchbox-q", "Enter")
@@ -372,7 +375,7 @@ def test_header_box_query_then_filter(site_url: str, page: Any) -> None:  # noqa
     assert page.locator(f'input[value="{KS3}"]').is_checked()
 
 
-def test_filters_combine(site_url: str, page: Any) -> None:  # noqa: F811
+def test_filters_combine(site_url: str, page: Any) -> None:
     page.goto(site_url + "search/?q=lighthouse&language=French&language=German", wait_until="load")
     wait_for_status(page, "with the ticked filters")
     assert {"Sounds and spelling at KS2", "Word order at KS3"} <= set(results(page))
@@ -385,7 +388,7 @@ def test_filters_combine(site_url: str, page: Any) -> None:  # noqa: F811
     assert "Sounds and spelling at KS2" in results(page)
 
 
-def test_french_word_finds_the_french_example(site_url: str, page: Any) -> None:  # noqa: F811
+def test_french_word_finds_the_french_example(site_url: str, page: Any) -> None:
     page.goto(site_url + "search/", wait_until="load")
     page.fill("#opencpd-q", "grenouilles")
     page.press("#opencpd-q", "Enter")
@@ -396,7 +399,7 @@ def test_french_word_finds_the_french_example(site_url: str, page: Any) -> None:
     )
 
 
-def test_accents_are_optional(served_site: Any, page: Any) -> None:  # noqa: F811
+def test_accents_are_optional(served_site: Any, page: Any) -> None:
     """As the search page says: "frere" finds "frère" (the repository's own site)."""
     page.goto(served_site.page("search/?q=frere"), wait_until="load")
     wait_for_status(page, r"found for “frere”")
@@ -404,7 +407,7 @@ def test_accents_are_optional(served_site: Any, page: Any) -> None:  # noqa: F81
     assert "frère" in [m.lower() for m in marks], marks
 
 
-def test_german_typed_without_sharp_s_is_found(site_url: str, page: Any) -> None:  # noqa: F811
+def test_german_typed_without_sharp_s_is_found(site_url: str, page: Any) -> None:
     """Pagefind matches "ß" only to "ß": a query with "ss" that finds nothing is tried with "ß",
     and the page says so."""
     page.goto(site_url + "search/?q=fussball", wait_until="load")
@@ -417,7 +420,7 @@ def test_german_typed_without_sharp_s_is_found(site_url: str, page: Any) -> None
 
 
 @pytest.mark.parametrize("word", HIDDEN_WORDS)
-def test_hidden_text_is_never_found(site_url: str, page: Any, word: str) -> None:  # noqa: F811
+def test_hidden_text_is_never_found(site_url: str, page: Any, word: str) -> None:
     """Pagefind also offers pages with a word the query starts with (the "Z" of "A to Z" for
     "zanzibarnotes"), so a result may come; never the page that hides the word."""
     page.goto(site_url + f"search/?q={word}", wait_until="load")
@@ -428,7 +431,7 @@ def test_hidden_text_is_never_found(site_url: str, page: Any, word: str) -> None
         assert word not in shown.lower(), shown
 
 
-def test_browse_lists_by_filters_without_a_query(site_url: str, page: Any) -> None:  # noqa: F811
+def test_browse_lists_by_filters_without_a_query(site_url: str, page: Any) -> None:
     page.goto(site_url + "browse/", wait_until="load")
     wait_for_status(page, "A to Z")
     listed = results(page)
@@ -439,7 +442,7 @@ def test_browse_lists_by_filters_without_a_query(site_url: str, page: Any) -> No
     assert "type=Teachers%27+resource" in page.url
 
 
-def test_shards_search_like_one_index(site_url: str, sharded_url: str, page: Any) -> None:  # noqa: F811
+def test_shards_search_like_one_index(site_url: str, sharded_url: str, page: Any) -> None:
     seen = {}
     for url in (site_url, sharded_url):
         page.goto(url + "browse/", wait_until="load")
@@ -454,7 +457,7 @@ def test_shards_search_like_one_index(site_url: str, sharded_url: str, page: Any
     assert seen[site_url][0] == sorted(seen[site_url][0], key=str.lower)
 
 
-def test_readable_on_a_360_px_phone(browser: Any, site_url: str) -> None:  # noqa: F811
+def test_readable_on_a_360_px_phone(browser: Any, site_url: str) -> None:
     context = browser.new_context(viewport={"width": 360, "height": 740})
     try:
         phone = context.new_page()
@@ -468,7 +471,7 @@ def test_readable_on_a_360_px_phone(browser: Any, site_url: str) -> None:  # noq
         context.close()
 
 
-def test_search_downloads_no_lunr_index(site_url: str, page: Any) -> None:  # noqa: F811
+def test_search_downloads_no_lunr_index(site_url: str, page: Any) -> None:
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
     page.goto(site_url + "search/?q=lighthouse", wait_until="load")
@@ -478,7 +481,7 @@ def test_search_downloads_no_lunr_index(site_url: str, page: Any) -> None:  # no
     assert all(url.startswith(site_url) for url in requested), "a request left the site"
 
 
-def test_says_search_is_off_without_an_index(tmp_path: Path, search_site: Path, page: Any) -> None:  # noqa: F811
+def test_says_search_is_off_without_an_index(tmp_path: Path, search_site: Path, page: Any) -> None:
     served = shutil.copytree(
         search_site, tmp_path / "served", ignore=shutil.ignore_patterns("pagefind")
     )

@@ -30,6 +30,8 @@ from opencpd.core.load import load_catalog
 from opencpd.core.packs import PackCache, prepare
 from opencpd.core.vocabulary import load_vocabulary
 
+from .conftest import with_caches
+
 URL = "http://127.0.0.1:8000/"
 SONG = "modules/ks2-speaking/resources/greetings-song"
 UNCHANGED = "modules/ks3-reading/index.html"
@@ -286,8 +288,13 @@ class Server:
         self.process.stdout.close()
 
 
-def test_serve_shows_an_edit_and_a_new_resource(site_copy: Path, tmp_path: Path) -> None:
-    """And an edited delivery (centres/ and deliveries/ are watched like modules/)."""
+def test_serve_shows_an_edit_and_a_new_resource(
+    site_copy: Path, built_site: Path, tmp_path: Path
+) -> None:
+    """And an edited delivery (centres/ and deliveries/ are watched like modules/). The packs
+    and decks are in the cache, so none is made in the background meanwhile (that is tested
+    below, in test_serve_makes_missing_packs_and_decks_in_the_background)."""
+    with_caches(site_copy, built_site.parent)
     deliveries = Path(__file__).parent / "deliveries_fixture"
     for folder in ("centres", "deliveries"):
         shutil.copytree(deliveries / folder, site_copy / folder)

@@ -17,7 +17,7 @@ from opencpd.adapters import site as site_module
 from opencpd.adapters.parallel import Claims, Helper, TwoCPUs, the_last
 from opencpd.adapters.site import BuildFailed, build_site
 
-from .conftest import ExpectedWarnings
+from .conftest import ExpectedWarnings, with_caches
 from .test_atomic import assert_untouched, built_once, previous_site  # noqa: F401  (fixtures)
 from .test_reproducible import differences, tree
 
@@ -175,8 +175,9 @@ def test_anchors_the_helper_found_are_checked_by_the_build(
     assert_untouched(site, before)
 
 
-def test_a_verbose_build_on_two_cpus(tmp_path: Path, site_copy: Path) -> None:
+def test_a_verbose_build_on_two_cpus(tmp_path: Path, site_copy: Path, built_fixture: Path) -> None:
     """`opencpd build -v` logs debug messages, and MkDocs then keeps no links to anchors."""
+    with_caches(site_copy, built_fixture)  # both builds take the packs and decks from the cache
     logging.getLogger("mkdocs").setLevel(logging.DEBUG)  # the fixture restores it
     build_site(str(site_copy / "mkdocs.yml"), tmp_path / "verbose", parallel=True)
     build_site(str(site_copy / "mkdocs.yml"), tmp_path / "quiet", parallel=False)
