@@ -279,7 +279,9 @@ def human_size(size: int) -> str:
         return f"{size} bytes"
     if size < 1024 * 1024:
         return f"{size / 1024:.0f} KB"
-    return f"{size / 1024 / 1024:.1f} MB"
+    if size < 1024**3:
+        return f"{size / 1024 / 1024:.1f} MB"
+    return f"{size / 1024**3:.1f} GB"  # an over-size attachment: "4.0 GB", not "4096.0 MB"
 
 
 def kind_of(name: str) -> str:
