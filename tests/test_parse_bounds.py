@@ -595,3 +595,19 @@ def test_the_theme_markup_kept_as_it_is_is_what_one_pattern_kept() -> None:
     for _ in range(20_000):
         text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 30)))
         assert kept_apart(text) == KEPT_BY_ONE_PATTERN.split(text), text
+
+
+def test_a_training_module_named_with_no_module_at_all_says_there_is_none(tmp_path: Path) -> None:
+    """With no modules/ folder, the handbook's training_module was said to be 'expected one of
+    ; got ...': an empty list. It now says there is no module to name."""
+    from opencpd.core.load import load_catalog
+
+    root = tmp_path / "site"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "site", root)
+    shutil.rmtree(root / "modules")
+    found = [
+        f for f in load_catalog(root, load_vocabulary()).findings if f.rule == "unknown-module"
+    ]
+    assert found and all(f.path.startswith("handbook/") for f in found), found
+    assert "expected the id of a module, and there is none; got " in str(found[0]), found
+    assert "one of ;" not in str(found[0])

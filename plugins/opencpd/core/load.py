@@ -125,12 +125,13 @@ def check_references(loader: Loader, catalog: Catalog) -> None:
     for publication in catalog.publications:
         wanted = publication.meta.training_module
         if wanted and catalog.module(wanted) is None and not unread_module(loader, wanted):
+            ids = ", ".join(m.id for m in catalog.modules)
             loader.find(
                 publication.source,
                 publication.line("training_module"),
                 "unknown-module",
                 f"training_module names a module that does not exist "
-                f"(expected one of {', '.join(m.id for m in catalog.modules)}; "
+                f"(expected {'one of ' + ids if ids else 'the id of a module, and there is none'}; "
                 f"got '{wanted}')",
                 "Correct the id, or write the module first.",
             )
