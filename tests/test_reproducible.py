@@ -8,6 +8,7 @@ outside git), never from the clock.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import json
 import os
@@ -164,3 +165,27 @@ def test_pagefind_filters_are_sorted_and_renamed_by_their_content(tmp_path: Path
     meta = read_pf(next(one.glob("pagefind.*.pf_meta")))
     assert [name for name, _ in meta[3]] == ["key stage", "language"]
     assert {f"{h}.pf_filter" for _, h in meta[3]} == {p.name for p in (one / "filter").iterdir()}
+
+
+def test_a_project_outside_git_is_dated_by_its_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Downloaded as an archive (no .git/), the project was dated 1 January 2026 whatever its
+    files said: the example offer's review date was then 'too far ahead' and the build failed.
+    An archive keeps the commit's time on each file, and the newest of them now dates it."""
+    from opencpd.core.deliveries import build_day
+    from opencpd.core.source_date import last_change
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    project = tmp_path / "downloaded"
+    (project / "deliveries").mkdir(parents=True)
+    (project / "mkdocs.yml").write_text("site_name: x\n")
+    (project / "deliveries" / "a.md").write_text("---\n---\n")
+    commit = int(dt.datetime(2027, 3, 5, 12, tzinfo=dt.UTC).timestamp())
+    for path in (project / "mkdocs.yml", project / "deliveries" / "a.md", project / "deliveries"):
+        os.utime(path, (commit - 3600, commit - 3600))
+    os.utime(project / "deliveries" / "a.md", (commit, commit))  # the newest
+    assert last_change(project) == commit
+    assert build_day(project) == dt.date(2027, 3, 5)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(commit + 40 * 86400))  # a date set wins
+    assert build_day(project) == dt.date(2027, 4, 14)

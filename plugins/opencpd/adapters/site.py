@@ -17,7 +17,6 @@ import re
 import secrets
 import shutil
 import signal
-import subprocess
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -34,6 +33,7 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 from ..core.catalog import Catalog
 from ..core.offline import write_offline_zips
 from ..core.recycled import claim_spare, keep_as_spare
+from ..core.source_date import last_change
 from .parallel import TwoCPUs, two_cpus
 
 PostBuildStep = Callable[[MkDocsConfig, Path, Catalog], None]
@@ -59,18 +59,8 @@ def quiet_end_of_life_notice() -> None:
 
 
 def build_date(project: Path) -> str:
-    """The last commit's time as a Unix timestamp; 2026-01-01 outside git."""
-    try:
-        stamp = subprocess.run(
-            ["git", "log", "-1", "--format=%ct"],
-            cwd=project,
-            text=True,
-            capture_output=True,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        stamp = ""
-    return stamp or "1767225600"
+    """The last commit's time as a Unix timestamp (core/source_date.py)."""
+    return str(last_change(project))
 
 
 @contextmanager

@@ -10,9 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-import os
 import re
-import subprocess
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -25,6 +23,7 @@ from .delivery_model import Centre, Delivery
 from .findings import Finding
 from .folders import content_folder, matching, pages_in, refuse_all, unpublished, unread_module
 from .model import Session
+from .source_date import source_date_epoch
 from .tree import walk
 from .untrusted import personal_data
 
@@ -37,7 +36,6 @@ EARLIEST_START = dt.time(7, 0)  # and no session starts before (nor at a time th
 # `opencpd build` makes the packs of confirmed deliveries this close: places and lead teachers
 # change until then, and at 3,000 deliveries a year six weeks meant 460 packs to make at once.
 PACK_WEEKS = 2
-FALLBACK_DAY = dt.date(2026, 1, 1)  # outside git, as adapters/site.build_date
 # Words that make a mailbox an organisation's (bookings@, cpd-hub@), not a person's.
 ROLE_WORDS = {
     "admin",
@@ -99,23 +97,9 @@ PERSONAL_DOMAINS = {
 
 
 def build_day(root: Path) -> dt.date:
-    """The reproducible build date, in London: SOURCE_DATE_EPOCH when set (the build sets it
-    from git), else the last commit's date, else 2026-01-01."""
-    stamp = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if not stamp:
-        try:
-            stamp = subprocess.run(
-                ["git", "log", "-1", "--format=%ct"],
-                cwd=root,
-                text=True,
-                capture_output=True,
-                check=True,
-            ).stdout.strip()
-        except (OSError, subprocess.CalledProcessError):
-            stamp = ""
-    if not stamp.isdigit():
-        return FALLBACK_DAY
-    return dt.datetime.fromtimestamp(int(stamp), LONDON).date()
+    """The reproducible build date, in London (core/source_date.py: SOURCE_DATE_EPOCH when
+    set, as the build sets it from git, else the last commit's date)."""
+    return dt.datetime.fromtimestamp(source_date_epoch(root), LONDON).date()
 
 
 def organisation_mailbox(address: str) -> bool:
