@@ -3,13 +3,14 @@ has expired and what the sitemap and packs are dated (SOURCE_DATE_EPOCH, which M
 
 It is the last commit's time, so that two builds of one commit are byte-identical. A project
 that is not a git repository (downloaded as an archive, copied without `.git/`) has no commit:
-its files then carry the commit's time as their own (an archive keeps it), so the newest of the
-project's top-level files and content folders stands in for it. A fixed day was used before,
-1 January 2026, on which an example offer's review date was 'too far ahead' and the build
-failed for anyone who had downloaded the project rather than cloned it."""
+its files then carry the commit's time as their own (an archive keeps it), so the newest of
+`mkdocs.yml`, the content folders and the files directly in them stands in for it. A fixed day
+was used before, 1 January 2026, on which an example offer's review date was 'too far ahead'
+and the build failed for anyone who had downloaded the project rather than cloned it."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 from pathlib import Path
@@ -19,8 +20,8 @@ FALLBACK = 1767225600  # 2026-01-01: no commit and no file to read a time from
 
 
 def last_change(project: Path) -> int:
-    """The last commit's time as a Unix timestamp; outside git, the newest time a top-level
-    file or content folder (or a file directly in one) was changed."""
+    """The last commit's time as a Unix timestamp; outside git, the newest time `mkdocs.yml`,
+    a content folder or a file directly in one was changed."""
     try:
         stamp = subprocess.run(
             ["git", "log", "-1", "--format=%ct"],
@@ -37,9 +38,13 @@ def last_change(project: Path) -> int:
 
 
 def _newest(project: Path) -> int:
+    """Only the sources: what a build writes (`site/`, `.cache/`) must not move the date."""
     times = []
-    for folder in (project, *(project / name for name in FOLDERS)):
+    with contextlib.suppress(OSError):
+        times.append((project / "mkdocs.yml").lstat().st_mtime)
+    for folder in (project / name for name in FOLDERS):
         try:
+            times.append(folder.lstat().st_mtime)
             with os.scandir(folder) as entries:
                 for entry in entries:
                     if not entry.name.startswith("."):
