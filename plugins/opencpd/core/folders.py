@@ -16,6 +16,7 @@ from .model import SLUG, slugify
 from .tree import Kind, Tree, children, kind
 
 if TYPE_CHECKING:
+    from .catalog import Doc
     from .loader import Loader
 
 PICTURES = {*IMAGES, "webp"}  # what the programme's pages show (packs/spec.py reads them)
@@ -184,6 +185,39 @@ def well_named_folder(loader: Loader, folder: Path, file: Path, what: str, examp
         f"the same id: the folder's name is the {what}'s address.",
     )
     return False
+
+
+def main_page(
+    loader: Loader, folder: Path, tree: Tree, what: str, model: type, example: str, hint: str
+) -> Doc | None:
+    """The page that makes a folder a module or publication (`what`: modules/<id>/module.md,
+    handbook/<id>/publication.md), read as `model`: a missing-file finding (with `hint`) if
+    there is none, and bad-name or id-mismatch if the folder's name cannot be its id."""
+    file = tree.files.get(f"{what}.md")
+    base = f"{folder.parent.name}/{folder.name}"
+    if file is None:
+        if "" in tree.unreadable or kind(folder / f"{what}.md") in ("link", "other"):
+            return None  # an unreadable folder, a link or a special file: refused already
+        loader.find(
+            loader.rel(folder),
+            1,
+            "missing-file",
+            f"the {what} folder has no {what}.md (expected {base}/{what}.md, got none)",
+            hint,
+        )
+        return None
+    named = well_named_folder(loader, folder, file, what, example)
+    doc = loader.read(file, model, f"{base}/index.md")
+    if doc is not None and named and doc.meta.id != folder.name:  # else bad-name says the id
+        loader.find(
+            doc.source,
+            doc.line("id"),
+            "id-mismatch",
+            f"the {what} id does not match its folder (expected '{folder.name}', "
+            f"got '{doc.meta.id}')",
+            "Make the id and the folder name the same.",
+        )
+    return doc
 
 
 def matching(tree: Tree, subfolder: str, pattern: str = "*.md") -> list[Path]:

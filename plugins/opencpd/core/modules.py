@@ -9,51 +9,37 @@ from pathlib import Path
 from .catalog import Doc, ModuleDoc
 from .folders import (
     clash,
+    main_page,
     matching,
     pages_in,
     refuse_all,
     subfolders,
     unpublished,
     well_named,
-    well_named_folder,
 )
 from .loader import Loader
 from .model import SLUG, Handout, Module, Session
 from .resources import load_resource, submitted_by_now
-from .tree import kind, walk
+from .tree import walk
 
 
 def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
     tree = walk(folder, skip=frozenset({"resources"}))
     refuse_all(loader, tree)
-    file = tree.files.get("module.md")
-    base = f"modules/{folder.name}"
-    if file is None:
-        if "" in tree.unreadable or kind(folder / "module.md") in ("link", "other"):
-            return None  # an unreadable folder, a link or a special file: refused above
-        loader.find(
-            loader.rel(folder),
-            1,
-            "missing-file",
-            f"the module folder has no module.md (expected {base}/module.md, got none)",
-            "If you meant an existing module, move the files into its folder (check "
-            "the spelling); otherwise create the module with `opencpd new module`.",
-        )
-        return None
-    named = well_named_folder(loader, folder, file, "module", "speaking-ks2")
-    doc = loader.read(file, Module, f"{base}/index.md")
+    doc = main_page(
+        loader,
+        folder,
+        tree,
+        "module",
+        Module,
+        "speaking-ks2",
+        "If you meant an existing module, move the files into its folder (check the spelling); "
+        "otherwise create the module with `opencpd new module`.",
+    )
     if doc is None:
         return None
     module = ModuleDoc(**vars(doc))
-    if named and module.meta.id != folder.name:  # else bad-name says which id to give it
-        loader.find(
-            module.source,
-            module.line("id"),
-            "id-mismatch",
-            f"the module id does not match its folder (expected '{folder.name}', "
-            f"got '{module.meta.id}')",
-            "Make the id and the folder name the same.",
-        )
+    base = f"modules/{folder.name}"
     for path in well_named(loader, pages_in(loader, tree, "handouts"), "sentence-builders"):
         handout = loader.read(path, Handout, f"{base}/handouts/{path.stem}.md")
         if handout:
@@ -63,7 +49,7 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
         if session:
             check_session(loader, session, module)
             module.sessions.append(session)
-    read = [file, *matching(tree, "handouts"), *matching(tree, "sessions")]
+    read = [tree.files["module.md"], *matching(tree, "handouts"), *matching(tree, "sessions")]
     unpublished(
         loader,
         tree,
