@@ -24,7 +24,6 @@ Figures, not tests: times vary with the machine's load; requests and bytes do no
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import hashlib
 import io
@@ -33,13 +32,12 @@ import re
 import statistics
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from bench_scale import publish, served
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("OPENCPD_CHROMIUM", "/usr/bin/chromium")
@@ -99,18 +97,6 @@ class Host(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", cache)
         self.end_headers()
         return io.BytesIO(body)
-
-
-@contextmanager
-def served(folder: Path) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Host, directory=str(folder)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @dataclass
@@ -188,7 +174,7 @@ class Result:
 def measure(label: str, site: Path) -> Result:
     from playwright.sync_api import sync_playwright
 
-    with served(site) as base, sync_playwright() as playwright:
+    with served(site, Host) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             colds: dict[str, Cold] = {}
@@ -267,12 +253,7 @@ def main() -> None:
             sites = [["this site", str(build_here(Path(work)))]]
         results = [measure(label, Path(folder)) for label, folder in sites]
     text = report(results, command)
-    print("\n" + text)
-    if args.write:
-        from bench_scale import write_section
-
-        write_section(args.write, text, START, END)
-        print(f"written to {args.write}")
+    publish(text, args.write, START, END)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import functools
 import json
 import os
 import random
@@ -49,7 +50,10 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -964,6 +968,29 @@ def write_section(path: Path, text: str, start: str = START, end: str = END) -> 
     path.write_text(new, "utf-8")
 
 
+def publish(text: str, write: Path | None, start: str = START, end: str = END) -> None:
+    """Print a benchmark's report, and put it in its section of `write` if one is given."""
+    print("\n" + text)
+    if write:
+        write_section(write, text, start, end)
+        print(f"written to {write}")
+
+
+@contextmanager
+def served(folder: Path, handler: type[SimpleHTTPRequestHandler]) -> Iterator[str]:
+    """The folder served on a free port of 127.0.0.1 by `handler`, for Chromium to read."""
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder))
+    )
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def load_result(saved: dict[str, Any]) -> Result:
     names = ("cold", "ours", "floor", "bare", "neutral")
     runs = {k: Run(**saved[k]) if saved.get(k) else None for k in names}
@@ -1059,10 +1086,7 @@ def finish(results: list[Result], command: str, write: Path | None) -> None:
         text, markers = stacks_report(results, command), (STACKS_START, STACKS_END)
     else:
         text, markers = report(results, command), (START, END)
-    print("\n" + text)
-    if write:
-        write_section(write, text, *markers)
-        print(f"written to {write}")
+    publish(text, write, *markers)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,6 @@ network throttled to a slow school or phone connection. Figures, not tests.
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import importlib.util
 import io
@@ -28,12 +27,9 @@ import shutil
 import statistics
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -145,21 +141,6 @@ class GzipHandler(SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-@contextmanager
-def served(folder: Path) -> Iterator[str]:
-    GzipHandler.cache = {}
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(GzipHandler, directory=str(folder))
-    )
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 # --- measuring in Chromium -----------------------------------------------------------------------
 
 
@@ -269,7 +250,8 @@ def measure(site: Path, engine: str, slow: bool) -> Trip:
     """The median time of RUNS cold searches (bytes are the same every time)."""
     from playwright.sync_api import sync_playwright
 
-    with served(site) as url, sync_playwright() as playwright:
+    GzipHandler.cache = {}
+    with bench_scale().served(site, GzipHandler) as url, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
             trips = [search_once(browser, url, engine, slow) for _ in range(RUNS)]
@@ -406,10 +388,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="opencpd-bench-search-") as work:
         results = [bench(n, Path(work)) for n in sizes]
     text = report(results, command)
-    print("\n" + text)
-    if args.write:
-        bench_scale().write_section(args.write, text, START, END)
-        print(f"written to {args.write}")
+    bench_scale().publish(text, args.write, START, END)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_scale import make_programme, measure, write_section
+from bench_scale import make_programme, measure, publish
 
 START, END = "<!-- bench_serve:start -->", "<!-- bench_serve:end -->"
 REGENERATING = ("Pagefind indexed", "Making ", "session packs made")
@@ -269,10 +269,7 @@ def main() -> None:
             + "\n".join(f"    {line}" for line in regenerated)
             + "\n"
         )
-    print("\n" + text)
-    if args.write:
-        write_section(args.write, text, START, END)
-        print(f"written to {args.write}")
+    publish(text, args.write, START, END)
 
 
 if __name__ == "__main__":
