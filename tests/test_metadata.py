@@ -255,6 +255,33 @@ def test_catalog_json_lists_14_modules(built_repo_site: BuiltSite) -> None:
     assert not [u for u in resources if PENDING in u], "a pending resource is in catalog.json"
 
 
+def test_catalog_urls_without_a_site_url_are_relative_to_the_catalog(
+    built_repo_site: BuiltSite,
+) -> None:
+    """A site served below its host's root (a folder of a school's server) has no site_url to
+    give: each url is then relative to catalog.json, and leads to a page the build wrote."""
+    from opencpd.core.export import export
+
+    data = export(built_repo_site.catalog)
+    urls = [
+        doc["url"]
+        for group in ("modules", "publications")
+        for top in data[group]
+        for doc in [
+            top,
+            *top.get("sessions", []),
+            *top.get("resources", []),
+            *top.get("chapters", []),
+        ]
+    ] + [offer["url"] for offer in data.get("support_offers", [])]
+    assert len(urls) > 50
+    for url in urls:
+        assert not url.startswith(("/", "http")), url
+        assert (built_repo_site.folder / url / "index.html").is_file() or (
+            built_repo_site.folder / url
+        ).is_file(), url
+
+
 def test_opencpd_export_prints_the_published_catalog(built_repo_site: BuiltSite) -> None:
     result = CliRunner().invoke(main, ["export", "-f", str(REPO / "mkdocs.yml")])
     assert result.exit_code == 0, result.output

@@ -12,7 +12,10 @@ def _doc(doc: Doc, site_url: str) -> dict[str, Any]:
 
 
 def export(catalog: Catalog, site_url: str = "") -> dict[str, Any]:
-    site_url = site_url.rstrip("/") + "/" if site_url else "/"
+    """Without `site_url`, each url is relative to catalog.json, at the site's root: right
+    wherever the site is served, as a root-relative one ("/modules/...") is not below a host's
+    root (a project site, a folder on a school's server)."""
+    site_url = site_url.rstrip("/") + "/" if site_url else ""
     from .support_pages import support_export  # published offers, consented fields only
 
     offers = {"support_offers": support_export(catalog, site_url)} if catalog.offers else {}

@@ -254,7 +254,7 @@ class SupportPages:
 def support_export(catalog: Catalog, site_url: str) -> list[dict[str, Any]]:
     """The published offers for the catalogue JSON: only what the pages show, the colleague
     only with consent; never the nomination, the text or the file's path."""
-    site = site_url.rstrip("/") + "/" if site_url else "/"
+    site = site_url.rstrip("/") + "/" if site_url else ""  # else relative, as export()
     out = []
     for offer in catalog.offers:
         m = offer.meta
