@@ -8,6 +8,7 @@ import secrets
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from opencpd.core import untrusted
@@ -292,9 +293,9 @@ def test_kept_deliveries_are_made_again_when_what_they_show_changed(
     events: list[str] = []
     real_event = calendar.event
 
-    def counted_event(catalog: object, delivery: object, site_url: str) -> object:
+    def counted_event(catalog: object, delivery: object, *args: Any) -> object:
         events.append(delivery.slug)  # type: ignore[attr-defined]
-        return real_event(catalog, delivery, site_url)  # type: ignore[arg-type]
+        return real_event(catalog, delivery, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(calendar, "event", counted_event)
     pages_made: list[str] = []
@@ -312,14 +313,21 @@ def test_kept_deliveries_are_made_again_when_what_they_show_changed(
 
     each_read: list[bool] = []  # whether a render read what was kept of each delivery
 
-    def render(keep: bool, packs: dict | None = None) -> tuple[object, ...]:
+    def render(
+        keep: bool, packs: dict | None = None, programme: str = "OpenCPD"
+    ) -> tuple[object, ...]:
         if keep:  # a build of its own, as each `opencpd build` is: another key signs its
             # held fragments (core/placed.py), and the render afresh beside it shares it
             monkeypatch.setattr(placed, "_KEY", secrets.token_bytes(32))
         catalog = load_catalog(root, load_vocabulary())
         kept = KeptDeliveries(kept_file, catalog.vocabulary, "settings") if keep else None
         renderer = Renderer(
-            catalog, site_url="https://cpd.example.org/", packs=packs, shells=True, kept=kept
+            catalog,
+            site_url="https://cpd.example.org/",
+            packs=packs,
+            shells=True,
+            kept=kept,
+            programme=programme,
         )
         pages = renderer.pages()
         if kept:
@@ -369,3 +377,13 @@ def test_kept_deliveries_are_made_again_when_what_they_show_changed(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(BUILD_DAY) + 86400))
     assert len(made_again()) == 4
     assert made_again() == []
+    # the site renamed (its site_name): the events, which name it in their category, are made
+    # again; the pages' articles, which do not, are kept
+    events.clear()
+    pages_made.clear()
+    renamed = render(keep=True, programme="North Hub")
+    assert len(events) == 4 and pages_made == [], (events, pages_made)
+    assert renamed == render(keep=False, programme="North Hub")
+    assert "CATEGORIES:North Hub twilight" in str(renamed) and "OpenCPD twilight" not in str(
+        renamed
+    )

@@ -751,7 +751,7 @@ def test_a_calendars_name_reads_as_written_in_ical_js_too(tmp_path: Path, build_
     library, the name is the centre's), and said to be one (VALUE=TEXT): ical.js, in
     Thunderbird and web calendars, knows neither RFC 7986's NAME nor X-WR-CALNAME and showed
     the backslashes of 'Speaking at KS2\\, Leeds Hub'. Every file's name, description and
-    source read in ical.js as written."""
+    source read in ical.js as written, the programme's name (the site's site_name) in them too."""
     from opencpd.core.calendar import calendars, feed_names
 
     from .icaljs import read_with_icaljs
@@ -762,7 +762,8 @@ def test_a_calendars_name_reads_as_written_in_ical_js_too(tmp_path: Path, build_
         centre.read_text("utf-8").replace("Leeds Languages Hub", "Leeds Hub; Room 2, North")
     )
     catalog = load_catalog(root, load_vocabulary())
-    out = calendars(catalog, "https://cpd.test-hub.org.uk/")
+    programme = 'Hub "North" & <Co>, Ltd; test'
+    out = calendars(catalog, "https://cpd.test-hub.org.uk/", programme=programme)
     text = out[f"{LEEDS}.ics"]
     parsed = icalendar.Calendar.from_ical(text)
     summary = parsed.walk("VEVENT")[0]["summary"]
@@ -771,7 +772,7 @@ def test_a_calendars_name_reads_as_written_in_ical_js_too(tmp_path: Path, build_
     assert "X-WR-CALNAME;VALUE=TEXT:Speaking at KS2\\, Leeds Hub\\; Room 2\\, North\r\n" in text
     read = read_with_icaljs(out)
     assert read[f"{LEEDS}.ics"]["props"]["name"] == "Speaking at KS2, Leeds Hub; Room 2, North"
-    feeds = feed_names(catalog)
+    feeds = feed_names(catalog, programme)
     for uri, found in read.items():
         props = found["props"]
         name = (
@@ -787,7 +788,7 @@ def test_a_calendars_name_reads_as_written_in_ical_js_too(tmp_path: Path, build_
             ), uri
         else:  # a file to add once
             assert props["source"] is props["refresh-interval"] is None, uri
-    assert "OpenCPD: twilights in South West" in {read[u]["props"]["name"] for u in feeds}
+    assert f"{programme}: twilights in South West" in {read[u]["props"]["name"] for u in feeds}
 
 
 def test_pages_stay_light_and_paginate(tmp_path: Path, build_day: None) -> None:

@@ -97,7 +97,14 @@ def test_a_new_programme_builds_with_the_installed_wheel(tmp_path: Path) -> None
     assert len(list((built / "assets/stylesheets").glob("opencpd.*.css"))) == 1  # ours, joined
     assert "fonts.googleapis.com" not in home  # the system's fonts: no request elsewhere
     assert (built / "pagefind/pagefind.js").is_file()
-    assert list((built / "packs").glob("*.pdf"))
+    packs = sorted((built / "packs").glob("*.pdf"))
+    assert packs
+    # It publishes under its own name, not OpenCPD's: its feed, and each pack's cover.
+    feed = (built / "feeds" / "resources.xml").read_text("utf-8")
+    assert "<title>Northern CPD: new teachers' resources</title>" in feed
+    assert 'title="Northern CPD: new teachers\' resources"' in home  # the theme's feed link
+    cover = run(["pdftotext", "-l", "1", str(packs[0]), "-"], tmp_path)
+    assert cover.lstrip().startswith("Northern CPD · "), cover[:200]
     # Committed as it stands, the programme keeps the build's own folders out of git (the build
     # refuses to read them from the repository: core/committed.py), and still builds.
     run(["git", "init", "-q"], site)

@@ -39,6 +39,7 @@ def pack_options(
         markdown_extensions=list(config.markdown_extensions),
         mdx_configs=dict(config.mdx_configs),
         places=places,
+        programme=config.site_name,
     )
 
 

@@ -231,8 +231,9 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         site_url = self.site_url(config)
         site_name = config.repo_url or config.site_name  # names the site without site_url
         warn_no_site_url(site_url)
-        settings = (
-            f"{site_url} {site_name} {self.config.start_time} {self.config.edit_url} {self.shells}"
+        settings = (  # with the programme's name, which the deliveries' pages and events show
+            f"{site_url} {site_name} {config.site_name} {self.config.start_time} "
+            f"{self.config.edit_url} {self.shells}"
         )
         kept = None if self.serving else project(config) / KEPT_DELIVERIES
         self.kept = KeptDeliveries(kept, self.catalog.vocabulary, settings)
@@ -248,6 +249,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             shells=self.shells,
             kept=self.kept,
             site_name=site_name,
+            programme=config.site_name,
         )
         rendered = project(config) / RENDERED
         if not self.serving:  # serving keeps them in memory, for the modules it renders
@@ -263,7 +265,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             keep_rendered(rendered)
         self.pages["catalog.json"] = json_document(export(self.catalog, site_url), indent=1)
         self.json_ld = ChainMap(  # the deliveries' worked out when asked for
-            Metadata(self.catalog, site_url).all(),
+            Metadata(self.catalog, site_url, config.site_name).all(),
             delivery_json_ld(self.catalog, site_url),
         )
         self.attachments = renderer.attachments(self.config.max_attachment_mb * 1024 * 1024)

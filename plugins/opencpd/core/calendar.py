@@ -39,6 +39,7 @@ from .deliveries import (
     upcoming,
 )
 from .delivery_model import Delivery
+from .feeds import PROGRAMME
 from .kept import KeptDeliveries
 from .site_ids import SiteIds
 
@@ -58,27 +59,30 @@ def ics_uri(catalog: Catalog, delivery: Doc[Delivery]) -> str | None:
     return None if is_past(catalog, delivery) else f"deliveries/{delivery.slug}.ics"
 
 
-def feed_uris(catalog: Catalog) -> dict[str, str]:
+def feed_uris(catalog: Catalog, programme: str = PROGRAMME) -> dict[str, str]:
     """src_uri -> title of each subscribable feed."""
-    return {uri: title for uri, (title, _) in feed_names(catalog).items()}
+    return {uri: title for uri, (title, _) in feed_names(catalog, programme).items()}
 
 
-def feed_names(catalog: Catalog) -> dict[str, tuple[str, str]]:
-    """src_uri -> the title and description of each subscribable feed."""
+def feed_names(catalog: Catalog, programme: str = PROGRAMME) -> dict[str, tuple[str, str]]:
+    """src_uri -> the title and description of each subscribable feed, named after the
+    programme (the site's site_name)."""
     recent = f"still to come, and those held or cancelled in the last {FEED_PAST_DAYS} days"
-    out = {"calendar/all.ics": ("OpenCPD: all twilights", f"Every OpenCPD twilight {recent}.")}
+    out = {
+        "calendar/all.ics": (f"{programme}: all twilights", f"Every {programme} twilight {recent}.")
+    }
     for region in sorted({c.meta.region for c in catalog.centres.values()}):
         label = catalog.vocabulary.label("regions", region)
         out[f"calendar/region/{region}.ics"] = (
-            f"OpenCPD: twilights in {label}",
-            f"OpenCPD twilights at centres in {label} {recent}.",
+            f"{programme}: twilights in {label}",
+            f"{programme} twilights at centres in {label} {recent}.",
         )
     for module_id in sorted({d.meta.module for d in catalog.deliveries}):
         module = catalog.module(module_id)
         if module:
             out[f"calendar/module/{module_id}.ics"] = (
-                f"OpenCPD: twilights of {module.meta.title}",
-                f"OpenCPD twilights of the module {module.meta.title} {recent}.",
+                f"{programme}: twilights of {module.meta.title}",
+                f"{programme} twilights of the module {module.meta.title} {recent}.",
             )
     return out
 
@@ -151,7 +155,9 @@ def _last_sunday(year: int, month: int) -> dt.datetime:
     return day - dt.timedelta(days=(day.weekday() + 1) % 7)
 
 
-def event(catalog: Catalog, delivery: Doc[Delivery], ids: SiteIds) -> Event:
+def event(
+    catalog: Catalog, delivery: Doc[Delivery], ids: SiteIds, programme: str = PROGRAMME
+) -> Event:
     meta = delivery.meta
     module, centre = module_of(catalog, delivery), centre_of(catalog, delivery)
     url = ids.address(delivery.url)  # None without site_url: a URL must be absolute
@@ -181,7 +187,7 @@ def event(catalog: Catalog, delivery: Doc[Delivery], ids: SiteIds) -> Event:
     found.add("sequence", sequence(meta))
     if meta.changed:
         found.add("last-modified", dt.datetime.combine(meta.changed, dt.time(0, 0), dt.UTC))
-    found.add("categories", ["Example"] if example else ["OpenCPD twilight"])
+    found.add("categories", ["Example"] if example else [f"{programme} twilight"])
     organiser = vCalAddress(f"mailto:{centre.meta.contact}")
     organiser.params["cn"] = centre.meta.name
     found.add("organizer", organiser)
@@ -263,28 +269,34 @@ def serialised_events(
     deliveries: list[Doc[Delivery]],
     ids: SiteIds,
     kept: KeptDeliveries | None = None,
+    programme: str = PROGRAMME,
 ) -> dict[str, bytes]:
     """slug -> the delivery's VEVENT, written by the library (or as an earlier build did)."""
     if kept is None:
-        return {d.slug: event(catalog, d, ids).to_ical() for d in deliveries}
+        return {d.slug: event(catalog, d, ids, programme).to_ical() for d in deliveries}
     out = {}
     for delivery in deliveries:
-        key = kept.key(catalog, delivery, f"event {ids.site_url} {ids.name}")
+        key = kept.key(catalog, delivery, f"event {ids.site_url} {ids.name} {programme}")
         text = kept.get(key)
         if text is None:
-            text = event(catalog, delivery, ids).to_ical().decode("utf-8")
+            text = event(catalog, delivery, ids, programme).to_ical().decode("utf-8")
             kept.put(key, text)
         out[delivery.slug] = text.encode("utf-8")
     return out
 
 
 def calendars(
-    catalog: Catalog, site_url: str, kept: KeptDeliveries | None = None, site_name: str = ""
+    catalog: Catalog,
+    site_url: str,
+    kept: KeptDeliveries | None = None,
+    site_name: str = "",
+    programme: str = PROGRAMME,
 ) -> dict[str, str]:
     """src_uri -> iCalendar text: each delivery's file (if it is still to come), and the
     subscribable feeds; `kept`: each delivery's event as earlier builds made it
     (KeptDeliveries); `site_name`: what names the site in its events' UIDs when `site_url` is
-    not given (SiteIds)."""
+    not given (SiteIds); `programme`: the programme's name, which the feeds' names and the
+    events' category carry (the site's site_name)."""
     ids = SiteIds.of(site_url, site_name)
     recent = catalog.today - dt.timedelta(days=FEED_PAST_DAYS)
     cancelled_past = [
@@ -293,13 +305,17 @@ def calendars(
         if d.meta.status == "cancelled" and d.meta.date < catalog.today
     ]
     shown = upcoming(catalog) + [d for d in held(catalog) + cancelled_past if d.meta.date >= recent]
-    events = serialised_events(catalog, catalog.deliveries, ids, kept)
+    events = serialised_events(catalog, catalog.deliveries, ids, kept, programme)
     out = {}
     for delivery in catalog.deliveries:  # its own file: as an earlier build made it, if kept
         uri = ics_uri(catalog, delivery)
         if uri is None:
             continue
-        key = kept.key(catalog, delivery, f"file {ids.site_url} {ids.name}") if kept else ""
+        key = (
+            kept.key(catalog, delivery, f"file {ids.site_url} {ids.name} {programme}")
+            if kept
+            else ""
+        )
         text = kept.get(key) if kept else None
         if text is None:
             text = calendar(catalog, [delivery], ids, title_of(catalog, delivery), events)
@@ -311,7 +327,7 @@ def calendars(
         groups["calendar/all.ics"].append(delivery)
         groups[f"calendar/region/{centre_of(catalog, delivery).meta.region}.ics"].append(delivery)
         groups[f"calendar/module/{delivery.meta.module}.ics"].append(delivery)
-    for uri, (title, description) in feed_names(catalog).items():
+    for uri, (title, description) in feed_names(catalog, programme).items():
         out[uri] = calendar(catalog, groups.get(uri, []), ids, title, events, (uri, description))
     return out
 

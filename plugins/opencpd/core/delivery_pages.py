@@ -150,7 +150,9 @@ class DeliveryPages:
         settings of `kept.version`)."""
         packs = {k: v for k, v in self.r.packs.items() if k.startswith("delivery-")}
         shows = json.dumps(
-            [packs, self.r.site_url, self.r.site_name, self.r.shells], default=str, sort_keys=True
+            [packs, self.r.site_url, self.r.site_name, self.r.programme, self.r.shells],
+            default=str,
+            sort_keys=True,
         )
         return self.kept.whole_key(self.catalog, shows)
 
@@ -267,8 +269,7 @@ class DeliveryPages:
     def html(self, template: str, here: str, **context: Any) -> str:
         return self.r.html(template, here, facets=FACETS, town_after=town_after, **context)
 
-    @staticmethod
-    def parts(here: str, meta: dict[str, Any], article: str) -> Parts:
+    def parts(self, here: str, meta: dict[str, Any], article: str) -> Parts:
         """One page's parts, with the front matter every calendar, centre and delivery page has."""
         return Parts(
             here,
@@ -277,7 +278,7 @@ class DeliveryPages:
                 "content_type": "delivery-listing",
                 # feed readers and browsers find the feed of new twilights (partials/feeds.html)
                 "feed": FEED,
-                "feed_title": "OpenCPD: new twilights",
+                "feed_title": f"{self.r.programme}: new twilights",
                 **meta,
             },
             article,
@@ -383,7 +384,7 @@ class DeliveryPages:
                 self.own_page(out, parts)
         for delivery in c.deliveries:
             self.own_page(out, self.delivery_parts(delivery))
-        out.update(calendars(c, self.r.site_url, self.kept, self.r.site_name))
+        out.update(calendars(c, self.r.site_url, self.kept, self.r.site_name, self.r.programme))
         out[FEED] = self.feed()
         return out
 
@@ -498,7 +499,7 @@ class DeliveryPages:
 
     @functools.cached_property
     def feeds(self) -> dict[str, str]:
-        return feed_uris(self.catalog)
+        return feed_uris(self.catalog, self.r.programme)
 
     def subscribe_uri(self, facet: Facet | None, value: str) -> str:
         if facet is None:
@@ -650,7 +651,8 @@ class DeliveryPages:
         # an entry is updated on the day it last changed: a reader that has it shows it again
         updated = {d.slug: d.meta.changed or d.meta.announced for d in newest}
         last = max(updated.values(), default=c.today)
-        feed = atom_head(ids, FEED, "OpenCPD: new twilights", "calendar/", last, "en-GB")
+        title = f"{self.r.programme}: new twilights"
+        feed = atom_head(ids, FEED, title, "calendar/", last, "en-GB")
         for delivery in newest:
             f = self.facts(delivery)
             status = "Cancelled: " if delivery.meta.status == "cancelled" else ""

@@ -17,6 +17,7 @@ from .wellformed import xml_document
 ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 LIMIT = 50
+PROGRAMME = "OpenCPD"  # the programme's name when a caller gives none (a site gives its site_name)
 
 
 def feed_uri(module: ModuleDoc | None = None) -> str:
@@ -91,14 +92,18 @@ def atom(
     return xml_document(feed)
 
 
-def feeds(catalog: Catalog, site_url: str, site_name: str = "") -> dict[str, str]:
+def feeds(
+    catalog: Catalog, site_url: str, site_name: str = "", programme: str = PROGRAMME
+) -> dict[str, str]:
     """src_uri -> Atom XML, for the whole site and for each module with resources.
-    `site_name`: what names the site in the ids when `site_url` is not given (SiteIds)."""
+    `site_name`: what names the site in the ids when `site_url` is not given (SiteIds);
+    `programme`: the programme's name, which the feeds' titles carry (the site's site_name)."""
     ids = SiteIds.of(site_url, site_name)
-    out = {feed_uri(): atom("OpenCPD: new teachers' resources", ids, feed_uri(), catalog.resources)}
+    title = f"{programme}: new teachers' resources"  # as the theme's <link> to it (feeds.html)
+    out = {feed_uri(): atom(title, ids, feed_uri(), catalog.resources)}
     for module in catalog.published_modules:
         out[feed_uri(module)] = atom(
-            f"OpenCPD: new resources for {module.meta.title}",
+            f"{programme}: new resources for {module.meta.title}",
             ids,
             feed_uri(module),
             [(module, r) for r in module.resources],

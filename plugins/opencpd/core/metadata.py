@@ -10,6 +10,7 @@ from typing import Any
 from .catalog import Catalog, Doc, ModuleDoc, PublicationDoc
 from .deliveries import centre_of, ends, is_example, is_past, module_of, starts, title_of
 from .delivery_model import Delivery
+from .feeds import PROGRAMME
 from .model import Chapter, Contributor, Handout, Resource, Session
 
 LEVELS = {
@@ -50,9 +51,11 @@ def languages(examples: list[str]) -> list[str]:
 
 
 class Metadata:
-    def __init__(self, catalog: Catalog, site_url: str):
+    def __init__(self, catalog: Catalog, site_url: str, programme: str = PROGRAMME):
         self.catalog = catalog
         self.site_url = site_url.rstrip("/") + "/" if site_url else "/"
+        # the series every module and publication is part of: the programme (its site_name)
+        self.series = {"@type": "CreativeWorkSeries", "name": programme, "url": self.site_url}
         # The programme's own authors (its project team, its partners) are organisations.
         self.teams = {plain_name(a) for m in catalog.modules for a in m.meta.authors} | {
             plain_name(a) for p in catalog.publications for a in p.meta.authors
@@ -126,7 +129,7 @@ class Metadata:
                 {"@type": "LearningResource", "name": s.meta.title, "url": self.url(s)}
                 for s in module.sessions
             ],
-            "isPartOf": {"@type": "CreativeWorkSeries", "name": "OpenCPD", "url": self.site_url},
+            "isPartOf": dict(self.series),
         }
 
     def session(self, module: ModuleDoc, session: Doc[Session]) -> dict[str, Any]:
@@ -210,7 +213,7 @@ class Metadata:
                 {"@type": "Chapter", "name": c.meta.title, "url": self.url(c)}
                 for c in publication.chapters
             ],
-            "isPartOf": {"@type": "CreativeWorkSeries", "name": "OpenCPD", "url": self.site_url},
+            "isPartOf": dict(self.series),
         }
 
     def chapter(self, publication: PublicationDoc, chapter: Doc[Chapter]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import posixpath
 import re
+import string
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from .attachments import DEFAULT_MAX_BYTES, IMAGES, Outputs, check_file, human_size, kind_of
 from .catalog import VOCABULARY_OF, Catalog, Doc, ModuleDoc
-from .feeds import feed_uri, feeds
+from .feeds import PROGRAMME, feed_uri, feeds
 from .kept import KeptDeliveries, compiled_templates
 from .model import AgendaItem, Resource
 from .placed import hold
@@ -49,7 +50,18 @@ def environment() -> Environment:
         catalog.vocabulary.label(name, i) for i in ids
     )
     env.filters["date"] = lambda d: f"{d.day} {d:%B %Y}"
+    env.filters["md_text"] = markdown_text
     return env
+
+
+def markdown_text(text: str) -> str:
+    """`text` written into Markdown to be shown as it is: its ASCII punctuation as character
+    references, which Markdown and its extensions pass through, so that no `<`, `&`, `*`, `[`
+    or quote in a site's name is read as HTML, emphasis, a link or a curly quote."""
+    return "".join(f"&#{ord(c)};" if c in PUNCTUATION else c for c in text)
+
+
+PUNCTUATION = frozenset(string.punctuation)
 
 
 @functools.lru_cache(maxsize=4096)  # the same few times recur across every delivery's agenda
@@ -126,6 +138,7 @@ class Renderer:
         shells: bool = False,
         kept: KeptDeliveries | None = None,
         site_name: str = "",
+        programme: str = PROGRAMME,
     ):
         self.catalog = catalog
         self.kept = kept  # what earlier builds made of each delivery; None: nothing kept
@@ -140,6 +153,9 @@ class Renderer:
         # repo_url, else its site_name (core/site_ids.py)
         self.site_name = site_name
         self.ids = SiteIds.of(site_url, site_name)
+        # the programme's name (the site's site_name): the feeds' and calendars' titles and
+        # the credit each page asks for carry it
+        self.programme = programme
         self.env = environment()
         from .delivery_pages import DeliveryPages  # it builds on this module
 
@@ -164,6 +180,7 @@ class Renderer:
             vocab=self.catalog.vocabulary,
             order=running_order,
             page_url=page_url,
+            programme=self.programme,
             **context,
         )
         return head + body + self.edit_link(context)
@@ -220,7 +237,7 @@ class Renderer:
         out.update(self.delivery_pages.all())  # centres, deliveries, calendars
         out.update(self.support_pages.all())  # school-to-school support
         out.update(self.schema_files())
-        out.update(feeds(self.catalog, self.site_url, self.site_name))
+        out.update(feeds(self.catalog, self.site_url, self.site_name, self.programme))
         return out
 
     def schema_files(self) -> dict[str, str]:
@@ -307,7 +324,7 @@ class Renderer:
         licence = self.catalog.vocabulary.term("licences", r.licence)
         credit = r.contributor.name + (f", {r.contributor.school}" if r.contributor.school else "")
         attribution = (
-            f"“{r.title}” by {credit}, shared on OpenCPD "
+            f"“{r.title}” by {credit}, shared on {self.programme} "
             f"({self.site_url}{resource.url}), licensed under "
             f"{licence.label if licence else r.licence}"
             f"{f' ({licence.url})' if licence and licence.url else ''}."

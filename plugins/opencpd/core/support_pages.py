@@ -226,7 +226,7 @@ class SupportPages:
         )[:50]
         vocab = self.catalog.vocabulary
         updated = newest[0].meta.submitted if newest else self.catalog.today
-        title = "OpenCPD: school-to-school support"
+        title = f"{self.r.programme}: school-to-school support"
         feed = atom_head(self.r.ids, FEED, title, "support/", updated)
         for offer in newest:
             m = offer.meta

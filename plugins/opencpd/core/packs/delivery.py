@@ -264,6 +264,7 @@ def delivery_html(pack: DeliveryPack, catalog: Catalog, options: PackOptions) ->
         "catalog": catalog,
         "vocab": catalog.vocabulary,
         "md": md,
+        "programme": options.programme,
         "facilitator": pack.edition == "facilitator",
         "m": module.meta,
         "module": module,

@@ -88,6 +88,7 @@ def pack_html(pack: SessionPack, catalog: Catalog, options: PackOptions) -> str:
         "start": options.start_time,
         "facilitator": pack.edition == "facilitator",
         "places": options.places,
+        "programme": options.programme,
         "labels": lambda ids, name: ", ".join(catalog.vocabulary.label(name, i) for i in ids),
     }
     if pack.edition == "handbook":

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from ..catalog import Catalog, Doc, ModuleDoc
+from ..feeds import PROGRAMME
 from ..findings import Finding
 from ..render import running_order
 
@@ -63,6 +64,7 @@ class PackOptions:
     # owner id -> session slug -> its slide deck's links (adapters/slides.deck_links): the
     # facilitator edition links each deck in its three forms, with their sizes
     decks: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    programme: str = PROGRAMME  # the programme's name (site_name): covers and certificates
 
     def fingerprint(self) -> str:
         return json.dumps(
@@ -73,6 +75,7 @@ class PackOptions:
                 self.places,
                 [e if isinstance(e, str) else repr(e) for e in self.markdown_extensions],
                 self.mdx_configs,
+                self.programme,
             ],
             sort_keys=True,
             default=_stable,
