@@ -147,6 +147,26 @@ def test_every_content_page_has_json_ld_that_fits_schema_org(built_repo_site: Bu
     assert not wrong, "JSON-LD that does not fit schema.org:\n" + "\n".join(wrong[:40])
 
 
+def test_json_ld_without_a_site_url_gives_no_address(built_repo_site: BuiltSite) -> None:
+    """Without site_url no page's JSON-LD names an address: a root-relative one would be wrong
+    for a site below its host's root, and schema.org's are absolute. With it, every one is."""
+    from opencpd.core.metadata import Metadata
+
+    def urls(found: object) -> list[str]:
+        if isinstance(found, dict):
+            return [v for k, v in found.items() if k == "url"] + urls(list(found.values()))
+        return [u for item in found for u in urls(item)] if isinstance(found, list) else []
+
+    catalog = built_repo_site.catalog
+    without = Metadata(catalog, "", "Hub").all()
+    assert len(without) > 100 and urls(list(without.values())) == []
+    module = catalog.module(MODULE.split("/")[1])
+    assert module is not None
+    assert without[module.page]["isPartOf"] == {"@type": "CreativeWorkSeries", "name": "Hub"}
+    given = urls(list(Metadata(catalog, "https://x.org/hub", "Hub").all().values()))
+    assert len(given) > 300 and all(u.startswith("https://x.org/hub/") for u in given)
+
+
 def test_publication_and_chapter_json_ld(built_repo_site: BuiltSite) -> None:
     publication = built_repo_site.catalog.publication("peer-mentoring")
     assert publication is not None

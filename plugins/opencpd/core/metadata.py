@@ -53,16 +53,23 @@ def languages(examples: list[str]) -> list[str]:
 class Metadata:
     def __init__(self, catalog: Catalog, site_url: str, programme: str = PROGRAMME):
         self.catalog = catalog
-        self.site_url = site_url.rstrip("/") + "/" if site_url else "/"
+        # Without site_url no address is given: a root-relative one ("/modules/...") is wrong
+        # for a site served below its host's root, and search engines need an absolute one.
+        self.site_url = site_url.rstrip("/") + "/" if site_url else ""
         # the series every module and publication is part of: the programme (its site_name)
-        self.series = {"@type": "CreativeWorkSeries", "name": programme, "url": self.site_url}
+        self.series = {
+            "@type": "CreativeWorkSeries",
+            "name": programme,
+            **({"url": self.site_url} if self.site_url else {}),
+        }
         # The programme's own authors (its project team, its partners) are organisations.
         self.teams = {plain_name(a) for m in catalog.modules for a in m.meta.authors} | {
             plain_name(a) for p in catalog.publications for a in p.meta.authors
         }
 
-    def url(self, doc: Doc) -> str:
-        return self.site_url + doc.url
+    def at(self, doc: Doc) -> dict[str, str]:
+        """The page's address as a `url` property, or none without site_url."""
+        return {"url": self.site_url + doc.url} if self.site_url else {}
 
     def licence(self, licence_id: str) -> str:
         term = self.catalog.vocabulary.term("licences", licence_id)
@@ -121,12 +128,12 @@ class Metadata:
             "@type": ["Course", "LearningResource"],
             "name": m.title,
             "description": m.summary,
-            "url": self.url(module),
+            **self.at(module),
             "learningResourceType": "professional development module",
             "timeRequired": duration(sum(s.meta.duration for s in module.sessions)),
             "version": m.version,
             "hasPart": [
-                {"@type": "LearningResource", "name": s.meta.title, "url": self.url(s)}
+                {"@type": "LearningResource", "name": s.meta.title, **self.at(s)}
                 for s in module.sessions
             ],
             "isPartOf": dict(self.series),
@@ -139,7 +146,7 @@ class Metadata:
             "@type": "LearningResource",
             "name": s.title,
             "description": sentences(s.objectives),
-            "url": self.url(session),
+            **self.at(session),
             "learningResourceType": self.catalog.vocabulary.label("session_kinds", s.kind),
             "timeRequired": duration(s.duration),
             "isPartOf": self.course(module),
@@ -152,13 +159,13 @@ class Metadata:
             "@type": "LearningResource",
             "name": h.title,
             "description": h.purpose,
-            "url": self.url(handout),
+            **self.at(handout),
             "learningResourceType": "handout",
             "isPartOf": self.course(module),
         }
 
     def course(self, module: ModuleDoc) -> dict[str, Any]:
-        return {"@type": "Course", "name": module.meta.title, "url": self.url(module)}
+        return {"@type": "Course", "name": module.meta.title, **self.at(module)}
 
     def resource(self, module: ModuleDoc, resource: Doc[Resource]) -> dict[str, Any]:
         r = resource.meta
@@ -169,7 +176,7 @@ class Metadata:
             "@type": "LearningResource",
             "name": r.shown_title,
             "description": r.shown_summary,
-            "url": self.url(resource),
+            **self.at(resource),
             "educationalLevel": LEVELS.get(r.key_stage, r.key_stage),
             "inLanguage": languages(r.languages),
             "keywords": [vocab.label("themes", t) for t in r.themes],
@@ -206,11 +213,11 @@ class Metadata:
             "@type": ["Book", "LearningResource"],
             "name": p.title,
             "description": p.summary,
-            "url": self.url(publication),
+            **self.at(publication),
             "learningResourceType": self.catalog.vocabulary.label("publication_kinds", p.kind),
             "version": p.version,
             "hasPart": [
-                {"@type": "Chapter", "name": c.meta.title, "url": self.url(c)}
+                {"@type": "Chapter", "name": c.meta.title, **self.at(c)}
                 for c in publication.chapters
             ],
             "isPartOf": dict(self.series),
@@ -223,12 +230,12 @@ class Metadata:
             "@type": ["Chapter", "LearningResource"],
             "name": c.title,
             "description": c.summary,
-            "url": self.url(chapter),
+            **self.at(chapter),
             "learningResourceType": "publication chapter",
             "isPartOf": {
                 "@type": "Book",
                 "name": publication.meta.title,
-                "url": self.url(publication),
+                **self.at(publication),
             },
         }
 
