@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .office_parts import acting_part
 from .pdf_actions import active_content
 from .svg import NotAnSvg, read_svg
 from .tree import has_second_name
@@ -105,6 +106,7 @@ REFUSED = {
     "htm": "a web page",
 }
 IMAGES = {"png", "jpg", "jpeg", "gif", "svg"}
+OFFICE = {"docx", "pptx", "xlsx", "odt", "odp", "ods"}  # zips of XML parts (office_parts.py)
 
 
 @dataclass(frozen=True)
@@ -214,7 +216,23 @@ def _file_problem(folder: Path, name: str, max_bytes: int) -> AttachmentProblem 
         )
     if extension == "pdf":
         return _acting_pdf(path.read_bytes())
+    if extension in OFFICE:
+        return _acting_office(path)
     return None
+
+
+def _acting_office(path: Path) -> AttachmentProblem | None:
+    """An Office file with ActiveX, OLE objects, scripts, or links it follows by itself as it
+    opens (office_parts.py)."""
+    acting = acting_part(path)
+    if acting is None:
+        return None
+    return AttachmentProblem(
+        f"the file acts when it is opened (expected a document of text, pictures and links a "
+        f"reader clicks, got {acting})",
+        "Save a copy without it: paste the picture or object in rather than linking it, remove "
+        "controls, embedded objects and scripts, or save the document as a PDF.",
+    )
 
 
 def _acting_pdf(data: bytes) -> AttachmentProblem | None:
