@@ -35,6 +35,13 @@ ACTIVE = frozenset(
 )
 UNPACKED = 64 * 1024 * 1024  # bytes of object streams unpacked at most: a zip bomb stops here
 _NAME = re.compile(rb"/([^\x00\t\n\x0c\r /<>\[\]()%{}]*+)")
+_ENDS = rb"(?![^\x00\t\n\x0c\r /<>\[\]()%{}])"  # a name ends at a delimiter or a space
+# an action's name as written plainly, found by the regex engine alone; and any name with a
+# #xx escape in it (rare), decoded one by one
+_ACTIVE_NAME = re.compile(rb"/(" + b"|".join(sorted(ACTIVE, key=len, reverse=True)) + rb")" + _ENDS)
+_ESCAPED_NAME = re.compile(
+    rb"/([^\x00\t\n\x0c\r /<>\[\]()%{}#]*+#[^\x00\t\n\x0c\r /<>\[\]()%{}]*+)"
+)
 _ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _STREAM = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)")
 _FILTER = re.compile(rb"/Filter\s*+(\[[^\]]*+\]|/[^\x00\t\n\x0c\r /<>\[\]()%{}]++)")
@@ -77,7 +84,10 @@ def active_content(data: bytes) -> str | None:
     except Unreadable as exc:
         return str(exc)
     for text in texts:
-        for match in _NAME.finditer(text):
+        found = _ACTIVE_NAME.search(text)
+        if found:
+            return "/" + found[1].decode("ascii")
+        for match in _ESCAPED_NAME.finditer(text):
             name = _name(match[1])
             if name in ACTIVE:
                 return "/" + name.decode("ascii")
