@@ -76,7 +76,8 @@ def test_a_link_the_program_follows_by_itself_is_refused(
         deck(tmp_path), {"ppt/slides/_rels/slide1.xml.rels": relationship(kind, target)}
     )
     found = acting_part(path)
-    assert found is not None and f"the {kind} link to" in found
+    said = "the hyperlink to" if kind == "hyperlink" else f"the {kind} link to"
+    assert found is not None and f"{said} {target!r}" in found
 
 
 def test_relationships_are_read_by_namespace_not_by_prefix(tmp_path: Path) -> None:
@@ -126,6 +127,9 @@ ODF = (
         ),
         ('<text:a xlink:href="vnd.sun.star.script:a.py$run?location=share">x</text:a>', "runs"),
         ('<draw:image xlink:href="https://tracker.example.net/p.png"/>', "fetches"),
+        ('<draw:frame><draw:object xlink:href="https://x.example.net/o"/></draw:frame>', "fetches"),
+        ('<text:a xlink:href="file://server.example.net/share/x">x</text:a>', "no http"),
+        ('<text:a xlink:href="\\\\server\\share">x</text:a>', "network path"),
         ('<draw:applet draw:code="Evil.class"/>', "an applet"),
     ],
 )
@@ -147,6 +151,17 @@ def test_an_open_document_with_its_own_pictures_and_links_is_published(tmp_path:
         tmp_path, f"<office:document-content {ODF}>{body}</office:document-content>"
     )
     assert acting_part(path) is None
+
+
+def test_an_object_embedded_in_an_open_document_is_read_too(tmp_path: Path) -> None:
+    path = open_document(tmp_path, f"<office:document-content {ODF}/>")
+    listener = '<s:event-listener s:event-name="dom:load" xlink:href="x"/>'
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(
+            "Object 1/content.xml",
+            f"<office:document-content {ODF}>{listener}</office:document-content>",
+        )
+    assert "runs a script" in (acting_part(path) or "")
 
 
 def test_entities_and_zip_bombs_are_not_unpacked(tmp_path: Path) -> None:

@@ -59,7 +59,7 @@ def _check(archive: zipfile.ZipFile) -> None:
             raise Acting(f"a script ({info.filename})")
         if name.endswith(".rels"):
             _parse(archive, info, budget, _relationship)
-        elif name in ("content.xml", "styles.xml"):
+        elif name.rsplit("/", 1)[-1] in ("content.xml", "styles.xml"):  # embedded objects' too
             _parse(archive, info, budget, _open_document)
 
 
@@ -71,6 +71,8 @@ def _relationship(tag: str, attributes: dict[str, str]) -> None:
     url = read(target, None)
     if kind == "hyperlink" and url is not None and url.protocol in LINK_SCHEMES:
         return
+    if kind == "hyperlink":
+        raise Acting(f"the hyperlink to {target!r}, which is no http, https or mailto address")
     raise Acting(f"the {kind or 'external'} link to {target!r}, which it follows as it opens")
 
 
@@ -83,12 +85,16 @@ def _open_document(tag: str, attributes: dict[str, str]) -> None:
         raise Acting("an event handler that starts a program")
     if namespace == DRAW and local in ("applet", "plugin"):
         raise Acting(f"{'an applet' if local == 'applet' else 'a plug-in'} (draw:{local})")
-    href = attributes.get(f"{XLINK} href", "").strip().lower()
-    if href.startswith(SCRIPT_LINKS):
-        raise Acting(f"a link that runs a script ({href[:60]})")
-    # an address of its own (a scheme), not a part of the file ("Pictures/1.png")
-    if namespace == DRAW and local in FETCHED and read(href, None) is not None:
-        raise Acting(f"a {local} it fetches from {href[:60]!r} as it opens")
+    href = attributes.get(f"{XLINK} href", "")
+    if href.strip().lower().startswith(SCRIPT_LINKS):
+        raise Acting(f"a link that runs a script ({href[:60]!r})")
+    if href.replace("\\", "/").startswith("//"):  # a network path: \\server\share
+        raise Acting(f"the link to {href[:60]!r}, a network path it may open by itself")
+    url = read(href, None) if ":" in href else None  # None: a part of the file ("Pictures/1.png")
+    if url is not None and namespace == DRAW and local in FETCHED:
+        raise Acting(f"the {local} it fetches from {href[:60]!r} as it opens")
+    if url is not None and url.protocol not in LINK_SCHEMES:
+        raise Acting(f"the link to {href[:60]!r}, which is no http, https or mailto address")
 
 
 def _parse(
