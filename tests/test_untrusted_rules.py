@@ -65,6 +65,48 @@ def test_a_text_too_slow_to_read_as_markdown_is_shown_as_plain_text() -> None:
     assert "<a " in safe_html(page)
 
 
+# Each a text whose lists, quotes or indented blocks nest as deep as `depth` (give or take one),
+# the ways Python-Markdown reads one inside another by calling itself.
+NESTINGS = {
+    "markers on one line": lambda depth: "- " * depth + "x",
+    "numbered markers": lambda depth: "1. " * depth + "x",
+    "quotes and lists": lambda depth: "> - " * (depth // 2) + "x",
+    "indented list": lambda depth: "".join("    " * n + "- x\n" for n in range(depth)),
+    "indented by tabs": lambda depth: "".join("\t" * n + "* x\n" for n in range(depth)),
+    "admonitions": lambda depth: "".join("    " * n + "!!! note\n" for n in range(depth)) + "x",
+}
+
+
+@pytest.mark.parametrize("shape", NESTINGS)
+def test_a_text_nested_too_deep_to_read_is_shown_as_plain_text(shape: str) -> None:
+    """Nested 600 deep, Python-Markdown ran out of stack (a RecursionError stopped the build,
+    on a text `opencpd check` passed): past the bound the text is plain text (the loader
+    reports it at its line), and up to it, Markdown."""
+    from opencpd.core.untrusted import MAX_NESTING, markdown_depth
+
+    deep = "Intro.\n\n" + NESTINGS[shape](600)
+    depth, line = markdown_depth(deep)
+    assert depth > MAX_NESTING and line >= 3
+    html = safe_html(deep)
+    assert html.startswith("<p>Intro.</p>\n<p>") and "<li>" not in html
+    fine = NESTINGS[shape](MAX_NESTING - 2)
+    assert markdown_depth(fine)[0] <= MAX_NESTING
+    assert "<li>" in safe_html(fine) or "admonition" in safe_html(fine)
+
+
+def test_a_conversion_that_fails_leaves_the_next_text_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A conversion stopped half-way left the converter inside an open list, and the next
+    text's paragraphs lost their <p>: the converter goes with the failure."""
+    from opencpd.core import untrusted
+
+    monkeypatch.setattr(untrusted, "MAX_NESTING", 10**9)  # let the parser meet the text
+    with pytest.raises(RecursionError):
+        safe_html("- " * 5000 + "too deep")
+    assert safe_html("The next text.") == "<p>The next text.</p>"
+
+
 def test_held_html_kept_for_a_later_build_is_placed_by_it_and_a_forgery_is_not(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

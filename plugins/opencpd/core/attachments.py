@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .office_parts import acting_part
+from .pdf_actions import active_content
 from .svg import NotAnSvg, read_svg
 from .tree import has_second_name
 from .urls import MAX_NAME, file_in_folder
@@ -104,6 +106,7 @@ REFUSED = {
     "htm": "a web page",
 }
 IMAGES = {"png", "jpg", "jpeg", "gif", "svg"}
+OFFICE = {"docx", "pptx", "xlsx", "odt", "odp", "ods"}  # zips of XML parts (office_parts.py)
 
 
 @dataclass(frozen=True)
@@ -211,7 +214,48 @@ def _file_problem(folder: Path, name: str, max_bytes: int) -> AttachmentProblem 
             "format its name says, or rename it correctly. Macro-enabled "
             "Office files are refused.",
         )
+    if extension == "pdf":
+        return _acting_pdf(path.read_bytes())
+    if extension in OFFICE:
+        return _acting_office(path)
     return None
+
+
+def _acting_office(path: Path) -> AttachmentProblem | None:
+    """An Office file with ActiveX, OLE objects, scripts, or links it follows by itself as it
+    opens (office_parts.py)."""
+    acting = acting_part(path)
+    if acting is None:
+        return None
+    return AttachmentProblem(
+        f"the file acts when it is opened (expected a document of text, pictures and links a "
+        f"reader clicks, got {acting})",
+        "Save a copy without it: paste the picture or object in rather than linking it, remove "
+        "controls, embedded objects and scripts, or save the document as a PDF.",
+    )
+
+
+def _acting_pdf(data: bytes) -> AttachmentProblem | None:
+    """A PDF that runs script, opens or sends something, or carries a file when it is opened,
+    or one whose parts cannot be read to tell (pdf_actions.py)."""
+    acting = active_content(data)
+    if acting is None:
+        return None
+    hint = (
+        "Save it again as a plain PDF: print it to a PDF (File > Print > Save as PDF), which "
+        "keeps the pages and leaves scripts, attached files and passwords out."
+    )
+    if acting.startswith("/"):
+        return AttachmentProblem(
+            f"the PDF acts when it is opened (expected a PDF that only shows its pages, got "
+            f"{acting}, which runs script, opens or sends something, or carries a file)",
+            hint,
+        )
+    return AttachmentProblem(
+        f"the PDF cannot be checked for scripts (expected a PDF whose parts can be read, got "
+        f"{acting})",
+        hint,
+    )
 
 
 def through_link(folder: Path, name: str) -> bool:

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from .findings import Finding
 from .frontmatter import Source
 from .model import BIDI, UNWRITABLE, Chapter, Handout, Module, Publication, Resource, bidi_control
-from .untrusted import MAX_MARKDOWN_WORK, markdown_work
+from .untrusted import MAX_MARKDOWN_WORK, MAX_NESTING, markdown_depth, markdown_work
 
 EXAMPLE_OPEN = re.compile(r"^/{3,}\s*example\b")
 NEEDS_BODY = (Module, Handout, Chapter, Publication, Resource)
@@ -61,8 +61,8 @@ def _in_body(source: Source, at: int) -> tuple[int, int]:
 
 
 def _invisible_or_too_complex(source: Source) -> list[Finding]:
-    """An invisible character in the text (as in a field), and a text too slow to read as
-    Markdown (untrusted.markdown_work)."""
+    """An invisible character in the text (as in a field), and a text too slow or too deeply
+    nested to read as Markdown (untrusted.markdown_work, untrusted.markdown_depth)."""
     findings = []
     found = UNWRITABLE.search(source.body)
     if found:
@@ -105,6 +105,21 @@ def _invisible_or_too_complex(source: Source) -> list[Finding]:
                 f"times their paragraph's length, got {work:,})",
                 "Break long paragraphs up with blank lines, or write fewer links, pictures or "
                 "tags; the longest is the one starting here.",
+            )
+        )
+    depth, line = markdown_depth(source.body)
+    if depth > MAX_NESTING:
+        findings.append(
+            Finding(
+                source.path,
+                source.body_line + line - 1,
+                1,
+                "too-deep",
+                "the text nests lists, quotes or indented lines too deeply to be read (expected "
+                f"at most {MAX_NESTING} levels, each 4 spaces of indentation or a '-', '*', '+', "
+                f"'1.' or '>' at the start of the line; got {depth:,})",
+                "Indent this line less, or start fewer lists and quotes on it: a list inside a "
+                "list needs only 4 more spaces.",
             )
         )
     return findings

@@ -79,9 +79,9 @@ def safe_html(text: str, *, pictures: bool = False) -> str:
     html = _rendered.get(key)
     if html is None:
         converted = (
-            _markdown().reset().convert(text)
-            if markdown_work(text)[0] <= MAX_MARKDOWN_WORK
-            else _as_plain_text(text)  # too slow to read as Markdown: a finding says so
+            _convert(text)
+            if readable_as_markdown(text)
+            else _as_plain_text(text)  # too slow or too deep to read as Markdown: a finding says so
         )
         html = nh3.clean(
             converted,
@@ -95,6 +95,23 @@ def safe_html(text: str, *, pictures: bool = False) -> str:
         _rendered[key] = html
     _used.add(key)
     return html
+
+
+def _convert(text: str) -> str:
+    """`text` as HTML, by this thread's converter. A conversion that fails half-way leaves the
+    parser's state behind (an open list, in which the next text's paragraphs lost their <p>):
+    the converter goes with it, and the next text gets a new one."""
+    try:
+        return _markdown().reset().convert(text)
+    except BaseException:
+        del _converters.md
+        raise
+
+
+def readable_as_markdown(text: str) -> bool:
+    """Whether `text` can be read as Markdown in bounded time and stack (the loader reports
+    a text that cannot, at its line, and `safe_html` shows it as plain text)."""
+    return markdown_work(text)[0] <= MAX_MARKDOWN_WORK and markdown_depth(text)[0] <= MAX_NESTING
 
 
 # Python-Markdown reads on from each "[" (a link or a picture) and each "<" (a tag, an
@@ -122,6 +139,33 @@ def markdown_work(text: str) -> tuple[int, int]:
             line += text.count("\n", start, found.end())
             start = found.end()
     return work, worst_line
+
+
+# Python-Markdown reads a list, a quote or an indented block inside another by calling itself,
+# a few calls a level: about 250 levels (each line indented 4 spaces further, an admonition in
+# an admonition) or 500 markers on one line ("- - - … x") use up Python's stack, and the build
+# stopped on a RecursionError from a text that `opencpd check` had passed. Real pages nest
+# lists three or four deep, and a code example's comments line up a few levels further; a text
+# deeper than this is a finding, and is shown as plain text.
+MAX_NESTING = 32
+# A line's indentation and the quote and list markers it opens with, each followed by space
+_OPENING = re.compile(r"([ \t]*+)((?:(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))[ \t]*+)*+)")
+_MARKER = re.compile(r">|[-*+]|\d++[.)]")
+
+
+def markdown_depth(text: str) -> tuple[int, int]:
+    """How deep the text's lists, quotes and indented blocks nest, counted as Markdown may
+    read them (every 4 columns of indentation and every marker a level), and the line (from
+    1) of the deepest."""
+    deepest, deepest_line = 0, 1
+    for number, line in enumerate(text.split("\n"), 1):
+        opening = _OPENING.match(line)
+        assert opening is not None  # every part of the pattern may be empty
+        indent, markers = opening.groups()
+        depth = len(indent.expandtabs(4)) // 4 + len(_MARKER.findall(markers))
+        if depth > deepest:
+            deepest, deepest_line = depth, number
+    return deepest, deepest_line
 
 
 def _as_plain_text(text: str) -> str:
