@@ -324,7 +324,7 @@ def test_a_file_too_large_to_publish_is_not_read(tmp_path: Path) -> None:
     key = KeptDocs.key(rel, walk(folder), limit)
     delivery_key = KeptDocs.file_key("deliveries/huge.md", huge)
     catalog = load_catalog(root, load_vocabulary(), False, limit, tmp_path / "kept.json")
-    published = Renderer(catalog).attachments(limit)
+    published = Renderer(catalog).attachments()
     read = bytes_read() - before
     assert read < 16 * 1024 * 1024, f"{read:,} bytes read"
     assert [(f.path, f.rule) for f in catalog.findings] == [(rel, "bad-attachment")]

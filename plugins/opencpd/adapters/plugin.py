@@ -268,7 +268,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             Metadata(self.catalog, site_url, config.site_name).all(),
             delivery_json_ld(self.catalog, site_url),
         )
-        self.attachments = renderer.attachments(self.config.max_attachment_mb * 1024 * 1024)
+        self.attachments = renderer.attachments()
         config.nav = merge_nav(config.nav, renderer.navigation())
         if self.rebuilds:
             self.rebuilds.plan(config, [*self.pages, *self.attachments, *self.filled.parts])

@@ -39,6 +39,9 @@ class Doc(Generic[T]):
     page: str  # src_uri of the page generated for it
     lines: dict[str, int] = field(default_factory=dict)  # field_name(loc) -> line
     columns: dict[str, int] = field(default_factory=dict)  # field_name(loc) -> column
+    # a resource's attachments its checks refused: never published, even by a build that goes
+    # on despite the finding; kept with the resource, so a later build need not read them again
+    refused: list[str] = field(default_factory=list)
 
     def line(self, *loc: str | int) -> int:
         """The line of a front-matter field, or of a nested value: line('files', 2, 'path');

@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .attachments import DEFAULT_MAX_BYTES, IMAGES, Outputs, check_file, human_size, kind_of
+from .attachments import IMAGES, Outputs, human_size, kind_of
 from .catalog import VOCABULARY_OF, Catalog, Doc, ModuleDoc
 from .feeds import PROGRAMME, feed_uri, feeds
 from .kept import KeptDeliveries, compiled_templates
@@ -356,9 +356,8 @@ class Renderer:
         )
         return front_matter({"render_macros": False, **meta}) + hold(html)
 
-    def attachments(self, max_bytes: int = DEFAULT_MAX_BYTES) -> dict[str, Path | str]:
-        """Published attachments: src_uri -> file to copy, or sanitised text for SVG. One over
-        `max_bytes` is neither read nor copied."""
+    def attachments(self) -> dict[str, Path | str]:
+        """Published attachments: src_uri -> file to copy, or sanitised text for SVG."""
         out: dict[str, Path | str] = {}
         for _, resource in self.catalog.resources:
             folder = self.catalog.root / resource.source.rsplit("/", 1)[0]
@@ -366,10 +365,11 @@ class Renderer:
             outputs = Outputs()
             for a in resource.meta.files:
                 path = folder / a.path
-                # Never copy what the checker refuses (a link, a program, a file too large, a
-                # second file under a name already taken, the page itself), even when a
-                # non-strict build goes on despite the finding.
-                if check_file(folder, a.path, max_bytes) is not None or outputs.claim(a.path):
+                # Never copy what the checks refused as they loaded the resource (a link, a
+                # program, a file too large or that acts when opened, the page itself) or a
+                # second file under a name already taken, even when a non-strict build goes on
+                # despite the finding. They read each file whole: not again here, every build.
+                if a.path in resource.refused or outputs.claim(a.path):
                     continue
                 out[base + posixpath.normpath(a.path)] = (
                     safe_svg(path.read_bytes()) if a.path.lower().endswith(".svg") else path

@@ -137,6 +137,8 @@ def check_attachments(loader: Loader, resource: Doc[Resource], tree: Tree) -> No
     for index, attachment in enumerate(resource.meta.files):
         line, column = resource.where("files", index, "path")
         problem = check_file(folder, attachment.path, loader.max_attachment_bytes)
+        if problem or posixpath.normpath(attachment.path) == "index.md":
+            resource.refused.append(attachment.path)
         if posixpath.normpath(attachment.path) == "index.md":
             loader.find(
                 source,
