@@ -115,7 +115,8 @@ def test_approved_resource_page_has_facts_licence_attribution_and_downloads(site
     assert "CC-BY-SA-4.0" in body  # the badge
     attribution = between(html, 'class="attribution"', "</blockquote>")
     assert (
-        "“Weather bingo” by Ms A. Teacher, Hill Primary School, shared on OpenCPD resources test site "
+        "“Weather bingo” by Ms A. Teacher, Hill Primary School, "
+        "shared on OpenCPD resources test site "
         "(https://opencpd.example.org/modules/ks2-speaking/resources/weather-bingo/), "
         "licensed under Creative Commons Attribution-ShareAlike 4.0 "
         "(https://creativecommons.org/licenses/by-sa/4.0/)."
