@@ -107,6 +107,26 @@ def test_a_conversion_that_fails_leaves_the_next_text_as_it_was(
     assert safe_html("The next text.") == "<p>The next text.</p>"
 
 
+@pytest.mark.parametrize(
+    ("text", "headings"),
+    [
+        ("# Title\n\n## Part\n\n### Step\n\n###### Note", ["h3", "h4", "h5", "h6"]),
+        ("Title\n=====\n\nPart\n----", ["h3", "h4"]),
+        ("<h1>Raw</h1>\n\n<h2 lang='fr'>Deux</h2>\n\n<h3>Three</h3>", ["h3"]),
+        ("<div markdown>\n\n# Inside\n\n</div>", []),
+    ],
+)
+def test_a_contributors_headings_stay_below_the_pages_own(text: str, headings: list[str]) -> None:
+    """The page's title is its only h1 and its sections are h2: a teacher's `#` is an h3, and
+    raw <h1> or <h2> keeps its words without the heading."""
+    html = safe_html(text)
+    assert [
+        t for t in ("h1", "h2", "h3", "h4", "h5", "h6") for _ in range(html.count(f"<{t}"))
+    ] == (sorted(headings))
+    for words in ("Title", "Raw", "Deux", "Inside"):
+        assert words in html or words not in text
+
+
 def test_held_html_kept_for_a_later_build_is_placed_by_it_and_a_forgery_is_not(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

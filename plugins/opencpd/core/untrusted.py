@@ -6,6 +6,7 @@ import hashlib
 import re
 import threading
 import unicodedata
+import xml.etree.ElementTree as etree
 from collections.abc import Callable, Iterator
 from html import escape as html_escape
 from importlib.metadata import version
@@ -13,11 +14,14 @@ from pathlib import Path
 
 import markdown
 import nh3
+from markdown.treeprocessors import Treeprocessor
 
 from .kept import code_version, keep, recall
 from .urls import file_in_folder, href_of_file, link
 
-TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area", "center"} | {"span", "div", "p", "img"}
+# h1 and h2 are the page's own (its title, the section a text is shown in): a contributor's
+# Markdown headings are moved below them (UnderThePage), and raw <h1> or <h2> keeps its words only
+TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area", "center", "h1", "h2"} | {"span", "div", "p", "img"}
 ATTRIBUTES = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
     "*": {"lang", "title"},
@@ -53,6 +57,18 @@ def _urls_as_browsers_read_them(element: str, attribute: str, value: str) -> str
     return value
 
 
+class UnderThePage(Treeprocessor):
+    """A contributor's headings sit under the page's own: its title (h1) and the section the
+    text is shown in (h2, such as "About this resource"). `#` becomes h3, `##` h4 and so on,
+    h6 at most, so that the page keeps one h1 and an outline a screen reader can follow."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag in HEADINGS:
+                element.tag = f"h{min(int(element.tag[1]) + 2, 6)}"
+
+
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _converters = threading.local()
 
 
@@ -60,7 +76,9 @@ def _markdown() -> markdown.Markdown:
     """One converter per thread, reset between texts: making a new one for each of thousands
     of resources costs a quarter of the conversion time."""
     if not hasattr(_converters, "md"):
-        _converters.md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+        md = markdown.Markdown(extensions=EXTENSIONS, output_format="html")
+        md.treeprocessors.register(UnderThePage(md), "under-the-page", 1)
+        _converters.md = md
     return _converters.md
 
 
