@@ -14,6 +14,7 @@ import click
 from .core.catalog import Catalog
 from .core.findings import errors
 from .core.load import load_catalog
+from .core.source_date import BuildDateError
 from .core.vocabulary import VocabularyError, load_vocabulary
 
 if TYPE_CHECKING:
@@ -107,7 +108,7 @@ class Commands(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
-        except VocabularyError as exc:  # the programme's own file, with its line
+        except (VocabularyError, BuildDateError) as exc:  # the programme's file; the setting
             raise click.ClickException(str(exc)) from None
         except Exception as exc:  # everything else is a fault of ours
             if os.environ.get("OPENCPD_TRACEBACK"):
@@ -215,7 +216,7 @@ PREVIEW_DIR = ".preview"  # beside mkdocs.yml; holds a .gitignore of its own
 )
 def build(config_file: str, site_dir: str | None, preview_pending: bool, verbose: bool) -> None:
     """Build the whole site strictly; the old site stays unless the build succeeds."""
-    from .adapters.site import BuildFailed, build_site, log_to_terminal
+    from .adapters.site import BuildFailed, SourcesFolder, build_site, log_to_terminal
 
     if preview_pending and _on_ci():
         raise click.ClickException(
@@ -236,6 +237,8 @@ def build(config_file: str, site_dir: str | None, preview_pending: bool, verbose
     before = target.is_dir()
     try:
         catalog = build_site(config_file, target, preview_pending)
+    except SourcesFolder as exc:
+        raise click.ClickException(str(exc)) from None
     except BuildFailed as exc:
         raise click.ClickException(
             stopped(str(exc))

@@ -37,6 +37,7 @@ from ..core.placed import place
 from ..core.recycled import Made, Recycled, keep_made, recall_made
 from ..core.render import Renderer
 from ..core.slides import DeckJob
+from ..core.source_date import BuildDateError, given_date
 from ..core.support import blocks_build
 from ..core.theme_markup import valid_theme_markup
 from ..core.untrusted import keep_rendered, recall_rendered
@@ -201,6 +202,15 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         return published_site_url(config) if self.serving else config.site_url or ""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        from .site import source_clash  # `mkdocs build` empties site_dir after this event
+
+        refused = source_clash(config, Path(config.site_dir), "site_dir in mkdocs.yml")
+        if refused:
+            raise PluginError(refused)
+        try:  # `mkdocs build` and `opencpd serve` read it too, after this event
+            given_date()
+        except BuildDateError as exc:
+            raise PluginError(str(exc)) from None
         refuse_committed_build_files(project(config))  # before anything is read from them
         self.untrusted = {}
         self.made = None if self.serving else project(config) / SITE_FILES
