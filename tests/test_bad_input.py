@@ -5,6 +5,7 @@ of the teacher's touched."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -95,3 +96,69 @@ def test_a_build_with_a_source_date_epoch_that_is_no_date_writes_nothing(
 
 def test_an_empty_source_date_epoch_is_as_none(site_copy: Path) -> None:
     assert run(site_copy, "check", env={"SOURCE_DATE_EPOCH": ""}).exit_code == 0
+
+
+def with_options(site: Path, **options: str) -> None:
+    """`site`'s mkdocs.yml with these lines added under the opencpd plugin."""
+    config = site / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "  - opencpd:\n" in text
+    for key in options:  # the fixture's own start_time goes
+        text = re.sub(rf"(?m)^      {key}: .*\n", "", text)
+    lines = "".join(f"      {key}: {value}\n" for key, value in options.items())
+    config.write_text(text.replace("  - opencpd:\n", f"  - opencpd:\n{lines}", 1))
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("start_time", '"25:99"', "expected a 24-hour time like \"16:00\", got '25:99'"),
+        ("start_time", "4pm", "expected a 24-hour time like \"16:00\", got '4pm'"),
+        ("max_attachment_mb", "-1", "expected a whole number of megabytes, at least 1, got -1"),
+        (
+            "max_attachment_mb",
+            "20MB",
+            "expected a whole number of megabytes, at least 1, got '20MB'",
+        ),
+        ("content_dir", "nowhere", "expected a folder holding modules/"),
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_a_plugin_option_of_the_wrong_kind_is_named_in_mkdocs_yml(
+    site_copy: Path,
+    warnings_log: ExpectedWarnings,
+    command: str,
+    option: str,
+    value: str,
+    expected: str,
+) -> None:
+    with_options(site_copy, **{option: value})
+    said = f"Config value 'plugins': Plugin 'opencpd' option '{option}': {expected}"
+    warnings_log.expect(re.escape(said))  # the build logs it, on the terminal (check prints it)
+    before = sources(site_copy)
+    result = run(site_copy, command)
+    assert_refused(result, "Aborted with a configuration error")
+    shown = result.output if command == "check" else "\n".join(warnings_log.handler.messages)
+    assert said in shown, shown
+    assert sources(site_copy) == before
+
+
+def test_a_start_time_written_without_quotes_is_the_time_it_says(site_copy: Path) -> None:
+    from opencpd.adapters.site import load
+
+    with_options(site_copy, start_time="16:15")  # YAML reads 16:15 as 975 (base 60)
+    config = load(str(site_copy / "mkdocs.yml"))
+    assert config.plugins["opencpd"].config.start_time == "16:15"
+
+
+def test_a_misspelt_option_is_a_warning_that_fails_check_strict(
+    site_copy: Path, warnings_log: ExpectedWarnings
+) -> None:
+    with_options(site_copy, vocabulery="vocabulary.yml")
+    said = "Unrecognised configuration name: vocabulery (expected one of content_dir"
+    warnings_log.expect(re.escape(said))
+    result = run(site_copy, "check")
+    assert result.exit_code == 0, result.output
+    assert said in result.output and "Did you mean 'vocabulary'?" in result.output
+    assert "1 problem (no errors, 1 warning)" in result.output
+    assert_refused(run(site_copy, "check", "--strict"), said)

@@ -6,6 +6,8 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -88,6 +90,28 @@ def _catalog(config: MkDocsConfig) -> Catalog:
     )
 
 
+@contextmanager
+def _config_warnings(config_file: str) -> Iterator[list[str]]:
+    """The warnings MkDocs logs reading mkdocs.yml (an unknown option, a deprecated one), which
+    would print itself: a strict build stops on them, so `check --strict` fails on them too."""
+    import logging
+
+    class Kept(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:  # an error stops the reading: say it now
+                click.echo(f"{config_file}: {record.getMessage()}", err=True)
+            else:
+                found.append(f"{config_file}: {record.getMessage()}")
+
+    found: list[str] = []
+    handler, logger = Kept(logging.WARNING), logging.getLogger("mkdocs.config")
+    logger.addHandler(handler)
+    try:
+        yield found
+    finally:
+        logger.removeHandler(handler)
+
+
 config_option = click.option(
     "-f",
     "--config-file",
@@ -153,7 +177,8 @@ def check(config_file: str, strict: bool) -> None:
     from .adapters.packs import pack_options
     from .core.packs import findings as pack_findings
 
-    config = _config(config_file)
+    with _config_warnings(config_file) as config_warnings:  # as the strict build counts them
+        config = _config(config_file)
     catalog = _catalog(config)
     options = pack_options(config, config.plugins["opencpd"].config.start_time)
     from .adapters.plugin import macros_environment, project, site_macros
@@ -174,12 +199,14 @@ def check(config_file: str, strict: bool) -> None:
         | set(committed_build_files(project(config)))
         | set(docs)
     )
+    for warning in config_warnings:
+        click.echo(warning)
     for finding in found:
         click.echo(str(finding))
         if _on_ci():
             click.echo(finding.github())
     failed = errors(found)
-    warned = len(found) - len(failed)
+    warned = len(found) - len(failed) + len(config_warnings)
     figures = catalog.figures()
     counted = ", ".join(
         [

@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import escape
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
@@ -45,6 +43,7 @@ from ..core.vocabulary import VocabularyError, load_vocabulary
 from ..core.wellformed import json_document
 from .filled import FilledPages, WrittenFile
 from .forked import Helper
+from .options import OpenCPDConfig
 from .packaged import ASSETS, THEME, add_assets, add_pages, add_to_config
 from .packs import (
     cache_dir,
@@ -108,17 +107,6 @@ def site_macros(config: MkDocsConfig) -> dict[str, Any]:
         return dict(macros.macros)
     except Exception:  # the site's own modules: whatever they raise, the build reports
         return {}
-
-
-class OpenCPDConfig(Config):
-    content_dir = c.Type(str, default=".")
-    start_time = c.Type(str, default="16:00")
-    vocabulary = c.Optional(c.Type(str))
-    preview_pending = c.Type(bool, default=False)
-    max_attachment_mb = c.Type(int, default=20)
-    packs = c.Type(bool, default=False)  # make missing session packs (`opencpd build` does)
-    edit_url = c.Type(str, default="")
-    evaluation_url = c.Type(str, default="")  # the decks' closing slide; else the session page
 
 
 class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
