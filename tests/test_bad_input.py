@@ -22,8 +22,13 @@ def run(site: Path, *args: str, env: dict[str, str | None] | None = None) -> Res
 
 
 def sources(site: Path) -> dict[str, bytes]:
-    """Every file of the project, by its path: what no refused command may change."""
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    """Every file of the project but its caches, by its path: what no refused command may
+    change (a failed build may have made packs for the next, into .cache/)."""
+    return {
+        p.relative_to(site).as_posix(): p.read_bytes()
+        for p in site.rglob("*")
+        if p.is_file() and not p.relative_to(site).as_posix().startswith(".cache/")
+    }
 
 
 def assert_refused(result: Result, *words: str) -> None:
@@ -162,3 +167,31 @@ def test_a_misspelt_option_is_a_warning_that_fails_check_strict(
     assert said in result.output and "Did you mean 'vocabulary'?" in result.output
     assert "1 problem (no errors, 1 warning)" in result.output
     assert_refused(run(site_copy, "check", "--strict"), said)
+
+
+def test_a_link_to_no_page_is_a_finding_of_the_file_it_is_in(
+    site_copy: Path, warnings_log: ExpectedWarnings
+) -> None:
+    """MkDocs names the page's place in the site, which for a session is a generated page:
+    the finding names the teacher's file and the link's line and column instead."""
+    session = site_copy / "modules" / "ks2-speaking" / "sessions" / "02-follow-up.md"
+    lines = session.read_text(encoding="utf-8").count("\n")
+    with session.open("a", encoding="utf-8") as file:
+        file.write("\nSee [the old page](../gone/index.md) first.\n")
+    with (site_copy / "docs" / "about.md").open("a", encoding="utf-8") as file:
+        file.write("\n[Gone](nowhere.md)\n")
+    warnings_log.expect(r"broken-link")
+    before = sources(site_copy)
+    assert_refused(run(site_copy, "build"), "stopped on 2 problems")
+    said = sorted(warnings_log.handler.messages)
+    about = (site_copy / "docs" / "about.md").read_text(encoding="utf-8").count("\n")
+    assert said[0].startswith(
+        f"docs/about.md:{about}:8: broken-link: the link 'nowhere.md' leads to no page of the "
+        "site (expected a page or file the site has, got 'nowhere.md'"
+    ), said
+    assert said[1].startswith(
+        f"modules/ks2-speaking/sessions/02-follow-up.md:{lines + 2}:20: broken-link: the link "
+        "'../gone/index.md' leads to no page"
+    ), said
+    assert all("Correct the address or remove the link." in s for s in said)
+    assert sources(site_copy) == before

@@ -43,6 +43,7 @@ from ..core.vocabulary import VocabularyError, load_vocabulary
 from ..core.wellformed import json_document
 from .filled import FilledPages, WrittenFile
 from .forked import Helper
+from .links import report_broken_links
 from .options import OpenCPDConfig
 from .packaged import ASSETS, THEME, add_assets, add_pages, add_to_config
 from .packs import (
@@ -226,6 +227,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             self.load(config, root, extra)
         for finding in self.catalog.findings:  # an expired offer leaves the site, unstopped
             (log.warning if blocks_build(finding) else log.info)(str(finding))
+        report_broken_links(self.catalog, project(config), Path(config.docs_dir))
         site_url = self.site_url(config)
         site_name = config.repo_url or config.site_name  # names the site without site_url
         warn_no_site_url(site_url)
