@@ -195,3 +195,58 @@ def test_a_link_to_no_page_is_a_finding_of_the_file_it_is_in(
     ), said
     assert all("Correct the address or remove the link." in s for s in said)
     assert sources(site_copy) == before
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "themes:\n  - {id: x, label: X}\nthemez:\n  - {id: y, label: Y}\n",
+            "vocabulary.yml:3:1: bad-vocabulary: 'themez' is not a list of the vocabulary "
+            "(expected one of key_stages, languages, themes,",
+        ),
+        (
+            "themes:\n  - {id: x, label: X}\n  - {id: x, label: Again}\n",
+            "vocabulary.yml:3:5: bad-vocabulary: the list 'themes' has the term 'x' twice "
+            "(expected each id once, got it as terms 1 and 2). Delete one of the two",
+        ),
+    ],
+)
+def test_a_vocabulary_extended_wrongly_is_named_at_its_line(
+    tmp_path: Path, text: str, said: str
+) -> None:
+    from opencpd.core.vocabulary import VocabularyError, load_vocabulary
+
+    (tmp_path / "vocabulary.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(VocabularyError) as refused:
+        load_vocabulary(tmp_path / "vocabulary.yml", tmp_path)
+    assert str(refused.value).startswith(said), refused.value
+    if "themez" in text:
+        assert str(refused.value).endswith(
+            "Did you mean 'themes'? A programme's file adds terms to these lists; it cannot "
+            "make new ones."
+        )
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["--title", "!!!"],
+            "cannot make a folder name from the title (expected a title with letters or "
+            "digits, got '!!!'); give one with --slug",
+        ),
+        (
+            ["--title", "Bingo", "--slug", "../escape"],
+            "--slug is not a folder name (expected lower-case words joined by hyphens, such as "
+            "weather-bingo, got '../escape'). Correct --slug",
+        ),
+    ],
+)
+def test_a_resource_folder_name_that_cannot_be_is_blamed_on_what_gave_it(
+    site_copy: Path, args: list[str], said: str
+) -> None:
+    before = sources(site_copy)
+    result = run(site_copy, "new", "resource", "--module", "ks2-speaking", *args)
+    assert_refused(result, said)
+    assert sources(site_copy) == before
