@@ -250,3 +250,56 @@ def test_a_resource_folder_name_that_cannot_be_is_blamed_on_what_gave_it(
     result = run(site_copy, "new", "resource", "--module", "ks2-speaking", *args)
     assert_refused(result, said)
     assert sources(site_copy) == before
+
+
+HAND_WRITTEN = [
+    (
+        "# Caf\xe9\n".encode("latin-1"),
+        "docs/about.md:1:6: not-utf8: the file is not UTF-8 text (expected UTF-8, got byte 0xe9)",
+    ),
+    (
+        b"---\n- a list\n---\n# About\n",
+        "docs/about.md:2:1: wrong-type: the front matter is not a set of fields",
+    ),
+    (
+        b"---\ntitle: [About\n---\n# About\n",
+        "docs/about.md:2:14: yaml-syntax: the front matter is not valid YAML",
+    ),
+]
+
+
+@pytest.mark.parametrize(("raw", "said"), HAND_WRITTEN)
+def test_a_hand_written_page_that_cannot_be_read_is_a_finding_of_check(
+    site_copy: Path, raw: bytes, said: str
+) -> None:
+    (site_copy / "docs" / "about.md").write_bytes(raw)
+    assert_refused(run(site_copy, "check"), said)
+
+
+@pytest.mark.parametrize(("raw", "said"), HAND_WRITTEN)
+def test_a_hand_written_page_that_cannot_be_read_stops_the_build_at_its_line(
+    site_copy: Path, warnings_log: ExpectedWarnings, raw: bytes, said: str
+) -> None:
+    """A page saved as Latin-1 was a UnicodeDecodeError, 'a fault in OpenCPD itself'; front
+    matter MkDocs cannot read was dropped without a word."""
+    (site_copy / "docs" / "about.md").write_bytes(raw)
+    warnings_log.expect(re.escape(said))
+    before = sources(site_copy)
+    assert_refused(run(site_copy, "build"), "The build stopped on 1 problem")
+    assert any(said in m for m in warnings_log.handler.messages)
+    assert sources(site_copy) == before
+
+
+def test_a_file_in_the_cache_where_a_folder_goes_says_to_delete_the_cache(
+    site_copy: Path,
+) -> None:
+    (site_copy / ".cache").mkdir()
+    (site_copy / ".cache" / "slides").write_text("not a folder\n")
+    result = run(site_copy, "build")
+    assert_refused(
+        result,
+        f"({site_copy / '.cache' / 'slides'})",
+        "The file is in .cache/, which holds only what builds made: delete .cache/ and build "
+        "again.",
+    )
+    assert not (site_copy / "site").exists()

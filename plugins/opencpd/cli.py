@@ -139,12 +139,19 @@ class Commands(click.Group):
                 raise
             name = ctx.invoked_subcommand or "opencpd"
             if isinstance(exc, OSError):  # the disk, a folder's permissions, a port in use
+                cache = f"{os.sep}.cache{os.sep}" in str(exc.filename or "")
                 raise click.ClickException(
                     f"`opencpd {name}` stopped: {exc.strerror or exc}"
                     + (f" ({exc.filename})" if exc.filename else "")
                     + ". Check that the folder can be written and the disk is not full (or, "
                     "for serve, that nothing else uses the address). The site you had is as "
                     "it was."
+                    + (  # a file where a folder goes, or the other way round
+                        " The file is in .cache/, which holds only what builds made: delete "
+                        ".cache/ and build again."
+                        if cache
+                        else ""
+                    )
                 ) from None
             raise click.ClickException(
                 f"`opencpd {name}` stopped on a fault in OpenCPD itself: "
@@ -183,6 +190,7 @@ def check(config_file: str, strict: bool) -> None:
     options = pack_options(config, config.plugins["opencpd"].config.start_time)
     from .adapters.plugin import macros_environment, project, site_macros
     from .core.committed import committed_build_files
+    from .core.hand_written import docs_page_findings
     from .core.macro_syntax import docs_findings
     from .core.slides import findings as slide_findings
 
@@ -191,7 +199,7 @@ def check(config_file: str, strict: bool) -> None:
         docs_findings(project(config), Path(config.docs_dir), env, site_macros(config))
         if env
         else []
-    )
+    ) + docs_page_findings(project(config), Path(config.docs_dir))
     found = sorted(
         set(catalog.findings)
         | set(pack_findings(catalog, options))

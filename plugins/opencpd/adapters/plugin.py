@@ -24,6 +24,7 @@ from ..core.compact import compact
 from ..core.csp import with_policy
 from ..core.delivery_pages import DeliveryPages
 from ..core.export import export
+from ..core.hand_written import page_findings, readable
 from ..core.kept import KeptDeliveries, compiled_templates
 from ..core.load import LoadSettings
 from ..core.macro_errors import Failures, failed_finding
@@ -352,7 +353,26 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         self.say_unmade(config, jobs, "slide decks")
         return jobs
 
+    def read_hand_written(self, files: Files, config: MkDocsConfig) -> None:
+        """A hand-written page that is not UTF-8, or whose front matter cannot be read, is a
+        finding at its line (core/hand_written.py); the first is built with its unreadable
+        bytes shown as \ufffd, where MkDocs would stop on it (a preview goes on serving)."""
+        docs = Path(config.docs_dir).resolve()
+        for file in files.documentation_pages():
+            if not file.abs_src_path or not Path(file.abs_src_path).is_relative_to(docs):
+                continue
+            try:
+                raw = file.content_bytes
+            except OSError:
+                continue  # MkDocs says so when it reads the page
+            name = Path(file.abs_src_path).relative_to(project(config)).as_posix()
+            for finding in page_findings(name, raw):
+                log.warning(str(finding))
+            if not readable(raw):
+                file.content_string = raw.decode("utf-8", errors="replace")
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self.read_hand_written(files, config)
         joined = add_assets(files, config)  # our stylesheets and scripts, one file of each
         if self.rebuilds:
             self.rebuilds.link_joined(config, joined)
