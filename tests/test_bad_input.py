@@ -303,3 +303,50 @@ def test_a_file_in_the_cache_where_a_folder_goes_says_to_delete_the_cache(
         "again.",
     )
     assert not (site_copy / "site").exists()
+
+
+@pytest.mark.parametrize("address", ["notaurl", "javascript:alert(1)", "https://", "ftp://x.org/"])
+def test_packs_for_print_refuse_a_site_url_that_is_no_web_address(
+    site_copy: Path, tmp_path: Path, address: str
+) -> None:
+    """The packs print it as a QR code and links: one of 'notaurl' leads nowhere. A usage
+    error, as --date's (exit code 2, as click gives every wrong option)."""
+    out = tmp_path / "packs"
+    result = run(site_copy, "packs", "ks2-speaking", "--site-url", address, "-o", str(out))
+    assert result.exit_code == 2, result.output
+    assert (
+        f"Invalid value for '--site-url': expected the address the site is published at, such "
+        f"as https://cpd.example-hub.org.uk/, got {address!r}. Write it whole, with https://."
+    ) in result.output
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("marked", "code", "column"),
+    [
+        ("Say *bonjour*{lang=xx} now.", "xx", 20),
+        ("Say *bonjour*{lang=klingon} now.", "klingon", 20),
+        ("/// example | Greetings\n    lang: french\n\nBonjour.\n///", "french", 11),
+    ],
+)
+def test_a_language_marking_that_is_no_language_code_is_a_warning(
+    site_copy: Path, marked: str, code: str, column: int
+) -> None:
+    """'cy', 'fr-CA', 'en-GB' and a three-letter code are codes; 'xx' and 'klingon' are not,
+    and a screen reader given one reads the passage in no language."""
+    session = site_copy / "modules" / "ks2-speaking" / "sessions" / "02-follow-up.md"
+    text = session.read_text(encoding="utf-8")
+    line = text.count("\n") + 2 + (1 if marked.startswith("///") else 0)
+    session.write_text(text + f"\n{marked}\n\nWelsh: *bore da*{{lang=cy}}.\n", encoding="utf-8")
+    result = run(site_copy, "check")
+    assert result.exit_code == 0, result.output  # a warning, as the other language checks
+    said = [s for s in result.output.splitlines() if "unknown-lang" in s]
+    assert said == [
+        f"modules/ks2-speaking/sessions/02-follow-up.md:{line}:{column}: unknown-lang: the "
+        f"text's language marking is no language code (expected a code such as "
+        f"de, es, fr, en-GB, got {code!r})."
+        + (" Did you mean 'fr'?" if code == "french" else "")
+        + " A screen reader and the search index read the code: write the language's "
+        "two-letter code, with a region after a hyphen if it needs one (fr-CA)."
+    ], result.output
+    assert_refused(run(site_copy, "check", "--strict"), "unknown-lang")
