@@ -115,7 +115,10 @@ def build_site(
     then post-build steps, then the swap. Pages are built on two CPUs when there
     are two (`parallel`: None), or as told."""
     site_dir = site_dir.resolve()
-    refused = source_clash(load(config_file), site_dir, "the site folder (-d, or site_dir)")
+    try:  # before anything is moved: a broken mkdocs.yml is reported by the build below
+        refused = source_clash(load(config_file), site_dir, "the site folder (-d, or site_dir)")
+    except BuildFailed:
+        refused = None
     if refused:
         raise SourcesFolder(refused)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
