@@ -350,3 +350,20 @@ def test_a_language_marking_that_is_no_language_code_is_a_warning(
         "two-letter code, with a region after a hyphen if it needs one (fr-CA)."
     ], result.output
     assert_refused(run(site_copy, "check", "--strict"), "unknown-lang")
+
+
+def test_a_command_run_outside_a_project_says_where_mkdocs_yml_should_be(
+    tmp_path: Path,
+) -> None:
+    result = CliRunner(env={"CI": None}).invoke(main, ["check", "-f", str(tmp_path / "x.yml")])
+    assert result.exit_code == 2, result.output  # a usage error, as every wrong option
+    assert (
+        f"there is no site configuration here (expected mkdocs.yml, got no file "
+        f"{tmp_path / 'x.yml'}). Run the command in the project's folder, where mkdocs.yml "
+        "is, or name it with -f path/to/mkdocs.yml"
+    ) in " ".join(result.output.split())
+
+
+def test_a_folder_given_as_the_configuration_means_its_mkdocs_yml(site_copy: Path) -> None:
+    result = CliRunner(env={"CI": None}).invoke(main, ["check", "-f", str(site_copy)])
+    assert result.exit_code == 0, result.output

@@ -112,12 +112,30 @@ def _config_warnings(config_file: str) -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
+def _config_file(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """mkdocs.yml, which every command but `new site` reads first: named with how to fix it
+    when it is not there (run outside the project, or -f naming another file)."""
+    path = Path(value)
+    if path.is_dir():
+        path = path / "mkdocs.yml"
+    if not path.is_file():
+        raise click.BadParameter(
+            f"there is no site configuration here (expected mkdocs.yml, got no file "
+            f"{path.absolute()}). Run the command in the project's folder, where mkdocs.yml "
+            "is, or name it with -f path/to/mkdocs.yml; `opencpd new site FOLDER` makes a "
+            "project.",
+            param_hint="'-f' / '--config-file'",
+        )
+    return str(path)
+
+
 config_option = click.option(
     "-f",
     "--config-file",
     default="mkdocs.yml",
     show_default=True,
-    type=click.Path(exists=True, dir_okay=False),
+    type=click.Path(),
+    callback=_config_file,
     help="The site's MkDocs configuration.",
 )
 
@@ -438,6 +456,7 @@ def finish_command(config_file: str, site: str, rendered: str) -> None:
 )
 @click.option(
     "--site-url",
+    callback=lambda ctx, param, value: _web_address(value),
     help="The address the site is published at, for the QR code and "
     "links on the packs (default: site_url in mkdocs.yml).",
 )
@@ -486,6 +505,23 @@ def packs_command(
             )
     if any(not job.result for job in made):
         sys.exit(1)
+
+
+def _web_address(value: str | None) -> str | None:
+    """--site-url as mkdocs.yml's site_url must be: an http(s) address with a host, which the
+    packs print as a QR code and links (a QR code of 'notaurl' leads nowhere)."""
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or value != value.strip():
+        raise click.BadParameter(
+            f"expected the address the site is published at, such as "
+            f"https://cpd.example-hub.org.uk/, got {value!r}. Write it whole, with https://.",
+            param_hint="'--site-url'",
+        )
+    return value
 
 
 @main.command("slides")
