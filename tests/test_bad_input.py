@@ -367,3 +367,23 @@ def test_a_command_run_outside_a_project_says_where_mkdocs_yml_should_be(
 def test_a_folder_given_as_the_configuration_means_its_mkdocs_yml(site_copy: Path) -> None:
     result = CliRunner(env={"CI": None}).invoke(main, ["check", "-f", str(site_copy)])
     assert result.exit_code == 0, result.output
+
+
+def test_a_value_asked_of_a_macro_that_has_none_is_a_finding_not_text_on_the_page(
+    site_copy: Path, warnings_log: ExpectedWarnings
+) -> None:
+    """mkdocs-macros kept it on the page as "{{ no such element: dict object['moduls'] }}"
+    and the strict build passed."""
+    about = site_copy / "docs" / "about.md"
+    text = about.read_text(encoding="utf-8") + "\nThere are {{ figures().moduls }} modules.\n"
+    about.write_text(text, encoding="utf-8")
+    warnings_log.expect(r"macro-error")
+    assert_refused(run(site_copy, "build"), "The build stopped on 1 problem")
+    said = [m for m in warnings_log.handler.messages if "macro-error" in m]
+    assert len(said) == 1, said
+    assert (
+        f"docs/about.md:{text.count(chr(10))}:1: macro-error: a macro on this page fails as it "
+        "runs (expected a value that the value before the '.' has (a name spelt as the site "
+        "has it), got 'dict object' has no attribute 'moduls')"
+    ) in said[0]
+    assert not (site_copy / "site").exists()
