@@ -6,6 +6,8 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +16,7 @@ import click
 from .core.catalog import Catalog
 from .core.findings import errors
 from .core.load import load_catalog
+from .core.source_date import BuildDateError
 from .core.vocabulary import VocabularyError, load_vocabulary
 
 if TYPE_CHECKING:
@@ -87,12 +90,52 @@ def _catalog(config: MkDocsConfig) -> Catalog:
     )
 
 
+@contextmanager
+def _config_warnings(config_file: str) -> Iterator[list[str]]:
+    """The warnings MkDocs logs reading mkdocs.yml (an unknown option, a deprecated one), which
+    would print itself: a strict build stops on them, so `check --strict` fails on them too."""
+    import logging
+
+    class Kept(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.levelno >= logging.ERROR:  # an error stops the reading: say it now
+                click.echo(f"{config_file}: {record.getMessage()}", err=True)
+            else:
+                found.append(f"{config_file}: {record.getMessage()}")
+
+    found: list[str] = []
+    handler, logger = Kept(logging.WARNING), logging.getLogger("mkdocs.config")
+    logger.addHandler(handler)
+    try:
+        yield found
+    finally:
+        logger.removeHandler(handler)
+
+
+def _config_file(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """mkdocs.yml, which every command but `new site` reads first: named with how to fix it
+    when it is not there (run outside the project, or -f naming another file)."""
+    path = Path(value)
+    if path.is_dir():
+        path = path / "mkdocs.yml"
+    if not path.is_file():
+        raise click.BadParameter(
+            f"there is no site configuration here (expected mkdocs.yml, got no file "
+            f"{path.absolute()}). Run the command in the project's folder, where mkdocs.yml "
+            "is, or name it with -f path/to/mkdocs.yml; `opencpd new site FOLDER` makes a "
+            "project.",
+            param_hint="'-f' / '--config-file'",
+        )
+    return str(path)
+
+
 config_option = click.option(
     "-f",
     "--config-file",
     default="mkdocs.yml",
     show_default=True,
-    type=click.Path(exists=True, dir_okay=False),
+    type=click.Path(),
+    callback=_config_file,
     help="The site's MkDocs configuration.",
 )
 
@@ -107,19 +150,26 @@ class Commands(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, click.Abort, SystemExit):
             raise
-        except VocabularyError as exc:  # the programme's own file, with its line
+        except (VocabularyError, BuildDateError) as exc:  # the programme's file; the setting
             raise click.ClickException(str(exc)) from None
         except Exception as exc:  # everything else is a fault of ours
             if os.environ.get("OPENCPD_TRACEBACK"):
                 raise
             name = ctx.invoked_subcommand or "opencpd"
             if isinstance(exc, OSError):  # the disk, a folder's permissions, a port in use
+                cache = f"{os.sep}.cache{os.sep}" in str(exc.filename or "")
                 raise click.ClickException(
                     f"`opencpd {name}` stopped: {exc.strerror or exc}"
                     + (f" ({exc.filename})" if exc.filename else "")
                     + ". Check that the folder can be written and the disk is not full (or, "
                     "for serve, that nothing else uses the address). The site you had is as "
                     "it was."
+                    + (  # a file where a folder goes, or the other way round
+                        " The file is in .cache/, which holds only what builds made: delete "
+                        ".cache/ and build again."
+                        if cache
+                        else ""
+                    )
                 ) from None
             raise click.ClickException(
                 f"`opencpd {name}` stopped on a fault in OpenCPD itself: "
@@ -152,11 +202,13 @@ def check(config_file: str, strict: bool) -> None:
     from .adapters.packs import pack_options
     from .core.packs import findings as pack_findings
 
-    config = _config(config_file)
+    with _config_warnings(config_file) as config_warnings:  # as the strict build counts them
+        config = _config(config_file)
     catalog = _catalog(config)
     options = pack_options(config, config.plugins["opencpd"].config.start_time)
     from .adapters.plugin import macros_environment, project, site_macros
     from .core.committed import committed_build_files
+    from .core.hand_written import docs_page_findings
     from .core.macro_syntax import docs_findings
     from .core.slides import findings as slide_findings
 
@@ -165,7 +217,7 @@ def check(config_file: str, strict: bool) -> None:
         docs_findings(project(config), Path(config.docs_dir), env, site_macros(config))
         if env
         else []
-    )
+    ) + docs_page_findings(project(config), Path(config.docs_dir))
     found = sorted(
         set(catalog.findings)
         | set(pack_findings(catalog, options))
@@ -173,12 +225,14 @@ def check(config_file: str, strict: bool) -> None:
         | set(committed_build_files(project(config)))
         | set(docs)
     )
+    for warning in config_warnings:
+        click.echo(warning)
     for finding in found:
         click.echo(str(finding))
         if _on_ci():
             click.echo(finding.github())
     failed = errors(found)
-    warned = len(found) - len(failed)
+    warned = len(found) - len(failed) + len(config_warnings)
     figures = catalog.figures()
     counted = ", ".join(
         [
@@ -215,7 +269,7 @@ PREVIEW_DIR = ".preview"  # beside mkdocs.yml; holds a .gitignore of its own
 )
 def build(config_file: str, site_dir: str | None, preview_pending: bool, verbose: bool) -> None:
     """Build the whole site strictly; the old site stays unless the build succeeds."""
-    from .adapters.site import BuildFailed, build_site, log_to_terminal
+    from .adapters.site import BuildFailed, SourcesFolder, build_site, log_to_terminal
 
     if preview_pending and _on_ci():
         raise click.ClickException(
@@ -236,6 +290,8 @@ def build(config_file: str, site_dir: str | None, preview_pending: bool, verbose
     before = target.is_dir()
     try:
         catalog = build_site(config_file, target, preview_pending)
+    except SourcesFolder as exc:
+        raise click.ClickException(str(exc)) from None
     except BuildFailed as exc:
         raise click.ClickException(
             stopped(str(exc))
@@ -400,6 +456,7 @@ def finish_command(config_file: str, site: str, rendered: str) -> None:
 )
 @click.option(
     "--site-url",
+    callback=lambda ctx, param, value: _web_address(value),
     help="The address the site is published at, for the QR code and "
     "links on the packs (default: site_url in mkdocs.yml).",
 )
@@ -448,6 +505,23 @@ def packs_command(
             )
     if any(not job.result for job in made):
         sys.exit(1)
+
+
+def _web_address(value: str | None) -> str | None:
+    """--site-url as mkdocs.yml's site_url must be: an http(s) address with a host, which the
+    packs print as a QR code and links (a QR code of 'notaurl' leads nowhere)."""
+    from urllib.parse import urlsplit
+
+    if value is None:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or value != value.strip():
+        raise click.BadParameter(
+            f"expected the address the site is published at, such as "
+            f"https://cpd.example-hub.org.uk/, got {value!r}. Write it whole, with https://.",
+            param_hint="'--site-url'",
+        )
+    return value
 
 
 @main.command("slides")

@@ -232,11 +232,17 @@ def new_resource(
             f"modules/{module_id}/module.md). Known modules: "
             f"{', '.join(known) or 'none'}."
         )
+    given = slug
     slug = slug or slugify(title)
     if not re.match(SLUG, slug):
         raise ScaffoldError(
-            f"cannot make a folder name from the title (got {slug!r}); give one "
-            "with --slug, in lower-case words joined by hyphens."
+            f"--slug is not a folder name (expected lower-case words joined by hyphens, "
+            f"such as weather-bingo, got {given!r}). Correct --slug, or leave it out to make "
+            "one from the title."
+            if given
+            else f"cannot make a folder name from the title (expected a title with letters "
+            f"or digits, got {title!r}); give one with --slug, in lower-case words joined "
+            "by hyphens, such as weather-bingo."
         )
     folder = module / "resources" / slug
     if folder.exists():

@@ -50,7 +50,7 @@ from ..core.placed import PLACEHOLDER, place
 from ..core.theme_markup import valid_theme_markup
 from .packaged import THEME
 from .plugin import british, escape_for_theme, json_in_html
-from .site import OFFLINE_CACHE, BuildFailed, build_date_from_git, load
+from .site import OFFLINE_CACHE, BuildFailed, build_date_from_git, load, source_clash
 
 MANIFEST = "opencpd.json"
 HELD = re.compile(r"<!--opencpd-html:([0-9a-f]{64})-->")
@@ -97,6 +97,9 @@ def render(config_file: str, out: Path) -> int:
     """Write the programme as Markdown into `out` (see the module's docstring); the number of
     pages. BuildFailed on any warning, as the strict build."""
     config = load(config_file, strict=True)
+    refused = source_clash(config, out, "--out")
+    if refused:
+        raise BuildFailed(refused)
     plugin = config.plugins["opencpd"]
     plugin.config.packs = True  # type: ignore[attr-defined]
     plugin.shells = False  # type: ignore[attr-defined]  (every page is Markdown for the engine)

@@ -12,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from markupsafe import escape
-from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
@@ -26,6 +24,7 @@ from ..core.compact import compact
 from ..core.csp import with_policy
 from ..core.delivery_pages import DeliveryPages
 from ..core.export import export
+from ..core.hand_written import page_findings, readable
 from ..core.kept import KeptDeliveries, compiled_templates
 from ..core.load import LoadSettings
 from ..core.macro_errors import Failures, failed_finding
@@ -37,6 +36,7 @@ from ..core.placed import place
 from ..core.recycled import Made, Recycled, keep_made, recall_made
 from ..core.render import Renderer
 from ..core.slides import DeckJob
+from ..core.source_date import BuildDateError, given_date
 from ..core.support import blocks_build
 from ..core.theme_markup import valid_theme_markup
 from ..core.untrusted import keep_rendered, recall_rendered
@@ -44,6 +44,8 @@ from ..core.vocabulary import VocabularyError, load_vocabulary
 from ..core.wellformed import json_document
 from .filled import FilledPages, WrittenFile
 from .forked import Helper
+from .links import report_broken_links
+from .options import OpenCPDConfig
 from .packaged import ASSETS, THEME, add_assets, add_pages, add_to_config
 from .packs import (
     cache_dir,
@@ -107,17 +109,6 @@ def site_macros(config: MkDocsConfig) -> dict[str, Any]:
         return dict(macros.macros)
     except Exception:  # the site's own modules: whatever they raise, the build reports
         return {}
-
-
-class OpenCPDConfig(Config):
-    content_dir = c.Type(str, default=".")
-    start_time = c.Type(str, default="16:00")
-    vocabulary = c.Optional(c.Type(str))
-    preview_pending = c.Type(bool, default=False)
-    max_attachment_mb = c.Type(int, default=20)
-    packs = c.Type(bool, default=False)  # make missing session packs (`opencpd build` does)
-    edit_url = c.Type(str, default="")
-    evaluation_url = c.Type(str, default="")  # the decks' closing slide; else the session page
 
 
 class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
@@ -201,6 +192,15 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         return published_site_url(config) if self.serving else config.site_url or ""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        from .site import source_clash  # `mkdocs build` empties site_dir after this event
+
+        refused = source_clash(config, Path(config.site_dir), "site_dir in mkdocs.yml")
+        if refused:
+            raise PluginError(refused)
+        try:  # `mkdocs build` and `opencpd serve` read it too, after this event
+            given_date()
+        except BuildDateError as exc:
+            raise PluginError(str(exc)) from None
         refuse_committed_build_files(project(config))  # before anything is read from them
         self.untrusted = {}
         self.made = None if self.serving else project(config) / SITE_FILES
@@ -228,6 +228,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             self.load(config, root, extra)
         for finding in self.catalog.findings:  # an expired offer leaves the site, unstopped
             (log.warning if blocks_build(finding) else log.info)(str(finding))
+        report_broken_links(self.catalog, project(config), Path(config.docs_dir))
         site_url = self.site_url(config)
         site_name = config.repo_url or config.site_name  # names the site without site_url
         warn_no_site_url(site_url)
@@ -354,7 +355,26 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         self.say_unmade(config, jobs, "slide decks")
         return jobs
 
+    def read_hand_written(self, files: Files, config: MkDocsConfig) -> None:
+        """A hand-written page that is not UTF-8, or whose front matter cannot be read, is a
+        finding at its line (core/hand_written.py); the first is built with its unreadable
+        bytes shown as \ufffd, where MkDocs would stop on it (a preview goes on serving)."""
+        docs = Path(config.docs_dir).resolve()
+        for file in files.documentation_pages():
+            if not file.abs_src_path or not Path(file.abs_src_path).is_relative_to(docs):
+                continue
+            try:
+                raw = file.content_bytes
+            except OSError:
+                continue  # MkDocs says so when it reads the page
+            name = Path(file.abs_src_path).relative_to(project(config)).as_posix()
+            for finding in page_findings(name, raw):
+                log.warning(str(finding))
+            if not readable(raw):
+                file.content_string = raw.decode("utf-8", errors="replace")
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        self.read_hand_written(files, config)
         joined = add_assets(files, config)  # our stylesheets and scripts, one file of each
         if self.rebuilds:
             self.rebuilds.link_joined(config, joined)

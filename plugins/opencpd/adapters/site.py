@@ -32,8 +32,9 @@ from mkdocs.exceptions import Abort, ConfigurationError, PluginError
 
 from ..core.catalog import Catalog
 from ..core.offline import write_offline_zips
+from ..core.output_folder import clash, sources
 from ..core.recycled import claim_spare, keep_as_spare
-from ..core.source_date import last_change
+from ..core.source_date import given_date, last_change
 from .parallel import TwoCPUs, two_cpus
 
 PostBuildStep = Callable[[MkDocsConfig, Path, Catalog], None]
@@ -54,6 +55,18 @@ class BuildFailed(Exception):
     """The build could not finish; the previous site is untouched."""
 
 
+class SourcesFolder(BuildFailed):
+    """The folder to write into holds the programme's sources: nothing was built or moved."""
+
+
+def source_clash(config: MkDocsConfig, out: Path, setting: str) -> str | None:
+    """Why `out` must not be written into, replacing what is there (core/output_folder.py)."""
+    project = Path(config.config_file_path).resolve().parent
+    options = config.plugins["opencpd"].config if "opencpd" in config.plugins else None
+    content = (project / (options.content_dir if options else ".")).resolve()
+    return clash(out, project, sources(project, Path(config.docs_dir), content), setting)
+
+
 def quiet_end_of_life_notice() -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -68,14 +81,18 @@ def build_date_from_git(project: Path) -> Iterator[None]:
     """Dates in the output (sitemap, footers) come from git, not the clock, so that two builds
     of one commit are byte-identical (SOURCE_DATE_EPOCH is honoured by MkDocs). A date set by
     the caller wins; ours is removed again afterwards."""
-    if "SOURCE_DATE_EPOCH" in os.environ:
+    if given_date() is not None:  # BuildDateError when it is no date
         yield
         return
+    before = os.environ.get("SOURCE_DATE_EPOCH")  # unset, or set to nothing
     os.environ["SOURCE_DATE_EPOCH"] = build_date(project)
     try:
         yield
     finally:
-        del os.environ["SOURCE_DATE_EPOCH"]
+        if before is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = before
 
 
 def load(config_file: str, **overrides: object) -> MkDocsConfig:
@@ -98,6 +115,12 @@ def build_site(
     then post-build steps, then the swap. Pages are built on two CPUs when there
     are two (`parallel`: None), or as told."""
     site_dir = site_dir.resolve()
+    try:  # before anything is moved: a broken mkdocs.yml is reported by the build below
+        refused = source_clash(load(config_file), site_dir, "the site folder (-d, or site_dir)")
+    except BuildFailed:
+        refused = None
+    if refused:
+        raise SourcesFolder(refused)
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     with ending_cleanly() as signals:
         with signals.held():

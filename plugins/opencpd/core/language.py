@@ -11,7 +11,9 @@ author decides. An English word inside a passage is fine when it is marked `{lan
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Collection
 
 from .findings import Finding
 from .frontmatter import Source
@@ -43,9 +45,12 @@ ACCENTED = re.compile(r"[àâäçéèêëîïôöùûüÿœæßñáíóú¿¡]",
 ENGLISH_VOICE = ("en",)
 
 
-def language_findings(source: Source) -> list[Finding]:
-    """Both checks over one file: its front matter title and every line of its body."""
+def language_findings(source: Source, known: Collection[str] = ()) -> list[Finding]:
+    """Both checks over one file: its front matter title and every line of its body; and,
+    given the vocabulary's languages (`known`), every marking with a code that is none of
+    them nor English."""
     found: list[Finding] = []
+    codes = Codes(source.path, known)
     title = source.data.get("title")
     if isinstance(title, str):
         line, _ = source.where(("title",))
@@ -72,9 +77,56 @@ def language_findings(source: Source) -> list[Finding]:
         option = OPTION_LANG.match(line)
         if option and block_lang and block_lang[-1] is None:
             block_lang[-1] = option.group(1)
+            found += codes.check(number, option.start(1) + 1, option.group(1))
             continue
         found += _line_findings(source.path, number, line, _current(block_lang))
+        for span in SPAN.finditer(line):
+            found += codes.check(number, span.start("lang") + 1, span.group("lang"))
     return found
+
+
+# ISO 639-1: the two-letter codes a BCP 47 tag may start with (a three-letter one is ISO 639-2
+# or 639-3, of which there are thousands: it is taken as written).
+_TWO_LETTER = (
+    "aa ab ae af ak am an ar as av ay az ba be bg bi bm bn bo br bs ca ce ch co cr cs cu cv cy "
+    "da de dv dz ee el en eo es et eu fa ff fi fj fo fr fy ga gd gl gn gu gv ha he hi ho hr ht "
+    "hu hy hz ia id ie ig ii ik io is it iu ja jv ka kg ki kj kk kl km kn ko kr ks ku kv kw ky "
+    "la lb lg li ln lo lt lu lv mg mh mi mk ml mn mr ms mt my na nb nd ne ng nl nn no nr nv ny "
+    "oc oj om or os pa pi pl ps pt qu rm rn ro ru rw sa sc sd se sg si sk sl sm sn so sq sr ss "
+    "st su sv sw ta te tg th ti tk tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo "
+    "za zh zu"
+)
+ISO_639_1 = frozenset(_TWO_LETTER.split())
+TAG = re.compile(r"(?P<primary>[A-Za-z]{2,3})(?:-[A-Za-z0-9]{1,8})*")
+
+
+class Codes:
+    """Language codes as BCP 47 writes them (fr, en-GB, cy, fr-CA): a marking with anything
+    else ('xx', 'klingon', 'fr_FR') gives a screen reader and the search index no language.
+    The vocabulary's languages (`known`) are what is suggested instead."""
+
+    def __init__(self, path: str, known: Collection[str]) -> None:
+        self.path, self.known = path, [*sorted(known), "en-GB"]
+
+    def check(self, line: int, column: int, code: str) -> list[Finding]:
+        tag = TAG.fullmatch(code)
+        if tag and (len(tag["primary"]) == 3 or tag["primary"].lower() in ISO_639_1):
+            return []
+        meant = difflib.get_close_matches(code, self.known, n=1, cutoff=0.5)
+        return [
+            Finding(
+                self.path,
+                line,
+                column,
+                "unknown-lang",
+                f"the text's language marking is no language code (expected a code such as "
+                f"{', '.join(self.known)}, got {code!r})",
+                (f"Did you mean '{meant[0]}'? " if meant else "")
+                + "A screen reader and the search index read the code: write the language's "
+                "two-letter code, with a region after a hyphen if it needs one (fr-CA).",
+                "warning",
+            )
+        ]
 
 
 def _current(stack: list[str | None]) -> str | None:

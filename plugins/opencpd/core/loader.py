@@ -84,7 +84,7 @@ class Loader:
         meta, findings = validate(source, model, self.vocabulary)
         self.findings += findings
         self.findings += check_body(source, model)
-        self.findings += language_findings(source)
+        self.findings += language_findings(source, self.vocabulary.ids("languages"))
         valid = meta is not None
         if meta is None and partial:  # so that one run reports every problem
             meta = salvage(source, model, self.vocabulary)

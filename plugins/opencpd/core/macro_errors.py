@@ -17,7 +17,8 @@ import traceback
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from jinja2 import Environment, Template, TemplateError, UndefinedError, nodes
+from jinja2 import Environment, Template, TemplateError, Undefined, UndefinedError, nodes
+from jinja2.utils import missing
 
 from .findings import Finding
 
@@ -45,12 +46,27 @@ class Failures:
         return errors
 
     def guard(self, env: Environment) -> None:
-        """Make `env` render its templates so that this keeps their errors (once)."""
+        """Make `env` render its templates so that this keeps their errors (once), a value
+        asked of what has no such value (`figures().moduls`) among them."""
         if getattr(env.template_class, "kept_by", None) is not self:
             base = getattr(env.template_class, "unguarded", env.template_class)
             env.template_class = type(
                 "Guarded", (_Guarded, base), {"kept_by": self, "unguarded": base}
             )
+        if not issubclass(env.undefined, _NoSuchValue):
+            env.undefined = type("Checked", (_NoSuchValue, env.undefined), {})
+
+
+class _NoSuchValue(Undefined):
+    """An undefined that fails when it is shown if it is a value asked of a value that has no
+    such one (`figures().moduls`, `page.meta.titel`). mkdocs-macros' own ('keep') shows it on
+    the page as "{{ no such element: dict object['moduls'] }}", and the build went on; a
+    name that is not defined at all is still kept as written, as mkdocs-macros does."""
+
+    def __str__(self) -> str:
+        if self._undefined_obj is not missing:
+            self._fail_with_undefined_error()
+        return str(super().__str__())
 
 
 class _Guarded(Template):
@@ -77,7 +93,9 @@ def failed_finding(
     frames = traceback.extract_tb(error.__traceback__)
     line = next((f.lineno or 1 for f in reversed(frames) if f.filename == PAGE), 1)
     said = _said(error)
-    if isinstance(error, UndefinedError):
+    if isinstance(error, UndefinedError) and "has no attribute" in said:
+        expected = "a value that the value before the '.' has (a name spelt as the site has it)"
+    elif isinstance(error, UndefinedError):
         expected = "a name the site defines, such as " + _listed(macros)
     else:
         called = next((m for m in macros if said.startswith(f"{_python_name(m, macros)}(")), None)

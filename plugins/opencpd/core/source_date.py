@@ -54,10 +54,35 @@ def _newest(project: Path) -> int:
     return int(max(times, default=0))
 
 
+LATEST = 4102444799  # 2099-12-31 23:59:59 UTC: the site's calendars end with 2099
+
+
+class BuildDateError(ValueError):
+    """SOURCE_DATE_EPOCH is set to something that is not a date a build can be of."""
+
+
+def given_date() -> int | None:
+    """SOURCE_DATE_EPOCH as a timestamp, or None when it is not set (or set to nothing).
+
+    Anything else is refused with BuildDateError rather than left to fail deep in a build
+    (MkDocs reads it too): `garbage`, `-5`, `1e9` or a year past 2099."""
+    stamp = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not stamp:
+        return None
+    if not (stamp.isascii() and stamp.isdigit()) or int(stamp) > LATEST:
+        raise BuildDateError(
+            "SOURCE_DATE_EPOCH is not a build date (expected whole seconds since 1 January "
+            f"1970, from 0 to {LATEST} at the end of 2099, got {stamp!r}). Unset it to date "
+            "the build by the last commit, or set it to a commit's time: "
+            "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)."
+        )
+    return int(stamp)
+
+
 def source_date_epoch(project: Path) -> int:
-    """SOURCE_DATE_EPOCH when it is set to a timestamp, else `last_change`."""
-    stamp = os.environ.get("SOURCE_DATE_EPOCH", "")
-    return int(stamp) if stamp.isdigit() else last_change(project)
+    """SOURCE_DATE_EPOCH when it is set, else `last_change`."""
+    given = given_date()
+    return last_change(project) if given is None else given
 
 
-__all__ = ["last_change", "source_date_epoch"]
+__all__ = ["LATEST", "BuildDateError", "given_date", "last_change", "source_date_epoch"]

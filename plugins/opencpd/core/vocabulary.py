@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,7 +54,9 @@ def load_vocabulary(extra: Path | None = None, root: Path | None = None) -> Voca
     it names the file relative to `root` (the content's folder), or to the current folder."""
     vocab = Vocabulary()
     for path in [DEFAULT_FILE, extra] if extra else [DEFAULT_FILE]:
-        for name, terms in _lists(path, _shown_path(path, root)):
+        shown = _shown_path(path, root)
+        known = list(vocab.lists)  # the built-in lists, when reading a programme's file
+        for name, terms in _lists(path, shown, known):
             target = vocab.lists.setdefault(name, {})
             for term in terms:
                 target[term.id] = term
@@ -79,13 +82,25 @@ def _cut(value: object) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
-def _lists(path: Path, shown: str) -> list[tuple[str, list[Term]]]:
-    """Each list of `path` and its terms, checked; VocabularyError at the first problem."""
+def _lists(path: Path, shown: str, known: list[str]) -> list[tuple[str, list[Term]]]:
+    """Each list of `path` and its terms, checked; VocabularyError at the first problem. A
+    programme's file adds to the `known` lists (none for the built-in file): a list of
+    another name is read by nothing, so a misspelt one would drop its terms unremarked."""
     data, where = _parsed(path, shown)
     if not data:  # an empty file: nothing to add
         return []
     out = []
     for name, terms in data.items():
+        if known and name not in known:
+            meant = difflib.get_close_matches(str(name), known, n=1, cutoff=0.6)
+            raise _refused(
+                shown,
+                where((name,), key=True),
+                f"{name!r} is not a list of the vocabulary (expected one of "
+                f"{', '.join(known)}, got {_cut(name)})",
+                (f"Did you mean '{meant[0]}'? " if meant else "")
+                + "A programme's file adds terms to these lists; it cannot make new ones.",
+            )
         if not isinstance(terms, list):
             raise _refused(
                 shown,
@@ -94,13 +109,22 @@ def _lists(path: Path, shown: str) -> list[tuple[str, list[Term]]]:
                 f"of terms, each with an id and a label, got {_cut(terms)})",
             )
         found = [_term(shown, name, raw, where((name, index))) for index, raw in enumerate(terms)]
+        first: dict[str, int] = {}
+        for index, term in enumerate(found):
+            if term.id in first:
+                raise _refused(
+                    shown,
+                    where((name, index)),
+                    f"the list {name!r} has the term {term.id!r} twice (expected each id "
+                    f"once, got it as terms {first[term.id] + 1} and {index + 1})",
+                    "Delete one of the two, keeping the label you mean.",
+                )
+            first[term.id] = index
         out.append((name, found))
     return out
 
 
-def _parsed(
-    path: Path, shown: str
-) -> tuple[dict[str, object], Callable[[tuple[str | int, ...]], tuple[int, int]]]:
+def _parsed(path: Path, shown: str) -> tuple[dict[str, object], Callable[..., tuple[int, int]]]:
     """The file's YAML, read once and bounded as front matter is (size, depth, aliases,
     duplicate names), and the line of each value in it."""
     try:
@@ -124,7 +148,7 @@ def _parsed(
             "Keep only the terms the programme adds to OpenCPD's own.",
         )
     try:
-        data, positions, _ = load_yaml(shown, text, offset=0)
+        data, positions, keys = load_yaml(shown, text, offset=0)
     except FrontMatterError as exc:
         found = exc.finding
         if found.rule == "wrong-type":
@@ -138,7 +162,7 @@ def _parsed(
         raise VocabularyError(
             Finding(shown, found.line, found.column, found.rule, what, found.hint)
         ) from None
-    source = Source(shown, data, "", 1, positions)
+    source = Source(shown, data, "", 1, positions, keys)
     return data, source.where
 
 
