@@ -194,6 +194,21 @@ def test_a_phone_number_in_the_text_is_refused(tmp_path: Path, build_day: None) 
     assert found == [(19, "personal-data")]
 
 
+def test_an_offer_named_index_is_refused(tmp_path: Path, repo: Path, build_day: None) -> None:
+    """support/index.md would be published at the offers' own index page: a bad-name, and
+    `new offer index` writes nothing."""
+    from opencpd.cli import main
+
+    root = tiny_site(tmp_path / "src")
+    path = write_offer(root, "index", {})
+    catalog = load_catalog(root, load_vocabulary())
+    assert [(f.line, f.rule) for f in catalog.findings if f.path == path] == [(1, "bad-name")]
+    assert "index" not in [o.slug for o in catalog.offers]
+    refused = CliRunner().invoke(main, offer_args(repo, "index"))
+    assert refused.exit_code == 1 and "nor 'index'" in refused.output, refused.output
+    assert not (repo / "support" / "index.md").exists()
+
+
 def test_programme_and_requests_are_checked(tmp_path: Path, build_day: None) -> None:
     root = tiny_site(tmp_path / "src")
     programme = root / "support" / "programme.md"

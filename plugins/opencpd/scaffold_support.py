@@ -48,10 +48,10 @@ def new_offer(
     today: dt.date | None = None,
 ) -> Path:
     today = today or dt.date.today()
-    if slugify(offer_id) != offer_id or offer_id == PROGRAMME:
+    if slugify(offer_id) != offer_id or offer_id in (PROGRAMME, "index"):
         raise ScaffoldError(
-            f"an offer's id is lower-case words joined by hyphens, and not "
-            f"'{PROGRAMME}' (got {offer_id!r}; try '{slugify(offer_id)}-offer')."
+            f"an offer's id is lower-case words joined by hyphens, and neither "
+            f"'{PROGRAMME}' nor 'index' (got {offer_id!r}; try '{slugify(offer_id)}-offer')."
         )
     if not (root / FOLDER / f"{PROGRAMME}.md").is_file():
         # as `new session` without its module and `new delivery` without its centre: the

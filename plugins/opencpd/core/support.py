@@ -153,14 +153,14 @@ def publishable(catalog: Catalog, offer: Doc[Offer]) -> bool:
 
 
 def _good_name(loader: Loader, file: Path) -> bool:
-    if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", file.stem):
+    if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", file.stem) and file.stem != "index":
         return True
     loader.find(
         loader.rel(file),
         1,
         "bad-name",
-        "the file name cannot be part of a web address "
-        f"(expected lower-case words joined by hyphens, got {file.name!r})",
+        "the file name cannot be part of a web address (expected lower-case words joined by "
+        f"hyphens, other than index, got {file.name!r})",
         "Rename the file: its name is the offer's reference and its page's address.",
     )
     return False
