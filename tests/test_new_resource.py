@@ -195,7 +195,7 @@ def test_an_unknown_module_is_refused_clearly(root: Path) -> None:
         (["--year-groups", "14"], "'year_groups[0]' is too large (expected at most 13, got 14)"),
         (["--title", "<b>Bold</b> game"], "'title' contains markup"),
         (["--title", "Ελληνικά"], "give one with --slug"),
-        (["--slug", "Not A Slug"], "give one with --slug"),
+        (["--slug", "Not A Slug"], "--slug is not a folder name"),
         (
             ["--key-stage", "KS2", "--year-groups", "3,12"],
             "year 12 is not in KS2 (expected years 3 to 6, got 12)",

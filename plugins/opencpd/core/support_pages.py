@@ -201,7 +201,7 @@ class SupportPages:
             },
             "support_how.html.j2",
             count=len(self.catalog.offers),
-            body=safe_html(support.body) if support and support.body.strip() else "",
+            body=safe_html(support.body, top=2) if support and support.body.strip() else "",
         )
 
     def on_module(self, module: ModuleDoc, here: str) -> str:

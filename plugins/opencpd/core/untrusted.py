@@ -19,9 +19,9 @@ from markdown.treeprocessors import Treeprocessor
 from .kept import code_version, keep, recall
 from .urls import file_in_folder, href_of_file, link
 
-# h1 and h2 are the page's own (its title, the section a text is shown in): a contributor's
-# Markdown headings are moved below them (UnderThePage), and raw <h1> or <h2> keeps its words only
-TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area", "center", "h1", "h2"} | {"span", "div", "p", "img"}
+# h1 is the page's own (its title): a contributor's Markdown headings are moved below it and
+# the section they are shown in (UnderThePage), and a raw <h1> keeps its words only
+TAGS = set(nh3.ALLOWED_TAGS) - {"map", "area", "center", "h1"} | {"span", "div", "p", "img"}
 ATTRIBUTES = {
     **{tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()},
     "*": {"lang", "title"},
@@ -58,14 +58,25 @@ def _urls_as_browsers_read_them(element: str, attribute: str, value: str) -> str
 
 
 class UnderThePage(Treeprocessor):
-    """A contributor's headings sit under the page's own: its title (h1) and the section the
-    text is shown in (h2, such as "About this resource"). `#` becomes h3, `##` h4 and so on,
-    h6 at most, so that the page keeps one h1 and an outline a screen reader can follow."""
+    """A contributor's headings sit under the page's own: its title (h1) and, most often, the
+    section the text is shown in (h2, such as "About this resource"). The text's top headings
+    take level `top` and each deeper one the next level down, h6 at most, however the text
+    numbered them (`##` then `####` is h3 then h4): the page keeps one h1 and an outline with
+    no level skipped, which a screen reader's list of headings follows."""
+
+    top = 3
 
     def run(self, root: etree.Element) -> None:
+        above: list[tuple[int, int]] = []  # the headings this one is under: (written, shown)
         for element in root.iter():
-            if element.tag in HEADINGS:
-                element.tag = f"h{min(int(element.tag[1]) + 2, 6)}"
+            if element.tag not in HEADINGS:
+                continue
+            written = int(element.tag[1])
+            while above and above[-1][0] >= written:
+                above.pop()
+            shown = min(above[-1][1] + 1 if above else self.top, 6)
+            above.append((written, shown))
+            element.tag = f"h{shown}"
 
 
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -82,7 +93,7 @@ def _markdown() -> markdown.Markdown:
     return _converters.md
 
 
-def safe_html(text: str, *, pictures: bool = False) -> str:
+def safe_html(text: str, *, pictures: bool = False, top: int = 3) -> str:
     """Markdown from a contributor, rendered and then reduced to a safe subset of HTML: no
     script, style, iframe, object, form, event attributes, javascript:/data: URLs or
     pictures from other sites. A text rendered before (this build, an earlier build in this
@@ -91,19 +102,23 @@ def safe_html(text: str, *, pictures: bool = False) -> str:
     `pictures`: the text has a folder of its own files (a resource's), and a picture may show
     one of them. A text without one (a centre's, a delivery's, an offer's notes) shows none:
     its relative names would be read against whatever folder the output is made in (the
-    project itself, for a pack's PDF), and fetch files that were never published."""
+    project itself, for a pack's PDF), and fetch files that were never published.
+
+    `top`: the level of the text's top headings, 3 under a section of the page (h2), 2 for a
+    text shown straight under the page's title. A raw <h1> (and <h2> under a section) keeps
+    its words only."""
     key = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    key = key if pictures else f"no-pictures:{key}"
+    key = (key if pictures else f"no-pictures:{key}") + ("" if top == 3 else f":top{top}")
     html = _rendered.get(key)
     if html is None:
         converted = (
-            _convert(text)
+            _convert(text, top)
             if readable_as_markdown(text)
             else _as_plain_text(text)  # too slow or too deep to read as Markdown: a finding says so
         )
         html = nh3.clean(
             converted,
-            tags=TAGS if pictures else TAGS - {"img"},
+            tags=(TAGS if pictures else TAGS - {"img"}) - ({"h2"} if top > 2 else set()),
             attributes=ATTRIBUTES,
             url_schemes=URL_SCHEMES,
             link_rel="noopener nofollow",
@@ -115,12 +130,14 @@ def safe_html(text: str, *, pictures: bool = False) -> str:
     return html
 
 
-def _convert(text: str) -> str:
+def _convert(text: str, top: int = 3) -> str:
     """`text` as HTML, by this thread's converter. A conversion that fails half-way leaves the
     parser's state behind (an open list, in which the next text's paragraphs lost their <p>):
     the converter goes with it, and the next text gets a new one."""
     try:
-        return _markdown().reset().convert(text)
+        md = _markdown().reset()
+        md.treeprocessors["under-the-page"].top = top
+        return md.convert(text)
     except BaseException:
         del _converters.md
         raise
