@@ -64,9 +64,8 @@ class UnderThePage(Treeprocessor):
     numbered them (`##` then `####` is h3 then h4): the page keeps one h1 and an outline with
     no level skipped, which a screen reader's list of headings follows."""
 
-    top = 3
-
     def run(self, root: etree.Element) -> None:
+        top = getattr(_converters, "top", 3)  # set by _convert for the text it converts
         above: list[tuple[int, int]] = []  # the headings this one is under: (written, shown)
         for element in root.iter():
             if element.tag not in HEADINGS:
@@ -74,7 +73,7 @@ class UnderThePage(Treeprocessor):
             written = int(element.tag[1])
             while above and above[-1][0] >= written:
                 above.pop()
-            shown = min(above[-1][1] + 1 if above else self.top, 6)
+            shown = min(above[-1][1] + 1 if above else top, 6)
             above.append((written, shown))
             element.tag = f"h{shown}"
 
@@ -135,9 +134,8 @@ def _convert(text: str, top: int = 3) -> str:
     parser's state behind (an open list, in which the next text's paragraphs lost their <p>):
     the converter goes with it, and the next text gets a new one."""
     try:
-        md = _markdown().reset()
-        md.treeprocessors["under-the-page"].top = top
-        return md.convert(text)
+        _converters.top = top
+        return _markdown().reset().convert(text)
     except BaseException:
         del _converters.md
         raise
