@@ -387,3 +387,33 @@ def test_a_value_asked_of_a_macro_that_has_none_is_a_finding_not_text_on_the_pag
         "has it), got 'dict object' has no attribute 'moduls')"
     ) in said[0]
     assert not (site_copy / "site").exists()
+
+
+def test_a_second_twilight_in_a_module_is_a_warning_at_its_kind(tmp_path: Path) -> None:
+    """A module is one twilight and its follow-ups: `new session --kind twilight` in a module
+    that has one wrote a second without a word."""
+    import shutil
+
+    from opencpd.core.load import load_catalog
+    from opencpd.core.vocabulary import load_vocabulary
+
+    root = tmp_path / "site"
+    shutil.copytree(Path(__file__).parent / "bad_resources" / "_base", root)
+    sessions = root / "modules" / "ks2-demo" / "sessions"
+    (sessions / "02-again.md").write_bytes((sessions / "01-twilight.md").read_bytes())
+    catalog = load_catalog(root, load_vocabulary())
+    found = [f for f in catalog.findings if f.rule == "second-twilight"]
+    assert [(f.path, f.line, f.severity) for f in found] == [
+        ("modules/ks2-demo/sessions/02-again.md", 3, "warning")
+    ], catalog.findings
+    assert "modules/ks2-demo/sessions/01-twilight.md" in str(found[0])
+    assert "kind: follow-up" in found[0].hint
+    (sessions / "02-again.md").write_text(
+        (sessions / "01-twilight.md")
+        .read_text("utf-8")
+        .replace("kind: twilight", "kind: follow-up"),
+        "utf-8",
+    )
+    assert not [
+        f for f in load_catalog(root, load_vocabulary()).findings if f.rule == "second-twilight"
+    ]

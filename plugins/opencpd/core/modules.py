@@ -48,6 +48,7 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
         session = loader.read(path, Session, f"{base}/sessions/{path.stem}.md")
         if session:
             check_session(loader, session, module)
+            one_twilight(loader, session, module)
             module.sessions.append(session)
     read = [tree.files["module.md"], *matching(tree, "handouts"), *matching(tree, "sessions")]
     unpublished(
@@ -94,6 +95,24 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
         key=lambda r: (not r.meta.example, r.meta.submitted, r.slug), reverse=True
     )
     return module
+
+
+def one_twilight(loader: Loader, session: Doc[Session], module: ModuleDoc) -> None:
+    """A module is one twilight and its follow-ups (`opencpd new module` writes them so): a
+    second twilight is a warning, since an evening of its own is a module of its own."""
+    if session.meta.kind != "twilight":
+        return
+    first = next((s for s in module.sessions if s.meta.kind == "twilight"), None)
+    if first is not None:
+        loader.find(
+            session.source,
+            session.line("kind"),
+            "second-twilight",
+            f"the module has a twilight already (expected one session of kind twilight, got a "
+            f"second beside {first.source})",
+            "Make this session a follow-up (kind: follow-up), or move it to a module of its own.",
+            "warning",
+        )
 
 
 def check_session(loader: Loader, session: Doc[Session], module: ModuleDoc) -> None:
