@@ -22,7 +22,7 @@ from .catalog import Catalog, Doc, ModuleDoc
 from .delivery_model import Centre, Delivery
 from .findings import Finding
 from .folders import content_folder, matching, pages_in, refuse_all, unpublished, unread_module
-from .model import Session
+from .model import Session, addressable
 from .source_date import source_date_epoch
 from .tree import walk
 from .untrusted import personal_data
@@ -279,7 +279,7 @@ def read_deliveries(loader: Loader) -> ReadDeliveries:
         for file in pages_in(loader, tree, ""):
             check = partial(check_centre if model is Centre else check_delivery_alone, loader)
             doc = loader.read_kept(file, model, f"{folder}/{file.stem}.md", check)  # type: ignore[type-var,arg-type]
-            named = re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", file.stem) and file.stem != "index"
+            named = addressable(file.stem)
             if doc is None or not named:
                 if doc is not None:
                     loader.find(

@@ -14,6 +14,12 @@ from pydantic_core import PydanticCustomError
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
 
+def addressable(name: str) -> bool:
+    """Whether a page's file name (a centre's, delivery's or offer's) can be its address in
+    its folder: lower-case words joined by hyphens, other than index (the folder's own page)."""
+    return bool(re.fullmatch(SLUG, name)) and name != "index"
+
+
 def slugify(text: str, limit: int = 60) -> str:
     """A folder or file name made from a title: lower-case ASCII words joined by hyphens
     (model.SLUG), cut after a whole word within `limit` characters. The project's only one:

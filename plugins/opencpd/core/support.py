@@ -19,6 +19,7 @@ from .delivery_model import MAILBOX
 from .findings import Finding
 from .folders import content_folder, pages_in, refuse_all, unpublished, unread_module
 from .folders import matching as files_matching
+from .model import addressable
 from .support_model import LISTED_ONLY, LinkRequest, Offer, SupportProgramme
 from .tree import walk
 from .untrusted import personal_data
@@ -153,7 +154,7 @@ def publishable(catalog: Catalog, offer: Doc[Offer]) -> bool:
 
 
 def _good_name(loader: Loader, file: Path) -> bool:
-    if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", file.stem) and file.stem != "index":
+    if addressable(file.stem):
         return True
     loader.find(
         loader.rel(file),
