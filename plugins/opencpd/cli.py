@@ -98,10 +98,15 @@ def _config_warnings(config_file: str) -> Iterator[list[str]]:
 
     class Kept(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            if record.levelno >= logging.ERROR:  # an error stops the reading: say it now
-                click.echo(f"{config_file}: {record.getMessage()}", err=True)
+            message = record.getMessage()  # at its line when found (adapters/config_lines.py)
+            message = message if getattr(record, "located", False) else f"{config_file}: {message}"
+            if record.levelno >= logging.ERROR:  # an error stops the reading: say it now,
+                for warning in found:  # with the warnings MkDocs logged before it
+                    click.echo(warning, err=True)
+                found.clear()
+                click.echo(message, err=True)
             else:
-                found.append(f"{config_file}: {record.getMessage()}")
+                found.append(message)
 
     found: list[str] = []
     handler, logger = Kept(logging.WARNING), logging.getLogger("mkdocs.config")

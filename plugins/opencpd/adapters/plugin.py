@@ -42,6 +42,7 @@ from ..core.theme_markup import valid_theme_markup
 from ..core.untrusted import keep_rendered, recall_rendered
 from ..core.vocabulary import VocabularyError, load_vocabulary
 from ..core.wellformed import json_document
+from .config_lines import read_at_lines, setting_at
 from .filled import FilledPages, WrittenFile
 from .forked import Helper
 from .links import report_broken_links
@@ -194,9 +195,10 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         from .site import source_clash  # `mkdocs build` empties site_dir after this event
 
+        read_at_lines(config.config_file_path)  # the nav's pages, checked as it is built
         refused = source_clash(config, Path(config.site_dir), "site_dir in mkdocs.yml")
         if refused:
-            raise PluginError(refused)
+            raise PluginError(setting_at(config.config_file_path, "site_dir") + refused)
         try:  # `mkdocs build` and `opencpd serve` read it too, after this event
             given_date()
         except BuildDateError as exc:
@@ -231,7 +233,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         report_broken_links(self.catalog, project(config), Path(config.docs_dir))
         site_url = self.site_url(config)
         site_name = config.repo_url or config.site_name  # names the site without site_url
-        warn_no_site_url(site_url)
+        warn_no_site_url(site_url, setting_at(config.config_file_path, "site_url", missing=True))
         settings = (  # with the programme's name, which the deliveries' pages and events show
             f"{site_url} {site_name} {config.site_name} {self.config.start_time} "
             f"{self.config.edit_url} {self.shells}"
@@ -302,7 +304,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         site_url = self.site_url(config)
         options = pack_options(config, self.config.start_time, site_url)
         options.decks = deck_links(self.decks)  # the facilitator edition links them
-        warn_placeholder(site_url)
+        warn_placeholder(site_url, at=setting_at(config.config_file_path, "site_url", True))
         for finding in pack_findings(self.catalog, options):
             log.warning(str(finding))
         if self.served:
