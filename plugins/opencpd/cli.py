@@ -211,7 +211,7 @@ def check(config_file: str, strict: bool) -> None:
         config = _config(config_file)
     catalog = _catalog(config)
     options = pack_options(config, config.plugins["opencpd"].config.start_time)
-    from .adapters.plugin import macros_environment, project, site_macros
+    from .adapters.startup import macros_environment, project, site_macros
     from .core.committed import committed_build_files
     from .core.hand_written import docs_page_findings
     from .core.macro_syntax import docs_findings
