@@ -54,7 +54,9 @@ def test_site_dir_in_mkdocs_yml_naming_a_content_folder_is_refused(site_copy: Pa
     config = site_copy / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "\nsite_dir: modules\n")
     before = sources(site_copy)
-    assert_refused(run(site_copy, "build"), "would replace", f"{site_copy / 'modules'}")
+    lines = config.read_text(encoding="utf-8").count("\n")
+    refused = f"{config}:{lines}:11: the output would replace {site_copy / 'modules'}"
+    assert_refused(run(site_copy, "build"), refused)
     assert sources(site_copy) == before
 
 
@@ -68,9 +70,12 @@ def test_a_plain_mkdocs_build_into_a_content_folder_is_refused(
     config = site_copy / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8") + "\nsite_dir: modules\n")
     before = sources(site_copy)
-    warnings_log.expect(r"^the output would replace .*/modules, where the programme's sources")
+    lines = config.read_text(encoding="utf-8").count("\n")  # site_dir's, at its value
+    said = f"{config}:{lines}:11: the output would replace {site_copy}/modules, where the"
+    warnings_log.expect(f"^{re.escape(said)} programme's sources")
     with pytest.raises(Abort):  # MkDocs empties site_dir after on_config: it never gets there
         build(load_config(str(config)))
+    assert any(m.startswith(said) for m in warnings_log.handler.messages)
     assert sources(site_copy) == before
 
 
@@ -138,7 +143,8 @@ def test_a_plugin_option_of_the_wrong_kind_is_named_in_mkdocs_yml(
     expected: str,
 ) -> None:
     with_options(site_copy, **{option: value})
-    said = f"Config value 'plugins': Plugin 'opencpd' option '{option}': {expected}"
+    at = f"{site_copy / 'mkdocs.yml'}:16:{len(option) + 9}"  # the value, on the plugin's first line
+    said = f"{at}: Config value 'plugins': Plugin 'opencpd' option '{option}': {expected}"
     warnings_log.expect(re.escape(said))  # the build logs it, on the terminal (check prints it)
     before = sources(site_copy)
     result = run(site_copy, command)
@@ -160,7 +166,10 @@ def test_a_misspelt_option_is_a_warning_that_fails_check_strict(
     site_copy: Path, warnings_log: ExpectedWarnings
 ) -> None:
     with_options(site_copy, vocabulery="vocabulary.yml")
-    said = "Unrecognised configuration name: vocabulery (expected one of content_dir"
+    said = (
+        f"{site_copy / 'mkdocs.yml'}:16:7: Config value 'plugins': Plugin 'opencpd' option "
+        "'vocabulery': Unrecognised configuration name: vocabulery (expected one of content_dir"
+    )
     warnings_log.expect(re.escape(said))
     result = run(site_copy, "check")
     assert result.exit_code == 0, result.output

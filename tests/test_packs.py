@@ -698,8 +698,9 @@ def test_a_build_with_a_placeholder_address_says_so_and_goes_on(
     build_site(str(site_copy / "mkdocs.yml"), site_copy / "site", search=False)  # strict
     warned = squash(capfd.readouterr().err)
     assert (
-        "WARNING - site_url in mkdocs.yml is 'https://opencpd.example.org/', which is no "
-        "published site: the session packs have no QR code or link to their pages online"
+        f"WARNING - {site_copy / 'mkdocs.yml'}:3:11: site_url in mkdocs.yml is "
+        "'https://opencpd.example.org/', which is no published site: the session packs have "
+        "no QR code or link to their pages online"
     ) in warned
     assert "opencpd packs --site-url" in warned
     cover = squash(text(site_copy / "site/packs/ks2-speaking-participant.pdf", 1))

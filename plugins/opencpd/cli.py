@@ -98,10 +98,15 @@ def _config_warnings(config_file: str) -> Iterator[list[str]]:
 
     class Kept(logging.Handler):
         def emit(self, record: logging.LogRecord) -> None:
-            if record.levelno >= logging.ERROR:  # an error stops the reading: say it now
-                click.echo(f"{config_file}: {record.getMessage()}", err=True)
+            message = record.getMessage()  # at its line when found (adapters/config_lines.py)
+            message = message if getattr(record, "located", False) else f"{config_file}: {message}"
+            if record.levelno >= logging.ERROR:  # an error stops the reading: say it now,
+                for warning in found:  # with the warnings MkDocs logged before it
+                    click.echo(warning, err=True)
+                found.clear()
+                click.echo(message, err=True)
             else:
-                found.append(f"{config_file}: {record.getMessage()}")
+                found.append(message)
 
     found: list[str] = []
     handler, logger = Kept(logging.WARNING), logging.getLogger("mkdocs.config")
@@ -206,7 +211,7 @@ def check(config_file: str, strict: bool) -> None:
         config = _config(config_file)
     catalog = _catalog(config)
     options = pack_options(config, config.plugins["opencpd"].config.start_time)
-    from .adapters.plugin import macros_environment, project, site_macros
+    from .adapters.startup import macros_environment, project, site_macros
     from .core.committed import committed_build_files
     from .core.hand_written import docs_page_findings
     from .core.macro_syntax import docs_findings

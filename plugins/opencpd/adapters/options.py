@@ -12,6 +12,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
 
 from ..core.deliveries import closest
+from .config_lines import read_at_lines
 
 
 class Clock(c.Type):  # type: ignore[type-arg]
@@ -77,7 +78,9 @@ class OpenCPDConfig(Config):
     evaluation_url = c.Type(str, default="")  # the decks' closing slide; else the session page
 
     def validate(self) -> Any:
-        """MkDocs' checks, an unknown option's warning saying which it most likely meant."""
+        """MkDocs' checks, an unknown option's warning saying which it most likely meant; what
+        MkDocs says of mkdocs.yml from now on names its lines (a plain `mkdocs build` too)."""
+        read_at_lines(self.config_file_path or None)
         failed, warnings = super().validate()
         known = [name for name, _ in self._schema]
         return failed, [(key, _unknown(key, known) or text) for key, text in warnings]

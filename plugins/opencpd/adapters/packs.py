@@ -15,6 +15,7 @@ from ..core.attachments import human_size
 from ..core.catalog import Catalog
 from ..core.packs import PackCache, PackJob, PackOptions, generate, prepare
 from ..core.packs.spec import placeholder_address
+from .config_lines import setting_at
 
 CACHE = Path(".cache") / "packs"
 # What a module or publication page says about a pack it cannot link yet, by the pack's status.
@@ -46,15 +47,16 @@ def pack_options(
 _warned: set[str] = set()
 
 
-def warn_placeholder(site_url: str, source: str = "site_url in mkdocs.yml") -> None:
+def warn_placeholder(site_url: str, source: str = "site_url in mkdocs.yml", at: str = "") -> None:
     """Said on the terminal, once per address, without failing a strict build: this
-    repository's own mkdocs.yml names a placeholder until the site is published somewhere."""
+    repository's own mkdocs.yml names a placeholder until the site is published somewhere.
+    `at`: where the address is written, `mkdocs.yml:line:column: ` (config_lines.py)."""
     if not placeholder_address(site_url) or site_url in _warned:
         return
     _warned.add(site_url)
     given = f"is {site_url!r}" if site_url else "is not set"
     click.echo(
-        f"WARNING -  {source} {given}, which is no published site: the session packs "
+        f"WARNING -  {at}{source} {given}, which is no published site: the session packs "
         "have no QR code or link to their pages online (their covers say so). Set "
         "site_url in mkdocs.yml to the address the site is published at; to print packs "
         "for a site published elsewhere, run `opencpd packs --site-url https://...`. "
@@ -63,14 +65,15 @@ def warn_placeholder(site_url: str, source: str = "site_url in mkdocs.yml") -> N
     )
 
 
-def warn_no_site_url(site_url: str) -> None:
+def warn_no_site_url(site_url: str, at: str = "") -> None:
     """Said on the terminal, once, without failing a strict build: a feed reader or calendar
-    keeps an entry or event by its id, which names the site by its address when it has one."""
+    keeps an entry or event by its id, which names the site by its address when it has one.
+    `at`: where site_url goes, `mkdocs.yml:line:column: ` (config_lines.py)."""
     if site_url or "feeds" in _warned:
         return
     _warned.add("feeds")
     click.echo(
-        "WARNING -  site_url in mkdocs.yml is not set: the Atom feeds' ids and the calendars' "
+        f"WARNING -  {at}site_url in mkdocs.yml is not set: the Atom feeds' ids and the calendars' "
         "event UIDs are made from repo_url (or site_name), and the calendars' events have no "
         "link to their pages. Set site_url to the address the site is published at before "
         "anyone subscribes to its feeds or calendars: the ids change once, when it is set, "
@@ -175,9 +178,11 @@ def export_packs(
     options.decks = module_decks(
         config, settings, catalog, options.site_url, list(ids) or None, workers
     )
-    warn_placeholder(
-        options.site_url, "--site-url" if site_url is not None else "site_url in mkdocs.yml"
-    )
+    if site_url is None:
+        at = setting_at(config.config_file_path, "site_url", missing=True)
+        warn_placeholder(options.site_url, "site_url in mkdocs.yml", at)
+    else:
+        warn_placeholder(options.site_url, "--site-url")
     jobs = make_packs(catalog, options, cache_dir(config), True, list(ids) or None, workers)
     out.mkdir(parents=True, exist_ok=True)
     for job in jobs:

@@ -19,7 +19,6 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 
 from ..core.catalog import Catalog
-from ..core.committed import BUILD_OWN, committed_build_files
 from ..core.compact import compact
 from ..core.csp import with_policy
 from ..core.delivery_pages import DeliveryPages
@@ -36,12 +35,12 @@ from ..core.placed import place
 from ..core.recycled import Made, Recycled, keep_made, recall_made
 from ..core.render import Renderer
 from ..core.slides import DeckJob
-from ..core.source_date import BuildDateError, given_date
 from ..core.support import blocks_build
 from ..core.theme_markup import valid_theme_markup
 from ..core.untrusted import keep_rendered, recall_rendered
 from ..core.vocabulary import VocabularyError, load_vocabulary
 from ..core.wellformed import json_document
+from .config_lines import read_at_lines, setting_at
 from .filled import FilledPages, WrittenFile
 from .forked import Helper
 from .links import report_broken_links
@@ -52,7 +51,6 @@ from .packs import (
     make_packs,
     pack_links,
     pack_options,
-    warn_no_site_url,
     warn_placeholder,
 )
 from .reading import load_meanwhile
@@ -68,6 +66,16 @@ from .slides import (
     published_site_url,
 )
 from .slides import cache_dir as slides_cache
+from .startup import (
+    SiteNames,
+    content_paths,
+    kept_settings,
+    log_findings,
+    macros_environment,
+    project,
+    refuse_to_start,
+    site_names,
+)
 
 log = get_plugin_logger(__name__)
 # Kept for the next build, beside mkdocs.yml: teachers' texts rendered to safe HTML, and the
@@ -76,39 +84,6 @@ RENDERED = Path(".cache") / "rendered.json"
 KEPT = Path(".cache") / "resources.json"
 KEPT_DELIVERIES = Path(".cache") / "deliveries.json"  # what was made of each delivery
 SITE_FILES = Path(".cache") / "site-files.json"  # what the files the plugin wrote were made of
-
-
-def project(config: MkDocsConfig) -> Path:
-    return Path(config.config_file_path).resolve().parent
-
-
-def macros_environment(config: MkDocsConfig) -> Any:
-    """A Jinja environment that reads templates as mkdocs-macros does (its `j2_` settings:
-    delimiters, extensions), or None without the macros plugin."""
-    from jinja2 import Environment
-
-    macros = config.plugins.get("macros")
-    if macros is None:
-        return None
-    settings = {
-        name.removeprefix("j2_"): value
-        for name, value in macros.config.items()
-        if name.startswith("j2_") and value
-    }
-    return Environment(**settings)
-
-
-def site_macros(config: MkDocsConfig) -> dict[str, Any]:
-    """The macros the site defines (its mkdocs-macros modules, read as the build reads them),
-    or none if there is no such plugin or it cannot be set up (the build says why)."""
-    macros = config.plugins.get("macros")
-    if macros is None:
-        return {}
-    try:
-        macros.on_config(config)
-        return dict(macros.macros)
-    except Exception:  # the site's own modules: whatever they raise, the build reports
-        return {}
 
 
 class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
@@ -192,16 +167,30 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         return published_site_url(config) if self.serving else config.site_url or ""
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        from .site import source_clash  # `mkdocs build` empties site_dir after this event
+        read_at_lines(config.config_file_path)  # the nav's pages, checked as it is built
+        refuse_to_start(config)  # startup.py
+        self.start_recycling(config)
+        add_to_config(config)  # theme overrides, scripts, extensions (packaged.py)
+        self.macros_env = macros_environment(config)
+        self.macro_failures = Failures()
+        self.root, extra = content_paths(config, self.config)
+        self.read_catalog(config, self.root, extra)
+        log_findings(self.catalog)
+        report_broken_links(self.catalog, project(config), Path(config.docs_dir))
+        names = site_names(config, self.site_url(config))
+        kept = None if self.serving else project(config) / KEPT_DELIVERIES
+        settings = kept_settings(names, self.config, self.shells)
+        self.kept = KeptDeliveries(kept, self.catalog.vocabulary, settings)
+        self.packs = self.session_packs(config)
+        renderer = self.renderer(names)
+        self.render(config, renderer, names)
+        config.nav = merge_nav(config.nav, renderer.navigation())
+        if self.rebuilds:
+            self.rebuilds.plan(config, [*self.pages, *self.attachments, *self.filled.parts])
+        return config
 
-        refused = source_clash(config, Path(config.site_dir), "site_dir in mkdocs.yml")
-        if refused:
-            raise PluginError(refused)
-        try:  # `mkdocs build` and `opencpd serve` read it too, after this event
-            given_date()
-        except BuildDateError as exc:
-            raise PluginError(str(exc)) from None
-        refuse_committed_build_files(project(config))  # before anything is read from them
+    def start_recycling(self, config: MkDocsConfig) -> None:
+        """What the last build made, to be reused where nothing it was made of changed."""
         self.untrusted = {}
         self.made = None if self.serving else project(config) / SITE_FILES
         self.recycled = Recycled(
@@ -209,49 +198,40 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             None if self.serving else self.spare,
             recall_made(self.made) if self.made else [],
         )
-        add_to_config(config)  # theme overrides, scripts, extensions (packaged.py)
-        self.macros_env = macros_environment(config)
-        self.macro_failures = Failures()
-        root = (Path(config.config_file_path).parent / self.config.content_dir).resolve()
-        extra = root / self.config.vocabulary if self.config.vocabulary else None
-        self.root = root
-        if self.rebuilds:
-            self.catalog = self.rebuilds.catalog(
-                config,
-                root,
-                extra,
-                self.config.preview_pending,
-                self.config.max_attachment_mb * 1024 * 1024,
-            )
-            self.decks = self.slide_decks(config)
-        else:
+
+    def read_catalog(self, config: MkDocsConfig, root: Path, extra: Path | None) -> None:
+        """The Catalog and the slide decks: while serving, only what changed is read again."""
+        if not self.rebuilds:
             self.load(config, root, extra)
-        for finding in self.catalog.findings:  # an expired offer leaves the site, unstopped
-            (log.warning if blocks_build(finding) else log.info)(str(finding))
-        report_broken_links(self.catalog, project(config), Path(config.docs_dir))
-        site_url = self.site_url(config)
-        site_name = config.repo_url or config.site_name  # names the site without site_url
-        warn_no_site_url(site_url)
-        settings = (  # with the programme's name, which the deliveries' pages and events show
-            f"{site_url} {site_name} {config.site_name} {self.config.start_time} "
-            f"{self.config.edit_url} {self.shells}"
+            return
+        self.catalog = self.rebuilds.catalog(
+            config,
+            root,
+            extra,
+            self.config.preview_pending,
+            self.config.max_attachment_mb * 1024 * 1024,
         )
-        kept = None if self.serving else project(config) / KEPT_DELIVERIES
-        self.kept = KeptDeliveries(kept, self.catalog.vocabulary, settings)
-        self.packs = self.session_packs(config)
+        self.decks = self.slide_decks(config)
+
+    def renderer(self, names: SiteNames) -> Renderer:
+        """The Catalog's renderer (serving: the one that renders only what changed)."""
         make = self.rebuilds.renderer if self.rebuilds else Renderer
-        renderer = make(
+        return make(
             self.catalog,
             self.config.start_time,
-            site_url,
+            names.url,
             self.config.edit_url,
             packs=pack_links(self.packs),
             slides=deck_links(self.decks),
             shells=self.shells,
             kept=self.kept,
-            site_name=site_name,
-            programme=config.site_name,
+            site_name=names.name,
+            programme=names.programme,
         )
+
+    def render(self, config: MkDocsConfig, renderer: Renderer, names: SiteNames) -> None:
+        """The programme's pages, files and what the site says of them, teachers' texts
+        rendered by the last build reused (untrusted.py)."""
         rendered = project(config) / RENDERED
         if not self.serving:  # serving keeps them in memory, for the modules it renders
             recall_rendered(rendered)
@@ -264,16 +244,12 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         self.shown = shown
         if not self.serving:
             keep_rendered(rendered)
-        self.pages["catalog.json"] = json_document(export(self.catalog, site_url), indent=1)
+        self.pages["catalog.json"] = json_document(export(self.catalog, names.url), indent=1)
         self.json_ld = ChainMap(  # the deliveries' worked out when asked for
-            Metadata(self.catalog, site_url, config.site_name).all(),
-            delivery_json_ld(self.catalog, site_url),
+            Metadata(self.catalog, names.url, names.programme).all(),
+            delivery_json_ld(self.catalog, names.url),
         )
         self.attachments = renderer.attachments()
-        config.nav = merge_nav(config.nav, renderer.navigation())
-        if self.rebuilds:
-            self.rebuilds.plan(config, [*self.pages, *self.attachments, *self.filled.parts])
-        return config
 
     def load(self, config: MkDocsConfig, root: Path, extra: Path | None) -> None:
         """The Catalog, and the slide decks made from it before its centres and deliveries are
@@ -302,7 +278,7 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         site_url = self.site_url(config)
         options = pack_options(config, self.config.start_time, site_url)
         options.decks = deck_links(self.decks)  # the facilitator edition links them
-        warn_placeholder(site_url)
+        warn_placeholder(site_url, at=setting_at(config.config_file_path, "site_url", True))
         for finding in pack_findings(self.catalog, options):
             log.warning(str(finding))
         if self.served:
@@ -569,21 +545,6 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             if shipped.is_dir():
                 server.watch(str(shipped))
         return server
-
-
-def refuse_committed_build_files(folder: Path) -> None:
-    """Stop, naming each, if git tracks files in the build's own folders (core/committed.py)."""
-    found = committed_build_files(folder)
-    for finding in found:
-        log.error(str(finding))
-    if found:
-        raise PluginError(
-            f"{len(found)} file{'s' if len(found) > 1 else ''} the build keeps for itself "
-            f"{'are' if len(found) > 1 else 'is'} committed to the repository (listed above, "
-            f"first {found[0].path}). The build reads none of them: delete them with "
-            f"`git rm -r -- {' '.join(BUILD_OWN)}`, commit, and build again; the build makes "
-            "them anew from the content."
-        )
 
 
 def is_file(uri: str) -> bool:

@@ -35,6 +35,7 @@ from ..core.offline import write_offline_zips
 from ..core.output_folder import clash, sources
 from ..core.recycled import claim_spare, keep_as_spare
 from ..core.source_date import given_date, last_change
+from .config_lines import not_read, read_at_lines, setting_at
 from .parallel import TwoCPUs, two_cpus
 
 PostBuildStep = Callable[[MkDocsConfig, Path, Catalog], None]
@@ -67,6 +68,15 @@ def source_clash(config: MkDocsConfig, out: Path, setting: str) -> str | None:
     return clash(out, project, sources(project, Path(config.docs_dir), content), setting)
 
 
+def folder_clash(config: MkDocsConfig, site_dir: Path) -> str | None:
+    """`source_clash` for the site folder, told at site_dir's line in mkdocs.yml when that is
+    where it comes from (else from -d)."""
+    if site_dir.resolve() != Path(config.site_dir).resolve():
+        return source_clash(config, site_dir, "-d/--site-dir")
+    refused = source_clash(config, site_dir, "site_dir in mkdocs.yml")
+    return refused and setting_at(config.config_file_path, "site_dir") + refused
+
+
 def quiet_end_of_life_notice() -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
@@ -97,10 +107,13 @@ def build_date_from_git(project: Path) -> Iterator[None]:
 
 def load(config_file: str, **overrides: object) -> MkDocsConfig:
     quiet_end_of_life_notice()
+    read_at_lines(config_file)  # even when the plugin is never reached
     try:
         return load_config(config_file, **overrides)
     except (ConfigurationError, Abort) as exc:
-        raise BuildFailed(f"{config_file}: {exc}") from None
+        raise BuildFailed(not_read(config_file, str(exc))) from None
+    finally:
+        read_at_lines(None)
 
 
 def build_site(
@@ -116,7 +129,7 @@ def build_site(
     are two (`parallel`: None), or as told."""
     site_dir = site_dir.resolve()
     try:  # before anything is moved: a broken mkdocs.yml is reported by the build below
-        refused = source_clash(load(config_file), site_dir, "the site folder (-d, or site_dir)")
+        refused = folder_clash(load(config_file), site_dir)
     except BuildFailed:
         refused = None
     if refused:
