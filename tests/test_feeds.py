@@ -4,13 +4,24 @@ every page announces the feeds it belongs to."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+import pytest
+from click.testing import CliRunner
+from opencpd.cli import main as opencpd
 from opencpd.core.catalog import Catalog
 from opencpd.core.feeds import feeds
+from opencpd.core.load import load_catalog
+from opencpd.core.render import Renderer
+from opencpd.core.vocabulary import load_vocabulary
 
+from .conftest import TESTS
 from .conftest_browser import BuiltSite
+from .deliveries_site import tiny_site
+
+SUPPORT = TESTS / "support_fixture"
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 SITE_URL = "https://opencpd.example.org/"
@@ -172,3 +183,44 @@ def test_with_site_url_the_ids_are_the_pages_addresses_as_before(
                 assert link is not None
                 assert entry.findtext("a:id", namespaces=ATOM) == link.get("href")
                 assert (link.get("href") or "").startswith(SITE_URL), uri
+
+
+@pytest.mark.parametrize("name", ["deliveries", "support", "resources"])
+def test_a_module_named_like_a_site_feed_is_refused_and_never_takes_its_place(
+    tmp_path: Path, build_day: None, name: str
+) -> None:
+    """feeds/<module>.xml sits beside the site's own feeds: a module called deliveries made its
+    feed feeds/deliveries.xml, and the twilights' feed was silently replaced by it."""
+    root = tiny_site(tmp_path / "src")
+    shutil.copytree(SUPPORT / "support", root / "support")
+    module = root / "modules" / name
+    (root / "modules" / "ks3-reading").rename(module)
+    page = module / "module.md"
+    page.write_text(page.read_text("utf-8").replace("id: ks3-reading", f"id: {name}"), "utf-8")
+    for delivery in (root / "deliveries").glob("*.md"):
+        delivery.write_text(delivery.read_text("utf-8").replace("ks3-reading", name), "utf-8")
+    checked = CliRunner(env={"CI": None}).invoke(opencpd, ["check", "-f", str(root / "mkdocs.yml")])
+    assert checked.exit_code == 1, checked.output
+    assert re.search(
+        rf"^modules/{name}/module.md:2:\d+: bad-name: the module's name is taken by one of the "
+        rf"site's own feeds, feeds/{name}.xml ",
+        checked.output,
+        re.MULTILINE,
+    ), checked.output
+    # even a build that goes on despite the finding keeps the site's own feed
+    catalog = load_catalog(root, load_vocabulary())
+    assert name not in [m.id for m in catalog.published_modules]
+    found = Renderer(catalog, "16:00", SITE_URL).pages()
+    title = ET.fromstring(found[f"feeds/{name}.xml"]).findtext("a:title", namespaces=ATOM)
+    assert title is not None and "Reading at KS3" not in title, title
+
+
+def test_new_module_will_not_take_a_site_feeds_name(tmp_path: Path) -> None:
+    root = tiny_site(tmp_path / "src")
+    made = CliRunner(env={"CI": None}).invoke(
+        opencpd,
+        ["new", "module", "deliveries", "-f", str(root / "mkdocs.yml"), "--title", "Twilights"],
+    )
+    assert made.exit_code != 0 and isinstance(made.exception, SystemExit), made.output
+    assert "feeds/deliveries.xml" in made.output and "Traceback" not in made.output
+    assert not (root / "modules" / "deliveries").exists()

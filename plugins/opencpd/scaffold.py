@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from yaml.representer import SafeRepresenter
 
+from .core.feeds import names_a_site_feed
 from .core.frontmatter import FrontMatterError, parse
 from .core.model import DAY_MINUTES, MAX_LINE, SLUG, Module, Resource, Session, slugify
 from .core.prompts import BODY_PROMPTS, FIELD_PROMPTS
@@ -89,6 +90,11 @@ def new_module(
         "reviewed": dt.date.today(),
     }
     _refuse_invalid("module", Module, meta, vocabulary)
+    if names_a_site_feed(module_id):  # as the check refuses it (modules.takes_a_site_feed)
+        raise ScaffoldError(
+            f"a module may not be called {module_id!r}: its feed would take the name of the "
+            f"site's own feeds/{module_id}.xml (try 'ks3-{module_id}')."
+        )
     twilight = f"{title}: twilight session"
     if len(twilight) > MAX_LINE:  # a title just short enough for the module
         twilight = "Twilight session"

@@ -4,6 +4,7 @@ and no path leaving the resource's folder."""
 from __future__ import annotations
 
 import posixpath
+import re
 import unicodedata
 import zipfile
 from collections.abc import Callable
@@ -48,6 +49,27 @@ def _text(path: Path, head: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return b"\x00" not in head
+
+
+# A browser not told a file's type (a server that knows none for .md or .m4a, an offline copy
+# opened on a computer that knows none) guesses it from the file's first bytes, as the MIME
+# Sniffing standard says: a file that begins, after spaces, with a tag (<html, <script, <b>,
+# <?xml, <!--) is shown as a web page, whose script runs at the site's address. Text has no
+# signature to stop it, and an MP4's is at its fifth byte (`<b> ftyp…` is both), so no
+# attachment may begin with a tag but an SVG, which is markup, rebuilt from its drawing (svg.py).
+_BEGINS_WITH_A_TAG = re.compile(rb"[\t\n\x0c\r ]*+(<[A-Za-z!?/][^\s>]{0,20})")
+_BOM = b"\xef\xbb\xbf"
+
+
+def opening_tag(path: Path) -> str | None:
+    """The tag a file begins with (after spaces and a byte order mark), if any."""
+    with path.open("rb") as handle:
+        start = handle.read(MAX_OPENING)
+    found = _BEGINS_WITH_A_TAG.match(start.removeprefix(_BOM))
+    return found[1].decode("utf-8", "replace") if found else None
+
+
+MAX_OPENING = 64 * 1024  # browsers look at the first 1,445 bytes; spaces may come first
 
 
 def _svg(path: Path, head: bytes) -> bool:
@@ -213,6 +235,14 @@ def _file_problem(folder: Path, name: str, max_bytes: int) -> AttachmentProblem 
             "Re-save the file in the "
             "format its name says, or rename it correctly. Macro-enabled "
             "Office files are refused.",
+        )
+    if extension != "svg" and (tag := opening_tag(path)):
+        return AttachmentProblem(
+            f"a browser would show this file as a web page (expected a file that does not "
+            f"begin with a tag, got one that begins with {tag!r})",
+            "Begin a text with a line of words, not a tag, or save the file again in its own "
+            "format: a browser that is not told a file's type reads one that begins with a tag "
+            "as a web page.",
         )
     if extension == "pdf":
         return _acting_pdf(path.read_bytes())

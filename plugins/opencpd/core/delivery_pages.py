@@ -37,7 +37,7 @@ from .deliveries import (
     upcoming,
 )
 from .delivery_model import Centre, Delivery
-from .feeds import ATOM, atom_entry, atom_head
+from .feeds import ATOM, DELIVERIES_FEED, atom_entry, atom_head
 from .kept import KeptDeliveries
 from .placed import hold, reheld, unheld
 from .render import front_matter, page_url, running_order, url_href
@@ -53,7 +53,7 @@ PAGER_REACH = 2  # the pages either side of this one its pager links to (with th
 NEXT = 3  # upcoming deliveries shown on a module's page
 RECENT_HELD = 5  # the last twilights held at a centre, shown on its page
 FEED_LIMIT = 50
-FEED = "feeds/deliveries.xml"
+FEED = DELIVERIES_FEED
 FEED_STATUS = {  # as the pages say it
     "planned": "to be confirmed",
     "confirmed": "confirmed",

@@ -18,10 +18,26 @@ ATOM = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 LIMIT = 50
 PROGRAMME = "OpenCPD"  # the programme's name when a caller gives none (a site gives its site_name)
+# The site's own feeds. Each module's sits beside them, named after the module (feed_uri): a
+# module named like one of them would take its place, and its readers would be sent the
+# module's resources instead (modules.py refuses the name).
+RESOURCES_FEED = "feeds/resources.xml"
+DELIVERIES_FEED = "feeds/deliveries.xml"
+SUPPORT_FEED = "feeds/support.xml"
+SITE_FEEDS = (RESOURCES_FEED, DELIVERIES_FEED, SUPPORT_FEED)
 
 
 def feed_uri(module: ModuleDoc | None = None) -> str:
-    return f"feeds/{module.id}.xml" if module else "feeds/resources.xml"
+    return module_feed(module.id) if module else RESOURCES_FEED
+
+
+def module_feed(module_id: str) -> str:
+    return f"feeds/{module_id}.xml"
+
+
+def names_a_site_feed(module_id: str) -> bool:
+    """Whether a module of this id would have one of the site's own feeds' names."""
+    return module_feed(module_id) in SITE_FEEDS
 
 
 def _stamp(day: dt.date) -> str:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from .catalog import Doc, ModuleDoc
+from .feeds import SITE_FEEDS, module_feed, names_a_site_feed
 from .folders import (
     clash,
     main_page,
@@ -36,7 +37,7 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
         "If you meant an existing module, move the files into its folder (check the spelling); "
         "otherwise create the module with `opencpd new module`.",
     )
-    if doc is None:
+    if doc is None or takes_a_site_feed(loader, doc, folder.name):
         return None
     module = ModuleDoc(**vars(doc))
     base = f"modules/{folder.name}"
@@ -95,6 +96,26 @@ def load_module(loader: Loader, folder: Path) -> ModuleDoc | None:
         key=lambda r: (not r.meta.example, r.meta.submitted, r.slug), reverse=True
     )
     return module
+
+
+def takes_a_site_feed(loader: Loader, doc: Doc[Module], folder: str) -> bool:
+    """Whether the module's name (its folder's, or its id, which names its feed) is one of the
+    site's own feeds' (feeds/deliveries.xml): its feed would replace the site's, so it is a
+    bad-name finding and the module is not published."""
+    name = next((n for n in (doc.meta.id, folder) if names_a_site_feed(n)), None)
+    if name is None:
+        return False
+    taken = ", ".join(sorted(f.removeprefix("feeds/").removesuffix(".xml") for f in SITE_FEEDS))
+    loader.find(
+        doc.source,
+        doc.line("id"),
+        "bad-name",
+        f"the module's name is taken by one of the site's own feeds, {module_feed(name)} "
+        f"(expected a name other than {taken}; got {name!r})",
+        f"Rename the folder modules/{name}/ and the module's id, e.g. to ks3-{name}: the "
+        "module's feed is named after it. The module is not published until then.",
+    )
+    return True
 
 
 def one_twilight(loader: Loader, session: Doc[Session], module: ModuleDoc) -> None:

@@ -15,7 +15,7 @@ from urllib.parse import quote, urlencode
 from xml.etree import ElementTree as ET
 
 from .catalog import Catalog, Doc, ModuleDoc
-from .feeds import ATOM, atom_entry, atom_head
+from .feeds import ATOM, SUPPORT_FEED, atom_entry, atom_head
 from .placed import hold
 from .render import front_matter
 from .support import facet_values, matching, reference, shown_colleague, title_of
@@ -26,7 +26,7 @@ from .wellformed import xml_document
 if TYPE_CHECKING:
     from .render import Renderer
 
-FEED = "feeds/support.xml"
+FEED = SUPPORT_FEED
 DIRECTORY = "support/index.md"
 HOW = "support/how-it-works.md"
 ON_MODULE = 3  # offers shown on a module's page
