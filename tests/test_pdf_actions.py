@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import struct
 import zlib
 from pathlib import Path
 
@@ -71,6 +72,153 @@ def test_a_pdf_that_runs_script_is_refused_however_it_is_written(written: str) -
 def test_each_action_that_acts_on_opening_is_refused(name: str) -> None:
     action = b"<< /Type /Action /S /%s >>" % name.encode()
     assert active_content(pdf(CATALOG, PAGES, packed(action))) == f"/{name}"
+
+
+# Text a scanner in the manner of pdfid takes for a stream's start and end, so skips what lies
+# between: a reader sees strings, comments and plain objects there, and reads the action.
+HIDERS = {
+    "a string that reads like a stream": (b"<< /T (stream\n) >>", b"<< /T (endstream) >>"),
+    "a string that reads like a dictionary's stream": (
+        b"<< /T (<< /Length 90 >>stream\n) >>",
+        b"<< /T (\nendstream) >>",
+    ),
+    "a string with escapes and nested parentheses": (
+        b"<< /T (a \\) \\( (b) stream\n) >>",
+        b"<< /T ((endstream)) >>",
+    ),
+    "a comment": (b"%stream\n<< >>", b"<< >> %endstream"),
+    "a stream keyword after an array": (b"[ ] stream\n", b"[ ] endstream"),
+}
+
+
+def hidden(action: bytes, hider: str) -> bytes:
+    """`action` as object 4, the OpenAction, between two objects that a scanner misreads."""
+    before, after = HIDERS[hider]
+    return pdf(CATALOG.replace(b"3 0 R", b"4 0 R"), PAGES, before, action, after)
+
+
+@pytest.mark.parametrize("hider", HIDERS)
+@pytest.mark.parametrize("packing", ["as it is", "in an object stream"])
+def test_an_action_behind_text_that_reads_like_a_stream_is_refused(
+    hider: str, packing: str
+) -> None:
+    action = packed(ACTION).replace(b"3 0 ", b"4 0 ") if packing != "as it is" else ACTION
+    assert active_content(hidden(action, hider)) == "/JavaScript"
+
+
+def shown_then_packed(data: bytes) -> bytes:
+    """`data` deflated as a reader inflates it: up to `endstream)` stored, its bytes written as
+    they are, then the rest compressed."""
+    cut = data.index(b"endstream)") + len(b"endstream)")
+    pack = zlib.compressobj(9, zlib.DEFLATED, -15)
+    rest = pack.compress(data[cut:]) + pack.flush()
+    stored = b"\x00" + struct.pack("<HH", cut, cut ^ 0xFFFF) + data[:cut]
+    return b"\x78\x01" + stored + rest + struct.pack(">I", zlib.adler32(data))
+
+
+def test_endstream_written_inside_an_object_stream_does_not_end_it() -> None:
+    """The stream's /Length says where it ends; `endstream` in its content is content."""
+    action = b"<< /T (endstream) /S /JavaScript /JS (app.alert(1)) >>"
+    assert zlib.decompress(shown_then_packed(b"3 0 " + action)) == b"3 0 " + action
+    stream = packed(action, pack=shown_then_packed)
+    assert active_content(pdf(CATALOG, PAGES, stream)) == "/JavaScript"
+
+
+def test_an_object_stream_with_a_length_that_lies_is_read_to_its_endstream() -> None:
+    lying = packed(ACTION).replace(b"/Length ", b"/Length 3 /L ", 1)
+    assert active_content(pdf(CATALOG, PAGES, lying)) == "/JavaScript"
+
+
+def test_an_object_stream_without_its_type_is_read() -> None:
+    """A reader finds an object stream by the number a cross-reference stream gives, and reads
+    its /N and /First, not its /Type."""
+    untyped = packed(ACTION).replace(b"/Type /ObjStm ", b"")
+    assert active_content(pdf(CATALOG, PAGES, untyped)) == "/JavaScript"
+
+
+def test_an_object_stream_the_check_cannot_place_is_refused() -> None:
+    """An /ObjStm outside any object the check reads: a reader may read it, this cannot."""
+    stray = pdf(CATALOG, PAGES, b"<< >>") + packed(b"<< >>")
+    found = active_content(stray)
+    assert found is not None and "cannot be read" in found
+
+
+def updated(original: bytes, *objects: tuple[int, bytes]) -> bytes:
+    """`original` with an incremental update appended: objects written again, a new trailer."""
+    out = original
+    for number, body in objects:
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    return out + b"trailer\n<< /Root 1 0 R /Prev 9 >>\n%%EOF\n"
+
+
+@pytest.mark.parametrize("packing", ["as it is", "in an object stream"])
+def test_an_action_added_by_an_incremental_update_is_refused(packing: str) -> None:
+    plain = pdf(CATALOG.replace(b" /OpenAction 3 0 R", b""), PAGES)
+    assert active_content(plain) is None
+    action = packed(ACTION) if packing != "as it is" else ACTION
+    assert active_content(updated(plain, (1, CATALOG), (3, action))) == "/JavaScript"
+
+
+def test_an_action_in_a_pdf_with_a_cross_reference_table_is_refused() -> None:
+    """The stubs here have no cross-reference table (a reader rebuilds one); this one has."""
+    body = pdf(CATALOG, PAGES, ACTION).rsplit(b"trailer", 1)[0]
+    offsets = [body.index(b"%d 0 obj" % n) for n in (1, 2, 3)]
+    table = b"xref\n0 4\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    whole = (
+        body + table + b"trailer\n<< /Size 4 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % len(body)
+    )
+    assert active_content(whole) == "/JavaScript"
+
+
+JS = b"<< /S /JavaScript /JS (app.alert(1)) >>"
+# Where a reader finds a script: the catalog's name tree and OpenAction, a page's additional
+# actions, a link's action, an outline item's action, a form field's, a chain of actions.
+PLACES = {
+    "the /Names tree": b"<< /Names << /JavaScript << /Names [(a) %s] >> >> >>" % JS,
+    "/OpenAction": b"<< /Type /Catalog /OpenAction %s >>" % JS,
+    "a page's /AA": b"<< /Type /Page /AA << /O %s >> >>" % JS,
+    "an annotation's /A": b"<< /Type /Annot /Subtype /Link /A %s >>" % JS,
+    "an outline item's /A": b"<< /Title (One) /Parent 2 0 R /A %s >>" % JS,
+    "a form field's /AA": b"<< /FT /Tx /T (name) /AA << /K %s >> >>" % JS,
+    "a /Next chain": b"<< /S /URI /URI (https://example.org/) /Next [%s] >>" % JS,
+}
+
+
+@pytest.mark.parametrize("place", PLACES)
+@pytest.mark.parametrize("packing", ["as it is", "in an object stream behind a string"])
+def test_a_script_is_refused_wherever_a_reader_finds_it(place: str, packing: str) -> None:
+    body = PLACES[place]
+    if packing == "as it is":
+        assert active_content(pdf(CATALOG, PAGES, body)) == "/JavaScript"
+    else:
+        action = packed(body).replace(b"3 0 ", b"4 0 ")
+        assert active_content(hidden(action, "a string that reads like a stream")) == "/JavaScript"
+
+
+@pytest.mark.parametrize(
+    ("bomb", "why"),
+    [
+        (pdf(CATALOG, PAGES, b"<<" * 500_000), None),
+        (pdf(CATALOG, PAGES, b"[" * 2_000_000 + b"/JavaScript"), "/JavaScript"),
+        (pdf(CATALOG, PAGES, b"(" * 1_000_000), None),
+        (b"%PDF-1.7\n" + b"1 0 obj\n" * 1_000_001, "objects"),
+        (b"%PDF-1.7\n" + b"".join(b"%d 0 obj <<\n" % n for n in range(100_000)), "overlap"),
+        (pdf(CATALOG, PAGES, *[packed(b"<<>>" + b" " * 30_000_000)] * 3), "larger than 64 MB"),
+    ],
+    ids=[
+        "nested dictionaries",
+        "nested arrays",
+        "nested strings",
+        "a million objects",
+        "objects inside objects",
+        "object streams over 64 MB together",
+    ],
+)
+def test_a_pdf_bomb_is_refused_or_read_in_bounds(bomb: bytes, why: str | None) -> None:
+    """Nesting, counts and sizes a reader could choke on: each read in time and memory in
+    proportion to the file, or refused; never an exception."""
+    found = active_content(bomb)
+    assert found == why if why is None or why.startswith("/") else why in (found or "")
 
 
 @pytest.mark.parametrize(

@@ -2,21 +2,39 @@
 and XFA forms run script (the PDF viewers of Chromium and Firefox both run a PDF's JavaScript,
 in the reader's browser, at the site's address); Launch, GoToR and GoToE open programs or other
 files; EmbeddedFile and RichMedia carry files or players; SubmitForm and ImportData send or
-fetch data.
+fetch data. A PDF names each of them with a name object.
 
-A PDF names each of them with a name object, and names are read here as a PDF reader reads
-them: their #xx escapes decoded (/J#61vaScript is /JavaScript), in the file's dictionaries and
-in those packed into compressed object streams (PDF 1.5). What a page draws (its content
-streams, pictures and fonts) holds no action, and is not read. An object stream that cannot be
-unpacked here (an unknown filter, a predictor, encryption) cannot be checked, and is refused.
+What is checked, so as not to depend on where a reader thinks strings, comments and streams
+begin and end (a scanner that skips from a `stream` it reads in a string to the next
+`endstream` misses what lies between, and a reader does not):
+- every name written anywhere in the file, #xx escapes decoded (/J#61vaScript is /JavaScript):
+  in dictionaries, strings, comments, between objects, in old revisions (incremental updates),
+  in objects no cross-reference table lists, and in streams' content. In a stream's content
+  only /JS is let be: a page's drawing may call a font /JS, compressed bytes spell "/JS " by
+  chance about once in 250 MB, and /JS acts only in an action whose /S /JavaScript is refused
+  wherever it is (the next shortest, /XFA, comes by chance about once in 60 GB);
+- every object stream (PDF 1.5), found as a reader finds objects, by its `N G obj` header
+  (pdf_objects.py lexes each object from its header: strings, comments, nesting), whether its
+  /Type says /ObjStm or it only has the /First an object stream has: unpacked, to 64 MB in
+  all, and every name in it read. An /ObjStm written where no object holds it, or an object
+  stream that cannot be unpacked here (an unknown filter, a predictor, encryption, a flate
+  stream cut short), cannot be checked, and is refused.
+
+What is not checked: what a name means (a font called /XFA would be refused), where it is
+reached from (an action no page or outline uses is refused too), and the content of streams
+other than object streams (pictures, fonts, pages' drawings hold no action a reader runs).
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import bisect
+import math
 import re
 import zlib
+
+from .pdf_objects import Unreadable, objects
 
 ACTIVE = frozenset(
     {
@@ -43,12 +61,7 @@ _ESCAPED_NAME = re.compile(
     rb"/([^\x00\t\n\x0c\r /<>\[\]()%{}#]*+#[^\x00\t\n\x0c\r /<>\[\]()%{}]*+)"
 )
 _ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_STREAM = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)")
 _FILTER = re.compile(rb"/Filter\s*+(\[[^\]]*+\]|/[^\x00\t\n\x0c\r /<>\[\]()%{}]++)")
-
-
-class Unreadable(ValueError):
-    """A part of the PDF that cannot be unpacked here, so cannot be checked."""
 
 
 def _name(raw: bytes) -> bytes:
@@ -62,36 +75,68 @@ def _names(text: bytes) -> set[bytes]:
 def active_content(data: bytes) -> str | None:
     """The first name of an action the PDF holds ('/JavaScript'), or why it cannot be checked
     ('an encrypted object stream'); None for a PDF that only shows its pages."""
-    texts, budget, packed = [], UNPACKED, []
-    at = 0
-    while (found := _STREAM.search(data, at)) is not None:
-        end = data.find(b"endstream", found.end())
-        end = len(data) if end < 0 else end
-        obj = data.rfind(b"obj", at, found.start())
-        header = data[obj if obj >= 0 else at : found.start()]  # the stream's dictionary
-        texts.append(data[at : found.start()])  # the dictionaries, never a stream's content
-        if b"ObjStm" in _names(header):
-            packed.append((header, data[found.end() : end]))
-        at = end
-    texts.append(data[at:])
     try:
-        if packed and any(b"Encrypt" in _names(text) for text in texts):
+        found = objects(data)
+        streams = _merged([o.stream for o in found if o.stream is not None])
+        acting = _acting(data, streams)
+        if acting is not None:
+            return acting
+        packed = [o for o in found if o.stream is not None and _is_packed(o.dictionary)]
+        if _count(data, b"ObjStm") > sum(_count(o.dictionary, b"ObjStm") for o in packed):
+            raise Unreadable("an object stream whose dictionary or stream cannot be read")
+        if packed and _count(data, b"Encrypt"):
             raise Unreadable("an encrypted object stream")
-        for header, content in packed:
-            unpacked = _unpack(header, content, budget)
+        budget = UNPACKED
+        for obj in packed:
+            assert obj.stream is not None
+            unpacked = _unpack(obj.dictionary, data[obj.stream[0] : obj.stream[1]], budget)
             budget -= len(unpacked)
-            texts.append(unpacked)
+            if (acting := _acting(unpacked, [])) is not None:
+                return acting
     except Unreadable as exc:
         return str(exc)
-    for text in texts:
-        found = _ACTIVE_NAME.search(text)
-        if found:
-            return "/" + found[1].decode("ascii")
-        for match in _ESCAPED_NAME.finditer(text):
-            name = _name(match[1])
-            if name in ACTIVE:
-                return "/" + name.decode("ascii")
     return None
+
+
+def _is_packed(dictionary: bytes) -> bool:
+    """A stream of objects (PDF 1.5): its /Type says so, or it has the /First an object stream
+    has (a reader finds an object stream by its number, and need not read its /Type)."""
+    names = _names(dictionary)
+    return b"ObjStm" in names or b"First" in names
+
+
+def _acting(text: bytes, streams: list[tuple[int, int]]) -> str | None:
+    """The first name of an action in `text`, wherever it is: in dictionaries, strings,
+    comments, or what lies between objects. In a stream's content only /JS is let be: a page's
+    drawing may call a font /JS, and a /JS acts only beside /S /JavaScript, refused anywhere."""
+    matches = [(m.start(), m[1]) for m in _ACTIVE_NAME.finditer(text)]
+    matches += [(m.start(), _name(m[1])) for m in _ESCAPED_NAME.finditer(text)]
+    for at, name in sorted(matches):
+        if name in ACTIVE and not (name == b"JS" and _inside(streams, at)):
+            return "/" + name.decode("ascii")
+    return None
+
+
+def _count(text: bytes, name: bytes) -> int:
+    """How many times a name is written in `text`, plainly or with #xx escapes."""
+    plain = len(re.findall(rb"/" + name + _ENDS, text))
+    return plain + sum(_name(m[1]) == name for m in _ESCAPED_NAME.finditer(text))
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, those that overlap made one."""
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _inside(spans: list[tuple[int, int]], at: int) -> bool:
+    found = bisect.bisect_right(spans, (at, math.inf)) - 1
+    return found >= 0 and at < spans[found][1]
 
 
 def _unpack(header: bytes, content: bytes, budget: int) -> bytes:
@@ -108,6 +153,8 @@ def _unpack(header: bytes, content: bytes, budget: int) -> bytes:
                 content = inflate.decompress(content, budget + 1)
             except zlib.error:
                 raise Unreadable("an object stream that does not unpack") from None
+            if not inflate.eof and len(content) <= budget:  # cut short: the rest is not read
+                raise Unreadable("an object stream that does not unpack")
         elif name in (b"ASCIIHexDecode", b"AHx"):
             digits = re.sub(rb"\s", b"", content.split(b">", 1)[0])
             try:

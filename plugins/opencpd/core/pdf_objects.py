@@ -1,0 +1,143 @@
+"""The objects of a PDF as a reader finds them, for pdf_actions.py: every `N G obj` header in
+the file (a reader reaches an object by its cross-reference entry, which points at such a header,
+or, when the table is broken or missing, by scanning for them as this does), the dictionary that
+follows it, lexed as a reader lexes it (strings with nested parentheses and \\ escapes, hex
+strings, comments), and the stream after the dictionary, if any, with its extent as a reader
+finds it (its /Length when written as a number and `endstream` follows it, else up to the next
+`endstream`).
+
+Every header is read, those of old revisions (incremental updates) and those inside other
+objects' strings or streams too; so one file may be read more than once where objects overlap,
+and WORK bounds how much. Nothing is recursive: nesting is a counter.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SPACE = rb"\x00\t\n\x0c\r "
+DELIMITER = SPACE + rb"/<>\[\]()%{}"
+# `N G obj` read backwards from its `obj`, which the regex engine finds fast (forwards, every
+# digit of the file would start a try): spaces and comments between the parts, written
+# backwards (a comment is then what lies before a %, back to the end of a line)
+_GAP = rb"(?:[" + SPACE + rb"]|[^\r\n%]*+%)"
+_HEADER = re.compile(rb"jbo" + _GAP + rb"*+[0-9]{1,5}+" + _GAP + rb"++[0-9]{1,10}+(?![0-9])")
+_SKIP = re.compile(rb"(?:[" + SPACE + rb"]++|%[^\r\n]*+)*+")
+_STOP = re.compile(rb"[()<>%]")
+_SIMPLE_STRING = re.compile(rb"\((?:[^()\\]++|\\[\s\S])*+\)")
+_IN_STRING = re.compile(rb"[()\\]")
+_END_OF_LINE = re.compile(rb"[\r\n]")
+_STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
+_LENGTH = re.compile(
+    rb"/Length[" + SPACE + rb"]*+([0-9]{1,12}+)(?![0-9])"
+    rb"(?![" + SPACE + rb"]++[0-9]++[" + SPACE + rb"]++R)"  # a number, not a reference
+)
+_ENDSTREAM = re.compile(rb"[" + SPACE + rb"]*+endstream")
+MAX_OBJECTS = 1_000_000  # more headers than this and the file is not read: no real PDF has them
+WORK = 4  # bytes lexed, at most, per byte of the file (overlapping objects lex bytes again)
+
+
+class Unreadable(ValueError):
+    """A part of the PDF that cannot be read here, so cannot be checked."""
+
+
+@dataclass(frozen=True)
+class PdfObject:
+    """An indirect object that is a dictionary: its text outside strings and comments, and the
+    stream that follows it (start and end of its content), if any."""
+
+    dictionary: bytes
+    stream: tuple[int, int] | None
+
+
+def objects(data: bytes) -> list[PdfObject]:
+    """Every dictionary object of the file, in the order of their headers."""
+    found, budget = [], WORK * len(data) + 1024 * 1024
+    for header_start, header_end in _headers(data):
+        start = _SKIP.match(data, header_end).end()
+        if not data.startswith(b"<<", start):
+            continue  # a number, string, array or name: no stream follows it
+        end, text = dictionary(data, start)
+        stream = _stream(data, end, text)
+        budget -= (stream[1] if stream else end) - header_start
+        if budget < 0:
+            raise Unreadable("objects that overlap more than a PDF's do")
+        found.append(PdfObject(text, stream))
+    return found
+
+
+def _headers(data: bytes) -> list[tuple[int, int]]:
+    """Where each `N G obj` starts and ends, in the file's order."""
+    size, spans = len(data), []
+    for count, header in enumerate(_HEADER.finditer(data[::-1])):
+        if count >= MAX_OBJECTS:
+            raise Unreadable(f"more than {MAX_OBJECTS:,} objects")
+        spans.append((size - header.end(), size - header.start()))
+    return spans[::-1]
+
+
+def dictionary(data: bytes, at: int) -> tuple[int, bytes]:
+    """Where the dictionary opening at `at` ends, and its text with strings and comments left
+    out (each a space). One that does not end runs to the end of the file."""
+    depth, pieces, start, pos = 0, [], at, at
+    while (stop := _STOP.search(data, pos)) is not None:
+        i, char = stop.start(), data[stop.start()]
+        if char == 0x3C:  # <
+            if data.startswith(b"<", i + 1):
+                depth, pos = depth + 1, i + 2
+            else:  # a hex string holds no delimiter up to its >
+                close = data.find(b">", i)
+                pos = len(data) if close < 0 else close + 1
+        elif char == 0x3E:  # >
+            pos = i + 1
+            if data.startswith(b">", i + 1):
+                depth, pos = depth - 1, i + 2
+                if depth == 0:
+                    pieces.append(data[start:pos])
+                    return pos, b" ".join(pieces)
+        elif char == 0x25:  # % a comment, to the end of its line
+            pieces.append(data[start:i])
+            line_end = _END_OF_LINE.search(data, i)
+            pos = start = len(data) if line_end is None else line_end.start()
+        elif char == 0x28:  # (
+            pieces.append(data[start:i])
+            pos = start = string_end(data, i)
+        else:  # a ) outside a string: a reader skips it
+            pos = i + 1
+    pieces.append(data[start:])
+    return len(data), b" ".join(pieces)
+
+
+def string_end(data: bytes, at: int) -> int:
+    """Where the literal string opening at `at` ends: parentheses nest, and \\ escapes the
+    character after it. One that does not end runs to the end of the file."""
+    simple = _SIMPLE_STRING.match(data, at)
+    if simple is not None:
+        return simple.end()
+    depth, pos = 0, at
+    while (stop := _IN_STRING.search(data, pos)) is not None:
+        pos = stop.end()
+        char = data[stop.start()]
+        if char == 0x5C:  # \
+            pos += 1
+        elif char == 0x28:
+            depth += 1
+        else:
+            depth -= 1
+            if depth == 0:
+                return pos
+    return len(data)
+
+
+def _stream(data: bytes, end: int, text: bytes) -> tuple[int, int] | None:
+    """The content of the stream that follows a dictionary ending at `end`, if one does."""
+    keyword = _STREAM.match(data, _SKIP.match(data, end).end())
+    if keyword is None:
+        return None
+    start = keyword.end()
+    length = _LENGTH.search(text)
+    if length is not None and _ENDSTREAM.match(data, start + int(length[1])):
+        return start, start + int(length[1])
+    close = data.find(b"endstream", start)
+    return start, len(data) if close < 0 else close
