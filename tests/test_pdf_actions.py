@@ -136,6 +136,24 @@ def test_an_object_stream_without_its_type_is_read() -> None:
     assert active_content(pdf(CATALOG, PAGES, untyped)) == "/JavaScript"
 
 
+@pytest.mark.parametrize(
+    ("written", "rewritten"),
+    [
+        (
+            b"/N 1",
+            b"/X [ >> ] /N 1",
+        ),  # a >> in an array is one of its items: the dictionary goes on
+        (b">>\nstream\n", b">>\nstream \n"),  # the rest of the keyword's line is skipped
+    ],
+    ids=["a >> in an array", "spaces after stream"],
+)
+def test_an_object_stream_is_read_where_a_reader_reads_it(written: bytes, rewritten: bytes) -> None:
+    untyped = packed(ACTION).replace(b"/Type /ObjStm ", b"")
+    assert (
+        active_content(pdf(CATALOG, PAGES, untyped.replace(written, rewritten, 1))) == "/JavaScript"
+    )
+
+
 def test_an_object_stream_the_check_cannot_place_is_refused() -> None:
     """An /ObjStm outside any object the check reads: a reader may read it, this cannot."""
     stray = pdf(CATALOG, PAGES, b"<< >>") + packed(b"<< >>")

@@ -24,11 +24,13 @@ DELIMITER = SPACE + rb"/<>\[\]()%{}"
 _GAP = rb"(?:[" + SPACE + rb"]|[^\r\n%]*+%)"
 _HEADER = re.compile(rb"jbo" + _GAP + rb"*+[0-9]{1,5}+" + _GAP + rb"++[0-9]{1,10}+(?![0-9])")
 _SKIP = re.compile(rb"(?:[" + SPACE + rb"]++|%[^\r\n]*+)*+")
-_STOP = re.compile(rb"[()<>%]")
+_STOP = re.compile(rb"<<|>>|[()<>%\[\]]")
+_CLOSES = {b">>": ord("<"), b"]": ord("["), b")": -1, b">": -1}
 _SIMPLE_STRING = re.compile(rb"\((?:[^()\\]++|\\[\s\S])*+\)")
 _IN_STRING = re.compile(rb"[()\\]")
 _END_OF_LINE = re.compile(rb"[\r\n]")
-_STREAM = re.compile(rb"stream(?:\r\n|\n|\r)")
+# a reader skips the rest of the keyword's line (pdf.js); the content starts on the next
+_STREAM = re.compile(rb"stream(?![^" + DELIMITER + rb"])[^\r\n]*+(?:\r\n|\n|\r)?")
 _LENGTH = re.compile(
     rb"/Length[" + SPACE + rb"]*+([0-9]{1,12}+)(?![0-9])"
     rb"(?![" + SPACE + rb"]++[0-9]++[" + SPACE + rb"]++R)"  # a number, not a reference
@@ -80,33 +82,32 @@ def _headers(data: bytes) -> list[tuple[int, int]]:
 def dictionary(data: bytes, at: int) -> tuple[int, bytes]:
     """Where the dictionary opening at `at` ends, and its text with strings and comments left
     out (each a space). One that does not end runs to the end of the file."""
-    depth, pieces, start, pos = 0, [], at, at
+    opened, pieces, start, pos = bytearray(), [], at, at  # opened: the << and [ not yet closed
     while (stop := _STOP.search(data, pos)) is not None:
-        i, char = stop.start(), data[stop.start()]
-        if char == 0x3C:  # <
-            if data.startswith(b"<", i + 1):
-                depth, pos = depth + 1, i + 2
-            else:  # a hex string holds no delimiter up to its >
-                close = data.find(b">", i)
-                pos = len(data) if close < 0 else close + 1
-        elif char == 0x3E:  # >
-            pos = i + 1
-            if data.startswith(b">", i + 1):
-                depth, pos = depth - 1, i + 2
-                if depth == 0:
-                    pieces.append(data[start:pos])
-                    return pos, b" ".join(pieces)
-        elif char == 0x25:  # % a comment, to the end of its line
+        i, token = stop.start(), stop[0]
+        pos = stop.end()
+        if token in (b"(", b"%"):
             pieces.append(data[start:i])
-            line_end = _END_OF_LINE.search(data, i)
-            pos = start = len(data) if line_end is None else line_end.start()
-        elif char == 0x28:  # (
-            pieces.append(data[start:i])
-            pos = start = string_end(data, i)
-        else:  # a ) outside a string: a reader skips it
-            pos = i + 1
+            pos = start = string_end(data, i) if token == b"(" else _line_end(data, i)
+        elif token == b"<":  # a hex string holds no delimiter up to its >
+            close = data.find(b">", i)
+            pos = len(data) if close < 0 else close + 1
+        elif token in (b"<<", b"["):
+            opened.append(token[0])
+        elif opened and opened[-1] == _CLOSES[token]:  # >> or ], where it closes what is open
+            opened.pop()
+            if not opened:
+                pieces.append(data[start:pos])
+                return pos, b" ".join(pieces)
+        # else a ) > ] or >> that closes nothing open: a reader skips it (in an array, a >> is
+        # one of its items)
     pieces.append(data[start:])
     return len(data), b" ".join(pieces)
+
+
+def _line_end(data: bytes, at: int) -> int:
+    found = _END_OF_LINE.search(data, at)
+    return len(data) if found is None else found.start()
 
 
 def string_end(data: bytes, at: int) -> int:
