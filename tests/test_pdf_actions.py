@@ -154,6 +154,16 @@ def test_an_object_stream_is_read_where_a_reader_reads_it(written: bytes, rewrit
     )
 
 
+@pytest.mark.parametrize(
+    "header",
+    [b"3 000000 obj", b"+3 0 obj", b"3.0 0 obj", b"3 0obj", b"3 %c\n0 %c\nobj", b"x3 0 obj"],
+)
+def test_an_object_stream_is_read_whatever_its_header_looks_like(header: bytes) -> None:
+    """pdf.js reads each of these as object 3 when a cross-reference entry points at it."""
+    untyped = pdf(CATALOG, PAGES, packed(ACTION).replace(b"/Type /ObjStm ", b""))
+    assert active_content(untyped.replace(b"3 0 obj", header)) == "/JavaScript"
+
+
 def test_an_object_stream_the_check_cannot_place_is_refused() -> None:
     """An /ObjStm outside any object the check reads: a reader may read it, this cannot."""
     stray = pdf(CATALOG, PAGES, b"<< >>") + packed(b"<< >>")

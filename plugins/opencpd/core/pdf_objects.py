@@ -20,9 +20,12 @@ SPACE = rb"\x00\t\n\x0c\r "
 DELIMITER = SPACE + rb"/<>\[\]()%{}"
 # `N G obj` read backwards from its `obj`, which the regex engine finds fast (forwards, every
 # digit of the file would start a try): spaces and comments between the parts, written
-# backwards (a comment is then what lies before a %, back to the end of a line)
+# backwards (a comment is then what lies before a %, back to the end of a line). A number as
+# pdf.js takes one (`+4`, `4.0` and `0000` are integers to it), and no delimiter asked for
+# before it: a cross-reference entry may point into the middle of `14 0 obj`.
 _GAP = rb"(?:[" + SPACE + rb"]|[^\r\n%]*+%)"
-_HEADER = re.compile(rb"jbo" + _GAP + rb"*+[0-9]{1,5}+" + _GAP + rb"++[0-9]{1,10}+(?![0-9])")
+_NUMBER = rb"[+\-.]*+[0-9][+\-.0-9]*+"
+_HEADER = re.compile(rb"jbo" + _GAP + rb"*+" + _NUMBER + _GAP + rb"++" + _NUMBER)
 _SKIP = re.compile(rb"(?:[" + SPACE + rb"]++|%[^\r\n]*+)*+")
 _STOP = re.compile(rb"<<|>>|[()<>%\[\]]")
 _CLOSES = {b">>": ord("<"), b"]": ord("["), b")": -1, b">": -1}
@@ -32,7 +35,7 @@ _END_OF_LINE = re.compile(rb"[\r\n]")
 # a reader skips the rest of the keyword's line (pdf.js); the content starts on the next
 _STREAM = re.compile(rb"stream(?![^" + DELIMITER + rb"])[^\r\n]*+(?:\r\n|\n|\r)?")
 _LENGTH = re.compile(
-    rb"/Length[" + SPACE + rb"]*+([0-9]{1,12}+)(?![0-9])"
+    rb"/Length(?![^" + DELIMITER + rb"])[" + SPACE + rb"]*+([0-9]{1,12}+)(?![0-9])"
     rb"(?![" + SPACE + rb"]++[0-9]++[" + SPACE + rb"]++R)"  # a number, not a reference
 )
 _ENDSTREAM = re.compile(rb"[" + SPACE + rb"]*+endstream")
