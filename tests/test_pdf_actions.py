@@ -267,6 +267,38 @@ def test_a_pdf_whose_packed_parts_cannot_be_read_is_refused(
     assert found is not None and why in found
 
 
+LINK = b"<< /Type /Annot /Subtype /Link /A << /S /URI /URI (%s) >> >>"
+
+
+@pytest.mark.parametrize("packing", ["as it is", "in an object stream"])
+def test_a_link_whose_address_names_an_action_is_published(packing: str) -> None:
+    """Text in a string is no name: a worksheet may link to a page about JavaScript."""
+    link = LINK % b"https://developer.mozilla.org/en-US/docs/Web/JavaScript/Guide/Launch"
+    body = packed(link) if packing != "as it is" else link
+    assert active_content(pdf(CATALOG.replace(b" /OpenAction 3 0 R", b""), PAGES, body)) is None
+
+
+def test_an_object_whose_header_is_inside_a_string_is_read() -> None:
+    """A cross-reference entry may point at `4 0 obj` inside object 3's string: a reader reads
+    object 4 from there, outside any string."""
+    inside = b"<< /T (4 0 obj\n%s\nendobj) >>" % JS
+    assert active_content(pdf(CATALOG, PAGES, inside)) == "/JavaScript"
+
+
+def test_a_packed_object_whose_offset_is_inside_a_string_is_read() -> None:
+    """An object stream's table gives each object's offset: one may point inside another
+    object's string, and a reader reads the object from there."""
+    objects = b"<< /T (<< /S /JavaScript /JS (x) >>) >> 9"
+    table = b"3 0 4 %d " % (objects.index(b"<< /S") - 0)
+    content = zlib.compress(table + objects)
+    stream = (
+        b"<< /Type /ObjStm /N 2 /First %d /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream"
+    )
+    body = stream % (len(table), len(content), content)
+    found = active_content(pdf(CATALOG.replace(b"3 0 R", b"4 0 R"), PAGES, body))
+    assert found == "/JavaScript"
+
+
 def test_names_in_what_a_page_draws_are_not_actions() -> None:
     """A page's content stream names its fonts and graphics states (/JS could be a font):
     it runs nothing, and is not read."""

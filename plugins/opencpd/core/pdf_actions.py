@@ -4,21 +4,26 @@ in the reader's browser, at the site's address); Launch, GoToR and GoToE open pr
 files; EmbeddedFile and RichMedia carry files or players; SubmitForm and ImportData send or
 fetch data. A PDF names each of them with a name object.
 
-What is checked, so as not to depend on where a reader thinks strings, comments and streams
-begin and end (a scanner that skips from a `stream` it reads in a string to the next
-`endstream` misses what lies between, and a reader does not):
-- every name written anywhere in the file, #xx escapes decoded (/J#61vaScript is /JavaScript):
-  in dictionaries, strings, comments, between objects, in old revisions (incremental updates),
-  in objects no cross-reference table lists, and in streams' content. In a stream's content
-  only /JS is let be: a page's drawing may call a font /JS, compressed bytes spell "/JS " by
-  chance about once in 250 MB, and /JS acts only in an action whose /S /JavaScript is refused
-  wherever it is (the next shortest, /XFA, comes by chance about once in 60 GB);
-- every object stream (PDF 1.5), found as a reader finds objects, by its `N G obj` header
-  (pdf_objects.py lexes each object from its header: strings, comments, nesting), whether its
-  /Type says /ObjStm or it only has the /First an object stream has: unpacked, to 64 MB in
-  all, and every name in it read. An /ObjStm written where no object holds it, or an object
-  stream that cannot be unpacked here (an unknown filter, a predictor, encryption, a flate
-  stream cut short), cannot be checked, and is refused.
+What is checked, so as not to depend on where one reading of the file thinks strings, comments
+and streams begin and end (a scanner that skips from a `stream` it reads in a string to the
+next `endstream` misses what lies between, and a reader does not):
+- every object as a reader reads it: pdf_objects.py finds every `N G obj` header in the file
+  (as a reader rebuilding a broken or missing cross-reference table does: old revisions,
+  objects no table lists and headers inside other objects' strings or streams included) and
+  lexes the dictionary, array or string after it (strings nested and escaped, hex strings,
+  comments); each name outside its strings and comments is read, #xx escapes decoded
+  (/J#61vaScript is /JavaScript). Text in a string is not a name: a link to a page about
+  JavaScript is published;
+- every name written anywhere else, as it is: between objects, in trailers, and in streams'
+  content, where only /JS is let be (a page's drawing may call a font /JS, compressed bytes
+  spell "/JS " by chance about once in 250 MB, and /JS acts only in an action whose
+  /S /JavaScript is refused; the next shortest, /XFA, comes by chance about once in 60 GB);
+- every object stream (PDF 1.5): a stream whose dictionary says /ObjStm or has the /First an
+  object stream has (a reader finds one by its number, and need not read its /Type),
+  unpacked, to 64 MB in all; its objects read as above, each from the offset its table gives.
+  An /ObjStm written where no object holds it, or an object stream that cannot be unpacked
+  here (an unknown filter, a predictor, encryption, a flate stream cut short), cannot be
+  checked, and is refused.
 
 What is not checked: what a name means (a font called /XFA would be refused), where it is
 reached from (an action no page or outline uses is refused too), and the content of streams
@@ -34,7 +39,7 @@ import math
 import re
 import zlib
 
-from .pdf_objects import Unreadable, objects
+from .pdf_objects import DELIMITER, SPACE, PdfObject, Unreadable, objects, packed_objects
 
 ACTIVE = frozenset(
     {
@@ -61,6 +66,10 @@ _ESCAPED_NAME = re.compile(
     rb"/([^\x00\t\n\x0c\r /<>\[\]()%{}#]*+#[^\x00\t\n\x0c\r /<>\[\]()%{}]*+)"
 )
 _ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+_FIRST = re.compile(
+    rb"/First(?![^" + DELIMITER + rb"])[" + SPACE + rb"]*+([0-9]{1,12}+)(?![0-9])"
+    rb"(?![" + SPACE + rb"]++[0-9]++[" + SPACE + rb"]++R)"  # a number, not a reference
+)
 _FILTER = re.compile(rb"/Filter\s*+(\[[^\]]*+\]|/[^\x00\t\n\x0c\r /<>\[\]()%{}]++)")
 
 
@@ -77,21 +86,21 @@ def active_content(data: bytes) -> str | None:
     ('an encrypted object stream'); None for a PDF that only shows its pages."""
     try:
         found = objects(data)
-        streams = _merged([o.stream for o in found if o.stream is not None])
-        acting = _acting(data, streams)
-        if acting is not None:
+        if (acting := _acting(data, found)) is not None:
             return acting
-        packed = [o for o in found if o.stream is not None and _is_packed(o.dictionary)]
-        if _count(data, b"ObjStm") > sum(_count(o.dictionary, b"ObjStm") for o in packed):
+        packed = [o for o in found if o.stream is not None and _is_packed(o.text)]
+        if _count(data, b"ObjStm") > sum(_count(o.text, b"ObjStm") for o in packed):
             raise Unreadable("an object stream whose dictionary or stream cannot be read")
         if packed and _count(data, b"Encrypt"):
             raise Unreadable("an encrypted object stream")
         budget = UNPACKED
         for obj in packed:
             assert obj.stream is not None
-            unpacked = _unpack(obj.dictionary, data[obj.stream[0] : obj.stream[1]], budget)
+            unpacked = _unpack(obj.text, data[obj.stream[0] : obj.stream[1]], budget)
             budget -= len(unpacked)
-            if (acting := _acting(unpacked, [])) is not None:
+            first = _FIRST.search(obj.text)
+            inner = packed_objects(unpacked, int(first[1])) if first is not None else []
+            if (acting := _acting(unpacked, inner)) is not None:
                 return acting
     except Unreadable as exc:
         return str(exc)
@@ -105,16 +114,29 @@ def _is_packed(dictionary: bytes) -> bool:
     return b"ObjStm" in names or b"First" in names
 
 
-def _acting(text: bytes, streams: list[tuple[int, int]]) -> str | None:
-    """The first name of an action in `text`, wherever it is: in dictionaries, strings,
-    comments, or what lies between objects. In a stream's content only /JS is let be: a page's
-    drawing may call a font /JS, and a /JS acts only beside /S /JavaScript, refused anywhere."""
-    matches = [(m.start(), m[1]) for m in _ACTIVE_NAME.finditer(text)]
-    matches += [(m.start(), _name(m[1])) for m in _ESCAPED_NAME.finditer(text)]
-    for at, name in sorted(matches):
-        if name in ACTIVE and not (name == b"JS" and _inside(streams, at)):
+def _acting(data: bytes, found: list[PdfObject]) -> str | None:
+    """The first name of an action in the objects `found` in `data`, outside their strings and
+    comments, or anywhere else in `data`: between objects, in objects the header scan did not
+    find, in streams' content. In a stream's content only /JS is let be: a page's drawing may
+    call a font /JS, and a /JS acts only beside /S /JavaScript, refused anywhere."""
+    for _at, name in _active(b" ".join(obj.text for obj in found)):
+        return "/" + name.decode("ascii")
+    spans = _merged([obj.span for obj in found])
+    if spans == [(0, len(data))]:
+        return None  # all read above
+    streams = _merged([obj.stream for obj in found if obj.stream is not None])
+    for at, name in _active(data):
+        if not _inside(spans, at) and not (name == b"JS" and _inside(streams, at)):
             return "/" + name.decode("ascii")
     return None
+
+
+def _active(text: bytes) -> list[tuple[int, bytes]]:
+    """Where each name of an action is written in `text`, and the name, in order."""
+    found = [(m.start(), m[1]) for m in _ACTIVE_NAME.finditer(text)]
+    if b"#" in text:
+        found += [(m.start(), _name(m[1])) for m in _ESCAPED_NAME.finditer(text)]
+    return sorted((at, name) for at, name in found if name in ACTIVE)
 
 
 def _count(text: bytes, name: bytes) -> int:

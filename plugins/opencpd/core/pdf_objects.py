@@ -13,6 +13,7 @@ and WORK bounds how much. Nothing is recursive: nesting is a counter.
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 
@@ -39,6 +40,12 @@ _LENGTH = re.compile(
     rb"(?![" + SPACE + rb"]++[0-9]++[" + SPACE + rb"]++R)"  # a number, not a reference
 )
 _ENDSTREAM = re.compile(rb"[" + SPACE + rb"]*+endstream")
+_NUMBERS = re.compile(rb"[0-9]{1,12}+")
+# strings (nested one deep), comments and hex strings, found by the regex engine in one pass
+_BLANK = re.compile(
+    rb"\((?:[^()\\]++|\\[\s\S]|\((?:[^()\\]++|\\[\s\S])*+\))*+\)"
+    rb"|%[^\r\n]*+|<(?<!<<)(?!<)[^<>]*+>"
+)
 MAX_OBJECTS = 1_000_000  # more headers than this and the file is not read: no real PDF has them
 WORK = 4  # bytes lexed, at most, per byte of the file (overlapping objects lex bytes again)
 
@@ -49,27 +56,77 @@ class Unreadable(ValueError):
 
 @dataclass(frozen=True)
 class PdfObject:
-    """An indirect object that is a dictionary: its text outside strings and comments, and the
-    stream that follows it (start and end of its content), if any."""
+    """An object that is a dictionary, an array or a string: where it lies (from its header, if
+    it has one, to its end), its text outside strings and comments, and the content of the
+    stream that follows a dictionary, if one does."""
 
-    dictionary: bytes
+    span: tuple[int, int]
+    text: bytes
     stream: tuple[int, int] | None
 
 
 def objects(data: bytes) -> list[PdfObject]:
-    """Every dictionary object of the file, in the order of their headers."""
-    found, budget = [], WORK * len(data) + 1024 * 1024
-    for header_start, header_end in _headers(data):
-        start = _SKIP.match(data, header_end).end()
-        if not data.startswith(b"<<", start):
-            continue  # a number, string, array or name: no stream follows it
-        end, text = dictionary(data, start)
-        stream = _stream(data, end, text)
-        budget -= (stream[1] if stream else end) - header_start
-        if budget < 0:
+    """Every object of the file that has a header, in the order of their headers."""
+    work = _Work(data)
+    found = (_value(data, start, end, work, streams=True) for start, end in _headers(data))
+    return [obj for obj in found if obj is not None]
+
+
+def packed_objects(content: bytes, first: int) -> list[PdfObject]:
+    """The objects of an unpacked object stream, each as a reader reads it from the offset its
+    table gives (the pairs of numbers before `first`). Read in one pass when every offset lies
+    outside the strings and comments that pass finds; one by one when one does not (an offset
+    may point inside another object's string) or a string nests deeper than the pass reads."""
+    size = len(content)
+    offsets = [first + int(at) for at in _NUMBERS.findall(content, 0, first)[1::2]]
+    offsets = [at for at in offsets if at < size]
+    spans = [blank.span() for blank in _BLANK.finditer(content)]
+    text = _BLANK.sub(b" ", content)
+    inside = bytearray(size)  # 1 within a string or comment, after its first byte
+    for start, end in spans:
+        inside[start + 1 : end] = b"\x01" * (end - start - 1)
+    if b"(" not in text and b")" not in text and not any(_at(inside, offsets)):
+        return [PdfObject((0, size), text, None)]
+    work = _Work(content)
+    found = (_value(content, at, at, work) for at in offsets)
+    return [obj for obj in found if obj is not None]
+
+
+def _at(values: bytearray, offsets: list[int]) -> bytes:
+    """The values at the offsets, picked in one call."""
+    if len(offsets) < 2:
+        return bytes(values[at] for at in offsets)
+    return bytes(operator.itemgetter(*offsets)(values))
+
+
+class _Work:
+    """How much more may be lexed: WORK bytes a byte of the text."""
+
+    def __init__(self, text: bytes) -> None:
+        self.left = WORK * len(text) + 1024 * 1024
+
+    def spend(self, size: int) -> None:
+        self.left -= size
+        if self.left < 0:
             raise Unreadable("objects that overlap more than a PDF's do")
-        found.append(PdfObject(text, stream))
-    return found
+
+
+def _value(
+    data: bytes, start: int, at: int, work: _Work, streams: bool = False
+) -> PdfObject | None:
+    """The object whose header spans start to `at`: a dictionary (and its stream, if `streams`
+    are read here), an array or a string; None for a number, name or other plain token, which
+    the name scan reads as it is."""
+    at = _SKIP.match(data, at).end()
+    if data.startswith((b"<<", b"["), at):
+        end, text = container(data, at)
+    elif data.startswith(b"(", at):
+        end, text = string_end(data, at), b""
+    else:
+        return None
+    stream = _stream(data, end, text) if streams and data.startswith(b"<<", at) else None
+    work.spend((stream[1] if stream else end) - start)
+    return PdfObject((start, end), text, stream)
 
 
 def _headers(data: bytes) -> list[tuple[int, int]]:
@@ -82,9 +139,9 @@ def _headers(data: bytes) -> list[tuple[int, int]]:
     return spans[::-1]
 
 
-def dictionary(data: bytes, at: int) -> tuple[int, bytes]:
-    """Where the dictionary opening at `at` ends, and its text with strings and comments left
-    out (each a space). One that does not end runs to the end of the file."""
+def container(data: bytes, at: int) -> tuple[int, bytes]:
+    """Where the dictionary or array opening at `at` ends, and its text with strings and
+    comments left out (each a space). One that does not end runs to the end of the file."""
     opened, pieces, start, pos = bytearray(), [], at, at  # opened: the << and [ not yet closed
     while (stop := _STOP.search(data, pos)) is not None:
         i, token = stop.start(), stop[0]
