@@ -35,6 +35,17 @@ def packed(body: bytes, filters: bytes = b"/FlateDecode", pack=zlib.compress) ->
     )
 
 
+def packed_table(table: bytes, objects: bytes) -> bytes:
+    """An object stream with its table of numbers and offsets written out."""
+    data = zlib.compress(table + objects)
+    head = b"/Type /ObjStm /N %d /First %d" % (table.count(b" ") // 2, len(table))
+    return b"<< %s /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (
+        head,
+        len(data),
+        data,
+    )
+
+
 def escaped(name: bytes) -> bytes:
     """Every letter of a name written as its #xx escape, which a reader decodes."""
     return b"".join(b"#%02X" % c for c in name)
@@ -232,6 +243,7 @@ def test_a_script_is_refused_wherever_a_reader_finds_it(place: str, packing: str
         (b"%PDF-1.7\n" + b"1 0 obj\n" * 1_000_001, "objects"),
         (b"%PDF-1.7\n" + b"".join(b"%d 0 obj <<\n" % n for n in range(100_000)), "overlap"),
         (pdf(CATALOG, PAGES, *[packed(b"<<>>" + b" " * 30_000_000)] * 3), "larger than 64 MB"),
+        (pdf(CATALOG, PAGES, packed_table(b"1 0 " * 1_000_001, b"<<>>")), "objects"),
     ],
     ids=[
         "nested dictionaries",
@@ -240,6 +252,7 @@ def test_a_script_is_refused_wherever_a_reader_finds_it(place: str, packing: str
         "a million objects",
         "objects inside objects",
         "object streams over 64 MB together",
+        "a million objects in an object stream",
     ],
 )
 def test_a_pdf_bomb_is_refused_or_read_in_bounds(bomb: bytes, why: str | None) -> None:
@@ -289,12 +302,8 @@ def test_a_packed_object_whose_offset_is_inside_a_string_is_read() -> None:
     """An object stream's table gives each object's offset: one may point inside another
     object's string, and a reader reads the object from there."""
     objects = b"<< /T (<< /S /JavaScript /JS (x) >>) >> 9"
-    table = b"3 0 4 %d " % (objects.index(b"<< /S") - 0)
-    content = zlib.compress(table + objects)
-    stream = (
-        b"<< /Type /ObjStm /N 2 /First %d /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream"
-    )
-    body = stream % (len(table), len(content), content)
+    table = b"3 0 4 %d " % objects.index(b"<< /S")
+    body = packed_table(table, objects)
     found = active_content(pdf(CATALOG.replace(b"3 0 R", b"4 0 R"), PAGES, body))
     assert found == "/JavaScript"
 

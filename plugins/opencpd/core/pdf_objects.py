@@ -80,6 +80,8 @@ def packed_objects(content: bytes, first: int) -> list[PdfObject]:
     size = len(content)
     offsets = [first + int(at) for at in _NUMBERS.findall(content, 0, first)[1::2]]
     offsets = [at for at in offsets if at < size]
+    if len(offsets) > MAX_OBJECTS:
+        raise Unreadable(f"more than {MAX_OBJECTS:,} objects")
     spans = [blank.span() for blank in _BLANK.finditer(content)]
     text = _BLANK.sub(b" ", content)
     inside = bytearray(size)  # 1 within a string or comment, after its first byte
