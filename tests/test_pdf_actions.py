@@ -283,10 +283,18 @@ def test_a_pdf_whose_packed_parts_cannot_be_read_is_refused(
 LINK = b"<< /Type /Annot /Subtype /Link /A << /S /URI /URI (%s) >> >>"
 
 
+ADDRESSES = {
+    "plain": b"https://developer.mozilla.org/en-US/docs/Web/JavaScript/Guide/Launch",
+    "nested parentheses": b"https://example.org/w/((Java)Script)/JavaScript_((Launch))",
+    "escaped parentheses": b"https://example.org/\\)/JavaScript(\\(/Launch)",
+}
+
+
+@pytest.mark.parametrize("address", ADDRESSES)
 @pytest.mark.parametrize("packing", ["as it is", "in an object stream"])
-def test_a_link_whose_address_names_an_action_is_published(packing: str) -> None:
+def test_a_link_whose_address_names_an_action_is_published(packing: str, address: str) -> None:
     """Text in a string is no name: a worksheet may link to a page about JavaScript."""
-    link = LINK % b"https://developer.mozilla.org/en-US/docs/Web/JavaScript/Guide/Launch"
+    link = LINK % ADDRESSES[address]
     body = packed(link) if packing != "as it is" else link
     assert active_content(pdf(CATALOG.replace(b" /OpenAction 3 0 R", b""), PAGES, body)) is None
 

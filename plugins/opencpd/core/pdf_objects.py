@@ -28,10 +28,10 @@ _GAP = rb"(?:[" + SPACE + rb"]|[^\r\n%]*+%)"
 _NUMBER = rb"[+\-.]*+[0-9][+\-.0-9]*+"
 _HEADER = re.compile(rb"jbo" + _GAP + rb"*+" + _NUMBER + _GAP + rb"++" + _NUMBER)
 _SKIP = re.compile(rb"(?:[" + SPACE + rb"]++|%[^\r\n]*+)*+")
-_STOP = re.compile(rb"<<|>>|[()<>%\[\]]")
+_STOP = re.compile(rb"(?:<<)++|>>|\[++|[()<>%\]]")  # runs of openings in one go
 _CLOSES = {b">>": ord("<"), b"]": ord("["), b")": -1, b">": -1}
 _SIMPLE_STRING = re.compile(rb"\((?:[^()\\]++|\\[\s\S])*+\)")
-_IN_STRING = re.compile(rb"[()\\]")
+_IN_STRING = re.compile(rb"\(++|\)++|\\")
 _END_OF_LINE = re.compile(rb"[\r\n]")
 # a reader skips the rest of the keyword's line (pdf.js); the content starts on the next
 _STREAM = re.compile(rb"stream(?![^" + DELIMITER + rb"])[^\r\n]*+(?:\r\n|\n|\r)?")
@@ -154,8 +154,8 @@ def container(data: bytes, at: int) -> tuple[int, bytes]:
         elif token == b"<":  # a hex string holds no delimiter up to its >
             close = data.find(b">", i)
             pos = len(data) if close < 0 else close + 1
-        elif token in (b"<<", b"["):
-            opened.append(token[0])
+        elif token[0] == 0x5B or token.startswith(b"<<"):  # [ or <<, once or more
+            opened += token if token[0] == 0x5B else token[::2]
         elif opened and opened[-1] == _CLOSES[token]:  # >> or ], where it closes what is open
             opened.pop()
             if not opened:
@@ -180,16 +180,15 @@ def string_end(data: bytes, at: int) -> int:
         return simple.end()
     depth, pos = 0, at
     while (stop := _IN_STRING.search(data, pos)) is not None:
-        pos = stop.end()
-        char = data[stop.start()]
-        if char == 0x5C:  # \
+        token, pos = stop[0], stop.end()
+        if token == b"\\":
             pos += 1
-        elif char == 0x28:
-            depth += 1
+        elif token[0] == 0x28:  # ( once or more
+            depth += len(token)
+        elif len(token) >= depth:  # ) enough times to close the string
+            return stop.start() + depth
         else:
-            depth -= 1
-            if depth == 0:
-                return pos
+            depth -= len(token)
     return len(data)
 
 
