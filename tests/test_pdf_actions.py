@@ -268,10 +268,11 @@ def test_a_pdf_bomb_is_refused_or_read_in_bounds(bomb: bytes, why: str | None) -
         (packed(b"<< >>", b"/LZWDecode", lambda d: d), b"<< >>", "packed with /LZWDecode"),
         (packed(b"<< >>").replace(b"/N 1", b"/N 1 /DecodeParms << >>"), b"<< >>", "predictor"),
         (packed(b"<< >>"), b"<< /Encrypt 4 0 R >>", "encrypted"),
+        (packed(b"<< >>").replace(b"/FlateDecode", b"4 0 R"), b"<< >>", "/Filter is not written"),
         (packed(b"<< >>", pack=lambda d: b"not flate"), b"<< >>", "does not unpack"),
         (packed(b"<<>>" + b" " * 70_000_000), b"<< >>", "larger than 64 MB"),
     ],
-    ids=["unknown filter", "predictor", "encrypted", "broken", "zip bomb"],
+    ids=["unknown filter", "predictor", "encrypted", "filter elsewhere", "broken", "zip bomb"],
 )
 def test_a_pdf_whose_packed_parts_cannot_be_read_is_refused(
     object_stream: bytes, trailer: bytes, why: str

@@ -167,6 +167,8 @@ def _unpack(header: bytes, content: bytes, budget: int) -> bytes:
     if b"DecodeParms" in names or b"DP" in names:
         raise Unreadable("an object stream with a predictor")
     found = _FILTER.search(_name(header))
+    if found is None and b"Filter" in names:
+        raise Unreadable("an object stream whose /Filter is not written in it")
     filters = [_name(m[1]) for m in _NAME.finditer(found[1])] if found else []
     for name in filters:
         if name in (b"FlateDecode", b"Fl"):
