@@ -1,14 +1,19 @@
-"""The objects of a PDF as a reader finds them, for pdf_actions.py: every `N G obj` header in
-the file (a reader reaches an object by its cross-reference entry, which points at such a header,
-or, when the table is broken or missing, by scanning for them as this does), the dictionary that
-follows it, lexed as a reader lexes it (strings with nested parentheses and \\ escapes, hex
-strings, comments), and the stream after the dictionary, if any, with its extent as a reader
-finds it (its /Length when written as a number and `endstream` follows it, else up to the next
-`endstream`).
+"""The objects of a PDF as a reader finds them, for pdf_actions.py.
 
-Every header is read, those of old revisions (incremental updates) and those inside other
-objects' strings or streams too; so one file may be read more than once where objects overlap,
-and WORK bounds how much. Nothing is recursive: nesting is a counter.
+A reader reaches an object by its cross-reference entry, which points at an `N G obj` header,
+or, when the table is broken or missing, by scanning the file for headers. Here every header
+in the file is found (old revisions, objects no table lists, headers inside other objects'
+strings or streams), and the object after it is lexed as a reader lexes it: a dictionary or an
+array to the bracket that closes it (strings with nested parentheses and \\ escapes, hex
+strings and comments skipped; a >> inside an array is one of its items), a string to its
+closing parenthesis. Its text outside strings and comments is kept, and for a dictionary the
+stream that follows, if any: from the line after `stream` to its /Length when that is a number
+and `endstream` follows it, else to the next `endstream`. An object stream's objects are read
+the same way, from the offsets its table gives.
+
+Overlapping objects lex the same bytes again: WORK bounds how much, and MAX_OBJECTS how many
+objects. Nothing is recursive: nesting is a stack of bytes, and runs of brackets are taken in
+one step.
 """
 
 from __future__ import annotations
