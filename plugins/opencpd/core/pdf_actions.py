@@ -1,8 +1,8 @@
 """What a PDF attachment may not hold: the parts that act when a reader opens it. JavaScript
 and XFA forms run script (the PDF viewers of Chromium and Firefox both run a PDF's JavaScript,
-in the reader's browser, at the site's address); Launch, GoToR and GoToE open programs or other
-files; EmbeddedFile and RichMedia carry files or players; SubmitForm and ImportData send or
-fetch data. A PDF names each of them with a name object.
+in the reader's browser, in the viewer's own sandbox, not in the site's pages); Launch, GoToR
+and GoToE open programs or other files; EmbeddedFile and RichMedia carry files or players;
+SubmitForm and ImportData send or fetch data. A PDF names each of them with a name object.
 
 What is checked, so as not to depend on where one reading of the file thinks strings, comments
 and streams begin and end (a scanner that skips from a `stream` it reads in a string to the
