@@ -5,7 +5,10 @@ of the teacher's touched."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -297,6 +300,62 @@ def test_a_hand_written_page_that_cannot_be_read_stops_the_build_at_its_line(
     assert_refused(run(site_copy, "build"), "The build stopped on 1 problem")
     assert any(said in m for m in warnings_log.handler.messages)
     assert sources(site_copy) == before
+
+
+def hostile_docs(site: Path, name: str) -> str:
+    """Put in docs/ what MkDocs would follow or open (it lists docs/ following links and
+    reads every file in it); return the start of the finding it must be."""
+    docs = site / "docs"
+    if name == "link-to-a-system-file":  # was published as the page /passwd/
+        (docs / "passwd.md").symlink_to("/etc/passwd")
+        return "docs/passwd.md:1:1: symlink: this is a symbolic link"
+    if name == "link-to-a-folder":  # /etc was copied into the site, file by file
+        (docs / "etc").symlink_to("/etc")
+        return "docs/etc:1:1: symlink: this is a symbolic link"
+    if name == "docs-a-link":
+        docs.rename(site / "elsewhere")
+        docs.symlink_to(site / "elsewhere")
+        return "docs:1:1: symlink: this is a symbolic link"
+    os.mkfifo(docs / "pipe.md")  # held the build for ever, waiting for a writer
+    return "docs/pipe.md:1:1: not-a-file: this is not an ordinary file"
+
+
+DOCS_REFUSED = ["link-to-a-system-file", "link-to-a-folder", "docs-a-link", "pipe-as-a-page"]
+
+
+@pytest.mark.parametrize("name", DOCS_REFUSED)
+def test_a_link_or_a_pipe_in_docs_is_a_finding_of_check(site_copy: Path, name: str) -> None:
+    said = hostile_docs(site_copy, name)
+    assert_refused(run(site_copy, "check"), said)
+
+
+@pytest.mark.parametrize("name", ["link-to-a-system-file", "link-to-a-folder"])
+def test_a_link_in_docs_stops_the_build_before_it_is_followed(
+    site_copy: Path, warnings_log: ExpectedWarnings, name: str
+) -> None:
+    said = hostile_docs(site_copy, name)
+    warnings_log.expect(re.escape(said))
+    assert_refused(run(site_copy, "build"), "The build stopped on 1 problem")
+    assert any(said in m for m in warnings_log.handler.messages)
+    assert not (site_copy / "site").exists()
+
+
+def test_a_pipe_in_docs_stops_the_build_not_holds_it(site_copy: Path) -> None:
+    """In a process of its own: the build that waits for a writer is ended, not waited for."""
+    said = hostile_docs(site_copy, "pipe-as-a-page")
+    try:
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "opencpd"), "build", "-f", "mkdocs.yml"],
+            cwd=site_copy,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={"PATH": "/usr/bin:/bin", "PYTHONPATH": os.environ.get("PYTHONPATH", "")},
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("the build waited on the pipe until it was ended")
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert said in done.stderr and "Traceback" not in done.stderr, done.stderr[-2000:]
 
 
 def test_a_file_in_the_cache_where_a_folder_goes_says_to_delete_the_cache(

@@ -99,6 +99,15 @@ def test_controls_objects_and_scripts_are_refused(tmp_path: Path, name: str, wha
     assert (acting_part(path) or "").startswith(what)
 
 
+@pytest.mark.parametrize(
+    "name", ["../../evil.xml", "word/../../evil.xml", "/etc/cron.d/x", "..\\..\\run.bat", "C:/x"]
+)
+def test_a_part_named_outside_the_document_is_refused(tmp_path: Path, name: str) -> None:
+    """Office never writes one; a program that unpacks the file writes it where it says."""
+    path = with_parts(deck(tmp_path), {name: "<x/>"})
+    assert (acting_part(path) or "").startswith("a part named outside the document")
+
+
 def open_document(folder: Path, content: str) -> Path:
     path = folder / "sheet.odt"
     with zipfile.ZipFile(path, "w") as archive:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import struct
 import subprocess
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -566,6 +568,48 @@ def test_an_image_that_will_not_load_is_a_finding(tmp_path: Path) -> None:
     assert [p.split(": ", 2)[:2] for p in problems] == [
         ["modules/ks2-greetings/handouts/greeting-cards.md:5:1", "broken-image"],
         ["modules/ks2-greetings/handouts/routine-planner.md:13:1", "image-not-local"],
+    ]
+    assert {j.status for j in jobs} == {"blocked"}
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A PNG of a few dozen bytes whose header declares `width` x `height` pixels."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "said"),
+    [
+        # over twice Pillow's limit: its DecompressionBombError was 'a fault in OpenCPD'
+        (50_000, 50_000, "got 2,500 million"),
+        # under it: decoded whole by the pack's engine (491 MB, against 101 MB without it)
+        (10_000, 10_000, "got 100 million"),
+    ],
+)
+def test_an_image_of_too_many_pixels_is_a_finding_not_a_bomb(
+    tmp_path: Path, width: int, height: int, said: str
+) -> None:
+    root = copy_fixture(tmp_path / "p")
+    picture = root / "modules/ks2-greetings/handouts/greeting-cards.png"
+    picture.write_bytes(png_declaring(width, height))
+    problems, jobs = blocked(root)
+    assert problems == [
+        "modules/ks2-greetings/handouts/greeting-cards.md:5:1: image-too-large: the image has "
+        f"too many pixels to print (expected at most 40 million, {said} in "
+        "'greeting-cards.png'). Export the image again at a smaller size: 3,000 pixels across "
+        "fills an A4 page."
     ]
     assert {j.status for j in jobs} == {"blocked"}
 

@@ -495,6 +495,25 @@ def test_attachments_in_a_subfolder_are_fine(tmp_path: Path) -> None:
     assert findings_for(root, rel) == []
 
 
+def test_names_that_differ_only_in_how_an_accent_is_stored_are_told_apart(
+    tmp_path: Path,
+) -> None:
+    """'café' as one character (NFC, as macOS and Windows type it) and as e and an accent
+    (NFD, as some Mac tools save it) look the same and are one file on many disks: the
+    finding said they differed 'only in capital letters', naming the same word twice."""
+    root = copy_fixture(tmp_path / "site")
+    composed, decomposed = "caf\u00e9.png", "cafe\u0301.png"
+    files = [
+        f"{{path: {name}, title: Caf\u00e9, alt: A caf\u00e9}}" for name in (composed, decomposed)
+    ]
+    rel, line, _ = write_resource(root, "accents", files)
+    for name in (composed, decomposed):
+        (root / rel.removesuffix("index.md") / name).write_bytes(PNG)
+    [finding] = findings_for(root, rel)
+    assert (finding.rule, finding.line) == ("same-output", line + 2)
+    assert "how an accented letter is stored" in finding.hint
+
+
 def test_personal_data_is_flagged_with_path_and_line(tmp_path: Path) -> None:
     root = copy_fixture(tmp_path / "site")
     body = (

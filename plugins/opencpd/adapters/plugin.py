@@ -13,7 +13,7 @@ from typing import Any
 
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.exceptions import PluginError
+from mkdocs.exceptions import Abort, PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
@@ -23,7 +23,7 @@ from ..core.compact import compact
 from ..core.csp import with_policy
 from ..core.delivery_pages import DeliveryPages
 from ..core.export import export
-from ..core.hand_written import page_findings, readable
+from ..core.hand_written import page_findings, readable, refused_in_docs
 from ..core.kept import KeptDeliveries, compiled_templates
 from ..core.load import LoadSettings
 from ..core.macro_errors import Failures, failed_finding
@@ -124,6 +124,11 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
             self.served.close()
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        refused = refused_in_docs(project(config), Path(config.docs_dir))
+        if refused:  # before MkDocs lists docs/, following links and opening pipes
+            for finding in refused:
+                log.warning(str(finding))
+            raise Abort(f"Aborted with {len(refused)} warnings in strict mode!")
         macros = config.plugins.get("macros")
         if macros is not None:  # its environment is made afresh by its on_config
             self.macro_failures.guard(macros.env)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .attachments import IMAGES
+from .findings import Finding
 from .model import SLUG, slugify
 from .tree import Kind, Tree, children, kind
 
@@ -22,48 +23,46 @@ if TYPE_CHECKING:
 PICTURES = {*IMAGES, "webp"}  # what the programme's pages show (packs/spec.py reads them)
 
 
-def refuse(loader: Loader, path: Path, what: Kind, reason: str = "") -> None:
-    """A symbolic link, or a pipe or device, where content may be: never read, never
-    published, and nothing quoted from what it points to. A folder that cannot be listed
-    (`reason`: the system's) is reported too: its pages would be missing without a word."""
-    if what in ("unreadable", "link", "other", "shared"):
-        loader.refused.add(loader.rel(path))
-    if what == "unreadable":
-        loader.find(
-            loader.rel(path),
-            1,
+def refusal(rel: str, what: Kind, reason: str = "") -> Finding | None:
+    """The finding for `rel`, a symbolic link, a pipe or device, a hard link or a folder that
+    cannot be listed (`reason`: the system's) where content may be; None for anything else."""
+    said = {
+        "unreadable": (
             "unreadable",
             f"the folder cannot be listed, so nothing in it is read (expected a folder "
             f"anyone may open, got {reason or 'an error'})",
             "Give the folder read and search permission (chmod a+rx), or copy it again.",
-        )
-    elif what == "link":
-        loader.find(
-            loader.rel(path),
-            1,
+        ),
+        "link": (
             "symlink",
             "this is a symbolic link (expected a real "
             "file or folder, got a link, which is never followed)",
             "Put the file or folder itself here in place of the link, or delete the link.",
-        )
-    elif what == "other":
-        loader.find(
-            loader.rel(path),
-            1,
+        ),
+        "other": (
             "not-a-file",
             "this is not an ordinary file (expected "
             "a file or a folder, got a pipe, a device or a socket)",
             "Delete it.",
-        )
-    elif what == "shared":
-        loader.find(
-            loader.rel(path),
-            1,
+        ),
+        "shared": (
             "hard-link",
             "this file has a second name elsewhere on the disk (expected a file of its "
             "own, got a hard link, which may be any file and is never read)",
             "Copy the file here (cp, not ln), or delete it.",
-        )
+        ),
+    }.get(what)
+    return Finding(rel, 1, 1, *said) if said else None
+
+
+def refuse(loader: Loader, path: Path, what: Kind, reason: str = "") -> None:
+    """A symbolic link, or a pipe or device, where content may be: never read, never
+    published, and nothing quoted from what it points to. A folder that cannot be listed
+    (`reason`: the system's) is reported too: its pages would be missing without a word."""
+    finding = refusal(loader.rel(path), what, reason)
+    if finding:
+        loader.refused.add(finding.path)
+        loader.find(finding.path, 1, finding.rule, finding.message, finding.hint)
 
 
 def unread_module(loader: Loader, module_id: str) -> bool:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .findings import Finding
+from .folders import refusal
 from .frontmatter import MAX_FILE_BYTES, FrontMatterError, decode, parse
-from .tree import read_regular, walk
+from .tree import kind, read_regular, walk
 
 BOM = b"\xef\xbb\xbf"
 
@@ -41,10 +42,34 @@ def readable(raw: bytes) -> bool:
     return True
 
 
+def _named(project: Path, path: Path) -> str:
+    return path.relative_to(project).as_posix() if path.is_relative_to(project) else str(path)
+
+
+def refused_in_docs(project: Path, docs: Path) -> list[Finding]:
+    """A symbolic link, a pipe or device, a hard link or a folder that cannot be listed in
+    `docs` (or `docs` itself a link), each a finding, named from `project`. MkDocs follows
+    links as it lists docs/ and reads every file in it: a link to /etc/passwd was published
+    as a page, a link to / listed the whole disk, and a pipe named like a page (or any file)
+    held the build for ever, waiting for a writer. The build stops on these before MkDocs
+    lists the folder, and `opencpd check` lists them."""
+    what = kind(docs)
+    if what != "folder":
+        finding = refusal(_named(project, docs), what)
+        return [finding] if finding else []
+    tree = walk(docs)
+    found = [
+        refusal(_named(project, docs / rel), what, tree.unreadable.get(rel, ""))
+        for rel, what in tree.refused
+    ]
+    return [finding for finding in found if finding]
+
+
 def docs_page_findings(project: Path, docs: Path) -> list[Finding]:
-    """`page_findings` of every Markdown page in `docs`, named from `project`."""
-    found: list[Finding] = []
-    files = walk(docs).files if docs.is_dir() else {}
+    """`refused_in_docs` and the `page_findings` of every Markdown page in `docs`, named
+    from `project`."""
+    found = refused_in_docs(project, docs)
+    files = walk(docs).files if kind(docs) == "folder" else {}
     for _, file in sorted(files.items()):
         if file.suffix != ".md":
             continue
@@ -52,9 +77,8 @@ def docs_page_findings(project: Path, docs: Path) -> list[Finding]:
             raw = read_regular(file, MAX_FILE_BYTES + 1)
         except OSError:
             continue  # MkDocs says so when it reads the page
-        name = file.relative_to(project).as_posix() if file.is_relative_to(project) else str(file)
-        found += page_findings(name, raw)
+        found += page_findings(_named(project, file), raw)
     return found
 
 
-__all__ = ["docs_page_findings", "page_findings", "readable"]
+__all__ = ["docs_page_findings", "page_findings", "readable", "refused_in_docs"]

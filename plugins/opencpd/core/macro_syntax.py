@@ -18,7 +18,7 @@ from jinja2 import Environment, TemplateError
 from .findings import Finding
 from .frontmatter import FrontMatterError, parse
 from .macro_errors import call_findings
-from .tree import read_regular, walk
+from .tree import kind, read_regular, walk
 
 RULE = "macro-syntax"
 MAX_PAGE_BYTES = 1024 * 1024  # a hand-written page larger than this is no page to parse
@@ -58,7 +58,7 @@ def docs_findings(
     site's `macros` with arguments it does not take (core/macro_errors.py); paths from
     `project`."""
     found = []
-    files = walk(docs).files if docs.is_dir() else {}
+    files = walk(docs).files if kind(docs) == "folder" else {}  # docs/ a link: refused
     for _, file in sorted(files.items()):
         if file.suffix != ".md":
             continue

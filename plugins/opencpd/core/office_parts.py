@@ -50,6 +50,11 @@ def acting_part(path: Path) -> str | None:
 def _check(archive: zipfile.ZipFile) -> None:
     budget = [UNPACKED]
     for info in archive.infolist():
+        if _outside(info.filename):
+            raise Acting(
+                f"a part named outside the document ({info.filename[:60]!r}), which a program "
+                "that unpacks it writes wherever the name says"
+            )
         name = info.filename.lower()
         if "activex/" in name:
             raise Acting(f"an ActiveX control ({info.filename})")
@@ -61,6 +66,13 @@ def _check(archive: zipfile.ZipFile) -> None:
             _parse(archive, info, budget, _relationship)
         elif name.rsplit("/", 1)[-1] in ("content.xml", "styles.xml"):  # embedded objects' too
             _parse(archive, info, budget, _open_document)
+
+
+def _outside(name: str) -> bool:
+    """Whether a part's name leads out of the folder it is unpacked into ('../', '/etc/x',
+    'C:\\x', read with '\\' as '/' as Windows reads it): Office never writes one."""
+    parts = name.replace("\\", "/").split("/")
+    return name.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]
 
 
 def _relationship(tag: str, attributes: dict[str, str]) -> None:

@@ -162,8 +162,9 @@ def check_attachments(loader: Loader, resource: Doc[Resource], tree: Tree) -> No
                 f"this attachment would be published as "
                 f"{name!r}, the same file as {other} in the built site (expected a name "
                 f"of its own, got {attachment.path!r})",
-                "Rename the file and its entry; "
-                "names that differ only in capital letters count as the same.",
+                "Rename the file and its entry; names that differ only in capital letters, "
+                "or in how an accented letter is stored (é as one character or as e and an "
+                "accent, which look the same), count as the same.",
                 column=column,
             )
         if attachment.path.rsplit(".", 1)[-1].lower() in IMAGES and not attachment.alt:

@@ -8,6 +8,7 @@ import hashlib
 import ipaddress
 import json
 import re
+import warnings
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -83,6 +84,9 @@ class PackOptions:
 
 
 # Names reserved for examples and tests (RFC 2606, RFC 6761): no site is published there.
+# a picture in a pack: 3,000 x 3,000 is finer than an A4 page prints; Pillow warns at 89
+# million pixels and refuses 179 million, which the pack's engine would decode whole
+MAX_PIXELS = 40_000_000
 RESERVED_NAMES = ("example", "test", "invalid", "localhost")
 RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
 
@@ -266,7 +270,8 @@ def image_problem(root: Path, src: str, path: Path, where: tuple[str, int, int])
             f"{path.relative_to(root).as_posix()}, got none)",
             "Add the file or correct the path in the image link.",
         )
-    if not _loads(path):
+    pixels = _pixels(path)
+    if pixels is None:
         return Finding(
             *where,
             "broken-image",
@@ -274,21 +279,40 @@ def image_problem(root: Path, src: str, path: Path, where: tuple[str, int, int])
             f"GIF, WebP or SVG file, got {src!r} that does not open)",
             "Export the image again, or replace it.",
         )
+    if pixels > MAX_PIXELS:
+        return Finding(
+            *where,
+            "image-too-large",
+            f"the image has too many pixels to print (expected at most "
+            f"{MAX_PIXELS // 1_000_000} million, got {pixels / 1_000_000:,.0f} million in {src!r})",
+            "Export the image again at a smaller size: 3,000 pixels across fills an A4 page.",
+        )
     return None
 
 
-def _loads(path: Path) -> bool:
+def _pixels(path: Path) -> int | None:
+    """How many pixels the picture at `path` declares (0 for an SVG), or None if it does not
+    open. Only its header is read: a PNG of 50,000 x 50,000 pixels is a few hundred bytes
+    that decode to 7.5 GB, and Pillow's guard against it (DecompressionBombError) stopped
+    `opencpd check` as a fault of its own."""
     if path.suffix.lower() == ".svg":
-        head = path.read_bytes()[:2048].lower()
-        return b"<svg" in head
+        with path.open("rb") as handle:
+            return 0 if b"<svg" in handle.read(2048).lower() else None
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path) as image:
-            image.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # counted below
+            with Image.open(path) as image:
+                width, height = image.size
+                if width * height <= MAX_PIXELS:
+                    image.verify()
+    except Image.DecompressionBombError as exc:  # over twice Pillow's limit, far over ours
+        said = re.search(r"\((\d+) pixels\)", str(exc))
+        return int(said[1]) if said else 2 * (Image.MAX_IMAGE_PIXELS or MAX_PIXELS) + 1
     except (OSError, UnidentifiedImageError, SyntaxError, ValueError):
-        return False
-    return True
+        return None
+    return width * height
 
 
 def agenda_findings(module: ModuleDoc, options: PackOptions) -> list[Finding]:
