@@ -33,6 +33,7 @@ from ..core.offline import write_offline_zips
 from ..core.packs import PackCache, PackJob, PackOptions, generate, prepare
 from ..core.slides import DeckCache, DeckJob, DeckOptions
 from ..core.slides import generate as make_decks
+from .served_search import ServedSearch
 
 log = get_plugin_logger(__name__)
 PROGRESS_SECONDS = 30  # a long batch links the packs made so far this often
@@ -263,6 +264,7 @@ class Served:
         self.decks = DeckMaker(self.folder / "ready")
         self.packs = PackMaker(self.folder / "ready", self.decks)
         self.zips: dict[str, str] = {}  # module id -> key of the zip in the served site
+        self.search = ServedSearch(self.folder)
 
     def session_packs(
         self, catalog: Catalog, options: PackOptions, cache_folder: Path
@@ -291,6 +293,7 @@ class Served:
             ).start()
 
     def close(self) -> None:
+        self.search.close()
         self.packs.stop()
         self.decks.stop()
         shutil.rmtree(self.folder, ignore_errors=True)
