@@ -352,6 +352,29 @@ def test_serve_shows_a_macro_that_fails_as_it_runs_and_goes_on(
         server.stop()
 
 
+def test_serve_names_the_line_of_a_half_written_mkdocs_yml_and_goes_on(
+    site_copy: Path, built_site: Path, tmp_path: Path
+) -> None:
+    """A save of mkdocs.yml that is not YAML printed MkDocs' traceback, twice over: it is now
+    the line and what is wrong, and the next save is served."""
+    config = site_copy / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    line = text.splitlines().index("nav:") + 1
+    server = Server(with_packs(site_copy, built_site), tmp_path / "tmp")
+    try:
+        server.wait_for("Serving on")
+        config.write_text(text.replace("nav:", "nav: ["), "utf-8")
+        server.wait_for(f"mkdocs.yml:{line + 1}:")
+        server.wait_for("An error happened during the rebuild")
+        config.write_text(text.replace("A tiny OpenCPD site", "A small OpenCPD site"), "utf-8")
+        server.wait_for("Reloading browsers")
+        assert "A small OpenCPD site" in server.page("")
+        assert server.process.poll() is None
+    finally:
+        server.stop()
+    assert "Traceback" not in "\n".join(server.log), "\n".join(server.log)
+
+
 # --- what `serve` shows is what `build` publishes ------------------------------------------------
 
 

@@ -347,9 +347,14 @@ def serve(config_file: str, dev_addr: str) -> None:
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     from .adapters.served import show_progress
-    from .adapters.site import log_to_terminal, quiet_end_of_life_notice
+    from .adapters.site import (
+        log_to_terminal,
+        quiet_end_of_life_notice,
+        serve_reads_config_plainly,
+    )
 
     quiet_end_of_life_notice()
+    serve_reads_config_plainly(sys.modules[mkdocs_serve.__module__])
     log_to_terminal(verbose=False)
     show_progress()  # the address it serves on, each rebuild, the packs being made
     root, _ = _content(config_file)
