@@ -375,6 +375,25 @@ def test_serve_names_the_line_of_a_half_written_mkdocs_yml_and_goes_on(
     assert "Traceback" not in "\n".join(server.log), "\n".join(server.log)
 
 
+def test_serve_stopped_while_making_a_pack_leaves_no_temporary_folder(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    """The pool making packs is ended mid-pack on Ctrl+C, before WeasyPrint removes its folder
+    of fonts (weasyprint-*): it was left in the system's temporary folder at each stop."""
+    tmp = tmp_path / "tmp"
+    server = Server(site_copy, tmp)
+    try:
+        server.wait_for("Serving on")
+        deadline = time.monotonic() + 120
+        while not list(tmp.rglob("weasyprint-*")) and time.monotonic() < deadline:
+            time.sleep(0.1)  # until a deck or a pack is being made
+        assert list(tmp.rglob("weasyprint-*")), "nothing is being made"
+    finally:
+        server.stop()
+    assert not list(tmp.rglob("weasyprint-*"))
+    assert not [p.name for p in tmp.iterdir() if not p.name.startswith("_jinja2")]
+
+
 # --- what `serve` shows is what `build` publishes ------------------------------------------------
 
 

@@ -61,9 +61,12 @@ class Stopped(Exception):
     """The server is shutting down: the pack being made is abandoned."""
 
 
-def _ignore_interrupt() -> None:
+def _start_worker(scratch: str) -> None:
     # Ctrl+C reaches the whole process group: the server shuts the pool down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The pool is ended mid-pack when the server stops, before WeasyPrint removes the folder
+    # of a pack's fonts: its temporary files go in the server's folder, which it removes.
+    tempfile.tempdir = scratch
 
 
 def _render(html: str, root: Path, scratch: Path, key: str) -> int:
@@ -162,7 +165,9 @@ class Maker:
         """`work(*args)` in a process of its own: WeasyPrint would hold this process's lock
         for seconds. Stopped if the server stops first."""
         if self.pool is None:
-            self.pool = multiprocessing.get_context("spawn").Pool(1, _ignore_interrupt)
+            scratch = self.ready.parent / "work"
+            scratch.mkdir(exist_ok=True)
+            self.pool = multiprocessing.get_context("spawn").Pool(1, _start_worker, (str(scratch),))
         pending = self.pool.apply_async(work, args)
         while not self.stopping.is_set():
             try:

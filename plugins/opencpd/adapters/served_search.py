@@ -89,10 +89,10 @@ class ServedSearch:
         try:
             if not pages:
                 return
-            scratch.mkdir(parents=True)
-            with self.lock:
+            with self.lock:  # the folder is made only while the server has not stopped
                 if number != self.latest or self.stopping:
                     return
+                scratch.mkdir(parents=True)
                 index = self.index = ShardedIndex(
                     pagefind_binary(), pagefind_config(), scratch, BUNDLE, shard_pages(len(pages))
                 )
