@@ -19,7 +19,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import yaml
 from opencpd.adapters import search
-from opencpd.adapters.search import run_pagefind, serve_last_index
+from opencpd.adapters.search import run_pagefind
+from opencpd.adapters.served_search import ServedSearch
 from opencpd.adapters.site import BuildFailed, build_site
 
 from .conftest import mkdocs_warnings, repository_config, with_caches
@@ -302,12 +303,34 @@ def test_an_index_of_the_same_pages_is_taken_from_the_spare_not_made_again(
     assert any("Wombatcheese" in text for text in fragments(site).values())
 
 
-def test_serve_reuses_the_last_index(tmp_path: Path, search_site: Path) -> None:
-    served = tmp_path / "served"
-    served.mkdir()
-    assert serve_last_index(search_site, served)
-    assert (served / "pagefind" / "pagefind.js").is_file()
-    assert not serve_last_index(tmp_path / "never-built", tmp_path)
+def test_serve_indexes_the_pages_it_serves_not_the_published_ones(
+    tmp_path: Path, search_site: Path
+) -> None:
+    """`opencpd serve` linked the published index: a page removed while serving (a resource
+    rejected) was still found. Its own index follows the served pages, and the published
+    index, linked there by an earlier version, is left as it was."""
+    served = shutil.copytree(
+        search_site, tmp_path / "served", ignore=shutil.ignore_patterns("pagefind*")
+    )
+    (served / "pagefind").symlink_to(search_site / "pagefind", target_is_directory=True)
+    published = bundle_bytes(search_site)
+    search = ServedSearch(tmp_path / "scratch")
+    try:
+        search.after_build(served)
+        search.wait()
+        indexed = fragments(served)
+        assert indexed.keys() == fragments(search_site).keys()
+        gone = next(url for url in indexed if "/resources/" in url)
+        shutil.rmtree(served / gone.strip("/"))
+        search.after_build(served)
+        search.wait()
+        assert gone not in fragments(served)
+        assert fragments(served).keys() == indexed.keys() - {gone}
+    finally:
+        search.close()
+    assert not (served / "pagefind").is_symlink()
+    assert bundle_bytes(search_site) == published
+    assert not list((tmp_path / "scratch").iterdir())
 
 
 # -- in the browser ---------------------------------------------------------------------------
@@ -489,7 +512,7 @@ def test_says_search_is_off_without_an_index(tmp_path: Path, search_site: Path, 
     try:
         page.goto(url + "search/?q=lighthouse", wait_until="load")
         status = wait_for_status(page, "Search is off")
-        assert "Search is off while serving; run opencpd build" in status
+        assert "While serving, it is made again a few seconds after each save" in status
     finally:
         server.shutdown()
         server.server_close()

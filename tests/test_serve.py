@@ -3,6 +3,8 @@ one built afresh."""
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import queue
 import shutil
@@ -117,6 +119,8 @@ def serving(site_copy: Path, built_site: Path) -> Iterator[Serve]:
         config = load_config(str(site_copy / "mkdocs.yml"), site_dir=str(site))
         config.site_url = URL
         build(config, serve_url=URL, dirty=True)
+        assert plugin.served
+        plugin.served.search.wait()  # the served pages' index, made in the background
 
     yield serve_build
     # MkDocs keeps one plugin object for the whole process: make it build, not serve, again.
@@ -348,7 +352,105 @@ def test_serve_shows_a_macro_that_fails_as_it_runs_and_goes_on(
         server.stop()
 
 
+def test_serve_names_the_line_of_a_half_written_mkdocs_yml_and_goes_on(
+    site_copy: Path, built_site: Path, tmp_path: Path
+) -> None:
+    """A save of mkdocs.yml that is not YAML printed MkDocs' traceback, twice over: it is now
+    the line and what is wrong, and the next save is served."""
+    config = site_copy / "mkdocs.yml"
+    text = config.read_text("utf-8")
+    line = text.splitlines().index("nav:") + 1
+    server = Server(with_packs(site_copy, built_site), tmp_path / "tmp")
+    try:
+        server.wait_for("Serving on")
+        config.write_text(text.replace("nav:", "nav: ["), "utf-8")
+        server.wait_for(f"mkdocs.yml:{line + 1}:")
+        server.wait_for("An error happened during the rebuild")
+        config.write_text(text.replace("A tiny OpenCPD site", "A small OpenCPD site"), "utf-8")
+        server.wait_for("Reloading browsers")
+        assert "A small OpenCPD site" in server.page("")
+        assert server.process.poll() is None
+    finally:
+        server.stop()
+    assert "Traceback" not in "\n".join(server.log), "\n".join(server.log)
+
+
+def test_serve_stopped_while_making_a_pack_leaves_no_temporary_folder(
+    site_copy: Path, tmp_path: Path
+) -> None:
+    """The pool making packs is ended mid-pack on Ctrl+C, before WeasyPrint removes its folder
+    of fonts (weasyprint-*): it was left in the system's temporary folder at each stop."""
+    tmp = tmp_path / "tmp"
+    server = Server(site_copy, tmp)
+    try:
+        server.wait_for("Serving on")
+        deadline = time.monotonic() + 120
+        while not list(tmp.rglob("weasyprint-*")) and time.monotonic() < deadline:
+            time.sleep(0.1)  # until a deck or a pack is being made
+        assert list(tmp.rglob("weasyprint-*")), "nothing is being made"
+    finally:
+        server.stop()
+    assert not list(tmp.rglob("weasyprint-*"))
+    assert not [p.name for p in tmp.iterdir() if not p.name.startswith("_jinja2")]
+
+
 # --- what `serve` shows is what `build` publishes ------------------------------------------------
+
+
+def searched_in(site: Path) -> set[str]:
+    """The pages a site's search index finds (the URLs of its fragments)."""
+    return {
+        json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
+        for path in (site / "pagefind" / "fragment").glob("*.pf_fragment")
+    }
+
+
+def searched(server: Server, ready: Callable[[set[str]], bool]) -> set[str]:
+    """The pages the served search index finds, once `ready` says they are what is awaited
+    (the index is made in the background after each build: a minute at most)."""
+    deadline, found = time.monotonic() + 60, set()
+    while time.monotonic() < deadline:
+        try:
+            found = searched_in(server.site)
+        except (OSError, ValueError):  # being replaced
+            found = set()
+        if ready(found):
+            return found
+        time.sleep(0.2)
+    pytest.fail(f"the served search index never became what was awaited: {sorted(found)}")
+
+
+def test_a_resource_rejected_while_serving_leaves_every_served_output(
+    site_copy: Path, built_site: Path, tmp_path: Path
+) -> None:
+    """Its page, the lists, catalog.json, the feeds, the module's zip and the search index,
+    which was the last `opencpd build`'s: the rejected resource was still found there, and a
+    resource added while serving was not."""
+    url = f"/{SONG}/"
+    published = shutil.copytree(built_site, site_copy / "site")  # as `opencpd build` left it
+    before = contents(published)
+    server = Server(with_packs(site_copy, built_site), tmp_path / "tmp")
+    try:
+        server.wait_for("Serving on")
+        assert searched(server, lambda found: url in found) == searched_in(built_site)
+        song = site_copy / SONG / "index.md"
+        song.write_text(
+            song.read_text("utf-8").replace("status: approved", "status: rejected"), "utf-8"
+        )
+        server.wait_for("Building every page")
+        server.wait_for("Reloading browsers")
+        with pytest.raises(urllib.error.HTTPError):
+            server.page(f"{SONG}/")
+        for path in ("catalog.json", "feeds/resources.xml", "modules/ks2-speaking/"):
+            assert "greetings-song" not in server.page(path), path
+        assert not [n for n in zipped(server, "ks2-speaking") if "greetings-song" in n]
+        searched(server, lambda found: bool(found) and url not in found)
+    finally:
+        server.stop()
+    assert contents(published) == before, "the preview wrote into the published site"
+    assert "Traceback" not in "\n".join(server.log)
+    assert not list((tmp_path / "tmp").glob("opencpd-serve*")), "a temporary folder is left"
+
 
 PACKS = ("ks2-speaking-facilitator.pdf", "ks2-speaking-participant.pdf")
 

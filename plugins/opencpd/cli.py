@@ -342,13 +342,19 @@ def serve(config_file: str, dev_addr: str) -> None:
     It shows what `opencpd build` publishes, built into a temporary folder: session packs come
     from the cache and the missing ones are made in the background, and the offline zips are
     made. Each rebuild renders only the pages an edit changed (every page when the navigation
-    or the set of pages changes). Search uses the index of the last `opencpd build`."""
+    or the set of pages changes). Search finds the served pages: their index is made again
+    in the background after each build."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     from .adapters.served import show_progress
-    from .adapters.site import log_to_terminal, quiet_end_of_life_notice
+    from .adapters.site import (
+        log_to_terminal,
+        quiet_end_of_life_notice,
+        serve_reads_config_plainly,
+    )
 
     quiet_end_of_life_notice()
+    serve_reads_config_plainly(sys.modules[mkdocs_serve.__module__])
     log_to_terminal(verbose=False)
     show_progress()  # the address it serves on, each rebuild, the packs being made
     root, _ = _content(config_file)

@@ -54,7 +54,6 @@ from .packs import (
     warn_placeholder,
 )
 from .reading import load_meanwhile
-from .search import serve_last_index
 from .served import Served
 from .serving import Rebuilds
 from .slides import (
@@ -137,9 +136,9 @@ class OpenCPDPlugin(BasePlugin[OpenCPDConfig]):
         self.filled_written()
         if self.made:
             keep_made(self.made, self.recycled)
-        if self.serving:  # reuse the last `opencpd build`'s search index; never index here
-            serve_last_index(Path(config.config_file_path).parent / "site", Path(config.site_dir))
         if self.served:
+            if not self.config.preview_pending:  # a preview is never searchable (search.py)
+                self.served.search.after_build(Path(config.site_dir))
             self.served.offline_copies(Path(config.site_dir), self.catalog)
         if self.rebuilds:
             self.rebuilds.built()

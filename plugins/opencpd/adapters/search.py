@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -260,22 +259,3 @@ def run_pagefind(site_dir: Path, binary: Path | None = None) -> int:
         if index:
             index.close()
     return index.pages
-
-
-def serve_last_index(built_site: Path, served_site: Path) -> bool:
-    """While serving, link the index of the last `opencpd build` into the served site.
-
-    Call it from the plugin's `on_post_build` when the command is `serve`. Returns False (and the
-    search page then says that search is off while serving) when there is no index yet.
-    """
-    if not (built_site / BUNDLE / "pagefind.js").is_file():
-        return False
-    for bundle in sorted(built_site.glob(f"{BUNDLE}*/")):
-        target = served_site / bundle.name
-        if target.is_symlink() or target.exists():
-            continue
-        try:
-            target.symlink_to(bundle.resolve(), target_is_directory=True)
-        except OSError:
-            shutil.copytree(bundle, target)
-    return True

@@ -33,6 +33,7 @@ from ..core.offline import write_offline_zips
 from ..core.packs import PackCache, PackJob, PackOptions, generate, prepare
 from ..core.slides import DeckCache, DeckJob, DeckOptions
 from ..core.slides import generate as make_decks
+from .served_search import ServedSearch
 
 log = get_plugin_logger(__name__)
 PROGRESS_SECONDS = 30  # a long batch links the packs made so far this often
@@ -60,9 +61,12 @@ class Stopped(Exception):
     """The server is shutting down: the pack being made is abandoned."""
 
 
-def _ignore_interrupt() -> None:
+def _start_worker(scratch: str) -> None:
     # Ctrl+C reaches the whole process group: the server shuts the pool down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The pool is ended mid-pack when the server stops, before WeasyPrint removes the folder
+    # of a pack's fonts: its temporary files go in the server's folder, which it removes.
+    tempfile.tempdir = scratch
 
 
 def _render(html: str, root: Path, scratch: Path, key: str) -> int:
@@ -161,7 +165,9 @@ class Maker:
         """`work(*args)` in a process of its own: WeasyPrint would hold this process's lock
         for seconds. Stopped if the server stops first."""
         if self.pool is None:
-            self.pool = multiprocessing.get_context("spawn").Pool(1, _ignore_interrupt)
+            scratch = self.ready.parent / "work"
+            scratch.mkdir(exist_ok=True)
+            self.pool = multiprocessing.get_context("spawn").Pool(1, _start_worker, (str(scratch),))
         pending = self.pool.apply_async(work, args)
         while not self.stopping.is_set():
             try:
@@ -263,6 +269,7 @@ class Served:
         self.decks = DeckMaker(self.folder / "ready")
         self.packs = PackMaker(self.folder / "ready", self.decks)
         self.zips: dict[str, str] = {}  # module id -> key of the zip in the served site
+        self.search = ServedSearch(self.folder)
 
     def session_packs(
         self, catalog: Catalog, options: PackOptions, cache_folder: Path
@@ -291,6 +298,7 @@ class Served:
             ).start()
 
     def close(self) -> None:
+        self.search.close()
         self.packs.stop()
         self.decks.stop()
         shutil.rmtree(self.folder, ignore_errors=True)

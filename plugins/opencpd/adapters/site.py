@@ -116,6 +116,27 @@ def load(config_file: str, **overrides: object) -> MkDocsConfig:
         read_at_lines(None)
 
 
+def serve_reads_config_plainly(serving: Any) -> None:
+    """MkDocs' serve (the module `serving`) reads mkdocs.yml again before each rebuild, and
+    printed a traceback when the file was not YAML (saved half-edited): the error is now the
+    file's line and what is wrong, which the server prints as it is before it waits for the
+    next save (an Abort, as MkDocs' own refusal of a setting is)."""
+    load = serving.load_config
+    if getattr(load, "plain", False):
+        return
+
+    def load_config(config_file: str | None = None, **kwargs: Any) -> MkDocsConfig:
+        try:
+            return load(config_file=config_file, **kwargs)
+        except Abort:
+            raise
+        except ConfigurationError as exc:
+            raise Abort(not_read(str(config_file), str(exc))) from None
+
+    load_config.plain = True  # type: ignore[attr-defined]
+    serving.load_config = load_config
+
+
 def build_site(
     config_file: str,
     site_dir: Path,

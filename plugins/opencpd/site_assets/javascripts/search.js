@@ -9,7 +9,8 @@
 const PAGE_SIZE = 10;
 const TYPING_DELAY_MS = 250;
 const SERVE_MESSAGE =
-  "Search is off while serving; run opencpd build to build the search index.";
+  "Search is off: the search index is not made yet. While serving, it is made again a few " +
+  "seconds after each save: reload this page. Otherwise run opencpd build, which makes it.";
 
 // This file is assets/javascripts/search.js: the site's root is two folders up. It runs as an
 // async module, before the page is parsed, so that Pagefind loads while the browser lays out
@@ -18,7 +19,7 @@ const SITE = new URL("../../", import.meta.url);
 const pagefindReady = loadPagefind();
 pagefindReady.catch(() => {}); // reported by SearchPage.show()
 
-/** The Pagefind API, or an error if there is no index (while serving, or after `mkdocs build`). */
+/** The Pagefind API, or an error if there is no index (while serving, until it is made, or after `mkdocs build`). */
 async function loadPagefind() {
   // A big site is indexed in shards, each a range of titles; the first one lists the others.
   const others = fetch(new URL("pagefind/shards.json", SITE))
