@@ -4,8 +4,9 @@ With the programme plus N synthetic resources (default 1,000, made as in bench_s
 times a full `opencpd build`, then starts `opencpd serve` on a free port, edits one resource at a
 time and times each rebuild from the moment the file is saved to MkDocs' "Reloading browsers"
 (read from the server's log), checking that the served page shows the edit. It also checks that
-serving never regenerates the session packs or the search index: no Pagefind or pack-making run
-in the server's log, and the pack cache and the last build's index untouched.
+serving never regenerates the session packs nor touches the last build's search index (it indexes
+the pages it serves in its own folder, in the background): no pack-making run in the server's
+log, and the pack cache and the last build's site untouched.
 
     python scripts/bench_serve.py --resources 1000 --write scripts/performance.md
 """
@@ -249,7 +250,7 @@ def main() -> None:
                 f"| {'yes' if cpu / cold.cpu < 0.5 else '**no**'} |"
             ),
             (
-                f"| serving never regenerates packs or the search index "
+                f"| serving never regenerates packs nor touches the last build's search index "
                 f"| {'nothing regenerated' if nothing else 'regenerated'} "
                 f"| {'yes' if nothing else '**no**'} |"
             ),
