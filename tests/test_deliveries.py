@@ -57,6 +57,21 @@ BAD = [  # name, fields changed, (line, rule) expected; the file's fields are in
         "no-consent",
         "consent",
     ),
+    # consent is given in so many words: true, not a word that pydantic would take for it
+    (
+        "consent-as-text",
+        {"lead_teachers": "[{name: Bo Lead, consent: 'yes'}]"},
+        10,
+        "wrong-type",
+        "(expected true or false, got 'yes')",
+    ),
+    (
+        "consent-as-number",
+        {"lead_teachers": "[{name: Bo Lead, consent: 1}]"},
+        10,
+        "wrong-type",
+        "expected true or false",
+    ),
     (
         "personal-email",
         {"booking": "https://x.org.uk/?by=jane.smith@gmail.com"},

@@ -122,6 +122,22 @@ BAD = [  # name, fields changed (None: left out), line, rule, words, severity
         "warning",
     ),
     (
+        "consent-as-text",
+        {"colleague": "{name: Sam Lead, role: Lead, consent: 'yes'}"},
+        9,
+        "wrong-type",
+        "expected true or false",
+        "error",
+    ),
+    (
+        "nomination-as-text",
+        {"nomination": "{nominated_by_head: 'yes', date: 2026-09-01}"},
+        10,
+        "wrong-type",
+        "expected true or false",
+        "error",
+    ),
+    (
         "no-nomination",
         {"nomination": "{nominated_by_head: false, date: 2026-09-01}"},
         10,

@@ -8,7 +8,7 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, StrictBool
 from pydantic_core import PydanticCustomError
 
 from .frontmatter import Sexagesimal
@@ -87,7 +87,7 @@ class Centre(Content):
 
 class LeadTeacher(Content):
     name: OneLine
-    consent: bool = False  # shown only with consent: true
+    consent: StrictBool = False  # shown only with consent: true (not "yes": YAML true)
 
 
 class Delivery(Content):

@@ -8,7 +8,15 @@ import re
 import unicodedata
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -261,8 +269,8 @@ class Resource(Content):
     title: OneLine
     summary: PlainText
     contributor: Contributor
-    consent: bool
-    no_pupil_data: bool
+    consent: StrictBool  # declarations: true, never "yes" or 1
+    no_pupil_data: StrictBool
     key_stage: KeyStage  # type: ignore[valid-type]
     year_groups: terms(Annotated[int, Field(ge=1, le=13)]) = Field(min_length=1)  # type: ignore[valid-type]
     languages: terms(Language) = Field(min_length=1)  # type: ignore[valid-type]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, StrictBool
 
 from .model import CONTENT_TYPES, Content, Dated, OneLine, Slug, Text, _plain, term, terms
 
@@ -35,13 +35,13 @@ class Colleague(Content):
 
     name: OneLine
     role: OneLine
-    consent: bool
+    consent: StrictBool  # true, never "yes" or 1
 
 
 class Nomination(Content):
     """The headteacher's nomination, recorded: the offer is not listed without it."""
 
-    nominated_by_head: bool
+    nominated_by_head: StrictBool
     date: Dated
 
 
