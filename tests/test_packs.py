@@ -572,6 +572,19 @@ def test_an_image_that_will_not_load_is_a_finding(tmp_path: Path) -> None:
     assert {j.status for j in jobs} == {"blocked"}
 
 
+def test_a_folder_where_the_image_should_be_is_not_called_missing(tmp_path: Path) -> None:
+    root = copy_fixture(tmp_path / "p")
+    picture = root / "modules/ks2-greetings/handouts/greeting-cards.png"
+    picture.unlink()
+    picture.mkdir()
+    problems, jobs = blocked(root)
+    assert [p.split(" (", 1)[0] for p in problems] == [
+        "modules/ks2-greetings/handouts/greeting-cards.md:5:1: broken-image: the image is not a "
+        "file"
+    ], problems
+    assert {j.status for j in jobs} == {"blocked"}
+
+
 def png_declaring(width: int, height: int) -> bytes:
     """A PNG of a few dozen bytes whose header declares `width` x `height` pixels."""
 

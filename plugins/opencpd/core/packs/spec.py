@@ -262,6 +262,14 @@ def image_problem(root: Path, src: str, path: Path, where: tuple[str, int, int])
             f"the image is outside the project (expected a path inside it, got {src!r})",
             "Move the image into the module's folder.",
         )
+    if path.exists() and not path.is_file():
+        return Finding(
+            *where,
+            "broken-image",
+            f"the image is not a file (expected a picture file at "
+            f"{path.relative_to(root).as_posix()}, got a folder, a pipe or a device)",
+            "Link the picture file itself, saved beside the page.",
+        )
     if not path.is_file():
         return Finding(
             *where,
