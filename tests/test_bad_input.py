@@ -42,6 +42,20 @@ def assert_refused(result: Result, *words: str) -> None:
         assert word in result.output, result.output
 
 
+def assert_config_refused(
+    site: Path, command: str, said: str, warnings_log: ExpectedWarnings
+) -> None:
+    """`command` stops on a configuration error, says `said` (check prints it, the build logs
+    it on the terminal) and changes no file of the project."""
+    warnings_log.expect(re.escape(said))
+    before = sources(site)
+    result = run(site, command)
+    assert_refused(result, "Aborted with a configuration error")
+    shown = result.output if command == "check" else "\n".join(warnings_log.handler.messages)
+    assert said in shown, shown
+    assert sources(site) == before
+
+
 @pytest.mark.parametrize("folder", [".", "modules", "docs", "modules/ks2-speaking", ".."])
 def test_a_build_never_replaces_the_project_or_a_content_folder(
     site_copy: Path, folder: str
@@ -148,13 +162,7 @@ def test_a_plugin_option_of_the_wrong_kind_is_named_in_mkdocs_yml(
     with_options(site_copy, **{option: value})
     at = f"{site_copy / 'mkdocs.yml'}:16:{len(option) + 9}"  # the value, on the plugin's first line
     said = f"{at}: Config value 'plugins': Plugin 'opencpd' option '{option}': {expected}"
-    warnings_log.expect(re.escape(said))  # the build logs it, on the terminal (check prints it)
-    before = sources(site_copy)
-    result = run(site_copy, command)
-    assert_refused(result, "Aborted with a configuration error")
-    shown = result.output if command == "check" else "\n".join(warnings_log.handler.messages)
-    assert said in shown, shown
-    assert sources(site_copy) == before
+    assert_config_refused(site_copy, command, said, warnings_log)
 
 
 def test_a_start_time_written_without_quotes_is_the_time_it_says(site_copy: Path) -> None:

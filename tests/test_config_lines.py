@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ExpectedWarnings
-from .test_bad_input import assert_refused, run, sources
+from .test_bad_input import assert_config_refused, assert_refused, run
 
 
 def edited(site: Path, old: str, new: str) -> Path:
@@ -90,14 +90,7 @@ def test_a_setting_mkdocs_refuses_is_named_at_its_line(
 ) -> None:
     config = edited(site_copy, old, new)
     line, column = line_of(config, at)
-    where = f"{config}:{line}:{column}: {said}"
-    warnings_log.expect(re.escape(where))  # the build logs it (check prints it)
-    before = sources(site_copy)
-    result = run(site_copy, command)
-    assert_refused(result, "Aborted with a configuration error")
-    shown = result.output if command == "check" else "\n".join(warnings_log.handler.messages)
-    assert where in shown, shown
-    assert sources(site_copy) == before
+    assert_config_refused(site_copy, command, f"{config}:{line}:{column}: {said}", warnings_log)
 
 
 def test_a_second_instance_of_the_plugin_is_named_not_the_first(
