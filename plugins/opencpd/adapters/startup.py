@@ -33,11 +33,11 @@ def refuse_to_start(config: MkDocsConfig) -> None:
     """Stop before anything is read or written: site_dir naming a folder of the sources
     (`mkdocs build` empties site_dir after this event), a SOURCE_DATE_EPOCH that is no date
     (`mkdocs build` and `opencpd serve` read it too, later), the build's own files committed."""
-    from .site import source_clash
+    from .site import folder_clash
 
-    refused = source_clash(config, Path(config.site_dir), "site_dir in mkdocs.yml")
+    refused = folder_clash(config, Path(config.site_dir))  # told at site_dir's line
     if refused:
-        raise PluginError(setting_at(config.config_file_path, "site_dir") + refused)
+        raise PluginError(refused)
     try:
         given_date()
     except BuildDateError as exc:
